@@ -1,0 +1,98 @@
+/**
+ * `@rxtrade/core`: the domain model, exact money, zod schemas, the clock, the pipeline contract,
+ * streaming indicators and the error tree that every other rxtrade package builds on.
+ *
+ * @packageDocumentation
+ */
+
+// Errors and validation
+export {
+  ErrorCode,
+  RxTradeError,
+  ValidationError,
+  IllegalTransitionError,
+  ClockError,
+  StateError,
+  NetworkError,
+  RateLimitError,
+  AuthenticationError,
+  InsufficientFundsError,
+  InvalidOrderError,
+  OrderNotFoundError,
+  UnsupportedError,
+} from './errors';
+export type { ValidationIssue } from './errors';
+export { parseWith } from './validation';
+
+// Money
+export { Decimal, ZERO, toDecimal, roundToIncrement } from './decimal';
+export type { DecimalLike } from './decimal';
+
+// Identifiers
+export { instrumentId, clientOrderId, venueOrderId, tradeId, strategyId, venueId } from './domain/ids';
+export type { Brand, InstrumentId, ClientOrderId, VenueOrderId, TradeId, StrategyId, VenueId } from './domain/ids';
+
+// Instruments
+export { AssetClass, InstrumentConfigSchema, defineInstrument, roundPrice, roundQuantity } from './domain/instrument';
+export type { Instrument, InstrumentConfig, FeeSchedule } from './domain/instrument';
+
+// Market data
+export {
+  AggressorSide,
+  BarSchema,
+  QuoteSchema,
+  TradeSchema,
+  OrderBookSnapshotSchema,
+  OrderBookDeltaSchema,
+  barIssue,
+} from './domain/market-data';
+export type { Bar, Quote, Trade, BookLevel, OrderBookSnapshot, OrderBookDelta, MarketData } from './domain/market-data';
+export { parseBarsCsv, InvalidRowPolicy } from './data/bars-csv';
+export type { ParseBarsCsvOptions, ParsedBars, SkippedRow } from './data/bars-csv';
+
+// Orders, events, venues
+export { OrderSide, OrderType, TimeInForce, SubmitOrderSchema, CancelOrderSchema, ModifyOrderSchema } from './domain/orders';
+export type { SubmitOrder, CancelOrder, ModifyOrder, OrderCommand } from './domain/orders';
+export { OrderStatus, LiquiditySide } from './domain/events';
+export type {
+  OrderEvent,
+  OrderEventType,
+  OrderDenied,
+  OrderSubmitted,
+  OrderAccepted,
+  OrderRejected,
+  OrderTriggered,
+  OrderPendingCancel,
+  OrderPendingUpdate,
+  OrderUpdated,
+  OrderCancelRejected,
+  OrderModifyRejected,
+  OrderCanceled,
+  OrderExpired,
+  OrderFilled,
+  Fill,
+  OrderView,
+  Position,
+  Balance,
+} from './domain/events';
+export type { Venue, VenueCapabilities } from './domain/venue';
+
+// Time
+export type { Clock, TimerEvent, TimerHandle, RepeatingTimerOptions } from './clock/clock';
+export { BacktestClock } from './clock/backtest-clock';
+export { LiveClock } from './clock/live-clock';
+
+// Pipeline
+export type { Pipeline, PipelineContext, MarketStreams } from './pipeline/pipeline';
+export type { LedgerView, OrdersView, InstrumentRegistry } from './pipeline/views';
+export { instrumentRegistry } from './pipeline/instrument-registry';
+export { OrderFactory } from './pipeline/order-factory';
+export type { NewOrderOptions } from './pipeline/order-factory';
+export { WorkTracker } from './pipeline/work-tracker';
+export { mapAsync } from './pipeline/map-async';
+export type { MapAsyncOptions } from './pipeline/map-async';
+export { silentLogger, consoleLogger } from './pipeline/logger';
+export type { Logger } from './pipeline/logger';
+
+// Indicators
+export * from './indicators/index';
