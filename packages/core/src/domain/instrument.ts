@@ -78,9 +78,9 @@ export const InstrumentConfigSchema = z.object({
   quote: z.string().min(1),
   tickSize: positiveDecimal,
   lotSize: positiveDecimal,
-  minNotional: nonNegativeDecimal.default(0 as never),
-  multiplier: positiveDecimal.default(1 as never),
-  fees: z.object({ maker: nonNegativeDecimal, taker: nonNegativeDecimal }).default({ maker: 0, taker: 0 } as never),
+  minNotional: nonNegativeDecimal.prefault(0),
+  multiplier: positiveDecimal.prefault(1),
+  fees: z.object({ maker: nonNegativeDecimal, taker: nonNegativeDecimal }).prefault({ maker: 0, taker: 0 }),
   /** Defaults to `SYMBOL.VENUE`. */
   id: z.string().min(1).optional(),
 });
