@@ -1,0 +1,55 @@
+/**
+ * Merges several time-ordered series into one, by (ts, series index): ties between series are broken by
+ * the order the series were given in, never by wall time, so every run sees the same sequence.
+ */
+import { ValidationError, type MarketData } from '@rxtrade/core';
+
+/**
+ * Iterates the events of `series` in (ts, series index) order. Each series must be sorted by `ts`
+ * (equal timestamps allowed within a series); a series that goes back in time fails with a
+ * `ValidationError` naming the series and row.
+ *
+ * @example
+ * ```ts
+ * for (const event of mergeByTime([googBars, spyBars])) console.log(event.ts);
+ * ```
+ */
+export function* mergeByTime<T extends MarketData>(series: readonly (readonly T[])[]): Generator<T, void, undefined> {
+  const k = series.length;
+  if (k === 1) {
+    const only = series[0]!;
+    let last = -Infinity;
+    for (let i = 0; i < only.length; i++) {
+      const e = only[i]!;
+      if (e.ts < last) throw outOfOrder(0, i, e.ts, last);
+      last = e.ts;
+      yield e;
+    }
+    return;
+  }
+  const pos = new Array<number>(k).fill(0);
+  const last = new Array<number>(k).fill(-Infinity);
+  for (;;) {
+    let best = -1;
+    let bestTs = Infinity;
+    for (let s = 0; s < k; s++) {
+      const e = series[s]![pos[s]!];
+      if (e !== undefined && e.ts < bestTs) {
+        best = s;
+        bestTs = e.ts;
+      }
+    }
+    if (best < 0) return;
+    const i = pos[best]!;
+    if (bestTs < last[best]!) throw outOfOrder(best, i, bestTs, last[best]!);
+    last[best] = bestTs;
+    pos[best] = i + 1;
+    yield series[best]![i]!;
+  }
+}
+
+function outOfOrder(s: number, i: number, ts: number, previous: number): ValidationError {
+  return new ValidationError([
+    { path: ['data', s, i, 'ts'], message: `time ${ts} is before the previous event's ${previous}: each series must be sorted by ts` },
+  ]);
+}

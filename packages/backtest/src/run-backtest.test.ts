@@ -1,0 +1,189 @@
+import { bufferTime, filter, map, mergeMap, EMPTY, of, tap, throwError } from 'rxjs';
+import { describe, expect, it } from 'vitest';
+import { defineInstrument, mapAsync, ValidationError, type Bar, type Instrument, type Pipeline } from '@rxtrade/core';
+import { runBacktest } from './run-backtest';
+
+const DAY = 86_400_000;
+const T0 = Date.UTC(2024, 0, 1);
+
+function instrument(symbol: string): Instrument {
+  return defineInstrument({ symbol, venue: 'SIM', assetClass: 'stock', base: symbol, quote: 'USD', tickSize: '0.01', lotSize: '1' });
+}
+
+/** Bars whose open is 100 + i and close 100.5 + i, one a day: every bar's prices are distinct. */
+function bars(inst: Instrument, n: number, start = T0, step = DAY): Bar[] {
+  return Array.from({ length: n }, (_, i) => ({
+    type: 'Bar' as const,
+    instrumentId: inst.id,
+    ts: start + i * step,
+    open: 100 + i,
+    high: 101 + i,
+    low: 99 + i,
+    close: 100.5 + i,
+    volume: 1000,
+  }));
+}
+
+const aaa = instrument('AAA');
+const base = { instruments: [aaa], ledger: { startingCash: 1_000_000 } };
+
+/** Buys one share on each of the first `k` bars. */
+const buyOnFirst = (k: number): Pipeline => (ctx) =>
+  ctx.market.bars().pipe(
+    filter((_, i) => i < k),
+    map(() => ctx.orderFactory.market({ instrumentId: aaa.id, side: 'BUY', quantity: 1 })),
+  );
+
+describe('runBacktest', () => {
+  it('fills an order submitted on bar N at bar N+1 open, never at bar N prices', async () => {
+    const data = bars(aaa, 5);
+    const result = await runBacktest(buyOnFirst(3), { ...base, data });
+    expect(result.fills.map((f) => [f.ts, f.price.toNumber()])).toEqual([
+      [data[1]!.ts, data[1]!.open],
+      [data[2]!.ts, data[2]!.open],
+      [data[3]!.ts, data[3]!.open],
+    ]);
+  });
+
+  it('leaves an order submitted on the last bar unfilled', async () => {
+    const data = bars(aaa, 3);
+    const result = await runBacktest(
+      (ctx) => ctx.market.bars().pipe(filter((b) => b.ts === data[2]!.ts), map(() => ctx.orderFactory.market({ instrumentId: aaa.id, side: 'BUY', quantity: 1 }))),
+      { ...base, data },
+    );
+    expect(result.fills).toEqual([]);
+    expect(result.orders.map((o) => o.status)).toEqual(['ACCEPTED']);
+  });
+
+  it('shows a stage the state as of bar N only: clock, marks and positions never run ahead', async () => {
+    const data = bars(aaa, 6);
+    const seen: Array<{ ts: number; now: number; qty: number; equity: number }> = [];
+    const pipeline: Pipeline = (ctx) =>
+      ctx.market.bars().pipe(
+        tap((bar) => seen.push({ ts: bar.ts, now: ctx.clock.now(), qty: ctx.ledger.positionQuantity(aaa.id).toNumber(), equity: ctx.ledger.equity().toNumber() })),
+        filter((_, i) => i === 1),
+        map(() => ctx.orderFactory.market({ instrumentId: aaa.id, side: 'BUY', quantity: 10 })),
+      );
+    await runBacktest(pipeline, { ...base, data });
+    expect(seen.map((s) => s.now)).toEqual(data.map((b) => b.ts));
+    // Bought on bar 1, filled at bar 2's open (102): the position appears at bar 2, marked at bar 2's close.
+    expect(seen.map((s) => s.qty)).toEqual([0, 0, 10, 10, 10, 10]);
+    expect(seen[2]!.equity).toBe(1_000_000 - 10 * 102 + 10 * 102.5);
+  });
+
+  it('delivers the next bar only after an asynchronous stage has settled, with the same result as a synchronous run', async () => {
+    const data = bars(aaa, 8);
+    const log: string[] = [];
+    const slow: Pipeline = (ctx) =>
+      ctx.market.bars().pipe(
+        tap((b) => log.push(`start ${b.ts}`)),
+        mapAsync(
+          (b) =>
+            new Promise<Bar>((resolve) => {
+              // Real wall-clock delay, longer for earlier bars: without settling, order would break.
+              setTimeout(() => {
+                log.push(`end ${b.ts}`);
+                resolve(b);
+              }, 8 - (b.ts - T0) / DAY);
+            }),
+          { work: ctx.work },
+        ),
+        filter((_, i) => i % 2 === 0),
+        map(() => ctx.orderFactory.market({ instrumentId: aaa.id, side: 'BUY', quantity: 1 })),
+      );
+    const fast: Pipeline = (ctx) =>
+      ctx.market.bars().pipe(
+        filter((_, i) => i % 2 === 0),
+        map(() => ctx.orderFactory.market({ instrumentId: aaa.id, side: 'BUY', quantity: 1 })),
+      );
+    const a = await runBacktest(slow, { ...base, data });
+    const b = await runBacktest(fast, { ...base, data });
+    expect(log).toEqual(data.flatMap((bar) => [`start ${bar.ts}`, `end ${bar.ts}`]));
+    expect(a.fills.map((f) => f.price.toString())).toEqual(b.fills.map((f) => f.price.toString()));
+    expect(a.fills).toHaveLength(4);
+  });
+
+  it('fires clock timers between bars in time order', async () => {
+    const data = bars(aaa, 4);
+    const log: string[] = [];
+    const pipeline: Pipeline = (ctx) => {
+      ctx.clock.setRepeatingTimer({ interval: DAY / 2, start: T0 + DAY / 2 }, (e) => log.push(`timer ${(e.ts - T0) / DAY}`));
+      return ctx.market.bars().pipe(
+        tap((b) => log.push(`bar ${(b.ts - T0) / DAY}`)),
+        mergeMap(() => EMPTY),
+      );
+    };
+    await runBacktest(pipeline, { ...base, data });
+    expect(log).toEqual(['bar 0', 'timer 0.5', 'timer 1', 'bar 1', 'timer 1.5', 'timer 2', 'bar 2', 'timer 2.5', 'timer 3', 'bar 3']);
+  });
+
+  it('runs bufferTime on the context scheduler in virtual time', async () => {
+    const data = bars(aaa, 10, T0, 1000);
+    const sizes: number[] = [];
+    const pipeline: Pipeline = (ctx) =>
+      ctx.market.bars().pipe(
+        bufferTime(3000, ctx.scheduler),
+        tap((b) => sizes.push(b.length)),
+        mergeMap(() => EMPTY),
+      );
+    await runBacktest(pipeline, { ...base, data });
+    // Buffers close at T0+3000, +6000, +9000 before the bar of that time; the last one on completion.
+    expect(sizes).toEqual([3, 3, 3, 1]);
+  });
+
+  it('merges several series by time, breaking ties by series order', async () => {
+    const bbb = instrument('BBB');
+    const a = bars(aaa, 3, T0, 2 * DAY);
+    const b = bars(bbb, 4, T0, DAY);
+    const order: string[] = [];
+    const pipeline: Pipeline = (ctx) => ctx.market.bars().pipe(tap((x) => order.push(`${x.instrumentId}@${(x.ts - T0) / DAY}`)), mergeMap(() => EMPTY));
+    await runBacktest(pipeline, { instruments: [aaa, bbb], ledger: { startingCash: 1000 }, data: [b, a] });
+    expect(order).toEqual(['BBB.SIM@0', 'AAA.SIM@0', 'BBB.SIM@1', 'BBB.SIM@2', 'AAA.SIM@2', 'BBB.SIM@3', 'AAA.SIM@4']);
+  });
+
+  it('fills each instrument at its own next bar', async () => {
+    const bbb = instrument('BBB');
+    const a = bars(aaa, 3, T0, 2 * DAY);
+    const b = bars(bbb, 4, T0 + DAY, DAY).map((x) => ({ ...x, open: x.open + 50, high: x.high + 50, low: x.low + 50, close: x.close + 50 }));
+    const pipeline: Pipeline = (ctx) =>
+      ctx.market.bars(aaa.id).pipe(
+        filter((_, i) => i === 0),
+        mergeMap(() => of(ctx.orderFactory.market({ instrumentId: aaa.id, side: 'BUY', quantity: 1 }), ctx.orderFactory.market({ instrumentId: bbb.id, side: 'BUY', quantity: 1 }))),
+      );
+    const result = await runBacktest(pipeline, { instruments: [aaa, bbb], ledger: { startingCash: 1000 }, data: [a, b] });
+    expect(result.fills.map((f) => [f.instrumentId, (f.ts - T0) / DAY, f.price.toNumber()])).toEqual([
+      ['BBB.SIM', 1, 150],
+      ['AAA.SIM', 2, 101],
+    ]);
+  });
+
+  it('rejects with the error a pipeline stage raised', async () => {
+    const boom = new Error('strategy bug');
+    const pipeline: Pipeline = (ctx) => ctx.market.bars().pipe(mergeMap((b) => (b.ts > T0 ? throwError(() => boom) : EMPTY)));
+    await expect(runBacktest(pipeline, { ...base, data: bars(aaa, 5) })).rejects.toBe(boom);
+  });
+
+  it('names the bad field of a bad config', async () => {
+    const e = await runBacktest(buyOnFirst(1), { ...base, ledger: { startingCash: -5 }, data: bars(aaa, 2) }).catch((x: unknown) => x);
+    expect(e).toBeInstanceOf(ValidationError);
+    expect((e as ValidationError).field).toBe('config.ledger.startingCash');
+  });
+
+  it('names the series and row of data out of time order', async () => {
+    const data = bars(aaa, 4);
+    [data[2], data[3]] = [data[3]!, data[2]!];
+    const e = await runBacktest(buyOnFirst(1), { ...base, data }).catch((x: unknown) => x);
+    expect(e).toBeInstanceOf(ValidationError);
+    expect((e as ValidationError).field).toBe('data[0][3].ts');
+  });
+
+  it('records an equity point per event and can keep one in N', async () => {
+    const data = bars(aaa, 10);
+    const all = await runBacktest(buyOnFirst(1), { ...base, data });
+    const sparse = await runBacktest(buyOnFirst(1), { ...base, data, equityEvery: 4 });
+    expect(all.equityCurve.ts).toHaveLength(10);
+    expect(Array.from(sparse.equityCurve.ts)).toEqual([0, 4, 8, 9].map((i) => data[i]!.ts));
+    expect(sparse.equityCurve.equity[3]).toBe(all.equityCurve.equity[9]);
+    expect(all.summary.finalEquity.toNumber()).toBeCloseTo(all.equityCurve.equity[9]!, 6);
+  });
+});

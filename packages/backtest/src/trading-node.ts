@@ -1,0 +1,122 @@
+/**
+ * The part of a runner that is the same in backtest, paper and live: it builds the pipeline context,
+ * wires the order manager, venue and ledger, and handles one market event at a time. Runners differ
+ * only in the clock and in how events arrive (NautilusTrader's kernel does the same).
+ */
+import { Subject } from 'rxjs';
+import {
+  OrderFactory,
+  WorkTracker,
+  silentLogger,
+  strategyId as toStrategyId,
+  type Bar,
+  type Clock,
+  type InstrumentRegistry,
+  type Logger,
+  type MarketData,
+  type OrderEvent,
+  type OrderFilled,
+  type Pipeline,
+  type PipelineContext,
+} from '@rxtrade/core';
+import { OrderManager, type SimulatedVenue } from '@rxtrade/execution';
+import type { Ledger } from '@rxtrade/portfolio';
+import { MarketHub } from './market-hub';
+import { EquityRecorder } from './equity-recorder';
+
+export interface TradingNodeParts {
+  readonly clock: Clock;
+  readonly instruments: InstrumentRegistry;
+  readonly venue: SimulatedVenue;
+  readonly ledger: Ledger;
+  readonly strategyId: string;
+  readonly idPrefix: string;
+  readonly logger: Logger | undefined;
+  readonly equityEvery: number;
+}
+
+/** @internal Shared engine of `runBacktest` and `runPaper`. */
+export class TradingNode {
+  readonly work = new WorkTracker();
+  readonly market = new MarketHub();
+  readonly orderManager: OrderManager;
+  readonly fills: OrderFilled[] = [];
+  readonly equity: EquityRecorder;
+  private readonly orderEvents = new Subject<OrderEvent>();
+  private failure: { error: unknown } | undefined;
+  private events = 0;
+
+  constructor(private readonly parts: TradingNodeParts) {
+    const { clock, instruments, venue, ledger } = parts;
+    this.equity = new EquityRecorder(parts.equityEvery);
+    this.orderManager = new OrderManager({ clock, instruments, venue });
+    // The ledger applies a fill before the pipeline hears of it, so state read through the context is
+    // already current when the event arrives.
+    this.orderManager.events.subscribe((event) => {
+      if (event.type === 'OrderFilled') {
+        ledger.applyFill(event);
+        this.fills.push(event);
+      }
+      this.orderEvents.next(event);
+    });
+  }
+
+  /** Builds the context and subscribes to the pipeline's order commands. */
+  start(pipeline: Pipeline): void {
+    const { clock, instruments, ledger, logger } = this.parts;
+    const ctx: PipelineContext = {
+      clock,
+      scheduler: clock.scheduler,
+      instruments,
+      ledger,
+      orders: this.orderManager,
+      market: this.market,
+      orderEvents: this.orderEvents.asObservable(),
+      orderFactory: new OrderFactory(clock, instruments, toStrategyId(this.parts.strategyId), this.parts.idPrefix),
+      work: this.work,
+      logger: logger ?? silentLogger,
+    };
+    pipeline(ctx).subscribe({
+      next: (command) => this.orderManager.execute(command),
+      error: (error: unknown) => {
+        this.failure ??= { error };
+      },
+    });
+  }
+
+  /** The first error a pipeline stage raised, if any. */
+  get failed(): { error: unknown } | undefined {
+    return this.failure;
+  }
+
+  /**
+   * Handles one market event: the venue sees it first (fills orders submitted on earlier events), the
+   * ledger marks it, then the pipeline sees it. Returns true when asynchronous work is still pending.
+   */
+  handle(event: MarketData): boolean {
+    if (event.type === 'Bar') {
+      const bar: Bar = event;
+      this.parts.venue.processBar(bar);
+      this.parts.ledger.mark(bar.instrumentId, bar.close);
+    }
+    this.market.publish(event);
+    this.events++;
+    return this.work.pending !== 0;
+  }
+
+  /** Records the equity point for the event just handled (after its work has settled). */
+  recordEquity(ts: number): void {
+    this.equity.record(ts, this.parts.ledger.equityValue());
+  }
+
+  /** Number of market events handled. */
+  get eventCount(): number {
+    return this.events;
+  }
+
+  /** Ends the market streams (pipelines may complete) and stops forwarding order events. */
+  finish(): void {
+    this.market.complete();
+    this.orderEvents.complete();
+  }
+}

@@ -1,0 +1,60 @@
+/**
+ * Venue anomalies: events that must not change an order, because applying them would double-count a
+ * fill, fill more than was ordered or revive a closed order. They are reported, never applied.
+ */
+import type { OrderEvent, OrderView } from '@rxtrade/core';
+
+/**
+ * Why an order event was not applied.
+ *
+ * @example
+ * ```ts
+ * if (result.applied === false && result.reason === OrderAnomalyReason.DUPLICATE_FILL) log.warn(result.message);
+ * ```
+ */
+export const OrderAnomalyReason = {
+  /** A fill whose trade id was already applied to the order. */
+  DUPLICATE_FILL: 'DUPLICATE_FILL',
+  /** A fill that would take the filled quantity above the order quantity. */
+  OVERFILL: 'OVERFILL',
+  /** An event for an order already in a terminal status. */
+  AFTER_TERMINAL: 'AFTER_TERMINAL',
+  /** A fill with a quantity or price that is not a positive, finite Decimal, or with another side or instrument than the order. */
+  INVALID_FILL: 'INVALID_FILL',
+  /** An event for a client order id the order manager does not know. */
+  UNKNOWN_ORDER: 'UNKNOWN_ORDER',
+  /** An event the transition table does not allow in the order's status. */
+  ILLEGAL_TRANSITION: 'ILLEGAL_TRANSITION',
+} as const;
+export type OrderAnomalyReason = (typeof OrderAnomalyReason)[keyof typeof OrderAnomalyReason];
+
+/**
+ * The outcome of `Order.apply`: applied, or refused with a reason.
+ *
+ * @example
+ * ```ts
+ * const result: OrderApplyResult = order.apply(fill);
+ * if (!result.applied) console.warn(result.reason, result.message);
+ * ```
+ */
+export type OrderApplyResult =
+  | { readonly applied: true }
+  | { readonly applied: false; readonly reason: OrderAnomalyReason; readonly message: string };
+
+/**
+ * An event the order manager received from a venue and did not apply.
+ *
+ * @example
+ * ```ts
+ * manager.anomalies.subscribe((a) => logger.warn(`${a.reason}: ${a.message}`, { event: a.event }));
+ * ```
+ */
+export interface OrderAnomaly {
+  readonly reason: OrderAnomalyReason;
+  readonly message: string;
+  readonly event: OrderEvent;
+  /** The order as it stands (unchanged by the event); undefined for an unknown order. */
+  readonly order: OrderView | undefined;
+  /** Clock time when the anomaly was detected. */
+  readonly ts: number;
+}

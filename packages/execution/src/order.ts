@@ -1,0 +1,213 @@
+/**
+ * One order and its state: status from the transition table, filled quantity, quantity-weighted
+ * average fill price, venue order id and the trade ids already applied (so a fill is never applied
+ * twice).
+ */
+import {
+  Decimal,
+  OrderStatus,
+  StateError,
+  ZERO,
+  type ClientOrderId,
+  type InstrumentId,
+  type OrderEvent,
+  type OrderFilled,
+  type OrderSide,
+  type OrderType,
+  type OrderView,
+  type StrategyId,
+  type SubmitOrder,
+  type TimeInForce,
+  type VenueOrderId,
+} from '@rxtrade/core';
+import { OrderAnomalyReason, type OrderApplyResult } from './order-anomaly';
+import { isTerminalStatus, nextStatus } from './order-state-machine';
+
+const APPLIED: OrderApplyResult = Object.freeze({ applied: true });
+
+/**
+ * A live order, created from a {@link SubmitOrder} in status INITIALIZED and moved by order events.
+ *
+ * @example
+ * ```ts
+ * const order = new Order(command, clock.now());
+ * order.apply({ type: 'OrderSubmitted', clientOrderId: order.clientOrderId, strategyId: order.strategyId,
+ *   instrumentId: order.instrumentId, ts: clock.now(), tsInit: clock.now() });
+ * order.status // 'SUBMITTED'
+ * ```
+ */
+export class Order implements OrderView {
+  readonly clientOrderId: ClientOrderId;
+  readonly strategyId: StrategyId;
+  readonly instrumentId: InstrumentId;
+  readonly side: OrderSide;
+  readonly orderType: OrderType;
+  readonly timeInForce: TimeInForce;
+  readonly expireTime: number | undefined;
+  readonly reduceOnly: boolean;
+  readonly postOnly: boolean;
+  readonly tsCreated: number;
+  private _venueOrderId: VenueOrderId | undefined = undefined;
+  private _quantity: Decimal;
+  private _price: Decimal | undefined;
+  private _triggerPrice: Decimal | undefined;
+  private _filledQuantity: Decimal = ZERO;
+  private _avgFillPrice: Decimal | undefined = undefined;
+  private _status: OrderStatus = OrderStatus.INITIALIZED;
+  private _tsLast: number;
+  /** The last open status before PENDING_CANCEL / PENDING_UPDATE, restored when a request is refused. */
+  private previous: OrderStatus = OrderStatus.INITIALIZED;
+  private readonly tradeIds = new Set<string>();
+
+  /**
+   * @param command the submit command (fields that are not Decimals, as in a malformed command that is
+   *   about to be denied, are kept as zero / undefined rather than trusted).
+   * @param tsInit when the SDK created the order (clock time).
+   */
+  constructor(command: SubmitOrder, tsInit: number) {
+    this.clientOrderId = command.clientOrderId;
+    this.strategyId = command.strategyId;
+    this.instrumentId = command.instrumentId;
+    this.side = command.side;
+    this.orderType = command.orderType;
+    this.timeInForce = command.timeInForce;
+    this.expireTime = command.expireTime;
+    this.reduceOnly = command.reduceOnly;
+    this.postOnly = command.postOnly;
+    this._quantity = command.quantity instanceof Decimal ? command.quantity : ZERO;
+    this._price = command.price instanceof Decimal ? command.price : undefined;
+    this._triggerPrice = command.triggerPrice instanceof Decimal ? command.triggerPrice : undefined;
+    this.tsCreated = tsInit;
+    this._tsLast = tsInit;
+  }
+
+  /** The venue's id for the order, once accepted (or first filled). */
+  get venueOrderId(): VenueOrderId | undefined {
+    return this._venueOrderId;
+  }
+  /** Ordered quantity (changed by OrderUpdated). */
+  get quantity(): Decimal {
+    return this._quantity;
+  }
+  /** Limit price, if any. */
+  get price(): Decimal | undefined {
+    return this._price;
+  }
+  /** Trigger price, if any. */
+  get triggerPrice(): Decimal | undefined {
+    return this._triggerPrice;
+  }
+  /** Sum of applied fill quantities. */
+  get filledQuantity(): Decimal {
+    return this._filledQuantity;
+  }
+  /** Quantity-weighted average fill price; undefined before the first fill. */
+  get avgFillPrice(): Decimal | undefined {
+    return this._avgFillPrice;
+  }
+  /** Current status. */
+  get status(): OrderStatus {
+    return this._status;
+  }
+  /** `ts` of the last applied event (creation time before any). */
+  get tsLast(): number {
+    return this._tsLast;
+  }
+
+  /** Whether the order is not yet in a terminal status. */
+  get isOpen(): boolean {
+    return !isTerminalStatus(this._status);
+  }
+
+  /** Whether the order is in a terminal status (DENIED, REJECTED, FILLED, CANCELED, EXPIRED). */
+  get isClosed(): boolean {
+    return isTerminalStatus(this._status);
+  }
+
+  /** Quantity still to fill: quantity - filledQuantity. */
+  get leavesQuantity(): Decimal {
+    return this._quantity.minus(this._filledQuantity);
+  }
+
+  /** Whether a fill with this trade id was applied. */
+  hasTrade(tradeId: string): boolean {
+    return this.tradeIds.has(tradeId);
+  }
+
+  /**
+   * Applies an event. Venue anomalies (a duplicate fill, an overfill, a fill or a cancel/modify
+   * rejection after a terminal status, a fill with a bad quantity or price) are returned as
+   * `{ applied: false, reason }` and leave the order unchanged.
+   *
+   * @throws IllegalTransitionError for any other event the transition table does not allow.
+   * @throws StateError when the event belongs to another order.
+   */
+  apply(event: OrderEvent): OrderApplyResult {
+    if (event.clientOrderId !== this.clientOrderId)
+      throw new StateError(`event ${event.type} for ${event.clientOrderId} applied to order ${this.clientOrderId}`);
+    if (event.type === 'OrderFilled') return this.fill(event);
+    const status = this._status;
+    if (isTerminalStatus(status) && (event.type === 'OrderCancelRejected' || event.type === 'OrderModifyRejected'))
+      return this.refuse(OrderAnomalyReason.AFTER_TERMINAL, `${event.type} after the order was ${status}`);
+    const next = nextStatus(status, event.type, { previous: this.previous }, `order ${this.clientOrderId}`);
+    switch (event.type) {
+      case 'OrderAccepted':
+        this._venueOrderId = event.venueOrderId;
+        break;
+      case 'OrderUpdated':
+        this._quantity = event.quantity;
+        this._price = event.price;
+        this._triggerPrice = event.triggerPrice;
+        break;
+      default:
+        break;
+    }
+    this.moveTo(next);
+    this._tsLast = event.ts;
+    return APPLIED;
+  }
+
+  private fill(event: OrderFilled): OrderApplyResult {
+    if (this.tradeIds.has(event.tradeId))
+      return this.refuse(OrderAnomalyReason.DUPLICATE_FILL, `trade ${event.tradeId} was already applied to order ${this.clientOrderId}`);
+    if (isTerminalStatus(this._status))
+      return this.refuse(OrderAnomalyReason.AFTER_TERMINAL, `fill ${event.tradeId} after order ${this.clientOrderId} was ${this._status}`);
+    if (event.side !== this.side || event.instrumentId !== this.instrumentId)
+      return this.refuse(
+        OrderAnomalyReason.INVALID_FILL,
+        `fill ${event.tradeId} is a ${event.side} of ${event.instrumentId}; order ${this.clientOrderId} is a ${this.side} of ${this.instrumentId}`,
+      );
+    const qty = event.quantity;
+    const px = event.price;
+    // isPositive/isZero read the sign and digits; lte(0) would build a Decimal from 0 on every fill.
+    if (!(qty instanceof Decimal) || !qty.isFinite() || !qty.isPositive() || qty.isZero() || !(px instanceof Decimal) || !px.isFinite() || !px.isPositive() || px.isZero())
+      return this.refuse(OrderAnomalyReason.INVALID_FILL, `fill ${event.tradeId} has quantity ${String(qty)} and price ${String(px)}; both must be positive`);
+    const filled = this._filledQuantity.plus(qty);
+    const cmp = filled.cmp(this._quantity);
+    if (cmp > 0)
+      return this.refuse(
+        OrderAnomalyReason.OVERFILL,
+        `fill ${event.tradeId} of ${qty.toString()} would fill ${filled.toString()} of order ${this.clientOrderId} for ${this._quantity.toString()}`,
+      );
+    const next = nextStatus(this._status, 'OrderFilled', { fillCompletes: cmp === 0 }, `order ${this.clientOrderId}`);
+    const prevAvg = this._avgFillPrice;
+    // Quantity-weighted: (avg * previous filled + price * quantity) / filled, exact in Decimal.
+    this._avgFillPrice = prevAvg === undefined ? px : prevAvg.mul(this._filledQuantity).plus(px.mul(qty)).div(filled);
+    this._filledQuantity = filled;
+    this._venueOrderId ??= event.venueOrderId;
+    this.tradeIds.add(event.tradeId);
+    this.moveTo(next);
+    this._tsLast = event.ts;
+    return APPLIED;
+  }
+
+  private moveTo(next: OrderStatus): void {
+    const current = this._status;
+    if (current !== OrderStatus.PENDING_CANCEL && current !== OrderStatus.PENDING_UPDATE) this.previous = current;
+    this._status = next;
+  }
+
+  private refuse(reason: OrderAnomalyReason, message: string): OrderApplyResult {
+    return { applied: false, reason, message };
+  }
+}
