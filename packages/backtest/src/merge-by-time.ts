@@ -17,14 +17,7 @@ import { ValidationError, type MarketData } from '@rxtrade/core';
 export function* mergeByTime<T extends MarketData>(series: readonly (readonly T[])[]): Generator<T, void, undefined> {
   const k = series.length;
   if (k === 1) {
-    const only = series[0]!;
-    let last = -Infinity;
-    for (let i = 0; i < only.length; i++) {
-      const e = only[i]!;
-      if (e.ts < last) throw outOfOrder(0, i, e.ts, last);
-      last = e.ts;
-      yield e;
-    }
+    yield* assertSorted(series[0]!, 0);
     return;
   }
   const pos = new Array<number>(k).fill(0);
@@ -46,6 +39,15 @@ export function* mergeByTime<T extends MarketData>(series: readonly (readonly T[
     pos[best] = i + 1;
     yield series[best]![i]!;
   }
+}
+
+/**
+ * @internal Returns `events` after checking that it is sorted by `ts`, or throws a `ValidationError`
+ * naming series `index` and the first row out of order.
+ */
+export function assertSorted<T extends MarketData>(events: readonly T[], index: number): readonly T[] {
+  for (let i = 1; i < events.length; i++) if (events[i]!.ts < events[i - 1]!.ts) throw outOfOrder(index, i, events[i]!.ts, events[i - 1]!.ts);
+  return events;
 }
 
 function outOfOrder(s: number, i: number, ts: number, previous: number): ValidationError {

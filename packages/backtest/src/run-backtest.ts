@@ -7,7 +7,7 @@
  */
 import { BacktestClock, ValidationError, type MarketData, type Pipeline } from '@rxtrade/core';
 import type { RunnerConfig } from './config';
-import { mergeByTime } from './merge-by-time';
+import { assertSorted, mergeByTime } from './merge-by-time';
 import { collectResult, createNode } from './setup';
 import type { RunResult } from './result';
 
@@ -37,7 +37,10 @@ export async function runBacktest(pipeline: Pipeline, config: BacktestConfig): P
   const clock = new BacktestClock(config.start ?? (Number.isFinite(first) ? first : 0));
   const { node, ledger, startingCash } = createNode(config, clock);
   node.start(pipeline);
-  for (const event of mergeByTime(series)) {
+  // One series (the common case) is walked by index: a generator's per-event result objects cost
+  // about a tenth of the whole run's time on a million bars.
+  const events: Iterable<MarketData> = series.length === 1 ? assertSorted(series[0]!, 0) : mergeByTime(series);
+  for (const event of events) {
     if (node.failed) break;
     clock.advanceTo(event.ts);
     if (node.handle(event)) await node.work.whenIdle();

@@ -308,8 +308,7 @@ export class Ledger implements LedgerView {
   private bookFor(instrument: Instrument): Book {
     let book = this.byId.get(instrument.id);
     if (!book) {
-      // toDecimal: core's defineInstrument currently leaves a defaulted multiplier as the number 1.
-      book = new Book(instrument, toDecimal(instrument.multiplier, 'instrument.multiplier'));
+      book = new Book(instrument, instrument.multiplier);
       this.byId.set(instrument.id, book);
       this.books.push(book);
     }

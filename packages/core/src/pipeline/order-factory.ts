@@ -7,8 +7,7 @@ import type { Clock } from '../clock/clock';
 import { type DecimalLike } from '../decimal';
 import { roundPrice, roundQuantity } from '../domain/instrument';
 import type { ClientOrderId, InstrumentId, StrategyId } from '../domain/ids';
-import { SubmitOrderSchema, type CancelOrder, type ModifyOrder, type OrderSide, type OrderType, type SubmitOrder, type TimeInForce } from '../domain/orders';
-import { parseWith } from '../validation';
+import { type CancelOrder, type ModifyOrder, type OrderSide, type OrderType, type SubmitOrder, type TimeInForce } from '../domain/orders';
 import type { InstrumentRegistry } from './views';
 
 /** Fields common to every new order. */
@@ -107,7 +106,8 @@ export class OrderFactory {
       postOnly,
       ts: this.clock.now(),
     };
-    parseWith(SubmitOrderSchema, command, 'order');
+    // The order manager validates every command at its boundary (an invalid one becomes OrderDenied),
+    // so the factory does not parse it a second time.
     return command;
   }
 }
