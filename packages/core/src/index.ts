@@ -76,6 +76,7 @@ export type {
   Balance,
 } from './domain/events';
 export type { Venue, VenueCapabilities } from './domain/venue';
+export { DecimalSchema, OrderFilledSchema, OrderEventSchema, PositionSchema, BalanceSchema, parseOrderEvent, parsePosition, parseBalance } from './domain/wire';
 
 // Time
 export type { Clock, TimerEvent, TimerHandle, RepeatingTimerOptions } from './clock/clock';
@@ -96,3 +97,6 @@ export type { Logger } from './pipeline/logger';
 
 // Indicators
 export * from './indicators/index';
+
+// Feature operators
+export * from './features/index';

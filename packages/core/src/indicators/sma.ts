@@ -1,9 +1,13 @@
 /**
  * Simple moving average: the arithmetic mean of the last `period` inputs.
- * Definition and seeding as TA-Lib's `TA_SMA` (ta_SMA.c): the first value appears at input `period`,
- * computed from a running total that adds the newest input and drops the oldest.
+ * Definition and seeding as TA-Lib's `TA_SMA` (ta_func/ta_SMA.c, `TA_INT_SMA`): the first value appears
+ * at input `period`; a running total of the last `period - 1` inputs gets the newest input added, is
+ * divided by `period`, then loses the oldest, in that order (so the values equal TA-Lib's to the last bit
+ * in most cases).
  */
-import { ValidationError } from '../errors';
+import { parseWith } from '../validation';
+import { periodConfigSchema } from './config';
+import { throwNotFinite } from './input-checks';
 import type { Indicator } from './indicator';
 
 /**
@@ -17,54 +21,69 @@ import type { Indicator } from './indicator';
  * ```
  */
 export class Sma implements Indicator<number, number> {
+  readonly period: number;
   readonly warmup: number;
+  private readonly label: string;
   private readonly window: Float64Array;
+  /** Number of inputs so far; `replace` takes the latest back by decrementing it. */
   private count = 0;
   private head = 0;
+  /** Running total of the latest `period - 1` inputs. */
   private sum = 0;
-  private current: number | undefined = undefined;
+  private cur = 0;
+  /** `sum` before the latest update: all `replace` needs (the slot it overwrote is never read again). */
+  private pSum = 0;
 
-  constructor(readonly period: number) {
-    if (!Number.isInteger(period) || period < 1) throw new ValidationError([{ path: ['period'], message: `must be an integer >= 1, got ${period}` }]);
+  constructor(period: number) {
+    this.period = parseWith(periodConfigSchema(1), { period }, 'Sma').period;
+    this.label = `Sma(${period})`;
     this.warmup = period;
     this.window = new Float64Array(period);
   }
 
   get value(): number | undefined {
-    return this.current;
+    return this.count >= this.period ? this.cur : undefined;
   }
 
   get isReady(): boolean {
-    return this.current !== undefined;
+    return this.count >= this.period;
   }
 
   update(input: number): number | undefined {
-    if (!Number.isFinite(input)) throw new ValidationError([{ path: ['input'], message: `Sma(${this.period}) got a non-finite input ${input}` }]);
+    if (!Number.isFinite(input)) throwNotFinite(this.label, '', input);
+    const head = this.head;
+    const window = this.window;
     const period = this.period;
-    if (this.count === period) this.sum -= this.window[this.head]!;
-    else this.count++;
-    this.window[this.head] = input;
-    this.sum += input;
-    this.head = this.head + 1 === period ? 0 : this.head + 1;
-    this.current = this.count === period ? this.sum / period : undefined;
-    return this.current;
+    window[head] = input;
+    const next = head + 1 === period ? 0 : head + 1;
+    this.head = next;
+    this.pSum = this.sum;
+    if (++this.count < period) {
+      this.sum += input;
+      return undefined;
+    }
+    // TA-Lib's order: add the newest, divide, then drop the oldest (which the next update overwrites).
+    const total = this.sum + input;
+    this.sum = total - window[next]!;
+    return (this.cur = total / period);
   }
 
   replace(input: number): number | undefined {
     if (this.count === 0) return this.update(input);
-    if (!Number.isFinite(input)) throw new ValidationError([{ path: ['input'], message: `Sma(${this.period}) got a non-finite input ${input}` }]);
-    const last = this.head === 0 ? this.period - 1 : this.head - 1;
-    this.sum += input - this.window[last]!;
-    this.window[last] = input;
-    this.current = this.count === this.period ? this.sum / this.period : undefined;
-    return this.current;
+    if (!Number.isFinite(input)) throwNotFinite(this.label, '', input);
+    // Undo the latest update, then apply `input` in its place.
+    this.head = this.head === 0 ? this.period - 1 : this.head - 1;
+    this.count--;
+    this.sum = this.pSum;
+    return this.update(input);
   }
 
   reset(): void {
     this.count = 0;
     this.head = 0;
     this.sum = 0;
-    this.current = undefined;
+    this.cur = 0;
+    this.pSum = 0;
     this.window.fill(0);
   }
 }

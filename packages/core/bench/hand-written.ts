@@ -1,0 +1,202 @@
+/**
+ * Hand-written baselines for bench/indicators.bench.ts: the same arithmetic as the library's
+ * indicators (same seeding, same smoothing), written as plainly and as fast as one would by hand, with
+ * none of the library's extras (no input validation, no `replace`, no `undefined` while warming up:
+ * NaN instead, and secondary outputs kept in fields rather than returned in an object).
+ */
+
+export class HandSma {
+  private readonly buf: Float64Array;
+  private i = 0;
+  private n = 0;
+  private sum = 0;
+  constructor(private readonly p: number) {
+    this.buf = new Float64Array(p);
+  }
+  update(x: number): number {
+    this.sum += x - this.buf[this.i]!;
+    this.buf[this.i] = x;
+    this.i = this.i + 1 === this.p ? 0 : this.i + 1;
+    if (this.n < this.p) this.n++;
+    return this.n === this.p ? this.sum / this.p : NaN;
+  }
+}
+
+export class HandEma {
+  private n = 0;
+  private sum = 0;
+  private ema = 0;
+  private readonly k: number;
+  constructor(private readonly p: number) {
+    this.k = 2 / (p + 1);
+  }
+  update(x: number): number {
+    if (this.n >= this.p) return (this.ema = (x - this.ema) * this.k + this.ema);
+    this.sum += x;
+    if (++this.n === this.p) return (this.ema = this.sum / this.p);
+    return NaN;
+  }
+}
+
+export class HandRsi {
+  private n = 0;
+  private prev = 0;
+  private gain = 0;
+  private loss = 0;
+  constructor(private readonly p: number) {}
+  update(x: number): number {
+    const d = x - this.prev;
+    this.prev = x;
+    const p = this.p;
+    if (this.n > p) {
+      this.gain = (this.gain * (p - 1) + (d > 0 ? d : 0)) / p;
+      this.loss = (this.loss * (p - 1) + (d < 0 ? -d : 0)) / p;
+    } else {
+      this.n++;
+      if (this.n === 1) return NaN;
+      if (d > 0) this.gain += d;
+      else this.loss -= d;
+      if (this.n <= p) return NaN;
+      this.gain /= p;
+      this.loss /= p;
+    }
+    const t = this.gain + this.loss;
+    return t === 0 ? 0 : (100 * this.gain) / t;
+  }
+}
+
+export class HandMacd {
+  private readonly fast = new HandEma(12);
+  private readonly slow = new HandEma(26);
+  private readonly sig = new HandEma(9);
+  signal = NaN;
+  histogram = NaN;
+  update(x: number): number {
+    const f = this.fast.update(x);
+    const s = this.slow.update(x);
+    if (s !== s) return NaN;
+    const m = f - s;
+    const g = this.sig.update(m);
+    if (g !== g) return NaN;
+    this.signal = g;
+    this.histogram = m - g;
+    return m;
+  }
+}
+
+export class HandBollinger {
+  private readonly buf: Float64Array;
+  private i = 0;
+  private n = 0;
+  private sum = 0;
+  private sumSq = 0;
+  upper = NaN;
+  lower = NaN;
+  constructor(
+    private readonly p: number,
+    private readonly k: number,
+  ) {
+    this.buf = new Float64Array(p);
+  }
+  update(x: number): number {
+    const old = this.buf[this.i]!;
+    this.sum += x - old;
+    this.sumSq += x * x - old * old;
+    this.buf[this.i] = x;
+    this.i = this.i + 1 === this.p ? 0 : this.i + 1;
+    if (this.n < this.p) this.n++;
+    if (this.n < this.p) return NaN;
+    const mean = this.sum / this.p;
+    const v = this.sumSq / this.p - mean * mean;
+    const dev = v > 0 ? Math.sqrt(v) * this.k : 0;
+    this.upper = mean + dev;
+    this.lower = mean - dev;
+    return mean;
+  }
+}
+
+interface Hlc {
+  readonly high: number;
+  readonly low: number;
+  readonly close: number;
+}
+
+export class HandAtr {
+  private n = 0;
+  private prevClose = 0;
+  private atr = 0;
+  constructor(private readonly p: number) {}
+  update(b: Hlc): number {
+    const yc = this.prevClose;
+    this.prevClose = b.close;
+    if (this.n === 0) {
+      this.n = 1;
+      return NaN;
+    }
+    const tr = Math.max(b.high - b.low, Math.abs(b.high - yc), Math.abs(b.low - yc));
+    const p = this.p;
+    if (this.n > p) return (this.atr = (this.atr * (p - 1) + tr) / p);
+    this.atr += tr;
+    if (++this.n <= p) return NaN;
+    return (this.atr /= p);
+  }
+}
+
+export class HandAdx {
+  private n = 0;
+  private ph = 0;
+  private pl = 0;
+  private pc = 0;
+  private pdm = 0;
+  private mdm = 0;
+  private tr = 0;
+  private sumDx = 0;
+  private adx = 0;
+  plusDi = NaN;
+  minusDi = NaN;
+  constructor(private readonly p: number) {}
+  update(b: Hlc): number {
+    const p = this.p;
+    const up = b.high - this.ph;
+    const down = this.pl - b.low;
+    const yc = this.pc;
+    this.ph = b.high;
+    this.pl = b.low;
+    this.pc = b.close;
+    const n = this.n;
+    if (n === 0) {
+      this.n = 1;
+      return NaN;
+    }
+    const tr = Math.max(b.high - b.low, Math.abs(b.high - yc), Math.abs(b.low - yc));
+    const pdm = up > down && up > 0 ? up : 0;
+    const mdm = down > up && down > 0 ? down : 0;
+    if (n < p) {
+      this.n++;
+      this.pdm += pdm;
+      this.mdm += mdm;
+      this.tr += tr;
+      return NaN;
+    }
+    this.pdm = this.pdm - this.pdm / p + pdm;
+    this.mdm = this.mdm - this.mdm / p + mdm;
+    this.tr = this.tr - this.tr / p + tr;
+    const pdi = (100 * this.pdm) / this.tr;
+    const mdi = (100 * this.mdm) / this.tr;
+    const s = pdi + mdi;
+    const dx = s === 0 ? 0 : (100 * Math.abs(pdi - mdi)) / s;
+    this.plusDi = pdi;
+    this.minusDi = mdi;
+    if (n < 2 * p - 1) {
+      this.n++;
+      this.sumDx += dx;
+      return NaN;
+    }
+    if (n === 2 * p - 1) {
+      this.n++;
+      this.sumDx += dx;
+      return (this.adx = this.sumDx / p);
+    }
+    return (this.adx = (this.adx * (p - 1) + dx) / p);
+  }
+}

@@ -1,0 +1,132 @@
+/**
+ * Bollinger bands (John Bollinger): middle = SMA(period), upper/lower = middle +/- multiplier * the
+ * population standard deviation of the same `period` inputs.
+ * Definition and arithmetic as TA-Lib's `TA_BBANDS` with an SMA (ta_func/ta_BBANDS.c, its standard
+ * deviation from `TA_INT_stddev_using_precalc_ma` in ta_func/ta_STDDEV.c): running sums of the inputs
+ * and of their squares, variance = mean of squares - middle^2, and a deviation of 0 when that variance
+ * is below TA-Lib's epsilon.
+ */
+import { parseWith } from '../validation';
+import { BollingerBandsConfigSchema, type BollingerBandsConfig } from './config';
+import { throwNotFinite } from './input-checks';
+import type { Indicator } from './indicator';
+
+/** TA-Lib's TA_EPSILON (ta_func/ta_utility.h), used by its TA_IS_ZERO_OR_NEG. */
+const EPSILON = 1e-14;
+
+/**
+ * One set of bands around a middle line (Bollinger, Donchian, Keltner).
+ *
+ * @example
+ * ```ts
+ * const bands = new BollingerBands().update(close);
+ * if (bands && close > bands.upper) console.log('above the upper band');
+ * ```
+ */
+export interface BandsValue {
+  readonly upper: number;
+  readonly middle: number;
+  readonly lower: number;
+}
+
+/**
+ * Bollinger bands over `period` inputs; each update (and each read of `value`) returns a fresh
+ * {@link BandsValue}.
+ *
+ * @example
+ * ```ts
+ * const bb = new BollingerBands({ period: 20, multiplier: 2 });
+ * for (const bar of bars) bb.update(bar.close);
+ * bb.value?.upper;
+ * ```
+ */
+export class BollingerBands implements Indicator<number, BandsValue> {
+  readonly period: number;
+  readonly multiplier: number;
+  readonly warmup: number;
+  /** Names of the fields of each value (what `batch` returns columns for). */
+  readonly fields: readonly (keyof BandsValue)[] = ['upper', 'middle', 'lower'];
+  private readonly label: string;
+  private readonly window: Float64Array;
+  /** Number of inputs so far; `replace` takes the latest back by decrementing it. */
+  private count = 0;
+  private head = 0;
+  /** Running sums of the latest `period - 1` inputs and of their squares. */
+  private sum = 0;
+  private sumSq = 0;
+  private middle = 0;
+  private dev = 0;
+  /** The sums before the latest update: all `replace` needs (the slot it overwrote is never read again). */
+  private pSum = 0;
+  private pSumSq = 0;
+
+  constructor(config: BollingerBandsConfig = {}) {
+    const c = parseWith(BollingerBandsConfigSchema, config, 'BollingerBands');
+    this.period = c.period;
+    this.multiplier = c.multiplier;
+    this.label = `BollingerBands(${c.period},${c.multiplier})`;
+    this.warmup = c.period;
+    this.window = new Float64Array(c.period);
+  }
+
+  get value(): BandsValue | undefined {
+    if (this.count < this.period) return undefined;
+    const middle = this.middle;
+    const dev = this.dev;
+    return { upper: middle + dev, middle, lower: middle - dev };
+  }
+
+  get isReady(): boolean {
+    return this.count >= this.period;
+  }
+
+  update(input: number): BandsValue | undefined {
+    if (!Number.isFinite(input)) throwNotFinite(this.label, '', input);
+    const head = this.head;
+    const window = this.window;
+    const period = this.period;
+    window[head] = input;
+    const next = head + 1 === period ? 0 : head + 1;
+    this.head = next;
+    this.pSum = this.sum;
+    this.pSumSq = this.sumSq;
+    if (++this.count < period) {
+      this.sum += input;
+      this.sumSq += input * input;
+      return undefined;
+    }
+    // TA-Lib's order: add the newest to the running sums, take the means, then drop the oldest.
+    const oldest = window[next]!;
+    const total = this.sum + input;
+    const totalSq = this.sumSq + input * input;
+    this.sum = total - oldest;
+    this.sumSq = totalSq - oldest * oldest;
+    const middle = total / period;
+    const variance = totalSq / period - middle * middle;
+    const dev = variance < EPSILON ? 0.0 : Math.sqrt(variance) * this.multiplier;
+    this.middle = middle;
+    this.dev = dev;
+    return { upper: middle + dev, middle, lower: middle - dev };
+  }
+
+  replace(input: number): BandsValue | undefined {
+    if (this.count === 0) return this.update(input);
+    if (!Number.isFinite(input)) throwNotFinite(this.label, '', input);
+    // Undo the latest update, then apply `input` in its place.
+    this.head = this.head === 0 ? this.period - 1 : this.head - 1;
+    this.count--;
+    this.sum = this.pSum;
+    this.sumSq = this.pSumSq;
+    return this.update(input);
+  }
+
+  reset(): void {
+    this.count = 0;
+    this.head = 0;
+    this.sum = 0;
+    this.sumSq = 0;
+    this.middle = 0;
+    this.dev = 0;
+    this.window.fill(0);
+  }
+}

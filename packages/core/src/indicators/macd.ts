@@ -1,0 +1,160 @@
+/**
+ * Moving average convergence/divergence (Gerald Appel): macd = EMA(fast) - EMA(slow),
+ * signal = EMA(signal) of macd, histogram = macd - signal.
+ * Definition and seeding as TA-Lib's `TA_MACD` (ta_func/ta_MACD.c, `TA_INT_MACD` over `TA_INT_EMA`):
+ * both EMAs start at input `slow`, the slow one seeded with the mean of the first `slow` inputs and the
+ * fast one with the mean of the last `fast` of those (not of the first `fast` inputs, which is where
+ * TA-Lib differs from R's TTR); the signal EMA is seeded with the mean of the first `signal` macd values,
+ * so the first value appears at input slow + signal - 1.
+ */
+import { parseWith } from '../validation';
+import { MacdConfigSchema, type MacdConfig } from './config';
+import { throwNotFinite } from './input-checks';
+import type { Indicator } from './indicator';
+
+/**
+ * One MACD value: the MACD line, its signal line and their difference.
+ *
+ * @example
+ * ```ts
+ * const { histogram } = new Macd().update(close) ?? { histogram: NaN };
+ * ```
+ */
+export interface MacdValue {
+  readonly macd: number;
+  readonly signal: number;
+  readonly histogram: number;
+}
+
+/**
+ * MACD with TA-Lib's seeding; each update (and each read of `value`) returns a fresh {@link MacdValue}.
+ *
+ * @example
+ * ```ts
+ * const macd = new Macd({ fast: 12, slow: 26, signal: 9 });
+ * for (const bar of bars) macd.update(bar.close);
+ * macd.value?.histogram;
+ * ```
+ */
+export class Macd implements Indicator<number, MacdValue> {
+  readonly fast: number;
+  readonly slow: number;
+  readonly signal: number;
+  readonly warmup: number;
+  /** Names of the fields of each value (what `batch` returns columns for). */
+  readonly fields: readonly (keyof MacdValue)[] = ['macd', 'signal', 'histogram'];
+  private readonly label: string;
+  private readonly kFast: number;
+  private readonly kSlow: number;
+  private readonly kSignal: number;
+  /** Number of inputs so far; `replace` takes the latest back by decrementing it. */
+  private count = 0;
+  private fastSum = 0;
+  private slowSum = 0;
+  private signalSum = 0;
+  private fastEma = 0;
+  private slowEma = 0;
+  private signalEma = 0;
+  private macdOut = 0;
+  private pFastSum = 0;
+  private pSlowSum = 0;
+  private pSignalSum = 0;
+  private pFastEma = 0;
+  private pSlowEma = 0;
+  private pSignalEma = 0;
+
+  constructor(config: MacdConfig = {}) {
+    const c = parseWith(MacdConfigSchema, config, 'Macd');
+    this.fast = c.fast;
+    this.slow = c.slow;
+    this.signal = c.signal;
+    this.label = `Macd(${c.fast},${c.slow},${c.signal})`;
+    this.warmup = c.slow + c.signal - 1;
+    this.kFast = 2 / (c.fast + 1);
+    this.kSlow = 2 / (c.slow + 1);
+    this.kSignal = 2 / (c.signal + 1);
+  }
+
+  get value(): MacdValue | undefined {
+    if (this.count < this.warmup) return undefined;
+    const macd = this.macdOut;
+    const signal = this.signalEma;
+    return { macd, signal, histogram: macd - signal };
+  }
+
+  get isReady(): boolean {
+    return this.count >= this.warmup;
+  }
+
+  update(input: number): MacdValue | undefined {
+    if (!Number.isFinite(input)) throwNotFinite(this.label, '', input);
+    this.pFastEma = this.fastEma;
+    this.pSlowEma = this.slowEma;
+    this.pSignalEma = this.signalEma;
+    if (++this.count > this.warmup) {
+      const fast = (this.fastEma = (input - this.fastEma) * this.kFast + this.fastEma);
+      const slow = (this.slowEma = (input - this.slowEma) * this.kSlow + this.slowEma);
+      const macd = (this.macdOut = fast - slow);
+      this.signalEma = (macd - this.signalEma) * this.kSignal + this.signalEma;
+    } else {
+      this.pFastSum = this.fastSum;
+      this.pSlowSum = this.slowSum;
+      this.pSignalSum = this.signalSum;
+      if (!this.warm(input, this.count - 1)) return undefined;
+    }
+    // One allocation site, so that V8 can drop the object when the caller only reads its fields.
+    const macd = this.macdOut;
+    const signal = this.signalEma;
+    return { macd, signal, histogram: macd - signal };
+  }
+
+  replace(input: number): MacdValue | undefined {
+    if (this.count === 0) return this.update(input);
+    if (!Number.isFinite(input)) throwNotFinite(this.label, '', input);
+    // Undo the latest update, then apply `input` in its place.
+    this.fastEma = this.pFastEma;
+    this.slowEma = this.pSlowEma;
+    this.signalEma = this.pSignalEma;
+    if (--this.count < this.warmup) {
+      this.fastSum = this.pFastSum;
+      this.slowSum = this.pSlowSum;
+      this.signalSum = this.pSignalSum;
+    }
+    return this.update(input);
+  }
+
+  /** Warm-up step for input number `t` (0-based); true when it produced the first value. */
+  private warm(x: number, t: number): boolean {
+    const slow = this.slow;
+    let macd: number;
+    if (t >= slow) {
+      this.fastEma = (x - this.fastEma) * this.kFast + this.fastEma;
+      this.slowEma = (x - this.slowEma) * this.kSlow + this.slowEma;
+      macd = this.fastEma - this.slowEma;
+    } else {
+      this.slowSum += x;
+      if (t >= slow - this.fast) this.fastSum += x;
+      if (t < slow - 1) return false;
+      this.slowEma = this.slowSum / slow;
+      this.fastEma = this.fastSum / this.fast;
+      macd = this.fastEma - this.slowEma;
+    }
+    // The signal EMA is seeded with the mean of the first `signal` macd values; this is value t - slow + 1.
+    this.signalSum += macd;
+    this.macdOut = macd;
+    if (t - slow + 1 < this.signal - 1) return false;
+    this.signalEma = this.signalSum / this.signal;
+    return true;
+  }
+
+  reset(): void {
+    this.count = 0;
+    this.fastSum = 0;
+    this.slowSum = 0;
+    this.signalSum = 0;
+    this.fastEma = 0;
+    this.slowEma = 0;
+    this.signalEma = 0;
+    this.macdOut = 0;
+  }
+}
