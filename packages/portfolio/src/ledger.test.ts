@@ -5,16 +5,21 @@ import {
   instrumentId,
   instrumentRegistry,
   tradeId,
+  StateError,
   ValidationError,
   venueOrderId,
   type DecimalLike,
   type Fill,
   type Instrument,
+  type InstrumentId,
   type OrderSide,
 } from '@rxtrade/core';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { Ledger } from './ledger';
+import { Subject } from 'rxjs';
+import { trackFxRates } from './accounting/track-fx-rates';
+import type { LedgerSnapshot } from './accounting/ledger-snapshot';
+import { Ledger, type LedgerConfig } from './ledger';
 
 const goog = defineInstrument({ symbol: 'GOOG', venue: 'NASDAQ', assetClass: 'stock', base: 'GOOG', quote: 'USD', tickSize: '0.01', lotSize: '1' });
 const es = defineInstrument({ symbol: 'ES', venue: 'CME', assetClass: 'future', base: 'ES', quote: 'USD', tickSize: '0.25', lotSize: '1', multiplier: 50 });
@@ -394,6 +399,338 @@ describe('Ledger invariants (property-based)', () => {
         expect(Math.abs(ledger.equityValue() - exact)).toBeLessThanOrEqual(1e-13 * gross + 1e-9);
       }),
       { numRuns: 300 },
+    );
+  });
+});
+
+// ---------------------------------------------------------------------------------------------------
+// Extensions: multi-currency, FIFO lots, hedging legs, funding, deposits, margin, snapshots.
+
+const usdJpy = defineInstrument({ symbol: '7203', venue: 'TSE', assetClass: 'stock', base: '7203', quote: 'JPY', tickSize: '1', lotSize: '100' });
+const instrumentsFx = instrumentRegistry([goog, es, btc, sap, usdJpy]);
+const fxLedger = (extra: Partial<LedgerConfig> = {}): Ledger =>
+  new Ledger({ baseCurrency: 'USD', startingCash: 100_000, instruments: instrumentsFx, fxRates: { EURUSD: 1.1 }, ...extra });
+function withCurrency(f: Fill, commissionCurrency: string): Fill {
+  return { ...f, commissionCurrency };
+}
+/** Per currency: cash + cost of positions quoted in it - (deposits - fees + realized + funding); zero when the books balance. */
+function imbalanceIn(ledger: Ledger, currency: string, registry = instrumentsFx): Decimal {
+  let atCost = ledger.cash(currency);
+  for (const i of registry.all()) if (i.quote === currency) atCost = atCost.plus(ledger.costBasis(i.id));
+  return atCost.minus(ledger.totalDeposits(currency).minus(ledger.totalFees(currency)).plus(ledger.realizedPnl(currency)).plus(ledger.totalFunding(currency)));
+}
+
+describe('Ledger: multi-currency cash', () => {
+  it('pays for an instrument in its quote currency and values it in the base currency at the FX rate', () => {
+    const ledger = fxLedger();
+    ledger.applyFill(fill(sap, 'BUY', 10, '100', '1')); // commission 1 USD
+    expect(str(ledger.cash('USD'))).toBe('99999');
+    expect(str(ledger.cash('EUR'))).toBe('-1000');
+    expect(str(ledger.equity())).toBe('99999'); // -1000 EUR cash + 1000 EUR of SAP
+    ledger.mark(sap.id, 110);
+    expect(str(ledger.equity())).toBe('100109'); // + 10 x 10 EUR x 1.1
+    expect(ledger.equityValue()).toBeCloseTo(100109, 9);
+    ledger.setFxRate('EUR/USD', 1.2);
+    expect(str(ledger.equity())).toBe('100119'); // 99999 - 1200 + 1320
+    expect(str(ledger.unrealizedPnl())).toBe('120'); // 100 EUR x 1.2
+    ledger.applyFill(withCurrency(fill(sap, 'SELL', 10, '120', '2'), 'EUR'));
+    expect(str(ledger.realizedPnl('EUR'))).toBe('200');
+    expect(str(ledger.realizedPnl())).toBe('240'); // translated at 1.2
+    expect(str(ledger.totalFees())).toBe('3.4'); // 1 USD + 2 EUR x 1.2
+    expect(str(ledger.cash('EUR'))).toBe('198');
+    expect(ledger.balances().map((b) => `${b.currency} ${b.total.toString()}`)).toEqual(['USD 99999', 'EUR 198']);
+    for (const c of ['USD', 'EUR']) expect(imbalanceIn(ledger, c).isZero()).toBe(true);
+  });
+
+  it('converts through an inverted pair (USD/JPY) and follows an FX rates stream', () => {
+    const ledger = fxLedger();
+    const rates = new Subject<{ pair: string; rate: number }>();
+    const sub = trackFxRates(ledger, rates);
+    rates.next({ pair: 'USD/JPY', rate: 150 });
+    ledger.applyFill(withCurrency(fill(usdJpy, 'BUY', 100, '3000', '300'), 'JPY'));
+    expect(str(ledger.cash('JPY'))).toBe('-300300');
+    ledger.mark(usdJpy.id, 3150);
+    expect(ledger.equity().toNumber()).toBeCloseTo(100_000 - 2 + 100, 9); // -300300 JPY + 315000 JPY at 1/150
+    expect(ledger.fxRate('JPY')).toBeCloseTo(1 / 150, 15);
+    rates.next({ pair: 'USDJPY', rate: 100 });
+    expect(ledger.equity().toNumber()).toBeCloseTo(100_000 + 147, 9);
+    sub.unsubscribe();
+    rates.next({ pair: 'USDJPY', rate: 50 });
+    expect(ledger.fxRate('JPY')).toBeCloseTo(1 / 100, 15);
+  });
+
+  it('fails with a StateError when equity needs a rate that was never set', () => {
+    const ledger = new Ledger({ baseCurrency: 'USD', startingCash: 0, instruments: instrumentsFx, fxRates: {} });
+    ledger.applyFill(withCurrency(fill(sap, 'BUY', 1, '100'), 'EUR'));
+    expect(() => ledger.equity()).toThrow(StateError);
+    expect(() => ledger.equityValue()).toThrow(/EUR\/USD/);
+    ledger.setFxRate('EURUSD', 1.5);
+    expect(ledger.equityValue()).toBe(0);
+  });
+
+  it('rejects a pair without the base currency and a bad rate, naming the field', () => {
+    const ledger = fxLedger();
+    expect(fieldOf(() => ledger.setFxRate('EURGBP', 0.85))).toBe('pair');
+    expect(fieldOf(() => ledger.setFxRate('EUR', 1))).toBe('pair');
+    expect(fieldOf(() => ledger.setFxRate('EURUSD', -1))).toBe('rate');
+    expect(fieldOf(() => newLedger().applyFunding(goog.id, 1, 'EUR'))).toBe('currency');
+  });
+});
+
+describe('Ledger: FIFO lots', () => {
+  it('closes the oldest lots first and realizes against their own prices', () => {
+    const fifo = new Ledger({ baseCurrency: 'USD', startingCash: 100_000, instruments, lotMethod: 'fifo' });
+    const avg = newLedger();
+    for (const l of [fifo, avg]) {
+      l.applyFill(fill(goog, 'BUY', 10, '10'));
+      l.applyFill(fill(goog, 'BUY', 10, '12'));
+      l.applyFill(fill(goog, 'SELL', 15, '13'));
+    }
+    expect(str(fifo.realizedPnl())).toBe('35'); // (13 - 10) x 10 + (13 - 12) x 5
+    expect(str(avg.realizedPnl())).toBe('30'); // (13 - 11) x 15
+    expect(str(fifo.position(goog.id)!.avgPrice)).toBe('12');
+    expect(str(fifo.costBasis(goog.id))).toBe('60');
+    expect(str(fifo.cash())).toBe(str(avg.cash()));
+    fifo.mark(goog.id, 14);
+    expect(str(fifo.unrealizedPnl())).toBe('10'); // (14 - 12) x 5
+    expect(imbalanceIn(fifo, 'USD', instruments).isZero()).toBe(true);
+  });
+
+  it('opens the remainder of a fill that crosses zero as a new lot, with the multiplier', () => {
+    const ledger = new Ledger({ baseCurrency: 'USD', startingCash: 0, instruments, lotMethod: 'fifo' });
+    ledger.applyFill(fill(es, 'SELL', 1, '4000'));
+    ledger.applyFill(fill(es, 'SELL', 2, '4010'));
+    ledger.applyFill(fill(es, 'BUY', 5, '4005'));
+    expect(str(ledger.realizedPnl())).toBe('250'); // (4000 - 4005) x 1 x 50 + (4010 - 4005) x 2 x 50
+    expect(str(ledger.positionQuantity(es.id))).toBe('2');
+    expect(str(ledger.costBasis(es.id))).toBe('400500'); // 2 x 4005 x 50
+  });
+});
+
+describe('Ledger: hedging legs', () => {
+  const hedging = (): Ledger => new Ledger({ baseCurrency: 'USD', startingCash: 10_000, instruments, positionMode: 'hedging' });
+
+  it('keeps a long and a short leg side by side and reports their net', () => {
+    const ledger = hedging();
+    ledger.applyFill(fill(goog, 'BUY', 10, '100'));
+    ledger.applyFill(fill(goog, 'SELL', 4, '105')); // opens a short leg: nothing realized
+    expect(str(ledger.realizedPnl())).toBe('0');
+    expect(str(ledger.positionQuantity(goog.id))).toBe('6');
+    expect(str(ledger.positionQuantity(goog.id, 'LONG'))).toBe('10');
+    expect(str(ledger.positionQuantity(goog.id, 'SHORT'))).toBe('-4');
+    expect(ledger.positionLegs(goog.id).map((l) => `${l.side} ${l.quantity.toString()} @ ${l.avgPrice.toString()}`)).toEqual(['LONG 10 @ 100', 'SHORT -4 @ 105']);
+    ledger.mark(goog.id, 110);
+    expect(str(ledger.unrealizedPnl())).toBe('80'); // 10 x 10 - 4 x 5
+    const p = ledger.position(goog.id)!;
+    expect(str(p.quantity)).toBe('6');
+    expect(str(p.avgPrice)).toBe('96.666666666667'); // (1000 - 420) / 6
+    expect(str(p.unrealizedPnl)).toBe('80');
+    expect(str(ledger.grossExposure())).toBe('1540');
+  });
+
+  it('closes the leg a fill names and refuses to close more than it holds', () => {
+    const ledger = hedging();
+    ledger.applyFill(fill(goog, 'BUY', 10, '100'));
+    ledger.applyFill(fill(goog, 'SELL', 4, '105'));
+    ledger.applyFill(fill(goog, 'SELL', 3, '120'), { positionSide: 'LONG' });
+    expect(str(ledger.realizedPnl())).toBe('60');
+    ledger.applyFill(fill(goog, 'BUY', 4, '95'), { positionSide: 'SHORT' });
+    expect(str(ledger.realizedPnl())).toBe('100'); // + (105 - 95) x 4
+    expect(str(ledger.positionQuantity(goog.id, 'SHORT'))).toBe('0');
+    expect(fieldOf(() => ledger.applyFill(fill(goog, 'SELL', 8, '120'), { positionSide: 'LONG' }))).toBe('fill.quantity');
+    expect(fieldOf(() => newLedger().applyFill(fill(goog, 'SELL', 1, '1'), { positionSide: 'LONG' }))).toBe('options.positionSide');
+    expect(str(ledger.positionQuantity(goog.id))).toBe('7');
+    expect(imbalanceIn(ledger, 'USD', instruments).isZero()).toBe(true);
+  });
+});
+
+describe('Ledger: funding, deposits and margin', () => {
+  it('books funding to cash and to the instrument, not to realized P&L', () => {
+    const ledger = newLedger(1000);
+    ledger.applyFill(fill(btc, 'BUY', '0.5', '20000', '2'));
+    ledger.applyFunding(btc.id, '-3.25');
+    ledger.applyFunding(btc.id, 1);
+    expect(str(ledger.totalFunding())).toBe('-2.25');
+    expect(str(ledger.realizedPnl())).toBe('0');
+    expect(str(ledger.cash())).toBe('-9004.25');
+    ledger.mark(btc.id, 21000);
+    const pnl = ledger.instrumentPnl(btc.id);
+    expect([pnl.realized, pnl.unrealized, pnl.funding, pnl.fees, pnl.total].map(str)).toEqual(['0', '500', '-2.25', '2', '495.75']);
+    expect(str(ledger.equity())).toBe('1495.75');
+    expect(imbalanceIn(ledger, 'USD', instruments).isZero()).toBe(true);
+  });
+
+  it('counts deposits and withdrawals in the identity and rejects non-positive amounts', () => {
+    const ledger = newLedger(100);
+    ledger.deposit('50.5');
+    ledger.withdraw(20);
+    expect(str(ledger.cash())).toBe('130.5');
+    expect(str(ledger.totalDeposits())).toBe('130.5');
+    expect(fieldOf(() => ledger.deposit(0))).toBe('amount');
+    expect(fieldOf(() => ledger.withdraw('x'))).toBe('amount');
+  });
+
+  it('reports leverage, margin used and the maintenance check of a margin account', () => {
+    const ledger = new Ledger({ baseCurrency: 'USD', startingCash: 10_000, instruments, margin: { initial: 0.2, maintenance: 0.1 } });
+    ledger.applyFill(fill(goog, 'BUY', 400, '100')); // 40000 of stock on 10000 of equity: cash -30000
+    expect(ledger.leverage()).toBe(4);
+    expect(str(ledger.marginUsed())).toBe('8000');
+    expect(str(ledger.marginAvailable())).toBe('2000');
+    expect(ledger.isBelowMaintenance()).toBe(false);
+    ledger.mark(goog.id, 80); // equity 2000 < 10% of 32000
+    expect(ledger.isBelowMaintenance()).toBe(true);
+    expect(fieldOf(() => new Ledger({ baseCurrency: 'USD', startingCash: 0, instruments, margin: { initial: 0.1, maintenance: 0.2 } }))).toBe('ledger.margin.maintenance');
+    expect(fieldOf(() => new Ledger({ baseCurrency: 'USD', startingCash: 0, instruments, fxRates: { EURGBP: 0.85 } }))).toBe('ledger.fxRates.EURGBP');
+    expect(fieldOf(() => new Ledger({ baseCurrency: 'USD', startingCash: 0, instruments, fxRates: { EURUSD: -1 } }))).toBe('ledger.fxRates.EURUSD');
+  });
+});
+
+describe('Ledger: snapshots', () => {
+  const script = (): { f: Fill; side?: 'LONG' | 'SHORT'; mark?: number; rate?: number; funding?: string }[] => [
+    { f: fill(goog, 'BUY', 10, '100', '1') },
+    { f: fill(goog, 'BUY', 5, '103.33', '1'), mark: 104 },
+    { f: withCurrency(fill(sap, 'BUY', 7, '50.01', '0.5'), 'EUR'), rate: 1.09 },
+    { f: fill(goog, 'SELL', 3, '107'), side: 'SHORT', funding: '-0.75' },
+    { f: fill(goog, 'SELL', 12, '101.5'), side: 'LONG', mark: 99.5 },
+    { f: withCurrency(fill(sap, 'SELL', 2, '55'), 'EUR'), side: 'LONG', rate: 1.07 },
+    { f: fill(es, 'BUY', 2, '4000.25', '4'), mark: 4010.75 },
+    { f: fill(goog, 'BUY', 3, '98'), side: 'SHORT', mark: 97 },
+  ];
+
+  for (const lotMethod of ['average', 'fifo'] as const) {
+    it(`restores a ${lotMethod} hedging multi-currency ledger that then behaves exactly as the uninterrupted one`, () => {
+      const make = (): Ledger =>
+        new Ledger({ baseCurrency: 'USD', startingCash: 50_000, instruments: instrumentsFx, fxRates: { EURUSD: 1.1 }, positionMode: 'hedging', lotMethod });
+      const steps = script();
+      const run = (ledger: Ledger, from: number, to: number): void => {
+        for (const s of steps.slice(from, to)) {
+          ledger.applyFill(s.f, s.side ? { positionSide: s.side } : undefined);
+          if (s.mark !== undefined) ledger.mark(s.f.instrumentId, s.mark);
+          if (s.rate !== undefined) ledger.setFxRate('EUR/USD', s.rate);
+          if (s.funding !== undefined) ledger.applyFunding(s.f.instrumentId, s.funding);
+        }
+      };
+      const whole = make();
+      run(whole, 0, steps.length);
+      const first = make();
+      run(first, 0, 4);
+      const restored = Ledger.restore(JSON.parse(JSON.stringify(first.snapshot())) as LedgerSnapshot, { instruments: instrumentsFx });
+      expect(restored.snapshot()).toEqual(first.snapshot());
+      run(restored, 4, steps.length);
+      expect(restored.snapshot()).toEqual(whole.snapshot());
+      expect(str(restored.equity())).toBe(str(whole.equity()));
+      expect(restored.equityValue()).toBe(whole.equityValue());
+      expect(str(restored.realizedPnl())).toBe(str(whole.realizedPnl()));
+      expect(restored.positionLegs(goog.id)).toEqual(whole.positionLegs(goog.id));
+      for (const c of ['USD', 'EUR']) expect(imbalanceIn(restored, c).isZero()).toBe(true);
+    });
+  }
+
+  it('rejects a damaged snapshot or one naming an unknown instrument, naming the field', () => {
+    const ledger = newLedger();
+    ledger.applyFill(fill(goog, 'BUY', 1, '10'));
+    const snap = ledger.snapshot();
+    expect(fieldOf(() => Ledger.restore({ ...snap, startingCash: 'lots' }, { instruments }))).toBe('snapshot.startingCash');
+    expect(fieldOf(() => Ledger.restore(snap, { instruments: instrumentRegistry([es]) }))).toBe('snapshot.instruments[0].instrumentId');
+  });
+});
+
+// ---------------------------------------------------------------------------------------------------
+// Property: FIFO lots, hedging legs and multi-currency cash keep the books balanced in every currency,
+// quantities never drift from the sum of their fills, FIFO realized P&L equals an exact-rational model,
+// and a snapshot taken anywhere restores to the same state.
+
+/** FIFO in exact rationals, one queue of lots per leg key; realized P&L per currency. */
+class FifoModel {
+  readonly lots = new Map<string, { q: Q; p: Q }[]>();
+  readonly realized = new Map<string, Q>();
+  apply(key: string, currency: string, signed: Q, price: Q, mult: Q): void {
+    const queue = this.lots.get(key) ?? [];
+    this.lots.set(key, queue);
+    const held = queue.reduce((s, l) => s.add(l.q), new Q(0n));
+    if (held.sign() === 0 || held.sign() === signed.sign()) {
+      queue.push({ q: signed, p: price });
+      return;
+    }
+    let remaining = signed.abs();
+    let realized = new Q(0n);
+    while (remaining.sign() > 0 && queue.length > 0) {
+      const lot = queue[0]!;
+      const take = lot.q.abs().sub(remaining).sign() < 0 ? lot.q.abs() : remaining;
+      realized = realized.add((held.sign() > 0 ? price.sub(lot.p) : lot.p.sub(price)).mul(take).mul(mult));
+      const left = lot.q.abs().sub(take);
+      if (left.sign() === 0) queue.shift();
+      else lot.q = held.sign() > 0 ? left : new Q(-left.n, left.d);
+      remaining = remaining.sub(take);
+    }
+    if (remaining.sign() > 0) queue.push({ q: signed.sign() > 0 ? remaining : new Q(-remaining.n, remaining.d), p: price });
+    this.realized.set(currency, (this.realized.get(currency) ?? new Q(0n)).add(realized));
+  }
+}
+
+const fxTradable = [goog, es, btc, sap] as const;
+const eventArb = fc.oneof(
+  { weight: 6, arbitrary: fc.record({ kind: fc.constant('fill' as const), which: fc.integer({ min: 0, max: 3 }), side: fc.constantFrom<OrderSide>('BUY', 'SELL'), leg: fc.constantFrom<'auto' | 'LONG' | 'SHORT'>('auto', 'LONG', 'SHORT'), lots: fc.integer({ min: 1, max: 300 }), cents: fc.integer({ min: 1, max: 500_000 }), feeCents: fc.integer({ min: 0, max: 2_000 }), eurFee: fc.boolean(), mark: fc.double({ min: 0.01, max: 6000, noNaN: true }) }) },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant('rate' as const), rate: fc.double({ min: 0.5, max: 2, noNaN: true }) }) },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant('funding' as const), which: fc.integer({ min: 0, max: 3 }), cents: fc.integer({ min: -50_000, max: 50_000 }) }) },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant('deposit' as const), cents: fc.integer({ min: 1, max: 1_000_000 }), eur: fc.boolean() }) },
+);
+
+describe('Ledger invariants with FIFO, hedging and several currencies (property-based)', () => {
+  it('balances every currency exactly, never lets a quantity drift, matches an exact FIFO model and restores from any snapshot', () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom('average' as const, 'fifo' as const),
+        fc.constantFrom('netting' as const, 'hedging' as const),
+        fc.array(eventArb, { minLength: 1, maxLength: 40 }),
+        fc.nat(),
+        (lotMethod, positionMode, events, cut) => {
+          const config = { baseCurrency: 'USD', startingCash: 100_000, instruments: instrumentsFx, fxRates: { EURUSD: 1.1 }, positionMode, lotMethod } as const;
+          const ledger = new Ledger(config);
+          const cutAt = cut % events.length;
+          let restored: Ledger | undefined;
+          const legSums = new Map<string, Decimal>();
+          const model = new FifoModel();
+          events.forEach((e, step) => {
+            for (const l of restored ? [ledger, restored] : [ledger]) {
+              if (e.kind === 'rate') l.setFxRate('EURUSD', e.rate);
+              else if (e.kind === 'deposit') l.deposit(new Decimal(e.cents).div(100), e.eur ? 'EUR' : 'USD');
+              else if (e.kind === 'funding') l.applyFunding(fxTradable[e.which]!.id, new Decimal(e.cents).div(100));
+            }
+            if (e.kind === 'fill') {
+              const instrument = fxTradable[e.which]!;
+              const quantity = instrument.lotSize.mul(e.lots);
+              const price = new Decimal(e.cents).div(100).div(instrument.tickSize).ceil().mul(instrument.tickSize);
+              const f = withCurrency(fill(instrument, e.side, quantity, price, new Decimal(e.feeCents).div(100)), e.eurFee ? 'EUR' : 'USD');
+              let leg: 'NET' | 'LONG' | 'SHORT' = 'NET';
+              if (positionMode === 'hedging') {
+                leg = e.side === 'BUY' ? 'LONG' : 'SHORT';
+                if (e.leg !== 'auto' && e.leg !== leg && ledger.positionQuantity(instrument.id, e.leg).abs().gte(quantity)) leg = e.leg; // a valid close
+              }
+              for (const l of restored ? [ledger, restored] : [ledger]) {
+                l.applyFill(f, leg === 'NET' ? undefined : { positionSide: leg });
+                l.mark(instrument.id, e.mark);
+              }
+              const key = `${instrument.id}|${leg}`;
+              const signed = e.side === 'BUY' ? quantity : quantity.neg();
+              legSums.set(key, (legSums.get(key) ?? new Decimal(0)).plus(signed));
+              model.apply(key, instrument.quote, Q.of(signed), Q.of(price), Q.of(instrument.multiplier));
+            }
+            for (const c of ['USD', 'EUR']) expect(imbalanceIn(ledger, c).isZero()).toBe(true);
+            for (const [key, sum] of legSums) {
+              const [id, leg] = key.split('|') as [InstrumentId, 'NET' | 'LONG' | 'SHORT'];
+              expect(ledger.positionQuantity(id, leg === 'NET' ? undefined : leg).eq(sum)).toBe(true);
+            }
+            if (step === cutAt) restored = Ledger.restore(JSON.parse(JSON.stringify(ledger.snapshot())) as LedgerSnapshot, { instruments: instrumentsFx });
+          });
+          if (lotMethod === 'fifo') for (const c of ['USD', 'EUR']) expect(Q.of(ledger.realizedPnl(c)).sub(model.realized.get(c) ?? new Q(0n)).sign()).toBe(0);
+          expect(restored!.snapshot()).toEqual(ledger.snapshot());
+          expect(restored!.equityValue()).toBe(ledger.equityValue());
+          const exact = ledger.equity().toNumber();
+          expect(Math.abs(ledger.equityValue() - exact)).toBeLessThanOrEqual(1e-9 * Math.max(1, ledger.grossExposure().toNumber() + Math.abs(ledger.cash('USD').toNumber()) + Math.abs(ledger.cash('EUR').toNumber()) * 2));
+        },
+      ),
+      { numRuns: 200 },
     );
   });
 });

@@ -1,16 +1,19 @@
 /**
- * The ledger: cash, positions, fees and P&L of one account, kept exactly in Decimal by the
- * average-cost method, plus float64 mirrors so that an equity curve can be sampled on every bar without
- * building a Decimal.
+ * The ledger: cash, positions, fees and P&L of one account, kept exactly in Decimal, plus float64
+ * mirrors so that an equity curve can be sampled on every bar without building a Decimal.
+ *
+ * The defaults (one currency, netting, average cost) behave as the first version did; multi-currency
+ * cash, FIFO lots, hedging legs, funding, deposits, margin figures and snapshots are opt-in.
  */
 import {
   Decimal,
   OrderSide,
   parseWith,
-  toDecimal,
+  StateError,
   ValidationError,
   ZERO,
   type Balance,
+  type DecimalLike,
   type Fill,
   type Instrument,
   type InstrumentId,
@@ -19,6 +22,10 @@ import {
   type Position,
 } from '@rxtrade/core';
 import { z } from 'zod';
+import { parseFxPair } from './accounting/fx-pair';
+import { LedgerSnapshotSchema, type LedgerSnapshot } from './accounting/ledger-snapshot';
+import { LotMethod } from './accounting/lot-method';
+import { PositionMode, PositionSide } from './accounting/position-mode';
 
 const nonNegativeDecimal = z
   .union([z.string(), z.number(), z.instanceof(Decimal as unknown as new (...args: never[]) => Decimal)])
@@ -33,6 +40,25 @@ const nonNegativeDecimal = z
     return z.NEVER;
   });
 
+const registrySchema = z.custom<InstrumentRegistry>(
+  (v) =>
+    typeof v === 'object' &&
+    v !== null &&
+    typeof (v as InstrumentRegistry).get === 'function' &&
+    typeof (v as InstrumentRegistry).find === 'function' &&
+    typeof (v as InstrumentRegistry).all === 'function',
+  'must be an InstrumentRegistry (build one with instrumentRegistry([...]))',
+);
+
+const marginSchema = z
+  .object({
+    /** Initial margin as a fraction of gross exposure (0.1 = 10x leverage allowed); 1 = a cash account. */
+    initial: z.number().gt(0).lte(1),
+    /** Maintenance margin as a fraction of gross exposure; defaults to `initial`. */
+    maintenance: z.number().gt(0).lte(1).optional(),
+  })
+  .refine((m) => m.maintenance === undefined || m.maintenance <= m.initial, { message: 'maintenance must be <= initial', path: ['maintenance'] });
+
 /**
  * Schema of {@link LedgerConfig}.
  *
@@ -43,20 +69,25 @@ const nonNegativeDecimal = z
  * ```
  */
 export const LedgerConfigSchema = z.object({
-  /** Currency of cash, equity and P&L, such as `'USD'`. Only this currency is supported for now. */
+  /** Currency of equity and of every total, such as `'USD'`. */
   baseCurrency: z.string().min(1),
   /** Cash at the start, in the base currency: a string, number or Decimal >= 0. */
   startingCash: nonNegativeDecimal,
   /** The instruments fills and marks may refer to. */
-  instruments: z.custom<InstrumentRegistry>(
-    (v) =>
-      typeof v === 'object' &&
-      v !== null &&
-      typeof (v as InstrumentRegistry).get === 'function' &&
-      typeof (v as InstrumentRegistry).find === 'function' &&
-      typeof (v as InstrumentRegistry).all === 'function',
-    'must be an InstrumentRegistry (build one with instrumentRegistry([...]))',
-  ),
+  instruments: registrySchema,
+  /** `netting` (default: one signed position per instrument) or `hedging` (a long and a short leg). */
+  positionMode: z.enum([PositionMode.NETTING, PositionMode.HEDGING]).default(PositionMode.NETTING),
+  /** `average` (default: average cost) or `fifo` (oldest lots close first). */
+  lotMethod: z.enum([LotMethod.AVERAGE, LotMethod.FIFO]).default(LotMethod.AVERAGE),
+  /**
+   * Turns on multi-currency cash: instruments may be quoted, and commissions paid, in any currency, each
+   * held in its own cash account and converted to the base currency at these rates (pair -> rate, such
+   * as `{ EURUSD: 1.08 }`; `{}` when rates come later through `setFxRate` or `trackFxRates`). Without it
+   * the ledger holds the base currency only and rejects anything else, as before.
+   */
+  fxRates: z.record(z.string(), z.number().positive()).optional(),
+  /** Margin figures (`marginUsed`, `marginAvailable`, `isBelowMaintenance`); default: a cash account (initial 1). */
+  margin: marginSchema.optional(),
 });
 /**
  * Configuration of a {@link Ledger}.
@@ -69,59 +100,206 @@ export const LedgerConfigSchema = z.object({
 export type LedgerConfig = z.input<typeof LedgerConfigSchema>;
 
 /**
+ * Schema of {@link LedgerRestoreConfig}.
+ *
+ * @example
+ * ```ts
+ * parseWith(LedgerRestoreConfigSchema, { instruments }, 'restore');
+ * ```
+ */
+export const LedgerRestoreConfigSchema = z.object({
+  /** The instruments of the restored ledger: every instrument the snapshot mentions must be there. */
+  instruments: registrySchema,
+  /** Margin figures, as in {@link LedgerConfig} (not part of a snapshot). */
+  margin: marginSchema.optional(),
+});
+/**
+ * What {@link Ledger.restore} needs beside the snapshot: everything else (base currency, modes, rates,
+ * balances) comes from the snapshot.
+ *
+ * @example
+ * ```ts
+ * const config: LedgerRestoreConfig = { instruments: instrumentRegistry([goog]) };
+ * ```
+ */
+export type LedgerRestoreConfig = z.input<typeof LedgerRestoreConfigSchema>;
+
+/**
+ * Options of {@link Ledger.applyFill}.
+ *
+ * @example
+ * ```ts
+ * ledger.applyFill(fill, { positionSide: 'LONG' } satisfies ApplyFillOptions);
+ * ```
+ */
+export interface ApplyFillOptions {
+  /**
+   * Hedging mode only: the leg the fill belongs to. A BUY on `LONG` or a SELL on `SHORT` opens or adds;
+   * a SELL on `LONG` or a BUY on `SHORT` closes (at most the leg's quantity). Default: the fill's own
+   * direction (BUY -> LONG, SELL -> SHORT), so an unnamed fill always opens or adds.
+   */
+  readonly positionSide?: PositionSide;
+}
+
+/**
+ * P&L of one instrument, in the base currency at the current FX rates.
+ *
+ * @example
+ * ```ts
+ * const p: InstrumentPnl = ledger.instrumentPnl(goog.id);
+ * p.total.toString(); // realized + unrealized + funding - fees
+ * ```
+ */
+export interface InstrumentPnl {
+  readonly instrumentId: InstrumentId;
+  readonly realized: Decimal;
+  readonly unrealized: Decimal;
+  /** Funding received (negative: paid), see {@link Ledger.applyFunding}. */
+  readonly funding: Decimal;
+  /** Commissions paid on this instrument's fills. */
+  readonly fees: Decimal;
+  /** `realized + unrealized + funding - fees`. */
+  readonly total: Decimal;
+}
+
+/**
  * Decimal places kept in an average price beyond the instrument's tick. A new average is a division and
  * is rounded to `pricePrecision + AVG_PRICE_EXTRA_DECIMALS` places; the rounding residual is booked to
  * realized P&L (see {@link Ledger}), so the books balance exactly.
  */
 const AVG_PRICE_EXTRA_DECIMALS = 10;
+const ONE = new Decimal(1);
 
-/** Mutable state of one instrument. Created with every field so that all books share one shape. */
-class Book {
+/** Cash and totals in one currency. Created with every field so that all accounts share one shape. */
+class Account {
+  cash: Decimal = ZERO;
+  /** `cash.toNumber()`, refreshed on every change. */
+  cashValue = 0;
+  deposits: Decimal = ZERO;
+  fees: Decimal = ZERO;
+  realized: Decimal = ZERO;
+  funding: Decimal = ZERO;
+  used = false;
+  /** Base-currency units per unit of this currency: 1 for the base, NaN until a rate is set. */
+  rate: number;
+  /** The rate as quoted (for the Decimal conversion) and whether it is quoted base-per-this (inverted). */
+  quoted = NaN;
+  inverted = false;
+  private exact: Decimal | undefined;
+
+  constructor(
+    readonly currency: string,
+    readonly isBase: boolean,
+  ) {
+    this.rate = isBase ? 1 : NaN;
+    this.exact = isBase ? ONE : undefined;
+  }
+
+  setRate(quoted: number, inverted: boolean): void {
+    this.quoted = quoted;
+    this.inverted = inverted;
+    this.rate = inverted ? 1 / quoted : quoted;
+    this.exact = undefined;
+  }
+
+  /** The rate as a Decimal; an inverted quote is divided to 34 significant digits. */
+  rateDecimal(baseCurrency: string): Decimal {
+    if (this.exact) return this.exact;
+    if (Number.isNaN(this.quoted))
+      throw new StateError(`no FX rate to convert ${this.currency} into ${baseCurrency}: set one with setFxRate('${this.currency}/${baseCurrency}', rate)`);
+    this.exact = this.inverted ? ONE.div(new Decimal(this.quoted)) : new Decimal(this.quoted);
+    return this.exact;
+  }
+
+  toBase(amount: Decimal, baseCurrency: string): Decimal {
+    return this.isBase || amount.isZero() ? amount : amount.mul(this.rateDecimal(baseCurrency));
+  }
+
+  setCash(cash: Decimal): void {
+    this.cash = cash;
+    this.cashValue = cash.toNumber();
+    this.used = true;
+  }
+}
+
+/** One FIFO lot: a signed quantity opened at a price. */
+interface Lot {
+  quantity: Decimal;
+  price: Decimal;
+  ts: number;
+}
+
+/** Marks and per-instrument totals of one instrument. */
+class Holding {
+  /** Last price from `mark` (or the first fill before any mark); NaN until then. */
+  lastPrice = NaN;
+  /** Whether a fill was ever applied. */
+  opened = false;
+  ts = 0;
+  net: Leg | undefined = undefined;
+  long: Leg | undefined = undefined;
+  short: Leg | undefined = undefined;
+  fees: Map<string, Decimal> | undefined = undefined;
+  funding: Map<string, Decimal> | undefined = undefined;
+
+  constructor(readonly instrument: Instrument) {}
+}
+
+/** One position leg: the net position (netting) or the long or short leg (hedging). */
+class Leg {
   readonly multiplierValue: number;
   readonly avgDecimals: number;
   quantity: Decimal = ZERO;
   /** `quantity.toNumber()`, refreshed on every fill. */
   quantityValue = 0;
   avgPrice: Decimal = ZERO;
+  /** Signed cost without the multiplier: `sum(quantity x price)` of the open lots (average: quantity x avgPrice). */
+  cost: Decimal = ZERO;
   realizedPnl: Decimal = ZERO;
-  /** Last price from `mark` (or the first fill before any mark); NaN until then. */
-  lastPrice = NaN;
-  /** Whether a fill was ever applied. */
-  opened = false;
   ts = 0;
+  lots: Lot[] = [];
 
   constructor(
-    readonly instrument: Instrument,
+    readonly holding: Holding,
+    readonly side: PositionSide,
+    readonly account: Account,
     readonly multiplier: Decimal,
   ) {
     this.multiplierValue = multiplier.toNumber();
-    this.avgDecimals = instrument.pricePrecision + AVG_PRICE_EXTRA_DECIMALS;
+    this.avgDecimals = holding.instrument.pricePrecision + AVG_PRICE_EXTRA_DECIMALS;
   }
 }
 
 /**
- * The account's books: cash, signed positions at average cost, realized and unrealized P&L and fees,
- * all exact in Decimal. It implements core's {@link LedgerView}, which pipeline stages and the risk
- * engine read through the context.
+ * The account's books: cash per currency, positions, realized and unrealized P&L, fees and funding, all
+ * exact in Decimal. It implements core's {@link LedgerView}, which pipeline stages and the risk engine
+ * read through the context.
  *
  * Conventions:
- * - Average-cost method. A fill in the direction of the position (or opening one) moves the average
- *   price to the quantity-weighted mean; a fill against it realizes
+ * - Average-cost method (default). A fill in the direction of the position (or opening one) moves the
+ *   average price to the quantity-weighted mean; a fill against it realizes
  *   `(price - avgPrice) * quantity * multiplier` on a long (`avgPrice - price` on a short) and leaves the
  *   average unchanged; a fill that crosses through zero closes the old position, realizes its P&L and
- *   opens the remainder at the fill price.
- * - Cash: a BUY pays `quantity * price * multiplier`, a SELL receives it; the commission is paid out of
- *   cash and added to {@link Ledger.totalFees} (a negative commission, a rebate, is received).
- * - The average price keeps the instrument's price decimals plus 10. When that rounding leaves a
- *   residual (at most half a unit in the last kept place per unit held), it is booked to realized P&L,
- *   so that `cash + sum(quantity * avgPrice * multiplier) == startingCash - totalFees + realizedPnl`
- *   holds exactly at all times.
+ *   opens the remainder at the fill price. The average keeps the price decimals plus 10; the rounding
+ *   residual is booked to realized P&L so the books balance exactly.
+ * - FIFO (`lotMethod: 'fifo'`): each opening fill is a lot; a reduction closes the oldest lots first and
+ *   realizes `(price - lotPrice) * quantity * multiplier` per lot. `avgPrice` is then the cost of the open
+ *   lots over their quantity, rounded, for display; {@link Ledger.costBasis} is exact.
+ * - Hedging (`positionMode: 'hedging'`): a long and a short leg per instrument, see
+ *   {@link ApplyFillOptions}. {@link Ledger.positionQuantity} and {@link Ledger.position} report the
+ *   net of the two legs, {@link Ledger.positionLegs} each leg.
+ * - Cash: a BUY pays `quantity * price * multiplier` in the instrument's quote currency, a SELL receives
+ *   it; the commission is paid out of cash in its own currency and added to the fees. Cash may go below
+ *   zero (a margin loan); the ledger records, the risk engine limits.
+ * - Currencies: without `fxRates` in the config only the base currency exists and anything else is
+ *   rejected with a {@link ValidationError}. With it, every currency has its own cash account, and
+ *   equity and totals are translated into the base currency at the latest rates (no FX P&L is booked:
+ *   translation differences show in equity only).
+ * - Exactness, per currency `c`: `cash(c) + costBasis of c-quoted positions == deposits(c) - fees(c) +
+ *   realized(c) + funding(c)`, where the base currency's deposits include the starting cash.
  * - Marks are plain numbers: {@link Ledger.mark} stores the last price without building a Decimal;
  *   {@link Ledger.equity} converts it exactly when asked, {@link Ledger.equityValue} stays in float64.
  *   A position never marked is valued at its first fill price; later fills do not overwrite a mark.
- * - Single currency: cash exists only in the base currency. A fill on an instrument quoted in another
- *   currency, or with a commission in another currency, is rejected with a {@link ValidationError};
- *   multi-currency accounts are planned for a later version.
  *
  * @example
  * ```ts
@@ -135,90 +313,274 @@ class Book {
 export class Ledger implements LedgerView {
   /** The account's base currency. */
   readonly baseCurrency: string;
-  /** Cash at the start. */
+  /** Cash at the start, in the base currency. */
   readonly startingCash: Decimal;
+  /** `netting` or `hedging`. */
+  readonly positionMode: PositionMode;
+  /** `average` or `fifo`. */
+  readonly lotMethod: LotMethod;
+  /** Whether cash may be held in currencies other than the base currency. */
+  readonly multiCurrency: boolean;
   private readonly instruments: InstrumentRegistry;
-  private readonly byId = new Map<InstrumentId, Book>();
-  /** The same books as `byId`, for allocation-free iteration. */
-  private readonly books: Book[] = [];
-  private cashBalance: Decimal;
-  private cashValue: number;
-  private fees: Decimal = ZERO;
-  private realized: Decimal = ZERO;
+  private readonly initialMargin: number;
+  private readonly maintenanceMargin: number;
+  private readonly byId = new Map<InstrumentId, Holding>();
+  /** Holdings in the order first seen. */
+  private readonly holdings: Holding[] = [];
+  /** Every leg, for allocation-free iteration. */
+  private readonly legs: Leg[] = [];
+  private readonly base: Account;
+  /** Every cash account, base first. */
+  private readonly accounts: Account[] = [];
+  private readonly byCurrency = new Map<string, Account>();
+  /** FX rates as last set, by normalized pair (`EUR/USD`). */
+  private readonly fx = new Map<string, { account: Account; inverted: boolean; rate: number }>();
 
   constructor(config: LedgerConfig) {
     const c = parseWith(LedgerConfigSchema, config, 'ledger');
     this.baseCurrency = c.baseCurrency;
     this.startingCash = c.startingCash;
     this.instruments = c.instruments;
-    this.cashBalance = c.startingCash;
-    this.cashValue = c.startingCash.toNumber();
+    this.positionMode = c.positionMode;
+    this.lotMethod = c.lotMethod;
+    this.multiCurrency = c.fxRates !== undefined;
+    this.initialMargin = c.margin?.initial ?? 1;
+    this.maintenanceMargin = c.margin?.maintenance ?? this.initialMargin;
+    this.base = new Account(c.baseCurrency, true);
+    this.accounts.push(this.base);
+    this.byCurrency.set(c.baseCurrency, this.base);
+    this.base.setCash(c.startingCash);
+    this.base.deposits = c.startingCash;
+    for (const [pair, rate] of Object.entries(c.fxRates ?? {})) {
+      try {
+        this.setFxRate(pair, rate);
+      } catch (e) {
+        if (!(e instanceof ValidationError)) throw e;
+        throw new ValidationError(e.issues.map((i) => ({ path: ['ledger', 'fxRates', pair], message: i.message })));
+      }
+    }
   }
 
   /**
-   * Books one fill: cash, fees, the position's quantity and average price, and realized P&L.
+   * Rebuilds a ledger from {@link Ledger.snapshot}: it then behaves exactly as the ledger that wrote the
+   * snapshot (same balances, positions, lots, marks and rates).
    *
-   * @throws ValidationError naming `fill.instrumentId` (unknown instrument), `fill.quantity` (not > 0),
-   *   `fill.price`, `fill.commission` (not finite), `instrument.quote` or `fill.commissionCurrency` (not
-   *   the base currency). Nothing is changed when it throws.
+   * @throws ValidationError naming the bad field of the snapshot, or an instrument it names that
+   *   `config.instruments` does not have.
+   * @example
+   * ```ts
+   * const text = JSON.stringify(ledger.snapshot());
+   * const again = Ledger.restore(JSON.parse(text), { instruments });
+   * ```
    */
-  applyFill(fill: Fill): void {
+  static restore(snapshot: LedgerSnapshot, config: LedgerRestoreConfig): Ledger {
+    const s = parseWith(LedgerSnapshotSchema, snapshot, 'snapshot');
+    const c = parseWith(LedgerRestoreConfigSchema, config, 'restore');
+    const ledger = new Ledger({
+      baseCurrency: s.baseCurrency,
+      startingCash: s.startingCash,
+      instruments: c.instruments,
+      positionMode: s.positionMode,
+      lotMethod: s.lotMethod,
+      ...(s.multiCurrency ? { fxRates: {} } : {}),
+      ...(c.margin ? { margin: c.margin } : {}),
+    });
+    const d = (v: string): Decimal => new Decimal(v);
+    for (const a of s.accounts) {
+      const account = ledger.accountFor(a.currency);
+      account.setCash(d(a.cash));
+      account.used = a.used;
+      account.deposits = d(a.deposits);
+      account.fees = d(a.fees);
+      account.realized = d(a.realized);
+      account.funding = d(a.funding);
+    }
+    for (const r of s.fxRates) ledger.setFxRate(r.pair, r.rate);
+    const instrumentOf = (id: string, path: (string | number)[]): Instrument => {
+      const instrument = c.instruments.find(id as InstrumentId);
+      if (!instrument) throw new ValidationError([{ path: ['snapshot', ...path], message: `unknown instrument ${JSON.stringify(id)}` }]);
+      return instrument;
+    };
+    s.instruments.forEach((h, i) => {
+      const holding = ledger.holdingFor(instrumentOf(h.instrumentId, ['instruments', i, 'instrumentId']));
+      holding.lastPrice = h.lastPrice ?? NaN;
+      holding.opened = h.opened;
+      holding.ts = h.ts;
+      if (h.fees.length) holding.fees = new Map(h.fees.map(([k, v]) => [k, d(v)]));
+      if (h.funding.length) holding.funding = new Map(h.funding.map(([k, v]) => [k, d(v)]));
+    });
+    s.legs.forEach((l, i) => {
+      const holding = ledger.holdingFor(instrumentOf(l.instrumentId, ['legs', i, 'instrumentId']));
+      const leg = ledger.legFor(holding, l.side);
+      leg.quantity = d(l.quantity);
+      leg.quantityValue = leg.quantity.toNumber();
+      leg.avgPrice = d(l.avgPrice);
+      leg.cost = d(l.cost);
+      leg.realizedPnl = d(l.realized);
+      leg.ts = l.ts;
+      leg.lots = l.lots.map((lot) => ({ quantity: d(lot.quantity), price: d(lot.price), ts: lot.ts }));
+    });
+    return ledger;
+  }
+
+  /**
+   * Books one fill: cash, fees, the position's quantity, cost and lots, and realized P&L.
+   *
+   * @throws ValidationError naming `fill.instrumentId` (unknown instrument), `fill.quantity` (not > 0, or
+   *   more than the hedging leg it closes), `fill.price`, `fill.commission` (not finite), `fill.side`,
+   *   `instrument.quote` or `fill.commissionCurrency` (not the base currency in a single-currency ledger),
+   *   `options.positionSide`. Nothing is changed when it throws.
+   */
+  applyFill(fill: Fill, options?: ApplyFillOptions): void {
     const instrument = this.instruments.find(fill.instrumentId);
     if (!instrument) throw fieldError('fill', 'instrumentId', `unknown instrument ${JSON.stringify(fill.instrumentId)}`);
-    if (instrument.quote !== this.baseCurrency)
+    if (!this.multiCurrency && instrument.quote !== this.baseCurrency)
       throw fieldError(
         'instrument',
         'quote',
-        `${instrument.id} is quoted in ${instrument.quote} but the ledger's base currency is ${this.baseCurrency}; multi-currency ledgers are not supported yet`,
+        `${instrument.id} is quoted in ${instrument.quote} but the ledger's base currency is ${this.baseCurrency}; pass fxRates in the config for a multi-currency ledger`,
       );
     const quantity = checkDecimal(fill.quantity, 'quantity');
     if (!quantity.gt(0)) throw fieldError('fill', 'quantity', `must be > 0, got ${quantity.toString()}`);
     const price = checkDecimal(fill.price, 'price');
     const commission = checkDecimal(fill.commission, 'commission');
-    if (fill.commissionCurrency !== this.baseCurrency)
+    if (!this.multiCurrency && fill.commissionCurrency !== this.baseCurrency)
       throw fieldError(
         'fill',
         'commissionCurrency',
-        `is ${JSON.stringify(fill.commissionCurrency)} but the ledger's base currency is ${this.baseCurrency}; multi-currency ledgers are not supported yet`,
+        `is ${JSON.stringify(fill.commissionCurrency)} but the ledger's base currency is ${this.baseCurrency}; pass fxRates in the config for a multi-currency ledger`,
       );
+    if (typeof fill.commissionCurrency !== 'string' || fill.commissionCurrency === '')
+      throw fieldError('fill', 'commissionCurrency', `must be a currency code, got ${JSON.stringify(fill.commissionCurrency)}`);
     if (fill.side !== OrderSide.BUY && fill.side !== OrderSide.SELL) throw fieldError('fill', 'side', `must be BUY or SELL, got ${String(fill.side)}`);
-
-    const book = this.bookFor(instrument);
     const buy = fill.side === OrderSide.BUY;
-    const mult = book.multiplier;
-    const notional = quantity.mul(price).mul(mult);
-    this.cashBalance = (buy ? this.cashBalance.minus(notional) : this.cashBalance.plus(notional)).minus(commission);
-    this.fees = this.fees.plus(commission);
-
-    const signed = buy ? quantity : quantity.neg();
-    const held = book.quantity;
-    let realized: Decimal = ZERO;
-    if (held.isZero() || held.isNegative() === signed.isNegative()) {
-      // Open or add: the average moves to the quantity-weighted mean.
-      realized = this.setAverage(book, held.mul(book.avgPrice).plus(signed.mul(price)), held.plus(signed));
-    } else {
-      // Reduce, close or reverse: realize P&L on the part that closes at the old average.
-      const heldAbs = held.abs();
-      const closing = Decimal.min(quantity, heldAbs);
-      const perUnit = held.isPositive() ? price.minus(book.avgPrice) : book.avgPrice.minus(price);
-      realized = perUnit.mul(closing).mul(mult);
-      const remainder = quantity.minus(closing);
-      if (remainder.isZero()) {
-        book.quantity = held.plus(signed);
-        if (book.quantity.isZero()) book.avgPrice = ZERO;
-      } else {
-        // Crossed through zero: the remainder opens a new position at the fill price.
-        const opened = buy ? remainder : remainder.neg();
-        realized = realized.plus(this.setAverage(book, opened.mul(price), opened));
+    const side = this.legSideOf(buy, options?.positionSide);
+    if (side !== PositionSide.NET) {
+      const reducing = (side === PositionSide.LONG) !== buy;
+      if (reducing) {
+        const existing = this.byId.get(instrument.id);
+        const leg = side === PositionSide.LONG ? existing?.long : existing?.short;
+        const held = leg ? leg.quantity.abs() : ZERO;
+        if (quantity.gt(held))
+          throw fieldError('fill', 'quantity', `${quantity.toString()} exceeds the ${side} leg of ${instrument.id} (${held.toString()}) it closes`);
       }
     }
-    book.realizedPnl = book.realizedPnl.plus(realized);
-    this.realized = this.realized.plus(realized);
-    book.quantityValue = book.quantity.toNumber();
-    book.opened = true;
-    book.ts = fill.ts;
-    if (Number.isNaN(book.lastPrice)) book.lastPrice = price.toNumber();
-    this.cashValue = this.cashBalance.toNumber();
+
+    const holding = this.holdingFor(instrument);
+    const leg = this.legFor(holding, side);
+    const account = leg.account;
+    const feeAccount = this.accountFor(fill.commissionCurrency);
+    const notional = quantity.mul(price).mul(leg.multiplier);
+    const afterTrade = buy ? account.cash.minus(notional) : account.cash.plus(notional);
+    if (feeAccount === account) account.setCash(afterTrade.minus(commission));
+    else {
+      account.setCash(afterTrade);
+      feeAccount.setCash(feeAccount.cash.minus(commission));
+    }
+    feeAccount.fees = feeAccount.fees.plus(commission);
+    if (!commission.isZero()) holding.fees = addTo(holding.fees, fill.commissionCurrency, commission);
+
+    const signed = buy ? quantity : quantity.neg();
+    const realized = this.lotMethod === LotMethod.FIFO ? this.fifo(leg, signed, quantity, price, fill.ts) : this.average(leg, signed, quantity, price, buy);
+    leg.realizedPnl = leg.realizedPnl.plus(realized);
+    account.realized = account.realized.plus(realized);
+    leg.quantityValue = leg.quantity.toNumber();
+    leg.ts = fill.ts;
+    holding.opened = true;
+    holding.ts = fill.ts;
+    if (Number.isNaN(holding.lastPrice)) holding.lastPrice = price.toNumber();
+  }
+
+  /**
+   * Books a funding payment of a position (perpetual funding, swap, borrow fee, dividend): `amount` is
+   * received when positive and paid when negative, in `currency` (default: the instrument's quote
+   * currency). It moves cash and {@link Ledger.totalFunding}, not realized P&L.
+   *
+   * @throws ValidationError naming `instrumentId`, `amount` (not finite) or `currency` (not the base
+   *   currency in a single-currency ledger).
+   * @example
+   * ```ts
+   * ledger.applyFunding(btcPerp.id, '-12.50'); // paid 12.50 USDT of funding
+   * ```
+   */
+  applyFunding(instrumentId: InstrumentId, amount: DecimalLike, currency?: string): void {
+    const instrument = this.instruments.find(instrumentId);
+    if (!instrument) throw new ValidationError([{ path: ['instrumentId'], message: `unknown instrument ${JSON.stringify(instrumentId)}` }]);
+    const value = toAmount(amount, 'amount');
+    const ccy = currency ?? instrument.quote;
+    this.checkCurrency(ccy, 'currency');
+    const holding = this.holdingFor(instrument);
+    const account = this.accountFor(ccy);
+    account.setCash(account.cash.plus(value));
+    account.funding = account.funding.plus(value);
+    holding.funding = addTo(holding.funding, ccy, value);
+  }
+
+  /**
+   * Adds cash (a deposit, `amount` > 0) in `currency` (default: the base currency).
+   *
+   * @throws ValidationError naming `amount` (not > 0) or `currency`.
+   * @example
+   * ```ts
+   * ledger.deposit('5000', 'EUR');
+   * ```
+   */
+  deposit(amount: DecimalLike, currency: string = this.baseCurrency): void {
+    this.moveCash(amount, currency, 1);
+  }
+
+  /**
+   * Takes cash out (a withdrawal, `amount` > 0) in `currency` (default: the base currency); cash may go
+   * below zero, as a margin loan would.
+   *
+   * @throws ValidationError naming `amount` (not > 0) or `currency`.
+   * @example
+   * ```ts
+   * ledger.withdraw(1000);
+   * ```
+   */
+  withdraw(amount: DecimalLike, currency: string = this.baseCurrency): void {
+    this.moveCash(amount, currency, -1);
+  }
+
+  /**
+   * Sets the rate of a currency pair, one side of which must be the base currency: `setFxRate('EURUSD', 1.08)`
+   * or `setFxRate('USD/JPY', 151.2)` in a USD ledger. Cheap enough for every FX tick (no Decimal is built
+   * until equity is asked for).
+   *
+   * @throws ValidationError naming `pair` or `rate` (not a finite number > 0).
+   * @example
+   * ```ts
+   * ledger.setFxRate('EUR/USD', 1.0842);
+   * ```
+   */
+  setFxRate(pair: string, rate: number): void {
+    if (typeof rate !== 'number' || !Number.isFinite(rate) || rate <= 0)
+      throw new ValidationError([{ path: ['rate'], message: `must be a finite number > 0, got ${String(rate)}` }]);
+    let entry = this.fx.get(pair);
+    if (!entry) {
+      const p = parseFxPair(pair);
+      const key = `${p.base}/${p.quote}`;
+      entry = this.fx.get(key);
+      if (!entry) {
+        let currency: string;
+        let inverted: boolean;
+        if (p.quote === this.baseCurrency) [currency, inverted] = [p.base, false];
+        else if (p.base === this.baseCurrency) [currency, inverted] = [p.quote, true];
+        else throw new ValidationError([{ path: ['pair'], message: `${key} does not involve the base currency ${this.baseCurrency}` }]);
+        entry = { account: this.accountFor(currency), inverted, rate };
+        this.fx.set(key, entry);
+      }
+      if (key !== pair) this.fx.set(pair, entry);
+    }
+    entry.rate = rate;
+    entry.account.setRate(rate, entry.inverted);
+  }
+
+  /** Base-currency units per unit of `currency` at the latest rate (1 for the base), or undefined when unknown. */
+  fxRate(currency: string): number | undefined {
+    const rate = this.byCurrency.get(currency)?.rate;
+    return rate === undefined || Number.isNaN(rate) ? undefined : rate;
   }
 
   /**
@@ -229,8 +591,8 @@ export class Ledger implements LedgerView {
    */
   mark(instrumentId: InstrumentId, price: number): void {
     if (!Number.isFinite(price)) throw new ValidationError([{ path: ['price'], message: `must be a finite number, got ${String(price)}` }]);
-    const book = this.byId.get(instrumentId) ?? this.bookFor(this.instruments.get(instrumentId));
-    book.lastPrice = price;
+    const holding = this.byId.get(instrumentId) ?? this.holdingFor(this.instruments.get(instrumentId));
+    holding.lastPrice = price;
   }
 
   /** The last price recorded for an instrument (by {@link Ledger.mark} or a first fill), or undefined. */
@@ -239,107 +601,460 @@ export class Ledger implements LedgerView {
     return p === undefined || Number.isNaN(p) ? undefined : p;
   }
 
-  /** Cash plus every open position at its last price times its multiplier, exact in Decimal. */
+  /**
+   * Cash in every currency plus every open position at its last price times its multiplier, in the base
+   * currency at the latest FX rates, exact in Decimal (an inverted rate to 34 significant digits).
+   *
+   * @throws StateError when an amount is held in a currency with no FX rate.
+   */
   equity(): Decimal {
-    let total = this.cashBalance;
-    for (let i = 0; i < this.books.length; i++) {
-      const b = this.books[i]!;
-      if (!b.quantity.isZero()) total = total.plus(b.quantity.mul(new Decimal(b.lastPrice)).mul(b.multiplier));
+    let total: Decimal = ZERO;
+    for (const a of this.accounts) if (!a.cash.isZero()) total = total.plus(a.toBase(a.cash, this.baseCurrency));
+    for (const l of this.legs) {
+      if (!l.quantity.isZero()) total = total.plus(l.account.toBase(l.quantity.mul(new Decimal(l.holding.lastPrice)).mul(l.multiplier), this.baseCurrency));
     }
     return total;
   }
 
-  /** {@link Ledger.equity} in float64, from float mirrors of cash and quantities: no Decimal, O(instruments). */
+  /**
+   * {@link Ledger.equity} in float64, from float mirrors of cash, quantities and rates: no Decimal,
+   * O(currencies + legs).
+   *
+   * @throws StateError when an amount is held in a currency with no FX rate.
+   */
   equityValue(): number {
-    let total = this.cashValue;
-    const books = this.books;
-    for (let i = 0; i < books.length; i++) {
-      const b = books[i]!;
-      if (b.quantityValue !== 0) total += b.quantityValue * b.lastPrice * b.multiplierValue;
+    let total = 0;
+    const accounts = this.accounts;
+    for (let i = 0; i < accounts.length; i++) {
+      const a = accounts[i]!;
+      if (a.cashValue !== 0) total += a.isBase ? a.cashValue : a.cashValue * a.rate;
     }
+    const legs = this.legs;
+    for (let i = 0; i < legs.length; i++) {
+      const l = legs[i]!;
+      if (l.quantityValue !== 0) total += l.quantityValue * l.holding.lastPrice * l.multiplierValue * l.account.rate;
+    }
+    if (Number.isNaN(total)) this.equity(); // throws the StateError naming the missing rate
     return total;
   }
 
   /** Cash in `currency` (default: the base currency); zero for a currency not held. */
   cash(currency: string = this.baseCurrency): Decimal {
-    return currency === this.baseCurrency ? this.cashBalance : ZERO;
+    return this.byCurrency.get(currency)?.cash ?? ZERO;
   }
 
-  /** Balances in every currency held: the base currency only, nothing locked. */
+  /** Balances: the base currency, then every other currency cash ever moved in; nothing locked. */
   balances(): readonly Balance[] {
-    return [{ currency: this.baseCurrency, total: this.cashBalance, free: this.cashBalance, locked: ZERO }];
+    const out: Balance[] = [];
+    for (const a of this.accounts) if (a.isBase || a.used) out.push({ currency: a.currency, total: a.cash, free: a.cash, locked: ZERO });
+    return out;
   }
 
-  /** Signed quantity held (negative = short, 0 when flat or never traded). */
-  positionQuantity(instrumentId: InstrumentId): Decimal {
-    return this.byId.get(instrumentId)?.quantity ?? ZERO;
+  /**
+   * Signed quantity held (negative = short, 0 when flat or never traded). In hedging mode, the net of
+   * the two legs, or one leg when `side` names it.
+   */
+  positionQuantity(instrumentId: InstrumentId, side?: PositionSide): Decimal {
+    const h = this.byId.get(instrumentId);
+    if (!h) return ZERO;
+    if (this.positionMode === PositionMode.NETTING) return h.net?.quantity ?? ZERO;
+    if (side === PositionSide.LONG) return h.long?.quantity ?? ZERO;
+    if (side === PositionSide.SHORT) return h.short?.quantity ?? ZERO;
+    return (h.long?.quantity ?? ZERO).plus(h.short?.quantity ?? ZERO);
   }
 
-  /** A snapshot of the position in an instrument, or undefined when it was never traded. */
+  /**
+   * The position in an instrument, or undefined when it was never traded. In hedging mode the two legs
+   * are combined: net quantity, summed P&L, and the average `net cost / net quantity` (0 when the legs
+   * offset); {@link Ledger.positionLegs} has each leg.
+   */
   position(instrumentId: InstrumentId): Position | undefined {
-    const book = this.byId.get(instrumentId);
-    return book?.opened ? snapshot(book) : undefined;
+    const h = this.byId.get(instrumentId);
+    return h?.opened ? this.positionOf(h) : undefined;
   }
 
-  /** Snapshots of every position that is not flat, in the order they were first traded. */
+  /**
+   * Each leg of a position with its side: one `NET` leg in netting mode, the `LONG` and `SHORT` legs
+   * opened so far in hedging mode.
+   *
+   * @example
+   * ```ts
+   * ledger.positionLegs(eurusd.id).map((l) => `${l.side} ${l.quantity}`); // ['LONG 100000', 'SHORT -50000']
+   * ```
+   */
+  positionLegs(instrumentId: InstrumentId): readonly (Position & { readonly side: PositionSide })[] {
+    const h = this.byId.get(instrumentId);
+    if (!h) return [];
+    const out: (Position & { side: PositionSide })[] = [];
+    for (const leg of [h.net, h.long, h.short]) if (leg) out.push({ ...legPosition(leg), side: leg.side });
+    return out;
+  }
+
+  /** Positions that are not flat (in hedging mode: with any leg open), in the order first seen. */
   openPositions(): readonly Position[] {
     const open: Position[] = [];
-    for (const b of this.books) if (!b.quantity.isZero()) open.push(snapshot(b));
+    for (const h of this.holdings) {
+      if (this.positionMode === PositionMode.NETTING) {
+        if (h.net && !h.net.quantity.isZero()) open.push(legPosition(h.net));
+      } else if ((h.long && !h.long.quantity.isZero()) || (h.short && !h.short.quantity.isZero())) open.push(this.positionOf(h));
+    }
     return open;
   }
 
-  /** Total commissions paid (net of rebates). */
-  totalFees(): Decimal {
-    return this.fees;
-  }
-
-  /** Realized P&L over every instrument, before fees. */
-  realizedPnl(): Decimal {
-    return this.realized;
-  }
-
-  /** Unrealized P&L of every open position at its last price, before fees. */
-  unrealizedPnl(): Decimal {
+  /**
+   * The exact cost of the open position(s) in an instrument, in its quote currency, multiplier included:
+   * `sum(quantity x price x multiplier)` of the open lots (average cost: `quantity x avgPrice x multiplier`).
+   * Signed like the quantity; the net of the legs in hedging mode.
+   */
+  costBasis(instrumentId: InstrumentId): Decimal {
+    const h = this.byId.get(instrumentId);
+    if (!h) return ZERO;
     let total: Decimal = ZERO;
-    for (const b of this.books) if (!b.quantity.isZero()) total = total.plus(unrealized(b));
+    for (const leg of [h.net, h.long, h.short]) if (leg && !leg.cost.isZero()) total = total.plus(leg.cost.mul(leg.multiplier));
     return total;
   }
 
-  private bookFor(instrument: Instrument): Book {
-    let book = this.byId.get(instrument.id);
-    if (!book) {
-      book = new Book(instrument, instrument.multiplier);
-      this.byId.set(instrument.id, book);
-      this.books.push(book);
+  /** Commissions paid (net of rebates): in `currency` when given, else every currency in the base currency. */
+  totalFees(currency?: string): Decimal {
+    return this.total((a) => a.fees, currency);
+  }
+
+  /** Realized P&L before fees: in `currency` when given, else every currency in the base currency. */
+  realizedPnl(currency?: string): Decimal {
+    return this.total((a) => a.realized, currency);
+  }
+
+  /** Funding received (negative: paid): in `currency` when given, else every currency in the base currency. */
+  totalFunding(currency?: string): Decimal {
+    return this.total((a) => a.funding, currency);
+  }
+
+  /**
+   * Deposits net of withdrawals, starting cash included: in `currency` when given, else every currency
+   * in the base currency.
+   */
+  totalDeposits(currency?: string): Decimal {
+    return this.total((a) => a.deposits, currency);
+  }
+
+  /** Unrealized P&L of every open position at its last price, before fees, in the base currency. */
+  unrealizedPnl(): Decimal {
+    let total: Decimal = ZERO;
+    for (const l of this.legs) if (!l.quantity.isZero()) total = total.plus(l.account.toBase(unrealized(l), this.baseCurrency));
+    return total;
+  }
+
+  /**
+   * Realized, unrealized, funding and fees of one instrument, in the base currency at the latest rates:
+   * the ledger's P&L attribution by instrument.
+   *
+   * @example
+   * ```ts
+   * ledger.instrumentPnl(goog.id).total.toFixed(2); // '1224.00'
+   * ```
+   */
+  instrumentPnl(instrumentId: InstrumentId): InstrumentPnl {
+    const h = this.byId.get(instrumentId);
+    let realized: Decimal = ZERO;
+    let unrealizedTotal: Decimal = ZERO;
+    let funding: Decimal = ZERO;
+    let fees: Decimal = ZERO;
+    if (h) {
+      for (const leg of [h.net, h.long, h.short]) {
+        if (!leg) continue;
+        realized = realized.plus(leg.account.toBase(leg.realizedPnl, this.baseCurrency));
+        if (!leg.quantity.isZero()) unrealizedTotal = unrealizedTotal.plus(leg.account.toBase(unrealized(leg), this.baseCurrency));
+      }
+      for (const [ccy, v] of h.funding ?? []) funding = funding.plus(this.accountFor(ccy).toBase(v, this.baseCurrency));
+      for (const [ccy, v] of h.fees ?? []) fees = fees.plus(this.accountFor(ccy).toBase(v, this.baseCurrency));
     }
-    return book;
+    return { instrumentId, realized, unrealized: unrealizedTotal, funding, fees, total: realized.plus(unrealizedTotal).plus(funding).minus(fees) };
+  }
+
+  /** Sum of `|quantity x lastPrice x multiplier|` over every open leg, in the base currency. */
+  grossExposure(): Decimal {
+    let total: Decimal = ZERO;
+    for (const l of this.legs) {
+      if (!l.quantity.isZero()) total = total.plus(l.account.toBase(l.quantity.mul(new Decimal(l.holding.lastPrice)).mul(l.multiplier).abs(), this.baseCurrency));
+    }
+    return total;
+  }
+
+  /** Gross exposure over equity (a number); Infinity when equity is <= 0 with exposure open. */
+  leverage(): number {
+    const gross = this.grossExposure();
+    if (gross.isZero()) return 0;
+    const equity = this.equity();
+    return equity.lte(0) ? Infinity : gross.div(equity).toNumber();
+  }
+
+  /** Initial margin tied up by open positions: gross exposure x the `margin.initial` fraction (1 by default). */
+  marginUsed(): Decimal {
+    return this.grossExposure().mul(new Decimal(this.initialMargin));
+  }
+
+  /** Equity less {@link Ledger.marginUsed}: what new positions may still use (negative: over-extended). */
+  marginAvailable(): Decimal {
+    return this.equity().minus(this.marginUsed());
+  }
+
+  /** Whether equity has fallen below the maintenance margin (gross exposure x `margin.maintenance`). */
+  isBelowMaintenance(): boolean {
+    const gross = this.grossExposure();
+    return !gross.isZero() && this.equity().lt(gross.mul(new Decimal(this.maintenanceMargin)));
+  }
+
+  /**
+   * The whole state as plain JSON (Decimals as strings). {@link Ledger.restore} rebuilds a ledger that
+   * continues exactly where this one stands.
+   *
+   * @example
+   * ```ts
+   * fs.writeFileSync('ledger.json', JSON.stringify(ledger.snapshot()));
+   * ```
+   */
+  snapshot(): LedgerSnapshot {
+    const s = (d: Decimal): string => d.toString();
+    const amounts = (m: Map<string, Decimal> | undefined): [string, string][] => [...(m ?? [])].map(([k, v]) => [k, s(v)]);
+    const rates: { pair: string; rate: number }[] = [];
+    const seen = new Set<object>();
+    for (const [pair, entry] of this.fx) {
+      if (seen.has(entry)) continue; // an alias of a pair already listed
+      seen.add(entry);
+      rates.push({ pair, rate: entry.rate });
+    }
+    return {
+      version: 1,
+      baseCurrency: this.baseCurrency,
+      startingCash: s(this.startingCash),
+      positionMode: this.positionMode,
+      lotMethod: this.lotMethod,
+      multiCurrency: this.multiCurrency,
+      accounts: this.accounts.map((a) => ({
+        currency: a.currency,
+        cash: s(a.cash),
+        deposits: s(a.deposits),
+        fees: s(a.fees),
+        realized: s(a.realized),
+        funding: s(a.funding),
+        used: a.used,
+      })),
+      fxRates: rates,
+      instruments: this.holdings.map((h) => ({
+        instrumentId: h.instrument.id,
+        lastPrice: Number.isNaN(h.lastPrice) ? null : h.lastPrice,
+        opened: h.opened,
+        ts: h.ts,
+        fees: amounts(h.fees),
+        funding: amounts(h.funding),
+      })),
+      legs: this.legs.map((l) => ({
+        instrumentId: l.holding.instrument.id,
+        side: l.side,
+        quantity: s(l.quantity),
+        avgPrice: s(l.avgPrice),
+        cost: s(l.cost),
+        realized: s(l.realizedPnl),
+        ts: l.ts,
+        lots: l.lots.map((lot) => ({ quantity: s(lot.quantity), price: s(lot.price), ts: lot.ts })),
+      })),
+    };
+  }
+
+  private total(pick: (a: Account) => Decimal, currency: string | undefined): Decimal {
+    if (currency !== undefined) {
+      const a = this.byCurrency.get(currency);
+      return a ? pick(a) : ZERO;
+    }
+    if (this.accounts.length === 1) return pick(this.base);
+    let total: Decimal = ZERO;
+    for (const a of this.accounts) {
+      const v = pick(a);
+      if (!v.isZero()) total = total.plus(a.toBase(v, this.baseCurrency));
+    }
+    return total;
+  }
+
+  private moveCash(amount: DecimalLike, currency: string, sign: 1 | -1): void {
+    const value = toAmount(amount, 'amount');
+    if (!value.gt(0)) throw new ValidationError([{ path: ['amount'], message: `must be > 0, got ${value.toString()}` }]);
+    this.checkCurrency(currency, 'currency');
+    const account = this.accountFor(currency);
+    const signed = sign > 0 ? value : value.neg();
+    account.setCash(account.cash.plus(signed));
+    account.deposits = account.deposits.plus(signed);
+  }
+
+  private checkCurrency(currency: string, field: string): void {
+    if (typeof currency !== 'string' || currency === '') throw new ValidationError([{ path: [field], message: `must be a currency code, got ${JSON.stringify(currency)}` }]);
+    if (!this.multiCurrency && currency !== this.baseCurrency)
+      throw new ValidationError([
+        { path: [field], message: `is ${currency} but the ledger holds ${this.baseCurrency} only; pass fxRates in the config for a multi-currency ledger` },
+      ]);
+  }
+
+  private legSideOf(buy: boolean, requested: PositionSide | undefined): PositionSide {
+    if (this.positionMode === PositionMode.NETTING) {
+      if (requested !== undefined && requested !== PositionSide.NET)
+        throw fieldError('options', 'positionSide', `${String(requested)} needs positionMode 'hedging'; this ledger nets positions`);
+      return PositionSide.NET;
+    }
+    if (requested === undefined) return buy ? PositionSide.LONG : PositionSide.SHORT;
+    if (requested !== PositionSide.LONG && requested !== PositionSide.SHORT)
+      throw fieldError('options', 'positionSide', `must be LONG or SHORT in hedging mode, got ${String(requested)}`);
+    return requested;
+  }
+
+  private accountFor(currency: string): Account {
+    let a = this.byCurrency.get(currency);
+    if (!a) {
+      a = new Account(currency, false);
+      this.byCurrency.set(currency, a);
+      this.accounts.push(a);
+    }
+    return a;
+  }
+
+  private holdingFor(instrument: Instrument): Holding {
+    let h = this.byId.get(instrument.id);
+    if (!h) {
+      h = new Holding(instrument);
+      this.byId.set(instrument.id, h);
+      this.holdings.push(h);
+    }
+    return h;
+  }
+
+  private legFor(holding: Holding, side: PositionSide): Leg {
+    const existing = side === PositionSide.NET ? holding.net : side === PositionSide.LONG ? holding.long : holding.short;
+    if (existing) return existing;
+    const leg = new Leg(holding, side, this.accountFor(holding.instrument.quote), holding.instrument.multiplier);
+    if (side === PositionSide.NET) holding.net = leg;
+    else if (side === PositionSide.LONG) holding.long = leg;
+    else holding.short = leg;
+    this.legs.push(leg);
+    return leg;
+  }
+
+  /** Average cost: returns the realized P&L (multiplier applied) including any rounding residual. */
+  private average(leg: Leg, signed: Decimal, quantity: Decimal, price: Decimal, buy: boolean): Decimal {
+    const held = leg.quantity;
+    if (held.isZero() || held.isNegative() === signed.isNegative()) {
+      // Open or add: the average moves to the quantity-weighted mean.
+      return this.setAverage(leg, held.mul(leg.avgPrice).plus(signed.mul(price)), held.plus(signed));
+    }
+    // Reduce, close or reverse: realize P&L on the part that closes at the old average.
+    const closing = Decimal.min(quantity, held.abs());
+    const perUnit = held.isPositive() ? price.minus(leg.avgPrice) : leg.avgPrice.minus(price);
+    let realized = perUnit.mul(closing).mul(leg.multiplier);
+    const remainder = quantity.minus(closing);
+    if (remainder.isZero()) {
+      leg.quantity = held.plus(signed);
+      if (leg.quantity.isZero()) leg.avgPrice = ZERO;
+      leg.cost = leg.quantity.mul(leg.avgPrice);
+    } else {
+      // Crossed through zero: the remainder opens a new position at the fill price.
+      const opened = buy ? remainder : remainder.neg();
+      realized = realized.plus(this.setAverage(leg, opened.mul(price), opened));
+    }
+    return realized;
   }
 
   /**
    * Sets a new quantity and the average price `cost / quantity` (rounded), returning the rounding
    * residual `(quantity * avgPrice - cost) * multiplier` that the caller books to realized P&L.
    */
-  private setAverage(book: Book, cost: Decimal, quantity: Decimal): Decimal {
-    const avg = cost.div(quantity).toDecimalPlaces(book.avgDecimals, Decimal.ROUND_HALF_EVEN);
-    book.quantity = quantity;
-    book.avgPrice = avg;
-    return quantity.mul(avg).minus(cost).mul(book.multiplier);
+  private setAverage(leg: Leg, cost: Decimal, quantity: Decimal): Decimal {
+    const avg = cost.div(quantity).toDecimalPlaces(leg.avgDecimals, Decimal.ROUND_HALF_EVEN);
+    leg.quantity = quantity;
+    leg.avgPrice = avg;
+    leg.cost = quantity.mul(avg);
+    return leg.cost.minus(cost).mul(leg.multiplier);
+  }
+
+  /** FIFO lots: returns the realized P&L (multiplier applied). Exact: no division is kept. */
+  private fifo(leg: Leg, signed: Decimal, quantity: Decimal, price: Decimal, ts: number): Decimal {
+    const held = leg.quantity;
+    let realized: Decimal = ZERO;
+    if (held.isZero() || held.isNegative() === signed.isNegative()) {
+      leg.lots.push({ quantity: signed, price, ts });
+      leg.quantity = held.plus(signed);
+      leg.cost = leg.cost.plus(signed.mul(price));
+    } else {
+      const long = held.isPositive();
+      let remaining = quantity;
+      while (remaining.gt(0) && leg.lots.length > 0) {
+        const lot = leg.lots[0]!;
+        const lotSize = lot.quantity.abs();
+        const take = Decimal.min(remaining, lotSize);
+        realized = realized.plus((long ? price.minus(lot.price) : lot.price.minus(price)).mul(take));
+        const takeSigned = long ? take : take.neg();
+        leg.cost = leg.cost.minus(takeSigned.mul(lot.price));
+        leg.quantity = leg.quantity.minus(takeSigned);
+        if (take.eq(lotSize)) leg.lots.shift();
+        else lot.quantity = lot.quantity.minus(takeSigned);
+        remaining = remaining.minus(take);
+      }
+      realized = realized.mul(leg.multiplier);
+      if (remaining.gt(0)) {
+        // Crossed through zero: the remainder is a new lot at the fill price.
+        const opened = long ? remaining.neg() : remaining;
+        leg.lots.push({ quantity: opened, price, ts });
+        leg.quantity = opened;
+        leg.cost = opened.mul(price);
+      }
+    }
+    leg.avgPrice = leg.quantity.isZero() ? ZERO : leg.cost.div(leg.quantity).toDecimalPlaces(leg.avgDecimals, Decimal.ROUND_HALF_EVEN);
+    return realized;
+  }
+
+  private positionOf(h: Holding): Position {
+    if (h.net) return legPosition(h.net);
+    const legs = [h.long, h.short].filter((l): l is Leg => l !== undefined);
+    if (legs.length === 1) return legPosition(legs[0]!);
+    let quantity: Decimal = ZERO;
+    let cost: Decimal = ZERO;
+    let realized: Decimal = ZERO;
+    let unrealizedTotal: Decimal = ZERO;
+    for (const l of legs) {
+      quantity = quantity.plus(l.quantity);
+      cost = cost.plus(l.cost);
+      realized = realized.plus(l.realizedPnl);
+      if (!l.quantity.isZero()) unrealizedTotal = unrealizedTotal.plus(unrealized(l));
+    }
+    const avgDecimals = h.instrument.pricePrecision + AVG_PRICE_EXTRA_DECIMALS;
+    return {
+      instrumentId: h.instrument.id,
+      quantity,
+      avgPrice: quantity.isZero() ? ZERO : cost.div(quantity).toDecimalPlaces(avgDecimals, Decimal.ROUND_HALF_EVEN),
+      realizedPnl: realized,
+      unrealizedPnl: unrealizedTotal,
+      ts: h.ts,
+    };
   }
 }
 
-function unrealized(b: Book): Decimal {
-  return new Decimal(b.lastPrice).minus(b.avgPrice).mul(b.quantity).mul(b.multiplier);
+/** Unrealized P&L of a leg in its quote currency: `(last - avg) x qty x mult` (average) or `(qty x last - cost) x mult`. */
+function unrealized(l: Leg): Decimal {
+  const last = new Decimal(l.holding.lastPrice);
+  return l.lots.length === 0 ? last.minus(l.avgPrice).mul(l.quantity).mul(l.multiplier) : l.quantity.mul(last).minus(l.cost).mul(l.multiplier);
 }
 
-function snapshot(b: Book): Position {
+function legPosition(l: Leg): Position {
   return {
-    instrumentId: b.instrument.id,
-    quantity: b.quantity,
-    avgPrice: b.avgPrice,
-    realizedPnl: b.realizedPnl,
-    unrealizedPnl: b.quantity.isZero() ? ZERO : unrealized(b),
-    ts: b.ts,
+    instrumentId: l.holding.instrument.id,
+    quantity: l.quantity,
+    avgPrice: l.avgPrice,
+    realizedPnl: l.realizedPnl,
+    unrealizedPnl: l.quantity.isZero() ? ZERO : unrealized(l),
+    ts: l.ts,
   };
+}
+
+function addTo(map: Map<string, Decimal> | undefined, key: string, value: Decimal): Map<string, Decimal> {
+  const m = map ?? new Map<string, Decimal>();
+  m.set(key, (m.get(key) ?? ZERO).plus(value));
+  return m;
 }
 
 function fieldError(object: string, field: string, message: string): ValidationError {
@@ -350,5 +1065,16 @@ function checkDecimal(value: unknown, field: string): Decimal {
   if (!Decimal.isDecimal(value)) throw fieldError('fill', field, `must be a Decimal, got ${typeof value}`);
   const d = value instanceof Decimal ? value : new Decimal(value);
   if (!d.isFinite()) throw fieldError('fill', field, `must be finite, got ${d.toString()}`);
+  return d;
+}
+
+function toAmount(value: DecimalLike, field: string): Decimal {
+  let d: Decimal | undefined;
+  try {
+    d = value instanceof Decimal ? value : new Decimal(value);
+  } catch {
+    d = undefined;
+  }
+  if (!d || !d.isFinite()) throw new ValidationError([{ path: [field], message: `must be a finite number, got ${JSON.stringify(String(value))}` }]);
   return d;
 }
