@@ -939,8 +939,9 @@ export class Ledger implements LedgerView {
   /** Average cost: returns the realized P&L (multiplier applied) including any rounding residual. */
   private average(leg: Leg, signed: Decimal, quantity: Decimal, price: Decimal, buy: boolean): Decimal {
     const held = leg.quantity;
-    if (held.isZero() || held.isNegative() === signed.isNegative()) {
-      // Open or add: the average moves to the quantity-weighted mean.
+    if (held.isZero()) return this.openAt(leg, signed, price);
+    if (held.isNegative() === signed.isNegative()) {
+      // Add: the average moves to the quantity-weighted mean.
       return this.setAverage(leg, held.mul(leg.avgPrice).plus(signed.mul(price)), held.plus(signed));
     }
     // Reduce, close or reverse: realize P&L on the part that closes at the old average.
@@ -955,9 +956,21 @@ export class Ledger implements LedgerView {
     } else {
       // Crossed through zero: the remainder opens a new position at the fill price.
       const opened = buy ? remainder : remainder.neg();
-      realized = realized.plus(this.setAverage(leg, opened.mul(price), opened));
+      realized = realized.plus(this.openAt(leg, opened, price));
     }
     return realized;
+  }
+
+  /**
+   * Opens a position from flat at one price: the average is the price itself, so no division (the
+   * costliest Decimal operation) is needed unless the price has more decimals than averages keep.
+   */
+  private openAt(leg: Leg, quantity: Decimal, price: Decimal): Decimal {
+    if (price.decimalPlaces() > leg.avgDecimals) return this.setAverage(leg, quantity.mul(price), quantity);
+    leg.quantity = quantity;
+    leg.avgPrice = price;
+    leg.cost = quantity.mul(price);
+    return ZERO;
   }
 
   /**
