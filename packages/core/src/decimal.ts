@@ -58,5 +58,34 @@ export function toDecimal(value: DecimalLike, field = 'value'): Decimal {
 export function roundToIncrement(value: Decimal, increment: Decimal, mode: 'nearest' | 'down' | 'up' = 'nearest'): Decimal {
   const rounding =
     mode === 'nearest' ? Decimal.ROUND_HALF_EVEN : mode === 'down' ? Decimal.ROUND_DOWN : Decimal.ROUND_UP;
+  // Most ticks and lots are powers of ten (0.01, 1, 0.001): rounding to decimal places is the same and
+  // avoids a division, the costliest Decimal operation.
+  const places = powerOfTenPlaces(increment);
+  if (places !== undefined) return value.toDecimalPlaces(places, rounding);
   return value.div(increment).toDecimalPlaces(0, rounding).mul(increment);
+}
+
+/**
+ * True when `value` is a whole multiple of `increment` (a tick or lot size).
+ *
+ * @example
+ * ```ts
+ * isMultipleOf(new Decimal('100.05'), new Decimal('0.05')) // true
+ * isMultipleOf(new Decimal('1.5'), new Decimal('1'))       // false
+ * ```
+ */
+export function isMultipleOf(value: Decimal, increment: Decimal): boolean {
+  const places = powerOfTenPlaces(increment);
+  if (places !== undefined) return value.decimalPlaces() <= places;
+  return value.mod(increment).isZero();
+}
+
+const POWERS_OF_TEN = new Map<number, Decimal>();
+
+/** k when `increment` is 10^-k for some k >= 0 (1, 0.1, 0.01, …), otherwise undefined. */
+function powerOfTenPlaces(increment: Decimal): number | undefined {
+  const places = increment.decimalPlaces();
+  let power = POWERS_OF_TEN.get(places);
+  if (power === undefined) POWERS_OF_TEN.set(places, (power = new Decimal(10).pow(-places)));
+  return increment.eq(power) ? places : undefined;
 }

@@ -25,7 +25,7 @@ export type { ValidationIssue } from './errors';
 export { parseWith } from './validation';
 
 // Money
-export { Decimal, ZERO, toDecimal, roundToIncrement } from './decimal';
+export { Decimal, ZERO, toDecimal, roundToIncrement, isMultipleOf } from './decimal';
 export type { DecimalLike } from './decimal';
 
 // Identifiers

@@ -11,6 +11,7 @@ import {
   CancelOrderSchema,
   Decimal,
   IllegalTransitionError,
+  isMultipleOf,
   ModifyOrderSchema,
   SubmitOrderSchema,
   ValidationError,
@@ -315,11 +316,11 @@ export class OrderManager implements OrdersView {
 
 /** Checks quantity against the lot size and prices against the tick. */
 function incrementRefusal(instrument: Instrument, quantity: Decimal | undefined, price: Decimal | undefined, triggerPrice: Decimal | undefined): string | undefined {
-  if (quantity !== undefined && !quantity.mod(instrument.lotSize).isZero())
+  if (quantity !== undefined && !isMultipleOf(quantity, instrument.lotSize))
     return `quantity: ${quantity.toString()} is not a multiple of the lot size ${instrument.lotSize.toString()} of ${instrument.id}`;
-  if (price !== undefined && !price.mod(instrument.tickSize).isZero())
+  if (price !== undefined && !isMultipleOf(price, instrument.tickSize))
     return `price: ${price.toString()} is not a multiple of the tick size ${instrument.tickSize.toString()} of ${instrument.id}`;
-  if (triggerPrice !== undefined && !triggerPrice.mod(instrument.tickSize).isZero())
+  if (triggerPrice !== undefined && !isMultipleOf(triggerPrice, instrument.tickSize))
     return `triggerPrice: ${triggerPrice.toString()} is not a multiple of the tick size ${instrument.tickSize.toString()} of ${instrument.id}`;
   return undefined;
 }

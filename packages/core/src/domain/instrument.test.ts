@@ -36,3 +36,12 @@ describe('rounding to the instrument', () => {
     expect(() => roundQuantity(i, Infinity)).toThrow(/quantity: must be a finite number/);
   });
 });
+
+describe('rounding to increments that are not powers of ten', () => {
+  const i = defineInstrument({ ...base, tickSize: '0.25', lotSize: '100' });
+  it('rounds to the nearest tick and down to the lot', () => {
+    expect(roundPrice(i, '10.13').toString()).toBe('10.25');
+    expect(roundPrice(i, '10.12').toString()).toBe('10');
+    expect(roundQuantity(i, '1999').toString()).toBe('1900');
+  });
+});
