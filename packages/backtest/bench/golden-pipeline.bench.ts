@@ -31,14 +31,14 @@ function syntheticBars(n: number, seed = 42): Bar[] {
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
   const round = (x: number): number => Math.round(x * 100) / 100;
-  const bars: Bar[] = new Array(n);
+  const bars: Bar[] = [];
   let close = 100;
   for (let i = 0; i < n; i++) {
     const open = round(Math.max(1, close * (1 + (rand() - 0.5) * 0.01)));
     close = round(Math.max(1, open * (1 + (rand() - 0.5) * 0.02)));
     const high = round(Math.max(open, close) * (1 + rand() * 0.005));
     const low = round(Math.min(open, close) * (1 - rand() * 0.005));
-    bars[i] = { type: 'Bar', instrumentId: inst.id, ts: 946_684_800_000 + i * 60_000, open, high, low, close, volume: 1000 };
+    bars.push({ type: 'Bar', instrumentId: inst.id, ts: 946_684_800_000 + i * 60_000, open, high, low, close, volume: 1000 });
   }
   return bars;
 }

@@ -1,6 +1,8 @@
 /**
- * Collects the equity curve into growable `Float64Array` columns. With `every` > 1 it keeps one point
- * in `every` (plus the last), so a very long backtest holds bounded memory for its curve.
+ * Collects the equity curve into growable `Float64Array` columns, one point per distinct event time:
+ * several events at the same time (bars of several instruments) give one point, the equity after the
+ * last of them. With `every` > 1 it keeps one time in `every` (plus the last), so a very long backtest
+ * holds bounded memory for its curve.
  */
 export class EquityRecorder {
   private ts: Float64Array<ArrayBuffer> = new Float64Array(1024);
@@ -12,7 +14,13 @@ export class EquityRecorder {
 
   constructor(private readonly every = 1) {}
 
+  /** Records the equity after an event at `ts`; a later call with the same `ts` replaces the value. */
   record(ts: number, value: number): void {
+    if (ts === this.lastTs) {
+      this.lastValue = value;
+      if (this.length > 0 && this.ts[this.length - 1] === ts) this.values[this.length - 1] = value;
+      return;
+    }
     this.lastTs = ts;
     this.lastValue = value;
     if (this.seen++ % this.every !== 0) return;

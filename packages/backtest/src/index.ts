@@ -5,8 +5,9 @@
  */
 
 // Runners
-export { runBacktest } from './run-backtest';
-export type { BacktestConfig } from './run-backtest';
+export { runBacktest, BacktestConfigSchema } from './run-backtest';
+export type { BacktestConfig, BacktestData } from './run-backtest';
+export type { MarketSeries } from './merge-streams';
 export { runPaper } from './run-paper';
 export type { PaperConfig } from './run-paper';
 export { RunnerConfigSchema } from './config';
@@ -17,6 +18,82 @@ export { mergeByTime } from './merge-by-time';
 export { replayFeed } from './replay-feed';
 export type { ReplayFeedOptions } from './replay-feed';
 
-// Results
-export { resultToJson, snapshotOrder } from './result';
+// Results and metrics
+export { resultToJson, resultFromJson, RunResultJsonSchema, snapshotOrder } from './result';
 export type { RunResult, RunSummary } from './result';
+export { computeMetrics, MetricsConfigSchema } from './metrics/compute-metrics';
+export type { Metrics, MetricsConfig, MetricsInput } from './metrics/compute-metrics';
+export { roundTrips, TradeSide } from './metrics/round-trips';
+export type { RoundTrip } from './metrics/round-trips';
+export { positionChanges } from './metrics/position-changes';
+export type { PositionChange } from './metrics/position-changes';
+export { evaluateTask, loadStrategy, prepareRun, runFromConfig, taskFigures } from './search/evaluate-task';
+export { RunConfigSchema, InstrumentJsonSchema, DataFileSchema } from './search/run-config';
+export type { RunConfig, ParsedRunConfig } from './search/run-config';
+
+// Walk-forward and overfitting
+export { walkForward, WalkForwardConfigSchema } from './walk-forward/walk-forward';
+export type { WalkForwardConfig, WalkForwardFold, WalkForwardResult } from './walk-forward/walk-forward';
+export { foldWindows, FoldWindowsConfigSchema, WindowLengthSchema, WalkForwardMode } from './walk-forward/fold-windows';
+export type { FoldWindowsConfig, FoldWindow, TimeWindow, WindowLength } from './walk-forward/fold-windows';
+export { deflatedSharpeRatio, DeflatedSharpeRatioConfigSchema } from './overfitting/deflated-sharpe-ratio';
+export type { DeflatedSharpeRatioConfig, DeflatedSharpe } from './overfitting/deflated-sharpe-ratio';
+export { deflatedSharpeOfSweep } from './overfitting/deflated-sharpe-of-sweep';
+export { monteCarloTrades, MonteCarloTradesConfigSchema, ResampleMethod } from './overfitting/monte-carlo-trades';
+export type { MonteCarloTradesConfig, MonteCarloTradesResult, Distribution } from './overfitting/monte-carlo-trades';
+
+// Report
+export { renderReport, ReportConfigSchema } from './report/render-report';
+export type { ReportConfig } from './report/render-report';
+export { writeReport } from './report/write-report';
+export { monthlyReturns } from './report/monthly-returns';
+export type { MonthlyReturn, MonthlyReturns } from './report/monthly-returns';
+export type {
+  ReportInput,
+  ReportableResult,
+  ReportableFill,
+  NamedRun,
+  MultiRunInput,
+  SweepInput,
+  SweepReportData,
+  WalkForwardInput,
+  WalkForwardReportData,
+  WalkForwardFoldData,
+  DecimalText,
+} from './report/report-input';
+// Config files of the `rxtrade` command line
+export { BacktestFileConfigSchema, StrategyRefSchema, JsonValueSchema } from './cli/backtest-file-config';
+export type { BacktestFileConfig } from './cli/backtest-file-config';
+export { SweepFileConfigSchema, ObjectiveJsonSchema, ConstraintJsonSchema } from './cli/sweep-file-config';
+export type { SweepFileConfig } from './cli/sweep-file-config';
+export { WalkForwardFileConfigSchema } from './cli/walk-forward-file-config';
+export type { WalkForwardFileConfig } from './cli/walk-forward-file-config';
+
+// Parameter search
+export type { Json, Params, StrategyDefinition, StrategyRef, SweepTask, TaskResult, SweepExecutor } from './search/types';
+export { sweep, SweepConfigSchema, SweepMethod, ObjectiveGoal } from './search/sweep';
+export type { SweepConfig, SweepResult, RankedResult } from './search/sweep';
+export { ParameterSpaceSchema, ParameterSpecSchema, parseParameterSpace, discreteValues, paramsKey } from './search/parameter-space';
+export type { ParameterSpace, ParameterSpaceInput, ParameterSpec } from './search/parameter-space';
+export { gridSearch } from './search/grid-search';
+export { randomSearch, parameterSampler } from './search/random-search';
+export type { RandomSearchOptions } from './search/random-search';
+export { geneticSearch, GeneticSearchConfigSchema } from './search/genetic-search';
+export type { GeneticSearchConfig, ScoredParams } from './search/genetic-search';
+export { SeededRng } from './search/seeded-rng';
+export { InProcessExecutor, InProcessExecutorConfigSchema } from './search/in-process-executor';
+export type { InProcessExecutorConfig } from './search/in-process-executor';
+export { WorkerThreadExecutor, WorkerThreadExecutorConfigSchema } from './search/worker-thread-executor';
+export type { WorkerThreadExecutorConfig } from './search/worker-thread-executor';
+export { BullmqExecutor, BullmqExecutorConfigSchema, DEFAULT_SWEEP_QUEUE } from './search/bullmq-executor';
+export type { BullmqExecutorConfig } from './search/bullmq-executor';
+export { startBullmqWorker, BullmqWorkerConfigSchema } from './search/bullmq-worker';
+export type { BullmqWorkerConfig, BullmqWorkerHandle } from './search/bullmq-worker';
+export { runBullmqWorkerCli } from './search/bullmq-worker-cli';
+export { RedisConnectionSchema } from './search/redis-connection';
+export type { RedisConnection } from './search/redis-connection';
+export { TaskFailedError, TaskFailure } from './search/task-failed-error';
+export { EvaluatorRefSchema, loadEvaluator } from './search/task-evaluator';
+export type { EvaluatorRef, TaskEvaluator } from './search/task-evaluator';
+export { encodeTaskResult, decodeTaskResult } from './search/task-result-wire';
+export type { WireTaskResult } from './search/task-result-wire';

@@ -3,6 +3,7 @@
  * the order the series were given in, never by wall time, so every run sees the same sequence.
  */
 import { ValidationError, type MarketData } from '@rxtrade/core';
+import { StreamMerge } from './merge-streams';
 
 /**
  * Iterates the events of `series` in (ts, series index) order. Each series must be sorted by `ts`
@@ -15,29 +16,11 @@ import { ValidationError, type MarketData } from '@rxtrade/core';
  * ```
  */
 export function* mergeByTime<T extends MarketData>(series: readonly (readonly T[])[]): Generator<T, void, undefined> {
-  const k = series.length;
-  if (k === 1) {
-    yield* assertSorted(series[0]!, 0);
-    return;
-  }
-  const pos = new Array<number>(k).fill(0);
-  const last = new Array<number>(k).fill(-Infinity);
+  const merge = StreamMerge.openSync(series);
   for (;;) {
-    let best = -1;
-    let bestTs = Infinity;
-    for (let s = 0; s < k; s++) {
-      const e = series[s]![pos[s]!];
-      if (e !== undefined && e.ts < bestTs) {
-        best = s;
-        bestTs = e.ts;
-      }
-    }
-    if (best < 0) return;
-    const i = pos[best]!;
-    if (bestTs < last[best]!) throw outOfOrder(best, i, bestTs, last[best]!);
-    last[best] = bestTs;
-    pos[best] = i + 1;
-    yield series[best]![i]!;
+    const event = merge.next() as T | undefined;
+    if (event === undefined) return;
+    yield event;
   }
 }
 

@@ -1,8 +1,28 @@
 /**
- * What a run returns: orders, fills, the equity curve and a summary. Money stays Decimal; `toJSON`
- * writes Decimals as strings so that nothing is lost.
+ * What a run returns: orders, fills, round trips, the position log, the equity and drawdown curves,
+ * the metrics and a summary. Money stays Decimal; `resultToJson` writes Decimals as strings and
+ * `resultFromJson` reads them back exactly (fills through core's wire schema), so a result survives a
+ * trip through a file, a worker or a queue unchanged.
  */
-import type { Decimal, OrderFilled, OrderView } from '@rxtrade/core';
+import { z } from 'zod';
+import {
+  DecimalSchema,
+  OrderFilledSchema,
+  OrderStatus,
+  OrderType,
+  TimeInForce,
+  parseWith,
+  type ClientOrderId,
+  type Decimal,
+  type InstrumentId,
+  type OrderFilled,
+  type OrderView,
+  type StrategyId,
+  type VenueOrderId,
+} from '@rxtrade/core';
+import type { Metrics } from './metrics/compute-metrics';
+import type { PositionChange } from './metrics/position-changes';
+import { TradeSide, type RoundTrip } from './metrics/round-trips';
 
 /** The headline figures of a run. */
 export interface RunSummary {
@@ -14,6 +34,8 @@ export interface RunSummary {
   readonly finalEquity: Decimal;
   readonly totalFees: Decimal;
   readonly realizedPnl: Decimal;
+  /** Sum of |price x quantity x multiplier| over fills. */
+  readonly tradedNotional: Decimal;
   /** finalEquity / startingCash - 1. */
   readonly totalReturn: number;
   /** Largest peak-to-trough fall of the equity curve, as a positive fraction. */
@@ -24,13 +46,93 @@ export interface RunSummary {
 export interface RunResult {
   readonly orders: readonly OrderView[];
   readonly fills: readonly OrderFilled[];
-  /** Equity after each event (float64 for analytics; the exact figure is `summary.finalEquity`). */
+  /** Closed round trips, FIFO per instrument (see `roundTrips`); computed when first read, like `positions`, `drawdownCurve` and `metrics`. */
+  readonly trades: readonly RoundTrip[];
+  /** Positions over time: the signed quantity of an instrument after each fill. */
+  readonly positions: readonly PositionChange[];
+  /** Equity at the end of each event time (float64 for analytics; the exact figure is `summary.finalEquity`). */
   readonly equityCurve: { readonly ts: Float64Array; readonly equity: Float64Array };
+  /** equity / running peak - 1 at each point of the equity curve (0 at a peak, negative below). */
+  readonly drawdownCurve: { readonly ts: Float64Array; readonly drawdown: Float64Array };
+  readonly metrics: Metrics;
   readonly summary: RunSummary;
 }
 
+/** Non-finite metrics (NaN, ±Infinity) travel as strings: JSON has no such numbers. */
+const metricNumber = z.union([z.number(), z.enum(['NaN', 'Infinity', '-Infinity'])]).transform((v) => (typeof v === 'number' ? v : Number(v)));
+const encodeNumber = (v: number): number | string => (Number.isFinite(v) ? v : String(v));
+
+const floats = z.array(z.number()).transform((a) => Float64Array.from(a));
+const optionalDecimal = DecimalSchema.optional();
+
+const OrderViewSchema = z.object({
+  clientOrderId: z.string().min(1),
+  venueOrderId: z.string().min(1).optional(),
+  strategyId: z.string().min(1),
+  instrumentId: z.string().min(1),
+  side: z.enum(['BUY', 'SELL']),
+  orderType: z.enum(Object.values(OrderType) as [OrderType, ...OrderType[]]),
+  timeInForce: z.enum(Object.values(TimeInForce) as [TimeInForce, ...TimeInForce[]]),
+  quantity: DecimalSchema,
+  filledQuantity: DecimalSchema,
+  price: optionalDecimal,
+  triggerPrice: optionalDecimal,
+  avgFillPrice: optionalDecimal,
+  status: z.enum(Object.values(OrderStatus) as [OrderStatus, ...OrderStatus[]]),
+  isOpen: z.boolean(),
+  tsCreated: z.number(),
+  tsLast: z.number(),
+});
+
+const RoundTripSchema = z.object({
+  instrumentId: z.string().min(1),
+  side: z.enum([TradeSide.LONG, TradeSide.SHORT]),
+  quantity: DecimalSchema,
+  entryTs: z.number(),
+  entryPrice: DecimalSchema,
+  exitTs: z.number(),
+  exitPrice: DecimalSchema,
+  fees: DecimalSchema,
+  grossPnl: DecimalSchema,
+  pnl: DecimalSchema,
+  holdingMs: z.number(),
+});
+
 /**
- * A JSON-safe copy of a result: Decimals as strings, typed arrays as arrays.
+ * Schema of a result's JSON form (what {@link resultToJson} writes): Decimals as strings, curves as
+ * arrays, non-finite metrics as `"NaN"`, `"Infinity"` or `"-Infinity"`.
+ *
+ * @example
+ * ```ts
+ * const ok = RunResultJsonSchema.safeParse(JSON.parse(text)).success;
+ * ```
+ */
+export const RunResultJsonSchema = z.object({
+  version: z.literal(1),
+  summary: z.object({
+    events: z.number().int(),
+    orders: z.number().int(),
+    fills: z.number().int(),
+    startingCash: DecimalSchema,
+    finalEquity: DecimalSchema,
+    totalFees: DecimalSchema,
+    realizedPnl: DecimalSchema,
+    tradedNotional: DecimalSchema,
+    totalReturn: metricNumber,
+    maxDrawdown: metricNumber,
+  }),
+  orders: z.array(OrderViewSchema),
+  fills: z.array(OrderFilledSchema),
+  trades: z.array(RoundTripSchema),
+  positions: z.array(z.object({ ts: z.number(), instrumentId: z.string().min(1), quantity: DecimalSchema })),
+  equityCurve: z.object({ ts: floats, equity: floats }),
+  drawdownCurve: z.object({ ts: floats, drawdown: floats }),
+  metrics: z.record(z.string(), metricNumber),
+});
+
+/**
+ * A JSON-safe copy of a result: Decimals as strings, typed arrays as arrays, non-finite metrics as
+ * strings. `JSON.stringify` of it is byte-identical for identical runs.
  *
  * @example
  * ```ts
@@ -38,20 +140,86 @@ export interface RunResult {
  * ```
  */
 export function resultToJson(result: RunResult): unknown {
+  const metrics: Record<string, number | string> = {};
+  for (const [k, v] of Object.entries(result.metrics)) metrics[k] = encodeNumber(v);
   return JSON.parse(
-    JSON.stringify(
-      {
-        summary: result.summary,
-        orders: result.orders,
-        fills: result.fills,
-        equityCurve: { ts: Array.from(result.equityCurve.ts), equity: Array.from(result.equityCurve.equity) },
-      },
+    JSON.stringify({
+      version: 1,
       // decimal.js instances define toJSON() returning their string form.
-    ),
+      summary: { ...result.summary, totalReturn: encodeNumber(result.summary.totalReturn), maxDrawdown: encodeNumber(result.summary.maxDrawdown) },
+      orders: result.orders,
+      fills: result.fills,
+      trades: result.trades,
+      positions: result.positions,
+      equityCurve: { ts: Array.from(result.equityCurve.ts), equity: Array.from(result.equityCurve.equity) },
+      drawdownCurve: { ts: Array.from(result.drawdownCurve.ts), drawdown: Array.from(result.drawdownCurve.drawdown) },
+      metrics,
+    }),
   );
 }
 
-/** A plain, frozen copy of an order's fields (order objects may expose getters). */
+/**
+ * Reads a result back from its JSON form (as written by {@link resultToJson}, after `JSON.parse`):
+ * Decimals are exact again, curves are `Float64Array`s. A bad field fails with a `ValidationError`
+ * naming it, such as `result.fills[3].price`.
+ *
+ * @example
+ * ```ts
+ * const result = resultFromJson(JSON.parse(fs.readFileSync('result.json', 'utf8')));
+ * result.summary.finalEquity.toFixed(2);
+ * ```
+ */
+export function resultFromJson(json: unknown): RunResult {
+  const r = parseWith(RunResultJsonSchema, json, 'result');
+  return {
+    orders: r.orders.map((o) =>
+      snapshotOrder({
+        ...o,
+        clientOrderId: o.clientOrderId as ClientOrderId,
+        venueOrderId: o.venueOrderId as VenueOrderId | undefined,
+        strategyId: o.strategyId as StrategyId,
+        instrumentId: o.instrumentId as InstrumentId,
+        price: o.price,
+        triggerPrice: o.triggerPrice,
+        avgFillPrice: o.avgFillPrice,
+      }),
+    ),
+    // Same field order as the simulated venue writes, so that re-serializing gives the same bytes.
+    fills: r.fills.map(
+      (f): OrderFilled => ({
+        type: f.type,
+        tradeId: f.tradeId as OrderFilled['tradeId'],
+        clientOrderId: f.clientOrderId as ClientOrderId,
+        venueOrderId: f.venueOrderId as VenueOrderId,
+        instrumentId: f.instrumentId as InstrumentId,
+        side: f.side,
+        quantity: f.quantity,
+        price: f.price,
+        commission: f.commission,
+        commissionCurrency: f.commissionCurrency,
+        liquiditySide: f.liquiditySide,
+        ts: f.ts,
+        strategyId: f.strategyId as StrategyId,
+        tsInit: f.tsInit,
+      }),
+    ),
+    trades: r.trades.map((t) => ({ ...t, instrumentId: t.instrumentId as InstrumentId })),
+    positions: r.positions.map((p) => ({ ...p, instrumentId: p.instrumentId as InstrumentId })),
+    equityCurve: r.equityCurve,
+    drawdownCurve: r.drawdownCurve,
+    metrics: r.metrics as unknown as Metrics,
+    summary: r.summary,
+  };
+}
+
+/**
+ * A plain, frozen copy of an order's fields (order objects may expose getters).
+ *
+ * @example
+ * ```ts
+ * const orders = orderManager.orders().map(snapshotOrder);
+ * ```
+ */
 export function snapshotOrder(o: OrderView): OrderView {
   return Object.freeze({
     clientOrderId: o.clientOrderId,

@@ -4,23 +4,68 @@
  * delivered only when all work caused by the previous one has settled, including asynchronous stages
  * registered with the context's work tracker (`mapAsync`). An order submitted on event N can fill no
  * earlier than the next bar of its instrument.
+ *
+ * Series may be arrays (the fast path) or (async) iterables pulled one event at a time, so a stream of
+ * ten million bars runs in bounded memory when the equity curve is down-sampled (`equityEvery`).
  */
-import { BacktestClock, ValidationError, type MarketData, type Pipeline } from '@rxtrade/core';
-import type { RunnerConfig } from './config';
-import { assertSorted, mergeByTime } from './merge-by-time';
+import { z } from 'zod';
+import { BacktestClock, parseWith, ValidationError, type MarketData, type Pipeline } from '@rxtrade/core';
+import { RunnerConfigSchema, type RunnerConfig } from './config';
+import { MetricsConfigSchema } from './metrics/compute-metrics';
+import { assertSorted } from './merge-by-time';
+import { StreamMerge, type MarketSeries } from './merge-streams';
 import { collectResult, createNode } from './setup';
 import type { RunResult } from './result';
 
+/** Market data of a backtest: one series (array or iterable) or an array of series. */
+export type BacktestData = readonly MarketData[] | Iterable<MarketData> | AsyncIterable<MarketData> | readonly MarketSeries[];
+
+const isIterable = (v: unknown): boolean =>
+  typeof v === 'object' && v !== null && (Symbol.iterator in v || Symbol.asyncIterator in v);
+
+/**
+ * Schema of {@link BacktestConfig}: the runner's config plus data, start, warm-up and metrics options.
+ *
+ * @example
+ * ```ts
+ * const c = parseWith(BacktestConfigSchema, { data: bars, instruments: [goog], ledger: { startingCash: 1000 } }, 'config');
+ * c.periodsPerYear; // 252
+ * ```
+ */
+export const BacktestConfigSchema = RunnerConfigSchema.extend({
+  data: z.custom<BacktestData>(isIterable, 'must be an array of events, an array of series, or an (async) iterable of events'),
+  start: z.number().optional(),
+  tradingStart: z.number().optional(),
+  periodsPerYear: z.number().positive().default(252),
+  riskFree: z.number().default(0),
+  benchmark: MetricsConfigSchema.shape.benchmark,
+});
+
 /** Configuration of {@link runBacktest}. */
 export interface BacktestConfig extends RunnerConfig {
-  /** One or more series of market data, each sorted by `ts` (for example bars from `readBarsCsv`). */
-  readonly data: readonly MarketData[] | readonly (readonly MarketData[])[];
+  /**
+   * One or more series of market data, each sorted by `ts`: arrays (for example bars from
+   * `readBarsCsv`), or iterables / async iterables (generators) that stream events without holding them.
+   */
+  readonly data: BacktestData;
   /** Start of virtual time; defaults to the first event's time. */
   readonly start?: number;
+  /**
+   * Warm-up: events before this time reach the pipeline (indicators warm up) but the orders it emits
+   * are dropped and no equity is recorded. Default: trade from the first event.
+   */
+  readonly tradingStart?: number;
+  /** Periods per year of the event times, for annualized metrics (default 252, daily stock bars); divided by `equityEvery`. */
+  readonly periodsPerYear?: number;
+  /** Risk-free rate per period for Sharpe, alpha and beta (default 0). */
+  readonly riskFree?: number;
+  /** A benchmark level series for alpha and beta (see `computeMetrics`). */
+  readonly benchmark?: { readonly ts: ArrayLike<number>; readonly values: ArrayLike<number> };
 }
 
 /**
- * Runs a pipeline over historical data and resolves with orders, fills, the equity curve and a summary.
+ * Runs a pipeline over historical data and resolves with orders, fills, round trips, positions, the
+ * equity and drawdown curves, metrics and a summary.
  *
  * @example
  * ```ts
@@ -29,33 +74,72 @@ export interface BacktestConfig extends RunnerConfig {
  *   data: bars, instruments: [goog], ledger: { startingCash: 100_000 }, venue: { commission: 0.002 },
  * });
  * result.summary.finalEquity.toFixed(2); // '176251.04'
+ * result.metrics.sharpeRatio;
  * ```
  */
 export async function runBacktest(pipeline: Pipeline, config: BacktestConfig): Promise<RunResult> {
+  const c = parseWith(BacktestConfigSchema, config, 'config');
   const series = toSeries(config.data);
-  const first = series.reduce((min, s) => Math.min(min, s[0]?.ts ?? Infinity), Infinity);
-  const clock = new BacktestClock(config.start ?? (Number.isFinite(first) ? first : 0));
-  const { node, ledger, startingCash } = createNode(config, clock);
+  const arrays = series.every((s) => Array.isArray(s)) ? (series as readonly (readonly MarketData[])[]) : undefined;
+  // Arrays are walked by index (one series) or merged in place; a generator's per-event result objects
+  // cost about a tenth of the whole run's time on a million bars.
+  const merge = arrays && arrays.length === 1 ? undefined : await StreamMerge.open(series);
+  const first = arrays && arrays.length === 1 ? assertSorted(arrays[0]!, 0)[0]?.ts : merge!.firstTs();
+  const clock = new BacktestClock(c.start ?? first ?? 0);
+  const tradingStart = c.tradingStart ?? -Infinity;
+  const { node, ledger, startingCash } = createNode(config, clock, c.tradingStart !== undefined ? { tradingStart: c.tradingStart } : {});
   node.start(pipeline);
-  // One series (the common case) is walked by index: a generator's per-event result objects cost
-  // about a tenth of the whole run's time on a million bars.
-  const events: Iterable<MarketData> = series.length === 1 ? assertSorted(series[0]!, 0) : mergeByTime(series);
-  for (const event of events) {
-    if (node.failed) break;
+
+  const step = (event: MarketData): Promise<void> | undefined => {
     clock.advanceTo(event.ts);
-    if (node.handle(event)) await node.work.whenIdle();
-    node.recordEquity(event.ts);
+    if (node.handle(event))
+      return node.work.whenIdle().then(() => {
+        if (event.ts >= tradingStart) node.recordEquity(event.ts);
+      });
+    if (event.ts >= tradingStart) node.recordEquity(event.ts);
+    return undefined;
+  };
+
+  if (merge === undefined) {
+    const events = arrays![0]!;
+    for (let i = 0; i < events.length && !node.failed; i++) {
+      const p = step(events[i]!);
+      if (p !== undefined) await p;
+    }
+  } else {
+    while (!node.failed) {
+      let next = merge.next();
+      if (next instanceof Promise) next = await next;
+      if (next === undefined) break;
+      const p = step(next);
+      if (p !== undefined) await p;
+    }
   }
   // Timers due at the last event's time (zero-delay scheduling) still fire; later ones do not.
   if (!node.failed) clock.advanceTo(clock.now());
   node.finish();
   await node.work.whenIdle();
   if (node.failed) throw node.failed.error;
-  return collectResult(node, ledger, startingCash);
+  return collectResult(node, ledger, startingCash, {
+    periodsPerYear: c.periodsPerYear / c.equityEvery,
+    riskFree: c.riskFree,
+    ...(c.benchmark ? { benchmark: c.benchmark } : {}),
+  });
 }
 
-function toSeries(data: BacktestConfig['data']): readonly (readonly MarketData[])[] {
-  if (!Array.isArray(data)) throw new ValidationError([{ path: ['config', 'data'], message: 'must be an array of events or an array of series' }]);
+function isEvent(v: unknown): v is MarketData {
+  return typeof v === 'object' && v !== null && typeof (v as { type?: unknown }).type === 'string' && typeof (v as { ts?: unknown }).ts === 'number';
+}
+
+function toSeries(data: BacktestData): readonly MarketSeries[] {
+  if (!Array.isArray(data)) {
+    if (isIterable(data)) return [data as MarketSeries];
+    throw new ValidationError([{ path: ['config', 'data'], message: 'must be an array of events, an array of series, or an (async) iterable of events' }]);
+  }
   if (data.length === 0) return [];
-  return Array.isArray(data[0]) ? (data as readonly (readonly MarketData[])[]) : [data as readonly MarketData[]];
+  if (isEvent(data[0])) return [data as readonly MarketData[]];
+  data.forEach((s: unknown, i) => {
+    if (!isIterable(s)) throw new ValidationError([{ path: ['config', 'data', i], message: 'must be a series: an array or (async) iterable of events' }]);
+  });
+  return data as readonly MarketSeries[];
 }

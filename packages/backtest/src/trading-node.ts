@@ -33,6 +33,8 @@ export interface TradingNodeParts {
   readonly idPrefix: string;
   readonly logger: Logger | undefined;
   readonly equityEvery: number;
+  /** Commands emitted before this time are dropped (indicator warm-up); default: none dropped. */
+  readonly tradingStart?: number;
 }
 
 /** @internal Shared engine of `runBacktest` and `runPaper`. */
@@ -45,6 +47,7 @@ export class TradingNode {
   private readonly orderEvents = new Subject<OrderEvent>();
   private failure: { error: unknown } | undefined;
   private events = 0;
+  private dropped = 0;
 
   constructor(private readonly parts: TradingNodeParts) {
     const { clock, instruments, venue, ledger } = parts;
@@ -76,8 +79,15 @@ export class TradingNode {
       work: this.work,
       logger: logger ?? silentLogger,
     };
+    const tradingStart = this.parts.tradingStart ?? -Infinity;
     pipeline(ctx).subscribe({
-      next: (command) => this.orderManager.execute(command),
+      next: (command) => {
+        if (clock.now() < tradingStart) {
+          this.dropped++;
+          return;
+        }
+        this.orderManager.execute(command);
+      },
       error: (error: unknown) => {
         this.failure ??= { error };
       },
@@ -107,6 +117,16 @@ export class TradingNode {
   /** Records the equity point for the event just handled (after its work has settled). */
   recordEquity(ts: number): void {
     this.equity.record(ts, this.parts.ledger.equityValue());
+  }
+
+  /** The instruments of the run. */
+  get instruments(): InstrumentRegistry {
+    return this.parts.instruments;
+  }
+
+  /** Number of order commands dropped because they came before `tradingStart`. */
+  get droppedCommands(): number {
+    return this.dropped;
   }
 
   /** Number of market events handled. */

@@ -1,0 +1,123 @@
+/**
+ * Peak resident memory of a streamed backtest: the SMA(10)/SMA(30) crossover of examples/sma-crossover
+ * on 1,000,000 and on 10,000,000 synthetic bars pulled one at a time from a generator (never held in
+ * an array), with the equity curve down-sampled (`equityEvery`). Each size runs in a fresh child
+ * process, which reports `process.resourceUsage().maxRSS`; a child that only generates the bars gives
+ * the baseline of Node, tsx and the generator, and a child that first loads 1,000,000 bars into an
+ * array shows what streaming saves.
+ *
+ *   npx tsx --conditions=@rxtrade/source packages/backtest/bench/memory.bench.ts [fast] [slow]
+ *
+ * What still grows with the run is per trade, not per bar: fills, orders, round trips and the
+ * position log are kept for the result, and the order manager and simulated venue keep every order
+ * (slower averages trade less: try 50 200). The `no-orders` row runs the same averages with a target
+ * of 0 (no order is ever sent): the runner's memory for 10,000,000 bars alone.
+ */
+import { execFileSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { defineInstrument, type Bar } from '@rxtrade/core';
+import { runBacktest } from '@rxtrade/backtest';
+import { smaCrossover } from '../../../examples/sma-crossover/src/strategy';
+
+const inst = defineInstrument({ symbol: 'SYN', venue: 'SIM', assetClass: 'stock', base: 'SYN', quote: 'USD', tickSize: '0.01', lotSize: '1' });
+
+/** A seeded random walk of minute bars with 2-decimal prices, generated lazily with one object shape. */
+function* syntheticBars(n: number, seed = 42): Generator<Bar> {
+  let s = seed >>> 0;
+  const rand = (): number => {
+    s = (s + 0x6d2b79f5) >>> 0;
+    let t = s;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+  const round = (x: number): number => Math.round(x * 100) / 100;
+  let close = 100;
+  for (let i = 0; i < n; i++) {
+    const open = round(Math.max(1, close * (1 + (rand() - 0.5) * 0.01)));
+    close = round(Math.max(1, open * (1 + (rand() - 0.5) * 0.02)));
+    const high = round(Math.max(open, close) * (1 + rand() * 0.005));
+    const low = round(Math.min(open, close) * (1 - rand() * 0.005));
+    yield { type: 'Bar', instrumentId: inst.id, ts: 946_684_800_000 + i * 60_000, open, high, low, close, volume: 1000 };
+  }
+}
+
+interface ChildReport {
+  readonly mode: string;
+  readonly bars: number;
+  readonly maxRssMb: number;
+  readonly seconds: number;
+  readonly fills?: number;
+  readonly equityPoints?: number;
+  readonly finalEquity?: string;
+}
+
+async function child(mode: string, bars: number, fast: number, slow: number): Promise<void> {
+  const t = performance.now();
+  const out: Record<string, unknown> = { mode, bars };
+  if (mode === 'generate-only') {
+    let sum = 0;
+    for (const b of syntheticBars(bars)) sum += b.close;
+    out.checksum = sum;
+  } else {
+    const data = mode === 'array' ? Array.from(syntheticBars(bars)) : syntheticBars(bars);
+    const every = Math.max(1, Math.floor(bars / 10_000));
+    // 'no-orders' runs the same averages with a target of 0: the runner's own memory, without trades.
+    const size = mode === 'no-orders' ? 0 : 100;
+    const r = await runBacktest(smaCrossover({ instrumentId: inst.id, fast, slow, size }), {
+      data,
+      instruments: [inst],
+      ledger: { startingCash: 1_000_000 },
+      venue: { commission: 0.002 },
+      equityEvery: every,
+      periodsPerYear: 252 * 390,
+    });
+    // Reading the metrics builds the round trips and the position log too: count them in the peak.
+    out.sharpe = r.metrics.sharpeRatio;
+    out.trades = r.trades.length;
+    out.fills = r.summary.fills;
+    out.equityPoints = r.equityCurve.ts.length;
+    out.finalEquity = r.summary.finalEquity.toFixed(2);
+  }
+  out.seconds = (performance.now() - t) / 1000;
+  // maxRSS is in kilobytes.
+  out.maxRssMb = process.resourceUsage().maxRSS / 1024;
+  console.log(JSON.stringify(out));
+}
+
+function runChild(mode: string, bars: number, fast: number, slow: number): ChildReport {
+  const self = fileURLToPath(import.meta.url);
+  const text = execFileSync(process.execPath, ['--conditions=@rxtrade/source', '--import', 'tsx', self, '--child', mode, String(bars), String(fast), String(slow)], {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  return JSON.parse(text.trim().split('\n').pop()!) as ChildReport;
+}
+
+async function main(): Promise<void> {
+  const args = process.argv.slice(2);
+  if (args[0] === '--child') {
+    await child(args[1]!, Number(args[2]), Number(args[3]), Number(args[4]));
+    return;
+  }
+  const fast = Number(args[0] ?? 10);
+  const slow = Number(args[1] ?? 30);
+  console.log(`SMA(${fast})/SMA(${slow}) crossover, streamed synthetic minute bars, fresh process per row`);
+  const rows = [
+    runChild('generate-only', 10_000_000, fast, slow),
+    runChild('array', 1_000_000, fast, slow),
+    runChild('stream', 1_000_000, fast, slow),
+    runChild('stream', 10_000_000, fast, slow),
+    runChild('no-orders', 10_000_000, fast, slow),
+  ];
+  console.log('mode           bars        peak RSS   time     fills     equity points');
+  for (const r of rows)
+    console.log(
+      `${r.mode.padEnd(14)} ${r.bars.toLocaleString('en-US').padStart(10)}  ${r.maxRssMb.toFixed(0).padStart(6)} MB  ${r.seconds.toFixed(1).padStart(5)} s  ${String(r.fills ?? '-').padStart(8)}  ${String(r.equityPoints ?? '-').padStart(8)}`,
+    );
+  const s1 = rows[2]!;
+  const s10 = rows[3]!;
+  console.log(`10M / 1M streamed peak RSS: ${(s10.maxRssMb / s1.maxRssMb).toFixed(2)}x for 10x the bars (${(s10.fills! / s1.fills!).toFixed(1)}x the fills)`);
+}
+
+await main();

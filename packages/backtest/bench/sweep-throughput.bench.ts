@@ -1,0 +1,215 @@
+/**
+ * Sweep throughput (backtests per second) on one 200-combination grid, SMA crossover fast 5..24 x slow
+ * 20..200 step 20, run by each executor: in-process, 1 and 2 worker threads, and 2 BullMQ worker
+ * processes on a local redis-server that this script starts (skipped, with the reason, when
+ * redis-server, bullmq or ioredis is missing). Every executor's ranked results are checked equal to the
+ * in-process ones.
+ *
+ *   npx tsx --conditions=@rxtrade/source packages/backtest/bench/sweep-throughput.bench.ts [goog|sp500] [reps]
+ *
+ * goog: GOOG daily, 1,047 bars (light tasks); sp500: S&P 500 daily 2000-2020 from vega-datasets, 5,104
+ * bars (about 5x heavier). "warm" figures are medians of `reps` sweeps (default 3) after a warm-up
+ * sweep on the same executor (threads and processes started, modules loaded, CSV cached); "cold" is
+ * the first sweep of a fresh executor, start-up included. "CPU of this process" is the median CPU time
+ * of all its threads per warm sweep (for BullMQ, the coordinator's only): when it is close to the wall
+ * time on 2 threads, the threads got one core between them. The machine is shared: compare ratios,
+ * and read the control line (pure arithmetic on 1 vs 2 threads) for the parallelism actually available.
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { createRequire } from 'node:module';
+import { createServer } from 'node:net';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import {
+  BullmqExecutor,
+  InProcessExecutor,
+  WorkerThreadExecutor,
+  sweep,
+  type Json,
+  type SweepConfig,
+  type SweepExecutor,
+  type SweepResult,
+} from '@rxtrade/backtest';
+
+const which = process.argv[2] ?? 'goog';
+const REPS = Number(process.argv[3] ?? 3);
+const here = dirname(fileURLToPath(import.meta.url));
+const repoRoot = resolve(here, '../../..');
+const require = createRequire(import.meta.url);
+
+const data =
+  which === 'sp500'
+    ? { path: resolve(dirname(require.resolve('vega-datasets')), '..', 'data', 'sp500-2000.csv'), symbol: 'SPX', venue: 'INDEX', size: 10 }
+    : { path: resolve(here, '../src/search/__fixtures__/goog.csv'), symbol: 'GOOG', venue: 'NASDAQ', size: 100 };
+const instrument = `${data.symbol}.${data.venue}`;
+const run: Json = {
+  data: [{ path: data.path, instrument }],
+  instruments: [{ symbol: data.symbol, venue: data.venue, assetClass: 'stock', base: data.symbol, quote: 'USD', tickSize: '0.01', lotSize: '1' }],
+  ledger: { startingCash: 100000 },
+  venue: { commission: 0.002 },
+};
+const config: SweepConfig = {
+  strategy: { module: resolve(here, '../src/search/__fixtures__/sma-strategy.ts') },
+  space: {
+    fast: { min: 5, max: 24, integer: true },
+    slow: { min: 20, max: 200, step: 20 },
+    instrument: { choices: [instrument] },
+    size: { choices: [data.size] },
+  },
+  run,
+  objective: { metric: 'sharpeRatio' },
+  method: 'grid',
+};
+
+const median = (xs: number[]): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+};
+
+let reference: SweepResult | undefined;
+
+interface Measured {
+  readonly name: string;
+  readonly executor: SweepExecutor;
+  readonly n: number;
+  readonly cold: number;
+  readonly times: number[];
+  readonly cpu: number[];
+}
+
+/** A fresh executor's first sweep (cold, start-up included), checked against the in-process ranking. */
+async function open(name: string, executor: SweepExecutor): Promise<Measured> {
+  const t = performance.now();
+  const first = await sweep({ ...config, executor });
+  const cold = performance.now() - t;
+  reference ??= first;
+  if (JSON.stringify(first.ranked) !== JSON.stringify(reference.ranked)) throw new Error(`${name}: ranked results differ from in-process`);
+  return { name, executor, n: first.results.length, cold, times: [], cpu: [] };
+}
+
+/** One warm sweep, timed (wall and this process's CPU), checked against the in-process ranking. */
+async function once(m: Measured): Promise<void> {
+  const c0 = process.cpuUsage();
+  const t = performance.now();
+  const r = await sweep({ ...config, executor: m.executor });
+  m.times.push(performance.now() - t);
+  const c = process.cpuUsage(c0);
+  m.cpu.push((c.user + c.system) / 1000);
+  if (JSON.stringify(r.ranked) !== JSON.stringify(reference!.ranked)) throw new Error(`${m.name}: ranked results differ from in-process`);
+}
+
+const rate = (m: Measured, ms: number): number => m.n / (ms / 1000);
+
+function freePort(): Promise<number> {
+  return new Promise((res, rej) => {
+    const server = createServer();
+    server.once('error', rej);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => res(port));
+    });
+  });
+}
+
+function waitForLine(child: ChildProcess, pattern: RegExp): Promise<void> {
+  return new Promise((res, rej) => {
+    let out = '';
+    child.stdout?.on('data', (c: Buffer) => {
+      out += c.toString();
+      if (pattern.test(out)) res();
+    });
+    child.stderr?.on('data', (c: Buffer) => (out += c.toString()));
+    child.once('exit', (code) => rej(new Error(`exited with ${String(code)}: ${out}`)));
+  });
+}
+
+async function startBullmq(): Promise<{ url: string; stop: () => void } | undefined> {
+  const missing: string[] = [];
+  if (spawnSync('redis-server', ['--version']).error) missing.push('redis-server not installed');
+  for (const pkg of ['bullmq', 'ioredis']) {
+    try {
+      require.resolve(pkg);
+    } catch {
+      missing.push(`${pkg} not resolvable`);
+    }
+  }
+  if (missing.length > 0) {
+    console.log(`2 BullMQ worker processes: skipped (${missing.join(', ')})`);
+    return undefined;
+  }
+  const port = await freePort();
+  const url = `redis://127.0.0.1:${port}`;
+  const children: ChildProcess[] = [];
+  const stop = (): void => {
+    for (const c of [...children].reverse()) c.kill('SIGTERM');
+  };
+  const redis = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  children.push(redis);
+  try {
+    await waitForLine(redis, /Ready to accept connections/);
+    const workerBin = resolve(here, '../src/search/bullmq-worker-bin.ts');
+    await Promise.all(
+      [0, 1].map(() => {
+        const c = spawn(process.execPath, ['--conditions=@rxtrade/source', '--import', 'tsx', workerBin, '--redis', url, '--queue', 'bench'], {
+          cwd: repoRoot,
+          stdio: ['ignore', 'pipe', 'pipe'],
+        });
+        children.push(c);
+        return waitForLine(c, /rxtrade worker ready/);
+      }),
+    );
+  } catch (error) {
+    stop();
+    throw error;
+  }
+  return { url, stop };
+}
+
+/**
+ * The machine's parallel headroom right now: the same fixed amount of pure arithmetic split over 1
+ * and over 2 threads. On an idle 2-core machine 2 threads take about half the time; when other jobs
+ * hold a core, they do not, and no executor can do better than this ratio.
+ */
+async function cpuCeiling(): Promise<number> {
+  const code = `const { parentPort } = require('node:worker_threads'); parentPort.on('message', (n) => { let x = 0; for (let i = 0; i < n; i++) x += Math.sqrt(i); parentPort.postMessage(x); });`;
+  const time = async (k: number): Promise<number> => {
+    const ws = Array.from({ length: k }, () => new Worker(code, { eval: true }));
+    const t = performance.now();
+    await Promise.all(ws.map((w) => new Promise((r) => { w.once('message', r); w.postMessage(2e8 / k); })));
+    const dt = performance.now() - t;
+    await Promise.all(ws.map((w) => w.terminate()));
+    return dt;
+  };
+  return (await time(1)) / (await time(2));
+}
+
+console.log(`sweep throughput: 200-combination grid on ${which} (${data.path.split('/').pop()}), node ${process.version}, ${REPS} rounds`);
+const bull = await startBullmq();
+const all: Measured[] = [];
+const controls: number[] = [];
+try {
+  all.push(await open('in-process', new InProcessExecutor()));
+  all.push(await open('1 worker thread', new WorkerThreadExecutor({ workers: 1 })));
+  all.push(await open('2 worker threads', new WorkerThreadExecutor({ workers: 2 })));
+  if (bull) all.push(await open('2 BullMQ worker processes', new BullmqExecutor({ connection: bull.url, queue: 'bench', idleTimeoutMs: 120_000 })));
+  // Rounds interleave the executors (and the control), so that load from other jobs on this shared
+  // machine falls on all of them alike rather than on whichever ran during a busy spell.
+  for (let round = 0; round < REPS; round++) {
+    controls.push(await cpuCeiling());
+    for (const m of all) await once(m);
+  }
+} finally {
+  for (const m of all) await m.executor.close();
+  bull?.stop();
+}
+for (const m of all)
+  console.log(
+    `${m.name.padEnd(26)} ${String(m.n).padStart(4)} backtests  warm ${rate(m, median(m.times)).toFixed(1).padStart(7)} /s (median ${median(m.times).toFixed(0)} ms; rounds ${m.times.map((x) => x.toFixed(0)).join(', ')})  cold ${rate(m, m.cold).toFixed(1).padStart(6)} /s  CPU of this process ${median(m.cpu).toFixed(0)} ms`,
+  );
+const paired = (a: Measured, b: Measured): number => median(a.times.map((t, i) => b.times[i]! / t));
+const [inProcess, one, two, distributed] = all as [Measured, Measured, Measured, Measured | undefined];
+console.log(`control, pure arithmetic on 2 threads vs 1, per round: ${controls.map((c) => c.toFixed(2)).join(', ')} (2.00 = two free cores)`);
+console.log(`speed-up (median of per-round ratios): 2 threads vs 1 thread ${paired(two, one).toFixed(2)}x; 2 threads vs in-process ${paired(two, inProcess).toFixed(2)}x`);
+if (distributed) console.log(`speed-up (median of per-round ratios): 2 BullMQ workers vs in-process ${paired(distributed, inProcess).toFixed(2)}x`);

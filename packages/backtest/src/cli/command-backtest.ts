@@ -1,0 +1,104 @@
+/**
+ * `rxtrade backtest --config run.json [--out result.json] [--report report.html] [--json]`: runs one
+ * backtest from a config file, prints a readable summary (or one JSON object with `--json`), and
+ * optionally writes the full result as JSON and an HTML report.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { loadStrategy, runFromConfig } from '../search/evaluate-task';
+import { resultToJson } from '../result';
+import { writeReport } from '../report/write-report';
+import { BacktestFileConfigSchema } from './backtest-file-config';
+import { println, UsageError, type CliIo } from './cli-io';
+import { readConfigFile, resolveModule, resolvePath } from './read-config-file';
+import { alignLines, runJson, runSummaryLines } from './summary-lines';
+
+/** @internal */
+export const BACKTEST_USAGE = `Usage: rxtrade backtest --config <run.json> [--out <result.json>] [--report <report.html>] [--title <text>] [--json]
+
+Runs one backtest. The config names a strategy module and export, its params, and the run
+(data CSV files, instruments, ledger, venue, window); relative paths are relative to the config file.
+
+  --config <file>   the run config (required)
+  --out <file>      write the full result (orders, fills, trades, curves, metrics) as JSON
+  --report <file>   write a self-contained HTML report
+  --title <text>    title of the report
+  --json            print one JSON object on stdout instead of the summary`;
+
+/**
+ * Runs the `backtest` command; resolves with the exit code.
+ *
+ * @example
+ * ```ts
+ * const code = await backtestCommand(['--config', 'run.json', '--json'], processIo());
+ * ```
+ */
+export async function backtestCommand(args: readonly string[], io: CliIo): Promise<number> {
+  const { values } = parse(args);
+  if (values.help) {
+    println(io.stdout, BACKTEST_USAGE);
+    return 0;
+  }
+  if (!values.config) throw new UsageError('--config <run.json> is required', BACKTEST_USAGE);
+  const { value: config, dir } = readConfigFile(values.config, BacktestFileConfigSchema);
+  const run = { ...config.run, baseDir: resolvePath(config.run.baseDir ?? '.', dir) };
+  const strategy = await loadStrategy({ module: resolveModule(config.strategy.module, dir), ...(config.strategy.export ? { export: config.strategy.export } : {}) });
+  const quiet = values.json === true;
+  if (!quiet && io.stderr.isTTY) io.stderr.write(`running ${strategy.name}…`);
+  const started = io.clock.now();
+  const result = await runFromConfig(strategy.pipeline(config.params), run);
+  const seconds = (io.clock.now() - started) / 1000;
+  if (!quiet && io.stderr.isTTY) io.stderr.write('\r\u001b[2K');
+
+  const written: Record<string, string> = {};
+  if (values.out) {
+    const path = resolve(values.out);
+    mkdirSync(dirname(path), { recursive: true });
+    writeFileSync(path, `${JSON.stringify(resultToJson(result))}\n`);
+    written.result = path;
+  }
+  if (values.report) {
+    const path = resolve(values.report);
+    writeReport(path, result, { title: values.title ?? config.title ?? `${strategy.name} backtest`, subtitle: undefined, generatedAt: io.clock.now() });
+    written.report = path;
+  }
+  if (values.json) {
+    println(io.stdout, JSON.stringify({ command: 'backtest', strategy: strategy.name, params: config.params, ...runJson(result), seconds, files: written }));
+    return 0;
+  }
+  const params = Object.entries(config.params)
+    .map(([k, v]) => `${k}=${typeof v === 'string' ? v : JSON.stringify(v)}`)
+    .join(' ');
+  println(io.stdout, `${strategy.name}${params ? `  ${params}` : ''}`);
+  println(
+    io.stdout,
+    alignLines([
+      ...runSummaryLines(result),
+      ['time', `${seconds.toFixed(2)} s`],
+      ['result', written.result],
+      ['report', written.report],
+    ]),
+  );
+  return 0;
+}
+
+function parse(args: readonly string[]) {
+  try {
+    return parseArgs({
+      args: [...args],
+      options: {
+        config: { type: 'string', short: 'c' },
+        out: { type: 'string', short: 'o' },
+        report: { type: 'string' },
+        title: { type: 'string' },
+        json: { type: 'boolean', default: false },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+      allowPositionals: false,
+      strict: true,
+    });
+  } catch (e) {
+    throw new UsageError((e as Error).message, BACKTEST_USAGE);
+  }
+}

@@ -1,0 +1,127 @@
+/**
+ * `rxtrade report <result.json> [--out report.html] [--title text] [--json]`: renders an HTML report
+ * from a file that `rxtrade backtest --out` or `rxtrade sweep --out` wrote (or any `resultToJson`
+ * output, or `{ "runs": [{ "name", "result" }] }` of several).
+ */
+import { readFileSync } from 'node:fs';
+import { basename, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { z } from 'zod';
+import { parseWith, ValidationError } from '@rxtrade/core';
+import { resultFromJson } from '../result';
+import type { ReportInput } from '../report/report-input';
+import { writeReport } from '../report/write-report';
+import { JsonValueSchema } from './backtest-file-config';
+import { println, UsageError, type CliIo } from './cli-io';
+
+/** @internal */
+export const REPORT_USAGE = `Usage: rxtrade report <result.json> [--out <report.html>] [--title <text>] [--json]
+
+Writes a self-contained HTML report (charts embedded, opens offline) from a result file written by
+\`rxtrade backtest --out\` or \`rxtrade sweep --out\`.
+
+  --out <file>    where to write the report (default: the input's name with .html)
+  --title <text>  the report's title
+  --json          print one JSON object on stdout`;
+
+/**
+ * Runs the `report` command; resolves with the exit code.
+ *
+ * @example
+ * ```ts
+ * await reportCommand(['result.json', '--out', 'report.html'], processIo());
+ * ```
+ */
+export async function reportCommand(args: readonly string[], io: CliIo): Promise<number> {
+  const { values, positionals } = parse(args);
+  if (values.help) {
+    println(io.stdout, REPORT_USAGE);
+    return 0;
+  }
+  if (positionals.length !== 1) throw new UsageError('expected one result file', REPORT_USAGE);
+  const input = resolve(positionals[0]!);
+  const source = basename(input);
+  let json: unknown;
+  try {
+    json = JSON.parse(readFileSync(input, 'utf8'));
+  } catch (e) {
+    throw new ValidationError([{ path: [], message: `cannot read a JSON result: ${(e as Error).message}` }], { source });
+  }
+  const { report, kind } = toReportInput(json, source);
+  const out = resolve(values.out ?? input.replace(/\.json$/i, '') + '.html');
+  const bytes = writeReport(out, report, { title: values.title ?? defaultTitle(json, kind), generatedAt: io.clock.now() });
+  if (values.json) println(io.stdout, JSON.stringify({ command: 'report', input, kind, report: out, bytes }));
+  else println(io.stdout, `wrote ${out} (${(bytes / 1024 / 1024).toFixed(2)} MB, ${kind}); open it in a browser, no network needed`);
+  return 0;
+}
+
+const TaskResultJsonSchema = z.object({
+  id: z.number().int(),
+  params: z.record(z.string(), JsonValueSchema),
+  metrics: z.record(z.string(), z.number()),
+  summary: z.record(z.string(), z.string()).default({}),
+});
+
+/** What `rxtrade sweep --out` writes (the fields a report needs). */
+const SweepFileSchema = z.object({
+  results: z.array(TaskResultJsonSchema).min(1),
+  objective: z.union([z.string().min(1), z.object({ name: z.string().min(1), goal: z.enum(['max', 'min']).optional() })]).optional(),
+  ranked: z.array(z.object({ id: z.number().int(), score: z.union([z.number(), z.null()]).transform((v) => v ?? NaN) })).optional(),
+  runs: z.array(z.object({ name: z.string(), result: z.unknown() })).optional(),
+});
+
+/** Reads what the CLI writes: a result, `{ runs }`, or a sweep output file `{ results, objective, ranked, runs }`. */
+function toReportInput(json: unknown, source: string): { report: ReportInput; kind: string } {
+  const wrap = <T>(f: () => T): T => {
+    try {
+      return f();
+    } catch (e) {
+      if (e instanceof ValidationError) throw new ValidationError(e.issues, { source });
+      throw e;
+    }
+  };
+  const o = (typeof json === 'object' && json !== null ? json : {}) as Record<string, unknown>;
+  const runsOf = (runs: ReadonlyArray<{ name?: unknown; result: unknown }>) =>
+    runs.map((r, i) => ({ name: String(r.name ?? `run ${i + 1}`), result: wrap(() => resultFromJson(r.result)) }));
+  if ('results' in o) {
+    const file = wrap(() => parseWith(SweepFileSchema, json, 'sweep'));
+    const runs = file.runs ? runsOf(file.runs) : undefined;
+    return {
+      kind: 'sweep',
+      report: {
+        sweep: { results: file.results, ...(file.objective ? { objective: file.objective } : {}), ...(file.ranked ? { ranked: file.ranked } : {}) },
+        ...(runs ? { runs } : {}),
+      },
+    };
+  }
+  if (Array.isArray(o.runs)) {
+    const runs = runsOf(o.runs as Array<{ name?: unknown; result: unknown }>);
+    return { kind: `${runs.length} runs`, report: { runs } };
+  }
+  return { kind: 'backtest', report: wrap(() => resultFromJson(json)) };
+}
+
+function defaultTitle(json: unknown, kind: string): string {
+  const o = (typeof json === 'object' && json !== null ? json : {}) as Record<string, unknown>;
+  if (typeof o.title === 'string') return o.title;
+  if (kind === 'sweep') return `Parameter sweep${typeof o.strategy === 'string' ? `: ${o.strategy}` : ''}`;
+  return kind === 'backtest' ? 'Backtest report' : 'Run comparison';
+}
+
+function parse(args: readonly string[]) {
+  try {
+    return parseArgs({
+      args: [...args],
+      options: {
+        out: { type: 'string', short: 'o' },
+        title: { type: 'string' },
+        json: { type: 'boolean', default: false },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+      allowPositionals: true,
+      strict: true,
+    });
+  } catch (e) {
+    throw new UsageError((e as Error).message, REPORT_USAGE);
+  }
+}

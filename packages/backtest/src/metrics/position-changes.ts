@@ -1,0 +1,33 @@
+/**
+ * Positions over time, compactly: one entry per fill with the signed quantity held in that instrument
+ * after it. The position at any time is the last entry at or before it (0 before the first).
+ */
+import { ZERO, type Decimal, type Fill, type InstrumentId } from '@rxtrade/core';
+
+/** The signed position in one instrument after a fill (negative = short). */
+export interface PositionChange {
+  readonly ts: number;
+  readonly instrumentId: InstrumentId;
+  readonly quantity: Decimal;
+}
+
+/**
+ * Builds the change log of positions from fills (netting: buys add, sells subtract).
+ *
+ * @example
+ * ```ts
+ * const log = positionChanges(result.fills);
+ * log.at(-1)?.quantity.toString(); // position after the last fill
+ * ```
+ */
+export function positionChanges(fills: readonly Fill[]): PositionChange[] {
+  const held = new Map<InstrumentId, Decimal>();
+  const out: PositionChange[] = [];
+  for (const f of fills) {
+    const before = held.get(f.instrumentId) ?? ZERO;
+    const quantity = f.side === 'BUY' ? before.plus(f.quantity) : before.minus(f.quantity);
+    held.set(f.instrumentId, quantity);
+    out.push({ ts: f.ts, instrumentId: f.instrumentId, quantity });
+  }
+  return out;
+}

@@ -1,0 +1,111 @@
+/**
+ * Round trips (closed trades) from fills, matched FIFO per instrument: a fill that reduces a position
+ * closes the oldest open lots first; a fill that goes through zero closes every open lot and opens a
+ * new one with the rest. Each round trip carries its share of the entry and exit commissions, split
+ * in proportion to quantity, with the last piece of a fill taking the remainder so that the pieces of a
+ * fill add up exactly to its commission (a share such as 1/3 is rounded to Decimal's 34 significant
+ * digits). Positions still open at the end
+ * are not round trips (their P&L is in the equity curve).
+ *
+ * P&L = (exit - entry) x quantity x multiplier for a long, the negative for a short, minus both
+ * commission shares; the same convention as backtrader's `TradeAnalyzer` (`pnlcomm`) with FIFO lots.
+ */
+import { Decimal, type Fill, type InstrumentId, type InstrumentRegistry } from '@rxtrade/core';
+
+/**
+ * Direction of a round trip.
+ *
+ * @example
+ * ```ts
+ * const longs = trades.filter((t) => t.side === TradeSide.LONG);
+ * ```
+ */
+export const TradeSide = { LONG: 'LONG', SHORT: 'SHORT' } as const;
+export type TradeSide = (typeof TradeSide)[keyof typeof TradeSide];
+
+/** A closed trade: one open lot (or part of it) matched against the fill that closed it. */
+export interface RoundTrip {
+  readonly instrumentId: InstrumentId;
+  readonly side: TradeSide;
+  readonly quantity: Decimal;
+  readonly entryTs: number;
+  readonly entryPrice: Decimal;
+  readonly exitTs: number;
+  readonly exitPrice: Decimal;
+  /** Entry and exit commissions attributed to this round trip. */
+  readonly fees: Decimal;
+  /** P&L before fees. */
+  readonly grossPnl: Decimal;
+  /** P&L net of fees. */
+  readonly pnl: Decimal;
+  /** exitTs - entryTs, in milliseconds. */
+  readonly holdingMs: number;
+}
+
+interface Piece {
+  readonly ts: number;
+  readonly price: Decimal;
+  readonly quantity: Decimal;
+  readonly commission: Decimal;
+  left: Decimal;
+  feeLeft: Decimal;
+}
+
+/** Takes `q` out of a piece and returns the commission share that goes with it (exact remainder on the last piece). */
+function take(p: Piece, q: Decimal): Decimal {
+  const share = q.eq(p.left) ? p.feeLeft : p.commission.mul(q).div(p.quantity);
+  p.left = p.left.minus(q);
+  p.feeLeft = p.feeLeft.minus(share);
+  return share;
+}
+
+/**
+ * Matches fills into FIFO round trips per instrument, in order of exit.
+ *
+ * @param instruments gives each instrument's multiplier (1 when absent or unknown).
+ * @example
+ * ```ts
+ * const trades = roundTrips(result.fills);
+ * trades.filter((t) => t.pnl.gt(0)).length / trades.length; // win rate
+ * ```
+ */
+export function roundTrips(fills: readonly Fill[], instruments?: InstrumentRegistry): RoundTrip[] {
+  const open = new Map<InstrumentId, { long: boolean; lots: Piece[] }>();
+  const out: RoundTrip[] = [];
+  for (const fill of fills) {
+    const buy = fill.side === 'BUY';
+    const multiplier = instruments?.find(fill.instrumentId)?.multiplier;
+    const piece: Piece = { ts: fill.ts, price: fill.price, quantity: fill.quantity, commission: fill.commission, left: fill.quantity, feeLeft: fill.commission };
+    let book = open.get(fill.instrumentId);
+    if (book === undefined) open.set(fill.instrumentId, (book = { long: buy, lots: [] }));
+    if (book.lots.length === 0) book.long = buy;
+    if (book.long !== buy) {
+      while (book.lots.length > 0 && piece.left.gt(0)) {
+        const lot = book.lots[0]!;
+        const q = Decimal.min(lot.left, piece.left);
+        const fees = take(lot, q).plus(take(piece, q));
+        let gross = piece.price.minus(lot.price).mul(q);
+        if (multiplier !== undefined && !multiplier.eq(1)) gross = gross.mul(multiplier);
+        if (!book.long) gross = gross.neg();
+        out.push({
+          instrumentId: fill.instrumentId,
+          side: book.long ? TradeSide.LONG : TradeSide.SHORT,
+          quantity: q,
+          entryTs: lot.ts,
+          entryPrice: lot.price,
+          exitTs: fill.ts,
+          exitPrice: fill.price,
+          fees,
+          grossPnl: gross,
+          pnl: gross.minus(fees),
+          holdingMs: fill.ts - lot.ts,
+        });
+        if (lot.left.isZero()) book.lots.shift();
+      }
+      if (piece.left.isZero()) continue;
+      book.long = buy;
+    }
+    book.lots.push(piece);
+  }
+  return out;
+}

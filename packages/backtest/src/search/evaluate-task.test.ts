@@ -1,0 +1,62 @@
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { ValidationError } from '@rxtrade/core';
+import { evaluateTask } from './evaluate-task';
+import type { SweepTask } from './types';
+
+const googCsv = fileURLToPath(new URL('./__fixtures__/goog.csv', import.meta.url));
+const smaModule = fileURLToPath(new URL('./__fixtures__/sma-strategy.ts', import.meta.url));
+const goog = { symbol: 'GOOG', venue: 'NASDAQ', assetClass: 'stock', base: 'GOOG', quote: 'USD', tickSize: '0.01', lotSize: '1' } as const;
+const run = { data: [{ path: googCsv, instrument: 'GOOG.NASDAQ' }], instruments: [goog], ledger: { startingCash: '100000' }, venue: { commission: 0.002 } };
+const task = (over: Partial<SweepTask> = {}): SweepTask => ({ id: 3, strategy: { module: smaModule }, params: { fast: 10, slow: 30, size: 100 }, run, ...over });
+
+describe('evaluateTask', () => {
+  it('reproduces the golden SMA crossover backtest from a JSON task (31 fills, final equity 176251.036)', async () => {
+    const result = await evaluateTask(task());
+    expect(result.id).toBe(3);
+    expect(result.params).toEqual({ fast: 10, slow: 30, size: 100 });
+    expect(result.summary.fills).toBe('31');
+    expect(result.summary.finalEquity).toBe('176251.036');
+    expect(result.metrics.totalReturn).toBeCloseTo(0.76251036, 10);
+    expect(result.metrics.trades).toBe(30);
+    expect(result.metrics.sharpeRatio).toBeGreaterThan(0);
+  });
+
+  it('gives identical, JSON-stable results for the same task', async () => {
+    const a = await evaluateTask(task());
+    const b = await evaluateTask(task());
+    expect(JSON.stringify(b)).toBe(JSON.stringify(a));
+    expect(JSON.parse(JSON.stringify(a))).toEqual(a);
+    for (const v of Object.values(a.metrics)) expect(Number.isFinite(v)).toBe(true);
+  });
+
+  it('restricts the run to the window [start, end) and trades only inside it after warm-up bars', async () => {
+    const window = { start: '2006-01-03', end: '2007-01-03', warmupBars: 30 };
+    const r = await evaluateTask(task({ run: { ...run, window } }));
+    const plain = await evaluateTask(task({ run: { ...run, window: { start: '2006-01-03', end: '2007-01-03' } } }));
+    // 251 trading days in 2006 plus 30 warm-up bars were fed; without warm-up only the 251.
+    expect(r.summary.events).toBe(String(251 + 30));
+    expect(plain.summary.events).toBe('251');
+    // Warm-up lets the averages exist from the first day of the window, so more crosses are tradable.
+    expect(Number(r.summary.fills)).toBeGreaterThan(0);
+    expect(r.metrics.periods).toBe(250);
+  });
+
+  it('names the bad field of a bad run config', async () => {
+    const bad = async (r: unknown): Promise<string> => {
+      const e = await evaluateTask(task({ run: r as SweepTask['run'] })).catch((x: unknown) => x);
+      expect(e).toBeInstanceOf(ValidationError);
+      return (e as ValidationError).field;
+    };
+    expect(await bad({ ...run, ledger: { startingCash: -5 } })).toBe('run.ledger.startingCash');
+    expect(await bad({ ...run, data: [{ path: googCsv, instrument: 'MSFT.NASDAQ' }] })).toBe('run.data[0].instrument');
+    expect(await bad({ ...run, data: [{ path: '/nonexistent/goog.csv', instrument: 'GOOG.NASDAQ' }] })).toBe('run.data[0].path');
+    expect(await bad({ ...run, window: { start: '2007-01-01', end: '2006-01-01' } })).toBe('run.window.end');
+  });
+
+  it('fails with a ValidationError when the module has no such strategy export', async () => {
+    const e = await evaluateTask(task({ strategy: { module: smaModule, export: 'nope' } })).catch((x: unknown) => x);
+    expect(e).toBeInstanceOf(ValidationError);
+    expect((e as ValidationError).field).toBe('task.strategy.export');
+  });
+});

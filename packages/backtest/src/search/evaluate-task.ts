@@ -1,0 +1,205 @@
+/**
+ * Evaluates one sweep task: imports the strategy module, reads the run's data files, runs the backtest
+ * and returns its metrics and exact figures. Every executor (in-process, worker threads, BullMQ) calls
+ * this one function, and it depends on nothing but the task and the files it names, so the same task
+ * gives the same result in any thread, process or host.
+ */
+import { readFileSync, statSync } from 'node:fs';
+import { isAbsolute, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { defineInstrument, instrumentId, parseBarsCsv, parseWith, ValidationError, type Bar, type Instrument, type Pipeline } from '@rxtrade/core';
+import { runBacktest } from '../run-backtest';
+import type { RunResult } from '../result';
+import { RunConfigSchema, type ParsedRunConfig } from './run-config';
+import type { StrategyDefinition, StrategyRef, SweepTask, TaskResult } from './types';
+
+const modules = new Map<string, Promise<Record<string, unknown>>>();
+const csvCache = new Map<string, { key: string; bars: Bar[] }>();
+
+/** Module specifier to import: absolute or `./` paths become file URLs, package names stay as they are. */
+function specifierOf(module: string): string {
+  if (module.startsWith('file:')) return module;
+  if (isAbsolute(module) || module.startsWith('./') || module.startsWith('../')) return pathToFileURL(resolve(module)).href;
+  return module;
+}
+
+/**
+ * Imports a strategy module (once per process) and returns its {@link StrategyDefinition}.
+ *
+ * @example
+ * ```ts
+ * const def = await loadStrategy({ module: '/abs/path/strategy.ts' });
+ * def.pipeline({ fast: 10, slow: 30 });
+ * ```
+ */
+export async function loadStrategy(ref: StrategyRef): Promise<StrategyDefinition> {
+  const specifier = specifierOf(ref.module);
+  let loading = modules.get(specifier);
+  if (loading === undefined) {
+    loading = import(specifier) as Promise<Record<string, unknown>>;
+    modules.set(specifier, loading);
+    loading.catch(() => modules.delete(specifier));
+  }
+  const mod = await loading;
+  const name = ref.export ?? 'strategy';
+  const def = mod[name] as Partial<StrategyDefinition> | undefined;
+  if (def === undefined || typeof def !== 'object' || typeof def.pipeline !== 'function')
+    throw new ValidationError([
+      { path: ['task', 'strategy', 'export'], message: `module ${ref.module} has no StrategyDefinition export named ${JSON.stringify(name)} (an object with a pipeline(params) function)` },
+    ]);
+  return def as StrategyDefinition;
+}
+
+/** Reads a bars CSV once per process (re-read when the file's size or modification time changes). */
+function readBars(path: string, id: string): Bar[] {
+  const stat = statSync(path);
+  const key = `${stat.size}:${stat.mtimeMs}`;
+  const cacheKey = `${id}\u0000${path}`;
+  const hit = csvCache.get(cacheKey);
+  if (hit !== undefined && hit.key === key) return hit.bars;
+  const { bars } = parseBarsCsv(readFileSync(path, 'utf8'), { instrumentId: instrumentId(id), source: path });
+  csvCache.set(cacheKey, { key, bars });
+  return bars;
+}
+
+/** The bars of one series inside the window [start, end), with `warmupBars` bars before `start`. */
+function windowed(bars: readonly Bar[], window: ParsedRunConfig['window']): readonly Bar[] {
+  if (window === undefined) return bars;
+  const lowerBound = (ts: number): number => {
+    let lo = 0;
+    let hi = bars.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (bars[mid]!.ts < ts) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  };
+  const from = window.start === undefined ? 0 : Math.max(0, lowerBound(window.start) - window.warmupBars);
+  const to = window.end === undefined ? bars.length : lowerBound(window.end);
+  return from === 0 && to === bars.length ? bars : bars.slice(from, to);
+}
+
+/**
+ * Everything `runBacktest` needs for a parsed run config: instruments, data series (windowed) and
+ * options. Exported for the walk-forward and the CLI, which build runs the same way.
+ *
+ * @example
+ * ```ts
+ * const { config } = prepareRun(parseWith(RunConfigSchema, json, 'run'));
+ * const result = await runBacktest(pipeline, config);
+ * ```
+ */
+export function prepareRun(run: ParsedRunConfig): { instruments: Instrument[]; config: Parameters<typeof runBacktest>[1] } {
+  const baseDir = run.baseDir ?? process.cwd();
+  const instruments = run.instruments.map((def, i) => {
+    try {
+      return defineInstrument(def);
+    } catch (e) {
+      if (e instanceof ValidationError) throw new ValidationError(e.issues.map((x) => ({ path: ['run', 'instruments', i, ...x.path.slice(1)], message: x.message })));
+      throw e;
+    }
+  });
+  const data = run.data.map((d, i) => {
+    const path = resolve(baseDir, d.path);
+    let bars: Bar[];
+    try {
+      bars = readBars(path, d.instrument);
+    } catch (e) {
+      if (e instanceof ValidationError) throw e;
+      throw new ValidationError([{ path: ['run', 'data', i, 'path'], message: `cannot read ${path}: ${(e as Error).message}` }]);
+    }
+    return windowed(bars, run.window);
+  });
+  let benchmark: { ts: Float64Array; values: Float64Array } | undefined;
+  if (run.benchmark) {
+    const path = resolve(baseDir, run.benchmark.path);
+    let bars: readonly Bar[];
+    try {
+      bars = readBars(path, run.benchmark.instrument);
+    } catch (e) {
+      if (e instanceof ValidationError) throw e;
+      throw new ValidationError([{ path: ['run', 'benchmark', 'path'], message: `cannot read ${path}: ${(e as Error).message}` }]);
+    }
+    benchmark = { ts: Float64Array.from(bars, (b) => b.ts), values: Float64Array.from(bars, (b) => b.close) };
+  }
+  const tradingStart = run.window?.start;
+  return {
+    instruments,
+    config: {
+      data,
+      instruments,
+      ledger: { startingCash: String(run.ledger.startingCash), ...(run.ledger.baseCurrency ? { baseCurrency: run.ledger.baseCurrency } : {}) },
+      venue: run.venue.commission !== undefined ? { commission: run.venue.commission } : {},
+      strategyId: run.strategyId,
+      equityEvery: run.equityEvery,
+      periodsPerYear: run.periodsPerYear,
+      ...(tradingStart !== undefined ? { tradingStart } : {}),
+      ...(benchmark ? { benchmark } : {}),
+    },
+  };
+}
+
+/**
+ * Runs one parsed run config with a pipeline: the backtest behind {@link evaluateTask}.
+ *
+ * @example
+ * ```ts
+ * const result = await runFromConfig(pipeline, parseWith(RunConfigSchema, json, 'run'));
+ * ```
+ */
+export function runFromConfig(pipeline: Pipeline, run: ParsedRunConfig): Promise<RunResult> {
+  return runBacktest(pipeline, prepareRun(run).config);
+}
+
+/**
+ * The JSON-safe form of a run's figures: finite metrics as numbers (NaN and ±Infinity, which JSON
+ * cannot carry, are left out) and the exact summary as decimal strings.
+ *
+ * @example
+ * ```ts
+ * const { metrics, summary } = taskFigures(result);
+ * ```
+ */
+export function taskFigures(result: RunResult): Pick<TaskResult, 'metrics' | 'summary'> {
+  const metrics: Record<string, number> = {};
+  for (const [k, v] of Object.entries(result.metrics)) if (Number.isFinite(v)) metrics[k] = v;
+  const s = result.summary;
+  return {
+    metrics,
+    summary: {
+      startingCash: s.startingCash.toString(),
+      finalEquity: s.finalEquity.toString(),
+      totalFees: s.totalFees.toString(),
+      realizedPnl: s.realizedPnl.toString(),
+      tradedNotional: s.tradedNotional.toString(),
+      fills: String(s.fills),
+      orders: String(s.orders),
+      events: String(s.events),
+    },
+  };
+}
+
+/**
+ * Evaluates one sweep task: imports `task.strategy.module` (cached per process), takes its export
+ * (default `strategy`) as a {@link StrategyDefinition}, validates `task.run` as a {@link RunConfig},
+ * runs the backtest and returns the metrics and the exact figures. A bad run config fails with a
+ * `ValidationError` naming the field (such as `run.ledger.startingCash`).
+ *
+ * @example
+ * ```ts
+ * const result = await evaluateTask({
+ *   id: 0,
+ *   strategy: { module: '/abs/path/strategy.ts' },
+ *   params: { fast: 10, slow: 30 },
+ *   run: { data: [{ path: 'goog.csv', instrument: 'GOOG.NASDAQ' }], instruments: [goog], ledger: { startingCash: 100000 }, venue: { commission: 0.002 } },
+ * });
+ * result.metrics.sharpeRatio;
+ * ```
+ */
+export async function evaluateTask(task: SweepTask): Promise<TaskResult> {
+  const run = parseWith(RunConfigSchema, task.run, 'run');
+  const definition = await loadStrategy(task.strategy);
+  const result = await runFromConfig(definition.pipeline(task.params), run);
+  return { id: task.id, params: task.params, ...taskFigures(result) };
+}
