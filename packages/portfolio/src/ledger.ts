@@ -248,6 +248,8 @@ class Holding {
 /** One position leg: the net position (netting) or the long or short leg (hedging). */
 class Leg {
   readonly multiplierValue: number;
+  /** The multiplier is exactly 1 (most instruments): amounts need no multiplication. */
+  readonly unitMultiplier: boolean;
   readonly avgDecimals: number;
   quantity: Decimal = ZERO;
   /** `quantity.toNumber()`, refreshed on every fill. */
@@ -266,6 +268,7 @@ class Leg {
     readonly multiplier: Decimal,
   ) {
     this.multiplierValue = multiplier.toNumber();
+    this.unitMultiplier = multiplier.eq(1);
     this.avgDecimals = holding.instrument.pricePrecision + AVG_PRICE_EXTRA_DECIMALS;
   }
 }
@@ -470,7 +473,7 @@ export class Ledger implements LedgerView {
     const leg = this.legFor(holding, side);
     const account = leg.account;
     const feeAccount = this.accountFor(fill.commissionCurrency);
-    const notional = quantity.mul(price).mul(leg.multiplier);
+    const notional = scaleBy(quantity.mul(price), leg);
     const afterTrade = buy ? account.cash.minus(notional) : account.cash.plus(notional);
     if (feeAccount === account) account.setCash(afterTrade.minus(commission));
     else {
@@ -947,7 +950,7 @@ export class Ledger implements LedgerView {
     // Reduce, close or reverse: realize P&L on the part that closes at the old average.
     const closing = Decimal.min(quantity, held.abs());
     const perUnit = held.isPositive() ? price.minus(leg.avgPrice) : leg.avgPrice.minus(price);
-    let realized = perUnit.mul(closing).mul(leg.multiplier);
+    let realized = scaleBy(perUnit.mul(closing), leg);
     const remainder = quantity.minus(closing);
     if (remainder.isZero()) {
       leg.quantity = held.plus(signed);
@@ -982,7 +985,7 @@ export class Ledger implements LedgerView {
     leg.quantity = quantity;
     leg.avgPrice = avg;
     leg.cost = quantity.mul(avg);
-    return leg.cost.minus(cost).mul(leg.multiplier);
+    return scaleBy(leg.cost.minus(cost), leg);
   }
 
   /** FIFO lots: returns the realized P&L (multiplier applied). Exact: no division is kept. */
@@ -1008,7 +1011,7 @@ export class Ledger implements LedgerView {
         else lot.quantity = lot.quantity.minus(takeSigned);
         remaining = remaining.minus(take);
       }
-      realized = realized.mul(leg.multiplier);
+      realized = scaleBy(realized, leg);
       if (remaining.gt(0)) {
         // Crossed through zero: the remainder is a new lot at the fill price.
         const opened = long ? remaining.neg() : remaining;
@@ -1068,6 +1071,11 @@ function addTo(map: Map<string, Decimal> | undefined, key: string, value: Decima
   const m = map ?? new Map<string, Decimal>();
   m.set(key, (m.get(key) ?? ZERO).plus(value));
   return m;
+}
+
+/** `amount x multiplier`, without a Decimal multiplication for the common multiplier of 1. */
+function scaleBy(amount: Decimal, leg: Leg): Decimal {
+  return leg.unitMultiplier ? amount : amount.mul(leg.multiplier);
 }
 
 function fieldError(object: string, field: string, message: string): ValidationError {
