@@ -87,22 +87,29 @@ export class Macd implements Indicator<number, MacdValue> {
   }
 
   update(input: number): MacdValue | undefined {
+    // The steady state is kept small so that V8 inlines it into the caller, where the result object
+    // often never needs to exist; warm-up and bad input take the slow path.
+    if (this.count < this.warmup || !Number.isFinite(input)) return this.updateSlow(input);
+    this.count++;
+    const fast0 = (this.pFastEma = this.fastEma);
+    const slow0 = (this.pSlowEma = this.slowEma);
+    const signal0 = (this.pSignalEma = this.signalEma);
+    const fast = (this.fastEma = (input - fast0) * this.kFast + fast0);
+    const slow = (this.slowEma = (input - slow0) * this.kSlow + slow0);
+    const macd = (this.macdOut = fast - slow);
+    const signal = (this.signalEma = (macd - signal0) * this.kSignal + signal0);
+    return { macd, signal, histogram: macd - signal };
+  }
+
+  private updateSlow(input: number): MacdValue | undefined {
     if (!Number.isFinite(input)) throwNotFinite(this.label, '', input);
     this.pFastEma = this.fastEma;
     this.pSlowEma = this.slowEma;
     this.pSignalEma = this.signalEma;
-    if (++this.count > this.warmup) {
-      const fast = (this.fastEma = (input - this.fastEma) * this.kFast + this.fastEma);
-      const slow = (this.slowEma = (input - this.slowEma) * this.kSlow + this.slowEma);
-      const macd = (this.macdOut = fast - slow);
-      this.signalEma = (macd - this.signalEma) * this.kSignal + this.signalEma;
-    } else {
-      this.pFastSum = this.fastSum;
-      this.pSlowSum = this.slowSum;
-      this.pSignalSum = this.signalSum;
-      if (!this.warm(input, this.count - 1)) return undefined;
-    }
-    // One allocation site, so that V8 can drop the object when the caller only reads its fields.
+    this.pFastSum = this.fastSum;
+    this.pSlowSum = this.slowSum;
+    this.pSignalSum = this.signalSum;
+    if (!this.warm(input, this.count++)) return undefined;
     const macd = this.macdOut;
     const signal = this.signalEma;
     return { macd, signal, histogram: macd - signal };
