@@ -15,7 +15,7 @@
  */
 import { z } from 'zod';
 import { parseWith } from '@rxtrade/core';
-import { normalCdf, normalQuantile } from './normal-distribution';
+import { normalCdf, normalQuantile } from '@rxtrade/risk';
 
 /** The Euler-Mascheroni constant. */
 const EULER_GAMMA = 0.5772156649015329;

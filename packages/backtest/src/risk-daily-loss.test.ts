@@ -6,15 +6,14 @@
  */
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { runBacktest } from '@rxtrade/backtest';
+import { RiskEngine, riskGate } from '@rxtrade/risk';
 import { Decimal, defineInstrument, parseBarsCsv, type OrderCommand, type OrderDenied } from '@rxtrade/core';
 import { mergeMap, tap } from 'rxjs';
 import { describe, expect, it } from 'vitest';
-import { RiskEngine } from './risk-engine';
-import { riskGate } from './risk-gate';
+import { runBacktest } from './run-backtest';
 
 const goog = defineInstrument({ symbol: 'GOOG', venue: 'NASDAQ', assetClass: 'stock', base: 'GOOG', quote: 'USD', tickSize: '0.01', lotSize: '1' });
-const text = readFileSync(fileURLToPath(new URL('./__fixtures__/goog.csv', import.meta.url)), 'utf8')
+const text = readFileSync(fileURLToPath(new URL('../../../examples/sma-crossover/fixtures/goog.csv', import.meta.url)), 'utf8')
   .split('\n')
   .filter((l) => !l.startsWith('#'))
   .join('\n');
