@@ -15,34 +15,12 @@
  */
 import { Decimal, defineInstrument, roundPrice, Sma, type Bar } from '@rxtrade/core';
 import { runBacktest } from '@rxtrade/backtest';
+import { syntheticBars } from './synthetic-bars';
 import { crossDetector, smaCrossover } from '../../../examples/sma-crossover/src/strategy';
 
 const N = Number(process.argv[2] ?? 1_000_000);
 const REPS = 5;
 const inst = defineInstrument({ symbol: 'SYN', venue: 'SIM', assetClass: 'stock', base: 'SYN', quote: 'USD', tickSize: '0.01', lotSize: '1' });
-
-/** A seeded random walk of daily-like bars with 2-decimal prices, created with one object shape. */
-function syntheticBars(n: number, seed = 42): Bar[] {
-  let s = seed >>> 0;
-  const rand = (): number => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  const round = (x: number): number => Math.round(x * 100) / 100;
-  const bars: Bar[] = [];
-  let close = 100;
-  for (let i = 0; i < n; i++) {
-    const open = round(Math.max(1, close * (1 + (rand() - 0.5) * 0.01)));
-    close = round(Math.max(1, open * (1 + (rand() - 0.5) * 0.02)));
-    const high = round(Math.max(open, close) * (1 + rand() * 0.005));
-    const low = round(Math.min(open, close) * (1 - rand() * 0.005));
-    bars.push({ type: 'Bar', instrumentId: inst.id, ts: 946_684_800_000 + i * 60_000, open, high, low, close, volume: 1000 });
-  }
-  return bars;
-}
 
 const config = { instruments: [inst], ledger: { startingCash: 100_000 }, venue: { commission: 0.002 }, strategyId: 'bench' };
 
@@ -92,7 +70,7 @@ function handRun(bars: Bar[]): { ms: number; fills: number; equity: string } {
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 async function main(): Promise<void> {
-  const bars = syntheticBars(N);
+  const bars = Array.from(syntheticBars(N, inst.id));
   const warmP = await pipelineRun(bars);
   const warmH = handRun(bars);
   if (warmP.fills !== warmH.fills || warmP.equity !== warmH.equity)

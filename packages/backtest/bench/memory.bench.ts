@@ -17,30 +17,10 @@ import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { defineInstrument, type Bar } from '@rxtrade/core';
 import { runBacktest } from '@rxtrade/backtest';
+import { syntheticBars } from './synthetic-bars';
 import { smaCrossover } from '../../../examples/sma-crossover/src/strategy';
 
 const inst = defineInstrument({ symbol: 'SYN', venue: 'SIM', assetClass: 'stock', base: 'SYN', quote: 'USD', tickSize: '0.01', lotSize: '1' });
-
-/** A seeded random walk of minute bars with 2-decimal prices, generated lazily with one object shape. */
-function* syntheticBars(n: number, seed = 42): Generator<Bar> {
-  let s = seed >>> 0;
-  const rand = (): number => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  const round = (x: number): number => Math.round(x * 100) / 100;
-  let close = 100;
-  for (let i = 0; i < n; i++) {
-    const open = round(Math.max(1, close * (1 + (rand() - 0.5) * 0.01)));
-    close = round(Math.max(1, open * (1 + (rand() - 0.5) * 0.02)));
-    const high = round(Math.max(open, close) * (1 + rand() * 0.005));
-    const low = round(Math.min(open, close) * (1 - rand() * 0.005));
-    yield { type: 'Bar', instrumentId: inst.id, ts: 946_684_800_000 + i * 60_000, open, high, low, close, volume: 1000 };
-  }
-}
 
 interface ChildReport {
   readonly mode: string;
@@ -57,10 +37,10 @@ async function child(mode: string, bars: number, fast: number, slow: number): Pr
   const out: Record<string, unknown> = { mode, bars };
   if (mode === 'generate-only') {
     let sum = 0;
-    for (const b of syntheticBars(bars)) sum += b.close;
+    for (const b of syntheticBars(bars, inst.id)) sum += b.close;
     out.checksum = sum;
   } else {
-    const data = mode === 'array' ? Array.from(syntheticBars(bars)) : syntheticBars(bars);
+    const data = mode === 'array' ? Array.from(syntheticBars(bars, inst.id)) : syntheticBars(bars, inst.id);
     const every = Math.max(1, Math.floor(bars / 10_000));
     // 'no-orders' runs the same averages with a target of 0: the runner's own memory, without trades.
     const size = mode === 'no-orders' ? 0 : 100;
