@@ -51,6 +51,8 @@ async function child(mode: string, bars: number, fast: number, slow: number): Pr
       venue: { commission: 0.002 },
       equityEvery: every,
       periodsPerYear: 252 * 390,
+      // 'lean' streams too, but keeps no closed orders or fills: memory independent of the trade count.
+      keepHistory: mode !== 'lean',
     });
     // Reading the metrics builds the round trips and the position log too: count them in the peak.
     out.sharpe = r.metrics.sharpeRatio;
@@ -89,6 +91,8 @@ async function main(): Promise<void> {
     runChild('stream', 1_000_000, fast, slow),
     runChild('stream', 10_000_000, fast, slow),
     runChild('no-orders', 10_000_000, fast, slow),
+    runChild('lean', 1_000_000, fast, slow),
+    runChild('lean', 10_000_000, fast, slow),
   ];
   console.log('mode           bars        peak RSS   time     fills     equity points');
   for (const r of rows)
@@ -98,6 +102,9 @@ async function main(): Promise<void> {
   const s1 = rows[2]!;
   const s10 = rows[3]!;
   console.log(`10M / 1M streamed peak RSS: ${(s10.maxRssMb / s1.maxRssMb).toFixed(2)}x for 10x the bars (${(s10.fills! / s1.fills!).toFixed(1)}x the fills)`);
+  const l1 = rows[5]!;
+  const l10 = rows[6]!;
+  console.log(`10M / 1M streamed peak RSS with keepHistory: false: ${(l10.maxRssMb / l1.maxRssMb).toFixed(2)}x`);
 }
 
 await main();

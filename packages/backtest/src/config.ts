@@ -38,6 +38,13 @@ export const RunnerConfigSchema = z.object({
   idPrefix: z.string().min(1).optional(),
   /** Keep one equity point in `equityEvery` (bounded memory on very long runs); 1 keeps all. */
   equityEvery: z.number().int().min(1).default(1),
+  /**
+   * Keep every closed order and fill for the result (default). `false` keeps memory bounded on very
+   * long, trade-heavy runs: the result's `orders` lists the orders still open, `fills`, `trades` and
+   * `positions` are empty and the trade statistics of `metrics` are not computed (NaN); the summary's
+   * counts, fees, traded notional and equity figures stay exact.
+   */
+  keepHistory: z.boolean().default(true),
   logger: z.custom<Logger>((v) => typeof v === 'object' && v !== null && 'info' in v).optional(),
 });
 

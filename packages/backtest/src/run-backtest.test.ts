@@ -187,3 +187,25 @@ describe('runBacktest', () => {
     expect(all.summary.finalEquity.toNumber()).toBeCloseTo(all.equityCurve.equity[9]!, 6);
   });
 });
+
+describe('runBacktest without history', () => {
+  it('keeps the exact summary of a full run while holding no closed orders or fills', async () => {
+    const data = bars(aaa, 40);
+    const flip: Pipeline = (ctx) =>
+      ctx.market.bars().pipe(
+        filter((_, i) => i % 3 === 0),
+        map((_, i) => ctx.orderFactory.market({ instrumentId: aaa.id, side: i % 2 === 0 ? 'BUY' : 'SELL', quantity: 7 })),
+      );
+    const config = { ...base, venue: { commission: 0.001 }, data };
+    const full = await runBacktest(flip, config);
+    const lean = await runBacktest(flip, { ...config, keepHistory: false });
+    expect(full.fills.length).toBeGreaterThan(10);
+    expect(lean.fills).toEqual([]);
+    expect(lean.orders.map((o) => o.status)).toEqual(['ACCEPTED']); // the one order still waiting for a bar
+    const exact = (r: typeof full) => [r.summary.fills, r.summary.orders, r.summary.finalEquity.toString(), r.summary.totalFees.toString(), r.summary.tradedNotional.toString()];
+    expect(exact(lean)).toEqual(exact(full));
+    expect(lean.metrics.sharpeRatio).toBe(full.metrics.sharpeRatio);
+    expect(lean.metrics.trades).toBeNaN();
+    expect(lean.trades).toEqual([]);
+  });
+});

@@ -1,5 +1,5 @@
 /** Builds the parts of a run from its config: the same function for backtest and paper. */
-import { instrumentRegistry, parseWith, ZERO, type Clock, type Decimal } from '@rxtrade/core';
+import { instrumentRegistry, parseWith, type Clock, type Decimal } from '@rxtrade/core';
 import { PercentFeeModel, SimulatedVenue } from '@rxtrade/execution';
 import { drawdownSeries, Ledger, maxDrawdown } from '@rxtrade/portfolio';
 import { computeMetrics, type MetricsConfig } from './metrics/compute-metrics';
@@ -16,7 +16,7 @@ export function createNode(config: RunnerConfig, clock: Clock, options: { readon
   const baseCurrency = c.ledger.baseCurrency ?? c.instruments[0]!.quote;
   const ledger = new Ledger({ baseCurrency, startingCash: c.ledger.startingCash, instruments });
   const feeModel = c.venue.feeModel ?? (c.venue.commission !== undefined ? new PercentFeeModel(c.venue.commission) : undefined);
-  const venue = new SimulatedVenue({ clock, instruments, ...(feeModel ? { feeModel } : {}) });
+  const venue = new SimulatedVenue({ clock, instruments, retainClosedOrders: c.keepHistory, ...(feeModel ? { feeModel } : {}) });
   const node = new TradingNode({
     clock,
     instruments,
@@ -26,6 +26,7 @@ export function createNode(config: RunnerConfig, clock: Clock, options: { readon
     idPrefix: c.idPrefix ?? c.strategyId,
     logger: c.logger,
     equityEvery: c.equityEvery,
+    keepHistory: c.keepHistory,
     ...(options.tradingStart !== undefined ? { tradingStart: options.tradingStart } : {}),
   });
   return { node, ledger, startingCash: c.ledger.startingCash };
@@ -58,23 +59,17 @@ export function collectResult(node: TradingNode, ledger: Ledger, startingCash: D
   const finalEquity = ledger.equity();
   const orders = node.orderManager.orders().map(snapshotOrder);
   const fills = node.fills.slice();
-  let tradedNotional: Decimal = ZERO;
-  for (const f of fills) {
-    const multiplier = instruments.find(f.instrumentId)?.multiplier;
-    const notional = f.price.mul(f.quantity);
-    tradedNotional = tradedNotional.plus(multiplier === undefined || multiplier.eq(1) ? notional : notional.mul(multiplier));
-  }
   // The portfolio analytics measure drawdowns from the first point, which must be > 0.
   const measurable = equityCurve.equity.length > 0 && equityCurve.equity[0]! > 0;
   const summary = {
     events: node.eventCount,
-    orders: orders.length,
-    fills: fills.length,
+    orders: node.orderManager.orderCount,
+    fills: node.fillCount,
     startingCash,
     finalEquity,
     totalFees: ledger.totalFees(),
     realizedPnl: ledger.realizedPnl(),
-    tradedNotional,
+    tradedNotional: node.tradedNotional,
     totalReturn: startingCash.isZero() ? 0 : finalEquity.div(startingCash).minus(1).toNumber(),
     maxDrawdown: equityCurve.equity.length === 0 ? 0 : measurable ? maxDrawdown(equityCurve.equity) : NaN,
   };
@@ -85,6 +80,10 @@ export function collectResult(node: TradingNode, ledger: Ledger, startingCash: D
     ts: equityCurve.ts,
     drawdown: measurable ? drawdownSeries(equityCurve.equity) : new Float64Array(equityCurve.equity.length).fill(NaN),
   }));
-  lazy(result, 'metrics', () => computeMetrics(result, metrics));
+  lazy(result, 'metrics', () => {
+    const m = computeMetrics(result, metrics);
+    // Without the fills there are no round trips or position log: say "unknown", not zero.
+    return node.keepsHistory ? m : { ...m, trades: NaN, exposure: NaN };
+  });
   return result;
 }

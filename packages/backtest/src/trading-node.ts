@@ -6,6 +6,7 @@
 import { Subject } from 'rxjs';
 import {
   OrderFactory,
+  ZERO,
   WorkTracker,
   silentLogger,
   strategyId as toStrategyId,
@@ -18,6 +19,7 @@ import {
   type OrderFilled,
   type Pipeline,
   type PipelineContext,
+  type Decimal,
 } from '@rxtrade/core';
 import { OrderManager, type SimulatedVenue } from '@rxtrade/execution';
 import type { Ledger } from '@rxtrade/portfolio';
@@ -33,6 +35,8 @@ export interface TradingNodeParts {
   readonly idPrefix: string;
   readonly logger: Logger | undefined;
   readonly equityEvery: number;
+  /** Keep closed orders and fills (default true); see `RunnerConfig.keepHistory`. */
+  readonly keepHistory: boolean;
   /** Commands emitted before this time are dropped (indicator warm-up); default: none dropped. */
   readonly tradingStart?: number;
 }
@@ -43,6 +47,10 @@ export class TradingNode {
   readonly market = new MarketHub();
   readonly orderManager: OrderManager;
   readonly fills: OrderFilled[] = [];
+  /** Fills seen, kept or not. */
+  fillCount = 0;
+  /** Sum of |price x quantity x multiplier| over every fill, exact. */
+  tradedNotional: Decimal = ZERO;
   readonly equity: EquityRecorder;
   private readonly orderEvents = new Subject<OrderEvent>();
   private failure: { error: unknown } | undefined;
@@ -52,13 +60,17 @@ export class TradingNode {
   constructor(private readonly parts: TradingNodeParts) {
     const { clock, instruments, venue, ledger } = parts;
     this.equity = new EquityRecorder(parts.equityEvery);
-    this.orderManager = new OrderManager({ clock, instruments, venue });
+    this.orderManager = new OrderManager({ clock, instruments, venue, retainClosedOrders: parts.keepHistory });
     // The ledger applies a fill before the pipeline hears of it, so state read through the context is
     // already current when the event arrives.
     this.orderManager.events.subscribe((event) => {
       if (event.type === 'OrderFilled') {
         ledger.applyFill(event);
-        this.fills.push(event);
+        this.fillCount++;
+        const notional = event.price.mul(event.quantity);
+        const multiplier = instruments.get(event.instrumentId).multiplier;
+        this.tradedNotional = this.tradedNotional.plus(multiplier.eq(1) ? notional : notional.mul(multiplier));
+        if (parts.keepHistory) this.fills.push(event);
       }
       this.orderEvents.next(event);
     });
@@ -127,6 +139,11 @@ export class TradingNode {
   /** Number of order commands dropped because they came before `tradingStart`. */
   get droppedCommands(): number {
     return this.dropped;
+  }
+
+  /** Whether closed orders and fills are kept for the result. */
+  get keepsHistory(): boolean {
+    return this.parts.keepHistory;
   }
 
   /** Number of market events handled. */

@@ -1,6 +1,12 @@
 import {
+  BacktestClock,
   Decimal,
+  OrderFactory,
   ValidationError,
+  defineInstrument,
+  instrumentRegistry,
+  strategyId,
+  type Bar,
   clientOrderId,
   tradeId,
   type OrderDenied,
@@ -14,6 +20,7 @@ import { describe, expect, it } from 'vitest';
 import { DAY, bar, btc, goog, setup } from './__fixtures__/setup';
 import { OrderManager } from './order-manager';
 import { PercentFeeModel } from './percent-fee-model';
+import { SimulatedVenue } from './simulated-venue';
 
 const types = (events: readonly OrderEvent[]) => events.map((e) => e.type);
 
@@ -251,5 +258,34 @@ describe('OrderManager venue anomalies', () => {
     expect(types(events)).toEqual(['OrderSubmitted', 'OrderPendingCancel', 'OrderFilled', 'OrderCancelRejected']);
     expect(anomalies).toEqual([]);
     expect(manager.order(cmd.clientOrderId)?.status).toBe('FILLED');
+  });
+});
+
+describe('OrderManager without closed-order history', () => {
+  it('forgets filled orders, counts them, and reports a late fill for a forgotten order as an anomaly', () => {
+    const clock = new BacktestClock(Date.UTC(2024, 0, 2));
+    const stock = defineInstrument({ symbol: 'GOOG', venue: 'NASDAQ', assetClass: 'stock', base: 'GOOG', quote: 'USD', tickSize: '0.01', lotSize: '1' });
+    const instruments = instrumentRegistry([stock]);
+    const venue = new SimulatedVenue({ clock, instruments, retainClosedOrders: false });
+    const manager = new OrderManager({ clock, instruments, venue, retainClosedOrders: false });
+    const factory = new OrderFactory(clock, instruments, strategyId('s'));
+    const anomalies: string[] = [];
+    manager.anomalies.subscribe((a) => anomalies.push(a.reason));
+    const fills: OrderFilled[] = [];
+    manager.events.subscribe((e) => {
+      if (e.type === 'OrderFilled') fills.push(e);
+    });
+    const barAt = (ts: number, open: number): Bar => ({ type: 'Bar', instrumentId: stock.id, ts, open, high: open + 1, low: open - 1, close: open, volume: 1 });
+    manager.execute(factory.market({ instrumentId: stock.id, side: 'BUY', quantity: 10 }));
+    manager.execute(factory.market({ instrumentId: stock.id, side: 'SELL', quantity: 5 }));
+    expect(manager.openOrders()).toHaveLength(2);
+    clock.advanceTo(Date.UTC(2024, 0, 3));
+    venue.processBar(barAt(clock.now(), 100));
+    expect(fills.map((f) => f.quantity.toString())).toEqual(['10', '5']);
+    expect(manager.orders()).toEqual([]);
+    expect(manager.orderCount).toBe(2);
+    // The venue repeats the first fill: the order is gone, so it is an anomaly, never applied.
+    (venue as unknown as { subject: { next(e: OrderFilled): void } }).subject.next({ ...fills[0]!, tradeId: tradeId('SIM-T-99') });
+    expect(anomalies).toEqual(['UNKNOWN_ORDER']);
   });
 });

@@ -49,6 +49,14 @@ export const OrderManagerConfigSchema = z.object({
     (v) => isObject(v) && typeof v['submit'] === 'function' && isObject(v['capabilities']) && isObject(v['events']),
     'must be a Venue (submit, cancel, modify, events, capabilities)',
   ),
+  /**
+   * Keep every order after it reaches a terminal status (default): `order(id)` and `orders()` see them
+   * and a reused client order id is denied. `false` forgets closed orders, so memory stays bounded on
+   * very long runs: `orders()` then lists open orders only, a late venue event for a forgotten order is
+   * reported as an `UNKNOWN_ORDER` anomaly (never applied), and duplicate ids are detected among open
+   * orders only.
+   */
+  retainClosedOrders: z.boolean().default(true),
 });
 /**
  * Configuration of an {@link OrderManager}: the clock, the instruments and the venue orders go to.
@@ -90,12 +98,15 @@ export class OrderManager implements OrdersView {
   private openCache: readonly Order[] | undefined;
   private openByInstrument = new Map<InstrumentId, readonly Order[]>();
   private readonly subscription: Subscription;
+  private readonly retainClosed: boolean;
+  private created = 0;
 
   constructor(config: OrderManagerConfig) {
     const c = parseWith(OrderManagerConfigSchema, config, 'OrderManagerConfig');
     this.clock = c.clock;
     this.instruments = c.instruments;
     this.venue = c.venue;
+    this.retainClosed = c.retainClosedOrders;
     // The Subjects themselves, typed as Observables: asObservable() would add a hop to every event.
     this.events = this.eventSubject;
     this.anomalies = this.anomalySubject;
@@ -137,9 +148,14 @@ export class OrderManager implements OrdersView {
     return forInstrument;
   }
 
-  /** Every order, in creation order. */
+  /** Every order, in creation order (open orders only when closed orders are not retained). */
   orders(): readonly Order[] {
     return [...this.all.values()];
+  }
+
+  /** Number of orders created so far, forgotten ones included. */
+  get orderCount(): number {
+    return this.created;
   }
 
   /** Stops listening to the venue and completes {@link events} and {@link anomalies}. */
@@ -171,6 +187,7 @@ export class OrderManager implements OrdersView {
     }
     const order = new Order(command, now);
     this.all.set(id, order);
+    this.created++;
     this.addOpen(order);
     const reason = this.denialReason(command);
     if (reason !== undefined) {
@@ -256,6 +273,7 @@ export class OrderManager implements OrdersView {
 
   private removeOpen(order: Order): void {
     if (this.open.delete(order.clientOrderId)) this.invalidateOpen();
+    if (!this.retainClosed) this.all.delete(order.clientOrderId);
   }
 
   private invalidateOpen(): void {

@@ -53,6 +53,12 @@ export const SimulatedVenueConfigSchema = z.object({
   instruments: z.custom<InstrumentRegistry>((v) => isObject(v) && typeof v['find'] === 'function', 'must be an InstrumentRegistry'),
   feeModel: z.custom<FeeModel>((v) => isObject(v) && typeof v['commission'] === 'function', 'must be a FeeModel').optional(),
   fillModel: z.custom<FillModel>((v) => isObject(v) && typeof v['marketFillPrice'] === 'function', 'must be a FillModel').optional(),
+  /**
+   * Keep every order after it is filled or canceled (default), so a late cancel names it as closed and a
+   * reused client order id is refused. `false` forgets closed orders: memory stays bounded on very long
+   * runs, and duplicate detection covers working orders only (the order manager's ids never repeat).
+   */
+  retainClosedOrders: z.boolean().default(true),
 });
 /**
  * Configuration of a {@link SimulatedVenue}: id (default `'SIM'`), clock, instruments, and optional
@@ -124,6 +130,7 @@ export class SimulatedVenue implements Venue {
   private working = 0;
   private orderSeq = 0;
   private tradeSeq = 0;
+  private readonly retainClosed: boolean;
 
   constructor(config: SimulatedVenueConfig) {
     const c = parseWith(SimulatedVenueConfigSchema, config, 'SimulatedVenueConfig');
@@ -132,6 +139,7 @@ export class SimulatedVenue implements Venue {
     this.instruments = c.instruments;
     this.feeModel = c.feeModel ?? ZERO_FEE_MODEL;
     this.fillModel = c.fillModel ?? new BarOpenFillModel();
+    this.retainClosed = c.retainClosedOrders;
     // The Subject itself, typed as an Observable: asObservable() would add a hop to every event.
     this.events = this.subject;
   }
@@ -209,8 +217,7 @@ export class SimulatedVenue implements Venue {
       });
       return;
     }
-    order.done = true;
-    this.working--;
+    this.close(order);
     const queue = this.queues.get(order.command.instrumentId);
     if (queue !== undefined) {
       const i = queue.indexOf(order);
@@ -276,8 +283,7 @@ export class SimulatedVenue implements Venue {
    * `@rxtrade/portfolio` is the account of record.
    */
   positions(): Promise<readonly Position[]> {
-    for (const f of this.unbooked) this.updatePosition(f.instrument, f.signedQty, f.price, f.ts);
-    this.unbooked = [];
+    this.bookFills();
     const out: Position[] = [];
     for (const [instrumentId, p] of this.netPositions) {
       if (p.quantity.isZero()) continue;
@@ -307,14 +313,28 @@ export class SimulatedVenue implements Venue {
     return undefined;
   }
 
+  /** Marks an order done; forgets it when closed orders are not retained. */
+  private close(order: WorkingOrder): void {
+    order.done = true;
+    this.working--;
+    if (!this.retainClosed) this.known.delete(order.command.clientOrderId);
+  }
+
+  /** Folds the fills not yet booked into the venue's net positions. */
+  private bookFills(): void {
+    for (const f of this.unbooked) this.updatePosition(f.instrument, f.signedQty, f.price, f.ts);
+    this.unbooked = [];
+  }
+
   private fillMarket(order: WorkingOrder, bar: Bar): void {
     const { command, instrument } = order;
     const price = this.fillModel.marketFillPrice(instrument, command.side, bar);
     const quantity = command.quantity;
     const commission = this.feeModel.commission(instrument, command.side, quantity, price, 'TAKER');
-    order.done = true;
-    this.working--;
+    this.close(order);
     this.unbooked.push({ instrument, signedQty: command.side === 'BUY' ? quantity : quantity.neg(), price, ts: bar.ts });
+    // Positions are booked lazily (only reconciliation reads them), in batches so the backlog stays small.
+    if (this.unbooked.length >= 4096) this.bookFills();
     const event: OrderFilled = {
       type: 'OrderFilled',
       tradeId: `${this.id}-T-${++this.tradeSeq}` as TradeId,
