@@ -13,12 +13,19 @@ export class HandSma {
   constructor(private readonly p: number) {
     this.buf = new Float64Array(p);
   }
+  /** TA-Lib's order, as the library's Sma: add the newest, divide, then drop the oldest. */
   update(x: number): number {
-    this.sum += x - this.buf[this.i]!;
-    this.buf[this.i] = x;
-    this.i = this.i + 1 === this.p ? 0 : this.i + 1;
-    if (this.n < this.p) this.n++;
-    return this.n === this.p ? this.sum / this.p : NaN;
+    const buf = this.buf;
+    buf[this.i] = x;
+    const next = this.i + 1 === this.p ? 0 : this.i + 1;
+    this.i = next;
+    if (this.n < this.p && ++this.n < this.p) {
+      this.sum += x;
+      return NaN;
+    }
+    const total = this.sum + x;
+    this.sum = total - buf[next]!;
+    return total / this.p;
   }
 }
 
@@ -98,17 +105,25 @@ export class HandBollinger {
   ) {
     this.buf = new Float64Array(p);
   }
+  /** TA-Lib's order, as the library's BollingerBands: running sums with the newest added first. */
   update(x: number): number {
-    const old = this.buf[this.i]!;
-    this.sum += x - old;
-    this.sumSq += x * x - old * old;
-    this.buf[this.i] = x;
-    this.i = this.i + 1 === this.p ? 0 : this.i + 1;
-    if (this.n < this.p) this.n++;
-    if (this.n < this.p) return NaN;
-    const mean = this.sum / this.p;
-    const v = this.sumSq / this.p - mean * mean;
-    const dev = v > 0 ? Math.sqrt(v) * this.k : 0;
+    const buf = this.buf;
+    buf[this.i] = x;
+    const next = this.i + 1 === this.p ? 0 : this.i + 1;
+    this.i = next;
+    if (this.n < this.p && ++this.n < this.p) {
+      this.sum += x;
+      this.sumSq += x * x;
+      return NaN;
+    }
+    const old = buf[next]!;
+    const total = this.sum + x;
+    const totalSq = this.sumSq + x * x;
+    this.sum = total - old;
+    this.sumSq = totalSq - old * old;
+    const mean = total / this.p;
+    const v = totalSq / this.p - mean * mean;
+    const dev = v < 1e-14 ? 0 : Math.sqrt(v) * this.k;
     this.upper = mean + dev;
     this.lower = mean - dev;
     return mean;

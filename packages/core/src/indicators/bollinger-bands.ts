@@ -81,32 +81,37 @@ export class BollingerBands implements Indicator<number, BandsValue> {
   }
 
   update(input: number): BandsValue | undefined {
-    if (!Number.isFinite(input)) throwNotFinite(this.label, '', input);
-    const head = this.head;
+    // The steady state is kept small so that V8 inlines it into the caller, where the result object
+    // often never needs to exist; warm-up and bad input take the slow path.
+    if (this.count < this.period - 1 || !Number.isFinite(input)) return this.updateSlow(input);
     const window = this.window;
-    const period = this.period;
+    const head = this.head;
     window[head] = input;
-    const next = head + 1 === period ? 0 : head + 1;
+    const next = head + 1 === this.period ? 0 : head + 1;
     this.head = next;
-    this.pSum = this.sum;
-    this.pSumSq = this.sumSq;
-    if (++this.count < period) {
-      this.sum += input;
-      this.sumSq += input * input;
-      return undefined;
-    }
+    this.count++;
     // TA-Lib's order: add the newest to the running sums, take the means, then drop the oldest.
+    const total = (this.pSum = this.sum) + input;
+    const totalSq = (this.pSumSq = this.sumSq) + input * input;
     const oldest = window[next]!;
-    const total = this.sum + input;
-    const totalSq = this.sumSq + input * input;
     this.sum = total - oldest;
     this.sumSq = totalSq - oldest * oldest;
-    const middle = total / period;
-    const variance = totalSq / period - middle * middle;
-    const dev = variance < EPSILON ? 0.0 : Math.sqrt(variance) * this.multiplier;
-    this.middle = middle;
-    this.dev = dev;
+    const middle = (this.middle = total / this.period);
+    const variance = totalSq / this.period - middle * middle;
+    const dev = (this.dev = variance < EPSILON ? 0.0 : Math.sqrt(variance) * this.multiplier);
     return { upper: middle + dev, middle, lower: middle - dev };
+  }
+
+  private updateSlow(input: number): BandsValue | undefined {
+    if (!Number.isFinite(input)) throwNotFinite(this.label, '', input);
+    this.window[this.head] = input;
+    this.head = this.head + 1 === this.period ? 0 : this.head + 1;
+    this.pSum = this.sum;
+    this.pSumSq = this.sumSq;
+    this.count++;
+    this.sum += input;
+    this.sumSq += input * input;
+    return undefined;
   }
 
   replace(input: number): BandsValue | undefined {
