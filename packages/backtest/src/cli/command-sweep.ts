@@ -15,11 +15,11 @@ import { resultToJson, type RunResult } from '../result';
 import { loadStrategy, runFromConfig } from '../search/evaluate-task';
 import { RunConfigSchema } from '../search/run-config';
 import { sweep, type RankedResult, type SweepConfig } from '../search/sweep';
-import type { Json, Params } from '../search/types';
+import type { Params } from '../search/types';
 import { println, UsageError, type CliIo } from './cli-io';
-import { loadConstraint, makeExecutor } from './sweep-executor';
+import { makeExecutor, parseWorkerFlags, resolveSearchConfig } from './sweep-executor';
 import { Progress } from './progress';
-import { readConfigFile, resolveModule, resolvePath } from './read-config-file';
+import { readConfigFile } from './read-config-file';
 import { alignLines } from './summary-lines';
 import { SweepFileConfigSchema } from './sweep-file-config';
 
@@ -52,20 +52,10 @@ export async function sweepCommand(args: readonly string[], io: CliIo): Promise<
     return 0;
   }
   if (!values.config) throw new UsageError('--config <sweep.json> is required', SWEEP_USAGE);
-  if (values.workers !== undefined && values.redis !== undefined) throw new UsageError('give --workers or --redis, not both', SWEEP_USAGE);
-  const workers = values.workers === undefined ? undefined : Number(values.workers);
-  if (workers !== undefined && (!Number.isInteger(workers) || workers < 1)) throw new UsageError(`--workers must be a whole number >= 1, got ${JSON.stringify(values.workers)}`, SWEEP_USAGE);
-
+  const workers = parseWorkerFlags(values, SWEEP_USAGE);
   const { value: config, raw, dir } = readConfigFile(values.config, SweepFileConfigSchema);
-  // The run as written (before defaults): tasks carry what the user wrote.
-  const rawRun = (raw as { run: Record<string, Json> }).run;
-  // Tasks carry the run as JSON to threads and hosts: give it an absolute base directory.
-  const run: Json = { ...rawRun, baseDir: resolvePath(config.run.baseDir ?? '.', dir) };
-  const strategyRef = { module: absoluteModule(config.strategy.module, dir), ...(config.strategy.export ? { export: config.strategy.export } : {}) };
+  const { run, strategy: strategyRef, objective, where } = await resolveSearchConfig(config, raw, dir);
   const definition = await loadStrategy(strategyRef);
-  const objective: SweepConfig['objective'] =
-    'metric' in config.objective ? config.objective : { ...config.objective, ...(config.objective.module ? { module: absoluteModule(config.objective.module, dir) } : {}) };
-  const where = config.where ? await loadConstraint(config.where.module ? absoluteModule(config.where.module, dir) : strategyRef.module, config.where.function) : undefined;
 
   const executor = await makeExecutor(workers, values.redis, values.queue);
   let progress: Progress | undefined;
@@ -168,10 +158,6 @@ export async function sweepCommand(args: readonly string[], io: CliIo): Promise<
 }
 
 /** Workers on other threads and hosts import the module by this specifier: make `./` paths absolute. */
-function absoluteModule(specifier: string, dir: string): string {
-  return resolveModule(specifier, dir);
-}
-
 /** The parameters whose value differs between sets (the others are not worth printing on every line). */
 function varying(sets: readonly Params[]): string[] {
   const names = [...new Set(sets.flatMap((p) => Object.keys(p)))];

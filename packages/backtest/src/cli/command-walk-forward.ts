@@ -9,12 +9,11 @@ import { dirname, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { formatFigure, formatTime } from '../report/format';
 import { writeReport } from '../report/write-report';
-import type { Json } from '../search/types';
 import { walkForward, type WalkForwardConfig, type WalkForwardResult } from '../walk-forward/walk-forward';
 import { println, UsageError, type CliIo } from './cli-io';
 import { Progress } from './progress';
-import { readConfigFile, resolveModule, resolvePath } from './read-config-file';
-import { loadConstraint, makeExecutor } from './sweep-executor';
+import { readConfigFile } from './read-config-file';
+import { makeExecutor, parseWorkerFlags, resolveSearchConfig } from './sweep-executor';
 import { alignLines } from './summary-lines';
 import { WalkForwardFileConfigSchema } from './walk-forward-file-config';
 
@@ -48,17 +47,9 @@ export async function walkForwardCommand(args: readonly string[], io: CliIo): Pr
     return 0;
   }
   if (!values.config) throw new UsageError('--config <wf.json> is required', WALK_FORWARD_USAGE);
-  if (values.workers !== undefined && values.redis !== undefined) throw new UsageError('give --workers or --redis, not both', WALK_FORWARD_USAGE);
-  const workers = values.workers === undefined ? undefined : Number(values.workers);
-  if (workers !== undefined && (!Number.isInteger(workers) || workers < 1))
-    throw new UsageError(`--workers must be a whole number >= 1, got ${JSON.stringify(values.workers)}`, WALK_FORWARD_USAGE);
+  const workers = parseWorkerFlags(values, WALK_FORWARD_USAGE);
   const { value: config, raw, dir } = readConfigFile(values.config, WalkForwardFileConfigSchema);
-  const rawRun = (raw as { run: Record<string, Json> }).run;
-  const run: Json = { ...rawRun, baseDir: resolvePath(config.run.baseDir ?? '.', dir) };
-  const strategy = { module: resolveModule(config.strategy.module, dir), ...(config.strategy.export ? { export: config.strategy.export } : {}) };
-  const objective: WalkForwardConfig['objective'] =
-    'metric' in config.objective ? config.objective : { ...config.objective, ...(config.objective.module ? { module: resolveModule(config.objective.module, dir) } : {}) };
-  const where = config.where ? await loadConstraint(config.where.module ? resolveModule(config.where.module, dir) : strategy.module, config.where.function) : undefined;
+  const { run, strategy, objective, where } = await resolveSearchConfig(config, raw, dir);
   const executor = await makeExecutor(workers, values.redis, values.queue);
   let progress: Progress | undefined;
   const started = io.clock.now();

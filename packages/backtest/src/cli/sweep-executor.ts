@@ -1,7 +1,9 @@
-/** The executor and constraint a CLI sweep or walk-forward runs with, chosen by flags and config. */
+/** What a CLI sweep or walk-forward runs with: executor, constraint and resolved config, from flags and config. */
 import { ValidationError } from '@rxtrade/core';
 import { moduleUrl } from '../search/task-evaluator';
-import type { Params, SweepExecutor } from '../search/types';
+import type { Json, Params, StrategyRef, SweepExecutor } from '../search/types';
+import { UsageError } from './cli-io';
+import { resolveModule, resolvePath } from './read-config-file';
 
 /**
  * Imports a constraint `(params) => boolean` exported by a module.
@@ -39,3 +41,47 @@ export async function makeExecutor(workers: number | undefined, redis: string | 
   return { executor: undefined, label: 'in-process' };
 }
 
+
+/**
+ * Reads `--workers` / `--redis` of a search command: at most one of them, workers a whole number >= 1.
+ *
+ * @example
+ * ```ts
+ * const workers = parseWorkerFlags(values, SWEEP_USAGE); // undefined when --workers is absent
+ * ```
+ */
+export function parseWorkerFlags(values: { readonly workers?: string | undefined; readonly redis?: string | undefined }, usage: string): number | undefined {
+  if (values.workers !== undefined && values.redis !== undefined) throw new UsageError('give --workers or --redis, not both', usage);
+  if (values.workers === undefined) return undefined;
+  const workers = Number(values.workers);
+  if (!Number.isInteger(workers) || workers < 1) throw new UsageError(`--workers must be a whole number >= 1, got ${JSON.stringify(values.workers)}`, usage);
+  return workers;
+}
+
+/** What sweep and walk-forward config files share, after parsing. */
+interface SearchFileConfig {
+  readonly run: { readonly baseDir?: string | undefined };
+  readonly strategy: { readonly module: string; readonly export?: string | undefined };
+  readonly objective: { readonly metric: string } | { readonly module?: string | undefined };
+  readonly where?: { readonly module?: string | undefined; readonly function: string } | undefined;
+}
+
+/**
+ * Resolves the parts of a sweep or walk-forward config that name files relative to the config file:
+ * the run (as written, with an absolute `baseDir` so tasks can cross threads and hosts), the strategy
+ * module, an objective module and the `where` constraint.
+ */
+export async function resolveSearchConfig<C extends SearchFileConfig>(
+  config: C,
+  raw: unknown,
+  dir: string,
+): Promise<{ run: Json; strategy: StrategyRef; objective: C['objective']; where: ((params: Params) => boolean) | undefined }> {
+  // The run as written (before defaults): tasks carry what the user wrote.
+  const rawRun = (raw as { run: Record<string, Json> }).run;
+  const run: Json = { ...rawRun, baseDir: resolvePath(config.run.baseDir ?? '.', dir) };
+  const strategy: StrategyRef = { module: resolveModule(config.strategy.module, dir), ...(config.strategy.export ? { export: config.strategy.export } : {}) };
+  const o = config.objective;
+  const objective = ('metric' in o || !o.module ? o : { ...o, module: resolveModule(o.module, dir) }) as C['objective'];
+  const where = config.where ? await loadConstraint(config.where.module ? resolveModule(config.where.module, dir) : strategy.module, config.where.function) : undefined;
+  return { run, strategy, objective, where };
+}
