@@ -66,6 +66,7 @@ export { VolumeRoc } from './volume-roc';
 
 // Building blocks
 export { RingBuffer } from './ring-buffer';
+export { LaggedChange } from './lagged-change';
 export { RollingExtreme, ExtremeKind } from './rolling-extreme';
 
 // Research
