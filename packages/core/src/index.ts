@@ -51,8 +51,20 @@ export { parseBarsCsv, InvalidRowPolicy } from './data/bars-csv';
 export type { ParseBarsCsvOptions, ParsedBars, SkippedRow } from './data/bars-csv';
 
 // Orders, events, venues
-export { OrderSide, OrderType, TimeInForce, SubmitOrderSchema, CancelOrderSchema, ModifyOrderSchema } from './domain/orders';
-export type { SubmitOrder, CancelOrder, ModifyOrder, OrderCommand } from './domain/orders';
+export {
+  OrderSide,
+  OrderType,
+  TimeInForce,
+  TrailingOffsetType,
+  ContingencyType,
+  PRICED_ORDER_TYPES,
+  TRIGGERED_ORDER_TYPES,
+  SubmitOrderSchema,
+  SubmitOrderListSchema,
+  CancelOrderSchema,
+  ModifyOrderSchema,
+} from './domain/orders';
+export type { SubmitOrder, SubmitOrderList, CancelOrder, ModifyOrder, OrderCommand } from './domain/orders';
 export { OrderStatus, LiquiditySide } from './domain/events';
 export type {
   OrderEvent,
@@ -74,8 +86,10 @@ export type {
   OrderView,
   Position,
   Balance,
+  FundingPayment,
+  OrderStatusReport,
 } from './domain/events';
-export type { Venue, VenueCapabilities } from './domain/venue';
+export type { Venue, VenueCapabilities, VenueEmulation } from './domain/venue';
 export { DecimalSchema, OrderFilledSchema, OrderEventSchema, PositionSchema, BalanceSchema, parseOrderEvent, parsePosition, parseBalance } from './domain/wire';
 
 // Time

@@ -2,7 +2,26 @@
  * How a venue charges for a fill. The simulated venue asks its fee model once per fill; models for fee
  * tiers, per-share fees or rebates implement the same one-method interface.
  */
-import { ZERO, type Decimal, type Instrument, type LiquiditySide, type OrderSide } from '@rxtrade/core';
+import { ZERO, type ClientOrderId, type Decimal, type Instrument, type LiquiditySide, type OrderSide } from '@rxtrade/core';
+
+/**
+ * What the venue knows about the order a fill belongs to, for fee models that charge per order (a fixed
+ * fee, a per-order minimum) or by traded volume (tiers).
+ *
+ * @example
+ * ```ts
+ * const context: FeeContext = { ts: bar.ts, clientOrderId: order.clientOrderId, orderFilledQuantity: ZERO, orderCommission: ZERO };
+ * ```
+ */
+export interface FeeContext {
+  /** When the fill happens (venue time). */
+  readonly ts: number;
+  readonly clientOrderId: ClientOrderId;
+  /** Quantity of the order filled before this fill. */
+  readonly orderFilledQuantity: Decimal;
+  /** Commission already charged on the order's earlier fills. */
+  readonly orderCommission: Decimal;
+}
 
 /**
  * Computes the commission of one fill (positive = paid, negative = rebate), in the instrument's quote
@@ -15,7 +34,11 @@ import { ZERO, type Decimal, type Instrument, type LiquiditySide, type OrderSide
  * ```
  */
 export interface FeeModel {
-  commission(instrument: Instrument, side: OrderSide, quantity: Decimal, price: Decimal, liquiditySide: LiquiditySide): Decimal;
+  /**
+   * @param context the order's earlier fills and the time: the simulated venue always passes it; models
+   *   that charge per fill ignore it.
+   */
+  commission(instrument: Instrument, side: OrderSide, quantity: Decimal, price: Decimal, liquiditySide: LiquiditySide, context?: FeeContext): Decimal;
 }
 
 /**

@@ -19,7 +19,7 @@ export type { OrderManagerConfig } from './order-manager';
 export { SimulatedVenue, SimulatedVenueConfigSchema } from './simulated-venue';
 export type { SimulatedVenueConfig } from './simulated-venue';
 export { ZERO_FEE_MODEL } from './fee-model';
-export type { FeeModel } from './fee-model';
+export type { FeeModel, FeeContext } from './fee-model';
 export { PercentFeeModel, PercentFeeModelConfigSchema } from './percent-fee-model';
 export type { PercentFeeModelConfig } from './percent-fee-model';
 export { BarOpenFillModel } from './fill-model';

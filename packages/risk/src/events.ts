@@ -3,7 +3,7 @@
  * denials, trading state changes, breaker alerts and kill-switch activations. Data flows on RxJS
  * streams; lifecycle and alerts go out here.
  */
-import type { OrderCommand, OrderDenied } from '@rxtrade/core';
+import type { CancelOrder, OrderCommand, OrderDenied, SubmitOrder } from '@rxtrade/core';
 import type { RiskDecision } from './risk-decision';
 import type { TradingState } from './trading-state';
 
@@ -45,7 +45,7 @@ export interface TradingStateChange {
 export interface KillSwitchActivated {
   readonly ts: number;
   readonly reason: string;
-  readonly commands: readonly OrderCommand[];
+  readonly commands: readonly (CancelOrder | SubmitOrder)[];
 }
 
 /** A decision was recorded with {@link RiskEngine.record}. */

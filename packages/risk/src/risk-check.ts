@@ -9,7 +9,7 @@
  * drawdown, VaR) apply only to orders that increase exposure: an order reduces exposure when it is
  * against the position and, together with the open orders on its side, does not exceed it.
  */
-import { Decimal, ValidationError, type CancelOrder, type ModifyOrder, type OrderCommand, type SubmitOrder } from '@rxtrade/core';
+import { Decimal, ValidationError, type CancelOrder, type ModifyOrder, type OrderCommand, type SubmitOrder, type SubmitOrderList } from '@rxtrade/core';
 import type { CompiledConfig, CompiledLimits, InstrumentEntry } from './compiled-config';
 import { exactProduct, MAX_EXACT, productGreater, quantaToDecimal, toUnits, toUnitsCeil, type Grid } from './exact';
 import { APPROVED, DenialCode, type DenialReason, type RiskDecision } from './risk-decision';
@@ -60,16 +60,35 @@ export function checkCommand(c: CompiledConfig, command: OrderCommand, state: Ri
   switch (command.type) {
     case 'SubmitOrder':
       return checkSubmit(c, command, state);
+    case 'SubmitOrderList':
+      return checkList(c, command, state);
     case 'ModifyOrder':
       return checkModify(c, command, state);
     case 'CancelOrder':
       return checkCancel(c, command);
     default:
-      return bad('type', `must be SubmitOrder, ModifyOrder or CancelOrder, got ${JSON.stringify((command as { type: unknown }).type)}`);
+      return bad('type', `must be SubmitOrder, SubmitOrderList, ModifyOrder or CancelOrder, got ${JSON.stringify((command as { type: unknown }).type)}`);
   }
 }
 
-function entryOf(c: CompiledConfig, command: OrderCommand): InstrumentEntry {
+/**
+ * A list (bracket, OCO pair) passes only when every order in it passes. Children released by a parent of
+ * the same list (OTO: take-profit and stop-loss of a bracket) can only trade the quantity the parent
+ * filled, against it, so they are checked for their instrument rules and prices but not as new exposure.
+ */
+function checkList(c: CompiledConfig, list: SubmitOrderList, state: RiskState): RiskDecision {
+  if (!Array.isArray(list.orders) || list.orders.length === 0) bad('orders', 'must be a non-empty array of SubmitOrder');
+  const ids = new Set(list.orders.map((o) => o.clientOrderId));
+  let reasons: Reasons = null;
+  for (const o of list.orders) {
+    const released = o.parentOrderId !== undefined && ids.has(o.parentOrderId);
+    const d = checkSubmit(c, o, state, released);
+    if (!d.approved) for (const r of d.reasons) reasons = push(reasons, r.code, r.limit, r.actual, `${o.clientOrderId}: ${r.message}`);
+  }
+  return reasons === null ? APPROVED : { approved: false, reasons };
+}
+
+function entryOf(c: CompiledConfig, command: CancelOrder | ModifyOrder | SubmitOrder): InstrumentEntry {
   const e = c.byId.get(command.instrumentId);
   if (e === undefined) bad('instrumentId', `unknown instrument ${JSON.stringify(command.instrumentId)}`);
   if (typeof command.clientOrderId !== 'string' || command.clientOrderId.length === 0) bad('clientOrderId', 'must be a non-empty string');
@@ -83,7 +102,7 @@ function checkCancel(c: CompiledConfig, command: CancelOrder): RiskDecision {
   return APPROVED;
 }
 
-function checkSubmit(c: CompiledConfig, o: SubmitOrder, s: RiskState): RiskDecision {
+function checkSubmit(c: CompiledConfig, o: SubmitOrder, s: RiskState, released = false): RiskDecision {
   const e = entryOf(c, o);
   const side = o.side === 'BUY' ? 1 : o.side === 'SELL' ? -1 : bad('side', `must be BUY or SELL, got ${JSON.stringify(o.side)}`);
   const qty = positiveDecimal(o.quantity, 'quantity');
@@ -99,7 +118,8 @@ function checkSubmit(c: CompiledConfig, o: SubmitOrder, s: RiskState): RiskDecis
   const p = price === undefined ? NaN : units(price, e.price);
   const t = trigger === undefined ? NaN : units(trigger, e.price);
   const pos = s.posLots[i]!;
-  const reducing = side > 0 ? pos < 0 && q + s.pendBuyLots[i]! <= -pos : pos > 0 && q + s.pendSellLots[i]! <= pos;
+  // A released child (bracket take-profit / stop-loss) only ever closes what its parent filled.
+  const reducing = released || (side > 0 ? pos < 0 && q + s.pendBuyLots[i]! <= -pos : pos > 0 && q + s.pendSellLots[i]! <= pos);
 
   if (s.tradingState === 'HALTED') r = push(r, DenialCode.TRADING_HALTED, undefined, undefined, 'trading is halted');
   else if (s.tradingState === 'REDUCING' && !reducing) r = push(r, DenialCode.TRADING_REDUCING, undefined, undefined, 'trading is reducing: only orders that reduce exposure pass');

@@ -183,6 +183,7 @@ export class RiskEngine {
   record(command: OrderCommand, decision: RiskDecision, ts: number = this.clock.now()): void {
     if (decision.approved) {
       if (command.type === 'SubmitOrder') this.submitTimes = pushTime(this.submitTimes, ts, this.compiled.maxSubmitWindow);
+      else if (command.type === 'SubmitOrderList') for (let k = 0; k < command.orders.length; k++) this.submitTimes = pushTime(this.submitTimes, ts, this.compiled.maxSubmitWindow);
       else if (command.type === 'ModifyOrder') this.modifyTimes = pushTime(this.modifyTimes, ts, this.compiled.maxModifyWindow);
     }
     this.audit.append(ts, AuditKind.DECISION, { command, decision });
@@ -280,11 +281,11 @@ export class RiskEngine {
    * (reduce-only, IOC) against every position. The commands are returned and emitted on `killSwitch`
    * (`riskGate` forwards them downstream); they are the engine's own and are not gated.
    */
-  killSwitch(options: KillSwitchOptions): OrderCommand[] {
+  killSwitch(options: KillSwitchOptions): (CancelOrder | SubmitOrder)[] {
     const ts = this.clock.now();
     this.manualState = TradingState.HALTED;
     this.updateState(`kill switch: ${options.reason}`);
-    const commands: OrderCommand[] = (options.openOrders ?? []).map(
+    const commands: (CancelOrder | SubmitOrder)[] = (options.openOrders ?? []).map(
       (o): CancelOrder => ({ type: 'CancelOrder', clientOrderId: o.clientOrderId as ClientOrderId, strategyId: o.strategyId as StrategyId, instrumentId: o.instrumentId as InstrumentId, ts }),
     );
     if (options.flatten)

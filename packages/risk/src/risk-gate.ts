@@ -78,17 +78,21 @@ export function riskGate(engine: RiskEngine, ctx: PipelineContext, options: Risk
             engine.record(command, decision, now);
             if (decision.approved) subscriber.next(command);
             else {
-              const denied: OrderDenied = {
-                type: 'OrderDenied',
-                clientOrderId: command.clientOrderId,
-                strategyId: command.strategyId,
-                instrumentId: command.instrumentId,
-                reason: formatDenial(decision),
-                ts: now,
-                tsInit: now,
-              };
-              options.onDenied?.(denied);
-              engine.events.emit('orderDenied', denied);
+              // A denied list denies each of its orders: nothing of it reaches the venue.
+              const ids = command.type === 'SubmitOrderList' ? command.orders.map((o) => o.clientOrderId) : [command.clientOrderId];
+              for (const clientOrderId of ids) {
+                const denied: OrderDenied = {
+                  type: 'OrderDenied',
+                  clientOrderId,
+                  strategyId: command.strategyId,
+                  instrumentId: command.instrumentId,
+                  reason: formatDenial(decision),
+                  ts: now,
+                  tsInit: now,
+                };
+                options.onDenied?.(denied);
+                engine.events.emit('orderDenied', denied);
+              }
             }
           },
           error: (e: unknown) => subscriber.error(e),

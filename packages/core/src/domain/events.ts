@@ -167,6 +167,44 @@ export interface Position {
   readonly ts: number;
 }
 
+/**
+ * A perpetual-futures funding payment booked by a venue at a funding time: `amount` is received
+ * (negative: paid) in `currency`. Longs pay shorts when `rate` is positive.
+ */
+export interface FundingPayment {
+  readonly type: 'FundingPayment';
+  readonly instrumentId: InstrumentId;
+  /** Funding rate of the interval (0.0001 = 1 bp). */
+  readonly rate: number;
+  /** Signed position the payment was computed on. */
+  readonly positionQuantity: Decimal;
+  /** Mark price the payment was computed at. */
+  readonly markPrice: Decimal;
+  /** Received (positive) or paid (negative). */
+  readonly amount: Decimal;
+  readonly currency: string;
+  readonly ts: number;
+}
+
+/**
+ * What a venue knows about one order, for reconciliation after a timeout or a restart: its status,
+ * quantities and every fill (so fills the SDK missed can be applied once, by trade id).
+ */
+export interface OrderStatusReport {
+  readonly clientOrderId: ClientOrderId;
+  readonly venueOrderId: VenueOrderId;
+  readonly instrumentId: InstrumentId;
+  readonly status: OrderStatus;
+  readonly quantity: Decimal;
+  readonly filledQuantity: Decimal;
+  readonly price: Decimal | undefined;
+  readonly triggerPrice: Decimal | undefined;
+  readonly fills: readonly Fill[];
+  /** Why the order was rejected or canceled by the venue, when it says. */
+  readonly reason?: string | undefined;
+  readonly ts: number;
+}
+
 /** Cash in one currency. `free` = `total` - `locked`. */
 export interface Balance {
   readonly currency: string;

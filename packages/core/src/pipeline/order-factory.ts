@@ -4,10 +4,20 @@
  * runner passes a prefix unique to the session so ids never repeat across restarts.
  */
 import type { Clock } from '../clock/clock';
-import { type DecimalLike } from '../decimal';
+import { toDecimal, type Decimal, type DecimalLike } from '../decimal';
+import type { Instrument } from '../domain/instrument';
 import { roundPrice, roundQuantity } from '../domain/instrument';
 import type { ClientOrderId, InstrumentId, StrategyId } from '../domain/ids';
-import { type CancelOrder, type ModifyOrder, type OrderSide, type OrderType, type SubmitOrder, type TimeInForce } from '../domain/orders';
+import {
+  type CancelOrder,
+  type ModifyOrder,
+  type OrderSide,
+  type OrderType,
+  type SubmitOrder,
+  type SubmitOrderList,
+  type TimeInForce,
+  type TrailingOffsetType,
+} from '../domain/orders';
 import type { InstrumentRegistry } from './views';
 
 /** Fields common to every new order. */
@@ -65,6 +75,101 @@ export class OrderFactory {
     return this.build('STOP_LIMIT', options, options.price, options.triggerPrice, false);
   }
 
+  /**
+   * A trailing stop-market order: its trigger trails the best price seen since submission by
+   * `trailingOffset` (a price distance, or a percentage with `trailingOffsetType: 'PERCENT'`).
+   * `triggerPrice` optionally sets the initial trigger; otherwise the first market price does.
+   */
+  trailingStopMarket(
+    options: NewOrderOptions & { readonly trailingOffset: DecimalLike; readonly trailingOffsetType?: TrailingOffsetType; readonly triggerPrice?: DecimalLike },
+  ): SubmitOrder {
+    const instrument = this.instruments.get(options.instrumentId);
+    return {
+      ...this.build('TRAILING_STOP_MARKET', options, undefined, options.triggerPrice, false),
+      trailingOffset: trailingOffsetOf(instrument, options.trailingOffset, options.trailingOffsetType),
+      trailingOffsetType: options.trailingOffsetType ?? 'PRICE',
+    };
+  }
+
+  /** A trailing stop that, when triggered, becomes a limit order `limitOffset` beyond its trigger. */
+  trailingStopLimit(
+    options: NewOrderOptions & {
+      readonly trailingOffset: DecimalLike;
+      readonly limitOffset: DecimalLike;
+      readonly trailingOffsetType?: TrailingOffsetType;
+      readonly triggerPrice?: DecimalLike;
+    },
+  ): SubmitOrder {
+    const instrument = this.instruments.get(options.instrumentId);
+    return {
+      ...this.build('TRAILING_STOP_LIMIT', options, undefined, options.triggerPrice, false),
+      trailingOffset: trailingOffsetOf(instrument, options.trailingOffset, options.trailingOffsetType),
+      trailingOffsetType: options.trailingOffsetType ?? 'PRICE',
+      limitOffset: trailingOffsetOf(instrument, options.limitOffset, options.trailingOffsetType),
+    };
+  }
+
+  /** A market-if-touched order: a BUY triggers when the market trades at or below `triggerPrice`, a SELL at or above. */
+  marketIfTouched(options: NewOrderOptions & { readonly triggerPrice: DecimalLike }): SubmitOrder {
+    return this.build('MARKET_IF_TOUCHED', options, undefined, options.triggerPrice, false);
+  }
+
+  /** A limit-if-touched order: like {@link marketIfTouched}, but becomes a limit order at `price`. */
+  limitIfTouched(options: NewOrderOptions & { readonly price: DecimalLike; readonly triggerPrice: DecimalLike }): SubmitOrder {
+    return this.build('LIMIT_IF_TOUCHED', options, options.price, options.triggerPrice, false);
+  }
+
+  /**
+   * A bracket: an entry (market, or limit when `entryPrice` is given) whose fills release a take-profit
+   * limit and a stop-loss stop-market on the other side for the filled quantity (OTO); the two exits are
+   * linked one-updates-other, so a partial exit shrinks the other and a complete one cancels it.
+   *
+   * @example
+   * ```ts
+   * ctx.orderFactory.bracket({ instrumentId: goog.id, side: 'BUY', quantity: 100, takeProfit: 190, stopLoss: 170 });
+   * ```
+   */
+  bracket(
+    options: NewOrderOptions & {
+      readonly takeProfit: DecimalLike;
+      readonly stopLoss: DecimalLike;
+      readonly entryPrice?: DecimalLike;
+      /** Time in force of the two exits (default GTC). */
+      readonly exitTimeInForce?: TimeInForce;
+    },
+  ): SubmitOrderList {
+    const exitSide: OrderSide = options.side === 'BUY' ? 'SELL' : 'BUY';
+    const entryBase = options.entryPrice === undefined ? this.market(options) : this.limit({ ...options, price: options.entryPrice });
+    const exit = { instrumentId: options.instrumentId, side: exitSide, quantity: entryBase.quantity, timeInForce: options.exitTimeInForce ?? 'GTC', reduceOnly: true };
+    const tpBase = this.limit({ ...exit, price: options.takeProfit });
+    const slBase = this.stopMarket({ ...exit, triggerPrice: options.stopLoss });
+    const entry: SubmitOrder = { ...entryBase, contingencyType: 'OTO', linkedOrderIds: [tpBase.clientOrderId, slBase.clientOrderId] };
+    const tp: SubmitOrder = { ...tpBase, contingencyType: 'OUO', parentOrderId: entry.clientOrderId, linkedOrderIds: [slBase.clientOrderId] };
+    const sl: SubmitOrder = { ...slBase, contingencyType: 'OUO', parentOrderId: entry.clientOrderId, linkedOrderIds: [tpBase.clientOrderId] };
+    return this.list([entry, tp, sl]);
+  }
+
+  /**
+   * Links orders one-cancels-other: when any of them fills (even partly), the others are canceled.
+   *
+   * @example
+   * ```ts
+   * const f = ctx.orderFactory;
+   * f.oco([f.limit({ instrumentId, side: 'SELL', quantity: 10, price: 110 }), f.stopMarket({ instrumentId, side: 'SELL', quantity: 10, triggerPrice: 95 })]);
+   * ```
+   */
+  oco(orders: readonly SubmitOrder[]): SubmitOrderList {
+    const ids = orders.map((o) => o.clientOrderId);
+    return this.list(orders.map((o) => ({ ...o, contingencyType: 'OCO' as const, linkedOrderIds: ids.filter((id) => id !== o.clientOrderId) })));
+  }
+
+  /** Wraps orders of one instrument into a {@link SubmitOrderList}, validated and submitted as a whole. */
+  list(orders: readonly SubmitOrder[]): SubmitOrderList {
+    const first = orders[0];
+    if (first === undefined) throw new RangeError('an order list needs at least one order');
+    return { type: 'SubmitOrderList', orderListId: `${first.clientOrderId}-L`, strategyId: this.strategyId, instrumentId: first.instrumentId, orders, ts: this.clock.now() };
+  }
+
   /** Cancels an order. */
   cancel(order: { readonly clientOrderId: ClientOrderId; readonly instrumentId: InstrumentId }): CancelOrder {
     return { type: 'CancelOrder', clientOrderId: order.clientOrderId, strategyId: this.strategyId, instrumentId: order.instrumentId, ts: this.clock.now() };
@@ -88,6 +193,7 @@ export class OrderFactory {
     };
   }
 
+  /** @internal */
   private build(orderType: OrderType, o: NewOrderOptions, price: DecimalLike | undefined, trigger: DecimalLike | undefined, postOnly: boolean): SubmitOrder {
     const instrument = this.instruments.get(o.instrumentId);
     const command: SubmitOrder = {
@@ -110,4 +216,9 @@ export class OrderFactory {
     // so the factory does not parse it a second time.
     return command;
   }
+}
+
+/** A trailing or limit offset: a price distance rounded to the tick, or a percentage kept as given. */
+function trailingOffsetOf(instrument: Instrument, offset: DecimalLike, type: TrailingOffsetType | undefined): Decimal {
+  return type === 'PERCENT' ? toDecimal(offset) : roundPrice(instrument, offset);
 }
