@@ -25,6 +25,8 @@ export const OrderAnomalyReason = {
   UNKNOWN_ORDER: 'UNKNOWN_ORDER',
   /** An event the transition table does not allow in the order's status. */
   ILLEGAL_TRANSITION: 'ILLEGAL_TRANSITION',
+  /** The venue could not be asked about an order after a timeout (every retry failed); the order keeps its last known status. */
+  RECONCILIATION_FAILED: 'RECONCILIATION_FAILED',
 } as const;
 export type OrderAnomalyReason = (typeof OrderAnomalyReason)[keyof typeof OrderAnomalyReason];
 
@@ -42,7 +44,7 @@ export type OrderApplyResult =
   | { readonly applied: false; readonly reason: OrderAnomalyReason; readonly message: string };
 
 /**
- * An event the order manager received from a venue and did not apply.
+ * An event the order manager received from a venue and did not apply, or a reconciliation that failed.
  *
  * @example
  * ```ts
@@ -52,7 +54,8 @@ export type OrderApplyResult =
 export interface OrderAnomaly {
   readonly reason: OrderAnomalyReason;
   readonly message: string;
-  readonly event: OrderEvent;
+  /** The event that was not applied; undefined for RECONCILIATION_FAILED. */
+  readonly event: OrderEvent | undefined;
   /** The order as it stands (unchanged by the event); undefined for an unknown order. */
   readonly order: OrderView | undefined;
   /** Clock time when the anomaly was detected. */

@@ -210,6 +210,7 @@ describe('OrderManager venue anomalies', () => {
       id: sim.id, capabilities: sim.capabilities, events: subject,
       submit: () => {}, cancel: () => {}, modify: () => {},
       openOrders: () => Promise.resolve([]), positions: () => Promise.resolve([]), balances: () => Promise.resolve([]),
+      queryOrder: () => Promise.resolve(undefined),
     };
     const manager = new OrderManager({ clock, instruments, venue });
     const events: OrderEvent[] = [];

@@ -4,6 +4,20 @@
  * outcomes are events (a bad order is DENIED, a refused cancel is an OrderCancelRejected); venue
  * anomalies (duplicate fills, overfills, events after a terminal status, unknown orders) are reported
  * on `anomalies` and never applied.
+ *
+ * Beyond the venue's own features it runs, where the venue's capability map allows (`emulation`):
+ * - emulated order types and times in force: held locally (status INITIALIZED, `held: 'EMULATED'`),
+ *   released as a native MARKET or LIMIT order by the {@link OrderEmulator} when market data reaches the
+ *   trigger; GTD and DAY enforced with a cancel on the clock that ends as OrderExpired;
+ * - contingent orders from a `SubmitOrderList`: OTO children held (`held: 'CONTINGENT'`) until their
+ *   parent fills and then sized to the parent's filled quantity; OCO members canceled when one fills or
+ *   closes; OUO members shrunk by each fill of the other and canceled when it closes.
+ *
+ * With `submitTimeoutMs`, a submit the venue has not answered in time is never sent again: the manager
+ * asks the venue for the order by client order id (the idempotency key) with the retry policy, applies
+ * what the venue knows (acceptance, missed fills by trade id, a cancel), and rejects the order locally
+ * only when the venue has never seen it. With `cancelTimeoutMs`, an unanswered cancel is sent again
+ * (cancels are idempotent) with jittered exponential backoff, then reconciled the same way.
  */
 import { Subject, type Observable, type Subscription } from 'rxjs';
 import { z } from 'zod';
@@ -13,6 +27,7 @@ import {
   IllegalTransitionError,
   isMultipleOf,
   ModifyOrderSchema,
+  SubmitOrderListSchema,
   SubmitOrderSchema,
   ValidationError,
   parseWith,
@@ -22,17 +37,26 @@ import {
   type Instrument,
   type InstrumentId,
   type InstrumentRegistry,
+  type MarketData,
   type ModifyOrder,
   type OrderCommand,
   type OrderEvent,
+  type OrderFilled,
+  type OrderStatusReport,
   type OrdersView,
   type SubmitOrder,
+  type SubmitOrderList,
+  type TimeInForce,
+  type TimerHandle,
   type Venue,
 } from '@rxtrade/core';
-import { Order } from './order';
+import { Order, OrderHold } from './order';
 import { OrderAnomalyReason, type OrderAnomaly } from './order-anomaly';
+import { OrderEmulator, RELEASE_TYPE } from './order-emulator';
+import { RetryPolicy, RetryPolicyConfigSchema } from './retry-policy';
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null;
+const positiveMs = z.number().positive().finite();
 
 /**
  * Schema of {@link OrderManagerConfig}.
@@ -57,16 +81,25 @@ export const OrderManagerConfigSchema = z.object({
    * orders only.
    */
   retainClosedOrders: z.boolean().default(true),
+  /** Reconcile a submit the venue has not answered within this many ms (default: never; a simulated venue always answers). */
+  submitTimeoutMs: positiveMs.optional(),
+  /** Send a cancel again when the venue has not answered it within this many ms (default: never). */
+  cancelTimeoutMs: positiveMs.optional(),
+  /** Backoff for reconciliation reads and repeated cancels. */
+  retry: RetryPolicyConfigSchema.prefault({}),
 });
 /**
  * Configuration of an {@link OrderManager}: the clock, the instruments and the venue orders go to.
  *
  * @example
  * ```ts
- * const config: OrderManagerConfig = { clock: new BacktestClock(0), instruments: instrumentRegistry([goog]), venue };
+ * const config: OrderManagerConfig = { clock: new BacktestClock(0), instruments: instrumentRegistry([goog]), venue, submitTimeoutMs: 5_000 };
  * ```
  */
 export type OrderManagerConfig = z.input<typeof OrderManagerConfigSchema>;
+
+/** How a valid submit is carried out. */
+type Route = { readonly kind: 'NATIVE' | 'EMULATED'; readonly emulatedTif: boolean };
 
 /**
  * Keeps the state of every order, sends valid commands to the venue and applies the venue's events.
@@ -85,7 +118,7 @@ export type OrderManagerConfig = z.input<typeof OrderManagerConfigSchema>;
 export class OrderManager implements OrdersView {
   /** Every order event, emitted synchronously after the order's state was updated. */
   readonly events: Observable<OrderEvent>;
-  /** Venue events that were not applied, with the reason. */
+  /** Venue events that were not applied, with the reason, and reconciliations that failed. */
   readonly anomalies: Observable<OrderAnomaly>;
   private readonly eventSubject = new Subject<OrderEvent>();
   private readonly anomalySubject = new Subject<OrderAnomaly>();
@@ -99,6 +132,20 @@ export class OrderManager implements OrdersView {
   private openByInstrument = new Map<InstrumentId, readonly Order[]>();
   private readonly subscription: Subscription;
   private readonly retainClosed: boolean;
+  private readonly emulator = new OrderEmulator();
+  /** Open orders that have contingent links (parents, children, OCO/OUO members). */
+  private readonly contingent = new Map<ClientOrderId, Order>();
+  /** Orders the contingent rules canceled: their cancel does not cascade back to the group. */
+  private readonly cascaded = new Set<ClientOrderId>();
+  /** Local expiry timers of emulated GTD/DAY orders. */
+  private readonly expiries = new Map<ClientOrderId, TimerHandle>();
+  /** Orders whose local expiry cancel is in flight: the venue's OrderCanceled becomes OrderExpired. */
+  private readonly expiring = new Set<ClientOrderId>();
+  private readonly submitTimers = new Map<ClientOrderId, TimerHandle>();
+  private readonly cancelTimers = new Map<ClientOrderId, TimerHandle>();
+  private readonly submitTimeoutMs: number | undefined;
+  private readonly cancelTimeoutMs: number | undefined;
+  private readonly retry: RetryPolicy;
   private created = 0;
 
   constructor(config: OrderManagerConfig) {
@@ -107,17 +154,23 @@ export class OrderManager implements OrdersView {
     this.instruments = c.instruments;
     this.venue = c.venue;
     this.retainClosed = c.retainClosedOrders;
+    this.submitTimeoutMs = c.submitTimeoutMs;
+    this.cancelTimeoutMs = c.cancelTimeoutMs;
+    this.retry = new RetryPolicy(c.retry);
     // The Subjects themselves, typed as Observables: asObservable() would add a hop to every event.
     this.events = this.eventSubject;
     this.anomalies = this.anomalySubject;
     this.subscription = this.venue.events.subscribe((event) => this.onVenueEvent(event));
   }
 
-  /** Handles a command: submit, cancel or modify. Outcomes arrive on {@link events}; nothing is thrown for a bad order. */
+  /** Handles a command: submit, order list, cancel or modify. Outcomes arrive on {@link events}; nothing is thrown for a bad order. */
   execute(command: OrderCommand): void {
     switch (command.type) {
       case 'SubmitOrder':
         this.submit(command);
+        return;
+      case 'SubmitOrderList':
+        this.submitList(command);
         return;
       case 'CancelOrder':
         this.cancel(command);
@@ -130,12 +183,26 @@ export class OrderManager implements OrdersView {
     }
   }
 
+  /**
+   * Feeds market data to the emulator: held orders whose trigger the data reaches are released to the
+   * venue. The runner calls it after the venue has seen the event and before the strategy does.
+   */
+  onMarketData(data: MarketData): void {
+    if (this.emulator.size === 0) return;
+    for (const release of this.emulator.onMarketData(data)) {
+      const order = release.order;
+      if (!order.isOpen || order.held !== OrderHold.EMULATED) continue;
+      order.held = undefined;
+      this.send(order, { ...release.command, quantity: order.quantity, ts: this.clock.now() }, this.tifEmulated(order.timeInForce));
+    }
+  }
+
   /** An order by client order id. */
   order(clientOrderId: ClientOrderId): Order | undefined {
     return this.all.get(clientOrderId);
   }
 
-  /** Orders not in a terminal status (SUBMITTED and pending ones included), in creation order. */
+  /** Orders not in a terminal status (held, SUBMITTED and pending ones included), in creation order. */
   openOrders(instrumentId?: InstrumentId): readonly Order[] {
     let all = this.openCache;
     if (all === undefined) this.openCache = all = Object.freeze([...this.open.values()]);
@@ -158,45 +225,159 @@ export class OrderManager implements OrdersView {
     return this.created;
   }
 
-  /** Stops listening to the venue and completes {@link events} and {@link anomalies}. */
+  /**
+   * Asks the venue about every open order that was sent to it (with the retry policy) and applies what
+   * it knows: after a restart, or when events may have been missed. Resolves with the number of orders
+   * checked; failures are reported on {@link anomalies}.
+   */
+  async reconcile(): Promise<number> {
+    const sent = this.openOrders().filter((o) => o.held === undefined && o.status !== 'INITIALIZED');
+    await Promise.all(sent.map((o) => this.reconcileOrder(o)));
+    return sent.length;
+  }
+
+  /** Stops listening to the venue, cancels the manager's timers and completes {@link events} and {@link anomalies}. */
   dispose(): void {
     this.subscription.unsubscribe();
+    for (const t of [...this.submitTimers.values(), ...this.cancelTimers.values(), ...this.expiries.values()]) t.cancel();
     this.eventSubject.complete();
     this.anomalySubject.complete();
   }
 
+  // ---- submits ---------------------------------------------------------------------------------
+
   private submit(command: SubmitOrder): void {
-    const id = command.clientOrderId;
+    this.requireIds(command);
+    if (this.denyDuplicate(command)) return;
+    const order = this.create(command);
+    let reason = this.denialReason(command);
+    if (reason === undefined && (command.contingencyType !== undefined || command.parentOrderId !== undefined))
+      reason = 'contingencyType: contingent orders must be submitted together in a SubmitOrderList (see OrderFactory.bracket / oco)';
+    if (reason !== undefined) {
+      this.deny(order, reason);
+      return;
+    }
+    this.dispatch(order, command);
+  }
+
+  /** Validates the whole list first: one bad order denies every order of it, so nothing is half-applied. */
+  private submitList(list: SubmitOrderList): void {
+    const orders: readonly SubmitOrder[] = Array.isArray(list.orders) ? list.orders : [];
+    for (const c of orders) this.requireIds(c);
+    if (orders.length === 0) parseWith(SubmitOrderListSchema, list, 'order list');
+    const reasons: string[] = [];
+    const envelope = SubmitOrderListSchema.safeParse(list);
+    if (!envelope.success) reasons.push(issuesMessage(envelope.error.issues));
+    const ids = new Set(orders.map((o) => o.clientOrderId));
+    const byId = new Map(orders.map((o) => [o.clientOrderId, o] as const));
+    const supported = this.venue.capabilities.emulation?.contingencies ?? [];
+    for (const c of orders) {
+      const existing = this.all.get(c.clientOrderId);
+      let reason: string | undefined = existing === undefined ? this.denialReason(c) : `clientOrderId: duplicate ${c.clientOrderId} (an order with this id already exists)`;
+      if (reason === undefined && c.strategyId !== list.strategyId) reason = `strategyId: ${c.strategyId} differs from the list's ${list.strategyId}`;
+      if (reason === undefined && c.contingencyType !== undefined && !supported.includes(c.contingencyType))
+        reason = `contingencyType: venue ${this.venue.id} cannot run ${c.contingencyType} orders (emulation.contingencies: ${supported.join(', ') || 'none'})`;
+      if (reason === undefined && c.parentOrderId !== undefined) {
+        const parent = byId.get(c.parentOrderId);
+        if (parent === undefined) reason = `parentOrderId: ${c.parentOrderId} is not in the list`;
+        else if (parent.contingencyType !== 'OTO') reason = `parentOrderId: ${c.parentOrderId} is not an OTO order`;
+        else if (parent.parentOrderId !== undefined) reason = `parentOrderId: ${c.parentOrderId} is itself a child (one level of OTO only)`;
+      }
+      if (reason === undefined) for (const id of c.linkedOrderIds ?? []) if (!ids.has(id)) reason = `linkedOrderIds: ${id} is not in the list`;
+      if (reason !== undefined) reasons.push(`${c.clientOrderId}: ${reason}`);
+    }
+    const listReason = reasons.length > 0 ? `order list ${String(list.orderListId)} denied: ${reasons.join('; ')}` : undefined;
+    const created: Order[] = [];
+    for (const c of orders) {
+      if (this.all.has(c.clientOrderId)) {
+        // Answer the duplicate without touching the existing order.
+        this.denyDuplicate(c);
+        continue;
+      }
+      created.push(this.create(c));
+    }
+    if (listReason !== undefined) {
+      for (const order of created) this.deny(order, listReason);
+      return;
+    }
+    for (const order of created) if (order.contingencyType !== undefined || order.parentOrderId !== undefined) this.contingent.set(order.clientOrderId, order);
+    for (const order of created) {
+      const c = byId.get(order.clientOrderId)!;
+      if (c.parentOrderId !== undefined) order.held = OrderHold.CONTINGENT;
+      else this.dispatch(order, c);
+    }
+  }
+
+  /** Sends a valid order to the venue, or holds it in the emulator. */
+  private dispatch(order: Order, command: SubmitOrder): void {
+    const route = this.routeOf(command);
+    if (route.kind === 'EMULATED') {
+      const instrument = this.instruments.find(order.instrumentId) as Instrument;
+      order.held = OrderHold.EMULATED;
+      this.emulator.add(order, instrument);
+      this.armExpiry(order);
+      return;
+    }
+    this.send(order, command, route.emulatedTif);
+  }
+
+  /** OrderSubmitted, then the venue; arms the submit timeout and the local expiry. */
+  private send(order: Order, command: SubmitOrder, emulatedTif: boolean): void {
+    const now = this.clock.now();
+    const toVenue: SubmitOrder = emulatedTif ? { ...command, timeInForce: 'GTC', expireTime: undefined } : command;
+    this.applyAndEmit(order, { type: 'OrderSubmitted', clientOrderId: order.clientOrderId, strategyId: order.strategyId, instrumentId: order.instrumentId, ts: now, tsInit: now });
+    if (emulatedTif) this.armExpiry(order);
+    if (this.submitTimeoutMs !== undefined) {
+      const id = order.clientOrderId;
+      this.submitTimers.set(
+        id,
+        this.clock.setTimer(now + this.submitTimeoutMs, () => {
+          this.submitTimers.delete(id);
+          if (order.status === 'SUBMITTED') void this.reconcileOrder(order);
+        }),
+      );
+    }
+    this.venue.submit(toVenue);
+  }
+
+  private create(command: SubmitOrder): Order {
+    const order = new Order(command, this.clock.now());
+    this.all.set(command.clientOrderId, order);
+    this.created++;
+    this.addOpen(order);
+    return order;
+  }
+
+  private requireIds(command: SubmitOrder): void {
+    const id = command?.clientOrderId;
     if (typeof id !== 'string' || id.length === 0 || typeof command.strategyId !== 'string' || typeof command.instrumentId !== 'string')
       // Without ids there is no order to deny and nobody to tell: a bug in the caller.
       parseWith(SubmitOrderSchema, command, 'order');
-    const now = this.clock.now();
-    const existing = this.all.get(id);
-    if (existing !== undefined) {
-      // The existing order is left untouched; the duplicate is answered with a denial.
-      this.eventSubject.next({
-        type: 'OrderDenied',
-        clientOrderId: id,
-        strategyId: command.strategyId,
-        instrumentId: command.instrumentId,
-        ts: now,
-        tsInit: now,
-        reason: `clientOrderId: duplicate ${id} (an order with this id already exists, status ${existing.status})`,
-      });
-      return;
-    }
-    const order = new Order(command, now);
-    this.all.set(id, order);
-    this.created++;
-    this.addOpen(order);
-    const reason = this.denialReason(command);
-    if (reason !== undefined) {
-      this.applyAndEmit(order, { type: 'OrderDenied', clientOrderId: id, strategyId: command.strategyId, instrumentId: command.instrumentId, ts: now, tsInit: now, reason });
-      return;
-    }
-    this.applyAndEmit(order, { type: 'OrderSubmitted', clientOrderId: id, strategyId: command.strategyId, instrumentId: command.instrumentId, ts: now, tsInit: now });
-    this.venue.submit(command);
   }
+
+  /** Answers a reused client order id with a denial, leaving the existing order untouched. */
+  private denyDuplicate(command: SubmitOrder): boolean {
+    const existing = this.all.get(command.clientOrderId);
+    if (existing === undefined) return false;
+    const now = this.clock.now();
+    this.eventSubject.next({
+      type: 'OrderDenied',
+      clientOrderId: command.clientOrderId,
+      strategyId: command.strategyId,
+      instrumentId: command.instrumentId,
+      ts: now,
+      tsInit: now,
+      reason: `clientOrderId: duplicate ${command.clientOrderId} (an order with this id already exists, status ${existing.status})`,
+    });
+    return true;
+  }
+
+  private deny(order: Order, reason: string): void {
+    const now = this.clock.now();
+    this.applyAndEmit(order, { type: 'OrderDenied', clientOrderId: order.clientOrderId, strategyId: order.strategyId, instrumentId: order.instrumentId, ts: now, tsInit: now, reason });
+  }
+
+  // ---- cancels and modifies ----------------------------------------------------------------------
 
   private cancel(command: CancelOrder): void {
     const now = this.clock.now();
@@ -205,23 +386,89 @@ export class OrderManager implements OrdersView {
       this.eventSubject.next({ type: 'OrderCancelRejected', clientOrderId: command.clientOrderId, strategyId: command.strategyId, instrumentId: command.instrumentId, ts: now, tsInit: now, reason });
       return;
     }
-    const order = this.all.get(command.clientOrderId) as Order;
+    this.cancelOrder(this.all.get(command.clientOrderId) as Order);
+  }
+
+  /** Cancels an open order: locally when held, else through the venue (unless a cancel is already in flight). */
+  private cancelOrder(order: Order, expire = false): void {
+    if (!order.isOpen) return;
+    const now = this.clock.now();
+    if (order.status === 'INITIALIZED') {
+      this.unhold(order);
+      const base = { clientOrderId: order.clientOrderId, strategyId: order.strategyId, instrumentId: order.instrumentId, ts: now, tsInit: now };
+      this.applyLocal(order, expire ? { type: 'OrderExpired', ...base } : { type: 'OrderCanceled', ...base });
+      return;
+    }
+    if (expire) this.expiring.add(order.clientOrderId);
+    if (order.status === 'PENDING_CANCEL') return;
     this.applyAndEmit(order, { type: 'OrderPendingCancel', clientOrderId: order.clientOrderId, strategyId: order.strategyId, instrumentId: order.instrumentId, ts: now, tsInit: now });
+    this.sendCancel(order, 1);
+  }
+
+  private sendCancel(order: Order, attempt: number): void {
+    const now = this.clock.now();
+    const command: CancelOrder = { type: 'CancelOrder', clientOrderId: order.clientOrderId, strategyId: order.strategyId, instrumentId: order.instrumentId, ts: now };
+    if (this.cancelTimeoutMs !== undefined) {
+      const id = order.clientOrderId;
+      this.cancelTimers.get(id)?.cancel();
+      this.cancelTimers.set(
+        id,
+        this.clock.setTimer(now + this.cancelTimeoutMs, () => {
+          this.cancelTimers.delete(id);
+          if (order.status !== 'PENDING_CANCEL') return;
+          if (attempt >= this.retry.maxAttempts) {
+            void this.reconcileOrder(order);
+            return;
+          }
+          // Cancels are idempotent at the venue: send again after the backoff.
+          this.cancelTimers.set(
+            id,
+            this.clock.setTimer(this.clock.now() + this.retry.delay(attempt), () => {
+              this.cancelTimers.delete(id);
+              if (order.status === 'PENDING_CANCEL') this.sendCancel(order, attempt + 1);
+            }),
+          );
+        }),
+      );
+    }
     this.venue.cancel(command);
   }
 
   private modify(command: ModifyOrder): void {
     const now = this.clock.now();
     let reason = this.requestRefusal(command, ModifyOrderSchema);
-    if (reason === undefined) reason = this.modifyRefusal(command, this.all.get(command.clientOrderId) as Order);
+    const order = this.all.get(command.clientOrderId) as Order;
+    if (reason === undefined) reason = this.modifyRefusal(command, order);
     if (reason !== undefined) {
       this.eventSubject.next({ type: 'OrderModifyRejected', clientOrderId: command.clientOrderId, strategyId: command.strategyId, instrumentId: command.instrumentId, ts: now, tsInit: now, reason });
       return;
     }
-    const order = this.all.get(command.clientOrderId) as Order;
-    this.applyAndEmit(order, { type: 'OrderPendingUpdate', clientOrderId: order.clientOrderId, strategyId: order.strategyId, instrumentId: order.instrumentId, ts: now, tsInit: now });
-    this.venue.modify(command);
+    this.modifyOrder(order, command.quantity, command.price, command.triggerPrice);
   }
+
+  /** Changes an open order: locally when held, else through the venue. */
+  private modifyOrder(order: Order, quantity: Decimal | undefined, price: Decimal | undefined, triggerPrice: Decimal | undefined): void {
+    const now = this.clock.now();
+    if (order.status === 'INITIALIZED') {
+      this.applyLocal(order, {
+        type: 'OrderUpdated',
+        clientOrderId: order.clientOrderId,
+        strategyId: order.strategyId,
+        instrumentId: order.instrumentId,
+        ts: now,
+        tsInit: now,
+        quantity: quantity ?? order.quantity,
+        price: price ?? order.price,
+        triggerPrice: triggerPrice ?? order.triggerPrice,
+      });
+      if (order.held === OrderHold.EMULATED) this.emulator.refresh(order);
+      return;
+    }
+    this.applyAndEmit(order, { type: 'OrderPendingUpdate', clientOrderId: order.clientOrderId, strategyId: order.strategyId, instrumentId: order.instrumentId, ts: now, tsInit: now });
+    this.venue.modify({ type: 'ModifyOrder', clientOrderId: order.clientOrderId, strategyId: order.strategyId, instrumentId: order.instrumentId, quantity, price, triggerPrice, ts: now });
+  }
+
+  // ---- venue events ------------------------------------------------------------------------------
 
   private onVenueEvent(event: OrderEvent): void {
     const order = this.all.get(event.clientOrderId);
@@ -229,6 +476,10 @@ export class OrderManager implements OrdersView {
       this.report(OrderAnomalyReason.UNKNOWN_ORDER, `${event.type} for unknown order ${event.clientOrderId}`, event, undefined);
       return;
     }
+    if (this.submitTimers.size > 0) this.clearTimer(this.submitTimers, order.clientOrderId);
+    // A cancel the manager sent to end a GTD/DAY order it emulates is, to the user, the expiry.
+    if (event.type === 'OrderCanceled' && this.expiring.delete(order.clientOrderId))
+      event = { type: 'OrderExpired', clientOrderId: event.clientOrderId, strategyId: event.strategyId, instrumentId: event.instrumentId, ts: event.ts, tsInit: event.tsInit };
     const wasOpen = order.isOpen;
     let result;
     try {
@@ -243,8 +494,10 @@ export class OrderManager implements OrdersView {
       throw error;
     }
     if (result.applied) {
-      if (wasOpen && !order.isOpen) this.removeOpen(order);
+      if (wasOpen && !order.isOpen) this.closed(order);
+      if (this.cancelTimers.size > 0 && order.status !== 'PENDING_CANCEL') this.clearTimer(this.cancelTimers, order.clientOrderId);
       this.eventSubject.next(event);
+      if (this.contingent.size > 0 && this.contingent.has(order.clientOrderId)) this.afterContingentEvent(order, event);
       return;
     }
     // A cancel or modify refused because the order had already closed is the expected end of a race
@@ -258,9 +511,210 @@ export class OrderManager implements OrdersView {
 
   private applyAndEmit(order: Order, event: OrderEvent): void {
     order.apply(event);
-    if (!order.isOpen) this.removeOpen(order);
+    if (!order.isOpen) this.closed(order);
     this.eventSubject.next(event);
   }
+
+  /** A locally generated event (held orders): applied, emitted, and followed by the contingent rules. */
+  private applyLocal(order: Order, event: OrderEvent): void {
+    this.applyAndEmit(order, event);
+    if (this.contingent.has(order.clientOrderId)) this.afterContingentEvent(order, event);
+  }
+
+  // ---- contingent orders -------------------------------------------------------------------------
+
+  /** OTO releases and resizes, OCO cancels, OUO shrinks and cancels, after an event on `order`. */
+  private afterContingentEvent(order: Order, event: OrderEvent): void {
+    const filled = event.type === 'OrderFilled';
+    const closed = !order.isOpen;
+    if (!filled && !closed) return;
+    // OTO parent: children follow its filled quantity; a parent that closes unfilled takes them along.
+    if (order.contingencyType === 'OTO') {
+      for (const id of order.linkedOrderIds) {
+        const child = this.contingent.get(id);
+        if (child === undefined || !child.isOpen) continue;
+        if (order.filledQuantity.isZero()) {
+          if (closed) {
+            this.cascaded.add(child.clientOrderId);
+            this.cancelOrder(child);
+          }
+          continue;
+        }
+        if (filled || child.held === OrderHold.CONTINGENT) this.resizeChild(order, child);
+      }
+    }
+    // OCO / OUO members (an order the group itself canceled does not cancel the rest again).
+    if ((order.contingencyType === 'OCO' || order.contingencyType === 'OUO') && !this.cascaded.has(order.clientOrderId)) {
+      for (const id of order.linkedOrderIds) {
+        const other = this.contingent.get(id);
+        if (other === undefined || !other.isOpen) continue;
+        if (closed || order.contingencyType === 'OCO') {
+          this.cascaded.add(other.clientOrderId);
+          this.cancelOrder(other);
+          continue;
+        }
+        // OUO partial fill: the other order shrinks by what this one filled.
+        const fill = event as OrderFilled;
+        const target = other.quantity.minus(fill.quantity);
+        if (target.gt(other.filledQuantity) && (other.status === 'INITIALIZED' || this.venue.capabilities.modify)) this.modifyOrder(other, target, undefined, undefined);
+        else {
+          this.cascaded.add(other.clientOrderId);
+          this.cancelOrder(other);
+        }
+      }
+    }
+    if (closed) {
+      this.contingent.delete(order.clientOrderId);
+      this.cascaded.delete(order.clientOrderId);
+    }
+  }
+
+  /**
+   * Sizes an OTO child to its parent's filled quantity, less what its OUO/OCO siblings have already
+   * closed, and releases it when it is still held.
+   */
+  private resizeChild(parent: Order, child: Order): void {
+    let target = parent.filledQuantity;
+    for (const id of child.linkedOrderIds) {
+      const sibling = this.all.get(id);
+      if (sibling !== undefined && sibling.parentOrderId === parent.clientOrderId) target = target.minus(sibling.filledQuantity);
+    }
+    if (target.lte(child.filledQuantity)) {
+      if (child.held !== undefined || !target.eq(child.quantity)) {
+        this.cascaded.add(child.clientOrderId);
+        this.cancelOrder(child);
+      }
+      return;
+    }
+    if (child.held === OrderHold.CONTINGENT) {
+      if (!target.eq(child.quantity)) this.modifyOrder(child, target, undefined, undefined);
+      child.held = undefined;
+      this.dispatch(child, this.commandOf(child));
+      return;
+    }
+    if (child.held === OrderHold.EMULATED) {
+      if (!target.eq(child.quantity)) this.modifyOrder(child, target, undefined, undefined);
+      return;
+    }
+    if (!target.eq(child.quantity) && this.venue.capabilities.modify && child.status !== 'PENDING_CANCEL') this.modifyOrder(child, target, undefined, undefined);
+  }
+
+  /** The submit command of an order as it stands now (quantity and prices after local updates). */
+  private commandOf(order: Order): SubmitOrder {
+    return {
+      type: 'SubmitOrder',
+      clientOrderId: order.clientOrderId,
+      strategyId: order.strategyId,
+      instrumentId: order.instrumentId,
+      side: order.side,
+      orderType: order.orderType,
+      quantity: order.quantity,
+      price: order.price,
+      triggerPrice: order.triggerPrice,
+      timeInForce: order.timeInForce,
+      expireTime: order.expireTime,
+      reduceOnly: order.reduceOnly,
+      postOnly: order.postOnly,
+      ts: this.clock.now(),
+      trailingOffset: order.trailingOffset,
+      trailingOffsetType: order.trailingOffsetType,
+      limitOffset: order.limitOffset,
+      contingencyType: order.contingencyType,
+      parentOrderId: order.parentOrderId,
+      linkedOrderIds: order.linkedOrderIds,
+    };
+  }
+
+  // ---- emulation helpers -------------------------------------------------------------------------
+
+  /** How a valid command is carried out on this venue (native or emulated), checked by denialReason first. */
+  private routeOf(command: SubmitOrder): Route {
+    const caps = this.venue.capabilities;
+    return { kind: caps.orderTypes.includes(command.orderType) ? 'NATIVE' : 'EMULATED', emulatedTif: this.tifEmulated(command.timeInForce) };
+  }
+
+  private tifEmulated(tif: TimeInForce): boolean {
+    return !this.venue.capabilities.timeInForce.includes(tif);
+  }
+
+  /** Arms the local expiry of a GTD/DAY order the venue cannot expire itself (or that is held locally). */
+  private armExpiry(order: Order): void {
+    if (this.expiries.has(order.clientOrderId)) return;
+    let at: number | undefined;
+    if (order.timeInForce === 'GTD') at = order.expireTime;
+    else if (order.timeInForce === 'DAY') at = nextUtcMidnight(order.tsCreated);
+    if (at === undefined) return;
+    if (order.held === undefined && !this.tifEmulated(order.timeInForce)) return;
+    const id = order.clientOrderId;
+    this.expiries.set(
+      id,
+      this.clock.setTimer(Math.max(at, this.clock.now()), () => {
+        this.expiries.delete(id);
+        this.cancelOrder(order, true);
+      }),
+    );
+  }
+
+  private unhold(order: Order): void {
+    if (order.held === OrderHold.EMULATED) this.emulator.remove(order);
+    order.held = undefined;
+  }
+
+  // ---- reconciliation ----------------------------------------------------------------------------
+
+  /** Asks the venue about one order (with retries) and applies what it knows. */
+  private async reconcileOrder(order: Order): Promise<void> {
+    let report: OrderStatusReport | undefined;
+    try {
+      report = await this.retry.run(this.clock, () => this.venue.queryOrder(order.clientOrderId));
+    } catch (error) {
+      this.anomalySubject.next({
+        reason: OrderAnomalyReason.RECONCILIATION_FAILED,
+        message: `could not query order ${order.clientOrderId} at venue ${this.venue.id}: ${error instanceof Error ? error.message : String(error)}`,
+        event: undefined,
+        order,
+        ts: this.clock.now(),
+      });
+      return;
+    }
+    if (!order.isOpen) return;
+    const now = this.clock.now();
+    const base = { clientOrderId: order.clientOrderId, strategyId: order.strategyId, instrumentId: order.instrumentId, ts: now, tsInit: now };
+    if (report === undefined) {
+      // The venue never saw it: the submit was lost. It is not sent again (the caller decides, with a new id).
+      if (order.status === 'SUBMITTED')
+        this.onVenueEvent({ type: 'OrderRejected', ...base, reason: `submit not answered by venue ${this.venue.id} and unknown to it when queried (reconciled; not resubmitted)` });
+      else if (order.status === 'PENDING_CANCEL') this.onVenueEvent({ type: 'OrderCanceled', ...base });
+      return;
+    }
+    if (order.status === 'SUBMITTED' && report.status !== 'REJECTED') this.onVenueEvent({ type: 'OrderAccepted', ...base, ts: report.ts, venueOrderId: report.venueOrderId });
+    for (const fill of report.fills) if (!order.hasTrade(fill.tradeId)) this.onVenueEvent({ type: 'OrderFilled', ...fill, strategyId: order.strategyId, tsInit: now });
+    if (!order.isOpen) return;
+    switch (report.status) {
+      case 'CANCELED':
+        this.onVenueEvent({ type: 'OrderCanceled', ...base, ts: report.ts });
+        break;
+      case 'EXPIRED':
+        this.onVenueEvent({ type: 'OrderExpired', ...base, ts: report.ts });
+        break;
+      case 'REJECTED':
+        this.onVenueEvent({ type: 'OrderRejected', ...base, ts: report.ts, reason: report.reason ?? `rejected by venue ${this.venue.id} (reconciled)` });
+        break;
+      default:
+        // Still working at the venue: a cancel that was lost is answered by the venue's open status.
+        if (order.status === 'PENDING_CANCEL') this.onVenueEvent({ type: 'OrderCancelRejected', ...base, reason: `venue ${this.venue.id} reports the order ${report.status} (reconciled)` });
+    }
+  }
+
+  private clearTimer(timers: Map<ClientOrderId, TimerHandle>, id: ClientOrderId): void {
+    const t = timers.get(id);
+    if (t !== undefined) {
+      t.cancel();
+      timers.delete(id);
+    }
+  }
+
+  // ---- bookkeeping -------------------------------------------------------------------------------
 
   private report(reason: OrderAnomalyReason, message: string, event: OrderEvent, order: Order | undefined): void {
     this.anomalySubject.next({ reason, message, event, order, ts: this.clock.now() });
@@ -271,9 +725,16 @@ export class OrderManager implements OrdersView {
     this.invalidateOpen();
   }
 
-  private removeOpen(order: Order): void {
-    if (this.open.delete(order.clientOrderId)) this.invalidateOpen();
-    if (!this.retainClosed) this.all.delete(order.clientOrderId);
+  /** An order reached a terminal status: drop it from the open set, its timers and its hold. */
+  private closed(order: Order): void {
+    const id = order.clientOrderId;
+    if (this.open.delete(id)) this.invalidateOpen();
+    if (order.held !== undefined) this.unhold(order);
+    if (this.expiries.size > 0) this.clearTimer(this.expiries, id);
+    if (this.submitTimers.size > 0) this.clearTimer(this.submitTimers, id);
+    if (this.cancelTimers.size > 0) this.clearTimer(this.cancelTimers, id);
+    this.expiring.delete(id);
+    if (!this.retainClosed) this.all.delete(id);
   }
 
   private invalidateOpen(): void {
@@ -281,10 +742,10 @@ export class OrderManager implements OrdersView {
     if (this.openByInstrument.size > 0) this.openByInstrument = new Map();
   }
 
-  /** Why a submit must be denied, or undefined when it may go to the venue. */
+  /** Why a submit must be denied, or undefined when it may go to the venue (natively or emulated). */
   private denialReason(command: SubmitOrder): string | undefined {
     const parsed = SubmitOrderSchema.safeParse(command);
-    if (!parsed.success) return new ValidationError(parsed.error.issues.map((i) => ({ path: i.path.map(pathKey), message: i.message }))).message;
+    if (!parsed.success) return issuesMessage(parsed.error.issues);
     const instrument = this.instruments.find(command.instrumentId);
     if (instrument === undefined) return `instrumentId: unknown instrument ${command.instrumentId}`;
     const reason = incrementRefusal(instrument, command.quantity, command.price, command.triggerPrice);
@@ -299,10 +760,20 @@ export class OrderManager implements OrdersView {
       }
     }
     const caps = this.venue.capabilities;
+    const emulation = caps.emulation;
     const venue = this.venue.id;
-    if (!caps.orderTypes.includes(command.orderType)) return `orderType: venue ${venue} does not support ${command.orderType} orders (supports ${caps.orderTypes.join(', ')})`;
-    if (!caps.timeInForce.includes(command.timeInForce))
-      return `timeInForce: venue ${venue} does not support ${command.timeInForce} (supports ${caps.timeInForce.join(', ')})`;
+    if (!caps.orderTypes.includes(command.orderType)) {
+      const release = RELEASE_TYPE[command.orderType];
+      if (emulation === undefined || !emulation.orderTypes.includes(command.orderType) || release === undefined)
+        return `orderType: venue ${venue} does not support ${command.orderType} orders (supports ${caps.orderTypes.join(', ')}; emulates ${emulation?.orderTypes.join(', ') || 'none'})`;
+      if (!caps.orderTypes.includes(release)) return `orderType: ${command.orderType} is emulated by sending a ${release} order, which venue ${venue} does not support`;
+    }
+    if (!caps.timeInForce.includes(command.timeInForce)) {
+      const emulable = (command.timeInForce === 'GTD' || command.timeInForce === 'DAY') && emulation?.timeInForce.includes(command.timeInForce) === true && caps.timeInForce.includes('GTC');
+      if (!emulable) return `timeInForce: venue ${venue} does not support ${command.timeInForce} (supports ${caps.timeInForce.join(', ')})`;
+    }
+    if (command.timeInForce === 'GTD' && command.expireTime !== undefined && command.expireTime <= this.clock.now())
+      return `expireTime: ${command.expireTime} is not after now (${this.clock.now()})`;
     if (command.reduceOnly && !caps.reduceOnly) return `reduceOnly: venue ${venue} does not support reduce-only orders`;
     if (command.postOnly && !caps.postOnly) return `postOnly: venue ${venue} does not support post-only orders`;
     return undefined;
@@ -311,7 +782,7 @@ export class OrderManager implements OrdersView {
   /** Why a cancel or modify must be refused without asking the venue (bad command, unknown or closed order). */
   private requestRefusal(command: CancelOrder | ModifyOrder, schema: z.ZodType): string | undefined {
     const parsed = schema.safeParse(command);
-    if (!parsed.success) return new ValidationError(parsed.error.issues.map((i) => ({ path: i.path.map(pathKey), message: i.message }))).message;
+    if (!parsed.success) return issuesMessage(parsed.error.issues);
     const order = this.all.get(command.clientOrderId);
     if (order === undefined) return `clientOrderId: unknown order ${command.clientOrderId}`;
     if (!order.isOpen) return `order ${command.clientOrderId} is ${order.status} (closed)`;
@@ -321,7 +792,7 @@ export class OrderManager implements OrdersView {
   }
 
   private modifyRefusal(command: ModifyOrder, order: Order): string | undefined {
-    if (!this.venue.capabilities.modify) return `venue ${this.venue.id} does not support modify`;
+    if (order.status !== 'INITIALIZED' && !this.venue.capabilities.modify) return `venue ${this.venue.id} does not support modify`;
     const instrument = this.instruments.find(order.instrumentId);
     if (instrument === undefined) return `instrumentId: unknown instrument ${order.instrumentId}`;
     const reason = incrementRefusal(instrument, command.quantity, command.price, command.triggerPrice);
@@ -330,6 +801,15 @@ export class OrderManager implements OrdersView {
       return `quantity: ${command.quantity.toString()} is not above the filled quantity ${order.filledQuantity.toString()}`;
     return undefined;
   }
+}
+
+function issuesMessage(issues: readonly { readonly path: readonly PropertyKey[]; readonly message: string }[]): string {
+  return new ValidationError(issues.map((i) => ({ path: i.path.map(pathKey), message: i.message }))).message;
+}
+
+/** The end of the UTC day containing `ts`: the default session end of DAY orders. */
+function nextUtcMidnight(ts: number): number {
+  return (Math.floor(ts / 86_400_000) + 1) * 86_400_000;
 }
 
 /** Checks quantity against the lot size and prices against the tick. */

@@ -50,11 +50,11 @@ describe('ORDER_TRANSITIONS', () => {
         expect(err.event).toBe(event);
         expect(err.code).toBe('ILLEGAL_TRANSITION');
       }
-    expect(illegal).toBe(STATUSES.length * EVENT_TYPES.length - 57);
+    expect(illegal).toBe(STATUSES.length * EVENT_TYPES.length - 60);
   });
 
   it('covers the documented life cycle', () => {
-    expect(ORDER_TRANSITIONS.INITIALIZED).toEqual({ OrderDenied: 'DENIED', OrderSubmitted: 'SUBMITTED' });
+    expect(ORDER_TRANSITIONS.INITIALIZED).toEqual({ OrderDenied: 'DENIED', OrderSubmitted: 'SUBMITTED', OrderUpdated: 'INITIALIZED', OrderCanceled: 'CANCELED', OrderExpired: 'EXPIRED' });
     expect(ORDER_TRANSITIONS.SUBMITTED).toMatchObject({ OrderAccepted: 'ACCEPTED', OrderRejected: 'REJECTED', OrderCanceled: 'CANCELED', OrderFilled: 'PARTIALLY_FILLED' });
     expect(ORDER_TRANSITIONS.ACCEPTED).toMatchObject({
       OrderTriggered: 'TRIGGERED', OrderPendingCancel: 'PENDING_CANCEL', OrderPendingUpdate: 'PENDING_UPDATE',

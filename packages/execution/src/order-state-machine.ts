@@ -1,8 +1,9 @@
 /**
  * The order life cycle as a transition table: for each status, the events it accepts and the status
  * each one leads to. Modelled on NautilusTrader's `_ORDER_STATE_TABLE` (`model/orders/base.pyx`),
- * without its emulated/released and external-order rows, and with fills after a terminal status left
- * out (rxtrade reports those as anomalies instead of applying them).
+ * without its emulated/released and external-order rows (an order the order manager holds locally stays
+ * INITIALIZED, and `Order.held` says why), and with fills after a terminal status left out (rxtrade
+ * reports those as anomalies instead of applying them).
  *
  * Two kinds of entry depend on more than the event type; {@link nextStatus} resolves them:
  * - `OrderFilled` is listed as `PARTIALLY_FILLED`; a fill that completes the order's quantity moves to
@@ -36,9 +37,14 @@ const S = OrderStatus;
  * ```
  */
 export const ORDER_TRANSITIONS: OrderTransitionTable = deepFreeze({
+  // An order held by the order manager (an emulated type waiting for its trigger, an OTO child waiting
+  // for its parent) is still INITIALIZED: it may be updated, canceled or expired locally.
   INITIALIZED: {
     OrderDenied: S.DENIED,
     OrderSubmitted: S.SUBMITTED,
+    OrderUpdated: S.INITIALIZED,
+    OrderCanceled: S.CANCELED,
+    OrderExpired: S.EXPIRED,
   },
   SUBMITTED: {
     OrderAccepted: S.ACCEPTED,

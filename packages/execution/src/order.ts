@@ -18,10 +18,23 @@ import {
   type StrategyId,
   type SubmitOrder,
   type TimeInForce,
+  type TrailingOffsetType,
+  type ContingencyType,
   type VenueOrderId,
 } from '@rxtrade/core';
 import { OrderAnomalyReason, type OrderApplyResult } from './order-anomaly';
 import { isTerminalStatus, nextStatus } from './order-state-machine';
+
+/**
+ * Why an order is held locally by the order manager (see `Order.held`).
+ *
+ * @example
+ * ```ts
+ * if (order.held === OrderHold.EMULATED) console.log('waiting locally for its trigger');
+ * ```
+ */
+export const OrderHold = { EMULATED: 'EMULATED', CONTINGENT: 'CONTINGENT' } as const;
+export type OrderHold = (typeof OrderHold)[keyof typeof OrderHold];
 
 const APPLIED: OrderApplyResult = Object.freeze({ applied: true });
 
@@ -47,6 +60,23 @@ export class Order implements OrderView {
   readonly reduceOnly: boolean;
   readonly postOnly: boolean;
   readonly tsCreated: number;
+  /** Trailing stops: the trailing distance (see `trailingOffsetType`). */
+  readonly trailingOffset: Decimal | undefined;
+  readonly trailingOffsetType: TrailingOffsetType | undefined;
+  /** TRAILING_STOP_LIMIT: the limit's distance beyond the trigger. */
+  readonly limitOffset: Decimal | undefined;
+  /** How this order depends on others (OTO parent, OCO / OUO member). */
+  readonly contingencyType: ContingencyType | undefined;
+  /** OTO child: the parent whose fills release it. */
+  readonly parentOrderId: ClientOrderId | undefined;
+  /** OCO / OUO: the other orders of the group; OTO parent: its children. */
+  readonly linkedOrderIds: readonly ClientOrderId[];
+  /**
+   * Why the order manager holds the order locally instead of at the venue (status INITIALIZED):
+   * `EMULATED` (a type or time in force the venue lacks, waiting for its trigger), `CONTINGENT` (an OTO
+   * child waiting for its parent's fill); undefined once sent.
+   */
+  held: OrderHold | undefined = undefined;
   private _venueOrderId: VenueOrderId | undefined = undefined;
   private _quantity: Decimal;
   private _price: Decimal | undefined;
@@ -74,6 +104,12 @@ export class Order implements OrderView {
     this.expireTime = command.expireTime;
     this.reduceOnly = command.reduceOnly;
     this.postOnly = command.postOnly;
+    this.trailingOffset = command.trailingOffset;
+    this.trailingOffsetType = command.trailingOffsetType;
+    this.limitOffset = command.limitOffset;
+    this.contingencyType = command.contingencyType;
+    this.parentOrderId = command.parentOrderId;
+    this.linkedOrderIds = command.linkedOrderIds ?? [];
     this._quantity = command.quantity instanceof Decimal ? command.quantity : ZERO;
     this._price = command.price instanceof Decimal ? command.price : undefined;
     this._triggerPrice = command.triggerPrice instanceof Decimal ? command.triggerPrice : undefined;
