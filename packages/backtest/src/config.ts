@@ -4,7 +4,7 @@
  */
 import { z } from 'zod';
 import { Decimal, type Instrument, type Logger } from '@rxtrade/core';
-import type { FeeModel } from '@rxtrade/execution';
+import type { FeeModel, SimulatedVenueConfig } from '@rxtrade/execution';
 
 const decimalLike = z.union([z.string(), z.number(), z.instanceof(Decimal as unknown as new (...a: never[]) => Decimal)]).transform((v, ctx) => {
   try {
@@ -17,6 +17,31 @@ const decimalLike = z.union([z.string(), z.number(), z.instanceof(Decimal as unk
   return z.NEVER;
 });
 
+/**
+ * The simulated venue's settings: `commission` or `feeModel`, and any other `SimulatedVenue` option
+ * (slippage, participation cap, latency, account, limit fill rule, funding, capabilities…), which the
+ * venue validates itself.
+ */
+const venueSchema = z
+  .object({
+    /** Commission as a fraction of notional on every fill (0.002 = 0.2%). */
+    commission: z.number().min(0).max(1).optional(),
+    /** A fee model; overrides `commission`. */
+    feeModel: z.custom<FeeModel>((v) => typeof v === 'object' && v !== null && 'commission' in v, 'must be a FeeModel').optional(),
+  })
+  .catchall(z.unknown());
+
+/**
+ * Options of one simulated venue in a {@link RunnerConfig}: everything `SimulatedVenue` takes but the
+ * clock and the instruments, plus `commission` as a shorthand for a `PercentFeeModel`.
+ *
+ * @example
+ * ```ts
+ * const venue: SimulatedVenueOptions = { commission: 0.001, slippageModel: new FixedBpsSlippage({ bps: 2 }), maxParticipation: 0.1 };
+ * ```
+ */
+export type SimulatedVenueOptions = Omit<SimulatedVenueConfig, 'clock' | 'instruments' | 'retainClosedOrders'> & { readonly commission?: number };
+
 /** Schema of {@link RunnerConfig} (everything but the data, which runners check as they go). */
 export const RunnerConfigSchema = z.object({
   instruments: z.array(z.custom<Instrument>((v) => typeof v === 'object' && v !== null && 'id' in v && 'tickSize' in v, 'must be an Instrument made by defineInstrument')).min(1),
@@ -25,14 +50,12 @@ export const RunnerConfigSchema = z.object({
     /** Defaults to the first instrument's quote currency. */
     baseCurrency: z.string().min(1).optional(),
   }),
-  venue: z
-    .object({
-      /** Commission as a fraction of notional on every fill (0.002 = 0.2%). */
-      commission: z.number().min(0).max(1).optional(),
-      /** A fee model; overrides `commission`. */
-      feeModel: z.custom<FeeModel>((v) => typeof v === 'object' && v !== null && 'commission' in v, 'must be a FeeModel').optional(),
-    })
-    .default({}),
+  venue: venueSchema.default({}),
+  /**
+   * Several simulated venues (each with its own `id`, books, fees and models) behind one `VenueRouter`:
+   * an instrument trades at the venue named by its `venue` field. Replaces `venue`.
+   */
+  venues: z.array(venueSchema.extend({ id: z.string().min(1) })).min(1).optional(),
   strategyId: z.string().min(1).default('strategy'),
   /** Prefix of generated client order ids; defaults to the strategy id. */
   idPrefix: z.string().min(1).optional(),
@@ -49,4 +72,7 @@ export const RunnerConfigSchema = z.object({
 });
 
 /** Configuration of a backtest or paper run. */
-export type RunnerConfig = z.input<typeof RunnerConfigSchema>;
+export type RunnerConfig = Omit<z.input<typeof RunnerConfigSchema>, 'venue' | 'venues'> & {
+  readonly venue?: SimulatedVenueOptions;
+  readonly venues?: readonly (SimulatedVenueOptions & { readonly id: string })[];
+};

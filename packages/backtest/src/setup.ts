@@ -1,6 +1,6 @@
 /** Builds the parts of a run from its config: the same function for backtest and paper. */
 import { instrumentRegistry, parseWith, type Clock, type Decimal } from '@rxtrade/core';
-import { PercentFeeModel, SimulatedVenue } from '@rxtrade/execution';
+import { PercentFeeModel, SimulatedVenue, VenueRouter, type SimulatedVenueConfig } from '@rxtrade/execution';
 import { drawdownSeries, Ledger, maxDrawdown } from '@rxtrade/portfolio';
 import { computeMetrics, type MetricsConfig } from './metrics/compute-metrics';
 import { positionChanges } from './metrics/position-changes';
@@ -15,12 +15,17 @@ export function createNode(config: RunnerConfig, clock: Clock, options: { readon
   const instruments = instrumentRegistry(c.instruments);
   const baseCurrency = c.ledger.baseCurrency ?? c.instruments[0]!.quote;
   const ledger = new Ledger({ baseCurrency, startingCash: c.ledger.startingCash, instruments });
-  const feeModel = c.venue.feeModel ?? (c.venue.commission !== undefined ? new PercentFeeModel(c.venue.commission) : undefined);
-  const venue = new SimulatedVenue({ clock, instruments, retainClosedOrders: c.keepHistory, ...(feeModel ? { feeModel } : {}) });
+  const build = (options: Record<string, unknown>): SimulatedVenue => {
+    const { commission, feeModel: fees, ...rest } = options as { commission?: number; feeModel?: SimulatedVenueConfig['feeModel'] };
+    const feeModel = fees ?? (commission !== undefined ? new PercentFeeModel(commission) : undefined);
+    return new SimulatedVenue({ ...(rest as Partial<SimulatedVenueConfig>), clock, instruments, retainClosedOrders: c.keepHistory, ...(feeModel ? { feeModel } : {}) });
+  };
+  const venues = c.venues === undefined ? [build(c.venue)] : c.venues.map(build);
   const node = new TradingNode({
     clock,
     instruments,
-    venue,
+    venues,
+    venue: venues.length === 1 ? venues[0]! : new VenueRouter({ venues, instruments }),
     ledger,
     strategyId: c.strategyId,
     idPrefix: c.idPrefix ?? c.strategyId,

@@ -22,6 +22,7 @@ import {
   type Decimal,
 } from '@rxtrade/core';
 import { OrderManager, type SimulatedVenue } from '@rxtrade/execution';
+import type { Venue, VenueId } from '@rxtrade/core';
 import type { Ledger } from '@rxtrade/portfolio';
 import { MarketHub } from './market-hub';
 import { EquityRecorder } from './equity-recorder';
@@ -29,7 +30,10 @@ import { EquityRecorder } from './equity-recorder';
 export interface TradingNodeParts {
   readonly clock: Clock;
   readonly instruments: InstrumentRegistry;
-  readonly venue: SimulatedVenue;
+  /** The simulated venues: market data goes to the venue of the event's instrument (to the only one when there is one). */
+  readonly venues: readonly SimulatedVenue[];
+  /** What the order manager sends to: the only venue, or a `VenueRouter` over them. */
+  readonly venue: Venue;
   readonly ledger: Ledger;
   readonly strategyId: string;
   readonly idPrefix: string;
@@ -56,11 +60,19 @@ export class TradingNode {
   private failure: { error: unknown } | undefined;
   private events = 0;
   private dropped = 0;
+  private readonly single: SimulatedVenue | undefined;
+  private readonly byVenue = new Map<VenueId, SimulatedVenue>();
 
   constructor(private readonly parts: TradingNodeParts) {
     const { clock, instruments, venue, ledger } = parts;
     this.equity = new EquityRecorder(parts.equityEvery);
     this.orderManager = new OrderManager({ clock, instruments, venue, retainClosedOrders: parts.keepHistory });
+    this.single = parts.venues.length === 1 ? parts.venues[0] : undefined;
+    for (const v of parts.venues) {
+      this.byVenue.set(v.id, v);
+      // Perpetual funding is booked by the venue at the funding times; the ledger is the account of record.
+      v.fundingPayments.subscribe((p) => ledger.applyFunding(p.instrumentId, p.amount, p.currency));
+    }
     // The ledger applies a fill before the pipeline hears of it, so state read through the context is
     // already current when the event arrives.
     this.orderManager.events.subscribe((event) => {
@@ -112,18 +124,33 @@ export class TradingNode {
   }
 
   /**
-   * Handles one market event: the venue sees it first (fills orders submitted on earlier events), the
-   * ledger marks it, then the pipeline sees it. Returns true when asynchronous work is still pending.
+   * Handles one market event: the venue sees it first (fills orders submitted on earlier events), then
+   * the order manager's emulator (releases held orders whose trigger it reached), the ledger marks it,
+   * then the pipeline sees it. Returns true when asynchronous work is still pending.
    */
   handle(event: MarketData): boolean {
+    const ledger = this.parts.ledger;
+    const venue = this.single ?? this.venueOf(event);
     if (event.type === 'Bar') {
       const bar: Bar = event;
-      this.parts.venue.processBar(bar);
-      this.parts.ledger.mark(bar.instrumentId, bar.close);
+      venue?.processBar(bar);
+      this.orderManager.onMarketData(bar);
+      ledger.mark(bar.instrumentId, bar.close);
+    } else {
+      venue?.process(event);
+      this.orderManager.onMarketData(event);
+      // Marks follow trades and quote mids; books are the venue's matching data.
+      if (event.type === 'Trade') ledger.mark(event.instrumentId, event.price);
+      else if (event.type === 'Quote') ledger.mark(event.instrumentId, (event.bid + event.ask) / 2);
     }
     this.market.publish(event);
     this.events++;
     return this.work.pending !== 0;
+  }
+
+  private venueOf(event: MarketData): SimulatedVenue | undefined {
+    const instrument = this.parts.instruments.find(event.instrumentId);
+    return instrument === undefined ? undefined : this.byVenue.get(instrument.venue);
   }
 
   /** Records the equity point for the event just handled (after its work has settled). */
