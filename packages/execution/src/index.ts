@@ -39,3 +39,31 @@ export { routeOrders, RouteOrdersConfigSchema } from './routing/route-orders';
 export type { RouteOrdersConfig } from './routing/route-orders';
 export { allocateSmart } from './routing/smart-allocation';
 export type { SmartTarget, SmartAllocationInput, SmartAllocation, SmartChild, PlannedTake } from './routing/smart-allocation';
+
+// Fee models
+export { MakerTakerFeeModel, MakerTakerFeeModelConfigSchema } from './fees/maker-taker-fee-model';
+export type { MakerTakerFeeModelConfig } from './fees/maker-taker-fee-model';
+export { TieredFeeModel, TieredFeeModelConfigSchema } from './fees/tiered-fee-model';
+export type { TieredFeeModelConfig, FeeTier } from './fees/tiered-fee-model';
+export { FixedFeeModel, FixedFeeModelConfigSchema } from './fees/fixed-fee-model';
+export type { FixedFeeModelConfig } from './fees/fixed-fee-model';
+export { PerShareFeeModel, PerShareFeeModelConfigSchema } from './fees/per-share-fee-model';
+export type { PerShareFeeModelConfig } from './fees/per-share-fee-model';
+
+// Slippage
+export { NO_SLIPPAGE } from './slippage/slippage-model';
+export type { SlippageModel, SlippageInput } from './slippage/slippage-model';
+export { FixedBpsSlippage, FixedBpsSlippageConfigSchema } from './slippage/fixed-bps-slippage';
+export type { FixedBpsSlippageConfig } from './slippage/fixed-bps-slippage';
+export { HalfSpreadSlippage, HalfSpreadSlippageConfigSchema } from './slippage/half-spread-slippage';
+export type { HalfSpreadSlippageConfig } from './slippage/half-spread-slippage';
+export { SquareRootImpactSlippage, SquareRootImpactSlippageConfigSchema } from './slippage/square-root-impact-slippage';
+export type { SquareRootImpactSlippageConfig } from './slippage/square-root-impact-slippage';
+export { participationCap } from './slippage/participation';
+
+// Accounts and funding
+export type { VenueAccount } from './account/venue-account';
+export { SimulatedAccount, SimulatedAccountConfigSchema, AccountType } from './account/simulated-account';
+export type { SimulatedAccountConfig } from './account/simulated-account';
+export { PerpetualFunding, PerpetualFundingConfigSchema } from './account/perpetual-funding';
+export type { PerpetualFundingConfig, FundingRate, FundingRates } from './account/perpetual-funding';
