@@ -67,3 +67,20 @@ export { SimulatedAccount, SimulatedAccountConfigSchema, AccountType } from './a
 export type { SimulatedAccountConfig } from './account/simulated-account';
 export { PerpetualFunding, PerpetualFundingConfigSchema } from './account/perpetual-funding';
 export type { PerpetualFundingConfig, FundingRate, FundingRates } from './account/perpetual-funding';
+
+// Execution algorithms
+export { twap, TwapConfigSchema } from './algos/twap';
+export type { TwapConfig } from './algos/twap';
+export { vwap, VwapConfigSchema } from './algos/vwap';
+export type { VwapConfig } from './algos/vwap';
+export { iceberg, IcebergConfigSchema } from './algos/iceberg';
+export type { IcebergConfig } from './algos/iceberg';
+export { pov, PovConfigSchema, PovVolumeSource } from './algos/pov';
+export type { PovConfig } from './algos/pov';
+export { volumeProfile, VolumeProfileConfigSchema } from './algos/volume-profile';
+export type { VolumeProfileConfig } from './algos/volume-profile';
+export { splitQuantity, sliceTimes } from './algos/child-schedule';
+export { executionAlgorithm } from './algos/execution-algorithm';
+export type { ExecutionAlgorithm, AlgoHandle, AlgoRun } from './algos/execution-algorithm';
+export { ParentOrder } from './algos/parent-order';
+export type { ChildUpdate } from './algos/parent-order';
