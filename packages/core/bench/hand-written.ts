@@ -74,58 +74,35 @@ export class HandRsi {
 
 /**
  * TA-Lib's MACD seeding, as the library's Macd: both EMAs start at input `slow`, the slow one seeded with
- * the mean of the first `slow` inputs and the fast one with the mean of the last `fast` of those; the
- * signal EMA is seeded with the mean of the first `signal` macd values.
+ * the mean of the first `slow` inputs and the fast one with the mean of the last `fast` of those (so the
+ * fast EMA is fed only from input slow - fast on); the signal EMA is seeded with the mean of the first
+ * `signal` macd values.
  */
 export class HandMacd {
+  private readonly fastEma: HandEma;
+  private readonly slowEma: HandEma;
+  private readonly sigEma: HandEma;
   private n = 0;
-  private fastSum = 0;
-  private slowSum = 0;
-  private sigSum = 0;
-  private fastEma = 0;
-  private slowEma = 0;
-  private sigEma = 0;
-  private readonly kFast: number;
-  private readonly kSlow: number;
-  private readonly kSig: number;
   signal = NaN;
   histogram = NaN;
   constructor(
     private readonly fast = 12,
     private readonly slow = 26,
-    private readonly sig = 9,
+    sig = 9,
   ) {
-    this.kFast = 2 / (fast + 1);
-    this.kSlow = 2 / (slow + 1);
-    this.kSig = 2 / (sig + 1);
+    this.fastEma = new HandEma(fast);
+    this.slowEma = new HandEma(slow);
+    this.sigEma = new HandEma(sig);
   }
   update(x: number): number {
-    const n = this.n;
-    const slow = this.slow;
-    let m: number;
-    if (n >= slow) {
-      const f = (this.fastEma = (x - this.fastEma) * this.kFast + this.fastEma);
-      const s = (this.slowEma = (x - this.slowEma) * this.kSlow + this.slowEma);
-      m = f - s;
-      if (n >= slow + this.sig - 1) {
-        const g = (this.sigEma = (m - this.sigEma) * this.kSig + this.sigEma);
-        this.signal = g;
-        this.histogram = m - g;
-        return m;
-      }
-      this.n = n + 1;
-    } else {
-      this.n = n + 1;
-      this.slowSum += x;
-      if (n >= slow - this.fast) this.fastSum += x;
-      if (n < slow - 1) return NaN;
-      this.slowEma = this.slowSum / slow;
-      this.fastEma = this.fastSum / this.fast;
-      m = this.fastEma - this.slowEma;
+    const s = this.slowEma.update(x);
+    if (s !== s) {
+      if (++this.n > this.slow - this.fast) this.fastEma.update(x);
+      return NaN;
     }
-    this.sigSum += m;
-    if (n < slow + this.sig - 2) return NaN;
-    const g = (this.sigEma = this.sigSum / this.sig);
+    const m = this.fastEma.update(x) - s;
+    const g = this.sigEma.update(m);
+    if (g !== g) return NaN;
     this.signal = g;
     this.histogram = m - g;
     return m;

@@ -37,17 +37,23 @@ export interface MacdValue {
  * ```
  */
 export class Macd implements Indicator<number, MacdValue> {
-  readonly fast: number;
-  readonly slow: number;
-  readonly signal: number;
-  readonly warmup: number;
+  // Every number field is initialised here with a value of its final kind (small integer or double), so
+  // that V8 gives it that representation from the start: a field first defined as `undefined` stays
+  // "tagged", and each read of it in `update` would check for a small integer or a boxed double.
+  readonly fast: number = 0;
+  readonly slow: number = 0;
+  readonly signal: number = 0;
+  readonly warmup: number = 0;
   /** Names of the fields of each value (what `batch` returns columns for). */
   readonly fields: readonly (keyof MacdValue)[] = ['macd', 'signal', 'histogram'];
   private readonly label: string;
-  private readonly kFast: number;
-  private readonly kSlow: number;
-  private readonly kSignal: number;
-  /** Number of inputs so far; `replace` takes the latest back by decrementing it. */
+  private readonly kFast: number = NaN;
+  private readonly kSlow: number = NaN;
+  private readonly kSignal: number = NaN;
+  /**
+   * Number of inputs so far, up to `warmup + 1`: the steady state does not count (one store less per
+   * update), so `count > warmup` means at least one update past the first value.
+   */
   private count = 0;
   private fastSum = 0;
   private slowSum = 0;
@@ -55,7 +61,7 @@ export class Macd implements Indicator<number, MacdValue> {
   private fastEma = 0;
   private slowEma = 0;
   private signalEma = 0;
-  private macdOut = 0;
+  /** The state before the latest update, which `replace` goes back to. */
   private pFastSum = 0;
   private pSlowSum = 0;
   private pSignalSum = 0;
@@ -77,7 +83,7 @@ export class Macd implements Indicator<number, MacdValue> {
 
   get value(): MacdValue | undefined {
     if (this.count < this.warmup) return undefined;
-    const macd = this.macdOut;
+    const macd = this.fastEma - this.slowEma;
     const signal = this.signalEma;
     return { macd, signal, histogram: macd - signal };
   }
@@ -87,22 +93,26 @@ export class Macd implements Indicator<number, MacdValue> {
   }
 
   update(input: number): MacdValue | undefined {
-    // The steady state is kept small so that V8 inlines it into the caller, where the result object
-    // often never needs to exist; warm-up and bad input take the slow path.
-    if (this.count < this.warmup || !Number.isFinite(input)) return this.updateSlow(input);
-    this.count++;
+    // The steady state is kept small so that V8 inlines it into the caller: no counting, no stores beyond
+    // the three EMAs and the copies `replace` needs, one object of one shape (the result object itself
+    // stays: V8 cannot drop it while warm-up returns undefined from the same call). Warm-up, the first
+    // update after it and bad input take the slow path.
+    if (this.count <= this.warmup || !Number.isFinite(input)) return this.updateSlow(input);
     const fast0 = (this.pFastEma = this.fastEma);
     const slow0 = (this.pSlowEma = this.slowEma);
     const signal0 = (this.pSignalEma = this.signalEma);
-    const fast = (this.fastEma = (input - fast0) * this.kFast + fast0);
-    const slow = (this.slowEma = (input - slow0) * this.kSlow + slow0);
-    const macd = (this.macdOut = fast - slow);
+    const macd = (this.fastEma = (input - fast0) * this.kFast + fast0) - (this.slowEma = (input - slow0) * this.kSlow + slow0);
     const signal = (this.signalEma = (macd - signal0) * this.kSignal + signal0);
     return { macd, signal, histogram: macd - signal };
   }
 
   private updateSlow(input: number): MacdValue | undefined {
     if (!Number.isFinite(input)) throwNotFinite(this.label, '', input);
+    if (this.count === this.warmup) {
+      // The first update after warm-up: count reaches warmup + 1 and stays there.
+      this.count++;
+      return this.update(input);
+    }
     this.pFastEma = this.fastEma;
     this.pSlowEma = this.slowEma;
     this.pSignalEma = this.signalEma;
@@ -110,19 +120,19 @@ export class Macd implements Indicator<number, MacdValue> {
     this.pSlowSum = this.slowSum;
     this.pSignalSum = this.signalSum;
     if (!this.warm(input, this.count++)) return undefined;
-    const macd = this.macdOut;
-    const signal = this.signalEma;
-    return { macd, signal, histogram: macd - signal };
+    return this.value;
   }
 
   replace(input: number): MacdValue | undefined {
     if (this.count === 0) return this.update(input);
     if (!Number.isFinite(input)) throwNotFinite(this.label, '', input);
-    // Undo the latest update, then apply `input` in its place.
+    // Undo the latest update, then apply `input` in its place. Past warm-up the count stays as it is
+    // (warmup + 1 after any steady update), so `update` takes the steady path again.
     this.fastEma = this.pFastEma;
     this.slowEma = this.pSlowEma;
     this.signalEma = this.pSignalEma;
-    if (--this.count < this.warmup) {
+    if (this.count <= this.warmup) {
+      this.count--;
       this.fastSum = this.pFastSum;
       this.slowSum = this.pSlowSum;
       this.signalSum = this.pSignalSum;
@@ -130,7 +140,7 @@ export class Macd implements Indicator<number, MacdValue> {
     return this.update(input);
   }
 
-  /** Warm-up step for input number `t` (0-based); true when it produced the first value. */
+  /** Warm-up step for input number `t` (0-based, t < warmup); true when it produced the first value. */
   private warm(x: number, t: number): boolean {
     const slow = this.slow;
     let macd: number;
@@ -148,7 +158,6 @@ export class Macd implements Indicator<number, MacdValue> {
     }
     // The signal EMA is seeded with the mean of the first `signal` macd values; this is value t - slow + 1.
     this.signalSum += macd;
-    this.macdOut = macd;
     if (t - slow + 1 < this.signal - 1) return false;
     this.signalEma = this.signalSum / this.signal;
     return true;
@@ -162,6 +171,5 @@ export class Macd implements Indicator<number, MacdValue> {
     this.fastEma = 0;
     this.slowEma = 0;
     this.signalEma = 0;
-    this.macdOut = 0;
   }
 }
