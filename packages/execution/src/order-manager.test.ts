@@ -17,7 +17,7 @@ import {
 } from '@rxtrade/core';
 import { Subject } from 'rxjs';
 import { describe, expect, it } from 'vitest';
-import { DAY, bar, btc, goog, setup } from './__fixtures__/setup';
+import { DAY, bar, btc, goog, setup, setupWith } from './__fixtures__/setup';
 import { OrderManager } from './order-manager';
 import { PercentFeeModel } from './percent-fee-model';
 import { SimulatedVenue } from './simulated-venue';
@@ -126,12 +126,14 @@ describe('OrderManager', () => {
     expect((events.at(-1) as OrderDenied).reason).toMatch(/^quantity: notional 5 is below the minimum notional 10/);
   });
 
-  it('denies what the venue cannot do (a LIMIT order) instead of sending it', () => {
-    const { manager, factory, events, venue } = setup();
+  it('denies what the venue cannot do (a LIMIT order on a market-only venue) instead of sending it', () => {
+    const { manager, factory, events, venue } = setupWith({
+      capabilities: { orderTypes: ['MARKET'], timeInForce: ['GTC', 'IOC'], reduceOnly: false, postOnly: false, modify: false },
+    });
     const limit = factory.limit({ instrumentId: goog.id, side: 'BUY', quantity: 1, price: 100 });
     manager.execute(limit);
     expect(events).toHaveLength(1);
-    expect(events[0]).toMatchObject({ type: 'OrderDenied', reason: 'orderType: venue SIM does not support LIMIT orders (supports MARKET)' });
+    expect(events[0]).toMatchObject({ type: 'OrderDenied', reason: 'orderType: venue SIM does not support LIMIT orders (supports MARKET; emulates none)' });
     expect(venue.workingCount).toBe(0);
   });
 
@@ -172,7 +174,9 @@ describe('OrderManager', () => {
   });
 
   it('rejects a modify the venue cannot do and keeps the order working', () => {
-    const { manager, factory, events } = setup();
+    const { manager, factory, events } = setupWith({
+      capabilities: { orderTypes: ['MARKET'], timeInForce: ['GTC', 'IOC'], reduceOnly: false, postOnly: false, modify: false },
+    });
     const cmd = factory.market({ instrumentId: goog.id, side: 'BUY', quantity: 1 });
     manager.execute(cmd);
     manager.execute(factory.modify(cmd, { quantity: 2 }));
