@@ -8,6 +8,9 @@
  * 2. The same with one order working for another instrument (a Map lookup per bar).
  * 3. One order round trip through `OrderManager` + `SimulatedVenue` (validate, submit, accept, fill at
  *    the next bar), per order, against building the same Decimal notional and fee by hand.
+ * 4. Orders per second, submit to fill, for a market order, a limit order that rests one bar and fills
+ *    on the next when the bar trades through it, and a bracket (entry, take-profit, stop-loss: three
+ *    orders; the entry fills, the exits are released, the take-profit fills and the stop is canceled).
  */
 import {
   BacktestClock,
@@ -119,8 +122,77 @@ const handNs = measure('baseline: Decimal notional + fee + avg price by hand, pe
   sink += acc.toNumber();
 });
 
+/** Median ns per unit of `body`, run on fresh components each repetition. */
+function perUnit(label: string, units: number, body: (r: number) => number): number {
+  const runs: number[] = [];
+  for (let r = 0; r < REPS + 2; r++) {
+    const t0 = process.hrtime.bigint();
+    const done = body(r);
+    const ns = Number(process.hrtime.bigint() - t0);
+    if (done !== units) throw new Error(`${label}: expected ${units}, got ${done}`);
+    if (r >= 2) runs.push(ns / units);
+  }
+  const ns = median(runs);
+  console.log(`${label.padEnd(62)} ${ns.toFixed(0).padStart(9)} ns  ${(1e9 / ns).toFixed(0).padStart(8)} /s`);
+  return ns;
+}
+
+function wire(r: number, prefix: string) {
+  const c = new BacktestClock(0);
+  const venue = new SimulatedVenue({ clock: c, instruments, feeModel: new PercentFeeModel(0.002), limitFill: 'touch' });
+  const manager = new OrderManager({ clock: c, instruments, venue });
+  const f = new OrderFactory(c, instruments, strategyId('b'), `${prefix}${r}`);
+  let filled = 0;
+  manager.events.subscribe((e) => {
+    if (e.type === 'OrderFilled' && manager.order(e.clientOrderId)?.status === 'FILLED') filled++;
+  });
+  return { c, venue, manager, f, filled: () => filled };
+}
+
+// Limit orders: submitted at the bar's close, filled by the next bar, which trades through the limit.
+const limitNs = perUnit('limit order, submit to fill (rests one bar)', M - 1, (r) => {
+  const w = wire(r, 'L');
+  for (let i = 0; i < M; i++) {
+    const b = tradeBars[i] as Bar;
+    w.c.advanceTo(b.ts);
+    w.venue.processBar(b);
+    if (i < M - 1) {
+      const next = tradeBars[i + 1] as Bar;
+      const buy = i % 2 === 0;
+      w.manager.execute(w.f.limit({ instrumentId: goog.id, side: buy ? 'BUY' : 'SELL', quantity: 100, price: buy ? next.high : next.low }));
+    }
+  }
+  return w.filled();
+});
+
+// Brackets: every other bar a bracket whose entry fills at the next open and whose take-profit fills
+// on the bar after (placed at that bar's high/low); the stop-loss far away is canceled by the OUO link.
+const B = M / 2 - 1;
+const bracketNs = perUnit('bracket (3 orders), submit to take-profit fill and stop cancel', B, (r) => {
+  const w = wire(r, 'K');
+  let done = 0;
+  w.manager.events.subscribe((e) => {
+    if (e.type === 'OrderCanceled') done++;
+  });
+  for (let i = 0; i < M; i++) {
+    const b = tradeBars[i] as Bar;
+    w.c.advanceTo(b.ts);
+    w.venue.processBar(b);
+    if (i % 2 === 0 && i + 2 < M) {
+      const exitBar = tradeBars[i + 2] as Bar;
+      const buy = i % 4 === 0;
+      w.manager.execute(
+        w.f.bracket({ instrumentId: goog.id, side: buy ? 'BUY' : 'SELL', quantity: 100, takeProfit: buy ? exitBar.low : exitBar.high, stopLoss: buy ? 1 : 100_000 }),
+      );
+    }
+  }
+  return done;
+});
+
 console.log('');
 console.log(`processBar idle / baseline loop:         ${(idleNs / baseline).toFixed(2)}x  (${(1e3 / idleNs).toFixed(0)} M bars/s)`);
 console.log(`processBar other-instrument / baseline:  ${(otherNs / baseline).toFixed(2)}x  (${(1e3 / otherNs).toFixed(0)} M bars/s)`);
 console.log(`order round trip / hand Decimal work:    ${(roundTripNs / handNs).toFixed(1)}x  (${(1e9 / roundTripNs).toFixed(0)} orders/s)`);
+console.log(`limit order round trip / market order:   ${(limitNs / roundTripNs).toFixed(2)}x  (${(1e9 / limitNs).toFixed(0)} orders/s)`);
+console.log(`bracket round trip / market order:       ${(bracketNs / roundTripNs).toFixed(2)}x  (${((3 * 1e9) / bracketNs).toFixed(0)} orders/s, ${(1e9 / bracketNs).toFixed(0)} brackets/s)`);
 if (sink === 42 || hook.seen > 0) console.log('');

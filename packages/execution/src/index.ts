@@ -84,3 +84,9 @@ export { executionAlgorithm } from './algos/execution-algorithm';
 export type { ExecutionAlgorithm, AlgoHandle, AlgoRun } from './algos/execution-algorithm';
 export { ParentOrder } from './algos/parent-order';
 export type { ChildUpdate } from './algos/parent-order';
+
+// Simulated venue: latency and the intrabar path
+export { SIMULATED_VENUE_CAPABILITIES } from './simulated-venue';
+export { latencyModel, NO_LATENCY, LatencyModelConfigSchema } from './latency-model';
+export type { LatencyModel, LatencyModelConfig } from './latency-model';
+export { barPath } from './matching/bar-path';

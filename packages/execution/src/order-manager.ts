@@ -448,6 +448,8 @@ export class OrderManager implements OrdersView {
 
   /** Changes an open order: locally when held, else through the venue. */
   private modifyOrder(order: Order, quantity: Decimal | undefined, price: Decimal | undefined, triggerPrice: Decimal | undefined): void {
+    // A cancel in flight decides the order's fate; a modify cannot follow it.
+    if (order.status === 'PENDING_CANCEL' || !order.isOpen) return;
     const now = this.clock.now();
     if (order.status === 'INITIALIZED') {
       this.applyLocal(order, {
@@ -792,6 +794,7 @@ export class OrderManager implements OrdersView {
   }
 
   private modifyRefusal(command: ModifyOrder, order: Order): string | undefined {
+    if (order.status === 'PENDING_CANCEL') return `order ${order.clientOrderId} has a cancel in flight`;
     if (order.status !== 'INITIALIZED' && !this.venue.capabilities.modify) return `venue ${this.venue.id} does not support modify`;
     const instrument = this.instruments.find(order.instrumentId);
     if (instrument === undefined) return `instrumentId: unknown instrument ${order.instrumentId}`;

@@ -96,6 +96,7 @@ export const ORDER_TRANSITIONS: OrderTransitionTable = deepFreeze({
   PENDING_CANCEL: {
     OrderRejected: S.REJECTED,
     OrderAccepted: S.ACCEPTED, // the ack of the order itself arrives after the cancel request
+    OrderTriggered: S.PENDING_CANCEL, // a stop triggers while the cancel is in flight; the cancel still decides
     OrderPendingCancel: S.PENDING_CANCEL, // several requests in flight
     OrderCancelRejected: S.ACCEPTED, // resolved to the previous open status
     OrderModifyRejected: S.PENDING_CANCEL,

@@ -199,6 +199,8 @@ export class Order implements OrderView {
         break;
     }
     this.moveTo(next);
+    // A stop that triggers while a cancel is in flight: if the cancel is refused, it is TRIGGERED.
+    if (event.type === 'OrderTriggered' && status === OrderStatus.PENDING_CANCEL) this.previous = OrderStatus.TRIGGERED;
     this._tsLast = event.ts;
     return APPLIED;
   }

@@ -100,8 +100,12 @@ describe('SimulatedVenue', () => {
     expect(events.at(-1)).toMatchObject({ type: 'OrderCancelRejected', reason: expect.stringContaining('unknown') });
   });
 
-  it('rejects what it cannot do: LIMIT orders, GTD, reduce-only, unknown instruments, duplicate ids', () => {
-    const { venue, events, factory } = venueOnly();
+  it('rejects what it cannot do under a capabilities override, unknown instruments and duplicate ids', () => {
+    const { clock, instruments } = setup();
+    const venue = new SimulatedVenue({ clock, instruments, capabilities: { orderTypes: ['MARKET'], timeInForce: ['GTC', 'IOC'], reduceOnly: false, postOnly: false, modify: false } });
+    const events: OrderEvent[] = [];
+    venue.events.subscribe((e) => events.push(e));
+    const factory = new OrderFactory(clock, instruments, strategyId('s'), 'V');
     venue.submit(factory.limit({ instrumentId: goog.id, side: 'BUY', quantity: 1, price: 100 }));
     expect(events.at(-1)).toMatchObject({ type: 'OrderRejected', reason: expect.stringMatching(/MARKET orders only, got LIMIT/) });
     venue.submit(factory.market({ instrumentId: goog.id, side: 'BUY', quantity: 1, timeInForce: 'GTD', expireTime: 10 }));
@@ -115,15 +119,16 @@ describe('SimulatedVenue', () => {
     venue.submit(ok);
     expect(events.map((e) => e.type).slice(-2)).toEqual(['OrderAccepted', 'OrderRejected']);
     expect(venue.workingCount).toBe(1);
+    venue.modify(factory.modify(ok, { quantity: 2 }));
+    expect(events.at(-1)).toMatchObject({ type: 'OrderModifyRejected', reason: expect.stringContaining('modify: not supported') });
   });
 
-  it('refuses every modify', () => {
-    const { venue, events, factory } = venueOnly();
-    const a = factory.market({ instrumentId: goog.id, side: 'BUY', quantity: 1 });
-    venue.submit(a);
-    venue.modify(factory.modify(a, { quantity: 2 }));
-    expect(events.at(-1)).toMatchObject({ type: 'OrderModifyRejected', reason: 'modify not supported by SimulatedVenue SIM yet' });
-    expect(venue.capabilities.modify).toBe(false);
+  it('declares every order type and time in force natively, and contingencies as emulated by the order manager', () => {
+    const { venue } = venueOnly();
+    expect(venue.capabilities.orderTypes).toHaveLength(8);
+    expect(venue.capabilities.timeInForce).toEqual(['GTC', 'IOC', 'FOK', 'GTD', 'DAY']);
+    expect([venue.capabilities.reduceOnly, venue.capabilities.postOnly, venue.capabilities.modify]).toEqual([true, true, true]);
+    expect(venue.capabilities.emulation).toEqual({ orderTypes: [], timeInForce: [], contingencies: ['OTO', 'OCO', 'OUO'] });
   });
 
   it('reports working orders and its net positions from fills for reconciliation', async () => {
