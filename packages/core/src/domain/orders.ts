@@ -190,7 +190,15 @@ export const SubmitOrderListSchema = z
     orderListId: z.string().min(1),
     strategyId: z.string().min(1),
     instrumentId: z.string().min(1),
-    orders: z.array(z.object({ clientOrderId: z.string().min(1) }).passthrough()).min(1),
+    // Each order is checked on its own with SubmitOrderSchema; here only its id (no copy of the order).
+    orders: z
+      .array(
+        z.custom<{ clientOrderId: string }>(
+          (v) => typeof v === 'object' && v !== null && typeof (v as { clientOrderId?: unknown }).clientOrderId === 'string' && (v as { clientOrderId: string }).clientOrderId.length > 0,
+          'must be a SubmitOrder with a clientOrderId',
+        ),
+      )
+      .min(1),
     ts: z.number().int(),
   })
   .superRefine((l, ctx) => {

@@ -10,6 +10,7 @@ import { roundPrice, roundQuantity } from '../domain/instrument';
 import type { ClientOrderId, InstrumentId, StrategyId } from '../domain/ids';
 import {
   type CancelOrder,
+  type ContingencyType,
   type ModifyOrder,
   type OrderSide,
   type OrderType,
@@ -139,13 +140,14 @@ export class OrderFactory {
     },
   ): SubmitOrderList {
     const exitSide: OrderSide = options.side === 'BUY' ? 'SELL' : 'BUY';
-    const entryBase = options.entryPrice === undefined ? this.market(options) : this.limit({ ...options, price: options.entryPrice });
-    const exit = { instrumentId: options.instrumentId, side: exitSide, quantity: entryBase.quantity, timeInForce: options.exitTimeInForce ?? 'GTC', reduceOnly: true };
-    const tpBase = this.limit({ ...exit, price: options.takeProfit });
-    const slBase = this.stopMarket({ ...exit, triggerPrice: options.stopLoss });
-    const entry: SubmitOrder = { ...entryBase, contingencyType: 'OTO', linkedOrderIds: [tpBase.clientOrderId, slBase.clientOrderId] };
-    const tp: SubmitOrder = { ...tpBase, contingencyType: 'OUO', parentOrderId: entry.clientOrderId, linkedOrderIds: [slBase.clientOrderId] };
-    const sl: SubmitOrder = { ...slBase, contingencyType: 'OUO', parentOrderId: entry.clientOrderId, linkedOrderIds: [tpBase.clientOrderId] };
+    const entryType = options.entryPrice === undefined ? 'MARKET' : 'LIMIT';
+    const entryId = this.nextId();
+    const tpId = this.nextId();
+    const slId = this.nextId();
+    const entry = this.build(entryType, options, options.entryPrice, undefined, false, { id: entryId, contingencyType: 'OTO', linkedOrderIds: [tpId, slId] });
+    const exit: NewOrderOptions = { instrumentId: options.instrumentId, side: exitSide, quantity: entry.quantity, timeInForce: options.exitTimeInForce ?? 'GTC', reduceOnly: true };
+    const tp = this.build('LIMIT', exit, options.takeProfit, undefined, false, { id: tpId, contingencyType: 'OUO', parentOrderId: entryId, linkedOrderIds: [slId] });
+    const sl = this.build('STOP_MARKET', exit, undefined, options.stopLoss, false, { id: slId, contingencyType: 'OUO', parentOrderId: entryId, linkedOrderIds: [tpId] });
     return this.list([entry, tp, sl]);
   }
 
@@ -194,11 +196,18 @@ export class OrderFactory {
   }
 
   /** @internal */
-  private build(orderType: OrderType, o: NewOrderOptions, price: DecimalLike | undefined, trigger: DecimalLike | undefined, postOnly: boolean): SubmitOrder {
+  private build(
+    orderType: OrderType,
+    o: NewOrderOptions,
+    price: DecimalLike | undefined,
+    trigger: DecimalLike | undefined,
+    postOnly: boolean,
+    links?: { readonly id: ClientOrderId; readonly contingencyType: ContingencyType; readonly parentOrderId?: ClientOrderId; readonly linkedOrderIds: readonly ClientOrderId[] },
+  ): SubmitOrder {
     const instrument = this.instruments.get(o.instrumentId);
     const command: SubmitOrder = {
       type: 'SubmitOrder',
-      clientOrderId: this.nextId(),
+      clientOrderId: links?.id ?? this.nextId(),
       strategyId: this.strategyId,
       instrumentId: o.instrumentId,
       side: o.side,
@@ -211,6 +220,9 @@ export class OrderFactory {
       reduceOnly: o.reduceOnly ?? false,
       postOnly,
       ts: this.clock.now(),
+      ...(links === undefined
+        ? {}
+        : { contingencyType: links.contingencyType, parentOrderId: links.parentOrderId, linkedOrderIds: links.linkedOrderIds }),
     };
     // The order manager validates every command at its boundary (an invalid one becomes OrderDenied),
     // so the factory does not parse it a second time.
