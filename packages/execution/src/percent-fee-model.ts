@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { Decimal, parseWith, type Instrument, type LiquiditySide, type OrderSide } from '@rxtrade/core';
 import type { FeeModel } from './fee-model';
+import { decimalInput } from './fees/decimal-input';
 
 const ONE = new Decimal(1);
 
@@ -17,20 +18,7 @@ const ONE = new Decimal(1);
  * ```
  */
 export const PercentFeeModelConfigSchema = z.object({
-  rate: z.union([z.number(), z.string(), z.instanceof(Decimal)]).transform((v, ctx) => {
-    let d: Decimal;
-    try {
-      d = new Decimal(v);
-    } catch {
-      ctx.addIssue({ code: 'custom', message: `must be a number, got ${JSON.stringify(String(v))}` });
-      return z.NEVER;
-    }
-    if (!d.isFinite() || d.lt(0) || d.gte(1)) {
-      ctx.addIssue({ code: 'custom', message: `must be a fraction of notional in [0, 1), got ${String(v)}` });
-      return z.NEVER;
-    }
-    return d;
-  }),
+  rate: decimalInput((d) => (d.lt(0) || d.gte(1) ? 'must be a fraction of notional in [0, 1)' : undefined)),
 });
 /**
  * Input of {@link PercentFeeModelConfigSchema}.
