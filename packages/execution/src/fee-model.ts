@@ -21,6 +21,8 @@ export interface FeeContext {
   readonly orderFilledQuantity: Decimal;
   /** Commission already charged on the order's earlier fills. */
   readonly orderCommission: Decimal;
+  /** Σ price × quantity of the order's earlier fills, before the instrument's multiplier (the simulated venue always gives it). */
+  readonly orderFilledNotional?: Decimal;
 }
 
 /**

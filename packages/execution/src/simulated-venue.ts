@@ -822,8 +822,11 @@ export class SimulatedVenue implements Venue, MatchEngine {
       clientOrderId: command.clientOrderId,
       orderFilledQuantity: order.filled,
       orderCommission: order.commission,
+      orderFilledNotional: order.filledNotional,
     });
     const complete = order.addFilled(quantity);
+    // Only a later fill of the same order reads it: a fill that completes the order skips the multiplication.
+    if (!complete) order.filledNotional = order.filledNotional.plus(price.mul(quantity));
     order.commission = order.commission === ZERO ? commission : order.commission.plus(commission);
     order.status = complete ? 'FILLED' : 'PARTIALLY_FILLED';
     order.tsLast = ts;

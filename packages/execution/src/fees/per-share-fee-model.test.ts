@@ -41,9 +41,13 @@ describe('PerShareFeeModel', () => {
     // 1000 sh at 0.40 then 1000 sh at 0.20. Fill 1: min(5, 4) = 4. Fill 2: cumulative 2000 sh,
     // notional 400 + 200 = 600: min(max(1, 10), 6) = 6 -> charge 6 - 4 = 2.
     const c1 = fees.commission(goog, 'BUY', new Decimal(1000), new Decimal('0.40'), 'TAKER', { ts: 0, clientOrderId: id, orderFilledQuantity: ZERO, orderCommission: ZERO });
-    const c2 = fees.commission(goog, 'BUY', new Decimal(1000), new Decimal('0.20'), 'TAKER', { ts: 1, clientOrderId: id, orderFilledQuantity: new Decimal(1000), orderCommission: c1 });
+    const c2 = fees.commission(goog, 'BUY', new Decimal(1000), new Decimal('0.20'), 'TAKER', { ts: 1, clientOrderId: id, orderFilledQuantity: new Decimal(1000), orderCommission: c1, orderFilledNotional: new Decimal(400) });
     expect(c1.toString()).toBe('4');
     expect(c2.toString()).toBe('2');
+    // Without the earlier notional in the context, the earlier 1000 sh are valued at this fill's 0.20:
+    // notional 200 + 200 = 400, min(10, 4) = 4, nothing more to charge.
+    const c2NoNotional = fees.commission(goog, 'BUY', new Decimal(1000), new Decimal('0.20'), 'TAKER', { ts: 1, clientOrderId: id, orderFilledQuantity: new Decimal(1000), orderCommission: c1 });
+    expect(c2NoNotional.toString()).toBe('0');
   });
 
   it('charges nothing on a later fill already covered by the minimum', () => {
@@ -85,7 +89,7 @@ describe('PerShareFeeModel', () => {
           for (const f of fills) {
             const quantity = new Decimal(f.qty);
             const price = new Decimal(f.cents).div(100);
-            const c = fees.commission(goog, 'BUY', quantity, price, 'TAKER', { ts: 0, clientOrderId: id, orderFilledQuantity: filled, orderCommission: charged });
+            const c = fees.commission(goog, 'BUY', quantity, price, 'TAKER', { ts: 0, clientOrderId: id, orderFilledQuantity: filled, orderCommission: charged, orderFilledNotional: notional });
             if (c.isNegative()) return false;
             filled = filled.add(quantity);
             notional = notional.add(quantity.mul(price));

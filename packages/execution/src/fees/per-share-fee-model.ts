@@ -9,18 +9,17 @@
  * partial fills add up to exactly the commission of one fill of the same size: the minimum is paid once,
  * on the first fill.
  *
- * The fee context gives the order's filled quantity but not its filled notional, so the model keeps the
- * notional of the `maxOpenOrders` most recently filled orders (least recently filled dropped first). For
- * an order it no longer holds, the earlier fills' notional is taken at this fill's price.
+ * The earlier fills' notional comes from the fee context (`orderFilledNotional`, which the simulated
+ * venue gives); a caller that does not give it has the earlier fills valued at this fill's price.
  */
 import { z } from 'zod';
-import { Decimal, ZERO, parseWith, type ClientOrderId, type Instrument, type LiquiditySide, type OrderSide } from '@rxtrade/core';
+import { Decimal, ZERO, parseWith, type Instrument, type LiquiditySide, type OrderSide } from '@rxtrade/core';
 import type { FeeContext, FeeModel } from '../fee-model';
 import { decimalInput } from './decimal-input';
 
 /**
  * Schema of {@link PerShareFeeModel}'s config: `perShare` >= 0 and `minimum` >= 0 in the quote currency,
- * optional `maximumRate` in (0, 1], `maxOpenOrders` (default 10,000) bounds the memory of filled notional.
+ * optional `maximumRate` in (0, 1].
  *
  * @example
  * ```ts
@@ -31,7 +30,6 @@ export const PerShareFeeModelConfigSchema = z.object({
   perShare: decimalInput((d) => (d.lt(0) ? 'must be >= 0' : undefined)),
   minimum: decimalInput((d) => (d.lt(0) ? 'must be >= 0' : undefined)).prefault(0),
   maximumRate: decimalInput((d) => (d.lte(0) || d.gt(1) ? 'must be a fraction of notional in (0, 1]' : undefined)).optional(),
-  maxOpenOrders: z.number().int().positive().default(10_000),
 });
 /**
  * Input of {@link PerShareFeeModelConfigSchema}.
@@ -60,16 +58,12 @@ export class PerShareFeeModel implements FeeModel {
   readonly perShare: Decimal;
   readonly minimum: Decimal;
   readonly maximumRate: Decimal | undefined;
-  private readonly maxOpenOrders: number;
-  /** Filled notional per order, in least-recently-filled-first order (Map keeps insertion order). */
-  private readonly filledNotional = new Map<ClientOrderId, Decimal>();
 
   constructor(config: PerShareFeeModelConfig) {
     const c = parseWith(PerShareFeeModelConfigSchema, config, 'PerShareFeeModel');
     this.perShare = c.perShare;
     this.minimum = c.minimum;
     this.maximumRate = c.maximumRate;
-    this.maxOpenOrders = c.maxOpenOrders;
   }
 
   /** The commission of a whole order of `quantity` filled for a total `notional`. */
@@ -86,20 +80,10 @@ export class PerShareFeeModel implements FeeModel {
     let cumulativeNotional = notional;
     if (this.maximumRate !== undefined) {
       let before = ZERO;
-      if (!filledBefore.isZero()) before = this.filledNotional.get(context.clientOrderId) ?? filledBefore.mul(price).mul(instrument.multiplier);
+      if (!filledBefore.isZero()) before = (context.orderFilledNotional ?? filledBefore.mul(price)).mul(instrument.multiplier);
       cumulativeNotional = before.add(notional);
-      this.remember(context.clientOrderId, cumulativeNotional);
     }
     const increase = this.orderCommission(cumulativeQuantity, cumulativeNotional).sub(context.orderCommission);
     return increase.isNegative() ? ZERO : increase;
-  }
-
-  private remember(id: ClientOrderId, notional: Decimal): void {
-    this.filledNotional.delete(id);
-    this.filledNotional.set(id, notional);
-    if (this.filledNotional.size > this.maxOpenOrders) {
-      const oldest = this.filledNotional.keys().next();
-      if (!oldest.done) this.filledNotional.delete(oldest.value);
-    }
   }
 }

@@ -73,6 +73,8 @@ export class WorkingOrder {
   status: OrderStatus = 'ACCEPTED';
   done = false;
   commission: Decimal = ZERO;
+  /** Σ price × quantity of the fills so far, kept only while the order is partly filled (fee models that cap by value read it). */
+  filledNotional: Decimal = ZERO;
   readonly fills: Fill[] = [];
   expiry: TimerHandle | undefined = undefined;
   /** Latency: the delivery time of the last event queued for this order, and how many are queued. */
