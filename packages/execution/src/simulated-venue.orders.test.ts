@@ -46,6 +46,18 @@ describe('SimulatedVenue post-only and reduce-only', () => {
     expect(h.events[0]).toMatchObject({ type: 'OrderRejected', reason: 'postOnly: BUY limit 100 would take liquidity (ask 100)' });
   });
 
+  it('rejects a modify that would move a post-only order across the market, and keeps it at its price', () => {
+    const h = venueHarness();
+    h.venue.process(quote(goog.id, 1, 99.9, 100));
+    const order = h.factory.limit({ instrumentId: goog.id, side: 'BUY', quantity: 1, price: 99.5, postOnly: true });
+    h.venue.submit(order);
+    h.venue.modify(h.factory.modify(order, { price: 100 }));
+    expect(h.events.map((e) => e.type)).toEqual(['OrderAccepted', 'OrderModifyRejected']);
+    expect(h.events[1]).toMatchObject({ reason: 'postOnly: BUY limit 100 would take liquidity (ask 100)' });
+    h.venue.modify(h.factory.modify(order, { price: 99.8 })); // still below the ask: allowed
+    expect(h.events.at(-1)).toMatchObject({ type: 'OrderUpdated' });
+  });
+
   it('rejects a post-only SELL at or below the last price when no quote is known', () => {
     const h = venueHarness();
     h.venue.process(bar(goog.id, 1, 100, 101, 99, 100.5));
@@ -162,6 +174,21 @@ describe('SimulatedVenue account and funding', () => {
     const [usd] = await h.venue.balances();
     expect(usd?.total.toString()).toBe('505'); // 1000 - 5 * 99
     expect((await h.venue.positions())[0]?.quantity.toString()).toBe('5');
+  });
+
+  it('re-checks the account on a modify and keeps the earlier reservation when the new one is refused', async () => {
+    const { SimulatedAccount } = await import('./account/simulated-account');
+    const h0 = venueHarness();
+    const account = new SimulatedAccount({ type: 'CASH', instruments: h0.instruments, startingBalances: { USD: 1000 } });
+    const h = venueHarness({ account });
+    const order = h.factory.limit({ instrumentId: goog.id, side: 'BUY', quantity: 5, price: 100 });
+    h.venue.submit(order); // reserves 500
+    h.venue.modify(h.factory.modify(order, { quantity: 12 })); // 1200 > 1000: refused
+    expect(h.events.at(-1)).toMatchObject({ type: 'OrderModifyRejected', reason: expect.stringContaining('insufficient') });
+    expect((await h.venue.balances())[0]?.locked.toString()).toBe('500');
+    h.venue.modify(h.factory.modify(order, { quantity: 8, price: 110 })); // 880: reserved instead
+    expect(h.events.at(-1)).toMatchObject({ type: 'OrderUpdated' });
+    expect((await h.venue.balances())[0]?.locked.toString()).toBe('880');
   });
 
   it('pays perpetual funding at the funding times on the venue position and emits it', async () => {

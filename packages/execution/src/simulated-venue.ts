@@ -728,6 +728,19 @@ export class SimulatedVenue implements Venue, MatchEngine {
       return order.triggered && order.orderType !== 'MARKET' && order.orderType !== 'LIMIT'
         ? `triggerPrice: order ${command.clientOrderId} has already triggered`
         : `triggerPrice: a ${order.orderType} order has no trigger`;
+    if (order.postOnly && command.price !== undefined) {
+      // A post-only order moved across the market would take liquidity: refused as on arrival.
+      const p = command.price.toNumber();
+      const touch = this.touch(order.command.instrumentId, order.command.side);
+      if (touch !== undefined && (order.buy ? p >= touch.price : p <= touch.price))
+        return `postOnly: ${order.command.side} limit ${command.price.toString()} would take liquidity (${touch.what} ${touch.price})`;
+    }
+    if (this.account !== undefined && (command.quantity !== undefined || command.price !== undefined)) {
+      // The account re-checks the order as it would stand; a refusal keeps the earlier reservation.
+      const quantity = (command.quantity ?? order.quantity).minus(order.filled);
+      const price = command.price ?? order.price ?? order.triggerPrice ?? this.referencePrice(order.command.instrumentId);
+      if (price !== undefined) return this.account.reserve(order.command.clientOrderId, order.instrument, order.command.side, quantity, price, order.reduceOnly);
+    }
     return undefined;
   }
 

@@ -155,10 +155,17 @@ export class SimulatedAccount implements VenueAccount {
   }
 
   reserve(clientOrderId: ClientOrderId, instrument: Instrument, side: OrderSide, quantity: Decimal, price: Decimal, reduceOnly: boolean): string | undefined {
-    // A second reserve for the same order (a modify) replaces the first.
+    // A second reserve for the same order (a modify) replaces the first; if it is refused, the first stays.
+    const previous = this.reservations.get(clientOrderId);
     this.release(clientOrderId);
     const reservation = this.type === 'CASH' ? this.reserveCash(instrument, side, quantity, price) : this.reserveMargin(instrument, side, quantity, price, reduceOnly);
-    if (typeof reservation === 'string') return reservation;
+    if (typeof reservation === 'string') {
+      if (previous !== undefined) {
+        this.reservations.set(clientOrderId, previous);
+        this.addReserved(previous.currency, previous.perUnit.mul(previous.increasingLeft));
+      }
+      return reservation;
+    }
     this.reservations.set(clientOrderId, reservation);
     this.addReserved(reservation.currency, reservation.perUnit.mul(reservation.increasingLeft));
     return undefined;
