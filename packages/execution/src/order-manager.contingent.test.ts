@@ -85,7 +85,7 @@ function scripted(capabilities: VenueCapabilities = FULL) {
       liquiditySide: 'TAKER',
     });
   };
-  return { clock, manager, factory, sent, submitted, events, anomalies, fill };
+  return { clock, venue, instruments, manager, factory, sent, submitted, events, anomalies, fill };
 }
 
 const bar = (ts: number, open: number, high: number, low: number, close: number): Bar => ({ type: 'Bar', instrumentId: goog.id, ts, open, high, low, close, volume: 1000 });
@@ -97,6 +97,8 @@ describe('OrderManager contingent orders', () => {
     const [entry, tp, sl] = list.orders.map((o) => o.clientOrderId) as [ClientOrderId, ClientOrderId, ClientOrderId];
     s.manager.execute(list);
     expect(s.sent).toEqual([`submit ${entry} LIMIT BUY 100 GTC`]);
+    // The manager runs the links; the venue gets plain orders.
+    expect(s.submitted[0]).toMatchObject({ contingencyType: undefined, parentOrderId: undefined, linkedOrderIds: undefined });
     expect(s.manager.order(tp)).toMatchObject({ status: 'INITIALIZED', held: 'CONTINGENT' });
     expect(s.manager.order(sl)).toMatchObject({ status: 'INITIALIZED', held: 'CONTINGENT' });
 
@@ -246,6 +248,18 @@ describe('OrderManager emulation', () => {
     expect(s.manager.order(stop.clientOrderId)!.status).toBe('EXPIRED');
     expect(s.sent).toEqual([]);
     expect(s.events).toEqual([`OrderExpired ${stop.clientOrderId}`]);
+  });
+
+  it('ends a held DAY order at the configured trading-day boundary', () => {
+    const s = scripted(NO_STOPS);
+    const boundary = (ts: number) => Math.floor(ts / 86_400_000) * 86_400_000 + 20 * 3_600_000; // 20:00 UTC
+    const manager = new OrderManager({ clock: s.clock, instruments: s.instruments, venue: s.venue, dayBoundary: boundary });
+    const stop = s.factory.stopMarket({ instrumentId: goog.id, side: 'SELL', quantity: 5, triggerPrice: 90, timeInForce: 'DAY' });
+    manager.execute(stop);
+    s.clock.advanceTo(20 * 3_600_000 - 1);
+    expect(manager.order(stop.clientOrderId)!.status).toBe('INITIALIZED');
+    s.clock.advanceTo(20 * 3_600_000);
+    expect(manager.order(stop.clientOrderId)!.status).toBe('EXPIRED');
   });
 
   it('denies a type that is neither native nor emulated, and an emulated TIF the venue cannot base on GTC', () => {

@@ -87,6 +87,8 @@ export const OrderManagerConfigSchema = z.object({
   cancelTimeoutMs: positiveMs.optional(),
   /** Backoff for reconciliation reads and repeated cancels. */
   retry: RetryPolicyConfigSchema.prefault({}),
+  /** End of the trading day containing a time, for DAY orders the manager expires itself (default: the next UTC midnight). */
+  dayBoundary: z.custom<(ts: number) => number>((v) => typeof v === 'function', 'must be a function (ts) => end of that trading day').optional(),
 });
 /**
  * Configuration of an {@link OrderManager}: the clock, the instruments and the venue orders go to.
@@ -146,6 +148,7 @@ export class OrderManager implements OrdersView {
   private readonly submitTimeoutMs: number | undefined;
   private readonly cancelTimeoutMs: number | undefined;
   private readonly retry: RetryPolicy;
+  private readonly dayBoundary: (ts: number) => number;
   private created = 0;
 
   constructor(config: OrderManagerConfig) {
@@ -157,6 +160,7 @@ export class OrderManager implements OrdersView {
     this.submitTimeoutMs = c.submitTimeoutMs;
     this.cancelTimeoutMs = c.cancelTimeoutMs;
     this.retry = new RetryPolicy(c.retry);
+    this.dayBoundary = c.dayBoundary ?? nextUtcMidnight;
     // The Subjects themselves, typed as Observables: asObservable() would add a hop to every event.
     this.events = this.eventSubject;
     this.anomalies = this.anomalySubject;
@@ -193,7 +197,10 @@ export class OrderManager implements OrdersView {
       const order = release.order;
       if (!order.isOpen || order.held !== OrderHold.EMULATED) continue;
       order.held = undefined;
-      this.send(order, { ...release.command, quantity: order.quantity, ts: this.clock.now() }, this.tifEmulated(order.timeInForce));
+      const emulatedTif = this.tifEmulated(order.timeInForce);
+      // A time in force the venue supports is the venue's to enforce from now on.
+      if (!emulatedTif) this.clearTimer(this.expiries, order.clientOrderId);
+      this.send(order, { ...release.command, quantity: order.quantity, ts: this.clock.now() }, emulatedTif);
     }
   }
 
@@ -324,7 +331,16 @@ export class OrderManager implements OrdersView {
   /** OrderSubmitted, then the venue; arms the submit timeout and the local expiry. */
   private send(order: Order, command: SubmitOrder, emulatedTif: boolean): void {
     const now = this.clock.now();
-    const toVenue: SubmitOrder = emulatedTif ? { ...command, timeInForce: 'GTC', expireTime: undefined } : command;
+    // Links are run here, not at the venue: they are not sent (a venue that reads them would act twice).
+    const linked = command.contingencyType !== undefined || command.parentOrderId !== undefined || command.linkedOrderIds !== undefined;
+    const toVenue: SubmitOrder =
+      emulatedTif || linked
+        ? {
+            ...command,
+            ...(emulatedTif ? { timeInForce: 'GTC' as const, expireTime: undefined } : {}),
+            ...(linked ? { contingencyType: undefined, parentOrderId: undefined, linkedOrderIds: undefined } : {}),
+          }
+        : command;
     this.applyAndEmit(order, { type: 'OrderSubmitted', clientOrderId: order.clientOrderId, strategyId: order.strategyId, instrumentId: order.instrumentId, ts: now, tsInit: now });
     if (emulatedTif) this.armExpiry(order);
     if (this.submitTimeoutMs !== undefined) {
@@ -644,7 +660,7 @@ export class OrderManager implements OrdersView {
     if (this.expiries.has(order.clientOrderId)) return;
     let at: number | undefined;
     if (order.timeInForce === 'GTD') at = order.expireTime;
-    else if (order.timeInForce === 'DAY') at = nextUtcMidnight(order.tsCreated);
+    else if (order.timeInForce === 'DAY') at = this.dayBoundary(order.tsCreated);
     if (at === undefined) return;
     if (order.held === undefined && !this.tifEmulated(order.timeInForce)) return;
     const id = order.clientOrderId;
