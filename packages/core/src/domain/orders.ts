@@ -27,7 +27,14 @@ export const OrderType = {
 } as const;
 export type OrderType = (typeof OrderType)[keyof typeof OrderType];
 
-/** How a trailing stop's `trailingOffset` (and `limitOffset`) is expressed. */
+/**
+ * How a trailing stop's `trailingOffset` (and `limitOffset`) is expressed.
+ *
+ * @example
+ * ```ts
+ * ctx.orderFactory.trailingStopMarket({ instrumentId, side: 'SELL', quantity: 10, trailingOffset: 1.5, trailingOffsetType: TrailingOffsetType.PERCENT });
+ * ```
+ */
 export const TrailingOffsetType = {
   /** An absolute price distance, in the quote currency. */
   PRICE: 'PRICE',
@@ -43,13 +50,33 @@ export type TrailingOffsetType = (typeof TrailingOffsetType)[keyof typeof Traili
  * - OCO (one-cancels-other): when one order of the group fills (even partly), the others are canceled.
  * - OUO (one-updates-other): when one fills partly, the others' quantities shrink by the filled amount;
  *   when one is done, the others are canceled. Brackets link their take-profit and stop-loss this way.
+ *
+ * @example
+ * ```ts
+ * const list = ctx.orderFactory.bracket({ instrumentId, side: 'BUY', quantity: 100, takeProfit: 110, stopLoss: 95 });
+ * list.orders.map((o) => o.contingencyType); // ['OTO', 'OUO', 'OUO']
+ * ```
  */
 export const ContingencyType = { OTO: 'OTO', OCO: 'OCO', OUO: 'OUO' } as const;
 export type ContingencyType = (typeof ContingencyType)[keyof typeof ContingencyType];
 
-/** Order types that need a `price` (limit price). */
+/**
+ * Order types that need a `price` (limit price).
+ *
+ * @example
+ * ```ts
+ * PRICED_ORDER_TYPES.includes('LIMIT_IF_TOUCHED') // true
+ * ```
+ */
 export const PRICED_ORDER_TYPES: readonly OrderType[] = Object.freeze(['LIMIT', 'STOP_LIMIT', 'LIMIT_IF_TOUCHED'] as const);
-/** Order types that need a `triggerPrice` (trailing stops may omit it: the first market price sets it). */
+/**
+ * Order types that need a `triggerPrice` (trailing stops may omit it: the first market price sets it).
+ *
+ * @example
+ * ```ts
+ * TRIGGERED_ORDER_TYPES.includes('MARKET_IF_TOUCHED') // true
+ * ```
+ */
 export const TRIGGERED_ORDER_TYPES: readonly OrderType[] = Object.freeze(['STOP_MARKET', 'STOP_LIMIT', 'MARKET_IF_TOUCHED', 'LIMIT_IF_TOUCHED'] as const);
 
 /** Time in force. */
@@ -183,7 +210,14 @@ export const SubmitOrderSchema = z
       ctx.addIssue({ code: 'custom', path: ['postOnly'], message: 'is only valid on LIMIT orders' });
   });
 
-/** Schema of {@link SubmitOrderList}'s envelope (each order is checked with {@link SubmitOrderSchema}). */
+/**
+ * Schema of {@link SubmitOrderList}'s envelope (each order is checked with {@link SubmitOrderSchema}).
+ *
+ * @example
+ * ```ts
+ * SubmitOrderListSchema.safeParse(ctx.orderFactory.bracket({ instrumentId, side: 'BUY', quantity: 1, takeProfit: 110, stopLoss: 95 })).success // true
+ * ```
+ */
 export const SubmitOrderListSchema = z
   .object({
     type: z.literal('SubmitOrderList'),
