@@ -30,6 +30,7 @@
 import { filter, map } from 'rxjs';
 import { describe, expect, it } from 'vitest';
 import { defineInstrument, type Bar, type Pipeline } from '@rxtrade/core';
+import { resultFromJson, resultToJson } from './result';
 import { runBacktest } from './run-backtest';
 
 const DAY = 86_400_000;
@@ -95,5 +96,7 @@ describe('bracket-order backtest', () => {
     expect(result.trades.map((t) => t.grossPnl.toString())).toEqual(['450', '-400', '-250']);
     // Net of both fills' fees: 450 − 20.75, −400 − 21.40, −250 − 21.65.
     expect(result.trades.map((t) => t.pnl.toString())).toEqual(['429.25', '-421.4', '-271.65']);
+    // Stop and limit orders survive the result's JSON form.
+    expect(JSON.stringify(resultToJson(resultFromJson(resultToJson(result))))).toBe(JSON.stringify(resultToJson(result)));
   });
 });
