@@ -84,7 +84,7 @@ import { ZERO_FEE_MODEL, type FeeModel } from './fee-model';
 import { BarOpenFillModel, type FillModel } from './fill-model';
 import { latencyModel, type LatencyModel, type LatencyModelConfig } from './latency-model';
 import { barPath } from './matching/bar-path';
-import { matchBar } from './matching/bar-matcher';
+import { beginBar, matchBarStep } from './matching/bar-matcher';
 import { matchBook } from './matching/book-matcher';
 import type { MatchEngine } from './matching/match-engine';
 import { OrderBook } from './matching/order-book';
@@ -359,12 +359,41 @@ export class SimulatedVenue implements Venue, MatchEngine {
     if (queue === undefined || queue.length === 0) return;
     const budget = this.maxParticipation === undefined ? Infinity : participationCap(bar.volume, this.maxParticipation, this.lotOf(queue));
     const path = barPath(bar, this.path);
+    // Orders submitted while this bar is matched (by a subscriber reacting to a fill) are appended to
+    // the queue with a later arrival and wait for the next event.
     const n = queue.length;
+    let active = 0;
     for (let i = 0; i < n; i++) {
       const order = queue[i] as WorkingOrder;
       if (order.done || order.arrivalSeq >= seq || order.notBefore >= bar.ts) continue;
-      matchBar(this, order, bar, path, budget);
-      this.afterMatch(order, bar.ts);
+      beginBar(order, seq, budget);
+      active++;
+    }
+    if (active === 1) {
+      // One order (the common case): its steps in a row, without the interleaving loop.
+      for (let i = 0; i < n; i++) {
+        const order = queue[i] as WorkingOrder;
+        if (order.barSeq !== seq) continue;
+        for (let step = 0; step < 4; step++) if (order.done || !matchBarStep(this, order, bar, path, step)) break;
+        order.barSeq = -1;
+        this.afterMatch(order, bar.ts);
+      }
+    } else if (active > 1) {
+      // Step by step along the path, every order at each step: what the path reaches first happens first,
+      // so a stop hit on the way down fills (and cancels its OUO/OCO sibling) before a take-profit the
+      // bar only reaches later.
+      for (let step = 0; step < 4; step++)
+        for (let i = 0; i < n; i++) {
+          const order = queue[i] as WorkingOrder;
+          if (order.barSeq !== seq) continue;
+          if (order.done || !matchBarStep(this, order, bar, path, step)) order.barSeq = ~seq; // stopped on this bar
+        }
+      for (let i = 0; i < n; i++) {
+        const order = queue[i] as WorkingOrder;
+        if (order.barSeq !== seq && order.barSeq !== ~seq) continue;
+        order.barSeq = -1;
+        this.afterMatch(order, bar.ts);
+      }
     }
     compact(queue);
   }

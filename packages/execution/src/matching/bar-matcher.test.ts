@@ -222,12 +222,49 @@ describe('bar matching: the worked example of docs/simulated-venue.md', () => {
     h.venue.submit(stopLimit);
     h.venue.submit(limit);
     h.venue.process(bar(goog.id, DAY, 104, 104.5, 101, 102));
+    // In path order: at the open the stop-limit triggers and the limit fills; the stop-limit fills later,
+    // on the way down from the high.
     expect(h.events.slice(2).map((e) => `${e.type} ${e.clientOrderId}`)).toEqual([
       `OrderTriggered ${stopLimit.clientOrderId}`,
-      `OrderFilled ${stopLimit.clientOrderId}`,
       `OrderFilled ${limit.clientOrderId}`,
+      `OrderFilled ${stopLimit.clientOrderId}`,
     ]);
-    expect(h.fillSummary()).toEqual(['102.5 x 2 MAKER', '104 x 3 TAKER']);
+    expect(h.fillSummary()).toEqual(['104 x 3 TAKER', '102.5 x 2 MAKER']);
+  });
+});
+
+describe('bar matching: several orders along one path', () => {
+  it('fills what the path reaches first: a stop-loss hit on the way down before a take-profit reached later', () => {
+    const h = venueHarness();
+    const takeProfit = h.factory.limit({ instrumentId: goog.id, side: 'SELL', quantity: 1, price: 110 });
+    const stopLoss = h.factory.stopMarket({ instrumentId: goog.id, side: 'SELL', quantity: 1, triggerPrice: 95 });
+    h.venue.submit(takeProfit); // arrived first
+    h.venue.submit(stopLoss);
+    // Path 100 → 94 (the nearer extreme) → 111 → 105: the stop is reached on the first segment, the
+    // take-profit on the second. Both fill (nothing links them here), in path order.
+    h.venue.process(bar(goog.id, DAY, 100, 111, 94, 105));
+    expect(h.events.slice(2).map((e) => `${e.type} ${e.clientOrderId}`)).toEqual([
+      `OrderTriggered ${stopLoss.clientOrderId}`,
+      `OrderFilled ${stopLoss.clientOrderId}`,
+      `OrderFilled ${takeProfit.clientOrderId}`,
+    ]);
+    expect(h.fillSummary()).toEqual(['95 x 1 TAKER', '110 x 1 MAKER']);
+  });
+
+  it('lets a limit held back at the open by reduce-only take the market where the path resumes, never at a price outside the bar', () => {
+    const h = venueHarness();
+    h.venue.submit(h.factory.market({ instrumentId: goog.id, side: 'BUY', quantity: 1 }));
+    h.venue.process(bar(goog.id, DAY, 100, 100, 100, 100)); // long 1 at 100
+    // A plain SELL limit, a reduce-only SELL limit (accepted: there is a position) and a BUY market order.
+    h.venue.submit(h.factory.limit({ instrumentId: goog.id, side: 'SELL', quantity: 1, price: 100.2 }));
+    h.venue.submit(h.factory.limit({ instrumentId: goog.id, side: 'SELL', quantity: 1, price: 100.2, reduceOnly: true }));
+    h.venue.submit(h.factory.market({ instrumentId: goog.id, side: 'BUY', quantity: 1 }));
+    // At the open 100.21 the plain limit sells (flat), the reduce-only one has nothing to reduce, the
+    // market order buys (long 1 again). On the segment up to 100.22 the reduce-only limit, through its
+    // price since the open, takes the market where the segment starts: 100.21, not its own 100.2,
+    // which is below this bar's low.
+    h.venue.process(bar(goog.id, 2 * DAY, 100.21, 100.22, 100.21, 100.21));
+    expect(h.fillSummary()).toEqual(['100 x 1 TAKER', '100.21 x 1 TAKER', '100.21 x 1 TAKER', '100.21 x 1 TAKER']);
   });
 });
 

@@ -70,6 +70,12 @@ export class WorkingOrder {
   notBefore = Number.NEGATIVE_INFINITY;
   /** Whether the order has met market data (its first match opportunity is behind it). */
   met = false;
+  /** Bar matching: the data sequence of the bar this order is still matching on (−1: none). */
+  barSeq = -1;
+  /** Bar matching: units it may still fill on that bar (participation cap). */
+  barCap = 0;
+  /** Bar matching: whether that bar is the first market data the order meets. */
+  barFirst = false;
   status: OrderStatus = 'ACCEPTED';
   done = false;
   commission: Decimal = ZERO;
