@@ -1,6 +1,7 @@
 /**
  * The demo: an SMA(10)/SMA(30) crossover backtest on real S&P 500 daily data (vega-datasets), with a
- * readable summary. Flags: --data <csv> --fast N --slow N --size N --commission F --cash N --json.
+ * readable summary. Flags: --data <csv> --fast N --slow N --size N --commission F --cash N --json, and
+ * --take-profit F --stop-loss F (fractions, both together) to trade brackets instead of reversals.
  */
 import { createRequire } from 'node:module';
 import { basename, dirname, resolve } from 'node:path';
@@ -8,7 +9,7 @@ import { parseArgs } from 'node:util';
 import { defineInstrument, instrumentId, RxTradeError } from '@rxtrade/core';
 import { readBarsCsv } from '@rxtrade/connectors';
 import { runBacktest } from '@rxtrade/backtest';
-import { smaCrossover } from './strategy';
+import { smaBracket, smaCrossover } from './strategy';
 
 function defaultData(): string {
   // vega-datasets exports only its JS entry; the CSVs sit beside it in the package.
@@ -33,6 +34,8 @@ async function main(): Promise<void> {
       size: { type: 'string' },
       commission: { type: 'string' },
       cash: { type: 'string' },
+      'take-profit': { type: 'string' },
+      'stop-loss': { type: 'string' },
       json: { type: 'boolean', default: false },
     },
     allowPositionals: false,
@@ -60,7 +63,12 @@ async function main(): Promise<void> {
     tickSize: `1e-${pricePrecision}`,
     lotSize: '1',
   });
-  const result = await runBacktest(smaCrossover({ instrumentId: id, fast, slow, size }), {
+  if ((values['take-profit'] === undefined) !== (values['stop-loss'] === undefined)) throw new Error('--take-profit and --stop-loss go together');
+  const pipeline =
+    values['take-profit'] === undefined
+      ? smaCrossover({ instrumentId: id, fast, slow, size })
+      : smaBracket({ instrumentId: id, fast, slow, size, takeProfit: positiveNumber('take-profit', values['take-profit'], 0), stopLoss: positiveNumber('stop-loss', values['stop-loss'], 0) });
+  const result = await runBacktest(pipeline, {
     data: bars,
     instruments: [instrument],
     ledger: { startingCash: cash },

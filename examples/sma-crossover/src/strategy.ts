@@ -60,3 +60,43 @@ export function smaCrossover(options: SmaCrossoverOptions): Pipeline {
     );
   };
 }
+
+/** Parameters of {@link smaBracket}. */
+export interface SmaBracketOptions extends SmaCrossoverOptions {
+  /** Take-profit distance from the signal bar's close, as a fraction (0.05 = 5%). */
+  readonly takeProfit: number;
+  /** Stop-loss distance from the signal bar's close, as a fraction (0.03 = 3%). */
+  readonly stopLoss: number;
+}
+
+/**
+ * The crossover with brackets: when flat and with nothing working, each cross sends a bracket of `size`
+ * in its direction (market entry, take-profit limit and stop-loss stop-market on the other side, linked
+ * OUO) instead of reversing the position.
+ *
+ * @example
+ * ```ts
+ * const result = await runBacktest(smaBracket({ instrumentId: goog.id, fast: 10, slow: 30, size: 100, takeProfit: 0.05, stopLoss: 0.03 }), config);
+ * ```
+ */
+export function smaBracket(options: SmaBracketOptions): Pipeline {
+  const { instrumentId, size, takeProfit, stopLoss } = options;
+  return (ctx) => {
+    const fast = new Sma(options.fast);
+    const slow = new Sma(options.slow);
+    const cross = crossDetector();
+    return ctx.market.bars(instrumentId).pipe(
+      map((bar) => ({ close: bar.close, signal: cross(fast.update(bar.close), slow.update(bar.close)) })),
+      filter(({ signal }) => signal !== 0 && ctx.ledger.positionQuantity(instrumentId).isZero() && ctx.orders.openOrders(instrumentId).length === 0),
+      map(({ close, signal }) =>
+        ctx.orderFactory.bracket({
+          instrumentId,
+          side: signal > 0 ? 'BUY' : 'SELL',
+          quantity: size,
+          takeProfit: close * (1 + signal * takeProfit),
+          stopLoss: close * (1 - signal * stopLoss),
+        }),
+      ),
+    );
+  };
+}
