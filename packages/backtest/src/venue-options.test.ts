@@ -2,9 +2,9 @@
  * The simulated venue's realism options reach it through `runBacktest`'s config: participation caps,
  * perpetual funding booked to the ledger, and several venues behind a router.
  */
-import { filter, map, take } from 'rxjs';
+import { filter, map, mergeMap, take } from 'rxjs';
 import { describe, expect, it } from 'vitest';
-import { defineInstrument, type Bar, type Instrument, type Pipeline } from '@rxtrade/core';
+import { defineInstrument, type Bar, type Instrument, type MarketData, type OrderBookSnapshot, type Pipeline, type Quote } from '@rxtrade/core';
 import { runBacktest } from './run-backtest';
 
 const HOUR = 3_600_000;
@@ -71,5 +71,57 @@ describe('runBacktest venue options', () => {
       'BTCUSDT.VENUE_A VENUE_A-1 fee 40',
       'ETHUSDT.VENUE_B VENUE_B-1 fee 4',
     ]);
+  });
+
+  it('matches on quotes: a market BUY takes the ask up to its size, the rest on the next quote; the ledger marks the mid', async () => {
+    const xyz = defineInstrument({ symbol: 'XYZ', venue: 'SIM', assetClass: 'stock', base: 'XYZ', quote: 'USD', tickSize: '0.01', lotSize: '1' });
+    const q = (i: number, bid: number, ask: number, size: number): Quote => ({ type: 'Quote', instrumentId: xyz.id, ts: T0 + i * 1000, bid, ask, bidSize: size, askSize: size });
+    const data = [q(0, 99.9, 100, 50), q(1, 100, 100.1, 30), q(2, 100.1, 100.2, 500), q(3, 100.3, 100.4, 500)];
+    const buy: Pipeline = (ctx) => ctx.market.quotes(xyz.id).pipe(take(1), map(() => ctx.orderFactory.market({ instrumentId: xyz.id, side: 'BUY', quantity: 40 })));
+    const r = await runBacktest(buy, { data, instruments: [xyz], ledger: { startingCash: 10_000 } });
+    // Decided on quote 0; quote 1 offers 30 at 100.1, quote 2 the remaining 10 at 100.2.
+    expect(r.fills.map((f) => `${(f.ts - T0) / 1000} ${f.quantity.toString()} @ ${f.price.toString()}`)).toEqual(['1 30 @ 100.1', '2 10 @ 100.2']);
+    // Cash 10000 − 3003 − 1002 = 5995; 40 shares marked at the last mid 100.35: 4014.
+    expect(r.summary.finalEquity.toString()).toBe('10009');
+  });
+
+  it('matches on L2 books: a market order walks the levels, a resting limit fills when the book moves through it', async () => {
+    const xyz = defineInstrument({ symbol: 'XYZ', venue: 'SIM', assetClass: 'stock', base: 'XYZ', quote: 'USD', tickSize: '0.01', lotSize: '1' });
+    const book = (i: number, bids: [number, number][], asks: [number, number][]): OrderBookSnapshot => ({
+      type: 'OrderBookSnapshot',
+      instrumentId: xyz.id,
+      ts: T0 + i * 1000,
+      sequence: i,
+      bids: bids.map(([price, size]) => ({ price, size })),
+      asks: asks.map(([price, size]) => ({ price, size })),
+    });
+    const data: MarketData[] = [
+      book(0, [[99.9, 10]], [[100, 10]]),
+      book(1, [[99.9, 10]], [[100, 5], [100.05, 5], [100.1, 20]]), // the market BUY of 12 walks 5 + 5 + 2
+      book(2, [[99.5, 10]], [[99.6, 10]]), // asks below the resting BUY limit at 99.8: it fills there
+    ];
+    const orders: Pipeline = (ctx) =>
+      ctx.market.books(xyz.id).pipe(
+        take(1),
+        mergeMap(() => [
+          ctx.orderFactory.market({ instrumentId: xyz.id, side: 'BUY', quantity: 12 }),
+          ctx.orderFactory.limit({ instrumentId: xyz.id, side: 'BUY', quantity: 4, price: 99.8 }),
+        ]),
+      );
+    const r = await runBacktest(orders, { data, instruments: [xyz], ledger: { startingCash: 10_000 } });
+    expect(r.fills.map((f) => `${(f.ts - T0) / 1000} ${f.clientOrderId} ${f.quantity.toString()} @ ${f.price.toString()} ${f.liquiditySide}`)).toEqual([
+      '1 strategy-1 5 @ 100 TAKER',
+      '1 strategy-1 5 @ 100.05 TAKER',
+      '1 strategy-1 2 @ 100.1 TAKER',
+      '2 strategy-2 4 @ 99.8 MAKER',
+    ]);
+  });
+
+  it('delays orders and fills with the latency model: an order arrives after submitMs and is matched only on later data', async () => {
+    const xyz = defineInstrument({ symbol: 'XYZ', venue: 'SIM', assetClass: 'stock', base: 'XYZ', quote: 'USD', tickSize: '0.01', lotSize: '1' });
+    // Bars one second apart; a 1.5 s submit latency: decided on bar 0, arrives at 1.5 s, fills on bar 2's open.
+    const data: Bar[] = [0, 1, 2, 3].map((i) => ({ type: 'Bar' as const, instrumentId: xyz.id, ts: T0 + i * 1000, open: 50 + i, high: 51 + i, low: 49 + i, close: 50 + i, volume: 1000 }));
+    const r = await runBacktest(buyOnce(xyz, 1), { data, instruments: [xyz], ledger: { startingCash: 10_000 }, venue: { latency: { submitMs: 1500, cancelMs: 0, modifyMs: 0, fillMs: 0 } } });
+    expect(r.fills.map((f) => `${(f.ts - T0) / 1000} @ ${f.price.toString()}`)).toEqual(['2 @ 52']);
   });
 });
