@@ -50,12 +50,12 @@ import {
   type TimerHandle,
   type Venue,
 } from '@rxtrade/core';
+import { ClockSchema, InstrumentRegistrySchema, VenueSchema } from './config-schemas';
 import { Order, OrderHold } from './order';
 import { OrderAnomalyReason, type OrderAnomaly } from './order-anomaly';
 import { OrderEmulator, RELEASE_TYPE } from './order-emulator';
 import { RetryPolicy, RetryPolicyConfigSchema } from './retry-policy';
 
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null;
 const positiveMs = z.number().positive().finite();
 
 /**
@@ -67,12 +67,9 @@ const positiveMs = z.number().positive().finite();
  * ```
  */
 export const OrderManagerConfigSchema = z.object({
-  clock: z.custom<Clock>((v) => isObject(v) && typeof v['now'] === 'function', 'must be a Clock (BacktestClock or LiveClock)'),
-  instruments: z.custom<InstrumentRegistry>((v) => isObject(v) && typeof v['find'] === 'function', 'must be an InstrumentRegistry'),
-  venue: z.custom<Venue>(
-    (v) => isObject(v) && typeof v['submit'] === 'function' && isObject(v['capabilities']) && isObject(v['events']),
-    'must be a Venue (submit, cancel, modify, events, capabilities)',
-  ),
+  clock: ClockSchema,
+  instruments: InstrumentRegistrySchema,
+  venue: VenueSchema,
   /**
    * Keep every order after it reaches a terminal status (default): `order(id)` and `orders()` see them
    * and a reused client order id is denied. `false` forgets closed orders, so memory stays bounded on

@@ -79,6 +79,7 @@ import {
   type VenueId,
   type VenueOrderId,
 } from '@rxtrade/core';
+import { ClockSchema, FeeModelSchema, InstrumentRegistrySchema, isObject } from './config-schemas';
 import type { VenueAccount } from './account/venue-account';
 import { ZERO_FEE_MODEL, type FeeModel } from './fee-model';
 import { BarOpenFillModel, type FillModel } from './fill-model';
@@ -95,7 +96,6 @@ import { participationCap } from './slippage/participation';
 import { NO_SLIPPAGE, type SlippageModel } from './slippage/slippage-model';
 import { PerpetualFunding } from './account/perpetual-funding';
 
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null;
 const DAY_MS = 86_400_000;
 
 /** The next UTC midnight after `ts`: the default end of a DAY order's trading day. */
@@ -139,9 +139,9 @@ export const SIMULATED_VENUE_CAPABILITIES: VenueCapabilities = Object.freeze({
 export const SimulatedVenueConfigSchema = z.object({
   /** Venue id; also the prefix of venue order ids (`SIM-1`) and trade ids (`SIM-T-1`). */
   id: z.string().min(1).default('SIM'),
-  clock: z.custom<Clock>((v) => isObject(v) && typeof v['now'] === 'function', 'must be a Clock (BacktestClock or LiveClock)'),
-  instruments: z.custom<InstrumentRegistry>((v) => isObject(v) && typeof v['find'] === 'function', 'must be an InstrumentRegistry'),
-  feeModel: z.custom<FeeModel>((v) => isObject(v) && typeof v['commission'] === 'function', 'must be a FeeModel').optional(),
+  clock: ClockSchema,
+  instruments: InstrumentRegistrySchema,
+  feeModel: FeeModelSchema.optional(),
   fillModel: z.custom<FillModel>((v) => isObject(v) && typeof v['marketFillPrice'] === 'function', 'must be a FillModel').optional(),
   /** Applied to taker fills on bars, quotes and trades (default: none). */
   slippageModel: z.custom<SlippageModel>((v) => isObject(v) && typeof v['price'] === 'function', 'must be a SlippageModel').optional(),

@@ -31,17 +31,16 @@ import {
   type SubmitOrder,
   type SubmitOrderList,
 } from '@rxtrade/core';
+import { FeeModelSchema, isObject } from '../config-schemas';
 import type { FeeModel } from '../fee-model';
 import { OrderBook } from '../matching/order-book';
 import { allocateSmart, type SmartAllocation, type SmartTarget } from './smart-allocation';
 
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null;
 
 const ContextSchema = z.custom<PipelineContext>(
   (v) => isObject(v) && isObject(v['instruments']) && isObject(v['market']) && isObject(v['orderFactory']) && isObject(v['orderEvents']) && isObject(v['logger']),
   'must be a PipelineContext (instruments, market, orderFactory, orderEvents, logger)',
 );
-const FeeModelSchema = z.custom<FeeModel>((v) => isObject(v) && typeof v['commission'] === 'function', 'must be a FeeModel');
 
 /**
  * Schema of {@link RouteOrdersConfig}. Besides the shapes it checks, against `ctx.instruments`: that

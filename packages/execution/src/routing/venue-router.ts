@@ -21,14 +21,10 @@ import {
   type VenueCapabilities,
   type VenueId,
 } from '@rxtrade/core';
+import { InstrumentRegistrySchema, VenueSchema } from '../config-schemas';
 import { intersectCapabilities } from './intersect-capabilities';
 
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null;
 
-const VenueSchema = z.custom<Venue>(
-  (v) => isObject(v) && typeof v['id'] === 'string' && typeof v['submit'] === 'function' && isObject(v['capabilities']) && isObject(v['events']),
-  'must be a Venue (id, submit, cancel, modify, events, capabilities)',
-);
 
 /**
  * Schema of {@link VenueRouterConfig}: at least one venue, venue ids unique.
@@ -51,7 +47,7 @@ export const VenueRouterConfigSchema = z.object({
         seen.add(venue.id);
       });
     }),
-  instruments: z.custom<InstrumentRegistry>((v) => isObject(v) && typeof v['find'] === 'function', 'must be an InstrumentRegistry'),
+  instruments: InstrumentRegistrySchema,
 });
 
 /**
