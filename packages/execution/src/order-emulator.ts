@@ -115,11 +115,6 @@ export class OrderEmulator {
     if (e !== undefined && order.triggerPrice !== undefined && !e.trailing) e.trigger = order.triggerPrice.toNumber();
   }
 
-  /** The current trigger of a held order (NaN for a trailing stop that has seen no price yet). */
-  triggerOf(order: Order): number {
-    return this.byInstrument.get(order.instrumentId)?.find((x) => x.order === order)?.trigger ?? NaN;
-  }
-
   /**
    * Checks the held orders of the event's instrument; returns the ones triggered (removed from the
    * emulator), in the order they were added, with the native command to send.

@@ -369,16 +369,7 @@ export class SimulatedVenue implements Venue, MatchEngine {
       beginBar(order, seq, budget);
       active++;
     }
-    if (active === 1) {
-      // One order (the common case): its steps in a row, without the interleaving loop.
-      for (let i = 0; i < n; i++) {
-        const order = queue[i] as WorkingOrder;
-        if (order.barSeq !== seq) continue;
-        for (let step = 0; step < 4; step++) if (order.done || !matchBarStep(this, order, bar, path, step)) break;
-        order.barSeq = -1;
-        this.afterMatch(order, bar.ts);
-      }
-    } else if (active > 1) {
+    if (active > 0) {
       // Step by step along the path, every order at each step: what the path reaches first happens first,
       // so a stop hit on the way down fills (and cancels its OUO/OCO sibling) before a take-profit the
       // bar only reaches later.

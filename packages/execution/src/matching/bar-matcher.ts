@@ -9,26 +9,13 @@
  * - then segment by segment (open → nearer extreme → other extreme → close): a trigger reached on a
  *   segment triggers at its price and fills there (market) or becomes a limit that is taken at the
  *   trigger point when marketable, else rests; a resting limit fills at its price (maker) when the path
- *   goes through it ('through') or reaches it ('touch');
+ *   goes through it ('through') or reaches it ('touch'); a limit already through its price where a
+ *   segment starts (held back earlier on the bar) takes the market there;
  * - at most `budget` units per bar (participation cap); IOC/FOK orders only at their first match point.
  */
 import type { Bar } from '@rxtrade/core';
 import { crossed, marketable, triggerHit, type MatchEngine } from './match-engine';
 import type { WorkingOrder } from './working-order';
-
-/**
- * Matches one `order` against `bar` on its own, all steps of the path in turn (the venue interleaves
- * several orders with {@link beginBar} and {@link matchBarStep} instead).
- *
- * @example
- * ```ts
- * matchBar(engine, order, bar, barPath(bar, new Float64Array(4)), Infinity);
- * ```
- */
-export function matchBar(engine: MatchEngine, order: WorkingOrder, bar: Bar, path: Float64Array, budget: number): void {
-  beginBar(order, Number.NaN, budget);
-  for (let step = 0; step < 4; step++) if (!matchBarStep(engine, order, bar, path, step)) return;
-}
 
 /**
  * Prepares `order` to match on the bar of data sequence `seq`, filling at most `budget` units on it.
