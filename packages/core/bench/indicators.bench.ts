@@ -9,6 +9,7 @@
  *
  * Run from the repository root:
  *   npx tsx --conditions=@rxtrade/source packages/core/bench/indicators.bench.ts
+ * (BENCH_ONLY=macd,bollinger runs only those cases; BENCH_REPS=7 takes 7 repetitions.)
  */
 import { performance } from 'node:perf_hooks';
 import { ADX, ATR, BollingerBands as TsBollingerBands, EMA, MACD, RSI, SMA } from 'trading-signals';
@@ -74,8 +75,18 @@ const loops = {
     ts: () => { const ind = new MACD(new EMA(12), new EMA(26), new EMA(9)); let acc = 0; for (let i = 0; i < N; i++) { const v = ind.update(closes[i]!, false); if (v !== null) acc += v.histogram; } return acc; },
     hand: () => { const ind = new HandMacd(); let acc = 0; for (let i = 0; i < N; i++) { const v = ind.update(closes[i]!); if (v === v) acc += ind.histogram; } return acc; },
   },
+  'macd into': {
+    ours: () => { const ind = new Macd({ fast: 12, slow: 26, signal: 9 }); const out = { macd: 0, signal: 0, histogram: 0 }; let acc = 0; for (let i = 0; i < N; i++) { if (ind.update(closes[i]!, out) !== undefined) acc += out.histogram; } return acc; },
+    ts: () => { const ind = new MACD(new EMA(12), new EMA(26), new EMA(9)); let acc = 0; for (let i = 0; i < N; i++) { const v = ind.update(closes[i]!, false); if (v !== null) acc += v.histogram; } return acc; },
+    hand: () => { const ind = new HandMacd(); let acc = 0; for (let i = 0; i < N; i++) { const v = ind.update(closes[i]!); if (v === v) acc += ind.histogram; } return acc; },
+  },
   bollinger: {
     ours: () => { const ind = new BollingerBands({ period: 20, multiplier: 2 }); let acc = 0; for (let i = 0; i < N; i++) { const v = ind.update(closes[i]!); if (v !== undefined) acc += v.upper; } return acc; },
+    ts: () => { const ind = new TsBollingerBands(20, 2); let acc = 0; for (let i = 0; i < N; i++) { const v = ind.update(closes[i]!, false); if (v !== null) acc += v.upper; } return acc; },
+    hand: () => { const ind = new HandBollinger(20, 2); let acc = 0; for (let i = 0; i < N; i++) { const v = ind.update(closes[i]!); if (v === v) acc += ind.upper; } return acc; },
+  },
+  'bollinger into': {
+    ours: () => { const ind = new BollingerBands({ period: 20, multiplier: 2 }); const out = { upper: 0, middle: 0, lower: 0 }; let acc = 0; for (let i = 0; i < N; i++) { if (ind.update(closes[i]!, out) !== undefined) acc += out.upper; } return acc; },
     ts: () => { const ind = new TsBollingerBands(20, 2); let acc = 0; for (let i = 0; i < N; i++) { const v = ind.update(closes[i]!, false); if (v !== null) acc += v.upper; } return acc; },
     hand: () => { const ind = new HandBollinger(20, 2); let acc = 0; for (let i = 0; i < N; i++) { const v = ind.update(closes[i]!); if (v === v) acc += ind.upper; } return acc; },
   },
@@ -121,13 +132,16 @@ const range = (xs: number[], f: (x: number) => string) => `${f(Math.min(...xs))}
 
 const rows: string[] = [];
 let sink = 0;
+/** BENCH_ONLY=macd,bollinger runs only those cases. */
+const only = process.env.BENCH_ONLY?.split(',');
 for (const [name, impls] of Object.entries(loops)) {
+  if (only && !only.includes(name)) continue;
   const samples: Record<Impl, number[]> = { ours: [], ts: [], hand: [] };
   const warm: Record<string, number> = {};
   for (const impl of IMPLS) sink += warm[impl] = time(impls[impl]).checksum; // warm-up
   // These hand-written classes follow the library's exact order of operations: the outputs must agree
   // to the last bit, which shows the comparison is of the same arithmetic.
-  if ((name === 'sma' || name === 'macd' || name === 'bollinger') && warm.ours !== warm.hand)
+  if ((name === 'sma' || name.startsWith('macd') || name.startsWith('bollinger')) && warm.ours !== warm.hand)
     throw new Error(`${name}: hand-written checksum ${warm.hand} differs from ours ${warm.ours}`);
   const vsTs: number[] = [];
   const vsHand: number[] = [];
@@ -148,10 +162,38 @@ for (const [name, impls] of Object.entries(loops)) {
   );
 }
 
+// The floor under any EMA: the recurrence alone, as a bare loop over the closes (no object, no call, no
+// check, no warm-up). Each update needs the one before, so no EMA updated one input at a time can beat
+// its chain of dependent operations: TA-Lib's e = (x - e) * k + e (subtract, multiply, add; ours) and
+// trading-signals' shorter e = x * k + e * (1 - k) (multiply, add). Set against trading-signals' EMA in
+// the same repetitions, they show how far above it any EMA can get.
+let emaFloor = '';
+if (!only || only.includes('ema')) {
+  const k = 2 / 21;
+  const k1 = 1 - k;
+  const talib = () => { let e = closes[0]!; let acc = 0; for (let i = 0; i < N; i++) { e = (closes[i]! - e) * k + e; acc += e; } return acc; };
+  const short = () => { let e = closes[0]!; let acc = 0; for (let i = 0; i < N; i++) { e = closes[i]! * k + e * k1; acc += e; } return acc; };
+  const ts = loops.ema.ts;
+  sink += time(talib).checksum + time(short).checksum;
+  const vsTalib: number[] = [];
+  const vsShort: number[] = [];
+  for (let r = 0; r < REPS; r++) {
+    const a = time(ts);
+    const b = time(talib);
+    const c = time(short);
+    sink += a.checksum + b.checksum + c.checksum;
+    vsTalib.push(a.ms / b.ms);
+    vsShort.push(a.ms / c.ms);
+  }
+  const x = (xs: number[]) => `${median(xs).toFixed(1)}x (${range(xs, (v) => v.toFixed(1))})`;
+  emaFloor = `EMA floor, the bare recurrence in a loop / trading-signals' EMA: TA-Lib's ${x(vsTalib)}, trading-signals' shorter one ${x(vsShort)}.`;
+}
+
 console.log(
   `indicator updates per second (${WALL ? 'wall' : 'CPU'} time), ${N.toLocaleString('en-US')} bars, median of ${REPS} after warm-up (Node ${process.version})`,
 );
 console.log('| indicator | ours/s   | trading-signals/s | hand-written/s | ours / trading-signals (range) | ours / hand-written (range) | ours ns/update |');
 console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: |');
 for (const row of rows) console.log(row);
+if (emaFloor) console.log(emaFloor);
 if (!Number.isFinite(sink)) console.log('(checksum not finite)');

@@ -12,7 +12,7 @@
 import { parseWith } from '../validation';
 import { periodConfigSchema } from './config';
 import { checkHighLowClose } from './input-checks';
-import type { Indicator } from './indicator';
+import type { Indicator, Writable } from './indicator';
 import type { HighLowClose } from './inputs';
 
 /** TA-Lib's TA_EPSILON (ta_func/ta_utility.h), used by its TA_IS_ZERO. */
@@ -34,13 +34,16 @@ export interface AdxValue {
 }
 
 /**
- * Wilder's ADX over `period` bars; each update (and each read of `value`) returns a fresh {@link AdxValue}.
+ * Wilder's ADX over `period` bars; each update (and each read of `value`) returns a fresh {@link AdxValue},
+ * or writes it into the `into` object given to `update` or `replace`.
  *
  * @example
  * ```ts
  * const adx = new Adx(14);
  * for (const bar of bars) adx.update(bar);
  * adx.value?.plusDi;
+ * const out = { adx: 0, plusDi: 0, minusDi: 0 };
+ * if (adx.update(next, out)) console.log(out.adx); // no allocation
  * ```
  */
 export class Adx implements Indicator<HighLowClose, AdxValue> {
@@ -84,7 +87,8 @@ export class Adx implements Indicator<HighLowClose, AdxValue> {
     return this.count === this.warmup;
   }
 
-  update(input: HighLowClose): AdxValue | undefined {
+  /** Adds a bar; returns the value (fresh, or written into `into`), or undefined while warming up. */
+  update(input: HighLowClose, into?: Writable<AdxValue>): AdxValue | undefined {
     const high = input.high;
     const low = input.low;
     const close = input.close;
@@ -99,11 +103,12 @@ export class Adx implements Indicator<HighLowClose, AdxValue> {
     this.pTr = this.tr;
     this.pAdx = this.adx;
     this.pSumDx = this.sumDx;
-    return this.step(high, low, close);
+    return this.step(high, low, close, into);
   }
 
-  replace(input: HighLowClose): AdxValue | undefined {
-    if (this.count === 0) return this.update(input);
+  /** Revises the latest bar; returns the revised value (fresh, or written into `into`). */
+  replace(input: HighLowClose, into?: Writable<AdxValue>): AdxValue | undefined {
+    if (this.count === 0) return this.update(input, into);
     const high = input.high;
     const low = input.low;
     const close = input.close;
@@ -118,10 +123,10 @@ export class Adx implements Indicator<HighLowClose, AdxValue> {
     this.tr = this.pTr;
     this.adx = this.pAdx;
     this.sumDx = this.pSumDx;
-    return this.step(high, low, close);
+    return this.step(high, low, close, into);
   }
 
-  private step(high: number, low: number, close: number): AdxValue | undefined {
+  private step(high: number, low: number, close: number, into: Writable<AdxValue> | undefined): AdxValue | undefined {
     const t = this.count;
     const period = this.period;
     const diffP = high - this.prevHigh;
@@ -176,7 +181,11 @@ export class Adx implements Indicator<HighLowClose, AdxValue> {
     }
     this.plusDi = plusDi;
     this.minusDi = minusDi;
-    return { adx: this.adx, plusDi, minusDi };
+    if (into === undefined) return { adx: this.adx, plusDi, minusDi };
+    into.adx = this.adx;
+    into.plusDi = plusDi;
+    into.minusDi = minusDi;
+    return into;
   }
 
   reset(): void {

@@ -8,7 +8,7 @@
 import { parseWith } from '../validation';
 import { periodConfigSchema } from './config';
 import { checkHighLow } from './input-checks';
-import type { Indicator } from './indicator';
+import type { Indicator, Writable } from './indicator';
 import type { HighLow } from './inputs';
 import { RollingExtreme } from './rolling-extreme';
 
@@ -27,7 +27,8 @@ export interface AroonValue {
 }
 
 /**
- * Aroon up and down over `period` bars; each update returns a fresh {@link AroonValue}.
+ * Aroon up and down over `period` bars; each update (and each read of `value`) returns a fresh
+ * {@link AroonValue}, or writes it into the `into` object given to `update` or `replace`.
  *
  * @example
  * ```ts
@@ -47,7 +48,9 @@ export class Aroon implements Indicator<HighLow, AroonValue> {
   private readonly lows: RollingExtreme;
   private count = 0;
   private pCount = 0;
-  private cur: AroonValue | undefined = undefined;
+  private ready = false;
+  private up = 0;
+  private down = 0;
 
   constructor(period = 14) {
     this.period = parseWith(periodConfigSchema(2), { period }, 'Aroon').period;
@@ -59,42 +62,52 @@ export class Aroon implements Indicator<HighLow, AroonValue> {
   }
 
   get value(): AroonValue | undefined {
-    return this.cur;
+    return this.ready ? { up: this.up, down: this.down } : undefined;
   }
 
   get isReady(): boolean {
-    return this.cur !== undefined;
+    return this.ready;
   }
 
-  update(input: HighLow): AroonValue | undefined {
+  /** Adds a bar; returns the value (fresh, or written into `into`), or undefined while warming up. */
+  update(input: HighLow, into?: Writable<AroonValue>): AroonValue | undefined {
     checkHighLow(this.label, input);
     this.pCount = this.count;
-    return this.step(input);
+    return this.step(input, into);
   }
 
-  replace(input: HighLow): AroonValue | undefined {
-    if (this.count === 0) return this.update(input);
+  /** Revises the latest bar; returns the revised value (fresh, or written into `into`). */
+  replace(input: HighLow, into?: Writable<AroonValue>): AroonValue | undefined {
+    if (this.count === 0) return this.update(input, into);
     checkHighLow(this.label, input);
     this.highs.undo();
     this.lows.undo();
     this.count = this.pCount;
-    return this.step(input);
+    return this.step(input, into);
   }
 
-  private step(input: HighLow): AroonValue | undefined {
+  private step(input: HighLow, into: Writable<AroonValue> | undefined): AroonValue | undefined {
     this.highs.push(input.high);
     this.lows.push(input.low);
     if (this.count <= this.period) this.count++;
-    if (this.count <= this.period) return (this.cur = undefined);
+    if (this.count <= this.period) {
+      this.ready = false;
+      return undefined;
+    }
     const period = this.period;
-    this.cur = { up: this.factor * (period - this.highs.age), down: this.factor * (period - this.lows.age) };
-    return this.cur;
+    const up = (this.up = this.factor * (period - this.highs.age));
+    const down = (this.down = this.factor * (period - this.lows.age));
+    this.ready = true;
+    if (into === undefined) return { up, down };
+    into.up = up;
+    into.down = down;
+    return into;
   }
 
   reset(): void {
     this.highs.reset();
     this.lows.reset();
     this.count = 0;
-    this.cur = undefined;
+    this.ready = false;
   }
 }

@@ -81,10 +81,18 @@ export function batch(source: Indicator<unknown, unknown> | (() => Indicator<unk
   let single: Float64Array | undefined;
   let record: Record<string, Float64Array> | undefined;
   const fields = (indicator as { fields?: readonly string[] }).fields;
+  // Multi-output indicators write each value into one scratch object (their `into` argument) instead
+  // of allocating one per row; an indicator that ignores the argument returns a fresh one, which works too.
+  let scratch: Record<string, number> | undefined;
   if (fields) {
     record = {};
-    for (const k of fields) record[k] = new Float64Array(n).fill(NaN);
+    scratch = {};
+    for (const k of fields) {
+      record[k] = new Float64Array(n).fill(NaN);
+      scratch[k] = NaN;
+    }
   }
+  const target = indicator as { update(input: unknown, into?: object): unknown };
   for (let i = 0; i < n; i++) {
     let value: unknown;
     if (row && columns) {
@@ -94,9 +102,9 @@ export function batch(source: Indicator<unknown, unknown> | (() => Indicator<unk
       row.low = columns.low[i]!;
       row.close = columns.close[i]!;
       row.volume = columns.volume[i]!;
-      value = indicator.update(row);
+      value = target.update(row, scratch);
     } else {
-      value = indicator.update((inputs as Float64Array)[i]!);
+      value = target.update((inputs as Float64Array)[i]!, scratch);
     }
     if (value === undefined) continue;
     if (typeof value === 'number') {

@@ -9,7 +9,7 @@
 import { parseWith } from '../validation';
 import { BollingerBandsConfigSchema, type BollingerBandsConfig } from './config';
 import { throwNotFinite } from './input-checks';
-import type { Indicator } from './indicator';
+import type { Indicator, Writable } from './indicator';
 
 /** TA-Lib's TA_EPSILON (ta_func/ta_utility.h), used by its TA_IS_ZERO_OR_NEG. */
 const EPSILON = 1e-14;
@@ -29,15 +29,26 @@ export interface BandsValue {
   readonly lower: number;
 }
 
+/** A fresh {@link BandsValue}, or `into` with the bands written into it (shared by the band indicators). */
+export function bandsValue(upper: number, middle: number, lower: number, into: Writable<BandsValue> | undefined): BandsValue {
+  if (into === undefined) return { upper, middle, lower };
+  into.upper = upper;
+  into.middle = middle;
+  into.lower = lower;
+  return into;
+}
+
 /**
  * Bollinger bands over `period` inputs; each update (and each read of `value`) returns a fresh
- * {@link BandsValue}.
+ * {@link BandsValue}, or writes it into the `into` object given to `update` or `replace`.
  *
  * @example
  * ```ts
  * const bb = new BollingerBands({ period: 20, multiplier: 2 });
  * for (const bar of bars) bb.update(bar.close);
  * bb.value?.upper;
+ * const out = { upper: 0, middle: 0, lower: 0 };
+ * if (bb.update(next.close, out)) console.log(out.upper); // no allocation
  * ```
  */
 export class BollingerBands implements Indicator<number, BandsValue> {
@@ -48,15 +59,20 @@ export class BollingerBands implements Indicator<number, BandsValue> {
   readonly fields: readonly (keyof BandsValue)[] = ['upper', 'middle', 'lower'];
   private readonly label: string;
   private readonly window: Float64Array;
-  /** Number of inputs so far; `replace` takes the latest back by decrementing it. */
+  /**
+   * Number of inputs so far, up to `period` (the steady state does not count); `replace` takes the
+   * latest back by decrementing it.
+   */
   private count = 0;
+  /** Where the next input goes; the latest is just before it. */
   private head = 0;
   /** Running sums of the latest `period - 1` inputs and of their squares. */
   private sum = 0;
   private sumSq = 0;
-  private middle = 0;
-  private dev = 0;
-  /** The sums before the latest update: all `replace` needs (the slot it overwrote is never read again). */
+  /**
+   * The sums before the latest update: all `replace` needs (the slot it overwrote is never read again),
+   * and with the latest input all `value` needs.
+   */
   private pSum = 0;
   private pSumSq = 0;
 
@@ -71,35 +87,43 @@ export class BollingerBands implements Indicator<number, BandsValue> {
 
   get value(): BandsValue | undefined {
     if (this.count < this.period) return undefined;
-    const middle = this.middle;
-    const dev = this.dev;
-    return { upper: middle + dev, middle, lower: middle - dev };
+    const latest = this.window[this.head === 0 ? this.period - 1 : this.head - 1]!;
+    return this.bands(this.pSum + latest, this.pSumSq + latest * latest, undefined);
   }
 
   get isReady(): boolean {
     return this.count >= this.period;
   }
 
-  update(input: number): BandsValue | undefined {
-    // The steady state is kept small so that V8 inlines it into the caller, where the result object
-    // often never needs to exist; warm-up and bad input take the slow path.
+  /**
+   * Adds an input; returns the bands (a fresh object, or `into` with them written into it), or undefined
+   * while warming up.
+   */
+  update(input: number, into?: Writable<BandsValue>): BandsValue | undefined {
+    // The steady state is kept small so that V8 inlines it into the caller; warm-up and bad input take
+    // the slow path. A fresh result object costs about as much as the arithmetic: `into` avoids it.
     if (this.count < this.period - 1 || !Number.isFinite(input)) return this.updateSlow(input);
     const window = this.window;
     const head = this.head;
     window[head] = input;
     const next = head + 1 === this.period ? 0 : head + 1;
     this.head = next;
-    this.count++;
+    this.count = this.period;
     // TA-Lib's order: add the newest to the running sums, take the means, then drop the oldest.
     const total = (this.pSum = this.sum) + input;
     const totalSq = (this.pSumSq = this.sumSq) + input * input;
     const oldest = window[next]!;
     this.sum = total - oldest;
     this.sumSq = totalSq - oldest * oldest;
-    const middle = (this.middle = total / this.period);
+    return this.bands(total, totalSq, into);
+  }
+
+  /** The bands from the sums over the latest `period` inputs. */
+  private bands(total: number, totalSq: number, into: Writable<BandsValue> | undefined): BandsValue {
+    const middle = total / this.period;
     const variance = totalSq / this.period - middle * middle;
-    const dev = (this.dev = variance < EPSILON ? 0.0 : Math.sqrt(variance) * this.multiplier);
-    return { upper: middle + dev, middle, lower: middle - dev };
+    const dev = variance < EPSILON ? 0.0 : Math.sqrt(variance) * this.multiplier;
+    return bandsValue(middle + dev, middle, middle - dev, into);
   }
 
   private updateSlow(input: number): BandsValue | undefined {
@@ -114,15 +138,16 @@ export class BollingerBands implements Indicator<number, BandsValue> {
     return undefined;
   }
 
-  replace(input: number): BandsValue | undefined {
-    if (this.count === 0) return this.update(input);
+  /** Revises the latest input; returns the revised bands (fresh, or written into `into`). */
+  replace(input: number, into?: Writable<BandsValue>): BandsValue | undefined {
+    if (this.count === 0) return this.update(input, into);
     if (!Number.isFinite(input)) throwNotFinite(this.label, '', input);
     // Undo the latest update, then apply `input` in its place.
     this.head = this.head === 0 ? this.period - 1 : this.head - 1;
     this.count--;
     this.sum = this.pSum;
     this.sumSq = this.pSumSq;
-    return this.update(input);
+    return this.update(input, into);
   }
 
   reset(): void {
@@ -130,8 +155,8 @@ export class BollingerBands implements Indicator<number, BandsValue> {
     this.head = 0;
     this.sum = 0;
     this.sumSq = 0;
-    this.middle = 0;
-    this.dev = 0;
+    this.pSum = 0;
+    this.pSumSq = 0;
     this.window.fill(0);
   }
 }

@@ -6,15 +6,16 @@
  * monotonic deques (amortised O(1)).
  */
 import { parseWith } from '../validation';
-import type { BandsValue } from './bollinger-bands';
+import { bandsValue, type BandsValue } from './bollinger-bands';
 import { periodConfigSchema } from './config';
 import { checkHighLow } from './input-checks';
-import type { Indicator } from './indicator';
+import type { Indicator, Writable } from './indicator';
 import type { HighLow } from './inputs';
 import { RollingExtreme } from './rolling-extreme';
 
 /**
- * Donchian channel over `period` bars; each update returns a fresh `{ upper, middle, lower }`.
+ * Donchian channel over `period` bars; each update (and each read of `value`) returns a fresh
+ * `{ upper, middle, lower }`, or writes it into the `into` object given to `update` or `replace`.
  *
  * @example
  * ```ts
@@ -33,7 +34,9 @@ export class Donchian implements Indicator<HighLow, BandsValue> {
   private readonly lows: RollingExtreme;
   private count = 0;
   private pCount = 0;
-  private cur: BandsValue | undefined = undefined;
+  private ready = false;
+  private upper = 0;
+  private lower = 0;
 
   constructor(period = 20) {
     this.period = parseWith(periodConfigSchema(1), { period }, 'Donchian').period;
@@ -44,43 +47,48 @@ export class Donchian implements Indicator<HighLow, BandsValue> {
   }
 
   get value(): BandsValue | undefined {
-    return this.cur;
+    return this.ready ? bandsValue(this.upper, (this.upper + this.lower) / 2, this.lower, undefined) : undefined;
   }
 
   get isReady(): boolean {
-    return this.cur !== undefined;
+    return this.ready;
   }
 
-  update(input: HighLow): BandsValue | undefined {
+  /** Adds a bar; returns the channel (fresh, or written into `into`), or undefined while warming up. */
+  update(input: HighLow, into?: Writable<BandsValue>): BandsValue | undefined {
     checkHighLow(this.label, input);
     this.pCount = this.count;
-    return this.step(input);
+    return this.step(input, into);
   }
 
-  replace(input: HighLow): BandsValue | undefined {
-    if (this.count === 0) return this.update(input);
+  /** Revises the latest bar; returns the revised channel (fresh, or written into `into`). */
+  replace(input: HighLow, into?: Writable<BandsValue>): BandsValue | undefined {
+    if (this.count === 0) return this.update(input, into);
     checkHighLow(this.label, input);
     this.highs.undo();
     this.lows.undo();
     this.count = this.pCount;
-    return this.step(input);
+    return this.step(input, into);
   }
 
-  private step(input: HighLow): BandsValue | undefined {
+  private step(input: HighLow, into: Writable<BandsValue> | undefined): BandsValue | undefined {
     this.highs.push(input.high);
     this.lows.push(input.low);
     if (this.count < this.period) this.count++;
-    if (this.count < this.period) return (this.cur = undefined);
-    const upper = this.highs.value;
-    const lower = this.lows.value;
-    this.cur = { upper, middle: (upper + lower) / 2, lower };
-    return this.cur;
+    if (this.count < this.period) {
+      this.ready = false;
+      return undefined;
+    }
+    const upper = (this.upper = this.highs.value);
+    const lower = (this.lower = this.lows.value);
+    this.ready = true;
+    return bandsValue(upper, (upper + lower) / 2, lower, into);
   }
 
   reset(): void {
     this.highs.reset();
     this.lows.reset();
     this.count = 0;
-    this.cur = undefined;
+    this.ready = false;
   }
 }

@@ -1,6 +1,6 @@
 // Streaming indicators. Each file holds one indicator and cites its definition (TA-Lib function and
 // source file, or the paper / R TTR function where TA-Lib has none).
-export type { Indicator } from './indicator';
+export type { Indicator, Writable } from './indicator';
 export type { HighLow, HighLowClose, HighLowCloseVolume, OpenHighLowClose, CloseVolume, VolumeOnly, TimedHighLowCloseVolume } from './inputs';
 
 // Configuration

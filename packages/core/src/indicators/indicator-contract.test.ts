@@ -6,7 +6,9 @@
  * - a bad input (NaN, Infinity, high < low, negative volume) throws a `ValidationError` that names the
  *   indicator and the field, and leaves the state as it was: the next good input gives the value of an
  *   indicator that never saw the bad one;
- * - `reset()` gives back a fresh indicator.
+ * - `reset()` gives back a fresh indicator;
+ * - multi-output indicators give the same values, bit for bit, when written into a caller's object
+ *   (`update(x, into)`, `replace(x, into)`), and a fresh value never changes once returned.
  * Prices are rounded to a 0.25 tick so that ties (equal closes, equal highs) occur.
  */
 import fc from 'fast-check';
@@ -226,6 +228,72 @@ describe.each(INDICATORS)('$name keeps the indicator contract', ({ make, fields,
     const other = randomBars(6, 30);
     for (const b of other) ind.update(b);
     expect(ind.value).toEqual(feed(make, other).value);
+  });
+});
+
+/** The multi-output indicators, each with the input it takes from a bar. */
+interface MultiOutput {
+  readonly fields: readonly string[];
+  readonly value: object | undefined;
+  update(input: never, into?: object): object | undefined;
+  replace(input: never, into?: object): object | undefined;
+}
+const MULTI: { name: string; make: () => MultiOutput; input: (bar: TestBar) => unknown }[] = [
+  { name: 'Macd', make: () => new Macd({ fast: 3, slow: 6, signal: 4 }), input: (b) => b.close },
+  { name: 'BollingerBands', make: () => new BollingerBands({ period: 5 }), input: (b) => b.close },
+  { name: 'Stochastic', make: () => new Stochastic({ kPeriod: 5, kSmoothing: 3, dPeriod: 2 }), input: (b) => b },
+  { name: 'StochasticRsi', make: () => new StochasticRsi({ rsiPeriod: 4, kPeriod: 3, dPeriod: 2 }), input: (b) => b.close },
+  { name: 'Adx', make: () => new Adx(4), input: (b) => b },
+  { name: 'Aroon', make: () => new Aroon(5), input: (b) => b },
+  { name: 'Donchian', make: () => new Donchian(5), input: (b) => b },
+  { name: 'Keltner', make: () => new Keltner({ period: 5 }), input: (b) => b },
+];
+
+describe.each(MULTI)('$name writes into a caller\'s object', ({ make, input }) => {
+  it('with the same values as fresh objects, through warm-up and replace', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 2 ** 31 }), fc.integer({ min: 0, max: 2 ** 31 }), (seed, seed2) => {
+        const bars = randomBars(seed, 40);
+        const revisions = randomBars(seed2, 40);
+        const fresh = make();
+        const reused = make();
+        const into: Record<string, number> = {};
+        for (const k of fresh.fields) into[k] = -1;
+        const call = (ind: MultiOutput, method: 'update' | 'replace', bar: TestBar, out?: object) =>
+          (ind[method] as (x: unknown, o?: object) => object | undefined)(input(bar), out);
+        bars.forEach((bar, i) => {
+          for (const [method, b] of [['update', bar], ['replace', { ...revisions[i]!, ts: bar.ts }]] as const) {
+            const before = { ...into };
+            const expected = call(fresh, method, b);
+            const got = call(reused, method, b, into);
+            if (expected === undefined) {
+              expect(got).toBeUndefined();
+              expect(into).toEqual(before); // left as it was while warming up
+            } else {
+              expect(got).toBe(into);
+              expect({ ...into }).toEqual(expected);
+              expect(reused.value).toEqual(expected);
+              expect(reused.value).not.toBe(into);
+            }
+          }
+        });
+      }),
+      { numRuns: 8 },
+    );
+  });
+
+  it('never changes a fresh value once returned', () => {
+    const bars = randomBars(3, 40);
+    const ind = make();
+    const kept: { value: object; copy: object }[] = [];
+    for (const bar of bars) {
+      const v = (ind.update as (x: unknown) => object | undefined)(input(bar));
+      if (v !== undefined) kept.push({ value: v, copy: { ...v } });
+      (ind.replace as (x: unknown) => object | undefined)(input({ ...bar, close: bar.low }));
+    }
+    expect(kept.length).toBeGreaterThan(10);
+    for (const { value, copy } of kept) expect(value).toEqual(copy);
+    expect(ind.value).not.toBe(ind.value);
   });
 });
 

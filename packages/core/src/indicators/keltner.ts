@@ -9,20 +9,22 @@
  */
 import { parseWith } from '../validation';
 import { Atr } from './atr';
-import type { BandsValue } from './bollinger-bands';
+import { bandsValue, type BandsValue } from './bollinger-bands';
 import { KeltnerConfigSchema, type KeltnerConfig } from './config';
 import { Ema } from './ema';
 import { checkField, checkHighLow } from './input-checks';
-import type { Indicator } from './indicator';
+import type { Indicator, Writable } from './indicator';
 import type { HighLowClose } from './inputs';
 
 /**
- * Keltner channel; each update returns a fresh `{ upper, middle, lower }`.
+ * Keltner channel; each update (and each read of `value`) returns a fresh `{ upper, middle, lower }`, or
+ * writes it into the `into` object given to `update` or `replace`.
  *
  * @example
  * ```ts
  * const kc = new Keltner({ period: 20, multiplier: 2 });
  * for (const bar of bars) kc.update(bar);
+ * kc.value?.lower;
  * ```
  */
 export class Keltner implements Indicator<HighLowClose, BandsValue> {
@@ -34,7 +36,9 @@ export class Keltner implements Indicator<HighLowClose, BandsValue> {
   private readonly label: string;
   private readonly ema: Ema;
   private readonly atr: Atr;
-  private cur: BandsValue | undefined = undefined;
+  private ready = false;
+  private middle = 0;
+  private band = 0;
 
   constructor(config: KeltnerConfig = {}) {
     const c = parseWith(KeltnerConfigSchema, config, 'Keltner');
@@ -47,25 +51,27 @@ export class Keltner implements Indicator<HighLowClose, BandsValue> {
   }
 
   get value(): BandsValue | undefined {
-    return this.cur;
+    return this.ready ? bandsValue(this.middle + this.band, this.middle, this.middle - this.band, undefined) : undefined;
   }
 
   get isReady(): boolean {
-    return this.cur !== undefined;
+    return this.ready;
   }
 
-  update(input: HighLowClose): BandsValue | undefined {
+  /** Adds a bar; returns the channel (fresh, or written into `into`), or undefined while warming up. */
+  update(input: HighLowClose, into?: Writable<BandsValue>): BandsValue | undefined {
     this.check(input);
     const middle = this.ema.update((input.high + input.low + input.close) / 3);
     const atr = this.atr.update(input);
-    return this.finish(middle, atr);
+    return this.finish(middle, atr, into);
   }
 
-  replace(input: HighLowClose): BandsValue | undefined {
+  /** Revises the latest bar; returns the revised channel (fresh, or written into `into`). */
+  replace(input: HighLowClose, into?: Writable<BandsValue>): BandsValue | undefined {
     this.check(input);
     const middle = this.ema.replace((input.high + input.low + input.close) / 3);
     const atr = this.atr.replace(input);
-    return this.finish(middle, atr);
+    return this.finish(middle, atr, into);
   }
 
   private check(input: HighLowClose): void {
@@ -73,16 +79,20 @@ export class Keltner implements Indicator<HighLowClose, BandsValue> {
     checkField(this.label, 'close', input.close);
   }
 
-  private finish(middle: number | undefined, atr: number | undefined): BandsValue | undefined {
-    if (middle === undefined || atr === undefined) return (this.cur = undefined);
-    const band = this.multiplier * atr;
-    this.cur = { upper: middle + band, middle, lower: middle - band };
-    return this.cur;
+  private finish(middle: number | undefined, atr: number | undefined, into: Writable<BandsValue> | undefined): BandsValue | undefined {
+    if (middle === undefined || atr === undefined) {
+      this.ready = false;
+      return undefined;
+    }
+    const band = (this.band = this.multiplier * atr);
+    this.middle = middle;
+    this.ready = true;
+    return bandsValue(middle + band, middle, middle - band, into);
   }
 
   reset(): void {
     this.ema.reset();
     this.atr.reset();
-    this.cur = undefined;
+    this.ready = false;
   }
 }

@@ -10,7 +10,7 @@
 import { parseWith } from '../validation';
 import { MacdConfigSchema, type MacdConfig } from './config';
 import { throwNotFinite } from './input-checks';
-import type { Indicator } from './indicator';
+import type { Indicator, Writable } from './indicator';
 
 /**
  * One MACD value: the MACD line, its signal line and their difference.
@@ -26,14 +26,26 @@ export interface MacdValue {
   readonly histogram: number;
 }
 
+/** A fresh value, or `into` with the value written into it. */
+function macdValue(macd: number, signal: number, into: Writable<MacdValue> | undefined): MacdValue {
+  if (into === undefined) return { macd, signal, histogram: macd - signal };
+  into.macd = macd;
+  into.signal = signal;
+  into.histogram = macd - signal;
+  return into;
+}
+
 /**
- * MACD with TA-Lib's seeding; each update (and each read of `value`) returns a fresh {@link MacdValue}.
+ * MACD with TA-Lib's seeding; each update (and each read of `value`) returns a fresh {@link MacdValue},
+ * or writes it into the `into` object given to `update` or `replace`.
  *
  * @example
  * ```ts
  * const macd = new Macd({ fast: 12, slow: 26, signal: 9 });
  * for (const bar of bars) macd.update(bar.close);
  * macd.value?.histogram;
+ * const out = { macd: 0, signal: 0, histogram: 0 };
+ * if (macd.update(next.close, out)) console.log(out.histogram); // no allocation
  * ```
  */
 export class Macd implements Indicator<number, MacdValue> {
@@ -82,36 +94,37 @@ export class Macd implements Indicator<number, MacdValue> {
   }
 
   get value(): MacdValue | undefined {
-    if (this.count < this.warmup) return undefined;
-    const macd = this.fastEma - this.slowEma;
-    const signal = this.signalEma;
-    return { macd, signal, histogram: macd - signal };
+    return this.count < this.warmup ? undefined : macdValue(this.fastEma - this.slowEma, this.signalEma, undefined);
   }
 
   get isReady(): boolean {
     return this.count >= this.warmup;
   }
 
-  update(input: number): MacdValue | undefined {
+  /**
+   * Adds an input; returns the current value (a fresh object, or `into` with the value written into it),
+   * or undefined while warming up.
+   */
+  update(input: number, into?: Writable<MacdValue>): MacdValue | undefined {
     // The steady state is kept small so that V8 inlines it into the caller: no counting, no stores beyond
-    // the three EMAs and the copies `replace` needs, one object of one shape (the result object itself
-    // stays: V8 cannot drop it while warm-up returns undefined from the same call). Warm-up, the first
-    // update after it and bad input take the slow path.
-    if (this.count <= this.warmup || !Number.isFinite(input)) return this.updateSlow(input);
+    // the three EMAs and the copies `replace` needs, one object of one shape (a fresh result object
+    // stays: V8 cannot drop it while warm-up returns undefined from the same call, which is what `into`
+    // is for). Warm-up, the first update after it and bad input take the slow path.
+    if (this.count <= this.warmup || !Number.isFinite(input)) return this.updateSlow(input, into);
     const fast0 = (this.pFastEma = this.fastEma);
     const slow0 = (this.pSlowEma = this.slowEma);
     const signal0 = (this.pSignalEma = this.signalEma);
     const macd = (this.fastEma = (input - fast0) * this.kFast + fast0) - (this.slowEma = (input - slow0) * this.kSlow + slow0);
     const signal = (this.signalEma = (macd - signal0) * this.kSignal + signal0);
-    return { macd, signal, histogram: macd - signal };
+    return macdValue(macd, signal, into);
   }
 
-  private updateSlow(input: number): MacdValue | undefined {
+  private updateSlow(input: number, into: Writable<MacdValue> | undefined): MacdValue | undefined {
     if (!Number.isFinite(input)) throwNotFinite(this.label, '', input);
     if (this.count === this.warmup) {
       // The first update after warm-up: count reaches warmup + 1 and stays there.
       this.count++;
-      return this.update(input);
+      return this.update(input, into);
     }
     this.pFastEma = this.fastEma;
     this.pSlowEma = this.slowEma;
@@ -120,11 +133,12 @@ export class Macd implements Indicator<number, MacdValue> {
     this.pSlowSum = this.slowSum;
     this.pSignalSum = this.signalSum;
     if (!this.warm(input, this.count++)) return undefined;
-    return this.value;
+    return macdValue(this.fastEma - this.slowEma, this.signalEma, into);
   }
 
-  replace(input: number): MacdValue | undefined {
-    if (this.count === 0) return this.update(input);
+  /** Revises the latest input; returns the revised value (fresh, or written into `into`). */
+  replace(input: number, into?: Writable<MacdValue>): MacdValue | undefined {
+    if (this.count === 0) return this.update(input, into);
     if (!Number.isFinite(input)) throwNotFinite(this.label, '', input);
     // Undo the latest update, then apply `input` in its place. Past warm-up the count stays as it is
     // (warmup + 1 after any steady update), so `update` takes the steady path again.
@@ -137,7 +151,7 @@ export class Macd implements Indicator<number, MacdValue> {
       this.slowSum = this.pSlowSum;
       this.signalSum = this.pSignalSum;
     }
-    return this.update(input);
+    return this.update(input, into);
   }
 
   /** Warm-up step for input number `t` (0-based, t < warmup); true when it produced the first value. */

@@ -9,19 +9,21 @@
 import { parseWith } from '../validation';
 import { StochasticRsiConfigSchema, type StochasticRsiConfig } from './config';
 import { throwNotFinite } from './input-checks';
-import type { Indicator } from './indicator';
+import type { Indicator, Writable } from './indicator';
 import { RollingExtreme } from './rolling-extreme';
 import { Rsi } from './rsi';
 import { Sma } from './sma';
-import type { StochasticValue } from './stochastic';
+import { stochasticValue, type StochasticValue } from './stochastic';
 
 /**
- * Stochastic RSI; each update returns a fresh `{ k, d }`.
+ * Stochastic RSI; each update (and each read of `value`) returns a fresh `{ k, d }`, or writes it into the
+ * `into` object given to `update` or `replace`.
  *
  * @example
  * ```ts
  * const srsi = new StochasticRsi({ rsiPeriod: 14, kPeriod: 14, dPeriod: 3 });
  * for (const bar of bars) srsi.update(bar.close);
+ * srsi.value?.k;
  * ```
  */
 export class StochasticRsi implements Indicator<number, StochasticValue> {
@@ -38,7 +40,9 @@ export class StochasticRsi implements Indicator<number, StochasticValue> {
   private readonly dSma: Sma;
   private count = 0;
   private pCount = 0;
-  private cur: StochasticValue | undefined = undefined;
+  private ready = false;
+  private k = 0;
+  private d = 0;
 
   constructor(config: StochasticRsiConfig = {}) {
     const c = parseWith(StochasticRsiConfigSchema, config, 'StochasticRsi');
@@ -54,43 +58,48 @@ export class StochasticRsi implements Indicator<number, StochasticValue> {
   }
 
   get value(): StochasticValue | undefined {
-    return this.cur;
+    return this.ready ? { k: this.k, d: this.d } : undefined;
   }
 
   get isReady(): boolean {
-    return this.cur !== undefined;
+    return this.ready;
   }
 
-  update(input: number): StochasticValue | undefined {
+  /** Adds an input; returns the value (fresh, or written into `into`), or undefined while warming up. */
+  update(input: number, into?: Writable<StochasticValue>): StochasticValue | undefined {
     if (!Number.isFinite(input)) throwNotFinite(this.label, '', input);
     const rsi = this.rsi.update(input);
     if (rsi === undefined) return undefined;
     this.pCount = this.count;
-    return this.step(rsi, false);
+    return this.step(rsi, false, into);
   }
 
-  replace(input: number): StochasticValue | undefined {
+  /** Revises the latest input; returns the revised value (fresh, or written into `into`). */
+  replace(input: number, into?: Writable<StochasticValue>): StochasticValue | undefined {
     if (!Number.isFinite(input)) throwNotFinite(this.label, '', input);
     const rsi = this.rsi.replace(input);
     if (rsi === undefined) return undefined;
     this.highs.undo();
     this.lows.undo();
     this.count = this.pCount;
-    return this.step(rsi, true);
+    return this.step(rsi, true, into);
   }
 
-  private step(rsi: number, revise: boolean): StochasticValue | undefined {
+  private step(rsi: number, revise: boolean, into: Writable<StochasticValue> | undefined): StochasticValue | undefined {
+    this.ready = false;
     this.highs.push(rsi);
     this.lows.push(rsi);
     if (this.count < this.kPeriod) this.count++;
-    if (this.count < this.kPeriod) return (this.cur = undefined);
+    if (this.count < this.kPeriod) return undefined;
     const lowest = this.lows.value;
     const diff = (this.highs.value - lowest) / 100.0;
     const k = diff !== 0.0 ? (rsi - lowest) / diff : 0.0;
     const d = revise ? this.dSma.replace(k) : this.dSma.update(k);
-    if (d === undefined) return (this.cur = undefined);
-    this.cur = { k, d };
-    return this.cur;
+    if (d === undefined) return undefined;
+    this.k = k;
+    this.d = d;
+    this.ready = true;
+    return stochasticValue(k, d, into);
   }
 
   reset(): void {
@@ -99,6 +108,6 @@ export class StochasticRsi implements Indicator<number, StochasticValue> {
     this.lows.reset();
     this.dSma.reset();
     this.count = 0;
-    this.cur = undefined;
+    this.ready = false;
   }
 }

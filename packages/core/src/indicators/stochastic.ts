@@ -10,7 +10,7 @@
 import { parseWith } from '../validation';
 import { StochasticConfigSchema, type StochasticConfig } from './config';
 import { checkField, checkHighLow } from './input-checks';
-import type { Indicator } from './indicator';
+import type { Indicator, Writable } from './indicator';
 import type { HighLowClose } from './inputs';
 import { RollingExtreme } from './rolling-extreme';
 import { Sma } from './sma';
@@ -29,8 +29,17 @@ export interface StochasticValue {
   readonly d: number;
 }
 
+/** A fresh {@link StochasticValue}, or `into` with the value written into it (shared with StochasticRsi). */
+export function stochasticValue(k: number, d: number, into: Writable<StochasticValue> | undefined): StochasticValue {
+  if (into === undefined) return { k, d };
+  into.k = k;
+  into.d = d;
+  return into;
+}
+
 /**
- * Slow stochastic oscillator; each update returns a fresh {@link StochasticValue}.
+ * Slow stochastic oscillator; each update (and each read of `value`) returns a fresh
+ * {@link StochasticValue}, or writes it into the `into` object given to `update` or `replace`.
  *
  * @example
  * ```ts
@@ -53,7 +62,9 @@ export class Stochastic implements Indicator<HighLowClose, StochasticValue> {
   private readonly dSma: Sma;
   private count = 0;
   private pCount = 0;
-  private cur: StochasticValue | undefined = undefined;
+  private ready = false;
+  private k = 0;
+  private d = 0;
 
   constructor(config: StochasticConfig = {}) {
     const c = parseWith(StochasticConfigSchema, config, 'Stochastic');
@@ -69,26 +80,28 @@ export class Stochastic implements Indicator<HighLowClose, StochasticValue> {
   }
 
   get value(): StochasticValue | undefined {
-    return this.cur;
+    return this.ready ? { k: this.k, d: this.d } : undefined;
   }
 
   get isReady(): boolean {
-    return this.cur !== undefined;
+    return this.ready;
   }
 
-  update(input: HighLowClose): StochasticValue | undefined {
+  /** Adds a bar; returns the value (fresh, or written into `into`), or undefined while warming up. */
+  update(input: HighLowClose, into?: Writable<StochasticValue>): StochasticValue | undefined {
     this.check(input);
     this.pCount = this.count;
-    return this.step(input, false);
+    return this.step(input, false, into);
   }
 
-  replace(input: HighLowClose): StochasticValue | undefined {
-    if (this.count === 0) return this.update(input);
+  /** Revises the latest bar; returns the revised value (fresh, or written into `into`). */
+  replace(input: HighLowClose, into?: Writable<StochasticValue>): StochasticValue | undefined {
+    if (this.count === 0) return this.update(input, into);
     this.check(input);
     this.highs.undo();
     this.lows.undo();
     this.count = this.pCount;
-    return this.step(input, true);
+    return this.step(input, true, into);
   }
 
   private check(input: HighLowClose): void {
@@ -96,20 +109,23 @@ export class Stochastic implements Indicator<HighLowClose, StochasticValue> {
     checkField(this.label, 'close', input.close);
   }
 
-  private step(input: HighLowClose, revise: boolean): StochasticValue | undefined {
+  private step(input: HighLowClose, revise: boolean, into: Writable<StochasticValue> | undefined): StochasticValue | undefined {
+    this.ready = false;
     this.highs.push(input.high);
     this.lows.push(input.low);
     if (this.count < this.kPeriod) this.count++;
-    if (this.count < this.kPeriod) return (this.cur = undefined);
+    if (this.count < this.kPeriod) return undefined;
     const lowest = this.lows.value;
     const diff = (this.highs.value - lowest) / 100.0;
     const fastK = diff !== 0.0 ? (input.close - lowest) / diff : 0.0;
     const k = revise ? this.kSma.replace(fastK) : this.kSma.update(fastK);
-    if (k === undefined) return (this.cur = undefined);
+    if (k === undefined) return undefined;
     const d = revise ? this.dSma.replace(k) : this.dSma.update(k);
-    if (d === undefined) return (this.cur = undefined);
-    this.cur = { k, d };
-    return this.cur;
+    if (d === undefined) return undefined;
+    this.k = k;
+    this.d = d;
+    this.ready = true;
+    return stochasticValue(k, d, into);
   }
 
   reset(): void {
@@ -118,6 +134,6 @@ export class Stochastic implements Indicator<HighLowClose, StochasticValue> {
     this.kSma.reset();
     this.dSma.reset();
     this.count = 0;
-    this.cur = undefined;
+    this.ready = false;
   }
 }
