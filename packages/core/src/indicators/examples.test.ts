@@ -1,12 +1,26 @@
 /** The `@example`s in the indicators' TSDoc hold. */
 import { describe, expect, it } from 'vitest';
-import { Ema, Momentum, Obv, RingBuffer, Roc, RollingExtreme, Sma, TrueRange, VolumeRoc, Wma, trueRange } from './index';
+import { BollingerBands, Ema, Macd, Momentum, Obv, RingBuffer, Roc, RollingExtreme, Sma, TrueRange, VolumeRoc, Wma, trueRange, type BandsValue, type Writable } from './index';
 
 describe('TSDoc examples', () => {
   it('Sma: mean of the last inputs, replace revises the latest', () => {
     const sma = new Sma(3);
     expect([1, 2, 3, 4].map((x) => sma.update(x))).toEqual([undefined, undefined, 2, 3]);
     expect(sma.replace(7)).toBe(4);
+  });
+
+  it('multi-output indicators write into a caller\'s object when given one', () => {
+    const macd = new Macd({ fast: 2, slow: 3, signal: 2 });
+    const out = { macd: 0, signal: 0, histogram: 0 };
+    const written = [1, 2, 4, 8, 16].map((x) => macd.update(x, out) && { ...out });
+    const fresh = new Macd({ fast: 2, slow: 3, signal: 2 });
+    expect(written).toEqual([1, 2, 4, 8, 16].map((x) => fresh.update(x)));
+    expect(written.slice(0, 3)).toEqual([undefined, undefined, undefined]);
+    const bands: Writable<BandsValue> = { upper: 0, middle: 0, lower: 0 };
+    const bb = new BollingerBands({ period: 2, multiplier: 1 });
+    bb.update(1, bands);
+    expect(bb.update(3, bands)).toBe(bands);
+    expect(bands).toEqual({ upper: 3, middle: 2, lower: 1 });
   });
 
   it('Ema is seeded with the simple average', () => {
