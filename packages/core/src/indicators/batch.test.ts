@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ValidationError } from '../errors';
 import { loadBars, loadReference } from './__fixtures__/load';
-import { Atr, Macd, Rsi, Sma, Vwap, batch } from './index';
+import { Atr, Macd, Rsi, Sma, Vwap, batch, type Indicator } from './index';
 
 const bars = loadBars('goog');
 const talib = loadReference('talib', 'goog');
@@ -28,6 +28,28 @@ describe('batch', () => {
     expectSameSeries(macd.macd, talib.get('MACD_12_26_9_macd')!);
     expectSameSeries(macd.signal, talib.get('MACD_12_26_9_signal')!);
     expectSameSeries(macd.histogram, talib.get('MACD_12_26_9_hist')!);
+  });
+
+  it('takes indicators of its own making: fresh objects, no `fields`, any number of fields', () => {
+    /** A user's multi-output indicator that ignores `into` and names no fields: the running min, max, sum and count. */
+    class Stats implements Indicator<number, { min: number; max: number; sum: number; n: number }> {
+      private s = { min: Infinity, max: -Infinity, sum: 0, n: 0 };
+      readonly warmup = 2;
+      get value() { return this.s.n >= 2 ? { ...this.s } : undefined; }
+      get isReady() { return this.s.n >= 2; }
+      update(x: number) {
+        this.s = { min: Math.min(this.s.min, x), max: Math.max(this.s.max, x), sum: this.s.sum + x, n: this.s.n + 1 };
+        return this.value;
+      }
+      replace(x: number) { return this.update(x); }
+      reset() { this.s = { min: Infinity, max: -Infinity, sum: 0, n: 0 }; }
+    }
+    const out = batch(() => new Stats(), [3, 1, 4, 1, 5]);
+    expect(Object.keys(out)).toEqual(['min', 'max', 'sum', 'n']);
+    expect([...out.min]).toEqual([NaN, 1, 1, 1, 1]);
+    expect([...out.max]).toEqual([NaN, 3, 4, 4, 5]);
+    expect([...out.sum]).toEqual([NaN, 4, 8, 9, 14]);
+    expect([...out.n]).toEqual([NaN, 2, 3, 4, 5]);
   });
 
   it('feeds bar-based indicators from columns', () => {

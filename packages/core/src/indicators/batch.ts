@@ -80,6 +80,9 @@ export function batch(source: Indicator<unknown, unknown> | (() => Indicator<unk
   }
   let single: Float64Array | undefined;
   let record: Record<string, Float64Array> | undefined;
+  // The record's keys and columns side by side, so that each row is copied with indexed loops.
+  let keys: string[] = [];
+  let cols: Float64Array[] = [];
   const fields = (indicator as { fields?: readonly string[] }).fields;
   // Multi-output indicators write each value into one scratch object (their `into` argument) instead
   // of allocating one per row; an indicator that ignores the argument returns a fresh one, which works too.
@@ -91,6 +94,8 @@ export function batch(source: Indicator<unknown, unknown> | (() => Indicator<unk
       record[k] = new Float64Array(n).fill(NaN);
       scratch[k] = NaN;
     }
+    keys = [...fields];
+    cols = keys.map((k) => record![k]!);
   }
   const target = indicator as { update(input: unknown, into?: object): unknown };
   for (let i = 0; i < n; i++) {
@@ -113,9 +118,20 @@ export function batch(source: Indicator<unknown, unknown> | (() => Indicator<unk
     } else {
       if (!record) {
         record = {};
-        for (const k of Object.keys(value as object)) record[k] = new Float64Array(n).fill(NaN);
+        keys = Object.keys(value as object);
+        for (const k of keys) record[k] = new Float64Array(n).fill(NaN);
+        cols = keys.map((k) => record![k]!);
       }
-      for (const k in record) record[k]![i] = (value as Record<string, number>)[k]!;
+      const v = value as Record<string, number>;
+      const m = keys.length;
+      // One to three fields (every multi-output indicator here): one read site per field, so that each
+      // site sees a single name (a loop over the names makes every read a megamorphic lookup).
+      if (m === 0 || m > 3) for (let j = 0; j < m; j++) cols[j]![i] = v[keys[j]!]!;
+      else {
+        cols[0]![i] = v[keys[0]!]!;
+        if (m > 1) cols[1]![i] = v[keys[1]!]!;
+        if (m > 2) cols[2]![i] = v[keys[2]!]!;
+      }
     }
   }
   return record ?? single ?? new Float64Array(n).fill(NaN);
