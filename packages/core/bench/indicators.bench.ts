@@ -53,6 +53,12 @@ function makeData(n: number): { closes: Float64Array; bars: BenchBar[] } {
 
 const { closes, bars } = makeData(N);
 
+// The MACD and Bollinger baselines, shared by the rows with fresh result objects and with `into`.
+const tsMacd = () => { const ind = new MACD(new EMA(12), new EMA(26), new EMA(9)); let acc = 0; for (let i = 0; i < N; i++) { const v = ind.update(closes[i]!, false); if (v !== null) acc += v.histogram; } return acc; };
+const handMacd = () => { const ind = new HandMacd(); let acc = 0; for (let i = 0; i < N; i++) { const v = ind.update(closes[i]!); if (v === v) acc += ind.histogram; } return acc; };
+const tsBollinger = () => { const ind = new TsBollingerBands(20, 2); let acc = 0; for (let i = 0; i < N; i++) { const v = ind.update(closes[i]!, false); if (v !== null) acc += v.upper; } return acc; };
+const handBollinger = () => { const ind = new HandBollinger(20, 2); let acc = 0; for (let i = 0; i < N; i++) { const v = ind.update(closes[i]!); if (v === v) acc += ind.upper; } return acc; };
+
 // One loop function per implementation, so that every call site stays monomorphic.
 const loops = {
   sma: {
@@ -72,23 +78,23 @@ const loops = {
   },
   macd: {
     ours: () => { const ind = new Macd({ fast: 12, slow: 26, signal: 9 }); let acc = 0; for (let i = 0; i < N; i++) { const v = ind.update(closes[i]!); if (v !== undefined) acc += v.histogram; } return acc; },
-    ts: () => { const ind = new MACD(new EMA(12), new EMA(26), new EMA(9)); let acc = 0; for (let i = 0; i < N; i++) { const v = ind.update(closes[i]!, false); if (v !== null) acc += v.histogram; } return acc; },
-    hand: () => { const ind = new HandMacd(); let acc = 0; for (let i = 0; i < N; i++) { const v = ind.update(closes[i]!); if (v === v) acc += ind.histogram; } return acc; },
+    ts: tsMacd,
+    hand: handMacd,
   },
   'macd into': {
     ours: () => { const ind = new Macd({ fast: 12, slow: 26, signal: 9 }); const out = { macd: 0, signal: 0, histogram: 0 }; let acc = 0; for (let i = 0; i < N; i++) { if (ind.update(closes[i]!, out) !== undefined) acc += out.histogram; } return acc; },
-    ts: () => { const ind = new MACD(new EMA(12), new EMA(26), new EMA(9)); let acc = 0; for (let i = 0; i < N; i++) { const v = ind.update(closes[i]!, false); if (v !== null) acc += v.histogram; } return acc; },
-    hand: () => { const ind = new HandMacd(); let acc = 0; for (let i = 0; i < N; i++) { const v = ind.update(closes[i]!); if (v === v) acc += ind.histogram; } return acc; },
+    ts: tsMacd,
+    hand: handMacd,
   },
   bollinger: {
     ours: () => { const ind = new BollingerBands({ period: 20, multiplier: 2 }); let acc = 0; for (let i = 0; i < N; i++) { const v = ind.update(closes[i]!); if (v !== undefined) acc += v.upper; } return acc; },
-    ts: () => { const ind = new TsBollingerBands(20, 2); let acc = 0; for (let i = 0; i < N; i++) { const v = ind.update(closes[i]!, false); if (v !== null) acc += v.upper; } return acc; },
-    hand: () => { const ind = new HandBollinger(20, 2); let acc = 0; for (let i = 0; i < N; i++) { const v = ind.update(closes[i]!); if (v === v) acc += ind.upper; } return acc; },
+    ts: tsBollinger,
+    hand: handBollinger,
   },
   'bollinger into': {
     ours: () => { const ind = new BollingerBands({ period: 20, multiplier: 2 }); const out = { upper: 0, middle: 0, lower: 0 }; let acc = 0; for (let i = 0; i < N; i++) { if (ind.update(closes[i]!, out) !== undefined) acc += out.upper; } return acc; },
-    ts: () => { const ind = new TsBollingerBands(20, 2); let acc = 0; for (let i = 0; i < N; i++) { const v = ind.update(closes[i]!, false); if (v !== null) acc += v.upper; } return acc; },
-    hand: () => { const ind = new HandBollinger(20, 2); let acc = 0; for (let i = 0; i < N; i++) { const v = ind.update(closes[i]!); if (v === v) acc += ind.upper; } return acc; },
+    ts: tsBollinger,
+    hand: handBollinger,
   },
   atr: {
     ours: () => { const ind = new Atr(14); let acc = 0; for (let i = 0; i < N; i++) { const v = ind.update(bars[i]!); if (v !== undefined) acc += v; } return acc; },
