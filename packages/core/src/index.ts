@@ -22,7 +22,7 @@ export {
   UnsupportedError,
 } from './errors';
 export type { ValidationIssue } from './errors';
-export { parseWith } from './validation';
+export { parseWith, unknownOptionMessage, looseObjectPaths } from './validation';
 
 // Money
 export { Decimal, ZERO, toDecimal, roundToIncrement, isMultipleOf } from './decimal';
