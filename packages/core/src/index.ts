@@ -47,6 +47,8 @@ export {
   barIssue,
 } from './domain/market-data';
 export type { Bar, Quote, Trade, BookLevel, OrderBookSnapshot, OrderBookDelta, MarketData } from './domain/market-data';
+export { MarketDataValidator, marketDataIssue } from './domain/validate-market-data';
+export type { MarketDataIssue } from './domain/validate-market-data';
 export { parseBarsCsv, InvalidRowPolicy } from './data/bars-csv';
 export type { ParseBarsCsvOptions, ParsedBars, SkippedRow } from './data/bars-csv';
 
