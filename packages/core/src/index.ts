@@ -49,7 +49,7 @@ export {
 export type { Bar, Quote, Trade, BookLevel, OrderBookSnapshot, OrderBookDelta, MarketData } from './domain/market-data';
 export { MarketDataValidator, marketDataIssue } from './domain/validate-market-data';
 export type { MarketDataIssue } from './domain/validate-market-data';
-export { parseBarsCsv, InvalidRowPolicy } from './data/bars-csv';
+export { parseBarsCsv, parseBarsCsvChunks, ParseBarsCsvOptionsSchema, InvalidRowPolicy, TimestampUnit } from './data/bars-csv';
 export type { ParseBarsCsvOptions, ParsedBars, SkippedRow } from './data/bars-csv';
 
 // Orders, events, venues
