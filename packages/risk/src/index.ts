@@ -29,7 +29,7 @@ export type { RiskGateOptions } from './risk-gate';
 export { riskInputFromContext } from './risk-input-from-context';
 
 // Audit trail
-export { AuditLog, AuditKind, GENESIS_HASH, auditHash } from './audit-log';
+export { AuditLog, AuditKey, AuditKind, GENESIS_HASH, auditHash } from './audit-log';
 export type { AuditLogOptions, AuditRecord } from './audit-log';
 export { verifyAuditTrail } from './verify-audit-trail';
 export type { AuditVerification } from './verify-audit-trail';

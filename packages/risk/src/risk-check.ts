@@ -8,12 +8,17 @@
  * Exposure gates (position, gross, net, leverage, concentration, capital threshold, daily loss,
  * drawdown, VaR) apply only to orders that increase exposure: an order reduces exposure when it is
  * against the position and, together with the open orders on its side, does not exceed it.
+ *
+ * Notional gates value an order at the highest price it can fill at (see `worstTicks`): a sell limit
+ * below the market or a stop already through it is valued at the market, never at its own price.
+ * Anything the check cannot value or read is denied: a malformed command (unknown type, side, order
+ * type or time in force), a missing reference price, non-finite equity.
  */
 import { Decimal, ValidationError, type CancelOrder, type ModifyOrder, type OrderCommand, type SubmitOrder, type SubmitOrderList } from '@rxtrade/core';
 import type { CompiledConfig, CompiledLimits, InstrumentEntry } from './compiled-config';
 import { exactProduct, MAX_EXACT, productGreater, quantaToDecimal, toUnits, toUnitsCeil, type Grid } from './exact';
 import { APPROVED, DenialCode, type DenialReason, type RiskDecision } from './risk-decision';
-import type { RiskState } from './risk-state';
+import { withOpenOrders, worstTicks, type RiskOpenOrderInput, type RiskState } from './risk-state';
 
 type Reasons = DenialReason[] | null;
 
@@ -54,9 +59,26 @@ function countSince(times: Float64Array, from: number): number {
   return times.length - lo;
 }
 
-/** Checks one command against the state. Throws a ValidationError for a malformed command. */
+const ORDER_TYPES: ReadonlySet<unknown> = new Set(['MARKET', 'LIMIT', 'STOP_MARKET', 'STOP_LIMIT', 'TRAILING_STOP_MARKET', 'TRAILING_STOP_LIMIT', 'MARKET_IF_TOUCHED', 'LIMIT_IF_TOUCHED']);
+const PRICED: ReadonlySet<unknown> = new Set(['LIMIT', 'STOP_LIMIT', 'LIMIT_IF_TOUCHED']);
+const TRIGGERED: ReadonlySet<unknown> = new Set(['STOP_MARKET', 'STOP_LIMIT', 'MARKET_IF_TOUCHED', 'LIMIT_IF_TOUCHED']);
+const TIMES_IN_FORCE: ReadonlySet<unknown> = new Set(['GTC', 'IOC', 'FOK', 'GTD', 'DAY']);
+
+/**
+ * Checks one command against the state. A malformed command (unknown type, side, order type or time in
+ * force, a quantity that is not a positive Decimal…) is denied as INVALID_ORDER with the field named.
+ */
 export function checkCommand(c: CompiledConfig, command: OrderCommand, state: RiskState): RiskDecision {
-  if (command === null || typeof command !== 'object') bad('type', 'must be an order command object');
+  try {
+    return dispatch(c, command, state);
+  } catch (e) {
+    if (!(e instanceof ValidationError)) throw e;
+    return { approved: false, reasons: [{ code: DenialCode.INVALID_ORDER, limit: undefined, actual: undefined, message: e.message }] };
+  }
+}
+
+function dispatch(c: CompiledConfig, command: OrderCommand, state: RiskState): RiskDecision {
+  if (command === null || typeof command !== 'object') return bad('type', 'must be an order command object');
   switch (command.type) {
     case 'SubmitOrder':
       return checkSubmit(c, command, state);
@@ -72,20 +94,47 @@ export function checkCommand(c: CompiledConfig, command: OrderCommand, state: Ri
 }
 
 /**
- * A list (bracket, OCO pair) passes only when every order in it passes. Children released by a parent of
- * the same list (OTO: take-profit and stop-loss of a bracket) can only trade the quantity the parent
- * filled, against it, so they are checked for their instrument rules and prices but not as new exposure.
+ * A list (bracket, OCO pair) is checked as a whole: its orders one after the other, each against the
+ * state with the list's earlier orders already open (so their exposures, notionals, open-order count and
+ * submits add up), and it passes only when every order passes. A list that repeats a client order id is
+ * denied. A child released by a parent of the same list (OTO: a bracket's take-profit and stop-loss) is
+ * exempt from the exposure gates only when it can only undo what its parent opens: same instrument,
+ * opposite side, no larger quantity, and a parent that itself opens exposure. Any other child is checked
+ * as a new order, in every trading state.
  */
 function checkList(c: CompiledConfig, list: SubmitOrderList, state: RiskState): RiskDecision {
   if (!Array.isArray(list.orders) || list.orders.length === 0) bad('orders', 'must be a non-empty array of SubmitOrder');
-  const ids = new Set(list.orders.map((o) => o.clientOrderId));
+  const byId = new Map<unknown, SubmitOrder>();
   let reasons: Reasons = null;
-  for (const o of list.orders) {
-    const released = o.parentOrderId !== undefined && ids.has(o.parentOrderId);
-    const d = checkSubmit(c, o, state, released);
+  list.orders.forEach((o, k) => {
+    if (o === null || typeof o !== 'object') bad(`orders[${k}]`, 'must be a SubmitOrder');
+    if (byId.has(o.clientOrderId)) reasons = push(reasons, DenialCode.DUPLICATE_ORDER_ID, undefined, undefined, `client order id ${String(o.clientOrderId)} appears more than once in the list`);
+    else byId.set(o.clientOrderId, o);
+  });
+  if (reasons !== null) return { approved: false, reasons };
+  const added: RiskOpenOrderInput[] = [];
+  let s = state;
+  for (let k = 0; k < list.orders.length; k++) {
+    const o = list.orders[k]!;
+    if (k > 0) s = withOpenOrders(c, state, added, k);
+    const parent = o.parentOrderId === undefined ? undefined : byId.get(o.parentOrderId);
+    const d = checkSubmit(c, o, s, parent !== undefined && undoesParent(c, o, parent, state));
     if (!d.approved) for (const r of d.reasons) reasons = push(reasons, r.code, r.limit, r.actual, `${o.clientOrderId}: ${r.message}`);
+    added.push({ clientOrderId: o.clientOrderId, strategyId: o.strategyId, instrumentId: o.instrumentId, side: o.side, orderType: o.orderType, quantity: o.quantity, price: o.price, triggerPrice: o.triggerPrice });
   }
   return reasons === null ? APPROVED : { approved: false, reasons };
+}
+
+/** Whether a child can only undo what its parent (of the same list) opens; see {@link checkList}. */
+function undoesParent(c: CompiledConfig, child: SubmitOrder, parent: SubmitOrder, s: RiskState): boolean {
+  if (parent.parentOrderId !== undefined || child.instrumentId !== parent.instrumentId || child.side === parent.side) return false;
+  if (!(child.quantity instanceof Decimal) || !(parent.quantity instanceof Decimal) || !child.quantity.isFinite() || !parent.quantity.isFinite() || child.quantity.gt(parent.quantity)) return false;
+  const e = c.byId.get(parent.instrumentId);
+  if (e === undefined) return false;
+  const q = units(parent.quantity, e.qty);
+  const pos = s.posLots[e.index]!;
+  const parentReduces = parent.side === 'BUY' ? pos < 0 && q + s.pendBuyLots[e.index]! <= -pos : parent.side === 'SELL' && pos > 0 && q + s.pendSellLots[e.index]! <= pos;
+  return !parentReduces;
 }
 
 function entryOf(c: CompiledConfig, command: CancelOrder | ModifyOrder | SubmitOrder): InstrumentEntry {
@@ -105,11 +154,13 @@ function checkCancel(c: CompiledConfig, command: CancelOrder): RiskDecision {
 function checkSubmit(c: CompiledConfig, o: SubmitOrder, s: RiskState, released = false): RiskDecision {
   const e = entryOf(c, o);
   const side = o.side === 'BUY' ? 1 : o.side === 'SELL' ? -1 : bad('side', `must be BUY or SELL, got ${JSON.stringify(o.side)}`);
+  if (!ORDER_TYPES.has(o.orderType)) bad('orderType', `must be one of ${[...ORDER_TYPES].join(', ')}, got ${JSON.stringify(o.orderType)}`);
+  if (!TIMES_IN_FORCE.has(o.timeInForce)) bad('timeInForce', `must be one of ${[...TIMES_IN_FORCE].join(', ')}, got ${JSON.stringify(o.timeInForce)}`);
   const qty = positiveDecimal(o.quantity, 'quantity');
   const price = o.price === undefined ? undefined : positiveDecimal(o.price, 'price');
   const trigger = o.triggerPrice === undefined ? undefined : positiveDecimal(o.triggerPrice, 'triggerPrice');
-  if ((o.orderType === 'LIMIT' || o.orderType === 'STOP_LIMIT') && price === undefined) bad('price', `is required for ${o.orderType} orders`);
-  if ((o.orderType === 'STOP_MARKET' || o.orderType === 'STOP_LIMIT') && trigger === undefined) bad('triggerPrice', `is required for ${o.orderType} orders`);
+  if (PRICED.has(o.orderType) && price === undefined) bad('price', `is required for ${o.orderType} orders`);
+  if (TRIGGERED.has(o.orderType) && trigger === undefined) bad('triggerPrice', `is required for ${o.orderType} orders`);
   const L = c.limits(o.strategyId, e);
   const i = e.index;
   let r: Reasons = null;
@@ -125,10 +176,12 @@ function checkSubmit(c: CompiledConfig, o: SubmitOrder, s: RiskState, released =
   else if (s.tradingState === 'REDUCING' && !reducing) r = push(r, DenialCode.TRADING_REDUCING, undefined, undefined, 'trading is reducing: only orders that reduce exposure pass');
   if (L.restricted) r = push(r, DenialCode.RESTRICTED_INSTRUMENT, undefined, undefined, `${e.instrument.id} is restricted`);
 
+  if (!s.equityValid && !reducing) r = push(r, DenialCode.INVALID_EQUITY, undefined, undefined, 'equity is not a finite number: only orders that reduce exposure pass');
+
   const ref = L.collarMid ? s.midTicks[i]! : s.lastTicks[i]!;
   const mark = s.markTicks[i]!;
-  // Notional at the order's own price (limit, else trigger), else at the market.
-  const valTicks = p === p ? p : t === t ? t : mark === mark ? mark : ref;
+  // Limits value the order at the highest price it can fill at; the venue's minimum notional at its own price.
+  const valTicks = worstTicks(side, p, t, mark);
   const notional = q * valTicks * e.factor;
 
   let noPrice = false;
@@ -136,9 +189,11 @@ function checkSubmit(c: CompiledConfig, o: SubmitOrder, s: RiskState, released =
     if (toUnits(qty, e.qty) !== q) r = push(r, DenialCode.LOT_SIZE, e.instrument.lotSize, qty, `quantity ${qty.toString()} is not a multiple of the lot size ${e.instrument.lotSize.toString()}`);
     if (price !== undefined && toUnits(price, e.price) !== p) r = push(r, DenialCode.TICK_SIZE, e.instrument.tickSize, price, `price ${price.toString()} is not a multiple of the tick size ${e.instrument.tickSize.toString()}`);
     if (trigger !== undefined && toUnits(trigger, e.price) !== t) r = push(r, DenialCode.TICK_SIZE, e.instrument.tickSize, trigger, `trigger price ${trigger.toString()} is not a multiple of the tick size ${e.instrument.tickSize.toString()}`);
-    if (e.minNotionalQ > 0 && valTicks !== valTicks) noPrice = true;
-    else if (e.minNotionalQ > 0 && notional < e.minNotionalQ)
-      r = push(r, DenialCode.MIN_NOTIONAL, e.instrument.minNotional, money(c, notional, q, valTicks, e), `order notional is below the minimum ${e.instrument.minNotional.toString()}`);
+    const ownTicks = p === p ? p : t === t ? t : mark;
+    const own = q * ownTicks * e.factor;
+    if (e.minNotionalQ > 0 && ownTicks !== ownTicks) noPrice = true;
+    else if (e.minNotionalQ > 0 && own < e.minNotionalQ)
+      r = push(r, DenialCode.MIN_NOTIONAL, e.instrument.minNotional, money(c, own, q, ownTicks, e), `order notional is below the minimum ${e.instrument.minNotional.toString()}`);
   }
   if (q > L.maxOrderLots) r = push(r, DenialCode.MAX_ORDER_QUANTITY, L.source.maxOrderQuantity ?? undefined, qty, `quantity ${qty.toString()} exceeds ${L.source.maxOrderQuantity?.toString()}`);
   if (L.maxOrderNotionalQ !== Infinity) {
@@ -173,7 +228,7 @@ function checkSubmit(c: CompiledConfig, o: SubmitOrder, s: RiskState, released =
         }
       }
   }
-  if (!reducing) r = exposureGates(c, r, L, e, s, side, q, valTicks);
+  if (!reducing) r = exposureGates(c, r, L, e, s, side, q, valTicks, notional);
   return r === null ? APPROVED : { approved: false, reasons: r };
 }
 
@@ -196,13 +251,16 @@ function ratioActual(num: number, den: number): Decimal {
   return den === 0 || den !== den || num !== num ? new Decimal(Infinity) : new Decimal(num).div(den);
 }
 
-/** Gates on the exposure an increasing order adds: `q` lots on `side` of instrument `e`. */
-function exposureGates(c: CompiledConfig, r: Reasons, L: CompiledLimits, e: InstrumentEntry, s: RiskState, side: number, q: number, valTicks: number): Reasons {
+/**
+ * Gates on the exposure an increasing order adds: `q` lots on `side` of instrument `e`, and `capitalAdd`
+ * quanta of notional (NaN when it cannot be valued) toward the capital threshold.
+ */
+function exposureGates(c: CompiledConfig, r: Reasons, L: CompiledLimits, e: InstrumentEntry, s: RiskState, side: number, q: number, valTicks: number, capitalAdd: number): Reasons {
   const i = e.index;
   const D = c.moneyDecimals;
-  let mark = s.markTicks[i]!;
-  if (mark !== mark) mark = valTicks; // no market price: value at the order's price
-  const notional = q * valTicks * e.factor;
+  // Exposure is marked to the market; with no market price it is unknown and the gates that need it deny.
+  const mark = s.markTicks[i]!;
+  const notional = capitalAdd;
   const pos = s.posLots[i]!;
   const hi = pos + s.pendBuyLots[i]! + (side > 0 ? q : 0);
   const lo = pos - s.pendSellLots[i]! - (side < 0 ? q : 0);
@@ -211,8 +269,8 @@ function exposureGates(c: CompiledConfig, r: Reasons, L: CompiledLimits, e: Inst
   const gross2 = s.grossQ - s.worstQ[i]! + w2;
   const equity = s.equityQ;
   const needsMark = L.maxGrossQ !== Infinity || L.maxNetQ !== Infinity || L.leverage !== null || L.concentration !== null || L.tagConcentration !== null || L.capitalQ !== Infinity || L.maxVar !== Infinity;
-  const hasMark = mark === mark;
-  if (!hasMark && needsMark) r = push(r, DenialCode.NO_REFERENCE_PRICE, undefined, undefined, `no price to value exposure in ${e.instrument.id}`);
+  const hasMark = mark === mark && valTicks === valTicks;
+  if (!hasMark && needsMark) r = push(r, DenialCode.NO_REFERENCE_PRICE, undefined, undefined, `no market price to value exposure in ${e.instrument.id}`);
 
   if (worstLots > L.maxPositionLots)
     r = push(r, DenialCode.MAX_POSITION, L.source.maxPosition ?? undefined, e.instrument.lotSize.mul(worstLots), `position with open orders would reach ${e.instrument.lotSize.mul(worstLots).toString()}`);
@@ -253,11 +311,7 @@ function markedGates(c: CompiledConfig, r: Reasons, L: CompiledLimits, e: Instru
       if (equity <= 0 || productGreater(t2, tagc.den, tagc.num, equity))
         r = push(r, DenialCode.MAX_TAG_CONCENTRATION, tagc.value, ratioActual(t2, equity <= 0 ? 0 : equity), `tag ${c.tagNames[tag]} would exceed ${tagc.value.toString()} of equity`);
     }
-  if (L.capitalQ !== Infinity) {
-    const used = s.positionGrossQ + s.openNotionalQ + notional;
-    if (!(used <= L.capitalQ))
-      r = push(r, DenialCode.CAPITAL_THRESHOLD, L.source.capitalThreshold ?? undefined, quantaToDecimal(used, D), `positions, open orders and this order would exceed the capital threshold ${L.source.capitalThreshold?.toString()}`);
-  }
+  r = capitalGate(c, r, L, s, notional);
   if (L.maxVar !== Infinity) {
     const vm = s.varModel!;
     const k = vm.index[i]!;
@@ -302,12 +356,17 @@ function checkModify(c: CompiledConfig, m: ModifyOrder, s: RiskState): RiskDecis
     if (price !== undefined && toUnits(price, e.price) !== p) r = push(r, DenialCode.TICK_SIZE, e.instrument.tickSize, price, `price ${price.toString()} is not a multiple of the tick size`);
     if (trigger !== undefined && toUnits(trigger, e.price) !== t) r = push(r, DenialCode.TICK_SIZE, e.instrument.tickSize, trigger, `trigger price ${trigger.toString()} is not a multiple of the tick size`);
   }
+  if (!s.equityValid && !reducing) r = push(r, DenialCode.INVALID_EQUITY, undefined, undefined, 'equity is not a finite number: only orders that reduce exposure pass');
+  // Valued like a new order: at the highest price the changed order can fill at.
   const mark = s.markTicks[i]!;
-  const valTicks = p === p ? p : t === t ? t : mark;
+  const valTicks = worstTicks(o.side, p, t, mark);
   const notional = q * valTicks * e.factor;
   if (q > L.maxOrderLots) r = push(r, DenialCode.MAX_ORDER_QUANTITY, L.source.maxOrderQuantity ?? undefined, e.instrument.lotSize.mul(q), `quantity exceeds ${L.source.maxOrderQuantity?.toString()}`);
-  if (L.maxOrderNotionalQ !== Infinity && !(notional <= L.maxOrderNotionalQ))
-    r = push(r, DenialCode.MAX_ORDER_NOTIONAL, L.source.maxOrderNotional ?? undefined, valTicks === valTicks ? money(c, notional, q, valTicks, e) : undefined, `order notional exceeds ${L.source.maxOrderNotional?.toString()}`);
+  if (L.maxOrderNotionalQ !== Infinity) {
+    if (valTicks !== valTicks) r = push(r, DenialCode.NO_REFERENCE_PRICE, undefined, undefined, `no market price to value the changed order on ${e.instrument.id}`);
+    else if (!(notional <= L.maxOrderNotionalQ))
+      r = push(r, DenialCode.MAX_ORDER_NOTIONAL, L.source.maxOrderNotional ?? undefined, money(c, notional, q, valTicks, e), `order notional exceeds ${L.source.maxOrderNotional?.toString()}`);
+  }
   if (L.collar !== null) {
     const ref = L.collarMid ? s.midTicks[i]! : s.lastTicks[i]!;
     if (ref !== ref) {
@@ -321,6 +380,21 @@ function checkModify(c: CompiledConfig, m: ModifyOrder, s: RiskState): RiskDecis
     const n = countSince(s.modifyTimes, s.time - L.modifyWindow) + 1;
     if (n > L.modifyCount) r = push(r, DenialCode.MODIFY_RATE, new Decimal(L.modifyCount), new Decimal(n), `${n} modifies in ${L.modifyWindow} ms would exceed ${L.modifyCount}`);
   }
-  if (added > 0 && !reducing) r = exposureGates(c, r, L, e, s, o.side, added, valTicks);
+  // What the change adds to open-order notional (capital threshold): a new price can add as much as a new quantity.
+  const before = o.remainingLots * worstTicks(o.side, o.priceTicks, o.triggerTicks, mark) * e.factor;
+  const capitalAdd = Math.max(0, q - o.filledLots) * valTicks * e.factor - before;
+  if (!reducing) {
+    if (added > 0) r = exposureGates(c, r, L, e, s, o.side, added, valTicks, capitalAdd);
+    else if (!(capitalAdd <= 0)) r = capitalGate(c, r, L, s, capitalAdd);
+  }
   return r === null ? APPROVED : { approved: false, reasons: r };
+}
+
+/** The capital threshold: position exposure, open-order notional and `add` more (NaN: cannot be valued, denied). */
+function capitalGate(c: CompiledConfig, r: Reasons, L: CompiledLimits, s: RiskState, add: number): Reasons {
+  if (L.capitalQ === Infinity) return r;
+  const used = s.positionGrossQ + s.openNotionalQ + add;
+  if (!(used <= L.capitalQ))
+    r = push(r, DenialCode.CAPITAL_THRESHOLD, L.source.capitalThreshold ?? undefined, used === used ? quantaToDecimal(used, c.moneyDecimals) : undefined, `positions, open orders and this order would exceed the capital threshold ${L.source.capitalThreshold?.toString()}`);
+  return r;
 }

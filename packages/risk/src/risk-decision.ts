@@ -39,6 +39,8 @@ export const DenialCode = {
   DUPLICATE_ORDER_ID: 'DUPLICATE_ORDER_ID',
   PRE_TRADE_VAR: 'PRE_TRADE_VAR',
   NO_REFERENCE_PRICE: 'NO_REFERENCE_PRICE',
+  /** Equity, peak or day-start equity is NaN or infinite: only orders that reduce exposure pass. */
+  INVALID_EQUITY: 'INVALID_EQUITY',
   UNKNOWN_ORDER: 'UNKNOWN_ORDER',
 } as const;
 export type DenialCode = (typeof DenialCode)[keyof typeof DenialCode];

@@ -23,31 +23,37 @@ describe('RiskEngine configuration and input validation', () => {
     expect(() => new RiskEngine({ clock, instruments, breakers: { loss: { limit: 0 } } })).toThrow(/config\.breakers\.loss\.limit/);
   });
 
-  it('rejects bad orders with errors naming the field: negative quantity, unknown instrument, NaN price', () => {
+  it('denies malformed orders as INVALID_ORDER naming the field: negative quantity, unknown instrument, NaN price, unknown side, order type and time in force', () => {
     const { engine } = makeEngine();
     const state = engine.snapshot(base);
-    expect(() => engine.check(submit({ quantity: -5, price: 100 }), state)).toThrow(/order\.quantity: must be > 0, got -5/);
-    expect(() => engine.check(submit({ quantity: 0, price: 100 }), state)).toThrow(/order\.quantity: must be > 0/);
-    expect(() => engine.check(submit({ instrumentId: 'MSFT.NASDAQ' as never, quantity: 5, price: 100 }), state)).toThrow(/order\.instrumentId: unknown instrument "MSFT\.NASDAQ"/);
-    expect(() => engine.check(submit({ quantity: 5, price: NaN }), state)).toThrow(/order\.price: must be a finite number, got NaN/);
-    expect(() => engine.check({ ...submit({ quantity: 5 }), quantity: 5 as never }, state)).toThrow(/order\.quantity: must be a Decimal/);
-    expect(() => engine.check({ ...submit({ quantity: 5 }), side: 'HOLD' as never }, state)).toThrow(/order\.side: must be BUY or SELL/);
-    expect(() => engine.check({ ...submit({ quantity: 5 }), clientOrderId: '' as never }, state)).toThrow(/order\.clientOrderId: must be a non-empty string/);
-    expect(() => engine.check({ ...submit({ quantity: 5 }), orderType: 'LIMIT' }, state)).toThrow(/order\.price: is required for LIMIT orders/);
-    try {
-      engine.check(submit({ quantity: -5, price: 100 }), state);
-    } catch (e) {
-      expect(e).toBeInstanceOf(ValidationError);
-      expect((e as ValidationError).field).toBe('order.quantity');
-      expect((e as ValidationError).code).toBe('VALIDATION');
-    }
+    const denial = (command: Parameters<typeof engine.check>[0]): string => {
+      const d = engine.check(command, state);
+      expect(d.approved).toBe(false);
+      expect(d.reasons.map((r) => r.code)).toEqual(['INVALID_ORDER']);
+      return d.reasons[0]!.message;
+    };
+    expect(denial(submit({ quantity: -5, price: 100 }))).toMatch(/order\.quantity: must be > 0, got -5/);
+    expect(denial(submit({ quantity: 0, price: 100 }))).toMatch(/order\.quantity: must be > 0/);
+    expect(denial(submit({ instrumentId: 'MSFT.NASDAQ' as never, quantity: 5, price: 100 }))).toMatch(/order\.instrumentId: unknown instrument "MSFT\.NASDAQ"/);
+    expect(denial(submit({ quantity: 5, price: NaN }))).toMatch(/order\.price: must be a finite number, got NaN/);
+    expect(denial({ ...submit({ quantity: 5 }), quantity: 5 as never })).toMatch(/order\.quantity: must be a Decimal/);
+    expect(denial({ ...submit({ quantity: 5 }), side: 'HOLD' as never })).toMatch(/order\.side: must be BUY or SELL/);
+    expect(denial({ ...submit({ quantity: 5 }), clientOrderId: '' as never })).toMatch(/order\.clientOrderId: must be a non-empty string/);
+    expect(denial({ ...submit({ quantity: 5 }), orderType: 'LIMIT' })).toMatch(/order\.price: is required for LIMIT orders/);
+    expect(denial({ ...submit({ quantity: 5, price: 100 }), orderType: 'ICEBERG' as never })).toMatch(/order\.orderType: must be one of MARKET, LIMIT/);
+    expect(denial({ ...submit({ quantity: 5, price: 100 }), timeInForce: 'GTX' as never })).toMatch(/order\.timeInForce: must be one of GTC, IOC/);
+    expect(denial({ ...submit({ quantity: 5 }), orderType: 'MARKET_IF_TOUCHED' })).toMatch(/order\.triggerPrice: is required for MARKET_IF_TOUCHED orders/);
+    expect(denial({ ...submit({ quantity: 5 }), type: 'SubmitOrders' as never })).toMatch(/order\.type: must be SubmitOrder, SubmitOrderList/);
+    expect(denial(null as never)).toMatch(/order\.type: must be an order command object/);
   });
 
-  it('rejects a bad snapshot input naming the field', () => {
+  it('rejects an unreadable snapshot input naming the field, and keeps non-finite equity to deny on it', () => {
     const { engine } = makeEngine();
-    expect(() => engine.snapshot({ ...base, equity: NaN })).toThrow(/state\.equity: must be a finite number/);
+    expect(() => engine.snapshot({ ...base, equity: 'lots' })).toThrow(/state\.equity: must be a finite number/);
     expect(() => engine.snapshot({ ...base, positions: [{ instrumentId: 'X', quantity: new Decimal(1) }] })).toThrow(/state\.positions\[0\]\.instrumentId: unknown instrument/);
     expect(() => engine.snapshot({ ...base, prices: { [aapl.id]: { last: -1 } } })).toThrow(/state\.prices\.AAPL\.NASDAQ\.last/);
+    expect(engine.snapshot({ ...base, equity: NaN }).equityValid).toBe(false);
+    expect(engine.snapshot({ ...base, equity: new Decimal(Infinity) }).equityValid).toBe(false);
   });
 
   it('records malformed commands as INVALID_ORDER denials in evaluate()', () => {

@@ -122,7 +122,11 @@ export class RiskEngine {
     this.config = parseWith(RiskEngineConfigSchema, config, 'config');
     this.compiled = new CompiledConfig(this.config);
     this.clock = this.config.clock;
-    this.audit = new AuditLog({ ...(this.config.audit.sink ? { sink: this.config.audit.sink } : {}), keepInMemory: this.config.audit.keepInMemory });
+    this.audit = new AuditLog({
+      ...(this.config.audit.sink ? { sink: this.config.audit.sink } : {}),
+      ...(this.config.audit.key ? { key: this.config.audit.key } : {}),
+      keepInMemory: this.config.audit.keepInMemory,
+    });
     this.day = new TradingDay(this.config.dailyReset.timeZone, this.config.dailyReset.hour);
     const n = this.compiled.entries.length;
     this.last = new Float64Array(n).fill(NaN);
@@ -252,11 +256,30 @@ export class RiskEngine {
     }
   }
 
-  /** Feeds a bar (close as last), quote (mid) or trade (last). */
+  /**
+   * Feeds a bar (close as last), quote (mid) or trade (last). Prices may be numbers or Decimals; anything
+   * else (another event type, a price that is not a positive finite number, a quote whose bid is above
+   * its ask, a time that is not finite) is refused with a `ValidationError` naming the field, and the
+   * engine's state is left unchanged.
+   */
   observeMarketData(md: Bar | Quote | Trade): void {
-    if (md.type === 'Bar') this.observePrice(md.instrumentId, md.close, 'last', md.ts);
-    else if (md.type === 'Trade') this.observePrice(md.instrumentId, md.price, 'last', md.ts);
-    else this.observePrice(md.instrumentId, (md.bid + md.ask) / 2, 'mid', md.ts);
+    if (md === null || typeof md !== 'object') throw new ValidationError([{ path: ['marketData'], message: 'must be a Bar, Quote or Trade event' }]);
+    const ts = md.ts;
+    if (typeof ts !== 'number' || !Number.isFinite(ts)) throw new ValidationError([{ path: ['marketData', 'ts'], message: `must be a finite epoch ms, got ${String(ts)}` }]);
+    if (typeof md.instrumentId !== 'string') throw new ValidationError([{ path: ['marketData', 'instrumentId'], message: 'must be an instrument id string' }]);
+    if (md.type === 'Bar') this.observePrice(md.instrumentId, priceField(md.close, 'close'), 'last', ts);
+    else if (md.type === 'Trade') this.observePrice(md.instrumentId, priceField(md.price, 'price'), 'last', ts);
+    else if (md.type === 'Quote') {
+      const bid = priceField(md.bid, 'bid');
+      const ask = priceField(md.ask, 'ask');
+      if (bid > ask) throw new ValidationError([{ path: ['marketData', 'bid'], message: `must be <= ask, got bid ${bid} above ask ${ask}` }]);
+      this.observePrice(md.instrumentId, (bid + ask) / 2, 'mid', ts);
+    } else throw new ValidationError([{ path: ['marketData', 'type'], message: `must be Bar, Quote or Trade, got ${JSON.stringify((md as { type: unknown }).type)}` }]);
+  }
+
+  /** The audit trail's head: records appended and the last hash. Keep it apart from the file to detect truncation. */
+  get auditHead(): { readonly count: number; readonly hash: string } {
+    return { count: this.audit.length, hash: this.audit.head };
   }
 
   /** Feeds an order event: venue rejections count toward the venue-error breaker; acceptances and fills reset the count. */
@@ -372,6 +395,13 @@ export class RiskEngine {
     this.audit.append(ts, AuditKind.TRADING_STATE, { from, to: s, reason });
     this.events.emit('tradingState', { from, to: s, reason, ts });
   }
+}
+
+/** A market price given as a number or a Decimal, as a positive finite number. */
+function priceField(v: unknown, field: string): number {
+  const x = typeof v === 'number' ? v : v instanceof Decimal ? v.toNumber() : NaN;
+  if (!(x > 0) || !Number.isFinite(x)) throw new ValidationError([{ path: ['marketData', field], message: `must be a positive finite number or Decimal, got ${v instanceof Decimal ? v.toString() : typeof v === 'number' ? String(v) : typeof v}` }]);
+  return x;
 }
 
 function pushTime(times: number[], ts: number, window: number): number[] {

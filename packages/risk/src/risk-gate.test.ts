@@ -11,8 +11,10 @@ import {
   type OrderDenied,
   type OrderEvent,
   type OrdersView,
+  type OrderView,
   type PipelineContext,
   type StrategyId,
+  type SubmitOrder,
 } from '@rxtrade/core';
 import { EMPTY, Subject } from 'rxjs';
 import { describe, expect, it } from 'vitest';
@@ -35,7 +37,9 @@ function context() {
     equity: () => equity,
     totalFees: () => new Decimal(0),
   } satisfies LedgerView;
-  const orders: OrdersView = { order: () => undefined, openOrders: () => [] };
+  // What the order manager has seen: tests add orders here when a (possibly delayed) stage delivers them.
+  const known = new Map<string, OrderView>();
+  const orders: OrdersView = { order: (id) => known.get(id), openOrders: () => [...known.values()].filter((o) => o.isOpen) };
   const registry = instrumentRegistry(instruments);
   const ctx: PipelineContext = {
     clock,
@@ -49,7 +53,28 @@ function context() {
     work: new WorkTracker(),
     logger: silentLogger,
   };
-  return { ctx, clock, bars, orderEvents, setEquity: (v: string) => (equity = new Decimal(v)) };
+  const see = (o: SubmitOrder, changes: Partial<OrderView> = {}): void => {
+    known.set(o.clientOrderId, {
+      clientOrderId: o.clientOrderId,
+      venueOrderId: undefined,
+      strategyId: o.strategyId,
+      instrumentId: o.instrumentId,
+      side: o.side,
+      orderType: o.orderType,
+      timeInForce: o.timeInForce,
+      quantity: o.quantity,
+      filledQuantity: new Decimal(0),
+      price: o.price,
+      triggerPrice: o.triggerPrice,
+      avgFillPrice: undefined,
+      status: 'ACCEPTED',
+      isOpen: true,
+      tsCreated: o.ts,
+      tsLast: o.ts,
+      ...changes,
+    });
+  };
+  return { ctx, clock, bars, orderEvents, see, setEquity: (v: string) => (equity = new Decimal(v)) };
 }
 
 const bar = (ts: number, close: number): Bar => ({ type: 'Bar', instrumentId: aapl.id, ts, open: close, high: close, low: close, close, volume: 1000 });
@@ -129,5 +154,75 @@ describe('riskGate', () => {
     commands.next(ctx.orderFactory.market({ instrumentId: aapl.id, side: 'BUY', quantity: 1 }));
     expect(out).toHaveLength(1);
     expect(engine.tradingState).toBe('REDUCING');
+  });
+
+  describe('counts what it approved and the order manager has not seen', () => {
+    function gated(limits: ConstructorParameters<typeof RiskEngine>[0]['limits'], pendingTtlMs?: number) {
+      const c = context();
+      const engine = new RiskEngine({ clock: c.clock, instruments, limits });
+      const commands = new Subject<OrderCommand>();
+      const out: OrderCommand[] = [];
+      const denied: OrderDenied[] = [];
+      commands.pipe(riskGate(engine, c.ctx, { onDenied: (d) => denied.push(d), ...(pendingTtlMs !== undefined ? { pendingTtlMs } : {}) })).subscribe((x) => out.push(x));
+      c.bars.next(bar(T0, 100));
+      const buy = (quantity: number, price = '100') => c.ctx.orderFactory.limit({ instrumentId: aapl.id, side: 'BUY', quantity, price });
+      return { ...c, engine, commands, out, denied, buy };
+    }
+
+    it('denies the second of two orders emitted in one tick that together exceed the position limit', () => {
+      const g = gated({ maxPosition: 100 });
+      const a = g.buy(60);
+      const b = g.buy(60, '99');
+      g.commands.next(a);
+      g.commands.next(b); // an asynchronous stage after the gate still holds `a`: the order manager has not seen it
+      expect(g.out).toEqual([a]);
+      expect(g.denied[0]!.reason).toMatch(/^MAX_POSITION/);
+    });
+
+    it('stops counting a pending order once the order manager shows it, so nothing is counted twice', () => {
+      const g = gated({ maxPosition: 100 });
+      const a = g.buy(60);
+      g.commands.next(a);
+      g.see(a);
+      const b = g.buy(40, '99');
+      g.commands.next(b);
+      expect(g.out).toEqual([a, b]);
+    });
+
+    it('counts the orders of an approved list and the quantity an unconfirmed modify adds', () => {
+      const g = gated({ maxOpenOrders: 3, maxPosition: 100 });
+      const list = g.ctx.orderFactory.bracket({ instrumentId: aapl.id, side: 'BUY', quantity: 10, takeProfit: 110, stopLoss: 95 });
+      g.commands.next(list);
+      g.commands.next(g.buy(1));
+      expect(g.out).toEqual([list]);
+      expect(g.denied[0]!.reason).toMatch(/^MAX_OPEN_ORDERS/);
+
+      const h = gated({ maxPosition: 100 });
+      const a = h.buy(50);
+      h.commands.next(a);
+      h.see(a);
+      const grow: OrderCommand = { type: 'ModifyOrder', clientOrderId: a.clientOrderId, strategyId: a.strategyId, instrumentId: aapl.id, quantity: new Decimal(90), price: undefined, triggerPrice: undefined, ts: T0 };
+      h.commands.next(grow);
+      h.commands.next(h.buy(20, '99'));
+      expect(h.out).toEqual([a, grow]);
+      expect(h.denied[0]!.reason).toMatch(/^MAX_POSITION/);
+      // Confirmed: the order manager's view now carries the new quantity and the pending addition is dropped.
+      h.see(a, { quantity: new Decimal(90) });
+      h.orderEvents.next({ type: 'OrderUpdated', clientOrderId: a.clientOrderId, strategyId: a.strategyId, instrumentId: aapl.id, venueOrderId: undefined, quantity: new Decimal(90), price: a.price, triggerPrice: undefined, ts: T0, tsInit: T0 } as never);
+      const ten = h.buy(10, '98');
+      h.commands.next(ten);
+      expect(h.out).toEqual([a, grow, ten]);
+    });
+
+    it('stops counting an approved order nobody delivered after pendingTtlMs', () => {
+      const g = gated({ maxPosition: 100 }, 5_000);
+      g.commands.next(g.buy(60));
+      g.clock.advanceTo(T0 + 4_000);
+      g.commands.next(g.buy(60, '99'));
+      expect(g.out).toHaveLength(1);
+      g.clock.advanceTo(T0 + 10_000);
+      g.commands.next(g.buy(60, '98'));
+      expect(g.out).toHaveLength(2);
+    });
   });
 });

@@ -9,13 +9,20 @@
  * prices and the volatility breaker; subscribed before the strategy so prices are current when it
  * acts), order events (venue-error breaker) and, on every bar and every command, the ledger's equity
  * (peak, trading day, loss and drawdown breakers).
+ *
+ * The gate counts what it approved and the order manager has not seen yet. Commands emitted in one
+ * tick, or held back by an asynchronous stage placed after the gate, are not in `ctx.orders` when the
+ * next command is checked; the gate adds them to the snapshot as open orders (a modify: the quantity it
+ * adds, at its new prices) until the order manager knows the order (a modify: until it is confirmed or
+ * refused), so that together they cannot exceed a limit.
  */
-import { ValidationError, type Bar, type OrderCommand, type OrderDenied, type PipelineContext } from '@rxtrade/core';
+import { ValidationError, type Bar, type ModifyOrder, type OrderCommand, type OrderDenied, type OrderEvent, type PipelineContext, type SubmitOrder } from '@rxtrade/core';
 import { Observable, type MonoTypeOperatorFunction, type Subscription } from 'rxjs';
 import { DenialCode, formatDenial, type RiskDecision } from './risk-decision';
 import type { RiskEngine } from './risk-engine';
 import { riskInputFromContext } from './risk-input-from-context';
 import type { KillSwitchActivated } from './events';
+import type { RiskOpenOrderInput, RiskStateInput } from './risk-state';
 
 /**
  * Options of {@link riskGate}.
@@ -32,6 +39,17 @@ export interface RiskGateOptions {
   readonly observeMarket?: boolean;
   /** Feed `ctx.orderEvents` to the engine (default true). */
   readonly observeOrderEvents?: boolean;
+  /**
+   * How long (ms of the context's clock) an approved command that the order manager has not seen keeps
+   * counting toward the limits (default 60,000). A command dropped by a stage after the gate stops
+   * counting then; one delayed longer than this by a stage after the gate would no longer be counted.
+   */
+  readonly pendingTtlMs?: number;
+}
+
+interface Pending {
+  readonly order: RiskOpenOrderInput;
+  readonly at: number;
 }
 
 /**
@@ -44,9 +62,14 @@ export interface RiskGateOptions {
  * ```
  */
 export function riskGate(engine: RiskEngine, ctx: PipelineContext, options: RiskGateOptions = {}): MonoTypeOperatorFunction<OrderCommand> {
+  const ttl = options.pendingTtlMs ?? 60_000;
+  if (!(ttl >= 0)) throw new ValidationError([{ path: ['options', 'pendingTtlMs'], message: `must be a number >= 0, got ${String(options.pendingTtlMs)}` }]);
   return (source) =>
     new Observable<OrderCommand>((subscriber) => {
       const subs: Subscription[] = [];
+      // Approved submits the order manager has not shown yet, and approved modifies not yet confirmed or refused.
+      const submits = new Map<string, Pending>();
+      const modifies = new Map<string, Pending>();
       if (options.observeMarket ?? true) {
         const feed = (md: Parameters<RiskEngine['observeMarketData']>[0]): void => engine.observeMarketData(md);
         // Equity is observed on every bar as well, so the loss and drawdown breakers trip without waiting for an order.
@@ -56,30 +79,64 @@ export function riskGate(engine: RiskEngine, ctx: PipelineContext, options: Risk
         };
         subs.push(ctx.market.bars().subscribe(onBar), ctx.market.quotes().subscribe(feed), ctx.market.trades().subscribe(feed));
       }
-      if (options.observeOrderEvents ?? true) subs.push(ctx.orderEvents.subscribe((e) => engine.onOrderEvent(e)));
+      const observeEvents = options.observeOrderEvents ?? true;
+      subs.push(
+        ctx.orderEvents.subscribe((e: OrderEvent) => {
+          if (observeEvents) engine.onOrderEvent(e);
+          if (modifies.size > 0 && (e.type === 'OrderUpdated' || e.type === 'OrderModifyRejected')) modifies.delete(e.clientOrderId);
+          if (submits.size > 0 && (e.type === 'OrderDenied' || e.type === 'OrderRejected')) submits.delete(e.clientOrderId);
+        }),
+      );
       const onKill = (k: KillSwitchActivated): void => {
         for (const c of k.commands) subscriber.next(c);
       };
       engine.events.on('killSwitch', onKill);
+
+      const snapshotInput = (now: number): RiskStateInput => {
+        const input = riskInputFromContext(ctx);
+        if (submits.size === 0 && modifies.size === 0) return input;
+        const extra: RiskOpenOrderInput[] = [];
+        for (const [id, p] of submits) {
+          if (ctx.orders.order(id as never) !== undefined || now - p.at > ttl) submits.delete(id);
+          else extra.push(p.order);
+        }
+        for (const [id, p] of modifies) {
+          const o = ctx.orders.order(id as never);
+          if (o === undefined || !o.isOpen || now - p.at > ttl) modifies.delete(id);
+          else extra.push(p.order);
+        }
+        return extra.length === 0 ? input : { ...input, openOrders: [...(input.openOrders ?? []), ...extra] };
+      };
+      const remember = (command: OrderCommand, now: number): void => {
+        if (command.type === 'SubmitOrder') submits.set(command.clientOrderId, { order: asOpen(command), at: now });
+        else if (command.type === 'SubmitOrderList') for (const o of command.orders) submits.set(o.clientOrderId, { order: asOpen(o), at: now });
+        else if (command.type === 'ModifyOrder') {
+          const added = modifyAddition(ctx, command);
+          if (added !== undefined) modifies.set(command.clientOrderId, { order: added, at: now });
+        }
+      };
+
       subs.push(
         source.subscribe({
           next: (command) => {
             const now = ctx.clock.now();
-            const input = riskInputFromContext(ctx);
-            engine.observeEquity(input.equity, now);
             let decision: RiskDecision;
             try {
+              const input = snapshotInput(now);
+              engine.observeEquity(input.equity, now);
               decision = engine.check(command, engine.snapshot(input));
             } catch (e) {
-              // A malformed command is a bug upstream; it must not pass, and it must not stop the gate.
+              // A state the engine cannot read must not let the command pass, and must not stop the gate.
               if (!(e instanceof ValidationError)) throw e;
               decision = { approved: false, reasons: [{ code: DenialCode.INVALID_ORDER, limit: undefined, actual: undefined, message: e.message }] };
             }
             engine.record(command, decision, now);
-            if (decision.approved) subscriber.next(command);
-            else {
+            if (decision.approved) {
+              remember(command, now);
+              subscriber.next(command);
+            } else {
               // A denied list denies each of its orders: nothing of it reaches the venue.
-              const ids = command.type === 'SubmitOrderList' ? command.orders.map((o) => o.clientOrderId) : [command.clientOrderId];
+              const ids = command.type === 'SubmitOrderList' ? (Array.isArray(command.orders) ? command.orders.map((o) => o.clientOrderId) : []) : [command.clientOrderId];
               for (const clientOrderId of ids) {
                 const denied: OrderDenied = {
                   type: 'OrderDenied',
@@ -104,4 +161,32 @@ export function riskGate(engine: RiskEngine, ctx: PipelineContext, options: Risk
         for (const s of subs) s.unsubscribe();
       };
     });
+}
+
+function asOpen(o: SubmitOrder): RiskOpenOrderInput {
+  return { clientOrderId: o.clientOrderId, strategyId: o.strategyId, instrumentId: o.instrumentId, side: o.side, orderType: o.orderType, quantity: o.quantity, price: o.price, triggerPrice: o.triggerPrice };
+}
+
+/**
+ * What an approved modify adds until it is confirmed: an order beside the open one for the quantity it
+ * adds (or the whole new quantity when only prices change, since the new prices may value it higher), at
+ * the new prices. Undefined when the order is not known.
+ */
+function modifyAddition(ctx: PipelineContext, m: ModifyOrder): RiskOpenOrderInput | undefined {
+  const o = ctx.orders.order(m.clientOrderId);
+  if (o === undefined || !o.isOpen) return undefined;
+  const remaining = (m.quantity ?? o.quantity).sub(o.filledQuantity);
+  const added = m.quantity === undefined ? remaining : m.quantity.sub(o.quantity);
+  const quantity = m.price !== undefined || m.triggerPrice !== undefined ? remaining : added;
+  if (!(quantity.gt(0))) return undefined;
+  return {
+    clientOrderId: `${m.clientOrderId}~modify`,
+    strategyId: o.strategyId,
+    instrumentId: o.instrumentId,
+    side: o.side,
+    orderType: o.orderType,
+    quantity,
+    price: m.price ?? o.price,
+    triggerPrice: m.triggerPrice ?? o.triggerPrice,
+  };
 }

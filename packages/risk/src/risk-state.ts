@@ -138,6 +138,11 @@ export class RiskState {
   readonly varW: Float64Array;
   readonly varSw: Float64Array;
   readonly varVariance: number;
+  /**
+   * False when equity, peak or day-start equity is NaN or infinite (a broken mark upstream): every order
+   * that does not reduce exposure is then denied.
+   */
+  readonly equityValid: boolean;
 
   /** @internal use {@link RiskEngine.snapshot}. */
   constructor(compiled: CompiledConfig, view: EngineView, input: RiskStateInput) {
@@ -147,13 +152,14 @@ export class RiskState {
     if (!Number.isFinite(time)) throw new ValidationError([{ path: ['state', 'time'], message: `must be a finite epoch ms, got ${time}` }]);
     this.time = time;
     this.tradingState = view.tradingState;
-    const equity = toDecimal(input.equity, 'state.equity');
-    const peak = input.peakEquity !== undefined ? toDecimal(input.peakEquity, 'state.peakEquity') : Decimal.max(view.peakEquity ?? equity, equity);
-    const dayStart = input.dayStartEquity !== undefined ? toDecimal(input.dayStartEquity, 'state.dayStartEquity') : (view.dayStartEquity ?? equity);
+    const equity = equityOf(input.equity, 'state.equity');
+    const peak = input.peakEquity !== undefined ? equityOf(input.peakEquity, 'state.peakEquity') : Decimal.max(view.peakEquity ?? equity, equity);
+    const dayStart = input.dayStartEquity !== undefined ? equityOf(input.dayStartEquity, 'state.dayStartEquity') : (view.dayStartEquity ?? equity);
+    this.equityValid = equity.isFinite() && peak.isFinite() && dayStart.isFinite();
     // Rounded so that losses and drawdowns are never understated.
-    this.equityQ = moneyToQuanta(equity, D, Decimal.ROUND_FLOOR);
-    this.peakQ = moneyToQuanta(peak, D, Decimal.ROUND_CEIL);
-    this.dayStartQ = moneyToQuanta(dayStart, D, Decimal.ROUND_CEIL);
+    this.equityQ = this.equityValid ? moneyToQuanta(equity, D, Decimal.ROUND_FLOOR) : NaN;
+    this.peakQ = this.equityValid ? moneyToQuanta(peak, D, Decimal.ROUND_CEIL) : NaN;
+    this.dayStartQ = this.equityValid ? moneyToQuanta(dayStart, D, Decimal.ROUND_CEIL) : NaN;
 
     const posLots = new Float64Array(n);
     const pendBuy = new Float64Array(n);
@@ -167,11 +173,11 @@ export class RiskState {
       const mid = p?.mid ?? view.mid[e.index]!;
       if (last === last) {
         if (!(last > 0) || !Number.isFinite(last)) throw new ValidationError([{ path: ['state', 'prices', e.instrument.id, 'last'], message: `must be a positive finite number, got ${last}` }]);
-        lastTicks[e.index] = priceToUnits(last, e.price);
+        lastTicks[e.index] = referenceTicks(last, e.price);
       }
       if (mid === mid) {
         if (!(mid > 0) || !Number.isFinite(mid)) throw new ValidationError([{ path: ['state', 'prices', e.instrument.id, 'mid'], message: `must be a positive finite number, got ${mid}` }]);
-        midTicks[e.index] = priceToUnits(mid, e.price);
+        midTicks[e.index] = referenceTicks(mid, e.price);
       }
       markTicks[e.index] = lastTicks[e.index]! === lastTicks[e.index]! ? lastTicks[e.index]! : midTicks[e.index]!;
     }
@@ -180,12 +186,15 @@ export class RiskState {
       if (!e) throw new ValidationError([{ path: ['state', 'positions', i, 'instrumentId'], message: `unknown instrument ${JSON.stringify(p.instrumentId)}` }]);
       const q = exactUnits(p.quantity, e.qty, ['state', 'positions', i, 'quantity'], true);
       posLots[e.index]! += q;
-      if (markTicks[e.index]! !== markTicks[e.index]! && p.avgPrice !== undefined && q !== 0)
-        markTicks[e.index] = Math.round(toDecimal(p.avgPrice, `state.positions[${i}].avgPrice`).div(e.instrument.tickSize).toNumber());
+      if (markTicks[e.index]! !== markTicks[e.index]! && p.avgPrice !== undefined && q !== 0) {
+        const avg = Math.round(toDecimal(p.avgPrice, `state.positions[${i}].avgPrice`).div(e.instrument.tickSize).toNumber());
+        if (avg > 0) markTicks[e.index] = avg;
+      }
     });
     const openById = new Map<string, OpenOrderEntry>();
     const openByInstrument: OpenOrderEntry[][] = new Array(n);
     let openNotionalQ = 0;
+    const orderInputs: RiskOpenOrderInput[] = [];
     (input.openOrders ?? []).forEach((o, i) => {
       const path = ['state', 'openOrders', i];
       const e = compiled.entry(o.instrumentId);
@@ -202,10 +211,16 @@ export class RiskState {
       (openByInstrument[e.index] ??= []).push(entry);
       if (side > 0) pendBuy[e.index]! += remainingLots;
       else pendSell[e.index]! += remainingLots;
-      if (markTicks[e.index]! !== markTicks[e.index]!) markTicks[e.index] = priceTicks === priceTicks ? priceTicks : triggerTicks;
-      const valTicks = priceTicks === priceTicks ? priceTicks : triggerTicks === triggerTicks ? triggerTicks : markTicks[e.index]!;
-      openNotionalQ += valTicks === valTicks ? remainingLots * valTicks * e.factor : Infinity;
+      orderInputs.push(o);
     });
+    // Valued once every mark is known: an order's own price never stands in for the market.
+    for (const list of openByInstrument) {
+      if (list === undefined) continue;
+      for (const o of list) {
+        const valTicks = worstTicks(o.side, o.priceTicks, o.triggerTicks, markTicks[o.index]!);
+        openNotionalQ += valTicks === valTicks ? o.remainingLots * valTicks * compiled.entries[o.index]!.factor : Infinity;
+      }
+    }
     const worstQ = new Float64Array(n);
     const exposureQ = new Float64Array(n);
     const tagQ = new Float64Array(compiled.tagNames.length);
@@ -269,8 +284,60 @@ export class RiskState {
     this.varW = varW;
     this.varSw = varSw;
     this.varVariance = variance;
+    sources.set(this, {
+      view: { ...view, last: Float64Array.from(view.last), mid: Float64Array.from(view.mid) },
+      input: { time, equity, peakEquity: peak, dayStartEquity: dayStart, positions: input.positions ?? [], openOrders: orderInputs, ...(input.prices ? { prices: input.prices } : {}) },
+    });
     Object.freeze(this);
   }
+}
+
+/** What each snapshot was built from, so that orders can be added to it exactly (lists, pending commands). */
+const sources = new WeakMap<RiskState, { readonly view: EngineView; readonly input: RiskStateInput & { readonly openOrders: readonly RiskOpenOrderInput[] } }>();
+
+/**
+ * The snapshot as it would be with `orders` open as well and `submits` more submits recorded at its
+ * time: how the orders of one list are checked against each other (internal).
+ */
+export function withOpenOrders(compiled: CompiledConfig, state: RiskState, orders: readonly RiskOpenOrderInput[], submits: number): RiskState {
+  const src = sources.get(state)!;
+  const times = [...src.view.submitTimes];
+  if (submits > 0) {
+    for (let k = 0; k < submits; k++) {
+      let i = times.length;
+      while (i > 0 && times[i - 1]! > state.time) i--;
+      times.splice(i, 0, state.time);
+    }
+  }
+  return new RiskState(compiled, { ...src.view, submitTimes: times }, { ...src.input, openOrders: [...src.input.openOrders, ...orders] });
+}
+
+/**
+ * The price (ticks) an order is valued at: the highest it can fill at. A buy with a limit price never
+ * fills above it; anything else can fill at the market or above its own prices (a sell limit below the
+ * market, a stop already through it), so it is valued at the highest of the market and its prices.
+ * NaN when that needs a market price and there is none: gates that need it then deny.
+ */
+export function worstTicks(side: number, priceTicks: number, triggerTicks: number, markTicks: number): number {
+  if (side > 0 && priceTicks === priceTicks) return priceTicks;
+  if (markTicks !== markTicks) return NaN;
+  let v = markTicks;
+  if (priceTicks > v) v = priceTicks;
+  if (triggerTicks > v) v = triggerTicks;
+  return v;
+}
+
+/** A reference price in ticks; one that rounds to zero ticks is no reference (NaN). */
+function referenceTicks(price: number, g: Parameters<typeof priceToUnits>[1]): number {
+  const t = priceToUnits(price, g);
+  return t > 0 ? t : NaN;
+}
+
+/** Equity as a Decimal; NaN and infinities are kept (they deny), anything else unreadable is an error. */
+function equityOf(value: DecimalLike, field: string): Decimal {
+  if (typeof value === 'number' && !Number.isFinite(value)) return new Decimal(value);
+  if (value instanceof Decimal) return value;
+  return toDecimal(value, field);
 }
 
 /** Beyond 2^53 a sum or product is no longer exact: store it as Infinity, which every gate denies. */

@@ -2,7 +2,7 @@
  * Verifies a hash-chained audit trail written by {@link AuditLog}: every line must parse, carry the
  * next sequence number, name the previous line's hash as `prev`, and hash to its own `hash`.
  */
-import { auditHash, GENESIS_HASH, type AuditRecord } from './audit-log';
+import { auditHash, GENESIS_HASH, type AuditKey, type AuditRecord } from './audit-log';
 
 /** Outcome of {@link verifyAuditTrail}. */
 export interface AuditVerification {
@@ -20,14 +20,19 @@ const HASH_SUFFIX = /,"hash":"([0-9a-f]{64})"\}$/;
 /**
  * Checks a whole trail (lines, or the text of a JSONL file).
  *
- * @param expected head hash and/or record count kept elsewhere, to detect records cut off the end.
+ * @param expected head hash and/or record count kept elsewhere (`engine.auditHead`), to detect records
+ * cut off the end; and the `key` of a keyed trail (without it a keyed trail does not verify).
  * @example
  * ```ts
- * const result = verifyAuditTrail(readFileSync('risk-audit.jsonl', 'utf8'));
+ * const result = verifyAuditTrail(readFileSync('risk-audit.jsonl', 'utf8'), { ...engine.auditHead, key: process.env.RISK_AUDIT_KEY });
  * if (!result.valid) console.error(`audit trail broken at line ${result.error!.index + 1}: ${result.error!.reason}`);
  * ```
  */
-export function verifyAuditTrail(trail: string | Iterable<string>, expected: { readonly head?: string; readonly count?: number } = {}): AuditVerification {
+export function verifyAuditTrail(
+  trail: string | Iterable<string>,
+  expected: { readonly head?: string; readonly hash?: string; readonly count?: number; readonly key?: string | Uint8Array | AuditKey } = {},
+): AuditVerification {
+  const head = expected.head ?? expected.hash;
   const lines = typeof trail === 'string' ? trail.split('\n').filter((l) => l.length > 0) : [...trail];
   let prev = GENESIS_HASH;
   let count = 0;
@@ -45,11 +50,11 @@ export function verifyAuditTrail(trail: string | Iterable<string>, expected: { r
     if (record.seq !== i) return fail(i, `sequence number ${String(record.seq)} where ${i} was expected (a record was removed, inserted or moved)`);
     if (record.prev !== prev) return fail(i, 'prev does not match the hash of the previous record (a record was removed or reordered)');
     const body = line.slice(0, m.index);
-    if (auditHash(prev, body) !== m[1]) return fail(i, 'hash does not match the record (the record was edited)');
+    if (auditHash(prev, body, expected.key) !== m[1]) return fail(i, expected.key === undefined ? 'hash does not match the record (the record was edited)' : 'hash does not match the record under the key (the record was edited, or the key is not the one the trail was written with)');
     prev = m[1]!;
     count++;
   }
   if (expected.count !== undefined && count !== expected.count) return fail(count, `${count} records where ${expected.count} were expected (records were cut off)`);
-  if (expected.head !== undefined && prev !== expected.head) return fail(count, 'the last hash does not match the expected head (records were cut off or replaced)');
+  if (head !== undefined && prev !== head) return fail(count, 'the last hash does not match the expected head (records were cut off or replaced)');
   return { valid: true, count, head: prev };
 }
