@@ -6,6 +6,7 @@
  */
 import { Decimal, type Clock, type DecimalLike, type Instrument } from '@rxtrade/core';
 import { z } from 'zod';
+import { AuditKey } from './audit-log';
 
 const decimalInput = z.union([z.string(), z.number(), z.instanceof(Decimal as unknown as new (...args: never[]) => Decimal)]);
 const decimalValue = (check: (d: Decimal) => boolean, what: string) =>
@@ -27,7 +28,7 @@ const decimalValue = (check: (d: Decimal) => boolean, what: string) =>
 const positive = decimalValue((d) => d.gt(0), 'a positive number');
 /** A fraction in (0, 1]. */
 const fraction = decimalValue((d) => d.gt(0) && d.lte(1), 'a fraction in (0, 1]');
-const rate = z.object({ count: z.number().int().min(1), windowMs: z.number().int().min(1) });
+const rate = z.strictObject({ count: z.number().int().min(1), windowMs: z.number().int().min(1) });
 
 /**
  * Schema of {@link RiskLimits}: every field optional; `null` switches a gate off in an override.
@@ -58,7 +59,7 @@ export const RiskLimitsSchema = z
     /** Largest share of equity in the instruments of one tag (sector, country, asset class…). */
     maxTagConcentration: fraction.nullable().optional(),
     /** Fat-finger collar: a limit or trigger price may deviate at most this fraction from the reference. */
-    priceCollar: z.object({ maxDeviation: fraction, reference: z.enum(['last', 'mid']).default('last') }).nullable().optional(),
+    priceCollar: z.strictObject({ maxDeviation: fraction, reference: z.enum(['last', 'mid']).default('last') }).nullable().optional(),
     /** Largest number of open orders (account-wide). */
     maxOpenOrders: z.number().int().min(1).nullable().optional(),
     /** At most `count` submits in any sliding window of `windowMs` (account-wide). */
@@ -193,6 +194,11 @@ export const RiskEngineConfigSchema = z
       .object({
         sink: z.custom<(line: string) => void>((v) => typeof v === 'function', { message: 'must be a function (line: string) => void' }).optional(),
         keepInMemory: z.boolean().default(true),
+        /** Secret that keys the hash chain (HMAC-SHA256); held by the platform, never written to the trail. */
+        key: z
+          .union([z.string().min(16, { message: 'must be at least 16 characters' }), z.instanceof(Uint8Array), z.instanceof(AuditKey)])
+          .transform((k) => (k instanceof AuditKey ? k : new AuditKey(k)))
+          .optional(),
       })
       .strict()
       .default({ keepInMemory: true }),
