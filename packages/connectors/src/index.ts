@@ -6,4 +6,5 @@
  */
 
 // Files
-export { readBarsCsv } from './read-bars-csv';
+export { readBarsCsv, streamBarsCsv, ReadBarsCsvOptionsSchema } from './read-bars-csv';
+export type { ReadBarsCsvOptions } from './read-bars-csv';

@@ -333,7 +333,7 @@ class BarsCsvParser {
   /** Epoch milliseconds of a time cell, or why it is not a time. Unit errors throw whatever the policy. */
   private parseTime(text: string, row: number): number | string {
     if (text.length > 0 && isDigits(text)) {
-      const digits = text.replace(/^0+(?=\d)/, '');
+      const digits = text.charCodeAt(0) === 48 ? text.replace(/^0+(?=\d)/, '') : text;
       let unit = this.unit;
       if (this.forcedUnit === undefined) {
         const found = UNIT_BY_DIGITS[digits === '0' ? 0 : digits.length];
@@ -460,11 +460,12 @@ function epochMillis(digits: string, unit: Exclude<TimestampUnit, 'auto'>): numb
 /** Decimal places of a number in the decimal grammar, exponent included (`1.5e-4` has 5). */
 function decimals(cell: string): number {
   const text = cell.trim();
-  const e = text.search(/[eE]/);
-  const mantissa = e < 0 ? text : text.slice(0, e);
-  const dot = mantissa.indexOf('.');
-  const places = dot < 0 ? 0 : mantissa.length - dot - 1;
-  return Math.max(0, e < 0 ? places : places - Number(text.slice(e + 1)));
+  let e = text.indexOf('e');
+  if (e < 0) e = text.indexOf('E');
+  const end = e < 0 ? text.length : e;
+  const dot = text.indexOf('.');
+  const places = dot < 0 || dot > end ? 0 : end - dot - 1;
+  return e < 0 ? places : Math.max(0, places - Number(text.slice(e + 1)));
 }
 
 function parseDate(text: string): number | undefined {
