@@ -84,6 +84,8 @@ describe('unknownOptionMessage', () => {
     expect(unknownOptionMessage('Period', ['period'])).toBe('unknown option; did you mean "period"?');
     expect(unknownOptionMessage('bounds', ['weightBounds', 'minWeight'])).toBe('unknown option');
     expect(unknownOptionMessage('fee', ['bps'])).toBe('unknown option');
+    expect(unknownOptionMessage('slippage', ['slippageModel', 'latency'])).toBe('unknown option; did you mean "slippageModel"?');
+    expect(unknownOptionMessage('fee', ['feeModel'])).toBe('unknown option');
   });
 });
 

@@ -41,7 +41,8 @@ export function parseWith<S extends z.ZodType>(schema: S, input: unknown, what?:
 
 /**
  * The message for a key that a config does not know: `unknown option`, followed by the nearest known key
- * when one is close enough to be a typo (Damerau-Levenshtein distance at most `max(2, length / 3)`).
+ * when one is close enough to be a typo (Damerau-Levenshtein distance at most `max(2, length / 3)`), or
+ * else one that starts with the given key (`slippage` for `slippageModel`).
  *
  * @param key the key that was given.
  * @param known the keys that are allowed at that place.
@@ -186,7 +187,10 @@ function nearestKey(key: string, known: Iterable<string>): string | undefined {
       bestDistance = d;
     }
   }
-  return best;
+  if (best !== undefined || typed.length < 4) return best;
+  // A shortened name (`slippage` for `slippageModel`) is far in edits but plainly meant.
+  for (const candidate of known) if (candidate.toLowerCase().startsWith(typed)) return candidate;
+  return undefined;
 }
 
 /** Damerau-Levenshtein distance, optimal string alignment variant (a swap of neighbours costs one). */

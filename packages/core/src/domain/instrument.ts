@@ -70,7 +70,7 @@ const nonNegativeDecimal = z
   });
 
 /** Schema of {@link InstrumentConfig}: numbers may be given as strings, numbers or Decimals. */
-export const InstrumentConfigSchema = z.object({
+export const InstrumentConfigSchema = z.strictObject({
   symbol: z.string().min(1),
   venue: z.string().min(1),
   assetClass: z.enum(Object.values(AssetClass) as [AssetClass, ...AssetClass[]]),
@@ -80,7 +80,7 @@ export const InstrumentConfigSchema = z.object({
   lotSize: positiveDecimal,
   minNotional: nonNegativeDecimal.prefault(0),
   multiplier: positiveDecimal.prefault(1),
-  fees: z.object({ maker: nonNegativeDecimal, taker: nonNegativeDecimal }).prefault({ maker: 0, taker: 0 }),
+  fees: z.strictObject({ maker: nonNegativeDecimal, taker: nonNegativeDecimal }).prefault({ maker: 0, taker: 0 }),
   /** Defaults to `SYMBOL.VENUE`. */
   id: z.string().min(1).optional(),
 });

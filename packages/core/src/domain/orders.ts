@@ -160,7 +160,7 @@ const optionalPositive = positive.optional();
 
 /** Schema of {@link SubmitOrder}: required prices per order type, positive quantities. */
 export const SubmitOrderSchema = z
-  .object({
+  .strictObject({
     type: z.literal('SubmitOrder'),
     clientOrderId: z.string().min(1),
     strategyId: z.string().min(1),
@@ -219,7 +219,7 @@ export const SubmitOrderSchema = z
  * ```
  */
 export const SubmitOrderListSchema = z
-  .object({
+  .strictObject({
     type: z.literal('SubmitOrderList'),
     orderListId: z.string().min(1),
     strategyId: z.string().min(1),
@@ -244,7 +244,7 @@ export const SubmitOrderListSchema = z
   });
 
 /** Schema of {@link CancelOrder}. */
-export const CancelOrderSchema = z.object({
+export const CancelOrderSchema = z.strictObject({
   type: z.literal('CancelOrder'),
   clientOrderId: z.string().min(1),
   strategyId: z.string().min(1),
@@ -254,7 +254,7 @@ export const CancelOrderSchema = z.object({
 
 /** Schema of {@link ModifyOrder}: at least one of quantity, price, triggerPrice. */
 export const ModifyOrderSchema = z
-  .object({
+  .strictObject({
     type: z.literal('ModifyOrder'),
     clientOrderId: z.string().min(1),
     strategyId: z.string().min(1),

@@ -65,7 +65,7 @@ const isClock = (v: unknown): boolean => typeof v === 'object' && v !== null && 
  * ```
  */
 export const ResampleConfigSchema = z
-  .object({
+  .strictObject({
     /** Coarse timeframe in ms (see {@link Timeframe}). */
     timeframe: z.number().int().positive(),
     /** Shift of the period boundaries from the UTC epoch, in ms (for example `4 * DAY` for Monday weeks). */

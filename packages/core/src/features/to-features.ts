@@ -107,13 +107,12 @@ const fn = <T>(what: string) => z.custom<T>((v) => typeof v === 'function', { me
 const FeatureEntrySchema = z.union([
   indicator,
   z
-    .object({
+    .strictObject({
       input: z.union([z.enum(Object.values(BarField) as [BarField, ...BarField[]]), fn<(bar: Bar) => unknown>('a bar field or a function of the bar')]).optional(),
       indicator: indicator.optional(),
       select: fn<(value: unknown) => number>('a function of the indicator value').optional(),
       then: z.array(indicator).optional(),
-    })
-    .strict(),
+    }),
 ]);
 
 /**
@@ -124,7 +123,7 @@ const FeatureEntrySchema = z.union([
  * ToFeaturesConfigSchema.safeParse({ features: {} }).success; // false: needs at least one feature
  * ```
  */
-export const ToFeaturesConfigSchema = z.object({
+export const ToFeaturesConfigSchema = z.strictObject({
   /** Features by name; the row holds them in this (insertion) order. */
   features: z.record(z.string().min(1), FeatureEntrySchema).refine((f) => Object.keys(f).length > 0, { message: 'needs at least one feature' }),
   warmup: z.enum([FeatureWarmup.SKIP, FeatureWarmup.NAN]).default(FeatureWarmup.SKIP),

@@ -26,7 +26,7 @@ import type { FeatureRow } from './to-features';
  * WindowConfigSchema.parse({ size: 64 });
  * ```
  */
-export const WindowConfigSchema = z.object({
+export const WindowConfigSchema = z.strictObject({
   /** Number of rows in each window (>= 1). */
   size: z.number().int().positive(),
 });

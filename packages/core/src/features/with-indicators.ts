@@ -101,7 +101,7 @@ const isIndicator = (v: unknown): boolean =>
 
 const EntrySchema = z.union([
   z.custom<Indicator<number, unknown>>(isIndicator, { message: 'must be an Indicator (with update and replace) or { indicator, input }' }),
-  z.object({
+  z.strictObject({
     indicator: z.custom<Indicator<unknown, unknown>>(isIndicator, { message: 'must be an Indicator (with update and replace)' }),
     input: z.union([z.enum(Object.values(BarField) as [BarField, ...BarField[]]), z.custom<(bar: Bar) => unknown>((v) => typeof v === 'function', { message: 'must be a bar field or a function of the bar' })]),
   }),

@@ -16,7 +16,7 @@ const period = (min: number) => z.number().int().min(min);
  * ```
  */
 export function periodConfigSchema(min: number) {
-  return z.object({ period: period(min) });
+  return z.strictObject({ period: period(min) });
 }
 
 /**
@@ -28,7 +28,7 @@ export function periodConfigSchema(min: number) {
  * ```
  */
 export const MacdConfigSchema = z
-  .object({ fast: period(2).default(12), slow: period(2).default(26), signal: period(1).default(9) })
+  .strictObject({ fast: period(2).default(12), slow: period(2).default(26), signal: period(1).default(9) })
   .refine((c) => c.fast < c.slow, { path: ['fast'], message: 'must be below slow' });
 /**
  * Settings of `Macd`.
@@ -48,7 +48,7 @@ export type MacdConfig = z.input<typeof MacdConfigSchema>;
  * BollingerBandsConfigSchema.parse({ period: 20 }); // { period: 20, multiplier: 2 }
  * ```
  */
-export const BollingerBandsConfigSchema = z.object({ period: period(2).default(20), multiplier: z.number().positive().finite().default(2) });
+export const BollingerBandsConfigSchema = z.strictObject({ period: period(2).default(20), multiplier: z.number().positive().finite().default(2) });
 /**
  * Settings of `BollingerBands`.
  *
@@ -67,7 +67,7 @@ export type BollingerBandsConfig = z.input<typeof BollingerBandsConfigSchema>;
  * KeltnerConfigSchema.parse({}); // { period: 20, multiplier: 2 }
  * ```
  */
-export const KeltnerConfigSchema = z.object({ period: period(1).default(20), multiplier: z.number().positive().finite().default(2) });
+export const KeltnerConfigSchema = z.strictObject({ period: period(1).default(20), multiplier: z.number().positive().finite().default(2) });
 /**
  * Settings of `Keltner`.
  *
@@ -86,7 +86,7 @@ export type KeltnerConfig = z.input<typeof KeltnerConfigSchema>;
  * StochasticConfigSchema.parse({}); // { kPeriod: 14, kSmoothing: 3, dPeriod: 3 }
  * ```
  */
-export const StochasticConfigSchema = z.object({ kPeriod: period(1).default(14), kSmoothing: period(1).default(3), dPeriod: period(1).default(3) });
+export const StochasticConfigSchema = z.strictObject({ kPeriod: period(1).default(14), kSmoothing: period(1).default(3), dPeriod: period(1).default(3) });
 /**
  * Settings of `Stochastic`.
  *
@@ -106,7 +106,7 @@ export type StochasticConfig = z.input<typeof StochasticConfigSchema>;
  * StochasticRsiConfigSchema.parse({}); // { rsiPeriod: 14, kPeriod: 14, dPeriod: 3 }
  * ```
  */
-export const StochasticRsiConfigSchema = z.object({ rsiPeriod: period(2).default(14), kPeriod: period(1).default(14), dPeriod: period(1).default(3) });
+export const StochasticRsiConfigSchema = z.strictObject({ rsiPeriod: period(2).default(14), kPeriod: period(1).default(14), dPeriod: period(1).default(3) });
 /**
  * Settings of `StochasticRsi`.
  *
@@ -126,7 +126,7 @@ export type StochasticRsiConfig = z.input<typeof StochasticRsiConfigSchema>;
  * ```
  */
 export const ParabolicSarConfigSchema = z
-  .object({ acceleration: z.number().positive().finite().default(0.02), maximum: z.number().positive().finite().default(0.2) })
+  .strictObject({ acceleration: z.number().positive().finite().default(0.02), maximum: z.number().positive().finite().default(0.2) })
   .refine((c) => c.acceleration <= c.maximum, { path: ['acceleration'], message: 'must not exceed maximum' });
 /**
  * Settings of `ParabolicSar`.
@@ -162,7 +162,7 @@ export type VwapPrice = (typeof VwapPrice)[keyof typeof VwapPrice];
  * ```
  */
 export const VwapConfigSchema = z.discriminatedUnion('mode', [
-  z.object({
+  z.strictObject({
     mode: z.literal('session'),
     sessionMs: z.number().int().positive().default(86_400_000),
     offsetMs: z.number().int().default(0),
@@ -170,7 +170,7 @@ export const VwapConfigSchema = z.discriminatedUnion('mode', [
     sessionKey: z.custom<(ts: number) => number>((v) => typeof v === 'function', { message: 'must be a function (ts) => session key' }).optional(),
     price: z.enum(['typical', 'close']).default('typical'),
   }),
-  z.object({ mode: z.literal('rolling'), period: period(1), price: z.enum(['typical', 'close']).default('typical') }),
+  z.strictObject({ mode: z.literal('rolling'), period: period(1), price: z.enum(['typical', 'close']).default('typical') }),
 ]);
 /**
  * Settings of `Vwap`.
@@ -190,7 +190,7 @@ export type VwapConfig = z.input<typeof VwapConfigSchema>;
  * VolatilityConfigSchema.parse({ period: 10 }); // { period: 10, annualization: 252 }
  * ```
  */
-export const VolatilityConfigSchema = z.object({ period: period(2).default(20), annualization: z.number().positive().finite().default(252) });
+export const VolatilityConfigSchema = z.strictObject({ period: period(2).default(20), annualization: z.number().positive().finite().default(252) });
 /**
  * Settings of `GarmanKlass` and `RealizedVolatility`.
  *
