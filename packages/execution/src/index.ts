@@ -20,6 +20,8 @@ export type { RetryPolicyConfig } from './retry-policy';
 // Simulated venue and its models
 export { SimulatedVenue, SimulatedVenueConfigSchema } from './simulated-venue';
 export type { SimulatedVenueConfig } from './simulated-venue';
+export { SimulatedVenueJsonSchema, FeeModelJsonSchema, SlippageModelJsonSchema, simulatedVenueOptions } from './venue-json';
+export type { SimulatedVenueJson, FeeModelJson, SlippageModelJson } from './venue-json';
 export { ZERO_FEE_MODEL } from './fee-model';
 export type { FeeModel, FeeContext } from './fee-model';
 export { PercentFeeModel, PercentFeeModelConfigSchema } from './percent-fee-model';

@@ -43,7 +43,7 @@ const delay = (name: string) =>
  * parseWith(LatencyModelConfigSchema, { submitMs: 50 }, 'latency').fillMs // 0
  * ```
  */
-export const LatencyModelConfigSchema = z.object({
+export const LatencyModelConfigSchema = z.strictObject({
   submitMs: delay('submitMs').default(0),
   cancelMs: delay('cancelMs').default(0),
   modifyMs: delay('modifyMs').default(0),

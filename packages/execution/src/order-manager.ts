@@ -66,7 +66,7 @@ const positiveMs = z.number().positive().finite();
  * parseWith(OrderManagerConfigSchema, { clock, instruments, venue }, 'OrderManagerConfig');
  * ```
  */
-export const OrderManagerConfigSchema = z.object({
+export const OrderManagerConfigSchema = z.strictObject({
   clock: ClockSchema,
   instruments: InstrumentRegistrySchema,
   venue: VenueSchema,

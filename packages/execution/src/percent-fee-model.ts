@@ -17,7 +17,7 @@ const ONE = new Decimal(1);
  * PercentFeeModelConfigSchema.parse({ rate: '0.001' }).rate // Decimal 0.001
  * ```
  */
-export const PercentFeeModelConfigSchema = z.object({
+export const PercentFeeModelConfigSchema = z.strictObject({
   rate: decimalInput((d) => (d.lt(0) || d.gte(1) ? 'must be a fraction of notional in [0, 1)' : undefined)),
 });
 /**

@@ -19,7 +19,7 @@ import { ErrorCode, RxTradeError, parseWith, type Clock } from '@rxtrade/core';
  * RetryPolicyConfigSchema.parse({ maxAttempts: 3 }).baseDelayMs // 200
  * ```
  */
-export const RetryPolicyConfigSchema = z.object({
+export const RetryPolicyConfigSchema = z.strictObject({
   /** Attempts in all, the first included (1 = no retry). */
   maxAttempts: z.number().int().min(1).max(100).prefault(5),
   baseDelayMs: z.number().positive().finite().prefault(200),

@@ -83,7 +83,7 @@ import { ClockSchema, FeeModelSchema, InstrumentRegistrySchema, isObject } from 
 import type { VenueAccount } from './account/venue-account';
 import { ZERO_FEE_MODEL, type FeeModel } from './fee-model';
 import { BarOpenFillModel, type FillModel } from './fill-model';
-import { latencyModel, type LatencyModel, type LatencyModelConfig } from './latency-model';
+import { latencyModel, LatencyModelConfigSchema, type LatencyModel, type LatencyModelConfig } from './latency-model';
 import { barPath } from './matching/bar-path';
 import { beginBar, matchBarStep } from './matching/bar-matcher';
 import { matchBook } from './matching/book-matcher';
@@ -136,7 +136,7 @@ export const SIMULATED_VENUE_CAPABILITIES: VenueCapabilities = Object.freeze({
  * parseWith(SimulatedVenueConfigSchema, { clock, instruments }, 'SimulatedVenueConfig').limitFill // 'through'
  * ```
  */
-export const SimulatedVenueConfigSchema = z.object({
+export const SimulatedVenueConfigSchema = z.strictObject({
   /** Venue id; also the prefix of venue order ids (`SIM-1`) and trade ids (`SIM-T-1`). */
   id: z.string().min(1).default('SIM'),
   clock: ClockSchema,
@@ -149,7 +149,13 @@ export const SimulatedVenueConfigSchema = z.object({
   maxParticipation: z.number().gt(0).lte(1).optional(),
   /** Latencies in ms (numbers or functions), or a LatencyModel (default: none). */
   latency: z
-    .custom<LatencyModel | LatencyModelConfig>((v) => isObject(v), 'must be a LatencyModel or { submitMs, cancelMs, modifyMs, fillMs }')
+    .union([
+      z.custom<LatencyModel>(
+        (v) => isObject(v) && ['submitMs', 'cancelMs', 'modifyMs', 'fillMs'].every((k) => typeof v[k] === 'function'),
+        'must be a LatencyModel or { submitMs, cancelMs, modifyMs, fillMs }',
+      ),
+      LatencyModelConfigSchema,
+    ])
     .optional(),
   /** The client's account at the venue: reservations, fills, funding, marks. */
   account: z
@@ -161,7 +167,7 @@ export const SimulatedVenueConfigSchema = z.object({
   dayBoundary: z.custom<(ts: number) => number>((v) => typeof v === 'function', 'must be a function (ts) => end of that trading day').optional(),
   /** Perpetual funding: rates per instrument, interval and offset of the funding times. */
   funding: z
-    .object({
+    .strictObject({
       rates: z.custom<ConstructorParameters<typeof PerpetualFunding>[0]['rates']>((v) => v !== undefined && v !== null, 'must be given'),
       intervalMs: z.number().int().positive().optional(),
       offsetMs: z.number().int().nonnegative().optional(),
@@ -263,7 +269,7 @@ export class SimulatedVenue implements Venue, MatchEngine {
     this.fillModel = c.fillModel ?? new BarOpenFillModel();
     this.slippage = c.slippageModel ?? NO_SLIPPAGE;
     this.maxParticipation = c.maxParticipation;
-    this.latency = c.latency === undefined ? undefined : latencyModel(c.latency);
+    this.latency = c.latency === undefined ? undefined : latencyModel(c.latency as LatencyModel | LatencyModelConfig);
     this.account = c.account;
     this.through = c.limitFill === 'through';
     this.dayBoundary = c.dayBoundary ?? nextUtcMidnight;

@@ -49,7 +49,8 @@ export interface FundingRate {
  */
 export type FundingRates = ((instrumentId: InstrumentId, ts: number) => number | undefined) | readonly FundingRate[];
 
-const FundingRateSchema = z.object({ instrumentId: z.string().min(1), ts: z.number().int(), rate: z.number().finite() });
+/** @internal One historical funding rate. */
+export const FundingRateSchema = z.strictObject({ instrumentId: z.string().min(1), ts: z.number().int(), rate: z.number().finite() });
 
 /**
  * Schema of {@link PerpetualFunding}'s config.
@@ -60,7 +61,7 @@ const FundingRateSchema = z.object({ instrumentId: z.string().min(1), ts: z.numb
  * ```
  */
 export const PerpetualFundingConfigSchema = z
-  .object({
+  .strictObject({
     clock: z.custom<Clock>((v) => typeof v === 'object' && v !== null && typeof (v as { setRepeatingTimer?: unknown }).setRepeatingTimer === 'function', 'must be a Clock'),
     instruments: z.custom<InstrumentRegistry>((v) => typeof v === 'object' && v !== null && typeof (v as { all?: unknown }).all === 'function', 'must be an InstrumentRegistry'),
     rates: z.union([

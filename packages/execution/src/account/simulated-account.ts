@@ -56,6 +56,31 @@ import type { VenueAccount } from './venue-account';
 export const AccountType = { CASH: 'CASH', MARGIN: 'MARGIN' } as const;
 export type AccountType = (typeof AccountType)[keyof typeof AccountType];
 
+/** @internal The fields of an account's config (the JSON form of a venue reuses them, less the instrument registry). */
+export const simulatedAccountShape = {
+  type: z.enum([AccountType.CASH, AccountType.MARGIN]),
+  instruments: z.custom<InstrumentRegistry>(
+    (v) => typeof v === 'object' && v !== null && typeof (v as { get?: unknown }).get === 'function' && typeof (v as { all?: unknown }).all === 'function',
+    'must be an InstrumentRegistry',
+  ),
+  startingBalances: z.record(z.string().min(1), decimalInput((d) => (d.lt(0) ? 'must be >= 0' : undefined))),
+  /** MARGIN only: notional / equity the account may carry (>= 1). Default 1. */
+  maxLeverage: z.number().finite().gte(1).optional(),
+  /** MARGIN only: maintenance margin as a fraction of notional, at most the initial 1 / maxLeverage. */
+  maintenanceMarginRate: z.number().positive().optional(),
+};
+
+/** @internal The checks across an account's fields: no leverage on CASH, maintenance margin within the initial margin. */
+export function checkAccountConfig(c: { type: AccountType; maxLeverage?: number | undefined; maintenanceMarginRate?: number | undefined }, ctx: z.RefinementCtx): void {
+  if (c.type === 'CASH' && c.maxLeverage !== undefined && c.maxLeverage !== 1) {
+    ctx.addIssue({ code: 'custom', path: ['maxLeverage'], message: `a CASH account has no leverage; use type MARGIN, got ${c.maxLeverage}` });
+  }
+  const leverage = c.maxLeverage ?? 1;
+  if (c.maintenanceMarginRate !== undefined && c.maintenanceMarginRate > 1 / leverage) {
+    ctx.addIssue({ code: 'custom', path: ['maintenanceMarginRate'], message: `must be at most the initial margin rate 1 / maxLeverage = ${1 / leverage}, got ${c.maintenanceMarginRate}` });
+  }
+}
+
 /**
  * Schema of {@link SimulatedAccount}'s config.
  *
@@ -64,28 +89,7 @@ export type AccountType = (typeof AccountType)[keyof typeof AccountType];
  * parseWith(SimulatedAccountConfigSchema, { type: 'MARGIN', instruments, startingBalances: { USDT: 10_000 }, maxLeverage: 5 }).maxLeverage // 5
  * ```
  */
-export const SimulatedAccountConfigSchema = z
-  .object({
-    type: z.enum([AccountType.CASH, AccountType.MARGIN]),
-    instruments: z.custom<InstrumentRegistry>(
-      (v) => typeof v === 'object' && v !== null && typeof (v as { get?: unknown }).get === 'function' && typeof (v as { all?: unknown }).all === 'function',
-      'must be an InstrumentRegistry',
-    ),
-    startingBalances: z.record(z.string().min(1), decimalInput((d) => (d.lt(0) ? 'must be >= 0' : undefined))),
-    /** MARGIN only: notional / equity the account may carry (>= 1). Default 1. */
-    maxLeverage: z.number().finite().gte(1).optional(),
-    /** MARGIN only: maintenance margin as a fraction of notional, at most the initial 1 / maxLeverage. */
-    maintenanceMarginRate: z.number().positive().optional(),
-  })
-  .superRefine((c, ctx) => {
-    if (c.type === 'CASH' && c.maxLeverage !== undefined && c.maxLeverage !== 1) {
-      ctx.addIssue({ code: 'custom', path: ['maxLeverage'], message: `a CASH account has no leverage; use type MARGIN, got ${c.maxLeverage}` });
-    }
-    const leverage = c.maxLeverage ?? 1;
-    if (c.maintenanceMarginRate !== undefined && c.maintenanceMarginRate > 1 / leverage) {
-      ctx.addIssue({ code: 'custom', path: ['maintenanceMarginRate'], message: `must be at most the initial margin rate 1 / maxLeverage = ${1 / leverage}, got ${c.maintenanceMarginRate}` });
-    }
-  });
+export const SimulatedAccountConfigSchema = z.strictObject(simulatedAccountShape).superRefine(checkAccountConfig);
 /**
  * Input of {@link SimulatedAccountConfigSchema}.
  *

@@ -32,7 +32,7 @@ const positiveQuantity = z
  * parseWith(IcebergConfigSchema, { displayQuantity: 100 }, 'iceberg').displayQuantity.toString(); // '100'
  * ```
  */
-export const IcebergConfigSchema = z.object({
+export const IcebergConfigSchema = z.strictObject({
   /** Quantity shown at a time (a number, numeric string or Decimal > 0; rounded down to the lot, at least one lot). */
   displayQuantity: positiveQuantity,
 });

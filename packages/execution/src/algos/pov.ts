@@ -45,7 +45,7 @@ export type PovVolumeSource = (typeof PovVolumeSource)[keyof typeof PovVolumeSou
  * parseWith(PovConfigSchema, { participation: 0.1 }, 'pov').volumeSource; // 'bars'
  * ```
  */
-export const PovConfigSchema = z.object({
+export const PovConfigSchema = z.strictObject({
   /** Target fraction of market volume, in (0, 1]. */
   participation: z.number().gt(0).max(1),
   /** Smallest child worth sending (default: one lot); a smaller one waits for more volume unless it completes the parent. */

@@ -18,7 +18,7 @@ import { scheduledRun } from './scheduled-run';
  * parseWith(TwapConfigSchema, { durationMs: 600_000, slices: 10 }, 'twap');
  * ```
  */
-export const TwapConfigSchema = z.object({
+export const TwapConfigSchema = z.strictObject({
   /** Time from the parent's arrival to the last slice's period end, in ms (> 0). */
   durationMs: z.number().int().positive(),
   /** Number of equal children (>= 1). */

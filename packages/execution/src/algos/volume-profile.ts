@@ -16,7 +16,7 @@ const DAY_MS = 86_400_000;
  * parseWith(VolumeProfileConfigSchema, { sessionStartMs: 14.5 * 3_600_000, bucketMs: 1_800_000, buckets: 13 }, 'volumeProfile');
  * ```
  */
-export const VolumeProfileConfigSchema = z.object({
+export const VolumeProfileConfigSchema = z.strictObject({
   /** Session open as ms after midnight UTC (09:30 New York in winter = 14.5 h = 52_200_000). */
   sessionStartMs: z.number().int().min(0).max(DAY_MS - 1),
   /** Width of one bucket in ms (> 0). */

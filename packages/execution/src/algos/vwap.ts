@@ -19,7 +19,7 @@ import { scheduledRun } from './scheduled-run';
  * parseWith(VwapConfigSchema, { durationMs: 3_600_000, profile: [0.4, 0.2, 0.1, 0.3] }, 'vwap');
  * ```
  */
-export const VwapConfigSchema = z.object({
+export const VwapConfigSchema = z.strictObject({
   /** Time covered by the profile's buckets, in ms (> 0). */
   durationMs: z.number().int().positive(),
   /** Relative volume of each bucket (any scale: shares, fractions); non-negative, with a positive sum. */

@@ -15,7 +15,7 @@ import { decimalInput } from './decimal-input';
  * FixedFeeModelConfigSchema.parse({ perOrder: '4.95' }).perOrder // Decimal 4.95
  * ```
  */
-export const FixedFeeModelConfigSchema = z.object({
+export const FixedFeeModelConfigSchema = z.strictObject({
   perOrder: decimalInput((d) => (d.lt(0) ? 'must be >= 0' : undefined)),
 });
 /**

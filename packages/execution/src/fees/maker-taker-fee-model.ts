@@ -19,7 +19,7 @@ const rate = decimalInput((d) => (d.abs().gte(1) ? 'must be a fraction of notion
  * MakerTakerFeeModelConfigSchema.parse({ maker: '-0.0001', taker: 0.0005 }).maker // Decimal -0.0001
  * ```
  */
-export const MakerTakerFeeModelConfigSchema = z.object({ maker: rate, taker: rate });
+export const MakerTakerFeeModelConfigSchema = z.strictObject({ maker: rate, taker: rate });
 /**
  * Input of {@link MakerTakerFeeModelConfigSchema}.
  *

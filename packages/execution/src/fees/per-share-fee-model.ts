@@ -26,7 +26,7 @@ import { decimalInput } from './decimal-input';
  * PerShareFeeModelConfigSchema.parse({ perShare: '0.005', minimum: 1, maximumRate: 0.01 }).minimum // Decimal 1
  * ```
  */
-export const PerShareFeeModelConfigSchema = z.object({
+export const PerShareFeeModelConfigSchema = z.strictObject({
   perShare: decimalInput((d) => (d.lt(0) ? 'must be >= 0' : undefined)),
   minimum: decimalInput((d) => (d.lt(0) ? 'must be >= 0' : undefined)).prefault(0),
   maximumRate: decimalInput((d) => (d.lte(0) || d.gt(1) ? 'must be a fraction of notional in (0, 1]' : undefined)).optional(),

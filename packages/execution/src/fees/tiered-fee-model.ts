@@ -26,10 +26,10 @@ const DAY_MS = 86_400_000;
  * TieredFeeModelConfigSchema.parse({ tiers: [{ minVolume: 0, maker: 0.001, taker: 0.001 }] }).windowMs // 2592000000
  * ```
  */
-export const TieredFeeModelConfigSchema = z.object({
+export const TieredFeeModelConfigSchema = z.strictObject({
   tiers: z
     .array(
-      z.object({
+      z.strictObject({
         minVolume: decimalInput((d) => (d.lt(0) ? 'must be >= 0' : undefined)),
         maker: rate,
         taker: rate,

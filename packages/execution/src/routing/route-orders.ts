@@ -54,7 +54,7 @@ const ContextSchema = z.custom<PipelineContext>(
  * ```
  */
 export const RouteOrdersConfigSchema = z
-  .object({
+  .strictObject({
     ctx: ContextSchema,
     /** Instrument mapping: every command of the key instrument goes to the value instrument. */
     mapping: z.record(z.string().min(1), z.string().min(1)).optional(),

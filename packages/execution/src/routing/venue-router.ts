@@ -34,7 +34,7 @@ import { intersectCapabilities } from './intersect-capabilities';
  * parseWith(VenueRouterConfigSchema, { venues: [binance, kraken], instruments }, 'VenueRouterConfig').id // 'ROUTER'
  * ```
  */
-export const VenueRouterConfigSchema = z.object({
+export const VenueRouterConfigSchema = z.strictObject({
   /** The router's own venue id (what the order manager names in its denial messages). */
   id: z.string().min(1).default('ROUTER'),
   venues: z

@@ -14,7 +14,7 @@ import type { SlippageInput, SlippageModel } from './slippage-model';
  * FixedBpsSlippageConfigSchema.parse({ bps: 5 }).bps // 5
  * ```
  */
-export const FixedBpsSlippageConfigSchema = z.object({ bps: z.number().nonnegative().lt(10_000) });
+export const FixedBpsSlippageConfigSchema = z.strictObject({ bps: z.number().nonnegative().lt(10_000) });
 /**
  * Input of {@link FixedBpsSlippageConfigSchema}.
  *

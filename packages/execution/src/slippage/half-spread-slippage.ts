@@ -20,7 +20,7 @@ import type { SlippageInput, SlippageModel } from './slippage-model';
  * HalfSpreadSlippageConfigSchema.parse({ fallbackBps: 4 }).fallbackBps // 4
  * ```
  */
-export const HalfSpreadSlippageConfigSchema = z.object({ fallbackBps: z.number().nonnegative().lt(20_000).optional() });
+export const HalfSpreadSlippageConfigSchema = z.strictObject({ fallbackBps: z.number().nonnegative().lt(20_000).optional() });
 /**
  * Input of {@link HalfSpreadSlippageConfigSchema}.
  *

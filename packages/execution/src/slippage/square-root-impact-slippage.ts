@@ -35,7 +35,7 @@ const PARKINSON = Math.sqrt(4 * Math.LN2);
  * SquareRootImpactSlippageConfigSchema.parse({}).coefficient // 1
  * ```
  */
-export const SquareRootImpactSlippageConfigSchema = z.object({
+export const SquareRootImpactSlippageConfigSchema = z.strictObject({
   coefficient: z.number().positive().finite().default(1),
   volatility: z.number().nonnegative().finite().optional(),
 });
