@@ -51,7 +51,7 @@ const registrySchema = z.custom<InstrumentRegistry>(
 );
 
 const marginSchema = z
-  .object({
+  .strictObject({
     /** Initial margin as a fraction of gross exposure (0.1 = 10x leverage allowed); 1 = a cash account. */
     initial: z.number().gt(0).lte(1),
     /** Maintenance margin as a fraction of gross exposure; defaults to `initial`. */
@@ -68,7 +68,7 @@ const marginSchema = z
  * config.startingCash // Decimal 100000
  * ```
  */
-export const LedgerConfigSchema = z.object({
+export const LedgerConfigSchema = z.strictObject({
   /** Currency of equity and of every total, such as `'USD'`. */
   baseCurrency: z.string().min(1),
   /** Cash at the start, in the base currency: a string, number or Decimal >= 0. */
@@ -107,7 +107,7 @@ export type LedgerConfig = z.input<typeof LedgerConfigSchema>;
  * parseWith(LedgerRestoreConfigSchema, { instruments }, 'restore');
  * ```
  */
-export const LedgerRestoreConfigSchema = z.object({
+export const LedgerRestoreConfigSchema = z.strictObject({
   /** The instruments of the restored ledger: every instrument the snapshot mentions must be there. */
   instruments: registrySchema,
   /** Margin figures, as in {@link LedgerConfig} (not part of a snapshot). */

@@ -12,7 +12,7 @@ import type { Series } from './series';
  * ```
  */
 export const CapmConfigSchema = z
-  .object({
+  .strictObject({
     /** Risk-free rate PER PERIOD, subtracted from both series; default 0. */
     riskFree: z.number().default(0),
   })

@@ -27,7 +27,7 @@ export type SeriesKind = (typeof SeriesKind)[keyof typeof SeriesKind];
  * ```
  */
 export const MaxDrawdownConfigSchema = z
-  .object({
+  .strictObject({
     /** `'equity'` (default) for levels, `'returns'` for simple period returns. */
     input: z.enum([SeriesKind.EQUITY, SeriesKind.RETURNS]).default(SeriesKind.EQUITY),
   })

@@ -12,7 +12,7 @@ import type { Series } from './series';
  * parseWith(SharpeRatioConfigSchema, { periodsPerYear: 252 }) // { periodsPerYear: 252, riskFree: 0 }
  * ```
  */
-export const SharpeRatioConfigSchema = z.object({
+export const SharpeRatioConfigSchema = z.strictObject({
   /** The `scale`: 252 daily, 52 weekly, 12 monthly. */
   periodsPerYear: z.number().positive(),
   /** Risk-free rate PER PERIOD (not annual), subtracted from every return; default 0. */

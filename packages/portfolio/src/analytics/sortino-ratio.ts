@@ -11,7 +11,7 @@ import { mean, type Series } from './series';
  * ```
  */
 export const SortinoRatioConfigSchema = z
-  .object({
+  .strictObject({
     /** Minimum acceptable return PER PERIOD; default 0. */
     mar: z.number().default(0),
   })

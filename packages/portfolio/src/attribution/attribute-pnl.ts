@@ -20,7 +20,7 @@ export type AttributionKey = (typeof AttributionKey)[keyof typeof AttributionKey
  * parseWith(AttributePnlConfigSchema, { instruments, marks: { 'GOOG.NASDAQ': 512.25 }, startingEquity: 100_000 });
  * ```
  */
-export const AttributePnlConfigSchema = z.object({
+export const AttributePnlConfigSchema = z.strictObject({
   /** The instruments the fills refer to; all must be quoted in one currency, the commissions paid in it. */
   instruments: z.custom<InstrumentRegistry>((v) => typeof v === 'object' && v !== null && typeof (v as InstrumentRegistry).find === 'function', 'must be an InstrumentRegistry'),
   /** Last price per instrument id, to value what is still held (required for every open position). */

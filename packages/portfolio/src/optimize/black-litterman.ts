@@ -24,7 +24,7 @@ import { checkLength, CovarianceMatrixSchema, MatrixSchema, VectorSchema } from 
  * ```
  */
 export const BlackLittermanConfigSchema = z
-  .object({
+  .strictObject({
     /** Covariance matrix of the asset returns (symmetric positive definite). */
     covariance: CovarianceMatrixSchema,
     /** Market-capitalisation weights; the prior is `riskAversion * Sigma * marketWeights`. */
@@ -35,7 +35,7 @@ export const BlackLittermanConfigSchema = z
     riskAversion: z.number().positive().default(2.5),
     /** Scale of the uncertainty of the prior; default 0.05. */
     tau: z.number().positive().default(0.05),
-    views: z.object({
+    views: z.strictObject({
       /** Pick matrix, one row per view, one column per asset. */
       P: MatrixSchema,
       /** The view returns, one per row of P. */

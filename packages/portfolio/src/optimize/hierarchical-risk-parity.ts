@@ -39,7 +39,7 @@ export type HrpDistance = (typeof HrpDistance)[keyof typeof HrpDistance];
  * ```
  */
 export const HierarchicalRiskParityConfigSchema = z
-  .object({
+  .strictObject({
     /** Covariance matrix of the asset returns; every variance must be > 0. */
     covariance: CovarianceMatrixSchema,
     /** Expected returns, used only to report `expectedReturn`. */

@@ -19,7 +19,7 @@ import { solveQuadraticProgram } from './solve-quadratic-program';
  * ```
  */
 export const MaxSharpeConfigSchema = z
-  .object({
+  .strictObject({
     /** Covariance matrix of the asset returns (symmetric positive definite). */
     covariance: CovarianceMatrixSchema,
     /** Expected return of each asset, per period. */

@@ -18,7 +18,7 @@ import { solveQuadraticProgram } from './solve-quadratic-program';
  * ```
  */
 export const MinVarianceConfigSchema = z
-  .object({
+  .strictObject({
     /** Covariance matrix of the asset returns (symmetric positive definite). */
     covariance: CovarianceMatrixSchema,
     /** Expected returns, used only to report `expectedReturn`. */

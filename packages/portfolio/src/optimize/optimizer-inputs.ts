@@ -135,7 +135,7 @@ export const CovarianceMatrixSchema = MatrixSchema.superRefine((rows, ctx) => {
  * ```
  */
 export const GroupLimitSchema = z
-  .object({
+  .strictObject({
     /** A label used in error messages. */
     name: z.string().optional(),
     /** 0-based asset indices in the group. */
@@ -163,7 +163,7 @@ export type GroupLimit = z.input<typeof GroupLimitSchema>;
  * const tc: TransactionCostPenalty = { previousWeights: [0.5, 0.5], penalty: 0.001 };
  * ```
  */
-export const TransactionCostPenaltySchema = z.object({
+export const TransactionCostPenaltySchema = z.strictObject({
   /** The current holdings, as weights. */
   previousWeights: VectorSchema,
   /** Penalty per unit of squared weight change: one number for every asset, or one per asset. */

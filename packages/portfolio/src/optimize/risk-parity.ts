@@ -22,7 +22,7 @@ import { describeWeights, multiply, type PortfolioOptimum } from './portfolio-op
  * ```
  */
 export const RiskParityConfigSchema = z
-  .object({
+  .strictObject({
     /** Covariance matrix of the asset returns (symmetric positive definite). */
     covariance: CovarianceMatrixSchema,
     /** Risk budgets, all > 0 (normalised to sum to 1); default equal (risk parity). */

@@ -25,7 +25,7 @@ export type RebalanceEvery = (typeof RebalanceEvery)[keyof typeof RebalanceEvery
  * parseWith(RebalanceOnCalendarConfigSchema, { clock: ctx.clock, every: 'month' });
  * ```
  */
-export const RebalanceOnCalendarConfigSchema = z.object({
+export const RebalanceOnCalendarConfigSchema = z.strictObject({
   /** The pipeline's clock (`ctx.clock`): boundaries are its timers, so a backtest runs on virtual time. */
   clock: z.custom<Clock>((v) => typeof v === 'object' && v !== null && typeof (v as Clock).setTimer === 'function' && typeof (v as Clock).now === 'function', 'must be a Clock'),
   every: z.enum([RebalanceEvery.DAY, RebalanceEvery.WEEK, RebalanceEvery.MONTH, RebalanceEvery.QUARTER, RebalanceEvery.YEAR]),

@@ -15,7 +15,7 @@ import type { TargetWeights } from './target-weights';
  * ```
  */
 export const RebalanceOnDriftConfigSchema = z
-  .object({
+  .strictObject({
     /** Band in weight points: rebalance when `|current - target| > absolute` (0.05 = 5 points). */
     absolute: z.number().positive().optional(),
     /** Band relative to the target: rebalance when `|current - target| > relative x |target|` (0.25 = 25%). */

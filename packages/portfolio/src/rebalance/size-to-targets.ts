@@ -26,7 +26,7 @@ import type { TargetWeights } from './target-weights';
  * parseWith(SizeToTargetsConfigSchema, { ledger: ctx.ledger, orderFactory: ctx.orderFactory, instruments: ctx.instruments });
  * ```
  */
-export const SizeToTargetsConfigSchema = z.object({
+export const SizeToTargetsConfigSchema = z.strictObject({
   /** Equity and current positions (`ctx.ledger`). */
   ledger: z.custom<LedgerView>((v) => typeof v === 'object' && v !== null && typeof (v as LedgerView).equity === 'function', 'must be a LedgerView'),
   /** Builds the orders (`ctx.orderFactory`), so ids, rounding and time come from the pipeline. */

@@ -28,7 +28,7 @@ export interface TargetWeights {
  * parseWith(TargetWeightsSchema, { ts: 0, weights: { 'SPY.ARCA': 0.6 } }, 'target');
  * ```
  */
-export const TargetWeightsSchema = z.object({
+export const TargetWeightsSchema = z.strictObject({
   ts: z.number(),
   weights: z.record(z.string(), z.number()),
 });

@@ -15,7 +15,7 @@ import type { TargetWeights } from './target-weights';
  * parseWith(VolatilityTargetConfigSchema, { target: 0.1, lookback: 36, periodsPerYear: 12, returns: (id) => history.returns(id) });
  * ```
  */
-export const VolatilityTargetConfigSchema = z.object({
+export const VolatilityTargetConfigSchema = z.strictObject({
   /** Annualized volatility to aim for (0.10 = 10% a year). */
   target: z.number().positive(),
   /** Number of most recent periods of returns the estimate uses (>= 2). */

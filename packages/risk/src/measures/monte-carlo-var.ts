@@ -18,7 +18,7 @@ import { SeededRandom } from './seeded-random';
  * parseWith(MonteCarloVarConfigSchema, { paths: 50_000, seed: 7 });
  * ```
  */
-export const MonteCarloVarConfigSchema = z.object({
+export const MonteCarloVarConfigSchema = z.strictObject({
   p: z.number().gt(0.5).lt(1).default(0.95),
   paths: z.number().int().min(100).default(100_000),
   seed: z.number().int().default(1),

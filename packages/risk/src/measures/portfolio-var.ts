@@ -16,7 +16,7 @@ import { normalDensity, normalQuantile } from './normal';
  * parseWith(PortfolioVarConfigSchema, { p: 0.99, mean: [0.001, 0.0005] });
  * ```
  */
-export const PortfolioVarConfigSchema = z.object({
+export const PortfolioVarConfigSchema = z.strictObject({
   p: z.number().gt(0.5).lt(1).default(0.95),
   /** Expected return of each asset per period; zero when omitted. */
   mean: z.array(z.number()).optional(),

@@ -22,7 +22,7 @@ export type RiskMeasureMethod = (typeof RiskMeasureMethod)[keyof typeof RiskMeas
  * parseWith(RiskMeasureConfigSchema, { p: 0.99 }) // { p: 0.99, method: 'historical' }
  * ```
  */
-export const RiskMeasureConfigSchema = z.object({
+export const RiskMeasureConfigSchema = z.strictObject({
   /** Confidence level, as PerformanceAnalytics' `p` (0.95 = 95%). */
   p: z.number().gt(0.5).lt(1).default(0.95),
   method: z.enum(['historical', 'gaussian', 'modified']).default('historical'),

@@ -19,7 +19,7 @@ import { parseReturns } from './sample-covariance';
  * ```
  */
 export const EwmaCovarianceConfigSchema = z
-  .object({
+  .strictObject({
     /** The decay lambda in (0, 1); RiskMetrics uses 0.94 for daily and 0.97 for monthly data. */
     decay: z.number().gt(0).lt(1).default(0.94),
     /** Subtract the exponentially weighted mean first; default false (zero mean, as RiskMetrics). */
