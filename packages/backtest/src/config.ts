@@ -4,7 +4,7 @@
  */
 import { z } from 'zod';
 import { Decimal, type Instrument, type Logger } from '@rxtrade/core';
-import type { FeeModel, SimulatedVenueConfig } from '@rxtrade/execution';
+import { SimulatedVenueConfigSchema, type SimulatedVenueConfig } from '@rxtrade/execution';
 
 const decimalLike = z.union([z.string(), z.number(), z.instanceof(Decimal as unknown as new (...a: never[]) => Decimal)]).transform((v, ctx) => {
   try {
@@ -18,18 +18,15 @@ const decimalLike = z.union([z.string(), z.number(), z.instanceof(Decimal as unk
 });
 
 /**
- * The simulated venue's settings: `commission` or `feeModel`, and any other `SimulatedVenue` option
- * (slippage, participation cap, latency, account, limit fill rule, funding, capabilities…), which the
- * venue validates itself.
+ * The simulated venue's settings: every `SimulatedVenue` option but the clock, the instruments and
+ * `retainClosedOrders` (the runner's `keepHistory`), validated by the venue's own schema, plus
+ * `commission` as a shorthand for a `PercentFeeModel`. Unknown keys are refused here, at
+ * `config.venue.<key>`.
  */
-const venueSchema = z
-  .object({
-    /** Commission as a fraction of notional on every fill (0.002 = 0.2%). */
-    commission: z.number().min(0).max(1).optional(),
-    /** A fee model; overrides `commission`. */
-    feeModel: z.custom<FeeModel>((v) => typeof v === 'object' && v !== null && 'commission' in v, 'must be a FeeModel').optional(),
-  })
-  .catchall(z.unknown());
+const venueSchema = SimulatedVenueConfigSchema.omit({ clock: true, instruments: true, retainClosedOrders: true }).extend({
+  /** Commission as a fraction of notional on every fill (0.002 = 0.2%). */
+  commission: z.number().min(0).max(1).optional(),
+});
 
 /**
  * Options of one simulated venue in a {@link RunnerConfig}: everything `SimulatedVenue` takes but the
@@ -43,9 +40,9 @@ const venueSchema = z
 export type SimulatedVenueOptions = Omit<SimulatedVenueConfig, 'clock' | 'instruments' | 'retainClosedOrders'> & { readonly commission?: number };
 
 /** Schema of {@link RunnerConfig} (everything but the data, which runners check as they go). */
-export const RunnerConfigSchema = z.object({
+export const RunnerConfigSchema = z.strictObject({
   instruments: z.array(z.custom<Instrument>((v) => typeof v === 'object' && v !== null && 'id' in v && 'tickSize' in v, 'must be an Instrument made by defineInstrument')).min(1),
-  ledger: z.object({
+  ledger: z.strictObject({
     startingCash: decimalLike,
     /** Defaults to the first instrument's quote currency. */
     baseCurrency: z.string().min(1).optional(),

@@ -28,13 +28,12 @@ export const JsonValueSchema: z.ZodType<Json> = z.lazy(() =>
  * ```
  */
 export const StrategyRefSchema = z
-  .object({
+  .strictObject({
     /** `./` or `../` paths are relative to the config file; otherwise an absolute path or a package name. */
     module: z.string().min(1),
     /** The export holding the `StrategyDefinition`; default `strategy`. */
     export: z.string().min(1).optional(),
-  })
-  .strict();
+  });
 
 /**
  * Schema of {@link BacktestFileConfig}.
@@ -45,14 +44,13 @@ export const StrategyRefSchema = z
  * ```
  */
 export const BacktestFileConfigSchema = z
-  .object({
+  .strictObject({
     strategy: StrategyRefSchema,
     params: z.record(z.string(), JsonValueSchema).default({}),
     run: RunConfigSchema,
     /** Title of the HTML report (`--report`). */
     title: z.string().min(1).optional(),
-  })
-  .strict();
+  });
 
 /**
  * A backtest config file.

@@ -21,8 +21,8 @@ const goal = z.enum(['max', 'min']).default('max');
  * ```
  */
 export const ObjectiveJsonSchema = z.union([
-  z.object({ metric: z.string().min(1), goal }).strict(),
-  z.object({ function: z.string().min(1), module: z.string().min(1).optional(), goal }).strict(),
+  z.strictObject({ metric: z.string().min(1), goal }),
+  z.strictObject({ function: z.string().min(1), module: z.string().min(1).optional(), goal }),
 ]);
 
 /**
@@ -33,7 +33,7 @@ export const ObjectiveJsonSchema = z.union([
  * ConstraintJsonSchema.parse({ function: 'fastBelowSlow' })
  * ```
  */
-export const ConstraintJsonSchema = z.object({ function: z.string().min(1), module: z.string().min(1).optional() }).strict();
+export const ConstraintJsonSchema = z.strictObject({ function: z.string().min(1), module: z.string().min(1).optional() });
 
 /**
  * Schema of {@link SweepFileConfig}.
@@ -44,7 +44,7 @@ export const ConstraintJsonSchema = z.object({ function: z.string().min(1), modu
  * ```
  */
 export const SweepFileConfigSchema = z
-  .object({
+  .strictObject({
     title: z.string().min(1).optional(),
     strategy: StrategyRefSchema,
     space: ParameterSpaceSchema,
@@ -59,8 +59,7 @@ export const SweepFileConfigSchema = z
     where: ConstraintJsonSchema.optional(),
     /** How many of the best parameter sets are re-run in full for the report's equity overlay; default 3. */
     top: z.number().int().min(0).max(20).default(3),
-  })
-  .strict();
+  });
 
 /**
  * A sweep config file.

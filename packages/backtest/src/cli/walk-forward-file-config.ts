@@ -20,7 +20,7 @@ import { ConstraintJsonSchema, ObjectiveJsonSchema } from './sweep-file-config';
  * ```
  */
 export const WalkForwardFileConfigSchema = z
-  .object({
+  .strictObject({
     title: z.string().min(1).optional(),
     strategy: StrategyRefSchema,
     space: ParameterSpaceSchema,
@@ -33,17 +33,15 @@ export const WalkForwardFileConfigSchema = z
     warmupBars: z.number().int().min(0).default(0),
     run: RunConfigSchema,
     search: z
-      .object({
+      .strictObject({
         method: z.enum(['grid', 'random', 'genetic']).default('grid'),
         seed: z.union([z.number().int(), z.string().min(1)]).default(0),
         samples: z.number().int().min(1).optional(),
         genetic: GeneticSearchConfigSchema.optional(),
       })
-      .strict()
       .default({ method: 'grid', seed: 0 }),
     where: ConstraintJsonSchema.optional(),
-  })
-  .strict();
+  });
 
 /**
  * A walk-forward config file.

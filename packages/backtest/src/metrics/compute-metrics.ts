@@ -23,7 +23,7 @@ const arrayLike = z.custom<ArrayLike<number>>((v) => Array.isArray(v) || (ArrayB
  * const config = parseWith(MetricsConfigSchema, { periodsPerYear: 252 }, 'metrics');
  * ```
  */
-export const MetricsConfigSchema = z.object({
+export const MetricsConfigSchema = z.strictObject({
   /** Periods per year of the equity curve (252 daily stock bars, 365 crypto days, 52 weeks, 12 months). */
   periodsPerYear: z.number().positive(),
   /** Risk-free rate PER PERIOD for Sharpe, alpha and beta; default 0. */
@@ -36,7 +36,7 @@ export const MetricsConfigSchema = z.object({
    * regressed on for alpha and beta.
    */
   benchmark: z
-    .object({ ts: arrayLike, values: arrayLike })
+    .strictObject({ ts: arrayLike, values: arrayLike })
     .refine((b) => b.ts.length === b.values.length, { message: 'ts and values must have the same length', path: ['values'] })
     .optional(),
 });

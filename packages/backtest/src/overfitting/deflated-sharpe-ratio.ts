@@ -28,7 +28,7 @@ const EULER_GAMMA = 0.5772156649015329;
  * parseWith(DeflatedSharpeRatioConfigSchema, { sharpe: 0.1, trials: 20, sharpeVariance: 0.001, observations: 750 });
  * ```
  */
-export const DeflatedSharpeRatioConfigSchema = z.object({
+export const DeflatedSharpeRatioConfigSchema = z.strictObject({
   /** Per-period Sharpe ratio of the selected strategy (mean / sd of its period returns). */
   sharpe: z.number().finite(),
   /** Number of independent trials the strategy was selected from (1: no selection, SR0 = 0). */

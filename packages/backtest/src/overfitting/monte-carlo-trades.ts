@@ -30,7 +30,7 @@ export type ResampleMethod = (typeof ResampleMethod)[keyof typeof ResampleMethod
  * parseWith(MonteCarloTradesConfigSchema, { startingCash: '100000', runs: 2000, seed: 1 });
  * ```
  */
-export const MonteCarloTradesConfigSchema = z.object({
+export const MonteCarloTradesConfigSchema = z.strictObject({
   /** Cash the equity paths start from (the backtest's starting cash). */
   startingCash: z.union([z.number(), z.string(), z.instanceof(Decimal as unknown as new (...a: never[]) => Decimal)]).transform((v, ctx) => {
     const n = Number(v instanceof Decimal ? v.toString() : v);

@@ -33,7 +33,7 @@ import { deflatedSharpeSection, monteCarloSection } from './robustness-section';
  * parseWith(ReportConfigSchema, { title: 'GOOG SMA 10/30' }).maxTableRows // 1000
  * ```
  */
-export const ReportConfigSchema = z.object({
+export const ReportConfigSchema = z.strictObject({
   /** Page title and heading. */
   title: z.string().min(1).default('Backtest report'),
   /** A line under the title; defaults to instruments and period. */
@@ -47,7 +47,7 @@ export const ReportConfigSchema = z.object({
   /** Which run (index) the single-run sections (monthly heatmap, histogram, trades) describe. */
   primary: z.number().int().min(0).default(0),
   /** Sweep heatmap axes: parameter names; default the first two parameters that vary. */
-  heatmap: z.object({ x: z.string().min(1).optional(), y: z.string().min(1).optional() }).default({}),
+  heatmap: z.strictObject({ x: z.string().min(1).optional(), y: z.string().min(1).optional() }).default({}),
   /** Sweep objective (a metric name); defaults to the sweep's own, else `sharpeRatio`. */
   objective: z.string().min(1).optional(),
   /** Whether the sweep objective is maximized (default) or minimized; defaults to the sweep's own. */
@@ -55,7 +55,7 @@ export const ReportConfigSchema = z.object({
   /** When the report was made (epoch ms), shown in the footer; omitted when absent (library code reads no wall clock). */
   generatedAt: z.number().int().optional(),
   /** Monte Carlo resampling of the primary run's round trips (`monteCarloTrades`); `false` leaves the section out. */
-  monteCarlo: z.union([z.literal(false), z.object({ runs: z.number().int().min(100).max(100_000).default(1000), seed: z.number().int().default(0) })]).default({ runs: 1000, seed: 0 }),
+  monteCarlo: z.union([z.literal(false), z.strictObject({ runs: z.number().int().min(100).max(100_000).default(1000), seed: z.number().int().default(0) })]).default({ runs: 1000, seed: 0 }),
   /** Path of `echarts.min.js`; defaults to the installed `echarts` package's. */
   echartsPath: z.string().min(1).optional(),
 });

@@ -7,7 +7,8 @@
 import { readFileSync, statSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { defineInstrument, instrumentId, parseBarsCsv, parseWith, ValidationError, type Bar, type Instrument, type Pipeline } from '@rxtrade/core';
+import { defineInstrument, instrumentId, instrumentRegistry, parseBarsCsv, parseWith, ValidationError, type Bar, type Instrument, type Pipeline } from '@rxtrade/core';
+import { simulatedVenueOptions } from '@rxtrade/execution';
 import { runBacktest } from '../run-backtest';
 import type { RunResult } from '../result';
 import { RunConfigSchema, type ParsedRunConfig } from './run-config';
@@ -124,13 +125,15 @@ export function prepareRun(run: ParsedRunConfig): { instruments: Instrument[]; c
     benchmark = { ts: Float64Array.from(bars, (b) => b.ts), values: Float64Array.from(bars, (b) => b.close) };
   }
   const tradingStart = run.window?.start;
+  const registry = instrumentRegistry(instruments);
   return {
     instruments,
     config: {
       data,
       instruments,
       ledger: { startingCash: String(run.ledger.startingCash), ...(run.ledger.baseCurrency ? { baseCurrency: run.ledger.baseCurrency } : {}) },
-      venue: run.venue.commission !== undefined ? { commission: run.venue.commission } : {},
+      venue: simulatedVenueOptions(run.venue, registry),
+      ...(run.venues ? { venues: run.venues.map((v) => ({ ...simulatedVenueOptions(v, registry), id: v.id! })) } : {}),
       strategyId: run.strategyId,
       equityEvery: run.equityEvery,
       periodsPerYear: run.periodsPerYear,

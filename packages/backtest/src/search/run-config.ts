@@ -6,6 +6,7 @@
  */
 import { z } from 'zod';
 import { AssetClass } from '@rxtrade/core';
+import { SimulatedVenueJsonSchema } from '@rxtrade/execution';
 
 const decimalText = z.union([z.string().min(1), z.number()]).refine((v) => {
   const n = Number(v);
@@ -33,7 +34,7 @@ const timeSchema = z.union([z.number().int(), z.string().min(1)]).transform((v, 
  * InstrumentJsonSchema.parse({ symbol: 'GOOG', venue: 'NASDAQ', assetClass: 'stock', base: 'GOOG', quote: 'USD', tickSize: '0.01', lotSize: '1' });
  * ```
  */
-export const InstrumentJsonSchema = z.object({
+export const InstrumentJsonSchema = z.strictObject({
   symbol: z.string().min(1),
   venue: z.string().min(1),
   assetClass: z.enum(Object.values(AssetClass) as [AssetClass, ...AssetClass[]]),
@@ -43,7 +44,7 @@ export const InstrumentJsonSchema = z.object({
   lotSize: positiveDecimalText,
   minNotional: decimalText.optional(),
   multiplier: positiveDecimalText.optional(),
-  fees: z.object({ maker: decimalText, taker: decimalText }).optional(),
+  fees: z.strictObject({ maker: decimalText, taker: decimalText }).optional(),
   id: z.string().min(1).optional(),
 });
 
@@ -55,7 +56,7 @@ export const InstrumentJsonSchema = z.object({
  * DataFileSchema.parse({ path: 'data/goog.csv', instrument: 'GOOG.NASDAQ' });
  * ```
  */
-export const DataFileSchema = z.object({
+export const DataFileSchema = z.strictObject({
   /** Path of a CSV with a date column and open, high, low, close (and optionally volume); relative paths resolve against `baseDir`. */
   path: z.string().min(1),
   /** The instrument id the bars are for (`SYMBOL.VENUE` unless the definition gives an `id`). */
@@ -72,21 +73,24 @@ export const DataFileSchema = z.object({
  * ```
  */
 export const RunConfigSchema = z
-  .object({
+  .strictObject({
     /** One or more bar series, merged by (ts, series order). */
     data: z.array(DataFileSchema).min(1),
     /** Base directory of relative data paths; defaults to the process's working directory. */
     baseDir: z.string().min(1).optional(),
     instruments: z.array(InstrumentJsonSchema).min(1),
-    ledger: z.object({ startingCash: decimalText, baseCurrency: z.string().min(1).optional() }),
-    venue: z.object({ commission: z.number().min(0).max(1).optional() }).default({}),
+    ledger: z.strictObject({ startingCash: decimalText, baseCurrency: z.string().min(1).optional() }),
+    /** The simulated venue: commission or a named fee model, slippage, latency, account, participation cap, funding… */
+    venue: SimulatedVenueJsonSchema.default({}),
+    /** Several simulated venues, each with the `id` its instruments name as their `venue`; replaces `venue`. */
+    venues: z.array(SimulatedVenueJsonSchema.refine((v) => v.id !== undefined, { path: ['id'], message: 'each of several venues needs an id' })).min(1).optional(),
     /**
      * The time window [start, end): bars before `start` are not traded on, bars at or after `end` are
      * dropped. With `warmupBars`, that many bars of each series before `start` are fed to the pipeline
      * first (indicators warm up; orders are dropped and no equity is recorded).
      */
     window: z
-      .object({ start: timeSchema.optional(), end: timeSchema.optional(), warmupBars: z.number().int().min(0).default(0) })
+      .strictObject({ start: timeSchema.optional(), end: timeSchema.optional(), warmupBars: z.number().int().min(0).default(0) })
       .refine((w) => w.start === undefined || w.end === undefined || w.start < w.end, { message: 'start must be before end', path: ['end'] })
       .optional(),
     /** Periods per year of the equity curve for annualized metrics: 252 for daily stock bars, 365 for crypto days. */

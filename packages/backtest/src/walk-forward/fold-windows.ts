@@ -46,7 +46,7 @@ export type WindowLength = z.input<typeof WindowLengthSchema>;
  * parseWith(FoldWindowsConfigSchema, { mode: 'rolling', inSample: { bars: 500 }, outOfSample: { bars: 125 } });
  * ```
  */
-export const FoldWindowsConfigSchema = z.object({
+export const FoldWindowsConfigSchema = z.strictObject({
   mode: z.enum([WalkForwardMode.ROLLING, WalkForwardMode.ANCHORED]).default(WalkForwardMode.ROLLING),
   inSample: WindowLengthSchema,
   outOfSample: WindowLengthSchema,
