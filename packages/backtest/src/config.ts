@@ -65,6 +65,17 @@ export const RunnerConfigSchema = z.strictObject({
    * counts, fees, traded notional and equity figures stay exact.
    */
   keepHistory: z.boolean().default(true),
+  /**
+   * Fail the run on the first order anomaly (a duplicate fill, an overfill, an invalid fill, an event
+   * after an order closed…) with an `OrderAnomalyError` carrying it. Default false: anomalies are never
+   * applied, and are listed in the result's `anomalies` and passed to `onAnomaly`.
+   */
+  strict: z.boolean().default(false),
+  /**
+   * Wall-clock milliseconds the runner waits for the asynchronous work caused by one event (`mapAsync`,
+   * `ctx.work.track`) to settle before it fails the run with a `StageTimeoutError` (default 30,000).
+   */
+  stageTimeoutMs: z.number().int().positive().max(2_147_483_647).default(30_000),
   logger: z.custom<Logger>((v) => typeof v === 'object' && v !== null && 'info' in v).optional(),
 });
 

@@ -8,8 +8,9 @@
 export { runBacktest, BacktestConfigSchema } from './run-backtest';
 export type { BacktestConfig, BacktestData } from './run-backtest';
 export type { MarketSeries } from './merge-streams';
-export { runPaper } from './run-paper';
+export { runPaper, PaperConfigSchema } from './run-paper';
 export type { PaperConfig } from './run-paper';
+export { StageTimeoutError, OrderAnomalyError } from './run-errors';
 export { RunnerConfigSchema } from './config';
 export type { RunnerConfig } from './config';
 
@@ -20,7 +21,7 @@ export type { ReplayFeedOptions } from './replay-feed';
 
 // Results and metrics
 export { resultToJson, resultFromJson, RunResultJsonSchema, snapshotOrder } from './result';
-export type { RunResult, RunSummary } from './result';
+export type { RunResult, RunSummary, RunAnomaly } from './result';
 export { computeMetrics, MetricsConfigSchema } from './metrics/compute-metrics';
 export type { Metrics, MetricsConfig, MetricsInput } from './metrics/compute-metrics';
 export { roundTrips, TradeSide } from './metrics/round-trips';

@@ -2,8 +2,8 @@
  * Merges several time-ordered series into one, by (ts, series index): ties between series are broken by
  * the order the series were given in, never by wall time, so every run sees the same sequence.
  */
-import { ValidationError, type MarketData } from '@rxtrade/core';
-import { StreamMerge } from './merge-streams';
+import type { MarketData } from '@rxtrade/core';
+import { StreamMerge, unsorted } from './merge-streams';
 
 /**
  * Iterates the events of `series` in (ts, series index) order. Each series must be sorted by `ts`
@@ -25,16 +25,17 @@ export function* mergeByTime<T extends MarketData>(series: readonly (readonly T[
 }
 
 /**
- * @internal Returns `events` after checking that it is sorted by `ts`, or throws a `ValidationError`
- * naming series `index` and the first row out of order.
+ * @internal Returns `events` after checking that it is sorted by `ts` (and that every `ts` is a number),
+ * or throws a `ValidationError` naming the first row out of order: `data[series][row]`, or `data[row]`
+ * when `series` is -1 (the data was one series).
  */
-export function assertSorted<T extends MarketData>(events: readonly T[], index: number): readonly T[] {
-  for (let i = 1; i < events.length; i++) if (events[i]!.ts < events[i - 1]!.ts) throw outOfOrder(index, i, events[i]!.ts, events[i - 1]!.ts);
+export function assertSorted<T extends MarketData>(events: readonly T[], series: number): readonly T[] {
+  let previous = -Infinity;
+  for (let i = 0; i < events.length; i++) {
+    const e = events[i] as T | null | undefined;
+    const ts = typeof e === 'object' && e !== null ? e.ts : undefined;
+    if (typeof ts !== 'number' || !(ts >= previous)) throw unsorted(e, ts, previous, series >= 0 ? ['data', series, i] : ['data', i]);
+    previous = ts;
+  }
   return events;
-}
-
-function outOfOrder(s: number, i: number, ts: number, previous: number): ValidationError {
-  return new ValidationError([
-    { path: ['data', s, i, 'ts'], message: `time ${ts} is before the previous event's ${previous}: each series must be sorted by ts` },
-  ]);
 }

@@ -2,9 +2,10 @@
  * Merges series given as arrays, iterables or async iterables by (ts, series index), pulling one event
  * at a time so that a generator of ten million bars is never held in memory. Ties between series are
  * broken by the order the series were given in, as in `mergeByTime`; a series that goes back in time
- * fails with a `ValidationError` naming the series and row.
+ * fails with a `ValidationError` naming the series and row. With a validator, every event it hands out
+ * is checked (fields, and time per instrument across all series) and named by series and row.
  */
-import { ValidationError, type MarketData } from '@rxtrade/core';
+import { marketDataIssue, ValidationError, type MarketData, type MarketDataValidator } from '@rxtrade/core';
 
 /** One series of market data: an array, a (generator) iterable, or an async iterable, sorted by `ts`. */
 export type MarketSeries = readonly MarketData[] | Iterable<MarketData> | AsyncIterable<MarketData>;
@@ -20,14 +21,31 @@ interface Source {
 
 const isPromise = (v: unknown): v is Promise<unknown> => typeof (v as { then?: unknown } | null)?.then === 'function';
 
+/** Options of a {@link StreamMerge}. */
+export interface StreamMergeOptions {
+  /**
+   * Whether the input was given as a list of series (error paths `data[series][row]`, the default) or
+   * as one series (`data[row]`).
+   */
+  readonly nested?: boolean;
+  /** Checks every event handed out; none by default. */
+  readonly validator?: MarketDataValidator;
+}
+
 /**
  * @internal A pull-based k-way merge. `next()` returns the next event, `undefined` at the end, or a
  * Promise of either when the series to refill is asynchronous (synchronous series never cost an await).
  */
 export class StreamMerge {
   private readonly sources: Source[];
+  private readonly nested: boolean;
+  private readonly validator: MarketDataValidator | undefined;
+  private lastSource = -1;
+  private lastRow = -1;
 
-  private constructor(series: readonly MarketSeries[]) {
+  private constructor(series: readonly MarketSeries[], options: StreamMergeOptions) {
+    this.nested = options.nested ?? true;
+    this.validator = options.validator;
     this.sources = series.map((s) => {
       const it = Symbol.asyncIterator in s ? (s as AsyncIterable<MarketData>)[Symbol.asyncIterator]() : (s as Iterable<MarketData>)[Symbol.iterator]();
       return { next: () => it.next(), head: undefined, lastTs: -Infinity, row: -1 };
@@ -35,8 +53,8 @@ export class StreamMerge {
   }
 
   /** Builds a merge and pulls the first event of every series. */
-  static async open(series: readonly MarketSeries[]): Promise<StreamMerge> {
-    const m = new StreamMerge(series);
+  static async open(series: readonly MarketSeries[], options: StreamMergeOptions = {}): Promise<StreamMerge> {
+    const m = new StreamMerge(series, options);
     for (let s = 0; s < m.sources.length; s++) {
       const r = m.refill(s);
       if (r !== undefined) await r;
@@ -45,8 +63,8 @@ export class StreamMerge {
   }
 
   /** Builds a merge over synchronous series (arrays, generators): `next()` then never returns a Promise. */
-  static openSync(series: readonly (readonly MarketData[] | Iterable<MarketData>)[]): StreamMerge {
-    const m = new StreamMerge(series);
+  static openSync(series: readonly (readonly MarketData[] | Iterable<MarketData>)[], options: StreamMergeOptions = {}): StreamMerge {
+    const m = new StreamMerge(series, options);
     for (let s = 0; s < m.sources.length; s++) m.refill(s);
     return m;
   }
@@ -70,7 +88,11 @@ export class StreamMerge {
       }
     }
     if (best < 0) return undefined;
-    const event = sources[best]!.head!;
+    const source = sources[best]!;
+    const event = source.head!;
+    this.lastSource = best;
+    this.lastRow = source.row;
+    this.validator?.check(event, source.row, this.nested ? best : -1);
     const r = this.refill(best);
     return r === undefined ? event : r.then(() => event);
   }
@@ -83,19 +105,33 @@ export class StreamMerge {
     return undefined;
   }
 
+  /** Where the last event handed out came from, as in error paths: `data[1][1523]` or `data[1523]`. */
+  position(): string {
+    return this.nested ? `data[${this.lastSource}][${this.lastRow}]` : `data[${this.lastRow}]`;
+  }
+
   private accept(s: number, r: IteratorResult<MarketData, unknown>): void {
     const source = this.sources[s]!;
     if (r.done) {
       source.head = undefined;
       return;
     }
-    const e = r.value;
+    const e = r.value as MarketData | null | undefined;
     source.row++;
-    if (e.ts < source.lastTs)
-      throw new ValidationError([
-        { path: ['data', s, source.row, 'ts'], message: `time ${e.ts} is before the previous event's ${source.lastTs}: each series must be sorted by ts` },
-      ]);
-    source.lastTs = e.ts;
-    source.head = e;
+    const ts = typeof e === 'object' && e !== null ? e.ts : undefined;
+    // A time that is not a number (or NaN) could never be picked by the merge: refuse it here.
+    if (typeof ts !== 'number' || !(ts >= source.lastTs)) throw unsorted(e, ts, source.lastTs, this.nested ? ['data', s, source.row] : ['data', source.row]);
+    source.lastTs = ts;
+    source.head = e!;
   }
+}
+
+/**
+ * @internal The error for an event whose time breaks its series' order (or is not a time at all):
+ * the event's own first fault when it has one, else the order.
+ */
+export function unsorted(event: unknown, ts: unknown, previous: number, at: readonly (string | number)[]): ValidationError {
+  const issue = typeof ts === 'number' && !Number.isNaN(ts) ? undefined : marketDataIssue(event);
+  if (issue !== undefined) return new ValidationError([{ path: [...at, ...issue.path], message: issue.message }]);
+  return new ValidationError([{ path: [...at, 'ts'], message: `time ${String(ts)} is before the previous event's ${previous}: each series must be sorted by ts` }]);
 }

@@ -15,11 +15,13 @@ import {
   type ClientOrderId,
   type Decimal,
   type InstrumentId,
+  type OrderEventType,
   type OrderFilled,
   type OrderView,
   type StrategyId,
   type VenueOrderId,
 } from '@rxtrade/core';
+import { OrderAnomalyReason } from '@rxtrade/execution';
 import type { Metrics } from './metrics/compute-metrics';
 import type { PositionChange } from './metrics/position-changes';
 import { TradeSide, type RoundTrip } from './metrics/round-trips';
@@ -42,6 +44,23 @@ export interface RunSummary {
   readonly maxDrawdown: number;
 }
 
+/**
+ * An order anomaly met during a run: an event from the venue that the order manager refused to apply
+ * (a duplicate, invalid or excess fill, an event after the order closed, an unknown order, an illegal
+ * transition) or a reconciliation that failed. The order's state does not include it.
+ */
+export interface RunAnomaly {
+  readonly reason: OrderAnomalyReason;
+  readonly message: string;
+  /** Clock time when it was detected. */
+  readonly ts: number;
+  /** The order concerned (undefined when the event named none the run knows). */
+  readonly clientOrderId: ClientOrderId | undefined;
+  readonly instrumentId: InstrumentId | undefined;
+  /** Type of the venue event that was not applied; undefined for a failed reconciliation. */
+  readonly eventType: OrderEventType | undefined;
+}
+
 /** Result of `runBacktest` or `runPaper`. */
 export interface RunResult {
   readonly orders: readonly OrderView[];
@@ -56,6 +75,8 @@ export interface RunResult {
   readonly drawdownCurve: { readonly ts: Float64Array; readonly drawdown: Float64Array };
   readonly metrics: Metrics;
   readonly summary: RunSummary;
+  /** Order anomalies in the order they were met (empty on a clean run); see `strict` to fail on the first. */
+  readonly anomalies: readonly RunAnomaly[];
 }
 
 /** Non-finite metrics (NaN, ±Infinity) travel as strings: JSON has no such numbers. */
@@ -82,6 +103,15 @@ const OrderViewSchema = z.object({
   isOpen: z.boolean(),
   tsCreated: z.number(),
   tsLast: z.number(),
+});
+
+const RunAnomalySchema = z.object({
+  reason: z.enum(Object.values(OrderAnomalyReason) as [OrderAnomalyReason, ...OrderAnomalyReason[]]),
+  message: z.string(),
+  ts: z.number(),
+  clientOrderId: z.string().min(1).optional(),
+  instrumentId: z.string().min(1).optional(),
+  eventType: z.string().min(1).optional(),
 });
 
 const RoundTripSchema = z.object({
@@ -128,6 +158,8 @@ export const RunResultJsonSchema = z.object({
   equityCurve: z.object({ ts: floats, equity: floats }),
   drawdownCurve: z.object({ ts: floats, drawdown: floats }),
   metrics: z.record(z.string(), metricNumber),
+  /** Absent in results written before anomalies were recorded: read as none. */
+  anomalies: z.array(RunAnomalySchema).default([]),
 });
 
 /**
@@ -154,6 +186,7 @@ export function resultToJson(result: RunResult): unknown {
       equityCurve: { ts: Array.from(result.equityCurve.ts), equity: Array.from(result.equityCurve.equity) },
       drawdownCurve: { ts: Array.from(result.drawdownCurve.ts), drawdown: Array.from(result.drawdownCurve.drawdown) },
       metrics,
+      anomalies: result.anomalies,
     }),
   );
 }
@@ -209,6 +242,16 @@ export function resultFromJson(json: unknown): RunResult {
     drawdownCurve: r.drawdownCurve,
     metrics: r.metrics as unknown as Metrics,
     summary: r.summary,
+    anomalies: r.anomalies.map(
+      (a): RunAnomaly => ({
+        reason: a.reason,
+        message: a.message,
+        ts: a.ts,
+        clientOrderId: a.clientOrderId as ClientOrderId | undefined,
+        instrumentId: a.instrumentId as InstrumentId | undefined,
+        eventType: a.eventType as OrderEventType | undefined,
+      }),
+    ),
   };
 }
 

@@ -1,7 +1,8 @@
-import { bufferTime, filter, map, mergeMap, EMPTY, of, tap, throwError } from 'rxjs';
+import { bufferTime, config as rxConfig, filter, from, interval, map, merge, mergeMap, EMPTY, of, tap, throwError, timer } from 'rxjs';
 import { describe, expect, it } from 'vitest';
-import { defineInstrument, mapAsync, ValidationError, type Bar, type Instrument, type Pipeline } from '@rxtrade/core';
-import { runBacktest } from './run-backtest';
+import { defineInstrument, mapAsync, parseWith, ValidationError, type Bar, type Instrument, type Pipeline } from '@rxtrade/core';
+import { BacktestConfigSchema, runBacktest } from './run-backtest';
+import { StageTimeoutError } from './run-errors';
 
 const DAY = 86_400_000;
 const T0 = Date.UTC(2024, 0, 1);
@@ -169,12 +170,14 @@ describe('runBacktest', () => {
     expect((e as ValidationError).field).toBe('config.ledger.startingCash');
   });
 
-  it('names the series and row of data out of time order', async () => {
+  it('names the row (and the series, when given a list of series) of data out of time order', async () => {
     const data = bars(aaa, 4);
     [data[2], data[3]] = [data[3]!, data[2]!];
     const e = await runBacktest(buyOnFirst(1), { ...base, data }).catch((x: unknown) => x);
     expect(e).toBeInstanceOf(ValidationError);
-    expect((e as ValidationError).field).toBe('data[0][3].ts');
+    expect((e as ValidationError).field).toBe('data[3].ts');
+    const nested = await runBacktest(buyOnFirst(1), { ...base, data: [data] }).catch((x: unknown) => x);
+    expect((nested as ValidationError).field).toBe('data[0][3].ts');
   });
 
   it('records an equity point per event and can keep one in N', async () => {
@@ -207,5 +210,134 @@ describe('runBacktest without history', () => {
     expect(lean.metrics.sharpeRatio).toBe(full.metrics.sharpeRatio);
     expect(lean.metrics.trades).toBeNaN();
     expect(lean.trades).toEqual([]);
+  });
+});
+
+/** Rejects with an Error naming `label` when `run` has not settled within `ms` (a run that hangs fails the test). */
+function within<T>(run: Promise<T>, ms: number, label: string): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${label} still running after ${ms} ms`)), ms);
+  });
+  return Promise.race([run, deadline]).finally(() => clearTimeout(timer));
+}
+
+const failure = (run: Promise<unknown>): Promise<unknown> => run.then(
+  () => new Error('the run resolved'),
+  (e: unknown) => e,
+);
+
+describe('runBacktest validates every event it is given', () => {
+  const seen: number[] = [];
+  const watch: Pipeline = (ctx) => ctx.market.bars().pipe(tap((b) => seen.push(b.ts)), mergeMap(() => EMPTY));
+
+  it('names the index and field of a bad bar in an array, before the pipeline sees it', async () => {
+    seen.length = 0;
+    const data = bars(aaa, 6);
+    data[3] = { ...data[3]!, low: data[3]!.open + 0.2 };
+    const e = await failure(runBacktest(watch, { ...base, data }));
+    expect(e).toBeInstanceOf(ValidationError);
+    expect((e as ValidationError).message).toBe(`data[3].low: must be <= open and close (low ${data[3]!.low}, open ${data[3]!.open})`);
+    expect(seen).toEqual(data.slice(0, 3).map((b) => b.ts));
+  });
+
+  it('names the index of a bad event pulled from an iterable', async () => {
+    const data = bars(aaa, 6);
+    function* stream(): Generator<Bar> {
+      for (const [i, b] of data.entries()) yield i === 4 ? { ...b, volume: -1 } : b;
+    }
+    const e = await failure(runBacktest(watch, { ...base, data: stream() }));
+    expect((e as ValidationError).field).toBe('data[4].volume');
+  });
+
+  it('names the series and row when several series are merged', async () => {
+    const bbb = instrument('BBB');
+    const b = bars(bbb, 5);
+    b[2] = { ...b[2]!, high: b[2]!.close - 0.5 };
+    const e = await failure(runBacktest(watch, { instruments: [aaa, bbb], ledger: { startingCash: 1000 }, data: [bars(aaa, 5), b] }));
+    expect((e as ValidationError).field).toBe('data[1][2].high');
+    // Per source also for async iterables.
+    async function* later(): AsyncGenerator<Bar> {
+      yield* b;
+    }
+    const f = await failure(runBacktest(watch, { instruments: [aaa, bbb], ledger: { startingCash: 1000 }, data: [bars(aaa, 5), later()] }));
+    expect((f as ValidationError).field).toBe('data[1][2].high');
+  });
+
+  it('refuses a quote whose bid is above its ask, and a second bar of an instrument at the same time', async () => {
+    const quotes = [
+      { type: 'Quote' as const, instrumentId: aaa.id, ts: T0, bid: 99, ask: 100, bidSize: 1, askSize: 1 },
+      { type: 'Quote' as const, instrumentId: aaa.id, ts: T0 + 1, bid: 100.5, ask: 100, bidSize: 1, askSize: 1 },
+    ];
+    const e = await failure(runBacktest(watch, { ...base, data: quotes }));
+    expect((e as ValidationError).message).toBe('data[1].bid: must be <= ask (bid 100.5, ask 100)');
+    const data = bars(aaa, 3);
+    const dup = [data[0]!, data[1]!, { ...data[1]! }, data[2]!];
+    const d = await failure(runBacktest(watch, { ...base, data: dup }));
+    expect((d as ValidationError).field).toBe('data[2].ts');
+    expect((d as ValidationError).message).toMatch(/strictly increasing/);
+  });
+});
+
+describe('runBacktest and malformed commands', () => {
+  const emitOnBar = (k: number, command: (ctx: Parameters<Pipeline>[0]) => unknown): Pipeline => (ctx) =>
+    ctx.market.bars().pipe(
+      filter((_, i) => i === k),
+      map(() => command(ctx) as ReturnType<typeof ctx.orderFactory.market>),
+    );
+
+  it.each([
+    ['a quantity that is not a Decimal', (ctx: Parameters<Pipeline>[0]) => ({ ...ctx.orderFactory.market({ instrumentId: aaa.id, side: 'BUY', quantity: 1 }), quantity: 'abc' }), 'command.quantity'],
+    ['a missing instrumentId', (ctx: Parameters<Pipeline>[0]) => ({ ...ctx.orderFactory.market({ instrumentId: aaa.id, side: 'BUY', quantity: 1 }), instrumentId: undefined }), 'command.instrumentId'],
+    ['an unknown type', () => ({ type: 'BuyEverything' }), 'command.type'],
+    ['a bad member of an order list', (ctx: Parameters<Pipeline>[0]) => {
+      const list = ctx.orderFactory.bracket({ instrumentId: aaa.id, side: 'BUY', quantity: 1, takeProfit: 110, stopLoss: 95 });
+      return { ...list, orders: [list.orders[0], { ...list.orders[1], side: 'UP' }, list.orders[2]] };
+    }, 'command.orders[1].side'],
+    ['a cancel without a client order id', (ctx: Parameters<Pipeline>[0]) => ({ type: 'CancelOrder', strategyId: ctx.orderFactory.market({ instrumentId: aaa.id, side: 'BUY', quantity: 1 }).strategyId, instrumentId: aaa.id, ts: 0 }), 'command.clientOrderId'],
+  ])('fails the run with a ValidationError naming the field of %s', async (_, command, field) => {
+    const e = await failure(runBacktest(emitOnBar(1, command), { ...base, data: bars(aaa, 4) }));
+    expect(e).toBeInstanceOf(ValidationError);
+    expect((e as ValidationError).field).toBe(field);
+  });
+
+  it('lets nothing escape after it has resolved: late commands, late stage errors, timers', async () => {
+    const unhandled: unknown[] = [];
+    const onRejection = (reason: unknown): void => void unhandled.push(reason);
+    const previous = rxConfig.onUnhandledError;
+    rxConfig.onUnhandledError = (error) => unhandled.push(error);
+    process.on('unhandledRejection', onRejection);
+    try {
+      const late: Pipeline = (ctx) =>
+        merge(
+          // A stage the work tracker does not know of, answering in wall time after the run is over.
+          ctx.market.bars().pipe(mergeMap(() => timer(5).pipe(map(() => ({ type: 'BuyEverything' }) as unknown as ReturnType<typeof ctx.orderFactory.market>)))),
+          ctx.market.bars().pipe(mergeMap(() => from(new Promise<never>((_, reject) => setTimeout(() => reject(new Error('late stage error')), 5))))),
+          interval(2).pipe(map(() => ctx.orderFactory.market({ instrumentId: aaa.id, side: 'BUY', quantity: 1 }))),
+        );
+      const result = await runBacktest(late, { ...base, data: bars(aaa, 3) });
+      expect(result.summary.orders).toBe(0);
+      await new Promise((resolve) => setTimeout(resolve, 40));
+      expect(unhandled).toEqual([]);
+    } finally {
+      rxConfig.onUnhandledError = previous;
+      process.off('unhandledRejection', onRejection);
+    }
+  });
+});
+
+describe('runBacktest stage timeout', () => {
+  it('ends a run whose asynchronous stage never settles, naming the event that started it', async () => {
+    const hang: Pipeline = (ctx) =>
+      ctx.market.bars().pipe(
+        mapAsync((b, i) => (i === 2 ? new Promise<Bar>(() => {}) : b), { work: ctx.work }),
+        map(() => ctx.orderFactory.market({ instrumentId: aaa.id, side: 'BUY', quantity: 1 })),
+      );
+    const data = bars(aaa, 5);
+    const e = await failure(within(runBacktest(hang, { ...base, data, stageTimeoutMs: 50 }), 5_000, 'runBacktest'));
+    expect(e).toBeInstanceOf(StageTimeoutError);
+    expect((e as StageTimeoutError).message).toContain(`data[2] (Bar of AAA.SIM at ${new Date(data[2]!.ts).toISOString()})`);
+    expect((e as StageTimeoutError).message).toContain('stageTimeoutMs (50 ms)');
+    expect(parseWith(BacktestConfigSchema, { ...base, data }, 'config').stageTimeoutMs).toBe(30_000);
   });
 });

@@ -7,14 +7,21 @@
  *
  * Series may be arrays (the fast path) or (async) iterables pulled one event at a time, so a stream of
  * ten million bars runs in bounded memory when the equity curve is down-sampled (`equityEvery`).
+ *
+ * Every event is validated as it is delivered (`MarketDataValidator`: fields, and time per instrument);
+ * a bad one fails the run with a `ValidationError` naming its position and field. However the run ends,
+ * the node is stopped before `runBacktest` settles: nothing the pipeline does afterwards reaches the
+ * venue or surfaces as an error.
  */
 import { z } from 'zod';
-import { BacktestClock, parseWith, ValidationError, type MarketData, type Pipeline } from '@rxtrade/core';
+import { BacktestClock, MarketDataValidator, parseWith, ValidationError, type MarketData, type Pipeline } from '@rxtrade/core';
+import type { OrderAnomaly } from '@rxtrade/execution';
 import { RunnerConfigSchema, type RunnerConfig } from './config';
 import { MetricsConfigSchema } from './metrics/compute-metrics';
 import { assertSorted } from './merge-by-time';
 import { StreamMerge, type MarketSeries } from './merge-streams';
-import { collectResult, createNode } from './setup';
+import { collectResult, createNode, runnerHooks } from './setup';
+import { describeEvent } from './trading-node';
 import type { RunResult } from './result';
 
 /** Market data of a backtest: one series (array or iterable) or an array of series. */
@@ -39,6 +46,7 @@ export const BacktestConfigSchema = RunnerConfigSchema.extend({
   periodsPerYear: z.number().positive().default(252),
   riskFree: z.number().default(0),
   benchmark: MetricsConfigSchema.shape.benchmark,
+  ...runnerHooks,
 });
 
 /** Configuration of {@link runBacktest}. */
@@ -61,6 +69,17 @@ export interface BacktestConfig extends RunnerConfig {
   readonly riskFree?: number;
   /** A benchmark level series for alpha and beta (see `computeMetrics`). */
   readonly benchmark?: { readonly ts: ArrayLike<number>; readonly values: ArrayLike<number> };
+  /**
+   * Called with each order anomaly as it is met (they are also listed in the result's `anomalies`); an
+   * error it throws fails the run.
+   */
+  readonly onAnomaly?: (anomaly: OrderAnomaly) => void;
+}
+
+/** @internal Options of the runner itself, not of a run: benchmarks measure the cost of validation. */
+export interface RunnerInternals {
+  /** Validate every event (default true). */
+  readonly validate?: boolean;
 }
 
 /**
@@ -77,54 +96,75 @@ export interface BacktestConfig extends RunnerConfig {
  * result.metrics.sharpeRatio;
  * ```
  */
-export async function runBacktest(pipeline: Pipeline, config: BacktestConfig): Promise<RunResult> {
+export async function runBacktest(pipeline: Pipeline, config: BacktestConfig, internals: RunnerInternals = {}): Promise<RunResult> {
   const c = parseWith(BacktestConfigSchema, config, 'config');
   const series = toSeries(config.data);
+  // Error paths follow the shape the data was given in: data[row] for one series, data[series][row].
+  const nested = !isSingleSeries(config.data);
+  const validator = internals.validate === false ? undefined : new MarketDataValidator('data');
   const arrays = series.every((s) => Array.isArray(s)) ? (series as readonly (readonly MarketData[])[]) : undefined;
   // Arrays are walked by index (one series) or merged in place; a generator's per-event result objects
   // cost about a tenth of the whole run's time on a million bars.
-  const merge = arrays && arrays.length === 1 ? undefined : await StreamMerge.open(series);
-  const first = arrays && arrays.length === 1 ? assertSorted(arrays[0]!, 0)[0]?.ts : merge!.firstTs();
+  const single = arrays && arrays.length === 1 ? arrays[0]! : undefined;
+  const merge = single === undefined ? await StreamMerge.open(series, { nested, ...(validator ? { validator } : {}) }) : undefined;
+  const first = single !== undefined ? assertSorted(single, nested ? 0 : -1)[0]?.ts : merge!.firstTs();
   const clock = new BacktestClock(c.start ?? first ?? 0);
   const tradingStart = c.tradingStart ?? -Infinity;
-  const { node, ledger, startingCash } = createNode(config, clock, c.tradingStart !== undefined ? { tradingStart: c.tradingStart } : {});
-  node.start(pipeline);
+  const { node, ledger, startingCash } = createNode(c, clock, c.tradingStart !== undefined ? { tradingStart: c.tradingStart } : {});
+  const timeout = c.stageTimeoutMs;
 
-  const step = (event: MarketData): Promise<void> | undefined => {
+  // Where an event came from, for a stage timeout: its row in the one series, or the merge's position.
+  const where = (row: number): string => (merge !== undefined ? merge.position() : nested ? `data[0][${row}]` : `data[${row}]`);
+  const step = (event: MarketData, row: number): Promise<void> | undefined => {
     clock.advanceTo(event.ts);
     if (node.handle(event))
-      return node.work.whenIdle().then(() => {
+      return node.settle(timeout, () => `${where(row)} (${describeEvent(event)})`).then(() => {
         if (event.ts >= tradingStart) node.recordEquity(event.ts);
       });
     if (event.ts >= tradingStart) node.recordEquity(event.ts);
     return undefined;
   };
 
-  if (merge === undefined) {
-    const events = arrays![0]!;
-    for (let i = 0; i < events.length && !node.failed; i++) {
-      const p = step(events[i]!);
-      if (p !== undefined) await p;
+  try {
+    node.start(pipeline);
+    if (single !== undefined) {
+      const events = single;
+      const source = nested ? 0 : -1;
+      for (let i = 0; i < events.length && !node.failed; i++) {
+        const event = events[i]!;
+        validator?.check(event, i, source);
+        const p = step(event, i);
+        if (p !== undefined) await p;
+      }
+    } else {
+      while (!node.failed) {
+        let next = merge!.next();
+        if (next instanceof Promise) next = await next;
+        if (next === undefined) break;
+        const p = step(next, -1);
+        if (p !== undefined) await p;
+      }
     }
-  } else {
-    while (!node.failed) {
-      let next = merge.next();
-      if (next instanceof Promise) next = await next;
-      if (next === undefined) break;
-      const p = step(next);
-      if (p !== undefined) await p;
-    }
+    // Timers due at the last event's time (zero-delay scheduling) still fire; later ones do not.
+    if (!node.failed) clock.advanceTo(clock.now());
+    node.finish();
+    if (!node.failed) await node.settle(timeout, () => 'the end of the data (the market streams completed)');
+    if (node.failed) throw node.failed.error;
+    return collectResult(node, ledger, startingCash, {
+      periodsPerYear: c.periodsPerYear / c.equityEvery,
+      riskFree: c.riskFree,
+      ...(c.benchmark ? { benchmark: c.benchmark } : {}),
+    });
+  } finally {
+    // Whatever ended the run: the pipeline is unsubscribed and the order manager stopped before the
+    // caller hears of it, so no late command, timer or rejection of the pipeline outlives the run.
+    node.stop();
   }
-  // Timers due at the last event's time (zero-delay scheduling) still fire; later ones do not.
-  if (!node.failed) clock.advanceTo(clock.now());
-  node.finish();
-  await node.work.whenIdle();
-  if (node.failed) throw node.failed.error;
-  return collectResult(node, ledger, startingCash, {
-    periodsPerYear: c.periodsPerYear / c.equityEvery,
-    riskFree: c.riskFree,
-    ...(c.benchmark ? { benchmark: c.benchmark } : {}),
-  });
+}
+
+
+function isSingleSeries(data: BacktestData): boolean {
+  return !Array.isArray(data) || data.length === 0 || isEvent(data[0]);
 }
 
 function isEvent(v: unknown): v is MarketData {

@@ -1,17 +1,32 @@
 /** Builds the parts of a run from its config: the same function for backtest and paper. */
-import { instrumentRegistry, parseWith, type Clock, type Decimal } from '@rxtrade/core';
-import { PercentFeeModel, SimulatedVenue, VenueRouter, type SimulatedVenueConfig } from '@rxtrade/execution';
+import { z } from 'zod';
+import { instrumentRegistry, type Clock, type Decimal } from '@rxtrade/core';
+import { PercentFeeModel, SimulatedVenue, VenueRouter, type OrderAnomaly, type SimulatedVenueConfig } from '@rxtrade/execution';
 import { drawdownSeries, Ledger, maxDrawdown } from '@rxtrade/portfolio';
 import { computeMetrics, type MetricsConfig } from './metrics/compute-metrics';
 import { positionChanges } from './metrics/position-changes';
 import { roundTrips } from './metrics/round-trips';
-import { RunnerConfigSchema, type RunnerConfig } from './config';
+import type { RunnerConfigSchema } from './config';
 import { snapshotOrder, type RunResult } from './result';
 import { TradingNode } from './trading-node';
 
-/** @internal */
-export function createNode(config: RunnerConfig, clock: Clock, options: { readonly tradingStart?: number } = {}): { node: TradingNode; ledger: Ledger; startingCash: Decimal } {
-  const c = parseWith(RunnerConfigSchema, config, 'config');
+/**
+ * @internal Options both runners add to `RunnerConfigSchema` (each parses its whole config once, with
+ * its own schema): a listener of order anomalies.
+ */
+export const runnerHooks = {
+  /**
+   * Called with each order anomaly as it is met (before a strict run fails on it); an error it throws
+   * fails the run.
+   */
+  onAnomaly: z.custom<(anomaly: OrderAnomaly) => void>((v) => typeof v === 'function', 'must be a function (anomaly) => void').optional(),
+};
+
+/** @internal A runner's config after parsing: the runner options and the hooks. */
+export type ParsedRunnerConfig = z.output<typeof RunnerConfigSchema> & { readonly onAnomaly?: ((anomaly: OrderAnomaly) => void) | undefined };
+
+/** @internal Builds the node of a run from its parsed config. */
+export function createNode(c: ParsedRunnerConfig, clock: Clock, options: { readonly tradingStart?: number } = {}): { node: TradingNode; ledger: Ledger; startingCash: Decimal } {
   const instruments = instrumentRegistry(c.instruments);
   const baseCurrency = c.ledger.baseCurrency ?? c.instruments[0]!.quote;
   const ledger = new Ledger({ baseCurrency, startingCash: c.ledger.startingCash, instruments });
@@ -32,6 +47,8 @@ export function createNode(config: RunnerConfig, clock: Clock, options: { readon
     logger: c.logger,
     equityEvery: c.equityEvery,
     keepHistory: c.keepHistory,
+    strict: c.strict,
+    ...(c.onAnomaly !== undefined ? { onAnomaly: c.onAnomaly } : {}),
     ...(options.tradingStart !== undefined ? { tradingStart: options.tradingStart } : {}),
   });
   return { node, ledger, startingCash: c.ledger.startingCash };
@@ -78,7 +95,8 @@ export function collectResult(node: TradingNode, ledger: Ledger, startingCash: D
     totalReturn: startingCash.isZero() ? 0 : finalEquity.div(startingCash).minus(1).toNumber(),
     maxDrawdown: equityCurve.equity.length === 0 ? 0 : measurable ? maxDrawdown(equityCurve.equity) : NaN,
   };
-  const result = { orders, fills, equityCurve, summary } as Partial<RunResult> as RunResult;
+  const anomalies = node.anomalies.slice();
+  const result = { orders, fills, equityCurve, summary, anomalies } as Partial<RunResult> as RunResult;
   lazy(result, 'trades', () => roundTrips(fills, instruments));
   lazy(result, 'positions', () => positionChanges(fills));
   lazy(result, 'drawdownCurve', () => ({

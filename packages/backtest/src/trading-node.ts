@@ -2,10 +2,21 @@
  * The part of a runner that is the same in backtest, paper and live: it builds the pipeline context,
  * wires the order manager, venue and ledger, and handles one market event at a time. Runners differ
  * only in the clock and in how events arrive (NautilusTrader's kernel does the same).
+ *
+ * Faults stop the node where they happen: a pipeline error, a malformed command (a `ValidationError`
+ * naming the field), an error from the order manager, or an order anomaly in strict mode. From the
+ * first fault on, no command reaches the venue; the runner is told at once through `onFailure`.
  */
-import { Subject } from 'rxjs';
+import { Subject, type Subscription } from 'rxjs';
 import {
+  ContingencyType,
+  Decimal,
   OrderFactory,
+  OrderSide,
+  OrderType,
+  TimeInForce,
+  TrailingOffsetType,
+  ValidationError,
   ZERO,
   WorkTracker,
   silentLogger,
@@ -19,13 +30,15 @@ import {
   type OrderFilled,
   type Pipeline,
   type PipelineContext,
-  type Decimal,
+  type ValidationIssue,
 } from '@rxtrade/core';
-import { OrderManager, type SimulatedVenue } from '@rxtrade/execution';
+import { OrderManager, type OrderAnomaly, type SimulatedVenue } from '@rxtrade/execution';
 import type { Venue, VenueId } from '@rxtrade/core';
 import type { Ledger } from '@rxtrade/portfolio';
 import { MarketHub } from './market-hub';
 import { EquityRecorder } from './equity-recorder';
+import { OrderAnomalyError, StageTimeoutError } from './run-errors';
+import type { RunAnomaly } from './result';
 
 export interface TradingNodeParts {
   readonly clock: Clock;
@@ -43,6 +56,10 @@ export interface TradingNodeParts {
   readonly keepHistory: boolean;
   /** Commands emitted before this time are dropped (indicator warm-up); default: none dropped. */
   readonly tradingStart?: number;
+  /** Fail on the first order anomaly (see `RunnerConfig.strict`). */
+  readonly strict?: boolean;
+  /** Called with each order anomaly as it is met. */
+  readonly onAnomaly?: (anomaly: OrderAnomaly) => void;
 }
 
 /** @internal Shared engine of `runBacktest` and `runPaper`. */
@@ -56,8 +73,16 @@ export class TradingNode {
   /** Sum of |price x quantity x multiplier| over every fill, exact. */
   tradedNotional: Decimal = ZERO;
   readonly equity: EquityRecorder;
+  /** Order anomalies met so far, in order. */
+  readonly anomalies: RunAnomaly[] = [];
+  /** Told of the first fault, once, as it happens (the runner stops its feed and rejects). */
+  onFailure: ((error: unknown) => void) | undefined;
   private readonly orderEvents = new Subject<OrderEvent>();
   private failure: { error: unknown } | undefined;
+  private pipelineSubscription: Subscription | undefined;
+  private stopped = false;
+  /** The wait in progress in {@link settle}, so that {@link stop} can end it. */
+  private waiting: { readonly timer: unknown; readonly done: () => void } | undefined;
   private events = 0;
   private dropped = 0;
   private readonly single: SimulatedVenue | undefined;
@@ -86,6 +111,36 @@ export class TradingNode {
       }
       this.orderEvents.next(event);
     });
+    this.orderManager.anomalies.subscribe((anomaly) => this.onAnomaly(anomaly));
+  }
+
+  private onAnomaly(anomaly: OrderAnomaly): void {
+    const event = anomaly.event;
+    this.anomalies.push({
+      reason: anomaly.reason,
+      message: anomaly.message,
+      ts: anomaly.ts,
+      clientOrderId: event?.clientOrderId ?? anomaly.order?.clientOrderId,
+      instrumentId: event?.instrumentId ?? anomaly.order?.instrumentId,
+      eventType: event?.type,
+    });
+    const listener = this.parts.onAnomaly;
+    if (listener !== undefined) {
+      try {
+        listener(anomaly);
+      } catch (error) {
+        this.fail(error);
+        return;
+      }
+    }
+    if (this.parts.strict === true) this.fail(new OrderAnomalyError(anomaly));
+  }
+
+  /** Records the first fault and tells the runner; later faults are consequences and are dropped. */
+  fail(error: unknown): void {
+    if (this.failure !== undefined) return;
+    this.failure = { error };
+    this.onFailure?.(error);
   }
 
   /** Builds the context and subscribes to the pipeline's order commands. */
@@ -104,18 +159,30 @@ export class TradingNode {
       logger: logger ?? silentLogger,
     };
     const tradingStart = this.parts.tradingStart ?? -Infinity;
-    pipeline(ctx).subscribe({
+    this.pipelineSubscription = pipeline(ctx).subscribe({
       next: (command) => {
+        // After a fault nothing more reaches the venue, even from a stage still running.
+        if (this.failure !== undefined) return;
+        const issue = commandIssue(command);
+        if (issue !== undefined) {
+          this.fail(new ValidationError([{ path: ['command', ...issue.path], message: issue.message }]));
+          return;
+        }
         if (clock.now() < tradingStart) {
           this.dropped++;
           return;
         }
-        this.orderManager.execute(command);
+        // An error thrown here would escape the stream (RxJS reports it later, out of any run): keep it.
+        try {
+          this.orderManager.execute(command);
+        } catch (error) {
+          this.fail(error);
+        }
       },
-      error: (error: unknown) => {
-        this.failure ??= { error };
-      },
+      error: (error: unknown) => this.fail(error),
     });
+    // A pipeline that failed while subscribing has already torn itself down.
+    if (this.failure !== undefined) this.pipelineSubscription.unsubscribe();
   }
 
   /** The first error a pipeline stage raised, if any. */
@@ -134,10 +201,13 @@ export class TradingNode {
     if (event.type === 'Bar') {
       const bar: Bar = event;
       venue?.processBar(bar);
+      // A strict-mode anomaly met while matching: the emulator must not release orders to the venue.
+      if (this.failure !== undefined) return false;
       this.orderManager.onMarketData(bar);
       ledger.mark(bar.instrumentId, bar.close);
     } else {
       venue?.process(event);
+      if (this.failure !== undefined) return false;
       this.orderManager.onMarketData(event);
       // Marks follow trades and quote mids; books are the venue's matching data.
       if (event.type === 'Trade') ledger.mark(event.instrumentId, event.price);
@@ -151,6 +221,36 @@ export class TradingNode {
   private venueOf(event: MarketData): SimulatedVenue | undefined {
     const instrument = this.parts.instruments.find(event.instrumentId);
     return instrument === undefined ? undefined : this.byVenue.get(instrument.venue);
+  }
+
+  /**
+   * Resolves once the asynchronous work in flight has settled (at once when none is), or when the node
+   * is stopped; rejects with a {@link StageTimeoutError} after `timeoutMs` of wall time.
+   *
+   * @param waitingFor what caused the work, for the error (built only on timeout).
+   */
+  settle(timeoutMs: number, waitingFor: () => string): Promise<void> {
+    const work = this.work;
+    if (work.pending === 0 || this.stopped) return Promise.resolve();
+    return new Promise<void>((resolve, reject) => {
+      const done = (): void => {
+        if (this.waiting?.done !== done) return;
+        clearTimeout(this.waiting.timer as Parameters<typeof clearTimeout>[0]);
+        this.waiting = undefined;
+        resolve();
+      };
+      // Wall-clock supervision, not trading time: a Promise that never settles advances no clock (a
+      // BacktestClock only moves with the data), so only a real timer can notice it. unref: the timer
+      // never keeps a process alive, and stop() clears it.
+      const timer = setTimeout(() => {
+        if (this.waiting?.done !== done) return;
+        this.waiting = undefined;
+        reject(new StageTimeoutError(waitingFor(), work.pending, timeoutMs));
+      }, timeoutMs);
+      (timer as { unref?: () => void }).unref?.();
+      this.waiting = { timer, done };
+      void work.whenIdle().then(done);
+    });
   }
 
   /** Records the equity point for the event just handled (after its work has settled). */
@@ -182,5 +282,132 @@ export class TradingNode {
   finish(): void {
     this.market.complete();
     this.orderEvents.complete();
+  }
+
+  /**
+   * Stops the node for good: unsubscribes from the pipeline (its timers and pending stages are torn
+   * down, and no command it emits later reaches the venue), stops the order manager (its timers, its
+   * venue subscription) and ends the market streams. Idempotent; the run's state stays readable.
+   */
+  stop(): void {
+    if (this.stopped) return;
+    this.stopped = true;
+    this.waiting?.done();
+    this.pipelineSubscription?.unsubscribe();
+    this.orderManager.dispose();
+    this.finish();
+  }
+}
+
+/** @internal An event in words, for errors: `Bar of AAA.SIM at 2024-01-02T00:00:00.000Z`. */
+export function describeEvent(event: MarketData): string {
+  const at = Number.isFinite(event.ts) && Math.abs(event.ts) <= 8.64e15 ? new Date(event.ts).toISOString() : String(event.ts);
+  return `${event.type} of ${event.instrumentId} at ${at}`;
+}
+
+const SIDES: ReadonlySet<unknown> = new Set(Object.values(OrderSide));
+const ORDER_TYPES: ReadonlySet<unknown> = new Set(Object.values(OrderType));
+const TIFS: ReadonlySet<unknown> = new Set(Object.values(TimeInForce));
+const OFFSET_TYPES: ReadonlySet<unknown> = new Set(Object.values(TrailingOffsetType));
+const CONTINGENCIES: ReadonlySet<unknown> = new Set(Object.values(ContingencyType));
+
+const show = (v: unknown): string => (typeof v === 'string' ? JSON.stringify(v) : Decimal.isDecimal(v) ? `Decimal ${String(v)}` : typeof v === 'object' && v !== null ? 'an object' : String(v));
+const at = (path: readonly (string | number)[], field: string | number, message: string): ValidationIssue => ({ path: [...path, field], message });
+
+function idIssue(c: Record<string, unknown>, path: readonly (string | number)[], field: string): ValidationIssue | undefined {
+  const v = c[field];
+  return typeof v === 'string' && v.length > 0 ? undefined : at(path, field, `must be a non-empty string, got ${show(v)}`);
+}
+
+function tsIssue(c: Record<string, unknown>, path: readonly (string | number)[], field = 'ts', optional = false): ValidationIssue | undefined {
+  const v = c[field];
+  if (optional && v === undefined) return undefined;
+  return typeof v === 'number' && Number.isFinite(v) ? undefined : at(path, field, `must be a finite number (epoch ms), got ${show(v)}`);
+}
+
+function decimalIssue(c: Record<string, unknown>, path: readonly (string | number)[], field: string, optional: boolean): ValidationIssue | undefined {
+  const v = c[field];
+  if (optional && v === undefined) return undefined;
+  return Decimal.isDecimal(v) ? undefined : at(path, field, `must be a Decimal${optional ? ' or undefined' : ''}, got ${show(v)} (build commands with ctx.orderFactory)`);
+}
+
+function oneOfIssue(c: Record<string, unknown>, path: readonly (string | number)[], field: string, allowed: ReadonlySet<unknown>, optional = false): ValidationIssue | undefined {
+  const v = c[field];
+  if ((optional && v === undefined) || allowed.has(v)) return undefined;
+  return at(path, field, `must be one of ${[...allowed].join(', ')}${optional ? ' or undefined' : ''}, got ${show(v)}`);
+}
+
+function booleanIssue(c: Record<string, unknown>, path: readonly (string | number)[], field: string): ValidationIssue | undefined {
+  const v = c[field];
+  return typeof v === 'boolean' ? undefined : at(path, field, `must be a boolean, got ${show(v)}`);
+}
+
+function submitIssue(value: unknown, path: readonly (string | number)[]): ValidationIssue | undefined {
+  if (typeof value !== 'object' || value === null) return { path, message: `must be a SubmitOrder, got ${show(value)}` };
+  const c = value as Record<string, unknown>;
+  if (c['type'] !== 'SubmitOrder') return at(path, 'type', `must be "SubmitOrder", got ${show(c['type'])}`);
+  const linked = c['linkedOrderIds'];
+  if (linked !== undefined && (!Array.isArray(linked) || linked.some((id) => typeof id !== 'string' || id.length === 0)))
+    return at(path, 'linkedOrderIds', 'must be an array of client order ids or undefined');
+  const parent = c['parentOrderId'];
+  if (parent !== undefined && (typeof parent !== 'string' || parent.length === 0)) return at(path, 'parentOrderId', `must be a non-empty string or undefined, got ${show(parent)}`);
+  return (
+    idIssue(c, path, 'clientOrderId') ??
+    idIssue(c, path, 'strategyId') ??
+    idIssue(c, path, 'instrumentId') ??
+    oneOfIssue(c, path, 'side', SIDES) ??
+    oneOfIssue(c, path, 'orderType', ORDER_TYPES) ??
+    decimalIssue(c, path, 'quantity', false) ??
+    decimalIssue(c, path, 'price', true) ??
+    decimalIssue(c, path, 'triggerPrice', true) ??
+    oneOfIssue(c, path, 'timeInForce', TIFS) ??
+    tsIssue(c, path, 'expireTime', true) ??
+    booleanIssue(c, path, 'reduceOnly') ??
+    booleanIssue(c, path, 'postOnly') ??
+    tsIssue(c, path) ??
+    decimalIssue(c, path, 'trailingOffset', true) ??
+    oneOfIssue(c, path, 'trailingOffsetType', OFFSET_TYPES, true) ??
+    decimalIssue(c, path, 'limitOffset', true) ??
+    oneOfIssue(c, path, 'contingencyType', CONTINGENCIES, true)
+  );
+}
+
+/**
+ * @internal The first structural fault of a command a pipeline emitted (a field of the wrong type, a
+ * missing id, an unknown type or enum value), or undefined. Hand-written, not zod: it runs on every
+ * command. A well-formed command the venue cannot take (a quantity off the lot size, a missing limit
+ * price, a non-positive quantity) is not a fault: the order manager denies it with an `OrderDenied`.
+ */
+export function commandIssue(command: unknown): ValidationIssue | undefined {
+  if (typeof command !== 'object' || command === null) return { path: [], message: `must be an order command (an object with a type), got ${show(command)}` };
+  const c = command as Record<string, unknown>;
+  switch (c['type']) {
+    case 'SubmitOrder':
+      return submitIssue(c, []);
+    case 'SubmitOrderList': {
+      const issue = idIssue(c, [], 'orderListId') ?? idIssue(c, [], 'strategyId') ?? idIssue(c, [], 'instrumentId') ?? tsIssue(c, []);
+      if (issue !== undefined) return issue;
+      const orders = c['orders'];
+      if (!Array.isArray(orders) || orders.length === 0) return at([], 'orders', `must be a non-empty array of SubmitOrder, got ${show(orders)}`);
+      for (let i = 0; i < orders.length; i++) {
+        const member = submitIssue(orders[i], ['orders', i]);
+        if (member !== undefined) return member;
+      }
+      return undefined;
+    }
+    case 'CancelOrder':
+      return idIssue(c, [], 'clientOrderId') ?? idIssue(c, [], 'strategyId') ?? idIssue(c, [], 'instrumentId') ?? tsIssue(c, []);
+    case 'ModifyOrder':
+      return (
+        idIssue(c, [], 'clientOrderId') ??
+        idIssue(c, [], 'strategyId') ??
+        idIssue(c, [], 'instrumentId') ??
+        decimalIssue(c, [], 'quantity', true) ??
+        decimalIssue(c, [], 'price', true) ??
+        decimalIssue(c, [], 'triggerPrice', true) ??
+        tsIssue(c, [])
+      );
+    default:
+      return at([], 'type', `unknown command type ${show(c['type'])} (one of SubmitOrder, SubmitOrderList, CancelOrder, ModifyOrder)`);
   }
 }
