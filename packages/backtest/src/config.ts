@@ -47,7 +47,7 @@ export const RunnerConfigSchema = z.strictObject({
     /** Defaults to the first instrument's quote currency. */
     baseCurrency: z.string().min(1).optional(),
   }),
-  venue: venueSchema.default({}),
+  venue: venueSchema.prefault({}),
   /**
    * Several simulated venues (each with its own `id`, books, fees and models) behind one `VenueRouter`:
    * an instrument trades at the venue named by its `venue` field. Replaces `venue`.
