@@ -34,7 +34,7 @@ export type { RunConfig, ParsedRunConfig } from './search/run-config';
 
 // Walk-forward and overfitting
 export { walkForward, WalkForwardConfigSchema } from './walk-forward/walk-forward';
-export type { WalkForwardConfig, WalkForwardFold, WalkForwardResult } from './walk-forward/walk-forward';
+export type { WalkForwardConfig, WalkForwardFold, WalkForwardFailure, WalkForwardResult } from './walk-forward/walk-forward';
 export { foldWindows, FoldWindowsConfigSchema, WindowLengthSchema, WalkForwardMode } from './walk-forward/fold-windows';
 export type { FoldWindowsConfig, FoldWindow, TimeWindow, WindowLength } from './walk-forward/fold-windows';
 export { deflatedSharpeRatio, DeflatedSharpeRatioConfigSchema } from './overfitting/deflated-sharpe-ratio';
@@ -91,9 +91,12 @@ export type { BullmqExecutorConfig } from './search/bullmq-executor';
 export { startBullmqWorker, BullmqWorkerConfigSchema } from './search/bullmq-worker';
 export type { BullmqWorkerConfig, BullmqWorkerHandle } from './search/bullmq-worker';
 export { runBullmqWorkerCli } from './search/bullmq-worker-cli';
-export { RedisConnectionSchema } from './search/redis-connection';
+export { RedisConnectionSchema, maskRedisUrl } from './search/redis-connection';
 export type { RedisConnection } from './search/redis-connection';
 export { TaskFailedError, TaskFailure } from './search/task-failed-error';
+export type { SweepFailure } from './search/task-failed-error';
+export { DEFAULT_TASK_TIMEOUT_MS, TaskTimeoutSchema } from './search/task-timeout';
+export { ModuleSpecifierSchema, moduleSpecifierProblem } from './search/module-specifier';
 export { EvaluatorRefSchema, loadEvaluator } from './search/task-evaluator';
 export type { EvaluatorRef, TaskEvaluator } from './search/task-evaluator';
 export { encodeTaskResult, decodeTaskResult } from './search/task-result-wire';

@@ -15,6 +15,7 @@ import { resultToJson, type RunResult } from '../result';
 import { loadStrategy, runFromConfig } from '../search/evaluate-task';
 import { RunConfigSchema } from '../search/run-config';
 import { sweep, type RankedResult, type SweepConfig } from '../search/sweep';
+import type { SweepFailure } from '../search/task-failed-error';
 import type { Params } from '../search/types';
 import { println, UsageError, type CliIo } from './cli-io';
 import { makeExecutor, parseWorkerFlags, resolveSearchConfig } from './sweep-executor';
@@ -35,7 +36,10 @@ Runs a parameter sweep: every parameter set is one backtest, ranked by the objec
   --queue <name>    BullMQ queue name (default rxtrade-sweep)
   --out <file>      write every result (and the best runs in full) as JSON; \`rxtrade report\` reads it
   --report <file>   write a self-contained HTML report
-  --json            print one JSON object on stdout instead of the summary`;
+  --json            print one JSON object on stdout instead of the summary
+
+A task that fails (its strategy throws, its worker crashes, it runs past the per-task timeout) is
+listed on stderr and in the JSON with its parameters; the others are ranked, and the exit code is 1.`;
 
 /**
  * Runs the `sweep` command; resolves with the exit code.
@@ -77,6 +81,10 @@ export async function sweepCommand(args: readonly string[], io: CliIo): Promise<
         progress ??= new Progress({ label: 'sweep', total: p.total, sink: io.stderr, clock: io.clock });
         progress.tick();
       },
+      onFailure: (_f, p) => {
+        progress ??= new Progress({ label: 'sweep', total: p.total, sink: io.stderr, clock: io.clock });
+        progress.tick();
+      },
     });
   } finally {
     progress?.done();
@@ -107,6 +115,7 @@ export async function sweepCommand(args: readonly string[], io: CliIo): Promise<
         objective: result.objective,
         results: result.results,
         ranked: result.ranked,
+        failures: result.failures,
         runs: top.map((t) => ({ name: t.name, result: resultToJson(t.result) })),
       })}\n`,
     );
@@ -132,10 +141,12 @@ export async function sweepCommand(args: readonly string[], io: CliIo): Promise<
         backtestsPerSecond: throughput,
         best: result.best ?? null,
         ranked: result.ranked,
+        failures: result.failures,
         files,
       }),
     );
-    return 0;
+    printFailures(io, result.failures);
+    return result.failures.length > 0 ? 1 : 0;
   }
   const keys = varying(result.results.map((r) => r.params));
   let dsr: string | undefined;
@@ -147,6 +158,7 @@ export async function sweepCommand(args: readonly string[], io: CliIo): Promise<
   println(io.stdout, alignLines([
     ['objective', `${result.objective.name} (${result.objective.goal === 'max' ? 'higher' : 'lower'} is better)`],
     ['time', `${seconds.toFixed(2)} s, ${throughput.toFixed(1)} backtests/s`],
+    ['failed', result.failures.length > 0 ? `${formatFigure(result.failures.length, 'integer')} tasks (listed on stderr)` : undefined],
     ['best', result.best ? `${paramsText(result.best.params, keys)}  ${result.objective.name} ${formatFigure(result.best.score, 'number')}` : 'none'],
     ['deflated SR', dsr],
     ['result', files.result],
@@ -154,7 +166,15 @@ export async function sweepCommand(args: readonly string[], io: CliIo): Promise<
   ]));
   println(io.stdout);
   println(io.stdout, rankingTable(result.ranked.slice(0, 10), keys, result.objective.name));
-  return 0;
+  printFailures(io, result.failures);
+  return result.failures.length > 0 ? 1 : 0;
+}
+
+/** Failed tasks go to stderr, one line each with the parameters; the exit code is then 1. */
+function printFailures(io: CliIo, failures: readonly SweepFailure[]): void {
+  if (failures.length === 0) return;
+  println(io.stderr, `${failures.length} task${failures.length === 1 ? '' : 's'} failed (their results are missing from the ranking):`);
+  for (const f of failures) println(io.stderr, `  task ${f.id} ${JSON.stringify(f.params)} (${f.reason}): ${f.error}`);
 }
 
 /** Workers on other threads and hosts import the module by this specifier: make `./` paths absolute. */

@@ -30,7 +30,10 @@ out-of-sample window; reports in-sample against out-of-sample scores and the sti
   --queue <name>    BullMQ queue name (default rxtrade-sweep)
   --out <file>      write the analysis as JSON; \`rxtrade report\` reads it
   --report <file>   write a self-contained HTML report
-  --json            print one JSON object on stdout instead of the summary`;
+  --json            print one JSON object on stdout instead of the summary
+
+A fold that fails (every in-sample candidate failed, or the out-of-sample run threw) is listed on
+stderr and in the JSON with its windows and parameters; the others are reported, and the exit code is 1.`;
 
 /**
  * Runs the `walk-forward` command; resolves with the exit code.
@@ -76,6 +79,10 @@ export async function walkForwardCommand(args: readonly string[], io: CliIo): Pr
         progress ??= new Progress({ label: 'walk-forward folds', total: p.total, sink: io.stderr, clock: io.clock });
         progress.tick();
       },
+      onFailure: (_f, p) => {
+        progress ??= new Progress({ label: 'walk-forward folds', total: p.total, sink: io.stderr, clock: io.clock });
+        progress.tick();
+      },
     });
   } finally {
     progress?.done();
@@ -98,7 +105,8 @@ export async function walkForwardCommand(args: readonly string[], io: CliIo): Pr
   }
   if (values.json) {
     println(io.stdout, JSON.stringify({ command: 'walk-forward', executor: executor.label, seconds, ...json, equityCurve: undefined, trades: undefined, files }));
-    return 0;
+    printFoldFailures(io, result.failures);
+    return result.failures.length > 0 ? 1 : 0;
   }
   const name = result.objective.name;
   const num = (v: number): string => formatFigure(v, 'number');
@@ -133,7 +141,20 @@ export async function walkForwardCommand(args: readonly string[], io: CliIo): Pr
       ['report', files.report],
     ]),
   );
-  return 0;
+  printFoldFailures(io, result.failures);
+  return result.failures.length > 0 ? 1 : 0;
+}
+
+/** Failed folds go to stderr with their windows and parameters; the exit code is then 1. */
+function printFoldFailures(io: CliIo, failures: WalkForwardResult['failures']): void {
+  if (failures.length === 0) return;
+  const day = (ts: number): string => formatTime(ts).slice(0, 10);
+  println(io.stderr, `${failures.length} fold${failures.length === 1 ? '' : 's'} failed (left out of the stitched run):`);
+  for (const f of failures)
+    println(
+      io.stderr,
+      `  fold ${f.index + 1} (${f.stage}, in-sample ${day(f.inSample.start)} to ${day(f.inSample.end)}, out-of-sample ${day(f.outOfSample.start)} to ${day(f.outOfSample.end)})${f.params ? ` ${JSON.stringify(f.params)}` : ''}: ${f.error}`,
+    );
 }
 
 /** Parameters that differ between folds' choices (all of them when there is a single fold). */
@@ -158,6 +179,7 @@ function walkForwardJson(r: WalkForwardResult): Record<string, unknown> {
     metrics,
     equityCurve: { ts: Array.from(r.equityCurve.ts), equity: Array.from(r.equityCurve.equity) },
     trades: JSON.parse(JSON.stringify(r.trades)) as unknown,
+    failures: r.failures,
   };
 }
 

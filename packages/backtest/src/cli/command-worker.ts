@@ -9,7 +9,8 @@ import { startBullmqWorker } from '../search/bullmq-worker';
 import { println, UsageError, type CliIo } from './cli-io';
 
 /** @internal */
-export const WORKER_USAGE = `Usage: rxtrade worker --redis <url> [--queue <name>] [--concurrency <n>] [--prefix <prefix>] [--log-jobs]
+export const WORKER_USAGE = `Usage: rxtrade worker --redis <url> [--queue <name>] [--concurrency <n>] [--prefix <prefix>]
+                      [--task-timeout <ms>] [--log-jobs]
 
 Takes sweep tasks from a BullMQ queue and evaluates them until stopped (Ctrl-C or SIGTERM finish the
 task in hand first). Start one per CPU core on each host; the Redis URL may also come from REDIS_URL.
@@ -18,7 +19,11 @@ task in hand first). Start one per CPU core on each host; the Redis URL may also
   --queue <name>       queue name (default rxtrade-sweep); the same as \`rxtrade sweep --queue\`
   --concurrency <n>    tasks at once in this process (default 1: backtests are CPU-bound)
   --prefix <prefix>    BullMQ key prefix (default bull)
-  --log-jobs           print a line per finished task`;
+  --task-timeout <ms>  stop a task after this long and fail it as a timeout (default 600000; 0: never)
+  --log-jobs           print a line per finished task
+
+Each task runs on a thread of the worker, so the job's lock is renewed while it runs: if this
+process is killed, another worker takes its task over within about 45 seconds.`;
 
 /**
  * Runs the `worker` command: resolves with the exit code once the worker has been stopped by a signal.
@@ -39,8 +44,12 @@ export async function workerCommand(args: readonly string[], io: CliIo, env: Nod
   const concurrency = values.concurrency === undefined ? undefined : Number(values.concurrency);
   if (concurrency !== undefined && (!Number.isInteger(concurrency) || concurrency < 1))
     throw new UsageError(`--concurrency must be a whole number >= 1, got ${JSON.stringify(values.concurrency)}`, WORKER_USAGE);
+  const taskTimeoutMs = values['task-timeout'] === undefined ? undefined : Number(values['task-timeout']);
+  if (taskTimeoutMs !== undefined && !(taskTimeoutMs >= 0))
+    throw new UsageError(`--task-timeout must be a number of milliseconds >= 0, got ${JSON.stringify(values['task-timeout'])}`, WORKER_USAGE);
   let done = 0;
   const worker = await startBullmqWorker({
+    ...(taskTimeoutMs !== undefined ? { taskTimeoutMs } : {}),
     connection: redis,
     ...(values.queue ? { queue: values.queue } : {}),
     ...(values.prefix ? { prefix: values.prefix } : {}),
@@ -69,6 +78,7 @@ function parse(args: readonly string[]) {
         queue: { type: 'string' },
         concurrency: { type: 'string' },
         prefix: { type: 'string' },
+        'task-timeout': { type: 'string' },
         'log-jobs': { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
       },

@@ -1,6 +1,7 @@
 /** What a CLI sweep or walk-forward runs with: executor, constraint and resolved config, from flags and config. */
 import { ValidationError } from '@rxtrade/core';
-import { moduleUrl } from '../search/task-evaluator';
+import { moduleUrl } from '../search/module-specifier';
+import { maskRedisUrl } from '../search/redis-connection';
 import type { Json, Params, StrategyRef, SweepExecutor } from '../search/types';
 import { UsageError } from './cli-io';
 import { resolveModule, resolvePath } from './read-config-file';
@@ -14,7 +15,7 @@ import { resolveModule, resolvePath } from './read-config-file';
  * ```
  */
 export async function loadConstraint(module: string, name: string): Promise<(params: Params) => boolean> {
-  const mod = (await import(/* @vite-ignore */ moduleUrl(module))) as Record<string, unknown>;
+  const mod = (await import(/* @vite-ignore */ moduleUrl(module, 'where.module'))) as Record<string, unknown>;
   const fn = mod[name];
   if (typeof fn !== 'function') throw new ValidationError([{ path: ['where', 'function'], message: `${module} has no function export ${JSON.stringify(name)}` }]);
   return fn as (params: Params) => boolean;
@@ -36,7 +37,8 @@ export async function makeExecutor(workers: number | undefined, redis: string | 
   }
   if (redis !== undefined) {
     const { BullmqExecutor } = await import('../search/bullmq-executor');
-    return { executor: new BullmqExecutor({ connection: redis, ...(queue ? { queue } : {}) }), label: `BullMQ queue ${queue ?? 'rxtrade-sweep'} at ${redis}` };
+    // The label is printed and written to JSON: never with the password.
+    return { executor: new BullmqExecutor({ connection: redis, ...(queue ? { queue } : {}) }), label: `BullMQ queue ${queue ?? 'rxtrade-sweep'} at ${maskRedisUrl(redis)}` };
   }
   return { executor: undefined, label: 'in-process' };
 }

@@ -37,8 +37,8 @@ describe('BullMQ executor and worker config', () => {
   });
 
   it('describes a connection without its password', () => {
-    expect(describeRedis('redis://:secret@redis.internal:6379/0')).toBe('redis://redis.internal:6379/0');
-    expect(describeRedis('rediss://user:pw@h:6380')).toBe('rediss://h:6380');
+    expect(describeRedis('redis://:secret@redis.internal:6379/0')).toBe('redis://:***@redis.internal:6379/0');
+    expect(describeRedis('rediss://user:pw@h:6380')).toBe('rediss://user:***@h:6380');
     expect(describeRedis({ host: 'h', port: 7000, password: 'pw' })).toBe('h:7000');
   });
 
@@ -47,7 +47,7 @@ describe('BullMQ executor and worker config', () => {
     const task = { id: 0, strategy: { module: 'x' }, params: {}, run: null };
     const error = await executor.run([task]).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(NetworkError);
-    expect((error as Error).message).toMatch(/^cannot reach Redis at redis:\/\/127\.0\.0\.1:1/);
+    expect((error as Error).message).toMatch(/^cannot reach Redis at redis:\/\/:\*\*\*@127\.0\.0\.1:1/);
     await executor.close();
     await expect(startBullmqWorker({ connection: 'redis://127.0.0.1:1' })).rejects.toThrow(NetworkError);
   });

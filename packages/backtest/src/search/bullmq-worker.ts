@@ -3,14 +3,23 @@
  * `evaluateTask` (or a custom evaluator module) and returns the result as the job's return value.
  * Run one per CPU core on every host that should help (`rxtrade worker --redis redis://host:6379`);
  * each host needs the same code, strategy modules and data files at the paths the tasks name.
+ *
+ * Each task runs on a worker thread of this process (one per unit of concurrency), so that the event
+ * loop stays free to renew the job's lock however long a backtest takes. That is what lets the lock be
+ * short: when a worker process is killed, its job's lock expires within `lockDurationMs` and the next
+ * stalled-job check (every `stalledIntervalMs`, run by every worker) hands the job to another worker:
+ * with the defaults, within 45 seconds. A task that runs past `taskTimeoutMs` (an endless loop) has its
+ * thread terminated and its job failed as a timeout; a fresh thread takes the next job.
  */
 import { z } from 'zod';
-import { UnsupportedError, parseWith } from '@rxtrade/core';
+import { StateError, UnsupportedError, parseWith } from '@rxtrade/core';
 import type { Worker } from 'bullmq';
 import { DEFAULT_SWEEP_QUEUE } from './bullmq-executor';
-import { RedisConnectionSchema, connectRedis, describeRedis, openRedis } from './redis-connection';
-import { resolveEvaluator } from './resolve-evaluator';
+import { RedisConnectionSchema, connectRedis, openRedis } from './redis-connection';
+import { TaskFailedError, TaskFailure } from './task-failed-error';
 import { EvaluatorRefSchema } from './task-evaluator';
+import { TaskTimeoutSchema } from './task-timeout';
+import { WorkerThreadExecutor } from './worker-thread-executor';
 import { encodeTaskResult, type WireTaskResult } from './task-result-wire';
 import type { SweepTask } from './types';
 
@@ -36,16 +45,28 @@ export const BullmqWorkerConfigSchema = z
      */
     concurrency: z.number().int().min(1).default(1),
     /**
-     * How long a job's lock lasts (ms). A backtest keeps the event loop busy and cannot renew the lock
-     * while it runs, so this must exceed the longest task, or BullMQ declares the job stalled.
+     * How long a job's lock lasts without renewal (ms; renewed every half of it while the task runs):
+     * a killed worker's job is free again at most this long after its death. Default 30 s.
      */
-    lockDurationMs: z.number().int().positive().default(600_000),
+    lockDurationMs: z.number().int().positive().default(30_000),
+    /** How often this worker looks for jobs whose lock expired (stalled) and puts them back (ms). Default 15 s. */
+    stalledIntervalMs: z.number().int().positive().default(15_000),
+    /** How many times a job may stall (its worker died) and be run again before it fails as a crash. Default 1. */
+    maxStalledCount: z.number().int().min(0).default(1),
+    /**
+     * Terminate a task's thread after this long (ms) and fail its job as a timeout; default 10 minutes,
+     * 0 or Infinity: never.
+     */
+    taskTimeoutMs: TaskTimeoutSchema,
     /** A custom evaluator module; defaults to `evaluateTask`. */
     evaluator: EvaluatorRefSchema.optional(),
     /** Called after each task this worker finishes (for logs and progress). */
     onTask: z.custom<(event: { taskId: number; jobId: string; ok: boolean }) => void>((v) => typeof v === 'function').optional(),
+    /** Called when this worker starts a task. */
+    onStart: z.custom<(event: { taskId: number; jobId: string }) => void>((v) => typeof v === 'function').optional(),
   })
-  .strict();
+  .strict()
+  .refine((c) => c.stalledIntervalMs < c.lockDurationMs, { message: 'must be shorter than lockDurationMs', path: ['stalledIntervalMs'] });
 
 /** Configuration of {@link startBullmqWorker}. */
 export type BullmqWorkerConfig = z.input<typeof BullmqWorkerConfigSchema>;
@@ -74,22 +95,48 @@ export async function startBullmqWorker(config: BullmqWorkerConfig): Promise<Bul
   } catch (error) {
     throw Object.assign(new UnsupportedError('BullMQ workers need the bullmq package: npm install bullmq ioredis'), { cause: error });
   }
-  const evaluate = await resolveEvaluator(c.evaluator);
-  const { client, owned } = openRedis(c.connection);
-  if (owned) await connectRedis(client, describeRedis(c.connection));
-  const worker: Worker<SweepTask, WireTaskResult> = new bullmq.Worker<SweepTask, WireTaskResult>(
-    c.queue,
-    async (job) => encodeTaskResult(await evaluate(job.data)),
-    {
-      connection: client as never,
-      concurrency: c.concurrency,
-      lockDuration: c.lockDurationMs,
-      ...(c.prefix ? { prefix: c.prefix } : {}),
-    },
+  // One thread per unit of concurrency, each running one task at a time.
+  const idle: WorkerThreadExecutor[] = Array.from(
+    { length: c.concurrency },
+    () => new WorkerThreadExecutor({ workers: 1, taskTimeoutMs: c.taskTimeoutMs, ...(c.evaluator ? { evaluator: c.evaluator } : {}) }),
   );
+  const all = [...idle];
+  const evaluate = async (task: SweepTask): Promise<WireTaskResult> => {
+    const executor = idle.pop();
+    if (executor === undefined) throw new StateError('no free evaluation thread: more jobs at once than the concurrency');
+    try {
+      const [result] = await executor.run([task]);
+      return encodeTaskResult(result!);
+    } catch (error) {
+      // The coordinator reads the reason back from the tag; a task's own error goes as it is.
+      if (error instanceof TaskFailedError) throw new Error(error.reason === TaskFailure.ERROR ? error.detail : `[${error.reason}] ${error.detail}`);
+      throw error;
+    } finally {
+      idle.push(executor);
+    }
+  };
+  const { client, owned } = openRedis(c.connection);
+  try {
+    if (owned) await connectRedis(client, c.connection);
+  } catch (error) {
+    await Promise.all(all.map((e) => e.close()));
+    throw error;
+  }
+  const worker: Worker<SweepTask, WireTaskResult> = new bullmq.Worker<SweepTask, WireTaskResult>(c.queue, async (job) => evaluate(job.data), {
+    connection: client as never,
+    concurrency: c.concurrency,
+    lockDuration: c.lockDurationMs,
+    stalledInterval: c.stalledIntervalMs,
+    maxStalledCount: c.maxStalledCount,
+    ...(c.prefix ? { prefix: c.prefix } : {}),
+  });
   // Errors of the connection are reported by BullMQ's reconnect loop; without a listener Node would
   // treat them as unhandled.
   worker.on('error', () => undefined);
+  if (c.onStart) {
+    const onStart = c.onStart;
+    worker.on('active', (job) => onStart({ taskId: job.data.id, jobId: String(job.id) }));
+  }
   if (c.onTask) {
     const onTask = c.onTask;
     worker.on('completed', (job) => onTask({ taskId: job.data.id, jobId: String(job.id), ok: true }));
@@ -102,6 +149,7 @@ export async function startBullmqWorker(config: BullmqWorkerConfig): Promise<Bul
     queue: c.queue,
     async close() {
       await worker.close();
+      await Promise.all(all.map((e) => e.close()));
       if (owned) await client.quit().catch(() => undefined);
     },
   };

@@ -5,27 +5,23 @@
  * gives the same result in any thread, process or host.
  */
 import { readFileSync, statSync } from 'node:fs';
-import { isAbsolute, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { resolve } from 'node:path';
 import { defineInstrument, instrumentId, instrumentRegistry, parseBarsCsv, parseWith, ValidationError, type Bar, type Instrument, type Pipeline } from '@rxtrade/core';
 import { simulatedVenueOptions } from '@rxtrade/execution';
 import { runBacktest } from '../run-backtest';
 import type { RunResult } from '../result';
+import { moduleUrl } from './module-specifier';
 import { RunConfigSchema, type ParsedRunConfig } from './run-config';
 import type { StrategyDefinition, StrategyRef, SweepTask, TaskResult } from './types';
 
 const modules = new Map<string, Promise<Record<string, unknown>>>();
 const csvCache = new Map<string, { key: string; bars: Bar[] }>();
 
-/** Module specifier to import: absolute or `./` paths become file URLs, package names stay as they are. */
-function specifierOf(module: string): string {
-  if (module.startsWith('file:')) return module;
-  if (isAbsolute(module) || module.startsWith('./') || module.startsWith('../')) return pathToFileURL(resolve(module)).href;
-  return module;
-}
 
 /**
- * Imports a strategy module (once per process) and returns its {@link StrategyDefinition}.
+ * Imports a strategy module (once per process) and returns its {@link StrategyDefinition}. The module
+ * must be an absolute path, a `file:` URL or a package name: anything else fails with a
+ * `ValidationError` naming `task.strategy.module`.
  *
  * @example
  * ```ts
@@ -34,7 +30,9 @@ function specifierOf(module: string): string {
  * ```
  */
 export async function loadStrategy(ref: StrategyRef): Promise<StrategyDefinition> {
-  const specifier = specifierOf(ref.module);
+  // A task names its module: only an absolute path, a file: URL or a package (never relative to
+  // whichever directory a worker runs in, never a remote or data: URL).
+  const specifier = moduleUrl(ref.module, 'task.strategy.module');
   let loading = modules.get(specifier);
   if (loading === undefined) {
     loading = import(specifier) as Promise<Record<string, unknown>>;

@@ -65,8 +65,8 @@ export function openRedis(connection: RedisConnection, options: { duplicate?: bo
 
 /**
  * Connects a client made by {@link openRedis} (clients given by the caller are left as they are),
- * failing with a `NetworkError` that names the address when Redis cannot be reached, instead of waiting
- * for it forever.
+ * failing with a `NetworkError` that names the address (password masked) when Redis cannot be reached,
+ * instead of waiting for it forever.
  *
  * @example
  * ```ts
@@ -74,21 +74,92 @@ export function openRedis(connection: RedisConnection, options: { duplicate?: bo
  * if (owned) await connectRedis(client, 'redis://localhost:6379');
  * ```
  */
-export async function connectRedis(client: RedisClientLike, where: string): Promise<void> {
+export async function connectRedis(client: RedisClientLike, connection: RedisConnection): Promise<void> {
   const c = client as unknown as { status?: string; connect?: () => Promise<void>; disconnect?: () => void };
   if (c.status !== 'wait' || typeof c.connect !== 'function') return;
   try {
     await c.connect();
   } catch (error) {
     c.disconnect?.();
-    throw new NetworkError(`cannot reach Redis at ${where}: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+    const detail = redactRedisSecret(error instanceof Error ? error.message : String(error), connection);
+    throw new NetworkError(`cannot reach Redis at ${describeRedis(connection)}: ${detail}`);
   }
 }
 
-/** Where a connection points, for messages (the password left out). */
+/**
+ * `text` with the connection's password (as written and URL-decoded) replaced by `***`: for messages
+ * that come from elsewhere (a Redis client, a worker) before they are shown.
+ *
+ * @example
+ * ```ts
+ * redactRedisSecret('auth failed for s3cret', 'redis://:s3cret@h:6379'); // 'auth failed for ***'
+ * ```
+ */
+export function redactRedisSecret(text: string, connection: RedisConnection): string {
+  const secrets: string[] = [];
+  if (typeof connection === 'string') {
+    const start = connection.indexOf('//');
+    const at = connection.lastIndexOf('@');
+    const user = start !== -1 && at > start ? connection.slice(start + 2, at) : '';
+    const colon = user.indexOf(':');
+    if (colon !== -1) secrets.push(user.slice(colon + 1));
+    const query = /[?&](?:password|pass|pwd)=([^&#]*)/i.exec(connection)?.[1];
+    if (query) secrets.push(query);
+  } else if (typeof (connection as { password?: unknown }).password === 'string') {
+    secrets.push((connection as { password: string }).password);
+  }
+  let out = text;
+  for (const secret of secrets) {
+    if (secret.length === 0) continue;
+    let decoded = secret;
+    try {
+      decoded = decodeURIComponent(secret);
+    } catch {
+      // not URL-encoded
+    }
+    for (const s of new Set([secret, decoded])) out = out.split(s).join('***');
+  }
+  return out;
+}
+
+/**
+ * A Redis URL with its password replaced by `***` (`redis://user:secret@host:6379` gives
+ * `redis://user:***@host:6379`), and a `password` query parameter too: the form to print, log or
+ * serialize. Everything between `//` and the last `@` is user information, so a password holding an
+ * unescaped `@` is masked whole.
+ *
+ * @example
+ * ```ts
+ * maskRedisUrl('rediss://:secret@redis.internal:6380/0'); // 'rediss://:***@redis.internal:6380/0'
+ * ```
+ */
+export function maskRedisUrl(url: string): string {
+  let out = url;
+  const start = out.indexOf('//');
+  const at = out.lastIndexOf('@');
+  if (start !== -1 && at > start) {
+    const user = out.slice(start + 2, at);
+    const colon = user.indexOf(':');
+    if (colon !== -1) out = `${out.slice(0, start + 2)}${user.slice(0, colon)}:***${out.slice(at)}`;
+  }
+  return out.replace(/([?&](?:password|pass|pwd)=)[^&#]*/gi, '$1***');
+}
+
+/**
+ * Where a connection points, for messages: a URL with its password masked ({@link maskRedisUrl}),
+ * `host:port` of ioredis options, or `a Redis client` for a client instance.
+ *
+ * @example
+ * ```ts
+ * describeRedis('redis://user:secret@redis.internal:6379'); // 'redis://user:***@redis.internal:6379'
+ * describeRedis({ host: 'redis.internal', port: 6380, password: 'secret' }); // 'redis.internal:6380'
+ * ```
+ */
 export function describeRedis(connection: RedisConnection): string {
-  if (typeof connection === 'string') return connection.replace(/\/\/[^@/]*@/, '//');
-  const o = connection as { host?: unknown; port?: unknown };
+  if (typeof connection === 'string') return maskRedisUrl(connection);
+  if (typeof (connection as { duplicate?: unknown }).duplicate === 'function') return 'a Redis client';
+  const o = connection as { host?: unknown; port?: unknown; path?: unknown };
+  if (typeof o.path === 'string') return o.path;
   return `${String(o.host ?? '127.0.0.1')}:${String(o.port ?? 6379)}`;
 }
 

@@ -1,3 +1,4 @@
+import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { ValidationError } from '@rxtrade/core';
 import { evaluateTask } from './evaluate-task';
@@ -87,12 +88,56 @@ describe('sweep', () => {
     expect(Number.isFinite(result.best!.score)).toBe(true);
   });
 
-  it('reports a failing task with its id and parameters', async () => {
-    const error = await sweep({ strategy: failingStrategy, space: { ...smallSpace, failOn: { choices: [7] } }, run: googRun, objective: { metric: 'sharpeRatio' } }).catch((e: unknown) => e);
+  it('keeps every completed result and lists a failing task with its parameters and error', async () => {
+    const result = await sweep({ strategy: failingStrategy, space: { ...smallSpace, failOn: { choices: [7] } }, run: googRun, objective: { metric: 'sharpeRatio' } });
+    // fast=7 is tasks 6, 7 and 8; the nine others complete and are ranked.
+    expect(result.results.map((r) => r.id)).toEqual([0, 1, 2, 3, 4, 5, 9, 10, 11]);
+    expect(result.ranked).toHaveLength(9);
+    expect(result.failures.map((f) => f.id)).toEqual([6, 7, 8]);
+    expect(result.failures[0]).toEqual({ id: 6, params: { fast: 7, slow: 20, failOn: 7 }, reason: 'error', error: 'deliberate failure for fast=7' });
+    // Plain JSON, so that the CLI can write it.
+    expect(JSON.parse(JSON.stringify(result.failures))).toEqual(result.failures);
+  });
+
+  it('rejects at the first failing task with failFast', async () => {
+    const error = await sweep({ strategy: failingStrategy, space: { ...smallSpace, failOn: { choices: [7] } }, run: googRun, objective: { metric: 'sharpeRatio' }, failFast: true }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(TaskFailedError);
     expect((error as TaskFailedError).taskId).toBe(6);
     expect((error as TaskFailedError).params).toEqual({ fast: 7, slow: 20, failOn: 7 });
     expect((error as TaskFailedError).message).toMatch(/^task 6 .*deliberate failure for fast=7/);
+  });
+
+  it('scores a failed set worst in a genetic search and goes on', async () => {
+    const result = await sweep({ strategy: failingStrategy, space: { fast: { min: 3, max: 6, integer: true }, slow: wideSpace.slow, failOn: { choices: [5] } }, run: googRun, objective: { metric: 'sharpeRatio' }, method: 'genetic', seed: 3, genetic: { population: 6, generations: 2 } });
+    expect(result.failures.length).toBeGreaterThan(0);
+    expect(result.results.length + result.failures.length).toBeGreaterThan(6);
+    for (const f of result.failures) expect(f.params.fast).toBe(f.params.failOn);
+    expect(result.best === undefined || result.best.params.fast !== result.best.params.failOn).toBe(true);
+  });
+
+  it('times out an in-process task whose promise never settles, and runs the others', async () => {
+    const { evaluate } = (await import('./__fixtures__/never-settling-evaluator')) as { evaluate: (t: SweepTask) => Promise<TaskResult> };
+    const result = await sweep({ strategy: smaStrategy, space: { fast: { choices: [5, 6, 7] }, slow: { choices: [20] } }, run: googRun, objective: { metric: 'sharpeRatio' }, executor: new InProcessExecutor({ evaluate, taskTimeoutMs: 300 }) });
+    expect(result.results.map((r) => r.id)).toEqual([0, 2]);
+    expect(result.failures).toEqual([{ id: 1, params: { fast: 6, slow: 20 }, reason: 'timeout', error: 'no result after 300 ms' }]);
+  });
+
+  it('has a per-task timeout by default, and 0 turns it off', () => {
+    expect(new InProcessExecutor().taskTimeoutMs).toBe(600_000);
+    expect(new InProcessExecutor({ taskTimeoutMs: 0 }).taskTimeoutMs).toBe(Infinity);
+    expect(() => new InProcessExecutor({ taskTimeoutMs: -1 })).toThrow(/executor\.taskTimeoutMs/);
+  });
+
+  it('accepts a strategy module only as an absolute path, a file URL or a package name', async () => {
+    for (const module of ['./sma-strategy.ts', '../x/sma.ts', 'sma-strategy.ts', 'http://evil.example/x.js', 'data:text/javascript,export const strategy = 1', 'node:fs']) {
+      const error = await sweep({ strategy: { module }, space: smallSpace, run: googRun, objective: { metric: 'sharpeRatio' } }).catch((e: unknown) => e);
+      expect(error, module).toBeInstanceOf(ValidationError);
+      expect((error as ValidationError).field, module).toBe('sweep.strategy.module');
+    }
+    const viaUrl = await sweep({ strategy: { module: pathToFileURL(smaStrategy.module).href }, space: { fast: { choices: [5] }, slow: { choices: [20] } }, run: googRun, objective: { metric: 'sharpeRatio' } });
+    expect(viaUrl.results).toHaveLength(1);
+    const error = await evaluateTask({ id: 0, strategy: { module: './sma-strategy.ts' }, params: {}, run: googRun }).catch((e: unknown) => e);
+    expect((error as ValidationError).field).toBe('task.strategy.module');
   });
 
   it('names the bad field of a bad config', async () => {

@@ -18,7 +18,10 @@
  *   genetic?: GeneticSearchConfig;     // { population: 20, generations: 10, elitism: 2, crossoverRate: 0.9, mutationRate: 0.2, tournamentSize: 3 }
  *   where?: (params: Params) => boolean;  // constraint, e.g. (p) => p.fast < p.slow; rejected sets are never run
  *   executor?: SweepExecutor;          // default a new InProcessExecutor (closed afterwards); a given executor is NOT closed
+ *   failFast?: boolean;                // default false: a failed task is listed in `failures` and the sweep goes on;
+ *                                      // true: the sweep rejects with the first TaskFailedError
  *   onResult?: (result: TaskResult, progress: { done: number; total: number }) => void;  // progress (completion order)
+ *   onFailure?: (failure: SweepFailure, progress: { done: number; total: number }) => void;  // a task failed (done counts it)
  * }
  *
  * SweepResult = {
@@ -26,8 +29,13 @@
  *   results: TaskResult[];             // every evaluated task, in task order (task ids 0, 1, 2, …)
  *   ranked: RankedResult[];            // the same, best first: { ...TaskResult, score, rank (1-based) }
  *   best: RankedResult | undefined;
+ *   failures: SweepFailure[];          // tasks that produced no result, in task order: { id, params, reason, error }
  * }
  * ```
+ *
+ * Failures: a task whose strategy or backtest throws, whose worker crashes, that runs past the
+ * executor's per-task timeout (on by default) or whose job is lost is reported with its parameters in
+ * `failures`; every completed result is kept and ranked. In a genetic search a failed set scores worst.
  *
  * Ranking: by score (higher first for 'max', lower first for 'min'); a NaN score ranks last; ties keep
  * task order. Nothing depends on timing or on which executor ran a task, so the same config (and
@@ -41,7 +49,8 @@ import { InProcessExecutor } from './in-process-executor';
 import { JsonSchema } from './json-schema';
 import { ParameterSpaceSchema, paramsKey } from './parameter-space';
 import { randomSearch } from './random-search';
-import { moduleUrl } from './task-evaluator';
+import { ModuleSpecifierSchema, moduleUrl } from './module-specifier';
+import type { SweepFailure, TaskFailedError } from './task-failed-error';
 import type { Params, StrategyRef, SweepExecutor, SweepTask, TaskResult } from './types';
 
 /**
@@ -79,12 +88,12 @@ type ObjectiveFn = (result: TaskResult) => number;
  */
 export const SweepConfigSchema = z
   .object({
-    strategy: z.object({ module: z.string().min(1), export: z.string().min(1).optional() }).strict(),
+    strategy: z.object({ module: ModuleSpecifierSchema, export: z.string().min(1).optional() }).strict(),
     space: ParameterSpaceSchema,
     run: JsonSchema,
     objective: z.union([
       z.object({ metric: z.string().min(1), goal }).strict(),
-      z.object({ function: z.string().min(1), module: z.string().min(1).optional(), goal }).strict(),
+      z.object({ function: z.string().min(1), module: ModuleSpecifierSchema.optional(), goal }).strict(),
       z.custom<ObjectiveFn>((v) => typeof v === 'function'),
     ]),
     method: z.enum([SweepMethod.GRID, SweepMethod.RANDOM, SweepMethod.GENETIC]).default(SweepMethod.GRID),
@@ -95,7 +104,10 @@ export const SweepConfigSchema = z
     executor: z
       .custom<SweepExecutor>((v) => typeof v === 'object' && v !== null && typeof (v as SweepExecutor).run === 'function', 'must be a SweepExecutor')
       .optional(),
+    /** Reject with the first failing task instead of listing failures and going on. */
+    failFast: z.boolean().default(false),
     onResult: z.custom<(result: TaskResult, progress: { done: number; total: number }) => void>((v) => typeof v === 'function').optional(),
+    onFailure: z.custom<(failure: SweepFailure, progress: { done: number; total: number }) => void>((v) => typeof v === 'function').optional(),
   })
   .strict();
 
@@ -118,6 +130,8 @@ export interface SweepResult {
   /** The same results, best first. */
   readonly ranked: readonly RankedResult[];
   readonly best: RankedResult | undefined;
+  /** The tasks that produced no result, in task order (empty when all completed). */
+  readonly failures: readonly SweepFailure[];
 }
 
 /**
@@ -144,12 +158,20 @@ export async function sweep(config: SweepConfig): Promise<SweepResult> {
   const executor = c.executor ?? new InProcessExecutor();
   const ownExecutor = c.executor === undefined;
   const results: TaskResult[] = [];
+  const failures: SweepFailure[] = [];
   let nextId = 0;
   let done = 0;
 
   const runBatch = async (batch: readonly Params[], total: number): Promise<TaskResult[]> => {
     const tasks: SweepTask[] = batch.map((params) => ({ id: nextId++, strategy, params, run: c.run }));
-    const out = await executor.run(tasks, (r) => c.onResult?.(r, { done: ++done, total }));
+    const onFailure = c.failFast
+      ? undefined
+      : (error: TaskFailedError): void => {
+          const failure = error.toFailure();
+          failures.push(failure);
+          c.onFailure?.(failure, { done: ++done, total });
+        };
+    const out = await executor.run(tasks, (r) => c.onResult?.(r, { done: ++done, total }), onFailure);
     results.push(...out);
     return out;
   };
@@ -159,7 +181,7 @@ export async function sweep(config: SweepConfig): Promise<SweepResult> {
       const g = parseWith(GeneticSearchConfigSchema, c.genetic ?? {}, 'sweep.genetic');
       const total = g.population * g.generations;
       await geneticSearch(c.space, g, c.seed, async (batch) => {
-        // Sets outside the constraint are not run: they score worst.
+        // Sets outside the constraint are not run, and failed sets have no result: they score worst.
         const allowed = c.where ? batch.filter((p) => c.where!(p)) : batch;
         const out = await runBatch(allowed, total);
         const byKey = new Map(out.map((r) => [paramsKey(r.params), r]));
@@ -186,7 +208,8 @@ export async function sweep(config: SweepConfig): Promise<SweepResult> {
     return a.i - b.i;
   });
   const ranked: RankedResult[] = scored.map(({ r, s }, k) => ({ ...r, score: s, rank: k + 1 }));
-  return { method: c.method, seed: c.seed, objective: { name, goal: objectiveGoal }, results, ranked, best: ranked[0] };
+  failures.sort((a, b) => a.id - b.id);
+  return { method: c.method, seed: c.seed, objective: { name, goal: objectiveGoal }, results, ranked, best: ranked[0], failures };
 }
 
 async function resolveObjective(
@@ -199,7 +222,7 @@ async function resolveObjective(
     return { name: metric, goal: objective.goal, score: (r) => r.metrics[metric] ?? Number.NaN };
   }
   const module = objective.module ?? strategy.module;
-  const mod = (await import(/* @vite-ignore */ moduleUrl(module))) as Record<string, unknown>;
+  const mod = (await import(/* @vite-ignore */ moduleUrl(module, 'sweep.objective.module'))) as Record<string, unknown>;
   const fn = mod[objective.function];
   if (typeof fn !== 'function') {
     throw new ValidationError([{ path: ['sweep', 'objective', 'function'], message: `${module} has no function export ${JSON.stringify(objective.function)}` }]);

@@ -19,8 +19,10 @@ export const TaskFailure = {
   ERROR: 'error',
   /** The worker thread or process running the task exited or crashed. */
   CRASH: 'crash',
-  /** No result arrived within the executor's timeout. */
+  /** No result arrived within the executor's timeout (a stuck worker thread is terminated). */
   TIMEOUT: 'timeout',
+  /** The job disappeared from the queue (Redis restarted without persistence), or Redis stopped answering. */
+  LOST: 'lost',
 } as const;
 export type TaskFailure = (typeof TaskFailure)[keyof typeof TaskFailure];
 
@@ -34,6 +36,9 @@ export type TaskFailure = (typeof TaskFailure)[keyof typeof TaskFailure];
  * ```
  */
 export class TaskFailedError extends RxTradeError {
+  /** What went wrong, without the task's id and parameters (`message` has them too). */
+  readonly detail: string;
+
   constructor(
     readonly taskId: number,
     readonly params: Params,
@@ -43,5 +48,29 @@ export class TaskFailedError extends RxTradeError {
   ) {
     // No dedicated code in core's union: a failed task is an unrecoverable fault of the run (STATE).
     super(ErrorCode.STATE, `task ${taskId} ${JSON.stringify(params)} failed (${reason}): ${detail}`, options);
+    this.detail = detail;
   }
+
+  /** The failure as plain JSON, as a sweep result lists it. */
+  toFailure(): SweepFailure {
+    return { id: this.taskId, params: this.params, reason: this.reason, error: this.detail };
+  }
+}
+
+/**
+ * A task that produced no result, as `SweepResult.failures` lists it: plain JSON, so that it can be
+ * written to a result file.
+ *
+ * @example
+ * ```ts
+ * for (const f of result.failures) console.error(`task ${f.id} ${JSON.stringify(f.params)} failed (${f.reason}): ${f.error}`);
+ * ```
+ */
+export interface SweepFailure {
+  /** The task's id (its position in the sweep). */
+  readonly id: number;
+  readonly params: Params;
+  readonly reason: TaskFailure;
+  /** The error message. */
+  readonly error: string;
 }

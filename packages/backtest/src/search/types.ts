@@ -5,6 +5,7 @@
  * every executor evaluates a task with the same function, so results are identical whatever runs them.
  */
 import type { Pipeline } from '@rxtrade/core';
+import type { TaskFailedError } from './task-failed-error';
 
 /** A JSON value: what may appear in parameters and results. */
 export type Json = string | number | boolean | null | readonly Json[] | { readonly [key: string]: Json };
@@ -30,8 +31,9 @@ export interface StrategyDefinition<P extends Params = Params> {
   readonly pipeline: (params: P) => Pipeline;
 }
 
-/** Where a worker finds a strategy: an ES module (absolute path or package specifier) and its export name. */
+/** Where a worker finds a strategy: an ES module and its export name. */
 export interface StrategyRef {
+  /** An absolute path, a `file:` URL or a package name (relative paths are refused: workers run elsewhere). */
   readonly module: string;
   /** Defaults to `strategy`. */
   readonly export?: string;
@@ -57,9 +59,15 @@ export interface TaskResult {
   readonly summary: Readonly<Record<string, string>>;
 }
 
-/** Runs tasks and returns their results in task order. */
+/**
+ * Runs tasks and returns their results in task order.
+ *
+ * Without `onFailure`, a task that fails (throws, crashes its worker, times out, is lost) rejects the
+ * run with a `TaskFailedError` at once. With it, the executor reports each failed task there and goes on
+ * with the others; the returned array then holds the results of the tasks that completed, in task order.
+ */
 export interface SweepExecutor {
-  run(tasks: readonly SweepTask[], onResult?: (result: TaskResult) => void): Promise<TaskResult[]>;
+  run(tasks: readonly SweepTask[], onResult?: (result: TaskResult) => void, onFailure?: (failure: TaskFailedError) => void): Promise<TaskResult[]>;
   /** Releases threads, connections or processes. */
   close(): Promise<void>;
 }

@@ -13,6 +13,8 @@ const port = parentPort;
 if (port) {
   const { evaluator } = (workerData ?? {}) as { evaluator?: EvaluatorRef };
   const ready = resolveEvaluator(evaluator);
+  // A failed import is reported with the first task; unobserved, it would end the thread.
+  ready.catch(() => undefined);
   // Tasks run one at a time in arrival order: the pool sends the next before this one ends (prefetch)
   // so that the thread never waits for the main thread between tasks.
   let chain: Promise<void> = Promise.resolve();
@@ -20,6 +22,8 @@ if (port) {
     chain = chain.then(() => handle(message.task));
   });
   async function handle(task: SweepTask): Promise<void> {
+    const started: FromWorker = { type: 'started', taskId: task.id };
+    port!.postMessage(started);
     let reply: FromWorker;
     try {
       const evaluate = await ready;

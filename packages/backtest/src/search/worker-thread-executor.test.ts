@@ -3,7 +3,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { sweep, type SweepConfig } from './sweep';
 import { TaskFailedError } from './task-failed-error';
 import { WorkerThreadExecutor } from './worker-thread-executor';
-import { failingStrategy, googRun, smallSpace, smaStrategy, wideSpace } from './__fixtures__/goog-run';
+import { failingStrategy, googRun, hangingStrategy, smallSpace, smaStrategy, wideSpace } from './__fixtures__/goog-run';
 
 const grid: SweepConfig = { strategy: smaStrategy, space: smallSpace, run: googRun, objective: { metric: 'sharpeRatio' }, method: 'grid' };
 const random: SweepConfig = { ...grid, space: wideSpace, method: 'random', samples: 8, seed: 7 };
@@ -25,26 +25,52 @@ describe('WorkerThreadExecutor', () => {
     expect(threads.results).toEqual(inProcess.results);
   });
 
-  it('reports a failing task with its id, and then runs the next sweep normally', async () => {
-    const error = await sweep({ ...grid, strategy: failingStrategy, space: { fast: smallSpace.fast, slow: { choices: [20] }, failOn: { choices: [6] } }, executor }).catch((e: unknown) => e);
+  it('keeps the completed results and lists a failing task, and then runs the next sweep normally', async () => {
+    const result = await sweep({ ...grid, strategy: failingStrategy, space: { fast: smallSpace.fast, slow: { choices: [20] }, failOn: { choices: [6] } }, executor });
+    expect(result.results.map((r) => r.id)).toEqual([0, 2, 3]);
+    expect(result.failures).toEqual([{ id: 1, params: { fast: 6, slow: 20, failOn: 6 }, reason: 'error', error: 'deliberate failure for fast=6' }]);
+    expect((await sweep({ ...grid, executor })).results).toHaveLength(12);
+  });
+
+  it('rejects with the failing task under failFast', async () => {
+    const error = await sweep({ ...grid, strategy: failingStrategy, space: { fast: smallSpace.fast, slow: { choices: [20] }, failOn: { choices: [6] } }, executor, failFast: true }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(TaskFailedError);
     expect((error as TaskFailedError).taskId).toBe(1);
     expect((error as TaskFailedError).reason).toBe('error');
     expect((error as Error).message).toMatch(/^task 1 \{"fast":6,"slow":20,"failOn":6\} failed \(error\): deliberate failure for fast=6/);
-    expect((await sweep({ ...grid, executor })).results).toHaveLength(12);
   });
 
-  it('reports a thread that exits as a crash of its task', async () => {
+  it('reports a thread that exits as a crash of its task, and finishes the sweep on a fresh thread', async () => {
     const crashing = new WorkerThreadExecutor({ workers: 2, evaluator: { module: fileURLToPath(new URL('./__fixtures__/exiting-evaluator.ts', import.meta.url)), export: 'evaluate' } });
     try {
-      const error = await sweep({ ...grid, executor: crashing }).catch((e: unknown) => e);
-      expect(error).toBeInstanceOf(TaskFailedError);
-      expect((error as TaskFailedError).taskId).toBe(2);
-      expect((error as TaskFailedError).reason).toBe('crash');
-      expect((error as Error).message).toMatch(/exited with code 3/);
+      const result = await sweep({ ...grid, executor: crashing });
+      expect(result.failures).toHaveLength(1);
+      expect(result.failures[0]).toMatchObject({ id: 2, params: { fast: 5, slow: 60 }, reason: 'crash' });
+      expect(result.failures[0]!.error).toMatch(/exited with code 3/);
+      expect(result.results.map((r) => r.id)).toEqual([0, 1, 3, 4, 5, 6, 7, 8, 9, 10, 11]);
     } finally {
       await crashing.close();
     }
+  });
+
+  it('terminates a thread stuck in an endless loop after the task timeout and goes on with a fresh one', async () => {
+    const stuck = new WorkerThreadExecutor({ workers: 1, taskTimeoutMs: 3000 });
+    try {
+      const space = { fast: { choices: [5, 6, 7] }, slow: { choices: [20] }, hangOn: { choices: [6] } };
+      const result = await sweep({ ...grid, strategy: hangingStrategy, space, executor: stuck });
+      expect(result.failures).toEqual([{ id: 1, params: { fast: 6, slow: 20, hangOn: 6 }, reason: 'timeout', error: 'no result after 3000 ms: the worker thread was terminated' }]);
+      expect(result.results.map((r) => r.id)).toEqual([0, 2]);
+      // The results after the restart are the same backtests as in-process.
+      const reference = await sweep({ ...grid, strategy: hangingStrategy, space: { ...space, fast: { choices: [5, 7] } } });
+      expect(result.results.map((r) => r.metrics)).toEqual(reference.results.map((r) => r.metrics));
+    } finally {
+      await stuck.close();
+    }
+  });
+
+  it('has a per-task timeout by default, and 0 turns it off', () => {
+    expect(new WorkerThreadExecutor().taskTimeoutMs).toBe(600_000);
+    expect(new WorkerThreadExecutor({ taskTimeoutMs: 0 }).taskTimeoutMs).toBe(Infinity);
   });
 
   it('names a bad setting', () => {

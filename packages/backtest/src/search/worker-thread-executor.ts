@@ -2,7 +2,8 @@
  * Runs sweep tasks on a pool of `node:worker_threads`, one task per thread at a time (with the next one
  * already queued in the thread, so that it never waits for the main thread), and returns the
  * results in task order whatever order they finish in. Threads start on the first `run` and are reused
- * until `close`. Each thread imports the evaluator (by default `evaluateTask`) and the strategy module
+ * until `close`; a thread that crashes or runs past the per-task timeout is terminated and replaced.
+ * Each thread imports the evaluator (by default `evaluateTask`) and the strategy module
  * itself, so tasks carry only JSON.
  *
  * From TypeScript source (vitest, tsx) the threads load `worker-thread-entry.ts` through tsx with the
@@ -15,9 +16,10 @@ import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { z } from 'zod';
-import { StateError, parseWith } from '@rxtrade/core';
+import { LiveClock, StateError, parseWith, type Clock, type TimerHandle } from '@rxtrade/core';
 import { EvaluatorRefSchema, type EvaluatorRef } from './task-evaluator';
 import { TaskFailedError, TaskFailure } from './task-failed-error';
+import { TaskTimeoutSchema } from './task-timeout';
 import type { FromWorker, ToWorker } from './worker-thread-protocol';
 import type { SweepExecutor, SweepTask, TaskResult } from './types';
 
@@ -35,6 +37,13 @@ export const WorkerThreadExecutorConfigSchema = z
     workers: z.number().int().min(1).max(256).optional(),
     /** A custom evaluator module each thread imports; defaults to `evaluateTask`. */
     evaluator: EvaluatorRefSchema.optional(),
+    /**
+     * Terminate a thread whose task has run for longer than this (ms), report the task as `timeout` and
+     * go on with a fresh thread; default 10 minutes, 0 or Infinity: never.
+     */
+    taskTimeoutMs: TaskTimeoutSchema,
+    /** Clock of the timeout; a LiveClock by default. */
+    clock: z.custom<Clock>((v) => typeof v === 'object' && v !== null && 'setTimer' in v, 'must be a Clock').optional(),
   })
   .strict();
 
@@ -42,20 +51,27 @@ export const WorkerThreadExecutorConfigSchema = z
 export type WorkerThreadExecutorConfig = z.input<typeof WorkerThreadExecutorConfigSchema>;
 
 interface Slot {
-  readonly worker: Worker;
-  /** Tasks sent to the thread and not yet answered, in the order it runs them. */
+  worker: Worker;
+  /** The thread died while idle: it is replaced when the next run starts. */
+  dead?: boolean;
+  /** Tasks sent to the thread and not yet answered, in the order it runs them; the first is running. */
   readonly tasks: SweepTask[];
 }
 
 /** Tasks queued per thread: the next one is already there when the current one ends. */
 const PREFETCH = 2;
 
+/** The least time a thread gets to start and begin a task before the task counts as stuck. */
+const START_TIMEOUT_MS = 60_000;
+
 /**
- * A {@link SweepExecutor} on a pool of worker threads.
+ * A {@link SweepExecutor} on a pool of worker threads. A thread that crashes, or whose task runs past
+ * `taskTimeoutMs` (an endless loop, say), is terminated and replaced; its task is reported as failed
+ * and the tasks queued behind it run on the fresh thread.
  *
  * @example
  * ```ts
- * const executor = new WorkerThreadExecutor({ workers: 2 });
+ * const executor = new WorkerThreadExecutor({ workers: 2, taskTimeoutMs: 60_000 });
  * try {
  *   const result = await sweep({ strategy, space, run, objective: { metric: 'sharpe' }, method: 'grid', executor });
  * } finally {
@@ -66,7 +82,10 @@ const PREFETCH = 2;
 export class WorkerThreadExecutor implements SweepExecutor {
   /** Number of threads in the pool. */
   readonly workers: number;
+  /** The per-task timeout in ms (Infinity: none). */
+  readonly taskTimeoutMs: number;
   private readonly evaluator: EvaluatorRef | undefined;
+  private readonly clock: Clock;
   private slots: Slot[] = [];
   private running = false;
 
@@ -74,14 +93,16 @@ export class WorkerThreadExecutor implements SweepExecutor {
     const c = parseWith(WorkerThreadExecutorConfigSchema, config, 'executor');
     this.workers = c.workers ?? availableParallelism();
     this.evaluator = c.evaluator;
+    this.taskTimeoutMs = c.taskTimeoutMs;
+    this.clock = c.clock ?? new LiveClock();
   }
 
-  async run(tasks: readonly SweepTask[], onResult?: (result: TaskResult) => void): Promise<TaskResult[]> {
+  async run(tasks: readonly SweepTask[], onResult?: (result: TaskResult) => void, onFailure?: (failure: TaskFailedError) => void): Promise<TaskResult[]> {
     if (this.running) throw new StateError('WorkerThreadExecutor.run: a run is already in progress on this executor');
     if (tasks.length === 0) return [];
     this.running = true;
     try {
-      return await this.dispatch(tasks, onResult);
+      return await this.dispatch(tasks, onResult, onFailure);
     } finally {
       this.running = false;
     }
@@ -93,74 +114,143 @@ export class WorkerThreadExecutor implements SweepExecutor {
     await Promise.all(slots.map((s) => s.worker.terminate()));
   }
 
-  private dispatch(tasks: readonly SweepTask[], onResult: ((result: TaskResult) => void) | undefined): Promise<TaskResult[]> {
+  private dispatch(
+    tasks: readonly SweepTask[],
+    onResult: ((result: TaskResult) => void) | undefined,
+    onFailure: ((failure: TaskFailedError) => void) | undefined,
+  ): Promise<TaskResult[]> {
+    for (const slot of this.slots)
+      if (slot.dead) {
+        slot.worker = this.spawn();
+        slot.dead = false;
+      }
     while (this.slots.length < this.workers) this.slots.push({ worker: this.spawn(), tasks: [] });
     const results = new Array<TaskResult | undefined>(tasks.length);
     const indexOf = new Map<number, number>(tasks.map((t, i) => [t.id, i]));
-    let next = 0;
-    let done = 0;
+    /** Tasks not yet sent to a thread; tasks taken back from a replaced thread go to the front. */
+    const queue: SweepTask[] = [...tasks].reverse();
+    let remaining = tasks.length;
+    const timeoutMs = this.taskTimeoutMs;
     return new Promise<TaskResult[]>((resolve, reject) => {
       let settled = false;
-      const cleanups: (() => void)[] = [];
+      const detachers = new Map<Slot, () => void>();
+      const timers = new Map<Slot, TimerHandle>();
       const finish = (error?: Error): void => {
         if (settled) return;
         settled = true;
-        for (const c of cleanups) c();
+        for (const d of detachers.values()) d();
+        for (const t of timers.values()) t.cancel();
         if (error) {
           // Other threads may still be busy with tasks of this run: drop the pool so that their late
           // results cannot leak into a later run. It restarts on the next run.
           void this.close();
           reject(error);
         } else {
-          resolve(results as TaskResult[]);
+          resolve(results.filter((r): r is TaskResult => r !== undefined));
         }
       };
+      const settle = (): void => {
+        if (--remaining === 0) finish();
+      };
+      // The running task's deadline. Wall-clock supervision of a thread, not simulated time (a Clock
+      // keeps it testable): taskTimeoutMs from the moment the thread says it has started the task.
+      // Until then (a thread still starting: tsx, the evaluator) the deadline is at least a minute.
+      const arm = (slot: Slot, started: boolean): void => {
+        timers.get(slot)?.cancel();
+        timers.delete(slot);
+        const task = slot.tasks[0];
+        if (task === undefined || timeoutMs === Infinity || settled) return;
+        const ms = started ? timeoutMs : Math.max(timeoutMs, START_TIMEOUT_MS);
+        timers.set(
+          slot,
+          this.clock.setTimer(this.clock.now() + ms, () => {
+            if (slot.tasks[0] === task) replace(slot, new TaskFailedError(task.id, task.params, TaskFailure.TIMEOUT, `no result after ${ms} ms: the worker thread was terminated`));
+          }),
+        );
+      };
       const feed = (slot: Slot, limit = PREFETCH): void => {
-        while (slot.tasks.length < limit && next < tasks.length) {
-          const task = tasks[next++]!;
+        if (slot.dead) return;
+        const wasIdle = slot.tasks.length === 0;
+        while (slot.tasks.length < limit && queue.length > 0) {
+          const task = queue.pop()!;
           slot.tasks.push(task);
           const message: ToWorker = { type: 'task', task };
           slot.worker.postMessage(message);
         }
+        if (wasIdle && slot.tasks.length > 0) arm(slot, false);
       };
-      for (const slot of this.slots) {
+      const fail = (failure: TaskFailedError): boolean => {
+        if (!onFailure) {
+          finish(failure);
+          return false;
+        }
+        onFailure(failure);
+        return true;
+      };
+      /** Ends a thread that crashed or hangs: its running task fails, the others go back to the queue, a fresh thread takes over. */
+      const replace = (slot: Slot, failure: TaskFailedError | undefined): void => {
+        if (settled) return;
+        detachers.get(slot)?.();
+        timers.get(slot)?.cancel();
+        void slot.worker.terminate().catch(() => undefined);
+        if (slot.tasks.length === 0) {
+          // Nothing of this run was lost; a fresh thread now could die the same way, again and again.
+          slot.dead = true;
+          return;
+        }
+        const [running, ...queued] = slot.tasks.splice(0);
+        for (const t of queued.reverse()) queue.push(t);
+        slot.worker = this.spawn();
+        attach(slot);
+        if (failure && running !== undefined) {
+          if (!fail(failure)) return;
+          settle();
+        } else {
+          queue.push(running!);
+        }
+        if (!settled) feed(slot, 1);
+        if (!settled) feed(slot);
+      };
+      const attach = (slot: Slot): void => {
+        const worker = slot.worker;
         const onMessage = (message: FromWorker): void => {
           const task = slot.tasks[0];
           if (settled || task === undefined || message.taskId !== task.id) return;
+          if (message.type === 'started') {
+            arm(slot, true);
+            return;
+          }
           slot.tasks.shift();
           if (message.type === 'error') {
             const cause = new Error(message.message);
             if (message.stack) cause.stack = message.stack;
-            finish(new TaskFailedError(task.id, task.params, TaskFailure.ERROR, message.message, { cause }));
-            return;
+            if (!fail(new TaskFailedError(task.id, task.params, TaskFailure.ERROR, message.message, { cause }))) return;
+          } else {
+            results[indexOf.get(task.id)!] = message.result;
+            onResult?.(message.result);
           }
-          results[indexOf.get(task.id)!] = message.result;
-          done++;
-          onResult?.(message.result);
-          if (done === tasks.length) finish();
-          else feed(slot);
+          arm(slot, false);
+          settle();
+          if (!settled) feed(slot);
         };
         const onError = (error: Error): void => {
           const task = slot.tasks[0];
-          finish(
-            task
-              ? new TaskFailedError(task.id, task.params, TaskFailure.CRASH, `worker thread failed: ${error.message}`, { cause: error })
-              : new StateError(`an idle worker thread failed: ${error.message}`),
-          );
+          replace(slot, task ? new TaskFailedError(task.id, task.params, TaskFailure.CRASH, `worker thread failed: ${error.message}`, { cause: error }) : undefined);
         };
         const onExit = (code: number): void => {
           const task = slot.tasks[0];
-          if (task) finish(new TaskFailedError(task.id, task.params, TaskFailure.CRASH, `worker thread exited with code ${code}`));
+          replace(slot, task ? new TaskFailedError(task.id, task.params, TaskFailure.CRASH, `worker thread exited with code ${code}`) : undefined);
         };
-        slot.worker.on('message', onMessage);
-        slot.worker.on('error', onError);
-        slot.worker.on('exit', onExit);
-        cleanups.push(() => {
-          slot.worker.off('message', onMessage);
-          slot.worker.off('error', onError);
-          slot.worker.off('exit', onExit);
+        worker.on('message', onMessage);
+        worker.on('error', onError);
+        worker.on('exit', onExit);
+        detachers.set(slot, () => {
+          worker.off('message', onMessage);
+          worker.off('error', onError);
+          worker.off('exit', onExit);
         });
-      }
+      };
+      for (const slot of this.slots) attach(slot);
       // One task per thread first, then the prefetched ones, so that a short batch spreads evenly.
       for (const slot of this.slots) feed(slot, 1);
       for (const slot of this.slots) feed(slot);

@@ -7,7 +7,8 @@ export interface ToWorker {
   readonly task: SweepTask;
 }
 
-/** Thread to pool: a result, or the error a task raised. */
+/** Thread to pool: a task has started (its timeout counts from here), its result, or the error it raised. */
 export type FromWorker =
+  | { readonly type: 'started'; readonly taskId: number }
   | { readonly type: 'result'; readonly taskId: number; readonly result: TaskResult }
   | { readonly type: 'error'; readonly taskId: number; readonly message: string; readonly stack: string | undefined };

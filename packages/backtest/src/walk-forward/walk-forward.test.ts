@@ -70,6 +70,35 @@ describe('walkForward', () => {
     expect(Array.from(b.equityCurve.equity)).toEqual(Array.from(a.equityCurve.equity));
   });
 
+  it('reports a failing fold with its window and parameters and keeps the others', async () => {
+    const failing = fileURLToPath(new URL('../search/__fixtures__/failing-strategy.ts', import.meta.url));
+    // Fails on any bar from bar 750 on: fold 2's out-of-sample run (bars 700 to 900) fails after its
+    // in-sample search succeeded; every in-sample candidate of fold 3 (bars 600 to 900) fails; and the
+    // candidates with fast 5 fail in every fold (failOn).
+    const wf = await walkForward({ ...base, strategy: { module: failing }, space: { ...space, failFrom: { choices: [times[750]!] }, failOn: { choices: [5] } } });
+    expect(wf.folds.map((f) => f.index)).toEqual([0, 1]);
+    expect(wf.folds[0]!.candidates).toBe(2);
+    expect(wf.folds[0]!.failures.map((f) => f.params.fast)).toEqual([5, 5]);
+    expect(wf.failures).toHaveLength(2);
+    const [oos, is] = wf.failures;
+    expect(oos).toMatchObject({ index: 2, stage: 'out-of-sample', inSample: { start: times[400], end: times[700] }, outOfSample: { start: times[700], end: times[900] } });
+    expect(oos!.params).toMatchObject({ fast: 10, failFrom: times[750] });
+    expect(oos!.error).toBe('deliberate failure at 2007-08-13');
+    expect(is).toMatchObject({ index: 3, stage: 'in-sample', outOfSample: { start: times[900] } });
+    expect(is!.params).toBeUndefined();
+    expect(is!.error).toMatch(/all 4 in-sample candidates failed; task 0 \{.*\}: deliberate failure/);
+    // The stitched curve covers the folds that ran.
+    expect(wf.equityCurve.ts).toHaveLength(400);
+    expect(JSON.parse(JSON.stringify(wf.failures))).toEqual(wf.failures);
+  });
+
+  it('rejects at the first failing fold with failFast', async () => {
+    const failing = fileURLToPath(new URL('../search/__fixtures__/failing-strategy.ts', import.meta.url));
+    const e = await walkForward({ ...base, strategy: { module: failing }, space: { ...space, failFrom: { choices: [times[750]!] } }, failFast: true }).catch((x: unknown) => x);
+    expect(e).toBeInstanceOf(Error);
+    expect((e as Error).message).toMatch(/fold 2 .*out-of-sample.*deliberate failure at 2007-08-13|deliberate failure at 2007-/);
+  });
+
   it('names the bad field of a bad config', async () => {
     const e = await walkForward({ ...base, mode: 'sideways' as never }).catch((x: unknown) => x);
     expect(e).toBeInstanceOf(ValidationError);

@@ -10,9 +10,15 @@
  * those bars reach the pipeline so indicators are ready at the window's start, but orders emitted
  * during them are dropped and no equity is recorded. Each fold starts flat with the starting cash; a
  * position still open at the end of an out-of-sample window is marked at its last close.
+ *
+ * Failures: an in-sample candidate that fails is listed in its fold's `failures` (the search goes on
+ * with the others). A fold fails when every in-sample candidate failed, or when the out-of-sample run
+ * of its best parameters throws; it is listed in the result's `failures` with its windows (and the
+ * parameters, for an out-of-sample failure), and the analysis goes on with the next fold. The stitched
+ * curve and the means cover the folds that completed. With `failFast` the first failure rejects.
  */
 import { z } from 'zod';
-import { parseWith, ValidationError, ZERO, type Decimal } from '@rxtrade/core';
+import { parseWith, StateError, ValidationError, ZERO, type Decimal } from '@rxtrade/core';
 import { computeMetrics, type Metrics } from '../metrics/compute-metrics';
 import type { PositionChange } from '../metrics/position-changes';
 import type { RoundTrip } from '../metrics/round-trips';
@@ -20,9 +26,10 @@ import type { RunResult } from '../result';
 import { loadStrategy, prepareRun, runFromConfig, taskFigures } from '../search/evaluate-task';
 import { RunConfigSchema, type ParsedRunConfig } from '../search/run-config';
 import { sweep, type SweepConfig } from '../search/sweep';
-import { moduleUrl } from '../search/task-evaluator';
+import { ModuleSpecifierSchema, moduleUrl } from '../search/module-specifier';
+import type { SweepFailure } from '../search/task-failed-error';
 import type { Json, Params, StrategyRef, SweepExecutor, TaskResult } from '../search/types';
-import { FoldWindowsConfigSchema, foldWindows, WalkForwardMode, WindowLengthSchema, type TimeWindow } from './fold-windows';
+import { FoldWindowsConfigSchema, foldWindows, WalkForwardMode, WindowLengthSchema, type FoldWindow, type TimeWindow } from './fold-windows';
 
 type ObjectiveFn = (result: TaskResult) => number;
 const goal = z.enum(['max', 'min']).default('max');
@@ -37,13 +44,13 @@ const goal = z.enum(['max', 'min']).default('max');
  */
 export const WalkForwardConfigSchema = z
   .object({
-    strategy: z.object({ module: z.string().min(1), export: z.string().min(1).optional() }).strict(),
+    strategy: z.object({ module: ModuleSpecifierSchema, export: z.string().min(1).optional() }).strict(),
     /** The parameter space searched in-sample (as for `sweep`). */
     space: z.record(z.string(), z.unknown()),
     /** What is optimized: a metric name (`sharpeRatio`, `totalReturn`, …), an exported function, or a function. */
     objective: z.union([
       z.object({ metric: z.string().min(1), goal }).strict(),
-      z.object({ function: z.string().min(1), module: z.string().min(1).optional(), goal }).strict(),
+      z.object({ function: z.string().min(1), module: ModuleSpecifierSchema.optional(), goal }).strict(),
       z.custom<ObjectiveFn>((v) => typeof v === 'function'),
     ]),
     mode: FoldWindowsConfigSchema.shape.mode,
@@ -66,8 +73,12 @@ export const WalkForwardConfigSchema = z
       .default({ method: 'grid', seed: 0 }),
     /** Runs the in-sample candidates; default: in-process (`evaluateTask`). Not closed here. */
     executor: z.custom<SweepExecutor>((v) => typeof v === 'object' && v !== null && typeof (v as SweepExecutor).run === 'function', 'must be a SweepExecutor').optional(),
-    /** Called after each fold. */
+    /** Reject at the first failing candidate or fold instead of listing failures and going on. */
+    failFast: z.boolean().default(false),
+    /** Called after each fold that completed. */
     onFold: z.custom<(fold: WalkForwardFold, progress: { done: number; total: number }) => void>((v) => typeof v === 'function').optional(),
+    /** Called after each fold that failed (`done` counts it). */
+    onFailure: z.custom<(failure: WalkForwardFailure, progress: { done: number; total: number }) => void>((v) => typeof v === 'function').optional(),
   })
   .strict();
 
@@ -91,6 +102,27 @@ export interface WalkForwardFold {
   readonly outOfSampleMetrics: Readonly<Record<string, number>>;
   /** Exact figures of the out-of-sample run (decimal strings). */
   readonly outOfSampleSummary: Readonly<Record<string, string>>;
+  /** In-sample candidates that failed (the fold's sweep went on without them). */
+  readonly failures: readonly SweepFailure[];
+}
+
+/**
+ * A fold that produced no out-of-sample result: every in-sample candidate failed (`in-sample`), or the
+ * out-of-sample run of the chosen parameters threw (`out-of-sample`). Plain JSON.
+ *
+ * @example
+ * ```ts
+ * for (const f of wf.failures) console.error(`fold ${f.index + 1} (${f.stage}) ${JSON.stringify(f.params ?? {})}: ${f.error}`);
+ * ```
+ */
+export interface WalkForwardFailure {
+  readonly index: number;
+  readonly inSample: TimeWindow;
+  readonly outOfSample: TimeWindow;
+  readonly stage: 'in-sample' | 'out-of-sample';
+  /** The parameters chosen in-sample (out-of-sample failures only). */
+  readonly params?: Params;
+  readonly error: string;
 }
 
 /** What {@link walkForward} returns. */
@@ -108,6 +140,8 @@ export interface WalkForwardResult {
   readonly degradation: number;
   /** The out-of-sample round trips of every fold, in time order. */
   readonly trades: readonly RoundTrip[];
+  /** Folds that failed, in fold order (empty when all completed). */
+  readonly failures: readonly WalkForwardFailure[];
 }
 
 /**
@@ -137,7 +171,15 @@ export async function walkForward(config: WalkForwardConfig): Promise<WalkForwar
   const windowed = (w: TimeWindow): Json => ({ ...(c.run as Record<string, Json>), window: { start: w.start, end: w.end, warmupBars: c.warmupBars } });
 
   const folds: WalkForwardFold[] = [];
+  const failures: WalkForwardFailure[] = [];
   const results: RunResult[] = [];
+  const progress = (): { done: number; total: number } => ({ done: folds.length + failures.length, total: windows.length });
+  const failFold = (w: FoldWindow, stage: WalkForwardFailure['stage'], error: string, params: Params | undefined, cause?: unknown): void => {
+    const failure: WalkForwardFailure = { index: w.index, inSample: w.inSample, outOfSample: w.outOfSample, stage, ...(params ? { params } : {}), error };
+    if (c.failFast) throw Object.assign(new StateError(`fold ${w.index} (${stage}${params ? ` with ${JSON.stringify(params)}` : ''}) failed: ${error}`), { cause });
+    failures.push(failure);
+    c.onFailure?.(failure, progress());
+  };
   for (const w of windows) {
     const swept = await sweep({
       strategy,
@@ -146,15 +188,27 @@ export async function walkForward(config: WalkForwardConfig): Promise<WalkForwar
       objective: c.objective as SweepConfig['objective'],
       method: c.search.method,
       seed: c.search.seed,
+      failFast: c.failFast,
       ...(c.search.samples !== undefined ? { samples: c.search.samples } : {}),
       ...(c.search.genetic !== undefined ? { genetic: c.search.genetic as SweepConfig['genetic'] } : {}),
       ...(c.search.where ? { where: c.search.where } : {}),
       ...(c.executor ? { executor: c.executor } : {}),
     });
     const best = swept.best;
-    if (best === undefined) throw new ValidationError([{ path: ['walkForward', 'space'], message: `fold ${w.index}: no parameter set was evaluated in-sample` }]);
+    if (best === undefined) {
+      const first = swept.failures[0];
+      if (first === undefined) throw new ValidationError([{ path: ['walkForward', 'space'], message: `fold ${w.index}: no parameter set was evaluated in-sample` }]);
+      failFold(w, 'in-sample', `all ${swept.failures.length} in-sample candidates failed; task ${first.id} ${JSON.stringify(first.params)}: ${first.error}`, undefined);
+      continue;
+    }
     const oosRun = parseWith(RunConfigSchema, windowed(w.outOfSample), 'walkForward.run');
-    const result = await runFromConfig(definition.pipeline(best.params), oosRun);
+    let result: RunResult;
+    try {
+      result = await runFromConfig(definition.pipeline(best.params), oosRun);
+    } catch (error) {
+      failFold(w, 'out-of-sample', error instanceof Error ? error.message : String(error), best.params, error);
+      continue;
+    }
     results.push(result);
     const figures = taskFigures(result);
     const oosScore = score({ id: w.index, params: best.params, ...figures });
@@ -170,9 +224,10 @@ export async function walkForward(config: WalkForwardConfig): Promise<WalkForwar
       inSampleMetrics: best.metrics,
       outOfSampleMetrics: figures.metrics,
       outOfSampleSummary: figures.summary,
+      failures: swept.failures,
     };
     folds.push(fold);
-    c.onFold?.(fold, { done: folds.length, total: windows.length });
+    c.onFold?.(fold, progress());
   }
 
   const equityCurve = stitch(results, Number(run.ledger.startingCash));
@@ -198,6 +253,7 @@ export async function walkForward(config: WalkForwardConfig): Promise<WalkForwar
     meanOutOfSampleScore: meanOos,
     degradation: meanOos / meanIs,
     trades,
+    failures,
   };
 }
 
@@ -247,7 +303,7 @@ async function resolveObjective(
     return { name: metric, goal: objective.goal, score: (r) => r.metrics[metric] ?? Number.NaN };
   }
   const module = objective.module ?? strategy.module;
-  const fn = ((await import(/* @vite-ignore */ moduleUrl(module))) as Record<string, unknown>)[objective.function];
+  const fn = ((await import(/* @vite-ignore */ moduleUrl(module, 'walkForward.objective.module'))) as Record<string, unknown>)[objective.function];
   if (typeof fn !== 'function')
     throw new ValidationError([{ path: ['walkForward', 'objective', 'function'], message: `${module} has no function export ${JSON.stringify(objective.function)}` }]);
   return { name: objective.function, goal: objective.goal, score: fn as ObjectiveFn };

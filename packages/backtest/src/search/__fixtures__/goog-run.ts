@@ -30,3 +30,6 @@ export const wideSpace = { fast: { min: 3, max: 30, integer: true }, slow: { min
 
 /** The strategy that spins for `busyMs` before it starts. */
 export const slowStrategy: StrategyRef = { module: fileURLToPath(new URL('./slow-strategy.ts', import.meta.url)) };
+
+/** The strategy that spins forever when `fast === hangOn`. */
+export const hangingStrategy: StrategyRef = { module: fileURLToPath(new URL('./hanging-strategy.ts', import.meta.url)) };
