@@ -50,7 +50,7 @@ export const RiskLimitsSchema = z
     maxPosition: positive.nullable().optional(),
     /** Largest sum of absolute exposures (positions and open orders, worst case per instrument). */
     maxGrossExposure: positive.nullable().optional(),
-    /** Largest absolute sum of signed position exposures. */
+    /** Largest absolute net exposure: signed position exposures plus every open order on the new order's side, as if all filled. */
     maxNetExposure: positive.nullable().optional(),
     /** Largest gross exposure / equity. */
     maxLeverage: positive.nullable().optional(),

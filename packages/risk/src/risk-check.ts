@@ -293,7 +293,9 @@ function markedGates(c: CompiledConfig, r: Reasons, L: CompiledLimits, e: Instru
   if (L.maxGrossQ !== Infinity && !(gross2 <= L.maxGrossQ))
     r = push(r, DenialCode.MAX_GROSS_EXPOSURE, L.source.maxGrossExposure ?? undefined, quantaToDecimal(gross2, D), `gross exposure would exceed ${L.source.maxGrossExposure?.toString()}`);
   if (L.maxNetQ !== Infinity) {
-    const net2 = s.netQ - s.exposureQ[i]! + (side > 0 ? hi : lo) * mark * e.factor;
+    // Every open order on the order's side filled as well, in every instrument: orders that each pass
+    // cannot add up past the limit.
+    const net2 = (side > 0 ? s.netBuyQ : s.netSellQ) + side * q * mark * e.factor;
     if (!(Math.abs(net2) <= L.maxNetQ))
       r = push(r, DenialCode.MAX_NET_EXPOSURE, L.source.maxNetExposure ?? undefined, quantaToDecimal(net2, D), `net exposure would exceed ${L.source.maxNetExposure?.toString()}`);
   }

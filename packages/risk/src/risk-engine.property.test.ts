@@ -188,7 +188,9 @@ function breaches(s: Scenario): string[] {
     const exposureOf = (id: string) => (id === inst.id ? worst(id, buy, sell) : worst(id, D(0), D(0))).mul(s.last[id]!).mul(mult(id));
     const gross = insts.reduce((a, i) => a.add(exposureOf(i.id)), D(0));
     const projected = o.side === 'BUY' ? p0.add(pend(inst.id, 'BUY')).add(o.quantity) : p0.sub(pend(inst.id, 'SELL')).sub(o.quantity);
-    const net = insts.reduce((a, i) => a.add((i.id === inst.id ? projected : pos(i.id)).mul(s.last[i.id]!).mul(mult(i.id))), D(0));
+    // Net exposure with every open order on the order's side filled, in every instrument.
+    const sideOf = (id: string) => (o.side === 'BUY' ? pos(id).add(pend(id, 'BUY')) : pos(id).sub(pend(id, 'SELL')));
+    const net = insts.reduce((a, i) => a.add((i.id === inst.id ? projected : sideOf(i.id)).mul(s.last[i.id]!).mul(mult(i.id))), D(0));
     if (L.maxPosition != null && worst(inst.id, buy, sell).gt(L.maxPosition)) out.push('MAX_POSITION');
     if (L.maxGrossExposure != null && gross.gt(L.maxGrossExposure as string)) out.push('MAX_GROSS_EXPOSURE');
     if (L.maxNetExposure != null && net.abs().gt(L.maxNetExposure as string)) out.push('MAX_NET_EXPOSURE');

@@ -214,6 +214,17 @@ describe('riskGate', () => {
       expect(h.out).toEqual([a, grow, ten]);
     });
 
+    it('applies a modify of an order still held back to what it counts', () => {
+      const g = gated({ maxPosition: 100 });
+      const a = g.buy(50);
+      g.commands.next(a);
+      const grow: OrderCommand = { type: 'ModifyOrder', clientOrderId: a.clientOrderId, strategyId: a.strategyId, instrumentId: aapl.id, quantity: new Decimal(90), price: undefined, triggerPrice: undefined, ts: T0 };
+      g.commands.next(grow);
+      g.commands.next(g.buy(20, '99'));
+      expect(g.out).toEqual([a, grow]);
+      expect(g.denied[0]!.reason).toMatch(/^MAX_POSITION/);
+    });
+
     it('stops counting an approved order nobody delivered after pendingTtlMs', () => {
       const g = gated({ maxPosition: 100 }, 5_000);
       g.commands.next(g.buy(60));

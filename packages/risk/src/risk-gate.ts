@@ -111,6 +111,14 @@ export function riskGate(engine: RiskEngine, ctx: PipelineContext, options: Risk
         if (command.type === 'SubmitOrder') submits.set(command.clientOrderId, { order: asOpen(command), at: now });
         else if (command.type === 'SubmitOrderList') for (const o of command.orders) submits.set(o.clientOrderId, { order: asOpen(o), at: now });
         else if (command.type === 'ModifyOrder') {
+          const held = submits.get(command.clientOrderId);
+          if (held !== undefined) {
+            // Not delivered yet: the pending order takes the larger quantity and the new prices.
+            const o = held.order;
+            const quantity = command.quantity !== undefined && command.quantity.gt(o.quantity) ? command.quantity : o.quantity;
+            submits.set(command.clientOrderId, { at: held.at, order: { ...o, quantity, price: command.price ?? o.price, triggerPrice: command.triggerPrice ?? o.triggerPrice } });
+            return;
+          }
           const added = modifyAddition(ctx, command);
           if (added !== undefined) modifies.set(command.clientOrderId, { order: added, at: now });
         }

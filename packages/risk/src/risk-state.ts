@@ -122,6 +122,9 @@ export class RiskState {
   readonly tagQ: Float64Array;
   readonly grossQ: number;
   readonly netQ: number;
+  /** Net exposure if every open buy filled (positions plus open buys), and if every open sell filled (quanta). */
+  readonly netBuyQ: number;
+  readonly netSellQ: number;
   /** Sum of |position exposure| (quanta). */
   readonly positionGrossQ: number;
   /** Sum of open orders' notional (quanta). */
@@ -226,6 +229,8 @@ export class RiskState {
     const tagQ = new Float64Array(compiled.tagNames.length);
     let gross = 0;
     let net = 0;
+    let netBuy = 0;
+    let netSell = 0;
     let positionGross = 0;
     for (const e of compiled.entries) {
       const i = e.index;
@@ -236,10 +241,14 @@ export class RiskState {
       // No price at all for a held instrument: its exposure is unknown, so every exposure gate denies.
       const w = mark === mark ? cap(worstLots * mark * e.factor) : Infinity;
       const x = mark === mark ? cap(pos * mark * e.factor) : pos === 0 ? 0 : pos * Infinity;
+      const hi = pos + pendBuy[i]!;
+      const lo = pos - pendSell[i]!;
       worstQ[i] = w;
       exposureQ[i] = x;
       gross += w;
       net += x;
+      netBuy += mark === mark ? cap(hi * mark * e.factor) : hi === 0 ? 0 : hi * Infinity;
+      netSell += mark === mark ? cap(lo * mark * e.factor) : lo === 0 ? 0 : lo * Infinity;
       positionGross += Math.abs(x);
       for (const t of e.tags) tagQ[t]! += w;
     }
@@ -254,6 +263,8 @@ export class RiskState {
     this.tagQ = tagQ.map(cap);
     this.grossQ = cap(gross);
     this.netQ = cap(net);
+    this.netBuyQ = cap(netBuy);
+    this.netSellQ = cap(netSell);
     this.positionGrossQ = cap(positionGross);
     this.openNotionalQ = cap(openNotionalQ);
     this.openCount = openById.size;
