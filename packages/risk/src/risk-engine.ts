@@ -173,8 +173,9 @@ export class RiskEngine {
 
   /**
    * Checks one command against a snapshot: approved, or denied with every reason. Pure and synchronous.
-   * Throws a `ValidationError` naming the field for a malformed command (unknown instrument, a quantity
-   * that is not a positive Decimal, a NaN price…).
+   * A malformed command (unknown instrument, type, side, order type or time in force, a quantity that is
+   * not a positive Decimal, a NaN price…) is denied as `INVALID_ORDER` with the field named; never
+   * approved.
    */
   check(command: OrderCommand, state: RiskState): RiskDecision {
     return checkCommand(this.compiled, command, state);
@@ -194,7 +195,7 @@ export class RiskEngine {
     this.events.emit('decision', { ts, command, decision });
   }
 
-  /** Snapshot, check and record in one call. Malformed commands are recorded as INVALID_ORDER denials. */
+  /** Snapshot, check and record in one call. Malformed commands and unreadable inputs are recorded as INVALID_ORDER denials. */
   evaluate(command: OrderCommand, input: RiskStateInput): RiskDecision {
     const ts = input.time ?? this.clock.now();
     let decision: RiskDecision;
