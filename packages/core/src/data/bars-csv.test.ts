@@ -193,6 +193,14 @@ describe("parseBarsCsv 'skip' policy", () => {
     expect(skipped).toEqual([{ row: 5, field: 'date', message: expect.stringMatching(/2042-01-04 is after the rows that follow/) }]);
   });
 
+  it('skips a run of up to 8 misdated rows and keeps the rows after them', () => {
+    const r = rows(40);
+    for (let i = 10; i < 18; i++) r[i] = `2042-01-${String(i).padStart(2, '0')},10,11,9,10,1`;
+    const { bars, skipped } = parseBarsCsv(csv(...r), { instrumentId: id, onInvalid: 'skip' });
+    expect(bars.map((b) => b.ts)).toEqual([...Array(40).keys()].filter((i) => i < 10 || i >= 18).map((i) => Date.parse(day(i))));
+    expect(skipped.map((s) => s.row)).toEqual([12, 13, 14, 15, 16, 17, 18, 19]);
+  });
+
   it('keeps every valid row around bad rows of every kind (property)', () => {
     const bad = fc.constantFrom('2099-01-01,10,11,9,10,1', '2000-01-01,10,11,9,10,1', 'x,10,11,9,10,1', '2024-06-01,10,9,11,10,1', '2024-06-01,10,11', '2024-06-01,0x10,11,9,10,1');
     fc.assert(
