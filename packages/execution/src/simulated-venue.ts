@@ -7,7 +7,7 @@
  *   it reached the venue (an order decided on bar N fills on bar N+1 at the earliest). With latency it
  *   reaches the venue at submit time + `latency.submitMs` and is matched only against data stamped
  *   strictly after that. (Without latency, later events of the same timestamp count as later: the
- *   backtests' lead-in-bar convention, and paper trading on replayed data, rely on it.)
+ *   backtests' lead-in events at the first bar's time, and paper trading on replayed data, rely on it.)
  * - Bars (matching/bar-matcher.ts): the path is open → nearer of high/low (tie: high first) → the other
  *   → close. MARKET fills at the open (fill model) + slippage, taker. A limit the open crosses (BUY:
  *   open <= P) fills at the open: taker on the first bar the order meets, maker afterwards (post-only:

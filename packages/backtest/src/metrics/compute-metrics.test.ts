@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { filter, map } from 'rxjs';
 import { describe, expect, it } from 'vitest';
-import { Decimal, defineInstrument, parseBarsCsv, ValidationError, type Bar, type Pipeline, type SubmitOrder } from '@rxtrade/core';
+import { Decimal, defineInstrument, parseBarsCsv, ValidationError, type Bar, type Pipeline, type SubmitOrder, type Trade } from '@rxtrade/core';
 import { capmAlpha, capmBeta, simpleReturns } from '@rxtrade/portfolio';
 import { runBacktest } from '../run-backtest';
 import { computeMetrics, type MetricsInput } from './compute-metrics';
@@ -37,13 +37,15 @@ function curve(values: number[], step = DAY): MetricsInput {
 
 describe('computeMetrics', () => {
   it('matches R PerformanceAnalytics 2.0.8 on a buy-and-hold of GOOG whose equity is exactly the close series', async () => {
-    // Bars carry only the close (open = high = low = close). A lead-in bar at the first bar's time buys
-    // one share, filled at the first bar's open (= its close) with the cash it has (= that close): from
-    // then on cash is exactly 0 and equity is exactly the close, and the two events at the first time
-    // give one equity point, so the equity returns are the close-to-close returns of goog.csv.
+    // Bars carry only the close (open = high = low = close). A lead-in trade print at the first bar's
+    // time buys one share, filled at the first bar's open (= its close) with the cash it has (= that
+    // close): from then on cash is exactly 0 and equity is exactly the close, and the two events at the
+    // first time give one equity point, so the equity returns are the close-to-close returns of goog.csv.
+    // (A lead-in bar would be a second bar at the same time, which the runner refuses as a duplicate.)
     const closes = googBars.map((b): Bar => ({ ...b, open: b.close, high: b.close, low: b.close }));
-    const leadIn: Bar = { ...closes[0]! };
-    const result = await runBacktest(trader({ 0: 1 }), {
+    const leadIn: Trade = { type: 'Trade', instrumentId: goog.id, ts: closes[0]!.ts, price: closes[0]!.close, size: 1, aggressor: 'NONE', tradeId: 'lead-in' };
+    const buyOnLeadIn: Pipeline = (ctx) => ctx.market.trades().pipe(map(() => ctx.orderFactory.market({ instrumentId: goog.id, side: 'BUY', quantity: 1 })));
+    const result = await runBacktest(buyOnLeadIn, {
       data: [leadIn, ...closes],
       instruments: [goog],
       ledger: { startingCash: String(closes[0]!.close) },

@@ -196,7 +196,7 @@ export class MarketDataValidator {
    * Checks `event`, the `index`-th of its input (0-based) or, with `source` >= 0, the `index`-th of
    * source `source`; throws a {@link ValidationError} naming it and the field when it is not sound.
    */
-  check(event: unknown, index: number, source = -1): asserts event is MarketData {
+  check(event: unknown, index: number, source = -1): void {
     const e = event as MarketData;
     if (typeof e !== 'object' || e === null || !sound(e)) this.fail(event, index, source);
     const id = e.instrumentId;
