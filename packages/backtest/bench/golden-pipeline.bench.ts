@@ -5,6 +5,10 @@
  * the open rounded to the tick, commission, cash, position), an equity point per bar in float64. No
  * streams, no order manager, no venue, no ledger object.
  *
+ * A second row runs the same backtest without event validation (the runner's internal switch) and a
+ * third times the validator alone over the bars: the cost of checking every event, as a share of the
+ * pipeline's throughput (budget: at most 5%).
+ *
  * Then 20 backtests in one process: the median of the last five must not be more than 10% slower than
  * the median of the first five.
  *
@@ -13,21 +17,30 @@
  * Figures are medians of 5 repetitions after a warm-up run, without forced GC (see
  * ../../../../shared/PERFORMANCE.md): compare the ratio, not the absolute time, on a shared machine.
  */
-import { Decimal, defineInstrument, roundPrice, Sma, type Bar } from '@rxtrade/core';
+import { Decimal, defineInstrument, MarketDataValidator, roundPrice, Sma, type Bar } from '@rxtrade/core';
 import { runBacktest } from '@rxtrade/backtest';
 import { syntheticBars } from './synthetic-bars';
 import { crossDetector, smaCrossover } from '../../../examples/sma-crossover/src/strategy';
 
 const N = Number(process.argv[2] ?? 1_000_000);
 const REPS = 5;
+const GROUP = 3;
 const inst = defineInstrument({ symbol: 'SYN', venue: 'SIM', assetClass: 'stock', base: 'SYN', quote: 'USD', tickSize: '0.01', lotSize: '1' });
 
 const config = { instruments: [inst], ledger: { startingCash: 100_000 }, venue: { commission: 0.002 }, strategyId: 'bench' };
 
-async function pipelineRun(bars: Bar[]): Promise<{ ms: number; fills: number; equity: string }> {
+async function pipelineRun(bars: Bar[], validate = true): Promise<{ ms: number; fills: number; equity: string }> {
   const t = performance.now();
-  const r = await runBacktest(smaCrossover({ instrumentId: inst.id, fast: 10, slow: 30, size: 100 }), { ...config, data: bars });
+  const r = await runBacktest(smaCrossover({ instrumentId: inst.id, fast: 10, slow: 30, size: 100 }), { ...config, data: bars }, { validate });
   return { ms: performance.now() - t, fills: r.summary.fills, equity: r.summary.finalEquity.toString() };
+}
+
+/** The validator alone: what the runner adds per event. */
+function validatorRun(bars: Bar[]): { ms: number } {
+  const t = performance.now();
+  const v = new MarketDataValidator('data');
+  for (let i = 0; i < bars.length; i++) v.check(bars[i], i);
+  return { ms: performance.now() - t };
 }
 
 function handRun(bars: Bar[]): { ms: number; fills: number; equity: string } {
@@ -72,21 +85,49 @@ const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floo
 async function main(): Promise<void> {
   const bars = Array.from(syntheticBars(N, inst.id));
   const warmP = await pipelineRun(bars);
+  await pipelineRun(bars, false);
+  validatorRun(bars);
   const warmH = handRun(bars);
   if (warmP.fills !== warmH.fills || warmP.equity !== warmH.equity)
     throw new Error(`pipeline and hand-written loop disagree: ${JSON.stringify(warmP)} vs ${JSON.stringify(warmH)}`);
   const p: number[] = [];
+  const u: number[] = [];
+  const v: number[] = [];
   const h: number[] = [];
+  // One repetition of a backtest row is the mean of GROUP back-to-back runs: the collection of earlier
+  // runs' garbage lands on one run in three (that run is about 25% faster), so single runs of two rows
+  // compared pairwise measure where the collector is, not the rows. Rows are interleaved, in alternating
+  // order, so that a noisy neighbour slows every row alike.
+  const group = async (validate: boolean): Promise<number> => {
+    let ms = 0;
+    for (let g = 0; g < GROUP; g++) ms += (await pipelineRun(bars, validate)).ms;
+    return ms / GROUP;
+  };
   for (let r = 0; r < REPS; r++) {
-    p.push((await pipelineRun(bars)).ms);
+    if (r % 2 === 0) {
+      p.push(await group(true));
+      u.push(await group(false));
+    } else {
+      u.push(await group(false));
+      p.push(await group(true));
+    }
+    v.push(validatorRun(bars).ms);
     h.push(handRun(bars).ms);
   }
   const pm = median(p);
+  const um = median(u);
+  const vm = median(v);
   const hm = median(h);
   console.log(`bars: ${N}, fills per run: ${warmP.fills}, final equity ${warmP.equity} (both agree)`);
   console.log(`pipeline      median ${pm.toFixed(1)} ms  ${((N / pm) * 1000 / 1e6).toFixed(2)} M bars/s   runs ${p.map((x) => x.toFixed(0)).join(' ')}`);
+  console.log(`  no validation median ${um.toFixed(1)} ms  ${((N / um) * 1000 / 1e6).toFixed(2)} M bars/s   runs ${u.map((x) => x.toFixed(0)).join(' ')}`);
+  console.log(`  validator alone median ${vm.toFixed(1)} ms  ${((vm / N) * 1e6).toFixed(1)} ns per bar   runs ${v.map((x) => x.toFixed(1)).join(' ')}`);
   console.log(`hand-written  median ${hm.toFixed(1)} ms  ${((N / hm) * 1000 / 1e6).toFixed(2)} M bars/s   runs ${h.map((x) => x.toFixed(0)).join(' ')}`);
   console.log(`ratio pipeline / hand-written: ${((hm / pm) * 100).toFixed(1)}%`);
+  console.log(
+    `event validation: throughput with / without ${((um / pm) * 100).toFixed(1)}% (cost ${((1 - um / pm) * 100).toFixed(1)}%); ` +
+      `validator alone ${((vm / um) * 100).toFixed(1)}% of an unvalidated run's time`,
+  );
 
   const runs: number[] = [];
   for (let r = 0; r < 20; r++) runs.push((await pipelineRun(bars)).ms);
