@@ -14,6 +14,8 @@ type Pull = IteratorResult<MarketData, unknown> | Promise<IteratorResult<MarketD
 
 interface Source {
   readonly next: () => Pull;
+  /** Ends the iterator early (a generator's finally blocks run, a file reader closes). */
+  readonly close: () => unknown;
   head: MarketData | undefined;
   lastTs: number;
   row: number;
@@ -48,7 +50,7 @@ export class StreamMerge {
     this.validator = options.validator;
     this.sources = series.map((s) => {
       const it = Symbol.asyncIterator in s ? (s as AsyncIterable<MarketData>)[Symbol.asyncIterator]() : (s as Iterable<MarketData>)[Symbol.iterator]();
-      return { next: () => it.next(), head: undefined, lastTs: -Infinity, row: -1 };
+      return { next: () => it.next(), close: () => it.return?.(), head: undefined, lastTs: -Infinity, row: -1 };
     });
   }
 
@@ -103,6 +105,23 @@ export class StreamMerge {
     if (isPromise(r)) return r.then((x) => this.accept(s, x));
     this.accept(s, r);
     return undefined;
+  }
+
+  /**
+   * Ends every series not read to the end, so that a generator or a streaming reader releases what it
+   * holds when a run stops early. Errors from closing are ignored: the run has already ended.
+   */
+  close(): void {
+    for (const source of this.sources) {
+      if (source.head === undefined) continue;
+      source.head = undefined;
+      try {
+        const r = source.close();
+        if (isPromise(r)) r.catch(() => undefined);
+      } catch {
+        // Closing is best effort.
+      }
+    }
   }
 
   /** Where the last event handed out came from, as in error paths: `data[1][1523]` or `data[1523]`. */

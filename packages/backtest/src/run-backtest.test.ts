@@ -341,3 +341,25 @@ describe('runBacktest stage timeout', () => {
     expect(parseWith(BacktestConfigSchema, { ...base, data }, 'config').stageTimeoutMs).toBe(30_000);
   });
 });
+
+describe('runBacktest and streamed series', () => {
+  it('closes a generator it stops reading early, when the run fails', async () => {
+    let closed = false;
+    let read = 0;
+    function* stream(): Generator<Bar> {
+      try {
+        for (const b of bars(aaa, 10)) {
+          read++;
+          yield b;
+        }
+      } finally {
+        closed = true;
+      }
+    }
+    const boom = new Error('strategy bug');
+    const failing: Pipeline = (ctx) => ctx.market.bars().pipe(mergeMap((b) => (b.ts >= T0 + 3 * DAY ? throwError(() => boom) : EMPTY)));
+    await expect(runBacktest(failing, { ...base, data: stream() })).rejects.toBe(boom);
+    expect(read).toBeLessThan(10);
+    expect(closed).toBe(true);
+  });
+});

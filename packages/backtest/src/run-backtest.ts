@@ -157,8 +157,10 @@ export async function runBacktest(pipeline: Pipeline, config: BacktestConfig, in
     });
   } finally {
     // Whatever ended the run: the pipeline is unsubscribed and the order manager stopped before the
-    // caller hears of it, so no late command, timer or rejection of the pipeline outlives the run.
+    // caller hears of it, so no late command, timer or rejection of the pipeline outlives the run; series
+    // not read to the end are closed.
     node.stop();
+    merge?.close();
   }
 }
 
