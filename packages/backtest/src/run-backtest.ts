@@ -110,7 +110,14 @@ export async function runBacktest(pipeline: Pipeline, config: BacktestConfig, in
   const first = single !== undefined ? assertSorted(single, nested ? 0 : -1)[0]?.ts : merge!.firstTs();
   const clock = new BacktestClock(c.start ?? first ?? 0);
   const tradingStart = c.tradingStart ?? -Infinity;
-  const { node, ledger, startingCash } = createNode(c, clock, c.tradingStart !== undefined ? { tradingStart: c.tradingStart } : {});
+  let parts: ReturnType<typeof createNode>;
+  try {
+    parts = createNode(c, clock, c.tradingStart !== undefined ? { tradingStart: c.tradingStart } : {});
+  } catch (error) {
+    merge?.close();
+    throw error;
+  }
+  const { node, ledger, startingCash } = parts;
   const timeout = c.stageTimeoutMs;
 
   // Where an event came from, for a stage timeout: its row in the one series, or the merge's position.
