@@ -1,3 +1,5 @@
+import { execFile } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { bufferTime, config as rxConfig, filter, from, interval, map, merge, mergeMap, EMPTY, of, tap, throwError, timer } from 'rxjs';
 import { describe, expect, it } from 'vitest';
 import { defineInstrument, mapAsync, parseWith, ValidationError, type Bar, type Instrument, type Pipeline } from '@rxtrade/core';
@@ -327,6 +329,14 @@ describe('runBacktest and malformed commands', () => {
 });
 
 describe('runBacktest stage timeout', () => {
+  it('ends the run with the cause even when the stuck stage holds nothing that keeps the process alive', async () => {
+    const script = fileURLToPath(new URL('./__fixtures__/never-settling-stage.ts', import.meta.url));
+    const stdout = await new Promise<string>((resolve, reject) =>
+      execFile(process.execPath, ['--conditions=@rxtrade/source', '--import', 'tsx', script], { encoding: 'utf8', timeout: 30_000 }, (error, out) => (error ? reject(error) : resolve(out))),
+    );
+    expect(stdout.trim()).toBe('rejected: StageTimeoutError');
+  });
+
   it('ends a run whose asynchronous stage never settles, naming the event that started it', async () => {
     const hang: Pipeline = (ctx) =>
       ctx.market.bars().pipe(

@@ -240,14 +240,14 @@ export class TradingNode {
         resolve();
       };
       // Wall-clock supervision, not trading time: a Promise that never settles advances no clock (a
-      // BacktestClock only moves with the data), so only a real timer can notice it. unref: the timer
-      // never keeps a process alive, and stop() clears it.
+      // BacktestClock only moves with the data), so only a real timer can notice it. The timer keeps
+      // the process alive on purpose: a stage whose Promise holds nothing open would otherwise let Node
+      // exit without the run ever settling. settle and stop() clear it.
       const timer = setTimeout(() => {
         if (this.waiting?.done !== done) return;
         this.waiting = undefined;
         reject(new StageTimeoutError(waitingFor(), work.pending, timeoutMs));
       }, timeoutMs);
-      (timer as { unref?: () => void }).unref?.();
       this.waiting = { timer, done };
       void work.whenIdle().then(done);
     });
