@@ -156,6 +156,22 @@ describe('riskGate', () => {
     expect(engine.tradingState).toBe('REDUCING');
   });
 
+  it('passes cancels and denies new exposure when the ledger reports non-finite equity', () => {
+    const { ctx, clock, bars, setEquity } = context();
+    const engine = new RiskEngine({ clock, instruments, limits: { maxLeverage: 2 } });
+    const commands = new Subject<OrderCommand>();
+    const out: OrderCommand[] = [];
+    const denied: OrderDenied[] = [];
+    commands.pipe(riskGate(engine, ctx, { onDenied: (d) => denied.push(d) })).subscribe((c) => out.push(c));
+    setEquity('NaN');
+    bars.next(bar(T0, 100));
+    const cancel: OrderCommand = { type: 'CancelOrder', clientOrderId: 'x' as never, strategyId: 'alpha' as StrategyId, instrumentId: aapl.id, ts: T0 };
+    commands.next(cancel);
+    commands.next(ctx.orderFactory.market({ instrumentId: aapl.id, side: 'BUY', quantity: 1 }));
+    expect(out).toEqual([cancel]);
+    expect(denied[0]!.reason).toMatch(/^INVALID_EQUITY/);
+  });
+
   describe('counts what it approved and the order manager has not seen', () => {
     function gated(limits: ConstructorParameters<typeof RiskEngine>[0]['limits'], pendingTtlMs?: number) {
       const c = context();

@@ -16,7 +16,7 @@
  * adds, at its new prices) until the order manager knows the order (a modify: until it is confirmed or
  * refused), so that together they cannot exceed a limit.
  */
-import { ValidationError, type Bar, type ModifyOrder, type OrderCommand, type OrderDenied, type OrderEvent, type PipelineContext, type SubmitOrder } from '@rxtrade/core';
+import { Decimal, ValidationError, type Bar, type DecimalLike, type ModifyOrder, type OrderCommand, type OrderDenied, type OrderEvent, type PipelineContext, type SubmitOrder } from '@rxtrade/core';
 import { Observable, type MonoTypeOperatorFunction, type Subscription } from 'rxjs';
 import { DenialCode, formatDenial, type RiskDecision } from './risk-decision';
 import type { RiskEngine } from './risk-engine';
@@ -75,7 +75,8 @@ export function riskGate(engine: RiskEngine, ctx: PipelineContext, options: Risk
         // Equity is observed on every bar as well, so the loss and drawdown breakers trip without waiting for an order.
         const onBar = (bar: Bar): void => {
           engine.observeMarketData(bar);
-          engine.observeEquity(ctx.ledger.equity(), bar.ts);
+          const equity = ctx.ledger.equity();
+          if (finite(equity)) engine.observeEquity(equity, bar.ts);
         };
         subs.push(ctx.market.bars().subscribe(onBar), ctx.market.quotes().subscribe(feed), ctx.market.trades().subscribe(feed));
       }
@@ -131,7 +132,8 @@ export function riskGate(engine: RiskEngine, ctx: PipelineContext, options: Risk
             let decision: RiskDecision;
             try {
               const input = snapshotInput(now);
-              engine.observeEquity(input.equity, now);
+              // Non-finite equity is not observed (it would poison the peak); the check denies on it.
+              if (finite(input.equity)) engine.observeEquity(input.equity, now);
               decision = engine.check(command, engine.snapshot(input));
             } catch (e) {
               // A state the engine cannot read must not let the command pass, and must not stop the gate.
@@ -169,6 +171,10 @@ export function riskGate(engine: RiskEngine, ctx: PipelineContext, options: Risk
         for (const s of subs) s.unsubscribe();
       };
     });
+}
+
+function finite(v: DecimalLike): boolean {
+  return v instanceof Decimal ? v.isFinite() : Number.isFinite(Number(v));
 }
 
 function asOpen(o: SubmitOrder): RiskOpenOrderInput {

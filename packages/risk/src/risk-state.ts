@@ -312,7 +312,8 @@ const sources = new WeakMap<RiskState, { readonly view: EngineView; readonly inp
  */
 export function withOpenOrders(compiled: CompiledConfig, state: RiskState, orders: readonly RiskOpenOrderInput[], submits: number): RiskState {
   const src = sources.get(state)!;
-  const times = [...src.view.submitTimes];
+  // From the snapshot's own copy of the rate windows: later records do not change what it decides.
+  const times = Array.from(state.submitTimes);
   if (submits > 0) {
     for (let k = 0; k < submits; k++) {
       let i = times.length;
@@ -320,7 +321,7 @@ export function withOpenOrders(compiled: CompiledConfig, state: RiskState, order
       times.splice(i, 0, state.time);
     }
   }
-  return new RiskState(compiled, { ...src.view, submitTimes: times }, { ...src.input, openOrders: [...src.input.openOrders, ...orders] });
+  return new RiskState(compiled, { ...src.view, submitTimes: times, modifyTimes: Array.from(state.modifyTimes) }, { ...src.input, openOrders: [...src.input.openOrders, ...orders] });
 }
 
 /**
