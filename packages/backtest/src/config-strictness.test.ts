@@ -159,6 +159,12 @@ describe('a typo in a config is an error naming its path', () => {
     expect(messageOf(() => new Vwap({ mode: 'rolling', period: 3, prce: 'close' } as never))).toBe('Vwap.prce: unknown option; did you mean "price"?');
   });
 
+  it('asynchronous stages', () => {
+    const work = new core.WorkTracker();
+    expect(messageOf(() => core.mapAsync((x: number) => x, { work, wrok: work } as never))).toBe('options.wrok: unknown option; did you mean "work"?');
+    expect(messageOf(() => core.mapAsync((x: number) => x, {} as never))).toMatch(/^options\.work: /);
+  });
+
   it('optimizers and rebalancing stages', () => {
     const covariance = [
       [0.04, 0],

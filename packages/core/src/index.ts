@@ -106,7 +106,7 @@ export { instrumentRegistry } from './pipeline/instrument-registry';
 export { OrderFactory } from './pipeline/order-factory';
 export type { NewOrderOptions } from './pipeline/order-factory';
 export { WorkTracker } from './pipeline/work-tracker';
-export { mapAsync } from './pipeline/map-async';
+export { mapAsync, MapAsyncOptionsSchema } from './pipeline/map-async';
 export type { MapAsyncOptions } from './pipeline/map-async';
 export { silentLogger, consoleLogger } from './pipeline/logger';
 export type { Logger } from './pipeline/logger';

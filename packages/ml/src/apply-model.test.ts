@@ -1,6 +1,6 @@
 import { filter, map } from 'rxjs';
 import { describe, expect, it } from 'vitest';
-import { defineInstrument, type Bar, type Pipeline } from '@rxtrade/core';
+import { defineInstrument, ValidationError, WorkTracker, type Bar, type Pipeline } from '@rxtrade/core';
 import { runBacktest } from '@rxtrade/backtest';
 import { applyModel, type Model } from './apply-model';
 
@@ -43,5 +43,11 @@ describe('applyModel', () => {
       );
       expect(result.summary.finalEquity.toString()).toBe(reference.summary.finalEquity.toString());
     }
+  });
+
+  it('refuses a misspelled option, naming it', () => {
+    const work = new WorkTracker();
+    expect(() => applyModel(immediate, { work, timout: 5 } as never)).toThrow(ValidationError);
+    expect(() => applyModel(immediate, { wrk: work } as never)).toThrow(/options\.wrk: unknown option; did you mean "work"\?/);
   });
 });

@@ -4,6 +4,8 @@
  * before delivering the next event and results stay deterministic.
  */
 import { Observable, type OperatorFunction } from 'rxjs';
+import { z } from 'zod';
+import { parseWith } from '../validation';
 import type { WorkTracker } from './work-tracker';
 
 /** Options of {@link mapAsync}. */
@@ -11,6 +13,22 @@ export interface MapAsyncOptions {
   /** The context's tracker: `ctx.work`. */
   readonly work: WorkTracker;
 }
+
+const isTracker = (v: unknown): v is WorkTracker =>
+  typeof v === 'object' && v !== null && typeof (v as WorkTracker).begin === 'function' && typeof (v as WorkTracker).end === 'function';
+
+/**
+ * Schema of {@link MapAsyncOptions} (and of `applyModel`'s options): `work` is required, any other key
+ * is an error.
+ *
+ * @example
+ * ```ts
+ * parseWith(MapAsyncOptionsSchema, { work: ctx.work }, 'options');
+ * ```
+ */
+export const MapAsyncOptionsSchema = z.strictObject({
+  work: z.custom<WorkTracker>(isTracker, { message: 'must be the context\'s WorkTracker (ctx.work)' }),
+});
 
 /**
  * Maps each value through a function that may return a Promise, one at a time, in order.
@@ -25,7 +43,7 @@ export interface MapAsyncOptions {
  * ```
  */
 export function mapAsync<T, R>(project: (value: T, index: number) => PromiseLike<R> | R, options: MapAsyncOptions): OperatorFunction<T, R> {
-  const { work } = options;
+  const { work } = parseWith(MapAsyncOptionsSchema, options, 'options');
   return (source) =>
     new Observable<R>((subscriber) => {
       let chain: Promise<void> = Promise.resolve();
