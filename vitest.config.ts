@@ -1,16 +1,9 @@
 import { defineConfig } from 'vitest/config';
 
-// Tests resolve sibling packages from source through the `@rxtrade/source` export condition, so no
-// build step is needed before running them.
-const conditions = ['@rxtrade/source', 'module', 'node', 'import', 'default'];
-
+// Every package and example is a test project with its own `vitest.config.ts` (the shared settings are
+// in tooling/vitest.shared.ts), so `vitest` runs the same tests from the root or inside a package.
 export default defineConfig({
-  resolve: { conditions },
-  ssr: { resolve: { conditions, externalConditions: conditions } },
   test: {
-    include: ['packages/*/src/**/*.test.ts', 'examples/*/src/**/*.test.ts'],
-    testTimeout: 60_000,
-    hookTimeout: 60_000,
-    pool: 'forks',
+    projects: ['packages/*', 'examples/*'],
   },
 });
