@@ -56,6 +56,8 @@ describe('computeMetrics', () => {
     expect(m.periods).toBe(1046);
     expect(rel(m.sharpeRatio, 0.958237311700736)).toBeLessThan(1e-9);
     expect(rel(m.sortinoRatio, 0.100292443144165)).toBeLessThan(1e-9);
+    // Annualized as quantstats does: the per-period figure x sqrt(252).
+    expect(rel(m.sortinoRatioAnnualized, 0.100292443144165 * Math.sqrt(252))).toBeLessThan(1e-9);
     expect(rel(m.maxDrawdown, 0.556505210369512)).toBeLessThan(1e-9);
     expect(rel(m.calmarRatio, 0.652041657778625)).toBeLessThan(1e-9);
     // Per-period Sharpe ratio and population moments against numpy/scipy (scripts/deflated-sharpe-reference.py).

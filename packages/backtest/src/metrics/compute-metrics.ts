@@ -3,7 +3,8 @@
  * are computed by `@rxtrade/portfolio`'s analytics, which follow R's PerformanceAnalytics: the
  * annualized Sharpe ratio is the geometric annualized return over the annualized sample standard
  * deviation (`SharpeRatio.annualized`), the Sortino ratio is per period with the downside deviation over
- * all observations (`SortinoRatio`, MAR 0), Calmar is the annualized return over the maximum drawdown.
+ * all observations (`SortinoRatio`, MAR 0) and also annualized (x sqrt(periodsPerYear), as quantstats'
+ * `sortino(annualize=True)`), Calmar is the annualized return over the maximum drawdown.
  * Returns are the per-period simple returns of the equity curve (one period per equity point; see
  * docs/metrics.md for every definition).
  */
@@ -11,6 +12,7 @@ import { z } from 'zod';
 import { parseWith, ZERO, type Decimal, type InstrumentId } from '@rxtrade/core';
 import { annualizedReturn, annualizedVolatility, calmarRatio, capmAlpha, capmBeta, maxDrawdown, sharpeRatio, simpleReturns, sortinoRatio } from '@rxtrade/portfolio';
 import type { PositionChange } from './position-changes';
+import { sortinoRatioAnnualized } from './sortino-annualized';
 import type { RoundTrip } from './round-trips';
 
 const arrayLike = z.custom<ArrayLike<number>>((v) => Array.isArray(v) || (ArrayBuffer.isView(v) && !(v instanceof DataView)), 'must be an array of numbers');
@@ -65,7 +67,10 @@ export interface Metrics {
   readonly skewness: number;
   /** Kurtosis of period returns, m4 / m2^2, NOT excess: 3 for normal returns (PerformanceAnalytics `kurtosis`, method "moment"). */
   readonly kurtosis: number;
+  /** Sortino ratio PER PERIOD: (mean(r) - mar) / sqrt(sum(min(r - mar, 0)^2) / n) (PerformanceAnalytics `SortinoRatio`). */
   readonly sortinoRatio: number;
+  /** The per-period Sortino ratio x sqrt(periodsPerYear) (quantstats `sortino(annualize=True)` for mar 0). */
+  readonly sortinoRatioAnnualized: number;
   readonly calmarRatio: number;
   /** Largest peak-to-trough fall, as a positive fraction. */
   readonly maxDrawdown: number;
@@ -141,6 +146,7 @@ export function computeMetrics(result: MetricsInput, config: MetricsConfig): Met
     sharpeRatio: n > 1 ? sharpeRatio(returns, { periodsPerYear: ppy, riskFree: c.riskFree }) : NaN,
     ...moments(returns, c.riskFree),
     sortinoRatio: n > 0 ? sortinoRatio(returns, { mar: c.mar }) : NaN,
+    sortinoRatioAnnualized: sortinoRatioAnnualized(returns, ppy, c.mar),
     calmarRatio: n > 0 ? calmarRatio(returns, ppy) : NaN,
     maxDrawdown: mdd,
     maxDrawdownDurationMs: dd.maxMs,
