@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /**
- * The `rxtrade` command: `rxtrade backtest | sweep | walk-forward | report | worker`. See
+ * The `rxtrade` command: `rxtrade backtest | sweep | walk-forward | report | worker | completion`. See
  * docs/report-and-cli.md.
  */
 import { processIo } from './cli/cli-io';
@@ -11,7 +11,9 @@ main(process.argv.slice(2), processIo()).then(
     process.exitCode = code;
   },
   (error: unknown) => {
-    console.error(error);
+    // main turns every error into a message and an exit code; this is the last line of defence.
+    const debug = process.env.RXTRADE_DEBUG === '1';
+    process.stderr.write(`rxtrade: ${error instanceof Error ? (debug ? (error.stack ?? error.message) : error.message) : String(error)}\n`);
     process.exitCode = 1;
   },
 );

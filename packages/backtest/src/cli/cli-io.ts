@@ -1,4 +1,4 @@
-/** What a CLI command talks to: its output streams and the wall clock (a core `LiveClock`). */
+/** What a CLI command talks to: its output streams, the wall clock (a core `LiveClock`) and the environment. */
 import { LiveClock, type Clock } from '@rxtrade/core';
 import type { ProgressSink } from './progress';
 
@@ -9,6 +9,8 @@ export interface CliIo {
   /** Standard error (progress, messages). */
   readonly stderr: ProgressSink;
   readonly clock: Clock;
+  /** Environment variables (`REDIS_URL`, `RXTRADE_DEBUG`); `process.env` when absent. */
+  readonly env?: Readonly<Record<string, string | undefined>>;
 }
 
 /**
@@ -20,7 +22,7 @@ export interface CliIo {
  * ```
  */
 export function processIo(): CliIo {
-  return { stdout: process.stdout, stderr: process.stderr, clock: new LiveClock() };
+  return { stdout: process.stdout, stderr: process.stderr, clock: new LiveClock(), env: process.env };
 }
 
 /**
@@ -36,18 +38,16 @@ export function println(sink: ProgressSink, text = ''): void {
 }
 
 /**
- * Thrown for a bad command line (unknown flag, missing argument): exit code 2 with the usage.
+ * Thrown for a bad command line (unknown flag, missing or bad value): `main` prints the message as one
+ * line, then a line that points at `--help`, and exits with code 2.
  *
  * @example
  * ```ts
- * throw new UsageError('--config <run.json> is required', BACKTEST_USAGE);
+ * throw new UsageError('--config <run.json> is required');
  * ```
  */
 export class UsageError extends Error {
-  constructor(
-    message: string,
-    readonly usage?: string,
-  ) {
+  constructor(message: string) {
     super(message);
     this.name = 'UsageError';
   }

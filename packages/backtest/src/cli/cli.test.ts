@@ -229,7 +229,7 @@ describe('rxtrade worker and usage', () => {
   it('lists every command and refuses an unknown one', async () => {
     const help = await rxtradeInProcess(['--help']);
     expect(help.code).toBe(0);
-    for (const name of ['backtest', 'sweep', 'walk-forward', 'report', 'worker']) expect(help.stdout).toMatch(new RegExp(`^  ${name} `, 'm'));
+    for (const name of ['backtest', 'sweep', 'walk-forward', 'report', 'worker']) expect(help.stdout).toMatch(new RegExp(`^  rxtrade ${name} `, 'm'));
     const unknown = await rxtradeInProcess(['bactest']);
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toMatch(/unknown command "bactest"/);

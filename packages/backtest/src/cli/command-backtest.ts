@@ -5,46 +5,47 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { loadStrategy, runFromConfig } from '../search/evaluate-task';
 import { resultToJson } from '../result';
 import { writeReport } from '../report/write-report';
 import { BacktestFileConfigSchema } from './backtest-file-config';
+import { defineCommand, type CliArgv, type CliOptions } from './cli-command';
 import { println, UsageError, type CliIo } from './cli-io';
 import { readConfigFile, resolveModule, resolvePath } from './read-config-file';
 import { alignLines, runJson, runSummaryLines } from './summary-lines';
 
-/** @internal */
-export const BACKTEST_USAGE = `Usage: rxtrade backtest --config <run.json> [--out <result.json>] [--report <report.html>] [--title <text>] [--json]
-
-Runs one backtest. The config names a strategy module and export, its params, and the run
-(data CSV files, instruments, ledger, venue, window); relative paths are relative to the config file.
-
-  --config <file>   the run config (required)
-  --out <file>      write the full result (orders, fills, trades, curves, metrics) as JSON
-  --report <file>   write a self-contained HTML report
-  --title <text>    title of the report
-  --json            print one JSON object on stdout instead of the summary`;
+const options = {
+  config: { alias: 'c', type: 'string', requiresArg: true, describe: 'the run config (required)' },
+  out: { alias: 'o', type: 'string', requiresArg: true, describe: 'write the full result (orders, fills, trades, curves, metrics) as JSON' },
+  report: { type: 'string', requiresArg: true, describe: 'write a self-contained HTML report' },
+  title: { type: 'string', requiresArg: true, describe: 'title of the report' },
+  json: { type: 'boolean', default: false, describe: 'print one JSON object on stdout instead of the summary' },
+} as const satisfies CliOptions;
 
 /**
- * Runs the `backtest` command; resolves with the exit code.
+ * `rxtrade backtest`: one backtest from a config file.
  *
  * @example
  * ```ts
- * const code = await backtestCommand(['--config', 'run.json', '--json'], processIo());
+ * const code = await main(['backtest', '--config', 'run.json', '--json'], processIo());
  * ```
  */
-export async function backtestCommand(args: readonly string[], io: CliIo): Promise<number> {
-  const { values } = parse(args);
-  if (values.help) {
-    println(io.stdout, BACKTEST_USAGE);
-    return 0;
-  }
-  if (!values.config) throw new UsageError('--config <run.json> is required', BACKTEST_USAGE);
+export const backtestCommand = defineCommand({
+  name: 'backtest',
+  summary: 'run one backtest from a config file',
+  usage: `Usage: $0 backtest --config <run.json> [--out <result.json>] [--report <report.html>] [--title <text>] [--json]
+
+Runs one backtest. The config names a strategy module and export, its params, and the run (data CSV files, instruments, ledger, venue, window); relative paths are relative to the config file.`,
+  options,
+  run: backtest,
+});
+
+async function backtest(values: CliArgv<typeof options>, io: CliIo): Promise<number> {
+  if (!values.config) throw new UsageError('--config <run.json> is required');
   const { value: config, dir } = readConfigFile(values.config, BacktestFileConfigSchema);
   const run = { ...config.run, baseDir: resolvePath(config.run.baseDir ?? '.', dir) };
   const strategy = await loadStrategy({ module: resolveModule(config.strategy.module, dir), ...(config.strategy.export ? { export: config.strategy.export } : {}) });
-  const quiet = values.json === true;
+  const quiet = values.json;
   if (!quiet && io.stderr.isTTY) io.stderr.write(`running ${strategy.name}…`);
   const started = io.clock.now();
   const result = await runFromConfig(strategy.pipeline(config.params), run);
@@ -81,24 +82,4 @@ export async function backtestCommand(args: readonly string[], io: CliIo): Promi
     ]),
   );
   return 0;
-}
-
-function parse(args: readonly string[]) {
-  try {
-    return parseArgs({
-      args: [...args],
-      options: {
-        config: { type: 'string', short: 'c' },
-        out: { type: 'string', short: 'o' },
-        report: { type: 'string' },
-        title: { type: 'string' },
-        json: { type: 'boolean', default: false },
-        help: { type: 'boolean', short: 'h', default: false },
-      },
-      allowPositionals: false,
-      strict: true,
-    });
-  } catch (e) {
-    throw new UsageError((e as Error).message, BACKTEST_USAGE);
-  }
 }

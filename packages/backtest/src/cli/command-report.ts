@@ -5,47 +5,56 @@
  */
 import { readFileSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { parseWith, ValidationError } from '@rxtrade/core';
 import { resultFromJson } from '../result';
 import type { ReportInput } from '../report/report-input';
 import { writeReport } from '../report/write-report';
 import { JsonValueSchema } from './backtest-file-config';
+import { defineCommand, type CliArgv, type CliOptions } from './cli-command';
 import { println, UsageError, type CliIo } from './cli-io';
+import { readFailure } from './read-config-file';
 
-/** @internal */
-export const REPORT_USAGE = `Usage: rxtrade report <result.json> [--out <report.html>] [--title <text>] [--json]
-
-Writes a self-contained HTML report (charts embedded, opens offline) from a result file written by
-\`rxtrade backtest --out\` or \`rxtrade sweep --out\`.
-
-  --out <file>    where to write the report (default: the input's name with .html)
-  --title <text>  the report's title
-  --json          print one JSON object on stdout`;
+const options = {
+  out: { alias: 'o', type: 'string', requiresArg: true, describe: "where to write the report (default: the input's name with .html)" },
+  title: { type: 'string', requiresArg: true, describe: "the report's title" },
+  json: { type: 'boolean', default: false, describe: 'print one JSON object on stdout' },
+} as const satisfies CliOptions;
 
 /**
- * Runs the `report` command; resolves with the exit code.
+ * `rxtrade report`: an HTML report from a result file.
  *
  * @example
  * ```ts
- * await reportCommand(['result.json', '--out', 'report.html'], processIo());
+ * await main(['report', 'result.json', '--out', 'report.html'], processIo());
  * ```
  */
-export async function reportCommand(args: readonly string[], io: CliIo): Promise<number> {
-  const { values, positionals } = parse(args);
-  if (values.help) {
-    println(io.stdout, REPORT_USAGE);
-    return 0;
-  }
-  if (positionals.length !== 1) throw new UsageError('expected one result file', REPORT_USAGE);
-  const input = resolve(positionals[0]!);
+export const reportCommand = defineCommand({
+  name: 'report',
+  summary: 'write an HTML report from a result file',
+  usage: `Usage: $0 report <result.json> [--out <report.html>] [--title <text>] [--json]
+
+Writes a self-contained HTML report (charts embedded, opens offline) from a result file written by \`rxtrade backtest --out\` or \`rxtrade sweep --out\`.`,
+  positional: { name: 'result', describe: 'the result file (JSON)' },
+  options,
+  run: writeReportFromFile,
+});
+
+async function writeReportFromFile(values: CliArgv<typeof options> & { readonly result?: unknown }, io: CliIo): Promise<number> {
+  if (typeof values.result !== 'string' || values.result === '') throw new UsageError('expected one result file: rxtrade report <result.json>');
+  const input = resolve(values.result);
   const source = basename(input);
+  let text: string;
+  try {
+    text = readFileSync(input, 'utf8');
+  } catch (e) {
+    throw new ValidationError([{ path: [], message: `cannot read ${input}: ${readFailure(e)}` }], { source });
+  }
   let json: unknown;
   try {
-    json = JSON.parse(readFileSync(input, 'utf8'));
+    json = JSON.parse(text);
   } catch (e) {
-    throw new ValidationError([{ path: [], message: `cannot read a JSON result: ${(e as Error).message}` }], { source });
+    throw new ValidationError([{ path: [], message: `not a JSON result: ${(e as Error).message}` }], { source });
   }
   const { report, kind } = toReportInput(json, source);
   const out = resolve(values.out ?? input.replace(/\.json$/i, '') + '.html');
@@ -106,22 +115,4 @@ function defaultTitle(json: unknown, kind: string): string {
   if (typeof o.title === 'string') return o.title;
   if (kind === 'sweep') return `Parameter sweep${typeof o.strategy === 'string' ? `: ${o.strategy}` : ''}`;
   return kind === 'backtest' ? 'Backtest report' : 'Run comparison';
-}
-
-function parse(args: readonly string[]) {
-  try {
-    return parseArgs({
-      args: [...args],
-      options: {
-        out: { type: 'string', short: 'o' },
-        title: { type: 'string' },
-        json: { type: 'boolean', default: false },
-        help: { type: 'boolean', short: 'h', default: false },
-      },
-      allowPositionals: true,
-      strict: true,
-    });
-  } catch (e) {
-    throw new UsageError((e as Error).message, REPORT_USAGE);
-  }
 }

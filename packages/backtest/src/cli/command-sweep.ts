@@ -6,7 +6,6 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { parseWith, ValidationError } from '@rxtrade/core';
 import { deflatedSharpeOfSweep } from '../overfitting/deflated-sharpe-of-sweep';
 import { formatFigure } from '../report/format';
@@ -17,6 +16,7 @@ import { RunConfigSchema } from '../search/run-config';
 import { sweep, type RankedResult, type SweepConfig } from '../search/sweep';
 import type { SweepFailure } from '../search/task-failed-error';
 import type { Params } from '../search/types';
+import { defineCommand, type CliArgv, type CliOptions } from './cli-command';
 import { println, UsageError, type CliIo } from './cli-io';
 import { makeExecutor, parseWorkerFlags, resolveSearchConfig } from './sweep-executor';
 import { Progress } from './progress';
@@ -24,39 +24,38 @@ import { readConfigFile } from './read-config-file';
 import { alignLines } from './summary-lines';
 import { SweepFileConfigSchema } from './sweep-file-config';
 
-/** @internal */
-export const SWEEP_USAGE = `Usage: rxtrade sweep --config <sweep.json> [--workers <n> | --redis <url> [--queue <name>]]
-                     [--out <sweep-result.json>] [--report <report.html>] [--json]
-
-Runs a parameter sweep: every parameter set is one backtest, ranked by the objective.
-
-  --config <file>   the sweep config (required)
-  --workers <n>     run on n worker threads (default: in this process)
-  --redis <url>     run on a BullMQ queue: start workers with \`rxtrade worker --redis <url>\` on any host
-  --queue <name>    BullMQ queue name (default rxtrade-sweep)
-  --out <file>      write every result (and the best runs in full) as JSON; \`rxtrade report\` reads it
-  --report <file>   write a self-contained HTML report
-  --json            print one JSON object on stdout instead of the summary
-
-A task that fails (its strategy throws, its worker crashes, it runs past the per-task timeout) is
-listed on stderr and in the JSON with its parameters; the others are ranked, and the exit code is 1.`;
+const options = {
+  config: { alias: 'c', type: 'string', requiresArg: true, describe: 'the sweep config (required)' },
+  workers: { alias: 'w', type: 'string', requiresArg: true, describe: 'run on n worker threads (default: in this process)' },
+  redis: { type: 'string', requiresArg: true, describe: 'run on a BullMQ queue: start workers with `rxtrade worker --redis <url>` on any host' },
+  queue: { type: 'string', requiresArg: true, describe: 'BullMQ queue name (default rxtrade-sweep)' },
+  out: { alias: 'o', type: 'string', requiresArg: true, describe: 'write every result (and the best runs in full) as JSON; `rxtrade report` reads it' },
+  report: { type: 'string', requiresArg: true, describe: 'write a self-contained HTML report' },
+  json: { type: 'boolean', default: false, describe: 'print one JSON object on stdout instead of the summary' },
+} as const satisfies CliOptions;
 
 /**
- * Runs the `sweep` command; resolves with the exit code.
+ * `rxtrade sweep`: search a parameter space (grid, random, genetic) in-process, on threads or on BullMQ.
  *
  * @example
  * ```ts
- * await sweepCommand(['--config', 'sweep.json', '--workers', '2'], processIo());
+ * await main(['sweep', '--config', 'sweep.json', '--workers', '2'], processIo());
  * ```
  */
-export async function sweepCommand(args: readonly string[], io: CliIo): Promise<number> {
-  const { values } = parse(args);
-  if (values.help) {
-    println(io.stdout, SWEEP_USAGE);
-    return 0;
-  }
-  if (!values.config) throw new UsageError('--config <sweep.json> is required', SWEEP_USAGE);
-  const workers = parseWorkerFlags(values, SWEEP_USAGE);
+export const sweepCommand = defineCommand({
+  name: 'sweep',
+  summary: 'search a parameter space (grid, random, genetic) in-process, on threads or on BullMQ',
+  usage: `Usage: $0 sweep --config <sweep.json> [--workers <n> | --redis <url> [--queue <name>]] [--out <sweep-result.json>] [--report <report.html>] [--json]
+
+Runs a parameter sweep: every parameter set is one backtest, ranked by the objective.`,
+  epilog: `A task that fails (its strategy throws, its worker crashes, it runs past the per-task timeout) is listed on stderr and in the JSON with its parameters; the others are ranked, and the exit code is 1.`,
+  options,
+  run: sweepFromFile,
+});
+
+async function sweepFromFile(values: CliArgv<typeof options>, io: CliIo): Promise<number> {
+  if (!values.config) throw new UsageError('--config <sweep.json> is required');
+  const workers = parseWorkerFlags(values);
   const { value: config, raw, dir } = readConfigFile(values.config, SweepFileConfigSchema);
   const { run, strategy: strategyRef, objective, where } = await resolveSearchConfig(config, raw, dir);
   const definition = await loadStrategy(strategyRef);
@@ -202,26 +201,4 @@ function rankingTable(ranked: readonly RankedResult[], keys: readonly string[], 
   const widths = cols.map((c, i) => Math.max(c.length, ...rows.map((r) => r[i]!.length)));
   const line = (cells: readonly string[]): string => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
   return [line(cols), ...rows.map(line)].join('\n');
-}
-
-function parse(args: readonly string[]) {
-  try {
-    return parseArgs({
-      args: [...args],
-      options: {
-        config: { type: 'string', short: 'c' },
-        workers: { type: 'string', short: 'w' },
-        redis: { type: 'string' },
-        queue: { type: 'string' },
-        out: { type: 'string', short: 'o' },
-        report: { type: 'string' },
-        json: { type: 'boolean', default: false },
-        help: { type: 'boolean', short: 'h', default: false },
-      },
-      allowPositionals: false,
-      strict: true,
-    });
-  } catch (e) {
-    throw new UsageError((e as Error).message, SWEEP_USAGE);
-  }
 }

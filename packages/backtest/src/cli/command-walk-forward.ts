@@ -6,10 +6,10 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { formatFigure, formatTime } from '../report/format';
 import { writeReport } from '../report/write-report';
 import { walkForward, type WalkForwardConfig, type WalkForwardResult } from '../walk-forward/walk-forward';
+import { defineCommand, type CliArgv, type CliOptions } from './cli-command';
 import { println, UsageError, type CliIo } from './cli-io';
 import { Progress } from './progress';
 import { readConfigFile } from './read-config-file';
@@ -17,40 +17,38 @@ import { makeExecutor, parseWorkerFlags, resolveSearchConfig } from './sweep-exe
 import { alignLines } from './summary-lines';
 import { WalkForwardFileConfigSchema } from './walk-forward-file-config';
 
-/** @internal */
-export const WALK_FORWARD_USAGE = `Usage: rxtrade walk-forward --config <wf.json> [--workers <n> | --redis <url> [--queue <name>]]
-                            [--out <wf-result.json>] [--report <report.html>] [--json]
-
-Walk-forward analysis: for each fold, optimize in-sample, then run the best parameters on the next
-out-of-sample window; reports in-sample against out-of-sample scores and the stitched out-of-sample run.
-
-  --config <file>   the walk-forward config (required)
-  --workers <n>     run the in-sample sweeps on n worker threads (default: in this process)
-  --redis <url>     run them on a BullMQ queue (start workers with \`rxtrade worker\`)
-  --queue <name>    BullMQ queue name (default rxtrade-sweep)
-  --out <file>      write the analysis as JSON; \`rxtrade report\` reads it
-  --report <file>   write a self-contained HTML report
-  --json            print one JSON object on stdout instead of the summary
-
-A fold that fails (every in-sample candidate failed, or the out-of-sample run threw) is listed on
-stderr and in the JSON with its windows and parameters; the others are reported, and the exit code is 1.`;
+const options = {
+  config: { alias: 'c', type: 'string', requiresArg: true, describe: 'the walk-forward config (required)' },
+  workers: { alias: 'w', type: 'string', requiresArg: true, describe: 'run the in-sample sweeps on n worker threads (default: in this process)' },
+  redis: { type: 'string', requiresArg: true, describe: 'run them on a BullMQ queue (start workers with `rxtrade worker`)' },
+  queue: { type: 'string', requiresArg: true, describe: 'BullMQ queue name (default rxtrade-sweep)' },
+  out: { alias: 'o', type: 'string', requiresArg: true, describe: 'write the analysis as JSON' },
+  report: { type: 'string', requiresArg: true, describe: 'write a self-contained HTML report' },
+  json: { type: 'boolean', default: false, describe: 'print one JSON object on stdout instead of the summary' },
+} as const satisfies CliOptions;
 
 /**
- * Runs the `walk-forward` command; resolves with the exit code.
+ * `rxtrade walk-forward`: optimize in-sample, test out-of-sample, fold by fold (rolling or anchored).
  *
  * @example
  * ```ts
- * await walkForwardCommand(['--config', 'walk-forward.json', '--report', 'wf.html'], processIo());
+ * await main(['walk-forward', '--config', 'walk-forward.json', '--report', 'wf.html'], processIo());
  * ```
  */
-export async function walkForwardCommand(args: readonly string[], io: CliIo): Promise<number> {
-  const { values } = parse(args);
-  if (values.help) {
-    println(io.stdout, WALK_FORWARD_USAGE);
-    return 0;
-  }
-  if (!values.config) throw new UsageError('--config <wf.json> is required', WALK_FORWARD_USAGE);
-  const workers = parseWorkerFlags(values, WALK_FORWARD_USAGE);
+export const walkForwardCommand = defineCommand({
+  name: 'walk-forward',
+  summary: 'optimize in-sample, test out-of-sample, fold by fold (rolling or anchored)',
+  usage: `Usage: $0 walk-forward --config <wf.json> [--workers <n> | --redis <url> [--queue <name>]] [--out <wf-result.json>] [--report <report.html>] [--json]
+
+Walk-forward analysis: for each fold, optimize in-sample, then run the best parameters on the next out-of-sample window; reports in-sample against out-of-sample scores and the stitched out-of-sample run.`,
+  epilog: `A fold that fails (every in-sample candidate failed, or the out-of-sample run threw) is listed on stderr and in the JSON with its windows and parameters; the others are reported, and the exit code is 1.`,
+  options,
+  run: walkForwardFromFile,
+});
+
+async function walkForwardFromFile(values: CliArgv<typeof options>, io: CliIo): Promise<number> {
+  if (!values.config) throw new UsageError('--config <wf.json> is required');
+  const workers = parseWorkerFlags(values);
   const { value: config, raw, dir } = readConfigFile(values.config, WalkForwardFileConfigSchema);
   const { run, strategy, objective, where } = await resolveSearchConfig(config, raw, dir);
   const executor = await makeExecutor(workers, values.redis, values.queue);
@@ -181,26 +179,4 @@ function walkForwardJson(r: WalkForwardResult): Record<string, unknown> {
     trades: JSON.parse(JSON.stringify(r.trades)) as unknown,
     failures: r.failures,
   };
-}
-
-function parse(args: readonly string[]) {
-  try {
-    return parseArgs({
-      args: [...args],
-      options: {
-        config: { type: 'string', short: 'c' },
-        workers: { type: 'string', short: 'w' },
-        redis: { type: 'string' },
-        queue: { type: 'string' },
-        out: { type: 'string', short: 'o' },
-        report: { type: 'string' },
-        json: { type: 'boolean', default: false },
-        help: { type: 'boolean', short: 'h', default: false },
-      },
-      allowPositionals: false,
-      strict: true,
-    });
-  } catch (e) {
-    throw new UsageError((e as Error).message, WALK_FORWARD_USAGE);
-  }
 }

@@ -23,7 +23,7 @@ export function readConfigFile<S extends z.ZodType>(path: string, schema: S): { 
   try {
     text = readFileSync(file, 'utf8');
   } catch (e) {
-    throw new ValidationError([{ path: [], message: `cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}` }], { source });
+    throw new ValidationError([{ path: [], message: `cannot read ${file}: ${readFailure(e)}` }], { source });
   }
   let json: unknown;
   try {
@@ -32,6 +32,20 @@ export function readConfigFile<S extends z.ZodType>(path: string, schema: S): { 
     throw new ValidationError([{ path: [], message: `not valid JSON: ${(e as Error).message}` }], { source });
   }
   return { value: parseWith(schema, json, undefined, { source }), raw: json, dir: dirname(file), path: file };
+}
+
+/**
+ * Why a file could not be read, in words, with the system's code to search for.
+ *
+ * @example
+ * ```ts
+ * try { readFileSync('missing.json', 'utf8'); } catch (e) { readFailure(e); } // 'no such file (ENOENT)'
+ * ```
+ */
+export function readFailure(e: unknown): string {
+  const code = (e as NodeJS.ErrnoException).code;
+  const words: Record<string, string> = { ENOENT: 'no such file', EISDIR: 'it is a directory', EACCES: 'permission denied', ENOTDIR: 'a parent is not a directory' };
+  return code === undefined ? (e as Error).message : words[code] ? `${words[code]} (${code})` : code;
 }
 
 /**

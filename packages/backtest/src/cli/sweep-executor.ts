@@ -49,14 +49,14 @@ export async function makeExecutor(workers: number | undefined, redis: string | 
  *
  * @example
  * ```ts
- * const workers = parseWorkerFlags(values, SWEEP_USAGE); // undefined when --workers is absent
+ * const workers = parseWorkerFlags({ workers: '2' }); // 2; undefined when --workers is absent
  * ```
  */
-export function parseWorkerFlags(values: { readonly workers?: string | undefined; readonly redis?: string | undefined }, usage: string): number | undefined {
-  if (values.workers !== undefined && values.redis !== undefined) throw new UsageError('give --workers or --redis, not both', usage);
+export function parseWorkerFlags(values: { readonly workers?: string | undefined; readonly redis?: string | undefined }): number | undefined {
+  if (values.workers !== undefined && values.redis !== undefined) throw new UsageError('give --workers or --redis, not both');
   if (values.workers === undefined) return undefined;
   const workers = Number(values.workers);
-  if (!Number.isInteger(workers) || workers < 1) throw new UsageError(`--workers must be a whole number >= 1, got ${JSON.stringify(values.workers)}`, usage);
+  if (!Number.isInteger(workers) || workers < 1) throw new UsageError(`--workers must be a whole number >= 1, got ${JSON.stringify(values.workers)}`);
   return workers;
 }
 
