@@ -21,7 +21,7 @@ export type { ReplayFeedOptions } from './replay-feed';
 
 // Results and metrics
 export { resultToJson, resultFromJson, RunResultJsonSchema, snapshotOrder } from './result';
-export type { RunResult, RunSummary, RunAnomaly } from './result';
+export type { RunResult, RunSummary, RunAnomaly, RunSettings } from './result';
 export { computeMetrics, MetricsConfigSchema } from './metrics/compute-metrics';
 export type { Metrics, MetricsConfig, MetricsInput } from './metrics/compute-metrics';
 export { roundTrips, TradeSide } from './metrics/round-trips';
@@ -58,6 +58,10 @@ export type { MonteCarloTradesConfig, MonteCarloTradesResult, Distribution } fro
 export { renderReport, ReportConfigSchema } from './report/render-report';
 export type { ReportConfig } from './report/render-report';
 export { writeReport } from './report/write-report';
+export { ReportBarsSchema } from './report/tearsheet-sections';
+export type { ReportBar } from './report/tearsheet-sections';
+export { runSettingsFromConfig, withRunSettings } from './report/run-settings';
+export type { RunSettingsSource } from './report/run-settings';
 export { monthlyReturns } from './report/monthly-returns';
 export type { MonthlyReturn, MonthlyReturns } from './report/monthly-returns';
 export type {

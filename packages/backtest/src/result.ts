@@ -61,6 +61,18 @@ export interface RunAnomaly {
   readonly eventType: OrderEventType | undefined;
 }
 
+/**
+ * What a run was set up with, as JSON, for reports (see `withRunSettings`): the strategy, its
+ * parameters, the cost assumptions (the venue's commission or fee model, slippage, latency…) and the
+ * instruments. Runners do not fill it in; the CLI does, and code may.
+ */
+export interface RunSettings {
+  readonly strategy?: string;
+  readonly parameters?: Readonly<Record<string, unknown>>;
+  readonly costs?: Readonly<Record<string, unknown>>;
+  readonly instruments?: readonly string[];
+}
+
 /** Result of `runBacktest` or `runPaper`. */
 export interface RunResult {
   readonly orders: readonly OrderView[];
@@ -77,10 +89,13 @@ export interface RunResult {
   readonly summary: RunSummary;
   /** Order anomalies in the order they were met (empty on a clean run); see `strict` to fail on the first. */
   readonly anomalies: readonly RunAnomaly[];
+  /** How the run was set up, when its caller recorded it (the CLI does). */
+  readonly settings?: RunSettings;
 }
 
 /** Non-finite metrics (NaN, ±Infinity) travel as strings: JSON has no such numbers. */
-const metricNumber = z.union([z.number(), z.enum(['NaN', 'Infinity', '-Infinity'])]).transform((v) => (typeof v === 'number' ? v : Number(v)));
+// z.literal, not z.enum: TypeScript declares the enum's "-Infinity" key as `[-Infinity]`, which does not compile.
+const metricNumber = z.union([z.number(), z.literal(['NaN', 'Infinity', '-Infinity'])]).transform((v) => (typeof v === 'number' ? v : Number(v)));
 const encodeNumber = (v: number): number | string => (Number.isFinite(v) ? v : String(v));
 
 const floats = z.array(z.number()).transform((a) => Float64Array.from(a));
@@ -160,6 +175,14 @@ export const RunResultJsonSchema = z.object({
   metrics: z.record(z.string(), metricNumber),
   /** Absent in results written before anomalies were recorded: read as none. */
   anomalies: z.array(RunAnomalySchema).default([]),
+  settings: z
+    .strictObject({
+      strategy: z.string().optional(),
+      parameters: z.record(z.string(), z.unknown()).optional(),
+      costs: z.record(z.string(), z.unknown()).optional(),
+      instruments: z.array(z.string()).optional(),
+    })
+    .optional(),
 });
 
 /**
@@ -187,6 +210,7 @@ export function resultToJson(result: RunResult): unknown {
       drawdownCurve: { ts: Array.from(result.drawdownCurve.ts), drawdown: Array.from(result.drawdownCurve.drawdown) },
       metrics,
       anomalies: result.anomalies,
+      ...(result.settings ? { settings: result.settings } : {}),
     }),
   );
 }
@@ -252,6 +276,7 @@ export function resultFromJson(json: unknown): RunResult {
         eventType: a.eventType as OrderEventType | undefined,
       }),
     ),
+    ...(r.settings ? { settings: r.settings } : {}),
   };
 }
 

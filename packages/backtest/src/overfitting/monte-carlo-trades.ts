@@ -65,7 +65,12 @@ export interface MonteCarloTradesResult {
   readonly runs: number;
   readonly method: ResampleMethod;
   readonly confidence: number;
-  /** Figures of the trades in their historical order. */
+  /**
+   * The same figures for the trades in their historical order: the return of the closed trades (sum of
+   * net P&L / starting cash) and the drawdown of an equity that moves only at trade exits. They are not
+   * the run's total return and maximum drawdown, which also count positions still open at the end,
+   * funding, and the marking of open positions at every bar.
+   */
   readonly observed: { readonly totalReturn: number; readonly maxDrawdown: number };
   /** Final equity / starting cash - 1 over the runs. */
   readonly totalReturn: Distribution;

@@ -1,6 +1,9 @@
 /**
- * Equal-width histogram of returns for the report, with the bin count from the Freedman-Diaconis rule
- * (width = 2 IQR / n^(1/3)), clamped to a readable 10 to 60 bins.
+ * Equal-width histogram of returns for the report, with the bin width from the Freedman-Diaconis rule
+ * (width = 2 IQR / n^(1/3)), clamped to a readable 10 to 60 bins over the range. Bin edges are whole
+ * multiples of the width, so zero is always an edge: no bin straddles zero, a bin holds only losses
+ * (`to <= 0`) or only non-negative returns (`from >= 0`), and a return of exactly 0 (a flat period) is
+ * counted in the bin that starts at 0, never in a loss bin.
  */
 
 /** One bin: `[from, to)` (the last bin includes its upper edge) and how many values fell in it. */
@@ -28,11 +31,13 @@ export function histogram(values: ArrayLike<number>, bins?: number): HistogramBi
   const lo = xs[0]!;
   const hi = xs[xs.length - 1]!;
   if (lo === hi) return [{ from: lo, to: hi, count: xs.length }];
-  const k = bins ?? freedmanDiaconis(xs);
-  const width = (hi - lo) / k;
+  const width = (hi - lo) / (bins ?? freedmanDiaconis(xs));
+  // Edges at k x width: the first at or below lo, the last at or above hi.
+  const first = Math.floor(lo / width);
+  const k = Math.max(1, Math.ceil(hi / width) - first);
   const counts = new Array<number>(k).fill(0);
-  for (const x of xs) counts[Math.min(k - 1, Math.floor((x - lo) / width))]!++;
-  return counts.map((count, i) => ({ from: lo + i * width, to: i === k - 1 ? hi : lo + (i + 1) * width, count }));
+  for (const x of xs) counts[Math.min(k - 1, Math.max(0, Math.floor(x / width) - first))]!++;
+  return counts.map((count, i) => ({ from: (first + i) * width, to: (first + i + 1) * width, count }));
 }
 
 function freedmanDiaconis(sorted: Float64Array): number {

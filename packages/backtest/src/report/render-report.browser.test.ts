@@ -6,12 +6,12 @@
  *
  * Skipped when /usr/bin/chromium is missing, unless RXTRADE_REQUIRE_SERVICES=1 (CI), where it fails.
  */
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseWith } from '@rxtrade/core';
+import { instrumentId, parseBarsCsv, parseWith } from '@rxtrade/core';
 import { evaluateTask, loadStrategy, runFromConfig } from '../search/evaluate-task';
 import { RunConfigSchema } from '../search/run-config';
 import type { RunResult } from '../result';
@@ -116,25 +116,53 @@ describe.skipIf(missing && !required)('HTML report in headless Chromium', () => 
     return { checks, errors, requests, text };
   }
 
-  it('draws every chart of the golden GOOG report offline, with no console or page errors', async () => {
+  it('draws every chart of the golden GOOG tearsheet offline, with no console or page errors', async () => {
     const file = join(work, 'golden.html');
-    writeReport(file, golden, { title: 'SMA(10)/SMA(30) crossover on GOOG', generatedAt: Date.UTC(2026, 0, 1) });
+    const bars = parseBarsCsv(readFileSync(join(fixtures, 'goog.csv'), 'utf8'), { instrumentId: instrumentId('GOOG.NASDAQ') }).bars;
+    writeReport(file, golden, {
+      title: 'SMA(10)/SMA(30) crossover on GOOG',
+      generatedAt: Date.UTC(2026, 0, 1),
+      benchmark: { name: 'GOOG buy and hold', ts: bars.map((b) => b.ts), close: bars.map((b) => b.close) },
+      bars,
+      parameters: { fast: 10, slow: 30, size: 100 },
+      costs: { commission: 0.002 },
+    });
     const { checks, errors, requests, text } = await open(file, 'golden-report.png');
     expect(errors).toEqual([]);
     expect(requests).toEqual([]);
-    expect(checks.map((c) => c.id)).toEqual(['chart-equity', 'chart-drawdown', 'chart-monthly', 'chart-histogram']);
+    expect(checks.map((c) => c.id)).toEqual([
+      'chart-equity',
+      'chart-drawdown',
+      'chart-price',
+      'chart-exposure',
+      'chart-rolling-sharpe',
+      'chart-rolling-volatility',
+      'chart-rolling-beta',
+      'chart-monthly',
+      'chart-histogram',
+    ]);
     for (const c of checks) {
       expect(c.width, c.id).toBeGreaterThan(300);
+      expect(c.points.length, c.id).toBeGreaterThan(0);
       expect(c.points.every((n) => n > 0), c.id).toBe(true);
-      // Axes alone ink well under 1% of a chart; the series take far more.
-      expect(c.inked, c.id).toBeGreaterThan(0.02);
+      // Axes alone ink well under 1% of a chart; the series take more (a thin line about 1.5%).
+      expect(c.inked, c.id).toBeGreaterThan(0.012);
     }
     const byId = Object.fromEntries(checks.map((c) => [c.id, c]));
-    expect(byId['chart-equity']!.points).toEqual([1047]);
+    // The run and the benchmark, rebased.
+    expect(byId['chart-equity']!.points).toEqual([1047, 1047]);
+    // Closes, then markers of the 31 fills: 1 entry and 30 reversals (each an exit and an entry).
+    expect(byId['chart-price']!.points).toEqual([1047, 1, 30]);
+    expect(byId['chart-exposure']!.points).toEqual([1047]);
+    // 1,046 returns, a 126-period window: 921 windows.
+    for (const id of ['chart-rolling-sharpe', 'chart-rolling-volatility', 'chart-rolling-beta']) expect(byId[id]!.points, id).toEqual([921]);
     // 51 calendar months (Aug 2004 to Oct 2008) plus 5 year totals.
     expect(byId['chart-monthly']!.points).toEqual([56]);
     expect(text).toContain('176,251.04');
     expect(text).toMatch(/Trades\s*30 round trips/);
+    expect(text).toMatch(/Against GOOG buy and hold/);
+    expect(text).toMatch(/Worst drawdowns/);
+    expect(text).toMatch(/Costs: commission\s*0\.20% of notional per fill/);
   });
 
   it('draws the equity overlay and the parameter heatmap of a sweep report', async () => {

@@ -53,7 +53,8 @@ describe('renderReport', () => {
     expect(html).toContain('echarts');
     const own = ownMarkup(html);
     expect(own).not.toMatch(/<script[^>]+src=|<link|https?:\/\/|@import/);
-    expect(embeddedData(html).charts.map((c) => c.id)).toEqual(['chart-equity', 'chart-drawdown', 'chart-monthly', 'chart-histogram']);
+    // Without bars or a benchmark: no price, exposure or rolling-beta chart.
+    expect(embeddedData(html).charts.map((c) => c.id)).toEqual(['chart-equity', 'chart-drawdown', 'chart-rolling-sharpe', 'chart-rolling-volatility', 'chart-monthly', 'chart-histogram']);
   });
 
   it('renders the same document from a live result and from its JSON form', async () => {
@@ -86,8 +87,10 @@ describe('renderReport', () => {
     const html = renderReport(closesAsEquity);
     // SharpeRatio.annualized 0.958237311700736, SortinoRatio 0.100292443144165, maxDrawdown 0.556505210369512,
     // CalmarRatio 0.652041657778625 (scale 252), shown to 3 decimals or as a percentage.
-    expect(html).toMatch(/Sharpe ratio<\/td><td>0\.958<\/td>/);
-    expect(html).toMatch(/Sortino ratio<\/td><td>0\.100<\/td>/);
+    expect(html).toMatch(/Sharpe ratio \(annualized\)<\/td><td>0\.958<\/td>/);
+    expect(html).toMatch(/Sortino ratio \(per period\)<\/td><td>0\.100<\/td>/);
+    // 0.100292443144165 x sqrt(252), quantstats' annualization.
+    expect(html).toMatch(/Sortino ratio \(annualized\)<\/td><td>1\.592<\/td>/);
     expect(html).toMatch(/Max drawdown<\/td><td>55\.65%<\/td>/);
     expect(html).toMatch(/Calmar ratio<\/td><td>0\.652<\/td>/);
   });
@@ -113,8 +116,25 @@ describe('renderReport', () => {
     const mc = monteCarloTrades(result.trades, { startingCash: result.summary.startingCash, runs: 500, seed: 7 });
     const html = renderReport(result, { monteCarlo: { runs: 500, seed: 7 } });
     const pct = (x: number): string => `${(x * 100).toFixed(2)}%`;
-    expect(html).toContain(`<tr><td class="t">Total return</td><td>${pct(mc.observed.totalReturn)}</td><td>${pct(mc.totalReturn.median)}</td><td>${pct(mc.totalReturn.lower)}</td><td>${pct(mc.totalReturn.upper)}</td></tr>`);
+    expect(html).toContain(
+      `<tr><td class="t">Return of closed trades (net P&amp;L / starting cash)</td><td>${pct(mc.observed.totalReturn)}</td><td>${pct(mc.totalReturn.median)}</td><td>${pct(mc.totalReturn.lower)}</td><td>${pct(mc.totalReturn.upper)}</td></tr>`,
+    );
     expect(renderReport(result, { monteCarlo: false })).not.toContain('Monte Carlo resampling');
+  });
+
+  it('names the Monte Carlo historical figures for what they are: closed trades, not the headline return', async () => {
+    const result = await goldenRun();
+    const mc = monteCarloTrades(result.trades, { startingCash: result.summary.startingCash, runs: 100, seed: 1 });
+    // The historical column is the closed trades' P&L over the starting cash ...
+    const closed = result.trades.reduce((s, t) => s + t.pnl.toNumber(), 0) / 100_000;
+    expect(mc.observed.totalReturn).toBeCloseTo(closed, 12);
+    // ... which is not the run's total return (a position is open at the end), so it is not labelled as it.
+    expect(Math.abs(mc.observed.totalReturn - result.summary.totalReturn)).toBeGreaterThan(0.05);
+    const html = renderReport(result, { monteCarlo: { runs: 100, seed: 1 } });
+    const section = html.slice(html.indexOf('Monte Carlo resampling'), html.indexOf('</section>', html.indexOf('Monte Carlo resampling')));
+    expect(section).not.toMatch(/<td class="t">Total return<\/td>/);
+    expect(section).toContain('<th>Trades in historical order</th>');
+    expect(section).toContain(`The run's own total return (${(result.summary.totalReturn * 100).toFixed(2)}%)`);
   });
 
   it('shows the deflated Sharpe ratio of a sweep\'s best trial', async () => {

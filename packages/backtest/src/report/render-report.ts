@@ -18,12 +18,24 @@ import { escapeHtml, jsonForScript } from './escape-html';
 import { formatFigure, formatTime, humanize, type FigureKind } from './format';
 import { histogram } from './histogram';
 import { monthlyReturns } from './monthly-returns';
-import { drawdownChart, equityChart, foldsChart, monthlyHeatmap, parameterHeatmap, returnsHistogram, type ChartSpec, type LineSeries, type ParameterCell } from './report-charts';
+import { drawdownChart, equityChart, foldsChart, monthlyHeatmap, parameterHeatmap, returnsHistogram, type ChartSpec, type ParameterCell } from './report-charts';
 import { REPORT_CLIENT_SCRIPT } from './report-client';
 import type { NamedRun, ReportableResult, ReportInput, SweepReportData, WalkForwardReportData } from './report-input';
 import { inferPeriodsPerYear, metricKind, reportMetrics, type MetricRow } from './report-metrics';
 import { REPORT_STYLE } from './report-style';
 import { deflatedSharpeSection, monteCarloSection } from './robustness-section';
+import { BenchmarkSeriesSchema } from '../metrics/benchmark-metrics';
+import {
+  benchmarkLine,
+  benchmarkSection,
+  chartDiv,
+  drawdownsAndRiskSection,
+  priceAndExposureSection,
+  ReportBarsSchema,
+  rollingSections,
+  settingsSection,
+  usable,
+} from './tearsheet-sections';
 
 /**
  * Schema of {@link ReportConfig}.
@@ -58,6 +70,25 @@ export const ReportConfigSchema = z.strictObject({
   monteCarlo: z.union([z.literal(false), z.strictObject({ runs: z.number().int().min(100).max(100_000).default(1000), seed: z.number().int().default(0) })]).default({ runs: 1000, seed: 0 }),
   /** Path of `echarts.min.js`; defaults to the installed `echarts` package's. */
   echartsPath: z.string().min(1).optional(),
+  /**
+   * A benchmark to compare the primary run with: `{ name, ts (epoch ms, increasing), close (> 0) }`. Its
+   * closes are taken as of each equity time (forward-filled); it is drawn on the equity chart rebased to
+   * the run's equity, and alpha, beta, correlation, rolling beta and its own figures are shown.
+   */
+  benchmark: BenchmarkSeriesSchema.optional(),
+  /** Window of the rolling Sharpe, volatility and beta charts, in periods (default 126, half a year of trading days). */
+  rollingWindow: z.number().int().min(2).default(126),
+  /** The strategy's parameters, shown in the run settings (default: the result's `settings.parameters`). */
+  parameters: z.record(z.string(), z.unknown()).optional(),
+  /** Cost assumptions (commission or fee model, slippage, latency…), shown in the run settings (default: the result's `settings.costs`). */
+  costs: z.record(z.string(), z.unknown()).optional(),
+  /**
+   * Bars of the traded instruments (`readBarsCsv(...).bars` fits): their closes draw the price chart with
+   * the run's entries and exits and give the gross exposure. Results do not carry prices.
+   */
+  bars: ReportBarsSchema.optional(),
+  /** Contract multipliers by instrument id, for gross exposure (default 1). */
+  multipliers: z.record(z.string(), z.number().positive()).optional(),
 });
 
 /**
@@ -94,10 +125,16 @@ export function renderReport(input: ReportInput, options: ReportConfig = {}): st
   const prepared = runs.map((r) => prepareRun(r, o));
   const ppy = o.periodsPerYear ?? (prepared[0] ? inferPeriodsPerYear(prepared[0].ts) : 252);
   const metrics = runs.map((r) => reportMetrics(r.result, ppy));
+  // The primary run's curve for the tearsheet sections (cut at a total loss) and its periods per year:
+  // the option, else the one its metrics were computed with, else inferred from the curve.
+  const curve = primary ? usable(prepared[o.primary]!) : undefined;
+  const ownPpy = (primary?.result.metrics as { periodsPerYear?: unknown } | undefined)?.periodsPerYear;
+  const tearPpy = o.periodsPerYear ?? (typeof ownPpy === 'number' && ownPpy > 0 ? ownPpy : curve ? inferPeriodsPerYear(curve.ts) : 252);
 
   if (primary) {
     if (runs.length > 1) sections.push(`<div class="sub muted" style="margin-top:16px">Headline figures of ${escapeHtml(primary.name)}</div>`);
     sections.push(kpis(primary.result, metrics[o.primary]!));
+    sections.push(settingsSection(primary.result, curve!, o, tearPpy));
   }
   // A sweep's own findings come first: the heatmap and the ranking.
   if (sweep) {
@@ -114,13 +151,23 @@ export function renderReport(input: ReportInput, options: ReportConfig = {}): st
     const eq = equityChart(
       prepared.map((p) => ({ name: p.name, points: p.equity })),
       walkForward ? walkForward.folds.slice(1).map((f) => f.outOfSample.start) : [],
+      o.benchmark && curve ? benchmarkLine(curve, o.benchmark, o.maxChartPoints) : undefined,
     );
     const dd = drawdownChart(prepared.map((p) => ({ name: p.name, points: p.drawdown })));
     charts.push(eq, dd);
     const title = prepared.length > 1 ? 'Equity overlay' : walkForward ? 'Out-of-sample equity, stitched (dashed lines: fold boundaries)' : 'Equity';
-    sections.push(card(`${title}<span class="note">drag or scroll to zoom; the drawdown below follows</span>`, chartDiv(eq) + `<h2 style="margin-top:8px">Drawdown</h2>` + chartDiv(dd)));
+    const bench = o.benchmark ? `; dashed: ${escapeHtml(o.benchmark.name)} rebased to the run's equity` : '';
+    sections.push(card(`${title}<span class="note">drag or scroll to zoom; the charts below follow${bench}</span>`, chartDiv(eq) + `<h2 style="margin-top:8px">Drawdown</h2>` + chartDiv(dd)));
   }
   if (walkForward) sections.push(walkForwardSection(walkForward, charts));
+  if (primary && curve) {
+    sections.push(priceAndExposureSection(primary.result, curve, o, charts));
+    if (o.benchmark) {
+      const b = benchmarkSection(curve, o.benchmark, tearPpy);
+      sections.push(b ? b.html : card(`Against ${escapeHtml(o.benchmark.name)}`, '<p class="muted">The benchmark overlaps fewer than two of the run\'s periods.</p>'));
+    }
+    sections.push(rollingSections(curve, o, tearPpy, charts));
+  }
   if (primary) {
     const p = prepared[o.primary]!;
     const monthly = monthlyHeatmap(monthlyReturns(p.ts, p.values));
@@ -132,6 +179,7 @@ export function renderReport(input: ReportInput, options: ReportConfig = {}): st
       `<div class="grid2 row2">${card(`Monthly returns${which}`, chartDiv(monthly))}${card(`Distribution of returns per period${which}`, chartDiv(hist))}</div>`,
     );
   }
+  if (primary && curve) sections.push(drawdownsAndRiskSection(curve));
   if (primary && o.monteCarlo !== false) {
     const mc = monteCarloSection(primary.result, o.monteCarlo);
     if (mc) sections.push(mc);
@@ -283,20 +331,6 @@ function card(title: string, body: string): string {
   return `<section class="card"><h2>${title}</h2>${body}</section>`;
 }
 
-const CHART_LABELS: Readonly<Record<string, string>> = {
-  'chart-equity': 'Equity curve',
-  'chart-drawdown': 'Drawdown curve',
-  'chart-monthly': 'Monthly returns heatmap',
-  'chart-histogram': 'Histogram of returns per period',
-  'chart-parameters': 'Parameter heatmap of the sweep objective',
-  'chart-folds': 'In-sample and out-of-sample objective by walk-forward fold',
-};
-
-function chartDiv(spec: ChartSpec): string {
-  const label = CHART_LABELS[spec.id] ?? spec.id;
-  return `<div class="chart" id="${escapeHtml(spec.id)}" data-chart="${escapeHtml(spec.id)}" role="img" aria-label="${escapeHtml(label)}" style="height:${spec.height}px"></div>`;
-}
-
 function describe(runs: readonly NamedRun[], sweep: SweepReportData | undefined): string {
   const parts: string[] = [];
   const first = runs[0]?.result;
@@ -337,7 +371,9 @@ function signClass(value: unknown, kind: FigureKind, label: string): string {
 function metricsTable(runs: readonly NamedRun[], metrics: readonly MetricRow[][]): string {
   const labels: string[] = [];
   const byRun = metrics.map((rows) => new Map(rows.map((r) => [r.label, r])));
-  for (const rows of metrics) for (const r of rows) if (!labels.includes(r.label)) labels.push(r.label);
+  // Alpha and beta are NaN unless the run had a benchmark: rows that no run has a figure for are left out.
+  const empty = (key: string): boolean => (key === 'alpha' || key === 'beta') && metrics.every((rows) => rows.every((r) => r.key !== key || !Number.isFinite(Number(r.value))));
+  for (const rows of metrics) for (const r of rows) if (!labels.includes(r.label) && !empty(r.key)) labels.push(r.label);
   const head = `<tr><th class="t">Metric</th>${runs.length > 1 ? runs.map((r) => `<th>${escapeHtml(r.name)}</th>`).join('') : '<th>Value</th>'}</tr>`;
   const row = (label: string): string => {
     const cells = byRun.map((m) => {

@@ -51,16 +51,17 @@ const axisStyle = { axisLine: { lineStyle: { color: '#cbd2d9' } }, axisLabel: { 
  * equityChart([{ name: 'SMA 10/30', points: [[t0, 100000], [t1, 101250]] }])
  * ```
  */
-export function equityChart(series: readonly LineSeries[], boundaries: readonly number[] = []): ChartSpec {
+export function equityChart(series: readonly LineSeries[], boundaries: readonly number[] = [], benchmark?: LineSeries): ChartSpec {
   const multi = series.length > 1;
+  const legend = multi || benchmark !== undefined;
   return {
     id: 'chart-equity',
     group: 'time',
     height: 340,
     option: {
       ...base(),
-      grid: { left: 72, right: 24, top: multi ? 40 : 24, bottom: 64 },
-      legend: multi ? { top: 4, type: 'scroll' } : { show: false },
+      grid: { left: 72, right: 24, top: legend ? 40 : 24, bottom: 64 },
+      legend: legend ? { top: 4, type: 'scroll' } : { show: false },
       tooltip: { trigger: 'axis', valueFormatter: '$fmt:money' },
       xAxis: { type: 'time', ...axisStyle, splitLine: { show: false } },
       yAxis: { type: 'value', scale: true, ...axisStyle, axisLabel: { color: '#52606d', formatter: '$fmt:compact' } },
@@ -79,6 +80,115 @@ export function equityChart(series: readonly LineSeries[], boundaries: readonly 
         // Walk-forward fold boundaries: where each out-of-sample window starts.
         ...(i === 0 && boundaries.length > 0
           ? { markLine: { symbol: 'none', silent: true, label: { show: false }, lineStyle: { color: '#9aa5b1', type: 'dashed', width: 1 }, data: boundaries.map((t) => ({ xAxis: t })) } }
+          : {}),
+      })).concat(
+        benchmark
+          ? [{ type: 'line', name: benchmark.name, data: benchmark.points, showSymbol: false, lineStyle: { width: 1.4, type: 'dashed' }, color: '#52606d' } as never]
+          : [],
+      ),
+    },
+  };
+}
+
+/** A fill marker on the price chart. */
+export interface FillMarker {
+  readonly ts: number;
+  readonly price: number;
+  readonly side: 'BUY' | 'SELL';
+  /** What the tooltip says. */
+  readonly label: string;
+}
+
+/**
+ * The traded instrument's closes with its fills: entries as solid triangles, exits as hollow ones,
+ * reversals (a fill through zero: an exit and an entry) as solid triangles with a dark ring, pointing up
+ * for buys (green) and down for sells (red). Zooms with the equity chart.
+ *
+ * @example
+ * ```ts
+ * priceChart('GOOG.NASDAQ', [[t0, 100.34], [t1, 108.31]], { entries: [{ ts: t1, price: 108.5, side: 'BUY', label: 'Entry: BUY 100 @ 108.5' }], exits: [], reversals: [] })
+ * ```
+ */
+export function priceChart(
+  instrument: string,
+  closes: ReadonlyArray<readonly [number, number]>,
+  markers: { readonly entries: readonly FillMarker[]; readonly exits: readonly FillMarker[]; readonly reversals: readonly FillMarker[] },
+): ChartSpec {
+  const style = { entries: 'solid', exits: 'hollow', reversals: 'ringed' } as const;
+  const marker = (m: FillMarker, kind: 'solid' | 'hollow' | 'ringed'): Record<string, unknown> => {
+    const color = m.side === 'BUY' ? '#1e8449' : '#c0392b';
+    return {
+      value: [m.ts, m.price],
+      name: m.label,
+      symbolRotate: m.side === 'BUY' ? 0 : 180,
+      itemStyle:
+        kind === 'hollow' ? { color: '#ffffff', borderColor: color, borderWidth: 1.6 } : kind === 'ringed' ? { color, borderColor: '#1f2933', borderWidth: 1.2 } : { color, borderColor: '#ffffff', borderWidth: 0.6 },
+    };
+  };
+  const names = { entries: 'Entries', exits: 'Exits', reversals: 'Reversals (exit and entry)' } as const;
+  // Only kinds that occur get a series, so every series of the chart has data.
+  const kinds = (['entries', 'exits', 'reversals'] as const).filter((k) => markers[k].length > 0);
+  return {
+    id: 'chart-price',
+    group: 'time',
+    height: 320,
+    option: {
+      ...base(),
+      grid: { left: 72, right: 24, top: 40, bottom: 28 },
+      legend: { top: 4, data: [`${instrument} close`, ...kinds.map((k) => names[k])] },
+      tooltip: { trigger: 'item', formatter: '$fmt:pointTip' },
+      xAxis: { type: 'time', ...axisStyle, splitLine: { show: false }, axisPointer: { show: true, label: { show: true, formatter: '$fmt:dateLabel' } } },
+      yAxis: { type: 'value', scale: true, ...axisStyle, axisLabel: { color: '#52606d', formatter: '$fmt:compact' }, axisPointer: { show: true, label: { show: true, formatter: '$fmt:numLabel' } } },
+      dataZoom: [{ type: 'inside', filterMode: 'none' }],
+      series: [
+        { type: 'line', name: `${instrument} close`, data: closes, showSymbol: false, lineStyle: { width: 1.3 }, color: '#2f6fde' },
+        ...kinds.map((k) => ({ type: 'scatter', name: names[k], symbol: 'triangle', symbolSize: 11, data: markers[k].map((m) => marker(m, style[k])), color: k === 'exits' ? '#9aa5b1' : '#52606d', z: 3 })),
+      ],
+    },
+  };
+}
+
+/**
+ * A line chart over time of a ratio or fraction (rolling Sharpe, rolling volatility, rolling beta,
+ * exposure), with optional reference lines, zooming with the equity chart.
+ *
+ * @example
+ * ```ts
+ * timeLineChart({ id: 'chart-rolling-sharpe', series: [{ name: 'Sharpe', points }], kind: 'ratio', references: [0] })
+ * ```
+ */
+export function timeLineChart(input: {
+  readonly id: string;
+  readonly series: readonly LineSeries[];
+  readonly kind: 'ratio' | 'percent';
+  readonly references?: readonly number[];
+  readonly height?: number;
+  readonly area?: boolean;
+}): ChartSpec {
+  const pct = input.kind === 'percent';
+  const legend = input.series.length > 1;
+  return {
+    id: input.id,
+    group: 'time',
+    height: input.height ?? 240,
+    option: {
+      ...base(),
+      grid: { left: 64, right: 24, top: legend ? 36 : 16, bottom: 28 },
+      legend: legend ? { top: 4 } : { show: false },
+      tooltip: { trigger: 'axis', valueFormatter: pct ? '$fmt:pct' : '$fmt:num' },
+      xAxis: { type: 'time', ...axisStyle, splitLine: { show: false } },
+      yAxis: { type: 'value', scale: !pct, ...axisStyle, axisLabel: { color: '#52606d', formatter: pct ? '$fmt:pctAxis' : '$fmt:num' } },
+      dataZoom: [{ type: 'inside', filterMode: 'none' }],
+      series: input.series.map((s, i) => ({
+        type: 'line',
+        name: s.name,
+        data: s.points,
+        showSymbol: false,
+        lineStyle: { width: 1.4, ...(i > 0 ? { type: 'dashed' } : {}) },
+        color: i === 0 ? PALETTE[0] : '#52606d',
+        ...(input.area && i === 0 ? { areaStyle: { opacity: 0.12 } } : {}),
+        ...(i === 0 && input.references && input.references.length > 0
+          ? { markLine: { symbol: 'none', silent: true, label: { show: false }, lineStyle: { color: '#9aa5b1', type: 'dashed', width: 1 }, data: input.references.map((y) => ({ yAxis: y })) } }
           : {}),
       })),
     },
@@ -196,11 +306,12 @@ export function returnsHistogram(bins: readonly HistogramBin[]): ChartSpec {
       tooltip: { trigger: 'item', formatter: '$fmt:binTip' },
       xAxis: {
         type: 'category',
-        data: bins.map((b) => pct((b.from + b.to) / 2)),
-        axisLabel: { color: '#52606d', rotate: 45, fontSize: 10 },
+        // Bins are labelled by their lower edge (zero is an edge); about ten labels are shown.
+        data: bins.map((b) => pct(b.from)),
+        axisLabel: { color: '#52606d', rotate: 45, fontSize: 10, interval: Math.max(0, Math.ceil(bins.length / 10) - 1) },
         axisTick: { alignWithLabel: true },
         axisLine: { lineStyle: { color: '#cbd2d9' } },
-        name: 'return per period',
+        name: 'return per period (bin start)',
         nameLocation: 'middle',
         nameGap: 44,
         nameTextStyle: { color: '#52606d' },
@@ -214,7 +325,8 @@ export function returnsHistogram(bins: readonly HistogramBin[]): ChartSpec {
           data: bins.map((b) => ({
             value: b.count,
             name: `${pct(b.from)} to ${pct(b.to)}`,
-            itemStyle: { color: (b.from + b.to) / 2 < 0 ? '#d98880' : '#7dcea0' },
+            // Zero is a bin edge (see histogram.ts): a bin is all losses or all non-negative returns.
+            itemStyle: { color: b.to <= 0 && b.from < 0 ? '#d98880' : '#7dcea0' },
           })),
         },
       ],

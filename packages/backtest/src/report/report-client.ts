@@ -24,7 +24,14 @@ export const REPORT_CLIENT_SCRIPT = String.raw`(function () {
     heatNum: function (p) { return num(p.value[2]); },
     heatTipPct: function (p) { return enc(p.name) + ': <b>' + pct(p.value[2]) + '</b>'; },
     heatTipNum: function (p) { return enc(p.name) + '<br>' + enc(p.seriesName) + ': <b>' + num(p.value[2]) + '</b>'; },
-    binTip: function (p) { return enc(p.name) + ': <b>' + p.value + '</b> periods'; }
+    binTip: function (p) { return enc(p.name) + ': <b>' + p.value + '</b> periods'; },
+    pointTip: function (p) {
+      if (p.name) return enc(p.name);
+      var v = p.value || [];
+      return enc(p.seriesName) + '<br>' + enc(new Date(v[0]).toISOString().slice(0, 10)) + ': <b>' + num(v[1]) + '</b>';
+    },
+    dateLabel: function (p) { return new Date(p.value).toISOString().slice(0, 10); },
+    numLabel: function (p) { return num(p.value); }
   };
   var revive = function (v) {
     if (typeof v === 'string' && v.indexOf('$fmt:') === 0) {

@@ -39,6 +39,13 @@ export interface ReportableResult {
   readonly trades?: readonly object[];
   /** Named metrics (numbers, or decimal strings for money), when the result carries them. */
   readonly metrics?: object;
+  /** How the run was set up (strategy, parameters, costs, instruments), when the result carries it (`RunResult.settings`). */
+  readonly settings?: {
+    readonly strategy?: string;
+    readonly parameters?: Readonly<Record<string, unknown>>;
+    readonly costs?: Readonly<Record<string, unknown>>;
+    readonly instruments?: readonly string[];
+  };
 }
 
 /** One run of a multi-run report. */

@@ -4,6 +4,7 @@
  * curve with `@rxtrade/portfolio`'s analytics, which follow R PerformanceAnalytics' conventions.
  */
 import { annualizedReturn, annualizedVolatility, calmarRatio, maxDrawdown, sharpeRatio, simpleReturns, sortinoRatio } from '@rxtrade/portfolio';
+import { sortinoRatioAnnualized } from '../metrics/sortino-annualized';
 import { lastPerTimestamp } from './downsample';
 import { humanize, type FigureKind } from './format';
 import type { ReportableResult } from './report-input';
@@ -20,8 +21,12 @@ const KNOWN: Readonly<Record<string, { label: string; kind: FigureKind }>> = {
   totalReturn: { label: 'Total return', kind: 'percent' },
   annualizedReturn: { label: 'Annualized return', kind: 'percent' },
   annualizedVolatility: { label: 'Annualized volatility', kind: 'percent' },
-  sharpeRatio: { label: 'Sharpe ratio', kind: 'ratio' },
-  sortinoRatio: { label: 'Sortino ratio', kind: 'ratio' },
+  sharpeRatio: { label: 'Sharpe ratio (annualized)', kind: 'ratio' },
+  sharpePerPeriod: { label: 'Sharpe ratio (per period)', kind: 'number' },
+  sortinoRatio: { label: 'Sortino ratio (per period)', kind: 'ratio' },
+  sortinoRatioAnnualized: { label: 'Sortino ratio (annualized)', kind: 'ratio' },
+  skewness: { label: 'Skewness', kind: 'ratio' },
+  kurtosis: { label: 'Kurtosis (not excess: 3 for normal returns)', kind: 'ratio' },
   calmarRatio: { label: 'Calmar ratio', kind: 'ratio' },
   maxDrawdown: { label: 'Max drawdown', kind: 'percent' },
   winRate: { label: 'Win rate', kind: 'percent' },
@@ -114,6 +119,7 @@ function computeFallback(result: ReportableResult, periodsPerYear: number): Reco
   out.annualizedVolatility = annualizedVolatility(returns, periodsPerYear);
   out.sharpeRatio = sharpeRatio(returns, { periodsPerYear });
   out.sortinoRatio = sortinoRatio(returns);
+  out.sortinoRatioAnnualized = sortinoRatioAnnualized(returns, periodsPerYear);
   out.maxDrawdown = maxDrawdown(values);
   out.calmarRatio = calmarRatio(returns, periodsPerYear);
   return out;

@@ -36,11 +36,13 @@ export function monteCarloSection(result: ReportableResult, options: { readonly 
   const level = `${Math.round(mc.confidence * 100)}%`;
   const row = (label: string, observed: number, d: { median: number; lower: number; upper: number }): string =>
     `<tr><td class="t">${label}</td><td>${pct(observed)}</td><td>${pct(d.median)}</td><td>${pct(d.lower)}</td><td>${pct(d.upper)}</td></tr>`;
+  // The resampled figures are those of closed trades, and so is the historical column: each row says so,
+  // and the note gives the run's own headline figures, which also count open positions and marks.
   const body =
-    `<div class="wide"><table><thead><tr><th class="t">Figure</th><th>Observed</th><th>Median</th><th>${level} low</th><th>${level} high</th></tr></thead><tbody>` +
-    row('Total return', mc.observed.totalReturn, mc.totalReturn) +
-    row('Max drawdown (trades only)', mc.observed.maxDrawdown, mc.maxDrawdown) +
-    `</tbody></table></div><p class="muted small">${formatFigure(mc.runs, 'integer')} ${escapeHtml(mc.method)} resamples of the ${formatFigure(trades.length, 'integer')} round trips' net P&amp;L (seed ${options.seed}); equity moves only at trade exits, so drawdowns are those of closed trades. Probability of a loss ${pct(mc.probabilityOfLoss)}, of ruin ${pct(mc.probabilityOfRuin)}.</p>`;
+    `<div class="wide"><table><thead><tr><th class="t">Figure</th><th>Trades in historical order</th><th>Median</th><th>${level} low</th><th>${level} high</th></tr></thead><tbody>` +
+    row('Return of closed trades (net P&amp;L / starting cash)', mc.observed.totalReturn, mc.totalReturn) +
+    row('Max drawdown of closed trades (equity at exits)', mc.observed.maxDrawdown, mc.maxDrawdown) +
+    `</tbody></table></div><p class="muted small">${formatFigure(mc.runs, 'integer')} ${escapeHtml(mc.method)} resamples of the ${formatFigure(trades.length, 'integer')} round trips' net P&amp;L (seed ${options.seed}); equity moves only at trade exits, so drawdowns are those of closed trades. The run's own total return (${pct(result.summary.totalReturn)}) and maximum drawdown (${pct(result.summary.maxDrawdown)}) also count positions open at the end and mark open positions at every bar. Probability of a loss ${pct(mc.probabilityOfLoss)}, of ruin ${pct(mc.probabilityOfRuin)}.</p>`;
   return card('Monte Carlo resampling of trades', body);
 }
 
