@@ -8,6 +8,7 @@ import { dirname, resolve } from 'node:path';
 import { loadStrategy, runFromConfig } from '../search/evaluate-task';
 import { resultToJson } from '../result';
 import { writeReport } from '../report/write-report';
+import { runSettingsFromConfig, withRunSettings } from '../report/run-settings';
 import { BacktestFileConfigSchema } from './backtest-file-config';
 import { defineCommand, type CliArgv, type CliOptions } from './cli-command';
 import { println, UsageError, type CliIo } from './cli-io';
@@ -48,7 +49,8 @@ async function backtest(values: CliArgv<typeof options>, io: CliIo): Promise<num
   const quiet = values.json;
   if (!quiet && io.stderr.isTTY) io.stderr.write(`running ${strategy.name}…`);
   const started = io.clock.now();
-  const result = await runFromConfig(strategy.pipeline(config.params), run);
+  // The strategy, its parameters and the cost assumptions travel with the result, for `rxtrade report`.
+  const result = withRunSettings(await runFromConfig(strategy.pipeline(config.params), run), runSettingsFromConfig({ strategy: strategy.name, parameters: config.params, run }));
   const seconds = (io.clock.now() - started) / 1000;
   if (!quiet && io.stderr.isTTY) io.stderr.write('\r\u001b[2K');
 

@@ -1,12 +1,12 @@
 /**
- * `rxtrade report <result.json> [--out report.html] [--title text] [--json]`: renders an HTML report
+ * `rxtrade report <result.json> [--out report.html] [--title text] [--benchmark bars.csv] [--json]`: renders an HTML report
  * from a file that `rxtrade backtest --out` or `rxtrade sweep --out` wrote (or any `resultToJson`
  * output, or `{ "runs": [{ "name", "result" }] }` of several).
  */
 import { readFileSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
 import { z } from 'zod';
-import { parseWith, ValidationError } from '@rxtrade/core';
+import { instrumentId, parseBarsCsv, parseWith, ValidationError } from '@rxtrade/core';
 import { resultFromJson } from '../result';
 import type { ReportInput } from '../report/report-input';
 import { writeReport } from '../report/write-report';
@@ -19,6 +19,7 @@ const options = {
   out: { alias: 'o', type: 'string', requiresArg: true, describe: "where to write the report (default: the input's name with .html)" },
   title: { type: 'string', requiresArg: true, describe: "the report's title" },
   json: { type: 'boolean', default: false, describe: 'print one JSON object on stdout' },
+  benchmark: { type: 'string', requiresArg: true, describe: 'a bars CSV (date and close are used) to compare the run with: overlay, alpha, beta, rolling beta' },
 } as const satisfies CliOptions;
 
 /**
@@ -32,7 +33,7 @@ const options = {
 export const reportCommand = defineCommand({
   name: 'report',
   summary: 'write an HTML report from a result file',
-  usage: `Usage: $0 report <result.json> [--out <report.html>] [--title <text>] [--json]
+  usage: `Usage: $0 report <result.json> [--out <report.html>] [--title <text>] [--benchmark <bars.csv>] [--json]
 
 Writes a self-contained HTML report (charts embedded, opens offline) from a result file written by \`rxtrade backtest --out\` or \`rxtrade sweep --out\`.`,
   positional: { name: 'result', describe: 'the result file (JSON)' },
@@ -58,7 +59,8 @@ async function writeReportFromFile(values: CliArgv<typeof options> & { readonly 
   }
   const { report, kind } = toReportInput(json, source);
   const out = resolve(values.out ?? input.replace(/\.json$/i, '') + '.html');
-  const bytes = writeReport(out, report, { title: values.title ?? defaultTitle(json, kind), generatedAt: io.clock.now() });
+  const benchmark = values.benchmark ? readBenchmark(values.benchmark) : undefined;
+  const bytes = writeReport(out, report, { title: values.title ?? defaultTitle(json, kind), generatedAt: io.clock.now(), ...(benchmark ? { benchmark } : {}) });
   if (values.json) println(io.stdout, JSON.stringify({ command: 'report', input, kind, report: out, bytes }));
   else println(io.stdout, `wrote ${out} (${(bytes / 1024 / 1024).toFixed(2)} MB, ${kind}); open it in a browser, no network needed`);
   return 0;
@@ -108,6 +110,20 @@ function toReportInput(json: unknown, source: string): { report: ReportInput; ki
     return { kind: `${runs.length} runs`, report: { runs } };
   }
   return { kind: 'backtest', report: wrap(() => resultFromJson(json)) };
+}
+
+/** A benchmark from a bars CSV (core's `parseBarsCsv` format): its closes, named after the file. */
+function readBenchmark(file: string): { name: string; ts: number[]; close: number[] } {
+  const path = resolve(file);
+  const source = basename(path);
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (e) {
+    throw new ValidationError([{ path: ['benchmark'], message: `cannot read ${path}: ${readFailure(e)}` }], { source });
+  }
+  const { bars } = parseBarsCsv(text, { instrumentId: instrumentId(source), source });
+  return { name: source.replace(/\.csv$/i, ''), ts: bars.map((b) => b.ts), close: bars.map((b) => b.close) };
 }
 
 function defaultTitle(json: unknown, kind: string): string {
