@@ -6,6 +6,12 @@
 import { processIo } from './cli/cli-io';
 import { main } from './cli/main';
 
+// `rxtrade completion | head` closes the pipe early: stop quietly, as other command-line tools do.
+process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+  if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+  throw e;
+});
+
 main(process.argv.slice(2), processIo()).then(
   (code) => {
     process.exitCode = code;

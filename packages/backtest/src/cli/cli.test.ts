@@ -1,10 +1,15 @@
-/** The `rxtrade` command line, run as a user runs it: node on src/cli.ts with tsx and the source condition. */
+/**
+ * The `rxtrade` command line. Commands run in this process through `main(args, io)` with captured
+ * streams (a process start costs seconds of transpiling); one test starts the real entry, src/cli.ts,
+ * as a user does, to check what only a process shows: its exit code and its stderr.
+ */
 import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll, describe, expect, it } from 'vitest';
+import { stripVTControlCharacters } from 'node:util';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { LiveClock } from '@rxtrade/core';
 import { main } from './main';
 import { sweep } from '../search/sweep';
@@ -29,7 +34,14 @@ function absolute(path: string): { strategy: { module: string }; run: Record<str
 }
 const work = mkdtempSync(join(tmpdir(), 'rxtrade-cli-'));
 
-function rxtrade(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+interface Run {
+  readonly code: number;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** The CLI as a user runs it: node on src/cli.ts with tsx and the source condition. */
+function rxtradeProcess(args: string[]): Promise<Run> {
   return new Promise((done) => {
     execFile(process.execPath, ['--conditions=@rxtrade/source', '--import', 'tsx', cli, ...args], { cwd: root, encoding: 'utf8' }, (error, stdout, stderr) => {
       done({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stdout, stderr });
@@ -37,22 +49,53 @@ function rxtrade(args: string[]): Promise<{ code: number; stdout: string; stderr
   });
 }
 
-/** The same CLI called in this process (no process start-up): for the slower sweep and walk-forward cases. */
-async function rxtradeInProcess(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+/** The same CLI called in this process, its streams captured. */
+async function rxtrade(args: string[], options: { env?: Record<string, string>; tty?: boolean } = {}): Promise<Run> {
   let stdout = '';
   let stderr = '';
   const code = await main(args, {
     stdout: { write: (t: string) => (stdout += t), isTTY: false },
-    stderr: { write: (t: string) => (stderr += t), isTTY: false },
+    stderr: { write: (t: string) => (stderr += t), isTTY: options.tty === true, columns: 100 },
     clock: new LiveClock(),
+    env: options.env ?? {},
   });
   return { code, stdout, stderr };
 }
 
-afterAll(() => rmSync(work, { recursive: true, force: true }));
+/**
+ * A refused command line: the exit code, nothing on stdout, and on stderr one line that matches
+ * `message`, then at most the line that points at `--help`; never a stack trace.
+ */
+function expectOneLineError(run: Run, code: number, message: RegExp): void {
+  expect(run.code).toBe(code);
+  expect(run.stdout).toBe('');
+  expect(run.stderr.endsWith('\n')).toBe(true);
+  const lines = run.stderr.slice(0, -1).split('\n');
+  expect(lines[0]).toMatch(message);
+  expect(lines.length).toBeLessThanOrEqual(2);
+  if (lines.length === 2) expect(lines[1]).toMatch(/^Run `rxtrade( [a-z-]+)? --help` for (its options|the commands)\.$/);
+  expect(run.stderr).not.toMatch(/^\s+at /m);
+}
 
-// Independent runs: started together to keep the suite short.
-describe.concurrent('rxtrade backtest', () => {
+/**
+ * Started before the other tests and awaited by their own: they mostly wait, on worker threads and on
+ * another process, so the in-process tests run meanwhile.
+ */
+let onThreads: Promise<Run>;
+let processRuns: Promise<[Run, Run]>;
+beforeAll(() => {
+  onThreads = rxtrade(['sweep', '--config', sweepFixture, '--workers', '2', '--json']);
+  processRuns = Promise.all([rxtradeProcess(['backtest', '--confg', 'run.json']), rxtradeProcess(['--help'])]);
+});
+afterAll(async () => {
+  await Promise.all([onThreads, processRuns]);
+  rmSync(work, { recursive: true, force: true });
+});
+afterEach(() => {
+  vi.unstubAllEnvs();
+});
+
+describe('rxtrade backtest', () => {
   it('prints one JSON object with the golden figures under --json', async () => {
     const { code, stdout, stderr } = await rxtrade(['backtest', '--config', fixture, '--json']);
     expect(stderr).toBe('');
@@ -70,7 +113,7 @@ describe.concurrent('rxtrade backtest', () => {
   it('prints a readable summary and writes the result and the report', async () => {
     const result = join(work, 'golden.json');
     const report = join(work, 'out', 'golden.html');
-    const { code, stdout } = await rxtrade(['backtest', '--config', fixture, '--out', result, '--report', report]);
+    const { code, stdout } = await rxtrade(['backtest', '-c', fixture, '--out', result, '--report', report]);
     expect(code).toBe(0);
     expect(stdout).toMatch(/^sma-crossover-fixture {2}instrument=GOOG\.NASDAQ fast=10 slow=30 size=100$/m);
     expect(stdout).toMatch(/^fills +31 from 31 orders, 30 round trips$/m);
@@ -87,20 +130,31 @@ describe.concurrent('rxtrade backtest', () => {
     config.strategy.module = join(root, 'packages/backtest/src/search/__fixtures__/sma-strategy.ts');
     const bad = join(work, 'bad.json');
     writeFileSync(bad, JSON.stringify(config));
-    const { code, stdout, stderr } = await rxtrade(['backtest', '--config', bad]);
-    expect(code).toBe(2);
-    expect(stdout).toBe('');
-    expect(stderr).toMatch(/^rxtrade backtest: invalid input: bad\.json: run\.ledger\.startingCash: must be a number >= 0/);
+    const run = await rxtrade(['backtest', '--config', bad]);
+    expectOneLineError(run, 2, /^rxtrade backtest: invalid input: bad\.json: run\.ledger\.startingCash: must be a number >= 0/);
   });
 
   it('names an unknown field and a missing flag', async () => {
     const bad = join(work, 'typo.json');
     writeFileSync(bad, JSON.stringify({ ...JSON.parse(readFileSync(fixture, 'utf8')), parms: {} }));
-    const [typo, missing] = await Promise.all([rxtrade(['backtest', '--config', bad]), rxtrade(['backtest'])]);
-    expect(typo.code).toBe(2);
-    expect(typo.stderr).toMatch(/typo\.json: .*parms/);
-    expect(missing.code).toBe(2);
-    expect(missing.stderr).toMatch(/--config <run\.json> is required/);
+    expectOneLineError(await rxtrade(['backtest', '--config', bad]), 2, /typo\.json: .*parms/);
+    expectOneLineError(await rxtrade(['backtest']), 2, /^rxtrade backtest: --config <run\.json> is required$/);
+  });
+
+  it('fails a run whose strategy throws with exit code 1 and one line; RXTRADE_DEBUG=1 adds the stack', async () => {
+    const config = JSON.parse(readFileSync(fixture, 'utf8'));
+    config.strategy.module = join(searchFixtures, 'failing-strategy.ts');
+    config.params.failOn = 10;
+    config.run.data[0].path = join(searchFixtures, 'goog.csv');
+    const path = join(work, 'failing.json');
+    writeFileSync(path, JSON.stringify(config));
+    const run = await rxtrade(['backtest', '--config', path]);
+    expectOneLineError(run, 1, /^rxtrade backtest: .*deliberate failure for fast=10/);
+    expect(run.stderr.split('\n')).toHaveLength(2);
+    const debug = await rxtrade(['backtest', '--config', path], { env: { RXTRADE_DEBUG: '1' } });
+    expect(debug.code).toBe(1);
+    expect(debug.stderr).toMatch(/deliberate failure for fast=10/);
+    expect(debug.stderr).toMatch(/^\s+at /m);
   });
 });
 
@@ -123,7 +177,7 @@ describe('rxtrade report', () => {
     const golden = JSON.parse(readFileSync(join(work, 'golden.json'), 'utf8'));
     const file = join(work, 'runs.json');
     writeFileSync(file, JSON.stringify({ runs: [{ name: 'first <run>', result: golden }, { name: 'second', result: golden }] }));
-    const { code, stdout } = await rxtradeInProcess(['report', file, '--json']);
+    const { code, stdout } = await rxtrade(['report', file, '--json']);
     expect(code).toBe(0);
     const info = JSON.parse(stdout);
     expect(info.kind).toBe('2 runs');
@@ -131,19 +185,20 @@ describe('rxtrade report', () => {
     expect(html).toContain('<th>first &lt;run&gt;</th><th>second</th>');
   });
 
-  it('fails naming the field of a damaged result file', async () => {
+  it('fails naming the field of a damaged result file, and a file that is not JSON', async () => {
     const result = join(work, 'damaged.json');
     writeFileSync(result, JSON.stringify({ version: 1 }));
-    const { code, stderr } = await rxtradeInProcess(['report', result]);
-    expect(code).toBe(2);
-    expect(stderr).toMatch(/damaged\.json: result\.summary/);
+    expectOneLineError(await rxtrade(['report', result]), 2, /^rxtrade report: invalid input: damaged\.json: result\.summary/);
+    const text = join(work, 'text.json');
+    writeFileSync(text, 'fills,31\n');
+    expectOneLineError(await rxtrade(['report', text]), 2, /^rxtrade report: invalid input: text\.json: not a JSON result: /);
   });
 });
 
 describe('rxtrade sweep', () => {
   it('ranks the grid exactly as sweep() does and writes a file that report reads', async () => {
     const out = join(work, 'sweep-result.json');
-    const { code, stdout, stderr } = await rxtradeInProcess(['sweep', '--config', sweepFixture, '--out', out, '--json']);
+    const { code, stdout, stderr } = await rxtrade(['sweep', '--config', sweepFixture, '--out', out, '--json']);
     expect(code).toBe(0);
     // Not a terminal: a plain count, one line per tenth of the work at most.
     expect(stderr.trim().split('\n').at(-1)).toBe('sweep: 4/4');
@@ -155,20 +210,29 @@ describe('rxtrade sweep', () => {
     const file = JSON.parse(readFileSync(out, 'utf8'));
     expect(file.runs).toHaveLength(2);
     const html = join(work, 'sweep.html');
-    const report = await rxtradeInProcess(['report', out, '--out', html, '--json']);
+    const report = await rxtrade(['report', out, '--out', html, '--json']);
     expect(report.code).toBe(0);
     expect(JSON.parse(report.stdout).kind).toBe('sweep');
     expect(readFileSync(html, 'utf8')).toContain('id="chart-parameters"');
   });
 
+  it('draws its progress bar on a terminal stderr and keeps --json stdout one JSON object', async () => {
+    const { code, stdout, stderr } = await rxtrade(['sweep', '--config', sweepFixture, '--json'], { tty: true });
+    expect(code).toBe(0);
+    expect(stdout.split('\n')).toEqual([expect.any(String), '']);
+    expect(JSON.parse(stdout).tasks).toBe(4);
+    expect(stripVTControlCharacters(stderr)).toMatch(/sweep █+ 4\/4 100% /);
+    expect(stderr.endsWith('\n')).toBe(true);
+  });
+
   it('gives the same ranking on two worker threads', async () => {
     // sweep-result.json was written by the in-process run above.
     const inProcess = JSON.parse(readFileSync(join(work, 'sweep-result.json'), 'utf8'));
-    const threads = await rxtradeInProcess(['sweep', '--config', sweepFixture, '--workers', '2', '--json']);
+    const threads = await onThreads;
     expect(threads.code).toBe(0);
-    const onThreads = JSON.parse(threads.stdout);
-    expect(onThreads.executor).toBe('2 worker threads');
-    expect(onThreads.ranked).toEqual(inProcess.ranked);
+    const out = JSON.parse(threads.stdout);
+    expect(out.executor).toBe('2 worker threads');
+    expect(out.ranked).toEqual(inProcess.ranked);
   });
 
   it('runs only the sets a where constraint of the config allows', async () => {
@@ -178,7 +242,7 @@ describe('rxtrade sweep', () => {
     c.where = { function: 'notTen', module: fileURLToPath(new URL('./__fixtures__/constraint.ts', import.meta.url)) };
     const path = join(work, 'where.json');
     writeFileSync(path, JSON.stringify(c));
-    const { code, stdout } = await rxtradeInProcess(['sweep', '--config', path, '--json']);
+    const { code, stdout } = await rxtrade(['sweep', '--config', path, '--json']);
     expect(code).toBe(0);
     const out = JSON.parse(stdout);
     expect(out.tasks).toBe(2);
@@ -191,9 +255,7 @@ describe('rxtrade sweep', () => {
     c.strategy.module = join(searchFixtures, 'sma-strategy.ts');
     c.space.fast = { min: 10, max: 5 };
     writeFileSync(bad, JSON.stringify(c));
-    const { code, stderr } = await rxtradeInProcess(['sweep', '--config', bad]);
-    expect(code).toBe(2);
-    expect(stderr).toMatch(/bad-sweep\.json: space\.fast\.max: max must be >= min/);
+    expectOneLineError(await rxtrade(['sweep', '--config', bad]), 2, /bad-sweep\.json: space\.fast\.max: max must be >= min/);
   });
 });
 
@@ -201,10 +263,11 @@ describe('rxtrade walk-forward', () => {
   it('reports the same folds as walkForward(), prints them as a table and writes the report', async () => {
     const out = join(work, 'wf.json');
     const report = join(work, 'wf.html');
-    const text = await rxtradeInProcess(['walk-forward', '--config', wfFixture, '--out', out, '--report', report]);
+    const text = await rxtrade(['walk-forward', '--config', wfFixture, '--out', out, '--report', report]);
     expect(text.code).toBe(0);
     expect(text.stdout).toMatch(/^anchored walk-forward, \d+ folds, objective sharpeRatio/m);
     expect(text.stdout).toMatch(/^stitched OOS +return -?\d+\.\d\d%/m);
+    expect(text.stderr.trim().split('\n').at(-1)).toMatch(/^walk-forward folds: (\d+)\/\1$/);
     const cli = JSON.parse(readFileSync(out, 'utf8'));
     const direct = await walkForward(absolute(wfFixture) as never);
     expect(cli.folds.length).toBeGreaterThan(1);
@@ -215,23 +278,112 @@ describe('rxtrade walk-forward', () => {
   });
 });
 
-describe('rxtrade worker and usage', () => {
+describe('rxtrade worker', () => {
   it('asks for a Redis URL before connecting anywhere', async () => {
-    const saved = process.env.REDIS_URL;
-    delete process.env.REDIS_URL;
-    const { code, stderr } = await rxtradeInProcess(['worker', '--queue', 'q']).finally(() => {
-      if (saved !== undefined) process.env.REDIS_URL = saved;
-    });
-    expect(code).toBe(2);
-    expect(stderr).toMatch(/^rxtrade worker: --redis <url> is required \(or set REDIS_URL\)/);
+    expectOneLineError(await rxtrade(['worker', '--queue', 'q']), 2, /^rxtrade worker: --redis <url> is required \(or set REDIS_URL\)$/);
+  });
+});
+
+describe('a bad command line is one line naming what is wrong, and exit code 2', () => {
+  const missing = join(tmpdir(), 'rxtrade-no-such-dir', 'run.json');
+  const cases: Array<[string, string[], RegExp]> = [
+    ['an unknown command, with the nearest one', ['bactest'], /^rxtrade: unknown command "bactest"; did you mean "backtest"\?$/],
+    ['no command', [], /^rxtrade: missing command: one of backtest, sweep, walk-forward, report, worker, completion$/],
+    ['a misspelled flag, with the nearest one', ['backtest', '--confg', fixture], /^rxtrade backtest: unknown option --confg; did you mean "--config"\?$/],
+    ['a flag of another command', ['report', 'r.json', '--workers', '2'], /^rxtrade report: unknown option --workers$/],
+    ['an unknown one-letter flag', ['sweep', '-x', '--config', sweepFixture], /^rxtrade sweep: unknown option -x$/],
+    ['an unknown flag of walk-forward', ['walk-forward', '--folds', '3'], /^rxtrade walk-forward: unknown option --folds/],
+    ['a misspelled flag of worker', ['worker', '--redis', 'redis://h', '--concurency', '2'], /^rxtrade worker: unknown option --concurency; did you mean "--concurrency"\?$/],
+    ['a word where none is taken', ['backtest', '--config', fixture, 'extra'], /^rxtrade backtest: unexpected argument "extra"$/],
+    ['a second result file', ['report', 'a.json', 'b.json'], /^rxtrade report: unexpected argument "b\.json"$/],
+    ['a flag without its value', ['backtest', '--config'], /^rxtrade backtest: --config needs a value$/],
+    ['a short flag without its value', ['report', 'r.json', '-o'], /^rxtrade report: -o needs a value$/],
+    ['no result file', ['report'], /^rxtrade report: expected one result file/],
+    ['no sweep config', ['sweep', '--workers', '2'], /^rxtrade sweep: --config <sweep\.json> is required$/],
+    ['no walk-forward config', ['walk-forward'], /^rxtrade walk-forward: --config <wf\.json> is required$/],
+    ['workers that are not a number', ['sweep', '--config', sweepFixture, '--workers', 'two'], /^rxtrade sweep: --workers must be a whole number >= 1, got "two"$/],
+    ['negative workers', ['walk-forward', '--config', wfFixture, '-w', '-3'], /^rxtrade walk-forward: --workers must be a whole number >= 1, got "-3"$/],
+    ['fractional workers', ['sweep', '--config', sweepFixture, '--workers', '1.5'], /^rxtrade sweep: --workers must be a whole number >= 1, got "1\.5"$/],
+    ['both workers and Redis', ['sweep', '--config', sweepFixture, '--workers', '2', '--redis', 'redis://h'], /^rxtrade sweep: give --workers or --redis, not both$/],
+    ['a concurrency of 0', ['worker', '--redis', 'redis://h', '--concurrency', '0'], /^rxtrade worker: --concurrency must be a whole number >= 1, got "0"$/],
+    ['a negative task timeout', ['worker', '--redis', 'redis://h', '--task-timeout', '-5'], /^rxtrade worker: --task-timeout must be a number of milliseconds >= 0, got "-5"$/],
+    ['a task timeout that is not a number', ['worker', '--redis', 'redis://h', '--task-timeout', '10s'], /^rxtrade worker: --task-timeout must be a number of milliseconds >= 0, got "10s"$/],
+  ];
+  it.each(cases)('%s', async (_name, args, message) => {
+    const run = await rxtrade(args);
+    expectOneLineError(run, 2, message);
+    expect(run.stderr.split('\n')).toHaveLength(3);
   });
 
-  it('lists every command and refuses an unknown one', async () => {
-    const help = await rxtradeInProcess(['--help']);
+  it.each([
+    ['backtest', ['backtest', '--config', missing]],
+    ['sweep', ['sweep', '--config', missing]],
+    ['walk-forward', ['walk-forward', '--config', missing]],
+    ['report', ['report', missing]],
+  ])('%s names a missing file', async (command, args) => {
+    const run = await rxtrade(args);
+    expectOneLineError(run, 2, new RegExp(`^rxtrade ${command}: invalid input: run\\.json: cannot read ${missing.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: no such file \\(ENOENT\\)$`));
+    expect(run.stderr.split('\n')).toHaveLength(2);
+  });
+});
+
+describe('help and completion', () => {
+  it('lists every command under --help, -h and help, on stdout with exit code 0', async () => {
+    for (const args of [['--help'], ['-h'], ['help'], ['--', '--help']]) {
+      const help = await rxtrade(args);
+      expect(help.code).toBe(0);
+      expect(help.stderr).toBe('');
+      expect(help.stdout).toMatch(/^Usage: rxtrade <command> \[options\]$/m);
+      for (const name of ['backtest', 'sweep', 'walk-forward', 'report', 'worker', 'completion']) expect(help.stdout).toMatch(new RegExp(`^  rxtrade ${name} `, 'm'));
+    }
+  });
+
+  it.each([
+    ['backtest', ['--config', '--out', '--report', '--title', '--json']],
+    ['sweep', ['--config', '--workers', '--redis', '--queue', '--out', '--report', '--json']],
+    ['walk-forward', ['--config', '--workers', '--redis', '--queue', '--out', '--report', '--json']],
+    ['report', ['--out', '--title', '--json']],
+    ['worker', ['--redis', '--queue', '--concurrency', '--prefix', '--task-timeout', '--log-jobs']],
+  ])('%s --help prints its usage and every flag', async (command, flags) => {
+    for (const args of [[command, '--help'], [command, '-h'], ['help', command]]) {
+      const help = await rxtrade(args);
+      expect(help.code).toBe(0);
+      expect(help.stderr).toBe('');
+      expect(help.stdout.startsWith(`Usage: rxtrade ${command} `)).toBe(true);
+      for (const flag of [...flags, '--help']) expect(help.stdout).toMatch(new RegExp(`^ +(-\\w, )?${flag} `, 'm'));
+    }
+  });
+
+  it('prints a bash completion script that asks rxtrade for candidates, and a zsh one from zsh', async () => {
+    vi.stubEnv('SHELL', '/bin/bash');
+    const bash = await rxtrade(['completion']);
+    expect(bash.code).toBe(0);
+    expect(bash.stderr).toBe('');
+    expect(bash.stdout).toContain('rxtrade --get-yargs-completions');
+    expect(bash.stdout).toMatch(/^complete -o bashdefault -o default -F _rxtrade_yargs_completions rxtrade$/m);
+    vi.stubEnv('SHELL', '/usr/bin/zsh');
+    const zsh = await rxtrade(['completion']);
+    expect(zsh.code).toBe(0);
+    expect(zsh.stdout).toMatch(/^#compdef rxtrade$/m);
+    expect(zsh.stdout).toContain('compdef _rxtrade_yargs_completions rxtrade');
+  });
+
+  it('completes command names and the flags of a command', async () => {
+    const commands = await rxtrade(['--get-yargs-completions', 'rxtrade', '']);
+    expect(commands.code).toBe(0);
+    expect(commands.stdout.trim().split('\n').sort()).toEqual(['backtest', 'completion', 'report', 'sweep', 'walk-forward', 'worker']);
+    const flags = await rxtrade(['--get-yargs-completions', 'rxtrade', 'sweep', '--']);
+    expect(flags.stdout.trim().split('\n')).toEqual(expect.arrayContaining(['--config', '--workers', '--redis', '--queue', '--out', '--report', '--json']));
+    expect(flags.stdout).not.toContain('--title');
+  });
+});
+
+describe('the rxtrade process', () => {
+  it('exits with 2 and one line on an unknown flag, and with 0 on --help', async () => {
+    const [bad, help] = await processRuns;
+    expectOneLineError(bad, 2, /^rxtrade backtest: unknown option --confg; did you mean "--config"\?$/);
     expect(help.code).toBe(0);
-    for (const name of ['backtest', 'sweep', 'walk-forward', 'report', 'worker']) expect(help.stdout).toMatch(new RegExp(`^  rxtrade ${name} `, 'm'));
-    const unknown = await rxtradeInProcess(['bactest']);
-    expect(unknown.code).toBe(2);
-    expect(unknown.stderr).toMatch(/unknown command "bactest"/);
+    expect(help.stderr).toBe('');
+    expect(help.stdout).toMatch(/^  rxtrade backtest /m);
   });
 });

@@ -77,11 +77,11 @@ async function sweepFromFile(values: CliArgv<typeof options>, io: CliIo): Promis
       ...(where ? { where } : {}),
       ...(executor.executor ? { executor: executor.executor } : {}),
       onResult: (_r, p) => {
-        progress ??= new Progress({ label: 'sweep', total: p.total, sink: io.stderr, clock: io.clock });
+        progress ??= new Progress({ label: 'sweep', total: p.total, sink: io.stderr });
         progress.tick();
       },
       onFailure: (_f, p) => {
-        progress ??= new Progress({ label: 'sweep', total: p.total, sink: io.stderr, clock: io.clock });
+        progress ??= new Progress({ label: 'sweep', total: p.total, sink: io.stderr });
         progress.tick();
       },
     });

@@ -74,11 +74,11 @@ async function walkForwardFromFile(values: CliArgv<typeof options>, io: CliIo): 
       },
       ...(executor.executor ? { executor: executor.executor } : {}),
       onFold: (_f, p) => {
-        progress ??= new Progress({ label: 'walk-forward folds', total: p.total, sink: io.stderr, clock: io.clock });
+        progress ??= new Progress({ label: 'walk-forward folds', total: p.total, sink: io.stderr });
         progress.tick();
       },
       onFailure: (_f, p) => {
-        progress ??= new Progress({ label: 'walk-forward folds', total: p.total, sink: io.stderr, clock: io.clock });
+        progress ??= new Progress({ label: 'walk-forward folds', total: p.total, sink: io.stderr });
         progress.tick();
       },
     });
