@@ -1,15 +1,31 @@
 /**
  * The demo: an SMA(10)/SMA(30) crossover backtest on real S&P 500 daily data (vega-datasets), with a
  * readable summary. Flags: --data <csv> --fast N --slow N --size N --commission F --cash N --json, and
- * --take-profit F --stop-loss F (fractions, both together) to trade brackets instead of reversals.
+ * --take-profit F --stop-loss F (fractions, both together) to trade brackets instead of reversals;
+ * --help lists them. Flags are parsed by yargs, as in the `rxtrade` command line.
+ *
+ * Exit codes: 0 success, 1 a failed run, 2 a bad command line or input file (one line on stderr that
+ * names the flag, the value or the file).
  */
 import { createRequire } from 'node:module';
+import { realpathSync, statSync } from 'node:fs';
 import { basename, dirname, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
-import { defineInstrument, instrumentId, RxTradeError } from '@rxtrade/core';
+import { fileURLToPath } from 'node:url';
+import yargs from 'yargs';
+import { defineInstrument, instrumentId, RxTradeError, unknownOptionMessage, ValidationError } from '@rxtrade/core';
 import { readBarsCsv } from '@rxtrade/connectors';
 import { runBacktest } from '@rxtrade/backtest';
 import { smaBracket, smaCrossover } from './strategy';
+
+/** Where the demo writes, and the environment it reads (`RXTRADE_DEBUG`). */
+export interface DemoIo {
+  readonly stdout: { write(text: string): unknown; readonly columns?: number };
+  readonly stderr: { write(text: string): unknown };
+  readonly env?: Readonly<Record<string, string | undefined>>;
+}
+
+/** A bad command line: one line on stderr, exit code 2. */
+class UsageError extends Error {}
 
 function defaultData(): string {
   // vega-datasets exports only its JS entry; the CSVs sit beside it in the package.
@@ -17,38 +33,97 @@ function defaultData(): string {
   return resolve(dirname(entry), '..', 'data', 'sp500-2000.csv');
 }
 
-function positiveNumber(name: string, text: string | undefined, fallback: number, integer = false): number {
+function numberFlag(name: string, text: string | undefined, fallback: number, integer = false, min = 0): number {
   if (text === undefined) return fallback;
   const value = Number(text);
-  if (!Number.isFinite(value) || value < 0 || (integer && !Number.isInteger(value)))
-    throw new Error(`--${name} must be a ${integer ? 'whole ' : ''}number >= 0, got ${JSON.stringify(text)}`);
+  if (text.trim() === '' || !Number.isFinite(value) || value < min || (integer && !Number.isInteger(value)))
+    throw new UsageError(`--${name} must be a ${integer ? 'whole ' : ''}number >= ${min}, got ${JSON.stringify(text)}`);
   return value;
 }
 
-async function main(): Promise<void> {
-  const { values } = parseArgs({
-    options: {
-      data: { type: 'string' },
-      fast: { type: 'string' },
-      slow: { type: 'string' },
-      size: { type: 'string' },
-      commission: { type: 'string' },
-      cash: { type: 'string' },
-      'take-profit': { type: 'string' },
-      'stop-loss': { type: 'string' },
-      json: { type: 'boolean', default: false },
-    },
-    allowPositionals: false,
-  });
+const OPTIONS = {
+  data: { type: 'string', requiresArg: true, describe: 'an OHLCV CSV with a date column', defaultDescription: 'S&P 500 daily, 2000 to 2020' },
+  fast: { type: 'string', requiresArg: true, describe: 'fast SMA period', defaultDescription: '10' },
+  slow: { type: 'string', requiresArg: true, describe: 'slow SMA period', defaultDescription: '30' },
+  size: { type: 'string', requiresArg: true, describe: 'target position, ±N units', defaultDescription: '10' },
+  commission: { type: 'string', requiresArg: true, describe: 'commission as a fraction of notional', defaultDescription: '0.002' },
+  cash: { type: 'string', requiresArg: true, describe: 'starting cash', defaultDescription: '100000' },
+  'take-profit': { type: 'string', requiresArg: true, describe: 'with --stop-loss: trade brackets, take profit at this fraction of the close' },
+  'stop-loss': { type: 'string', requiresArg: true, describe: 'with --take-profit: stop loss at this fraction of the close' },
+  json: { type: 'boolean', default: false, describe: 'print one JSON object instead of the summary' },
+} as const;
+
+const USAGE = `Usage: npx -y pnpm@10 demo [--] [options]
+
+Backtests an SMA crossover (one market order reversing through zero on each cross) and prints trades, fees, final equity, total return and maximum drawdown.`;
+
+/**
+ * Runs the demo with `args` (without `node` and the script); resolves with the exit code.
+ *
+ * @example
+ * ```ts
+ * process.exitCode = await main(['--data', 'examples/sma-crossover/fixtures/goog.csv', '--size', '100', '--json']);
+ * ```
+ */
+export async function main(args: readonly string[], io: DemoIo = { stdout: process.stdout, stderr: process.stderr, env: process.env }): Promise<number> {
+  // `pnpm demo -- --json` passes the `--` on.
+  const words = args[0] === '--' ? args.slice(1) : [...args];
+  try {
+    return await run(words, io);
+  } catch (e) {
+    return fail(e, io);
+  }
+}
+
+async function run(words: readonly string[], io: DemoIo): Promise<number> {
+  let help = '';
+  const values = await yargs()
+    .scriptName('demo')
+    // yargs translates its texts by LANG; the demo speaks English.
+    .locale('en')
+    .usage(USAGE)
+    .options(OPTIONS)
+    .version(false)
+    .help('help')
+    .alias('help', 'h')
+    .strict()
+    .showHelpOnFail(false)
+    .exitProcess(false)
+    .parserConfiguration({ 'camel-case-expansion': false, 'dot-notation': false, 'duplicate-arguments-array': false, 'parse-numbers': false, 'parse-positional-numbers': false })
+    .wrap(Math.min(120, io.stdout.columns ?? 100))
+    .fail((message: string | null | undefined, error: Error | undefined) => {
+      throw new UsageError(commandLineMessage(message ?? error?.message ?? 'bad command line', words));
+    })
+    .parse(words, {}, (error: Error | null | undefined, _argv: unknown, output: string) => {
+      if (error) throw error;
+      help = output;
+    });
+  if (help !== '') {
+    io.stdout.write(`${help}\n`);
+    return 0;
+  }
+  const out = (line: string): void => {
+    io.stdout.write(`${line}\n`);
+  };
+
   const path = values.data ?? defaultData();
-  const fast = positiveNumber('fast', values.fast, 10, true);
-  const slow = positiveNumber('slow', values.slow, 30, true);
+  const fast = numberFlag('fast', values.fast, 10, true, 1);
+  const slow = numberFlag('slow', values.slow, 30, true, 1);
   // On the S&P 500 (1,400 to 3,400) ±10 units keep the position within the 100,000 of cash; the golden
   // test passes --size 100 for GOOG.
-  const size = positiveNumber('size', values.size, 10);
-  const commission = positiveNumber('commission', values.commission, 0.002);
+  const size = numberFlag('size', values.size, 10);
+  const commission = numberFlag('commission', values.commission, 0.002);
   const cash = values.cash ?? '100000';
-  positiveNumber('cash', cash, 0);
+  numberFlag('cash', cash, 0);
+  if ((values['take-profit'] === undefined) !== (values['stop-loss'] === undefined)) throw new UsageError('--take-profit and --stop-loss go together');
+  const takeProfit = numberFlag('take-profit', values['take-profit'], 0);
+  const stopLoss = numberFlag('stop-loss', values['stop-loss'], 0);
+  try {
+    if (!statSync(path).isFile()) throw new UsageError(`--data ${path}: not a file`);
+  } catch (e) {
+    if (e instanceof UsageError) throw e;
+    throw new UsageError(`--data ${path}: no such file`);
+  }
 
   const symbol = basename(path).replace(/\.[^.]+$/, '').toUpperCase();
   const id = instrumentId(`${symbol}.DATA`);
@@ -63,11 +138,7 @@ async function main(): Promise<void> {
     tickSize: `1e-${pricePrecision}`,
     lotSize: '1',
   });
-  if ((values['take-profit'] === undefined) !== (values['stop-loss'] === undefined)) throw new Error('--take-profit and --stop-loss go together');
-  const pipeline =
-    values['take-profit'] === undefined
-      ? smaCrossover({ instrumentId: id, fast, slow, size })
-      : smaBracket({ instrumentId: id, fast, slow, size, takeProfit: positiveNumber('take-profit', values['take-profit'], 0), stopLoss: positiveNumber('stop-loss', values['stop-loss'], 0) });
+  const pipeline = values['take-profit'] === undefined ? smaCrossover({ instrumentId: id, fast, slow, size }) : smaBracket({ instrumentId: id, fast, slow, size, takeProfit, stopLoss });
   const result = await runBacktest(pipeline, {
     data: bars,
     instruments: [instrument],
@@ -77,7 +148,7 @@ async function main(): Promise<void> {
   });
   const s = result.summary;
   if (values.json) {
-    console.log(
+    out(
       JSON.stringify({
         data: basename(path),
         bars: bars.length,
@@ -89,28 +160,87 @@ async function main(): Promise<void> {
         maxDrawdown: s.maxDrawdown,
       }),
     );
-    return;
+    return 0;
   }
   const first = new Date(bars[0]!.ts).toISOString().slice(0, 10);
   const last = new Date(bars[bars.length - 1]!.ts).toISOString().slice(0, 10);
   const pct = (x: number): string => `${(x * 100).toFixed(2)}%`;
   const money = (d: { toFixed(n: number): string }): string => Number(d.toFixed(2)).toLocaleString('en-US', { minimumFractionDigits: 2 });
-  console.log(`SMA(${fast})/SMA(${slow}) crossover, target ±${size}, commission ${pct(commission)}`);
-  console.log(`data        ${basename(path)}: ${bars.length} bars, ${first} to ${last}`);
-  console.log(`trades      ${s.fills} fills from ${s.orders} orders`);
-  console.log(`fees        ${money(s.totalFees)}`);
-  console.log(`equity      ${money(s.startingCash)} -> ${money(s.finalEquity)}`);
-  console.log(`return      ${pct(s.totalReturn)}`);
-  console.log(`max drawdn  ${pct(s.maxDrawdown)}`);
+  out(`SMA(${fast})/SMA(${slow}) crossover, target ±${size}, commission ${pct(commission)}`);
+  out(`data        ${basename(path)}: ${bars.length} bars, ${first} to ${last}`);
+  out(`trades      ${s.fills} fills from ${s.orders} orders`);
+  out(`fees        ${money(s.totalFees)}`);
+  out(`equity      ${money(s.startingCash)} -> ${money(s.finalEquity)}`);
+  out(`return      ${pct(s.totalReturn)}`);
+  out(`max drawdn  ${pct(s.maxDrawdown)}`);
   const recent = result.fills.slice(-3);
   if (recent.length > 0) {
-    console.log('last fills');
-    for (const f of recent)
-      console.log(`  ${new Date(f.ts).toISOString().slice(0, 10)} ${f.side.padEnd(4)} ${f.quantity.toString().padStart(6)} @ ${f.price.toString()}`);
+    out('last fills');
+    for (const f of recent) out(`  ${new Date(f.ts).toISOString().slice(0, 10)} ${f.side.padEnd(4)} ${f.quantity.toString().padStart(6)} @ ${f.price.toString()}`);
+  }
+  return 0;
+}
+
+/** One line on stderr (the stack too under `RXTRADE_DEBUG=1`); returns the exit code. */
+function fail(e: unknown, io: DemoIo): number {
+  const line = (text: string): void => {
+    io.stderr.write(`demo: ${text.replace(/\s*\n\s*/g, ' ')}\n`);
+  };
+  if (e instanceof UsageError) {
+    line(e.message);
+    io.stderr.write('Run the demo with --help for its flags.\n');
+    return 2;
+  }
+  if (e instanceof ValidationError) {
+    line(`invalid input: ${e.message}`);
+    return 2;
+  }
+  if ((io.env ?? process.env).RXTRADE_DEBUG === '1' && e instanceof Error && e.stack) {
+    io.stderr.write(`demo: ${e.stack}\n`);
+    return 1;
+  }
+  if (e instanceof RxTradeError) line(`${e.name}: ${e.message}`);
+  else line(`${e instanceof Error ? e.message : String(e)} (RXTRADE_DEBUG=1 prints the stack trace)`);
+  return 1;
+}
+
+/** yargs's message for a bad command line, as ours: the flag as typed, and the nearest known one. */
+function commandLineMessage(message: string, words: readonly string[]): string {
+  const unknown = /^Unknown arguments?: (.+)$/.exec(message);
+  if (unknown) {
+    return unknown[1]!
+      .split(', ')
+      .map((key) => {
+        if (words.includes(key)) return `unexpected argument ${JSON.stringify(key)}`;
+        const flag = key.length === 1 && !words.some((w) => w.startsWith(`--${key}`)) ? `-${key}` : `--${key}`;
+        if (flag.length === 2) return `unknown option ${flag}`;
+        return unknownOptionMessage(flag, [...Object.keys(OPTIONS).map((k) => `--${k}`), '--help']).replace(/^unknown option/, `unknown option ${flag}`);
+      })
+      .join('; ');
+  }
+  const noValue = /^Not enough arguments following: (.+)$/.exec(message);
+  if (noValue) return `--${noValue[1]} needs a value`;
+  return message.charAt(0).toLowerCase() + message.slice(1);
+}
+
+/** Run as a script (`pnpm demo`, `tsx src/main.ts`), not when a test imports `main`. */
+function isEntry(): boolean {
+  const script = process.argv[1];
+  if (script === undefined) return false;
+  try {
+    return realpathSync(script) === realpathSync(fileURLToPath(import.meta.url));
+  } catch {
+    return false;
   }
 }
 
-main().catch((error: unknown) => {
-  console.error(error instanceof RxTradeError ? `${error.name}: ${error.message}` : error);
-  process.exitCode = 1;
-});
+if (isEntry()) {
+  // `pnpm demo --help | head` closes the pipe early: stop quietly, as other command-line tools do.
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw e;
+  });
+  main(process.argv.slice(2)).then((code) => {
+    process.exitCode = code;
+  });
+}
