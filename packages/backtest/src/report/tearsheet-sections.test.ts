@@ -120,6 +120,9 @@ describe('the report tearsheet', () => {
     expect(t).toContain('Parameters fast=10 slow=30 size=100');
     expect(t).toContain('Costs: commission 0.20% of notional per fill');
     expect(t).toContain('Costs: slippage model=fixedBps bps=2');
+    // What the venue config leaves out is named with the venue's default.
+    expect(t).toContain('Costs: latency none listed (0 ms by default)');
+    expect(t).not.toContain('Costs: fees none listed');
     expect(t).toContain('Starting cash 100,000.00');
     expect(t).toContain('Period 2004-08-19 to 2008-10-14 (1,046 days)');
     const overridden = text(renderReport(back, { parameters: { fast: 5 }, costs: { commission: 0.001 } }));

@@ -123,6 +123,12 @@ export function settingsSection(result: ReportableResult, curve: TearsheetCurve,
       const text = k === 'commission' && typeof v === 'number' ? `${formatFigure(v, 'percent')} of notional per fill` : json(v);
       rows.push([escapeHtml(`Costs: ${humanize(k).toLowerCase()}`), escapeHtml(text)]);
     }
+    // What a venue config leaves out is the simulated venue's default: say so rather than say nothing.
+    const venues = Object.values(costs).every((v) => v !== null && typeof v === 'object' && !Array.isArray(v)) ? (Object.values(costs) as object[]) : [costs];
+    const unset = (keys: readonly string[]): boolean => venues.every((v) => keys.every((k) => !(k in v)));
+    if (unset(['commission', 'fees', 'feeModel'])) rows.push(['Costs: fees', '<span class="muted">none listed (the simulated venue charges none by default)</span>']);
+    if (unset(['slippage', 'slippageModel'])) rows.push(['Costs: slippage', '<span class="muted">none listed (the simulated venue applies none by default)</span>']);
+    if (unset(['latency'])) rows.push(['Costs: latency', '<span class="muted">none listed (0 ms by default)</span>']);
   } else rows.push(['Costs', '<span class="muted">not recorded (pass <code>costs</code>)</span>']);
   rows.push(['Starting cash', fig(String(result.summary.startingCash), 'money')]);
   rows.push(['Instruments', instruments.length > 0 ? escapeHtml(instruments.join(', ')) : '—']);
