@@ -1,11 +1,18 @@
 import { concatMap, interval, map, merge, of, Subject, type Observable } from 'rxjs';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { defineInstrument, LiveClock, type Bar, type MarketData, type OrderEvent, type OrderFilled, type Pipeline } from '@rxtrade/core';
-import { SimulatedVenue, type OrderAnomaly, type SimulatedVenueConfig } from '@rxtrade/execution';
-import { resultFromJson, resultToJson } from './result';
-import { runBacktest } from './run-backtest';
-import { OrderAnomalyError } from './run-errors';
-import { runPaper } from './run-paper';
+import type { OrderAnomaly, SimulatedVenue as SimulatedVenueClass, SimulatedVenueConfig } from '@rxtrade/execution';
+
+// Test files share their worker's modules, so the runners may already have been loaded with the real
+// venue by an earlier file: they are loaded afresh below, after the mock is in place.
+let resultFromJson: typeof import('./result').resultFromJson;
+let resultToJson: typeof import('./result').resultToJson;
+let runBacktest: typeof import('./run-backtest').runBacktest;
+let OrderAnomalyError: typeof import('./run-errors').OrderAnomalyError;
+let runPaper: typeof import('./run-paper').runPaper;
+let SimulatedVenue: typeof SimulatedVenueClass;
+type SimulatedVenue = SimulatedVenueClass;
+type OrderAnomalyError = import('./run-errors').OrderAnomalyError;
 
 /** How the venue of the runs below misbehaves. */
 const venueFault = vi.hoisted(() => ({ mode: 'none' as 'none' | 'duplicate' | 'overfill' | 'afterCancel' }));
@@ -43,6 +50,16 @@ const bars: Bar[] = Array.from({ length: 6 }, (_, i) => ({ type: 'Bar', instrume
 const config = { instruments: [inst], ledger: { startingCash: 100_000 } };
 /** Buys one share on every bar. */
 const buyEveryBar: Pipeline = (ctx) => ctx.market.bars().pipe(map(() => ctx.orderFactory.market({ instrumentId: inst.id, side: 'BUY', quantity: 1 })));
+
+beforeAll(async () => {
+  vi.resetModules();
+  ({ resultFromJson, resultToJson } = await import('./result'));
+  ({ runBacktest } = await import('./run-backtest'));
+  ({ OrderAnomalyError } = await import('./run-errors'));
+  ({ runPaper } = await import('./run-paper'));
+  // The venue class the fresh runners construct: the mock's, so that spies below reach its instances.
+  ({ SimulatedVenue } = await import('@rxtrade/execution'));
+});
 
 afterEach(() => {
   venueFault.mode = 'none';
