@@ -3,7 +3,10 @@
  * rounding) so that it never changes the global decimal.js configuration of the application.
  * Prices, quantities, cash, fees and P&L are `Decimal`; market data and features are `number`.
  */
-import DecimalJs from 'decimal.js';
+// The named export, not the default one: decimal.js ships one CommonJS-typed declaration file for both
+// of its entries, so under node16/nodenext a default import from ESM types as the whole module object
+// (not constructable). `Decimal` is a named export of both entries at runtime and in the types.
+import { Decimal as DecimalJs } from 'decimal.js';
 import { ValidationError } from './errors';
 
 /**
