@@ -354,7 +354,7 @@ describe('help and completion', () => {
     }
   });
 
-  it('prints a bash completion script that asks rxtrade for candidates, and a zsh one from zsh', async () => {
+  it('prints a bash completion script that asks rxtrade for candidates, a zsh one from zsh and a fish one from fish', async () => {
     vi.stubEnv('SHELL', '/bin/bash');
     const bash = await rxtrade(['completion']);
     expect(bash.code).toBe(0);
@@ -366,6 +366,9 @@ describe('help and completion', () => {
     expect(zsh.code).toBe(0);
     expect(zsh.stdout).toMatch(/^#compdef rxtrade$/m);
     expect(zsh.stdout).toContain('compdef _rxtrade_yargs_completions rxtrade');
+    vi.stubEnv('SHELL', '/usr/bin/fish');
+    const fish = await rxtrade(['completion']);
+    expect(fish.stdout).toContain("complete -f -c rxtrade -a '(rxtrade --get-yargs-completions (commandline -o)[2..-1])'");
   });
 
   it('completes command names and the flags of a command', async () => {
@@ -375,6 +378,8 @@ describe('help and completion', () => {
     const flags = await rxtrade(['--get-yargs-completions', 'rxtrade', 'sweep', '--']);
     expect(flags.stdout.trim().split('\n')).toEqual(expect.arrayContaining(['--config', '--workers', '--redis', '--queue', '--out', '--report', '--json']));
     expect(flags.stdout).not.toContain('--title');
+    // One-letter aliases are typed as -w, never offered as --w.
+    expect(flags.stdout.trim().split('\n').filter((c) => /^--[^-]$/.test(c))).toEqual([]);
   });
 });
 

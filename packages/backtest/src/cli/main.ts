@@ -5,13 +5,13 @@
  * error is one line too, with its stack only when `RXTRADE_DEBUG=1`.
  *
  * Flags are parsed by yargs. Of the maintained CLI libraries, yargs is the one that both generates the
- * help from the declared flags and writes a shell completion script (`rxtrade completion`, bash and zsh)
+ * help from the declared flags and writes a shell completion script (`rxtrade completion`: bash, zsh, fish)
  * that asks the same parser for candidates. commander generates help but leaves completion to other
  * packages (omelette, tabtab); cac is smaller still and has no completion. yargs also runs in-process
  * with its output captured (a parse callback instead of `process.exit`), so the tests call `main` with a
  * fake `CliIo` and start no process.
  */
-import yargs, { type Argv } from 'yargs';
+import yargs, { type Argv, type FallbackCompletionFunction } from 'yargs';
 import { RxTradeError, unknownOptionMessage, ValidationError } from '@rxtrade/core';
 import type { CliCommand } from './cli-command';
 import { println, UsageError, type CliIo } from './cli-io';
@@ -77,8 +77,17 @@ function parser(io: CliIo, select: (command: CliCommand, argv: Readonly<Record<s
     );
   }
   // After the commands: yargs registers `completion` as one more command.
-  return y.completion('completion', 'print a shell completion script (bash, or zsh when run from zsh): rxtrade completion >> ~/.bashrc');
+  return y.completion(
+    'completion',
+    'print a shell completion script for bash, zsh or fish (after $SHELL): rxtrade completion >> ~/.bashrc',
+    withoutLetterAliases,
+  );
 }
+
+/** yargs offers one-letter aliases as `--c`, beside the long flag: leave them out of the candidates. */
+const withoutLetterAliases: FallbackCompletionFunction = (_current, _argv, completionFilter, done) => {
+  completionFilter((_error, candidates) => done((candidates ?? []).filter((c) => !/^--[^-]$/.test(c))));
+};
 
 /**
  * Runs the CLI with `args` (without `node` and the script) and resolves with the exit code.
