@@ -134,7 +134,7 @@ export function renderReport(input: ReportInput, options: ReportConfig = {}): st
   if (primary) {
     if (runs.length > 1) sections.push(`<div class="sub muted" style="margin-top:16px">Headline figures of ${escapeHtml(primary.name)}</div>`);
     sections.push(kpis(primary.result, metrics[o.primary]!));
-    sections.push(settingsSection(primary.result, curve!, o, tearPpy));
+    sections.push(settingsSection(primary.result, curve!, o, tearPpy, walkForward !== undefined));
   }
   // A sweep's own findings come first: the heatmap and the ranking.
   if (sweep) {
@@ -160,13 +160,15 @@ export function renderReport(input: ReportInput, options: ReportConfig = {}): st
     sections.push(card(`${title}<span class="note">drag or scroll to zoom; the charts below follow${bench}</span>`, chartDiv(eq) + `<h2 style="margin-top:8px">Drawdown</h2>` + chartDiv(dd)));
   }
   if (walkForward) sections.push(walkForwardSection(walkForward, charts));
+  // With several runs, each single-run section names the run it describes.
+  const about = primary && runs.length > 1 ? ` · ${escapeHtml(primary.name)}` : '';
   if (primary && curve) {
-    sections.push(priceAndExposureSection(primary.result, curve, o, charts));
+    sections.push(priceAndExposureSection(primary.result, curve, o, charts, about));
     if (o.benchmark) {
-      const b = benchmarkSection(curve, o.benchmark, tearPpy);
+      const b = benchmarkSection(curve, o.benchmark, tearPpy, about);
       sections.push(b ? b.html : card(`Against ${escapeHtml(o.benchmark.name)}`, '<p class="muted">The benchmark overlaps fewer than two of the run\'s periods.</p>'));
     }
-    sections.push(rollingSections(curve, o, tearPpy, charts));
+    sections.push(rollingSections(curve, o, tearPpy, charts, about));
   }
   if (primary) {
     const p = prepared[o.primary]!;
@@ -179,7 +181,7 @@ export function renderReport(input: ReportInput, options: ReportConfig = {}): st
       `<div class="grid2 row2">${card(`Monthly returns${which}`, chartDiv(monthly))}${card(`Distribution of returns per period${which}`, chartDiv(hist))}</div>`,
     );
   }
-  if (primary && curve) sections.push(drawdownsAndRiskSection(curve));
+  if (primary && curve) sections.push(drawdownsAndRiskSection(curve, about));
   if (primary && o.monteCarlo !== false) {
     const mc = monteCarloSection(primary.result, o.monteCarlo);
     if (mc) sections.push(mc);

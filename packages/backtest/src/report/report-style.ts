@@ -34,6 +34,8 @@ tbody tr:nth-child(even) { background: #fbfcfd; }
 tbody tr:hover { background: #eef4ff; }
 table.metrics td:first-child { color: var(--muted); }
 table.metrics { max-width: 100%; }
+table.kv td { white-space: normal; }
+table.kv td:first-child { white-space: nowrap; }
 .pos { color: var(--pos); }
 .neg { color: var(--neg); }
 .side-buy, .side-long { color: var(--pos); font-weight: 600; }

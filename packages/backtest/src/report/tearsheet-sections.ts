@@ -73,7 +73,7 @@ function card(title: string, body: string): string {
 function table(head: readonly string[], rows: readonly (readonly string[])[], textColumns = 1): string {
   const th = head.map((h, i) => `<th${i < textColumns ? ' class="t"' : ''}>${h}</th>`).join('');
   const body = rows.map((r) => `<tr>${r.map((c, i) => `<td${i < textColumns ? ' class="t"' : ''}>${c}</td>`).join('')}</tr>`).join('');
-  return `<div class="wide"><table class="metrics"><thead><tr>${th}</tr></thead><tbody>${body}</tbody></table></div>`;
+  return `<div class="wide"><table class="metrics kv"><thead><tr>${th}</tr></thead><tbody>${body}</tbody></table></div>`;
 }
 
 const fig = (v: unknown, kind: FigureKind): string => escapeHtml(formatFigure(v, kind));
@@ -100,7 +100,7 @@ export function periodName(ts: ArrayLike<number>): string {
  * periods per year, benchmark and rolling window. Parameters and costs come from the options when given,
  * else from `result.settings`.
  */
-export function settingsSection(result: ReportableResult, curve: TearsheetCurve, o: TearsheetOptions, periodsPerYear: number): string {
+export function settingsSection(result: ReportableResult, curve: TearsheetCurve, o: TearsheetOptions, periodsPerYear: number, walkForward = false): string {
   const s = result.settings;
   const parameters = o.parameters ?? s?.parameters;
   const costs = o.costs ?? s?.costs;
@@ -117,7 +117,8 @@ export function settingsSection(result: ReportableResult, curve: TearsheetCurve,
         : JSON.stringify(v);
   const rows: string[][] = [];
   if (s?.strategy) rows.push(['Strategy', escapeHtml(s.strategy)]);
-  rows.push(['Parameters', parameters && Object.keys(parameters).length > 0 ? escapeHtml(json(parameters)) : '<span class="muted">not recorded (pass <code>parameters</code>)</span>']);
+  if (parameters && Object.keys(parameters).length > 0) rows.push(['Parameters', escapeHtml(json(parameters))]);
+  else rows.push(['Parameters', walkForward ? '<span class="muted">chosen in each fold (see the fold table)</span>' : '<span class="muted">not recorded (pass <code>parameters</code>)</span>']);
   if (costs && Object.keys(costs).length > 0) {
     for (const [k, v] of Object.entries(costs)) {
       const text = k === 'commission' && typeof v === 'number' ? `${formatFigure(v, 'percent')} of notional per fill` : json(v);
@@ -153,7 +154,7 @@ export function benchmarkLine(curve: TearsheetCurve, benchmark: z.output<typeof 
 }
 
 /** The benchmark comparison: both sides' figures over the paired periods, alpha, beta and correlation. */
-export function benchmarkSection(curve: TearsheetCurve, benchmark: z.output<typeof BenchmarkSeriesSchema>, periodsPerYear: number): { html: string; metrics: BenchmarkMetrics } | undefined {
+export function benchmarkSection(curve: TearsheetCurve, benchmark: z.output<typeof BenchmarkSeriesSchema>, periodsPerYear: number, which = ''): { html: string; metrics: BenchmarkMetrics } | undefined {
   const paired = pairReturns({ ts: curve.ts, equity: curve.values }, benchmark);
   if (paired.strategy.length < 2) return undefined;
   const m = benchmarkMetrics(paired.strategy, paired.benchmark, periodsPerYear);
@@ -179,7 +180,7 @@ export function benchmarkSection(curve: TearsheetCurve, benchmark: z.output<type
   return {
     metrics: m,
     html: card(
-      `Against ${escapeHtml(benchmark.name)}<span class="note">${fig(m.periods, 'integer')} paired periods${note}; benchmark closes as of each equity time</span>`,
+      `Against ${escapeHtml(benchmark.name)}<span class="note">${fig(m.periods, 'integer')} paired periods${note}; benchmark closes as of each equity time${which}</span>`,
       table(['Metric', 'Strategy', escapeHtml(benchmark.name)], body),
     ),
   };
@@ -190,7 +191,7 @@ function rollingPoints(curve: TearsheetCurve, r: RollingSeries, offset: number, 
 }
 
 /** Rolling Sharpe, volatility and (with a benchmark) beta charts, or a note when the run is shorter than the window. */
-export function rollingSections(curve: TearsheetCurve, o: TearsheetOptions, periodsPerYear: number, charts: ChartSpec[]): string {
+export function rollingSections(curve: TearsheetCurve, o: TearsheetOptions, periodsPerYear: number, charts: ChartSpec[], which = ''): string {
   const returns = curve.values.length > 1 ? simpleReturns(curve.values) : new Float64Array(0);
   const w = o.rollingWindow;
   if (returns.length < w) return card('Rolling figures', `<p class="muted">The run has ${fig(returns.length, 'integer')} periods, fewer than the ${fig(w, 'integer')}-period window.</p>`);
@@ -200,13 +201,13 @@ export function rollingSections(curve: TearsheetCurve, o: TearsheetOptions, peri
   const sharpe = timeLineChart({ id: 'chart-rolling-sharpe', series: [{ name: `Sharpe, ${w} periods`, points: rollingPoints(curve, rollingSharpe(returns, config), 0, 4) }], kind: 'ratio', references: [0] });
   const vol = timeLineChart({ id: 'chart-rolling-volatility', series: [{ name: `Volatility, ${w} periods`, points: rollingPoints(curve, rollingVolatility(returns, config), 0, 6) }], kind: 'percent', area: true });
   charts.push(sharpe, vol);
-  let html = `<div class="grid2 row2">${card(`Rolling Sharpe ratio<span class="note">annualized, ${fig(w, 'integer')}-period window</span>`, chartDiv(sharpe))}${card(`Rolling volatility<span class="note">annualized, ${fig(w, 'integer')}-period window</span>`, chartDiv(vol))}</div>`;
+  let html = `<div class="grid2 row2">${card(`Rolling Sharpe ratio<span class="note">annualized, ${fig(w, 'integer')}-period window${which}</span>`, chartDiv(sharpe))}${card(`Rolling volatility<span class="note">annualized, ${fig(w, 'integer')}-period window${which}</span>`, chartDiv(vol))}</div>`;
   if (o.benchmark) {
     const paired = pairReturns({ ts: curve.ts, equity: curve.values }, o.benchmark);
     if (paired.strategy.length >= w) {
       const beta = timeLineChart({ id: 'chart-rolling-beta', series: [{ name: `Beta to ${o.benchmark.name}, ${w} periods`, points: rollingPoints(curve, rollingBeta(paired.strategy, paired.benchmark, config), paired.from, 4) }], kind: 'ratio', references: [0, 1] });
       charts.push(beta);
-      html += card(`Rolling beta to ${escapeHtml(o.benchmark.name)}<span class="note">${fig(w, 'integer')}-period window; dashed lines at 0 and 1</span>`, chartDiv(beta));
+      html += card(`Rolling beta to ${escapeHtml(o.benchmark.name)}<span class="note">${fig(w, 'integer')}-period window; dashed lines at 0 and 1${which}</span>`, chartDiv(beta));
     }
   }
   return html;
@@ -246,7 +247,7 @@ export function fillMarkers(fills: readonly ReportableFill[], instrument: string
 }
 
 /** The price chart with entries and exits, and the gross exposure chart; both need bars. */
-export function priceAndExposureSection(result: ReportableResult, curve: TearsheetCurve, o: TearsheetOptions, charts: ChartSpec[]): string {
+export function priceAndExposureSection(result: ReportableResult, curve: TearsheetCurve, o: TearsheetOptions, charts: ChartSpec[], which = ''): string {
   const bars = o.bars;
   if (!bars || bars.length === 0) return '';
   const instrument = tradedInstrument(result.fills, bars)!;
@@ -265,7 +266,7 @@ export function priceAndExposureSection(result: ReportableResult, curve: Tearshe
   const missing = [...held].filter((id) => !byId.has(id));
   charts.push(price);
   let html = card(
-    `${escapeHtml(instrument)} with entries and exits<span class="note">closes from the bars passed to the report; solid triangles are entries, hollow ones exits, ringed ones reversals (up: buy, down: sell)</span>`,
+    `${escapeHtml(instrument)} with entries and exits<span class="note">closes from the bars passed to the report; solid triangles are entries, hollow ones exits, ringed ones reversals (up: buy, down: sell)${which}</span>`,
     chartDiv(price),
   );
   if (missing.length > 0) {
@@ -289,14 +290,14 @@ export function priceAndExposureSection(result: ReportableResult, curve: Tearshe
       count++;
     }
   html += card(
-    `Gross exposure<span class="note">sum of |position| x close x multiplier over equity, at each equity point; mean ${fig(count > 0 ? sum / count : NaN, 'percent')}</span>`,
+    `Gross exposure<span class="note">sum of |position| x close x multiplier over equity, at each equity point; mean ${fig(count > 0 ? sum / count : NaN, 'percent')}${which}</span>`,
     chartDiv(chart),
   );
   return html;
 }
 
 /** The five worst drawdowns and the return statistics (VaR, CVaR, best and worst, streaks), side by side. */
-export function drawdownsAndRiskSection(curve: TearsheetCurve): string {
+export function drawdownsAndRiskSection(curve: TearsheetCurve, which = ''): string {
   const worst = worstDrawdowns(curve.ts, curve.values, 5);
   const ddRows = worst.map((d, i) => [
     String(i + 1),
@@ -326,8 +327,8 @@ export function drawdownsAndRiskSection(curve: TearsheetCurve): string {
     ['Longest winning streak', ...streak(s.longestWinStreak)],
     ['Longest losing streak', ...streak(s.longestLossStreak)],
   ];
-  return `<div class="grid2 row2">${card('Worst drawdowns<span class="note">peak to recovery, in calendar days</span>', dd)}${card(
-    `Returns and risk<span class="note">one ${unit}'s return; VaR is its ${100 - Math.round(s.confidence * 100)}th percentile, CVaR the mean below it</span>`,
+  return `<div class="grid2 row2">${card(`Worst drawdowns<span class="note">peak to recovery, in calendar days${which}</span>`, dd)}${card(
+    `Returns and risk<span class="note">one ${unit}'s return; VaR is its ${100 - Math.round(s.confidence * 100)}th percentile, CVaR the mean below it${which}</span>`,
     table(['Figure', 'Value', 'When'], rows),
   )}</div>`;
 }
