@@ -29,6 +29,11 @@ export interface ReportBar {
 /**
  * Schema of the report's `bars` option: the traded instruments' bars, each instrument's in increasing
  * time; an error names the row and field (`report.bars[12].close`).
+ *
+ * @example
+ * ```ts
+ * parseWith(ReportBarsSchema, readBarsCsv('goog.csv', { instrumentId: goog.id }).bars, 'bars');
+ * ```
  */
 export const ReportBarsSchema = z
   .custom<readonly ReportBar[]>((v) => Array.isArray(v), 'must be an array of bars ({ instrumentId, ts, close })')
@@ -79,13 +84,13 @@ function table(head: readonly string[], rows: readonly (readonly string[])[], te
 const fig = (v: unknown, kind: FigureKind): string => escapeHtml(formatFigure(v, kind));
 const day = (ts: number): string => escapeHtml(Number.isFinite(ts) ? formatTime(ts) : '—');
 
-/** The curve up to its first non-positive point (a total loss): returns after ruin are undefined. */
+/** @internal The curve up to its first non-positive point (a total loss): returns after ruin are undefined. */
 export function usable(curve: TearsheetCurve): TearsheetCurve {
   for (let i = 0; i < curve.values.length; i++) if (!(curve.values[i]! > 0)) return { ts: curve.ts.subarray(0, i), values: curve.values.subarray(0, i) };
   return curve;
 }
 
-/** The name of one period of a curve: day, week, month, or period. */
+/** @internal The name of one period of a curve: day, week, month, or period. */
 export function periodName(ts: ArrayLike<number>): string {
   const steps: number[] = [];
   for (let i = 1; i < ts.length; i++) steps.push(ts[i]! - ts[i - 1]!);
@@ -96,7 +101,7 @@ export function periodName(ts: ArrayLike<number>): string {
 }
 
 /**
- * The run's settings: strategy and parameters, cost assumptions, starting cash, instruments, period,
+ * @internal The run's settings: strategy and parameters, cost assumptions, starting cash, instruments, period,
  * periods per year, benchmark and rolling window. Parameters and costs come from the options when given,
  * else from `result.settings`.
  */
@@ -143,7 +148,7 @@ export function settingsSection(result: ReportableResult, curve: TearsheetCurve,
   return card('Run settings', `<div class="grid2">${table(['Setting', 'Value'], rows.slice(0, half))}${table(['Setting', 'Value'], rows.slice(half))}</div>`);
 }
 
-/** The benchmark rebased to the strategy's equity where the benchmark starts, for the equity chart. */
+/** @internal The benchmark rebased to the strategy's equity where the benchmark starts, for the equity chart. */
 export function benchmarkLine(curve: TearsheetCurve, benchmark: z.output<typeof BenchmarkSeriesSchema>, maxPoints: number): LineSeries | undefined {
   const { aligned, from } = pairReturns({ ts: curve.ts, equity: curve.values }, benchmark);
   if (from >= curve.ts.length) return undefined;
@@ -153,7 +158,7 @@ export function benchmarkLine(curve: TearsheetCurve, benchmark: z.output<typeof 
   return { name: `${benchmark.name} (rebased)`, points };
 }
 
-/** The benchmark comparison: both sides' figures over the paired periods, alpha, beta and correlation. */
+/** @internal The benchmark comparison: both sides' figures over the paired periods, alpha, beta and correlation. */
 export function benchmarkSection(curve: TearsheetCurve, benchmark: z.output<typeof BenchmarkSeriesSchema>, periodsPerYear: number, which = ''): { html: string; metrics: BenchmarkMetrics } | undefined {
   const paired = pairReturns({ ts: curve.ts, equity: curve.values }, benchmark);
   if (paired.strategy.length < 2) return undefined;
@@ -190,7 +195,7 @@ function rollingPoints(curve: TearsheetCurve, r: RollingSeries, offset: number, 
   return Array.from(r.end, (e, k) => [curve.ts[offset + e + 1]!, round(r.values[k]!, digits)] as const);
 }
 
-/** Rolling Sharpe, volatility and (with a benchmark) beta charts, or a note when the run is shorter than the window. */
+/** @internal Rolling Sharpe, volatility and (with a benchmark) beta charts, or a note when the run is shorter than the window. */
 export function rollingSections(curve: TearsheetCurve, o: TearsheetOptions, periodsPerYear: number, charts: ChartSpec[], which = ''): string {
   const returns = curve.values.length > 1 ? simpleReturns(curve.values) : new Float64Array(0);
   const w = o.rollingWindow;
@@ -223,7 +228,7 @@ function tradedInstrument(fills: readonly ReportableFill[], bars: readonly Repor
   return best ?? bars[0]?.instrumentId;
 }
 
-/** Entries (a fill that opens or adds to a position), exits (one that reduces or closes it) and reversals (one through zero: both). */
+/** @internal Entries (a fill that opens or adds to a position), exits (one that reduces or closes it) and reversals (one through zero: both). */
 export function fillMarkers(fills: readonly ReportableFill[], instrument: string): { entries: FillMarker[]; exits: FillMarker[]; reversals: FillMarker[] } {
   const entries: FillMarker[] = [];
   const exits: FillMarker[] = [];
@@ -246,7 +251,7 @@ export function fillMarkers(fills: readonly ReportableFill[], instrument: string
   return { entries, exits, reversals };
 }
 
-/** The price chart with entries and exits, and the gross exposure chart; both need bars. */
+/** @internal The price chart with entries and exits, and the gross exposure chart; both need bars. */
 export function priceAndExposureSection(result: ReportableResult, curve: TearsheetCurve, o: TearsheetOptions, charts: ChartSpec[], which = ''): string {
   const bars = o.bars;
   if (!bars || bars.length === 0) return '';
@@ -296,7 +301,7 @@ export function priceAndExposureSection(result: ReportableResult, curve: Tearshe
   return html;
 }
 
-/** The five worst drawdowns and the return statistics (VaR, CVaR, best and worst, streaks), side by side. */
+/** @internal The five worst drawdowns and the return statistics (VaR, CVaR, best and worst, streaks), side by side. */
 export function drawdownsAndRiskSection(curve: TearsheetCurve, which = ''): string {
   const worst = worstDrawdowns(curve.ts, curve.values, 5);
   const ddRows = worst.map((d, i) => [
@@ -347,7 +352,7 @@ const CHART_LABELS: Readonly<Record<string, string>> = {
   'chart-rolling-beta': 'Rolling beta to the benchmark',
 };
 
-/** The container of a chart. */
+/** @internal The container of a chart. */
 export function chartDiv(spec: ChartSpec, label?: string): string {
   const aria = label ?? CHART_LABELS[spec.id] ?? spec.id;
   return `<div class="chart" id="${escapeHtml(spec.id)}" data-chart="${escapeHtml(spec.id)}" role="img" aria-label="${escapeHtml(aria)}" style="height:${spec.height}px"></div>`;
