@@ -53,6 +53,8 @@ export interface Directives {
   readonly preludes: readonly string[];
   /** Seconds the block may run, when it asks for more than the default. */
   readonly timeoutSeconds?: number;
+  /** The block goes on from the page's previous TypeScript block: they form one program. */
+  readonly continues?: boolean;
 }
 
 /** A problem found in a file, at a 1-based line. */
@@ -81,7 +83,9 @@ export const TYPESCRIPT_LANGS: ReadonlySet<string> = new Set(['ts', 'typescript'
  * Reads the directives of one `<!-- docs-check: ... -->` comment (several may be separated by `;`)
  * into `into`; returns the problems with them.
  */
-function parseDirectives(text: string, into: { typecheckOnly?: string; preludes: string[]; timeoutSeconds?: number }): string[] {
+type MutableDirectives = { -readonly [K in keyof Directives]: K extends 'preludes' ? string[] : Directives[K] };
+
+function parseDirectives(text: string, into: MutableDirectives): string[] {
   const problems: string[] = [];
   for (const raw of text.split(';')) {
     const directive = raw.trim();
@@ -97,8 +101,10 @@ function parseDirectives(text: string, into: { typecheckOnly?: string; preludes:
       else into.preludes.push(name);
     } else if ((m = directive.match(/^timeout\s+(\d+)$/))) {
       into.timeoutSeconds = Number(m[1]);
+    } else if (directive === 'continues') {
+      into.continues = true;
     } else {
-      problems.push(`docs-check: unknown directive "${directive}" (known: typecheck-only (reason), prelude <name>, timeout <seconds>)`);
+      problems.push(`docs-check: unknown directive "${directive}" (known: typecheck-only (reason), prelude <name>, continues, timeout <seconds>)`);
     }
   }
   return problems;
@@ -137,7 +143,7 @@ export function parsePage(file: string, text: string): ParsedPage {
         body.push(l.slice(strip));
       }
       if (j >= lines.length) problems.push({ file, line: i + 1, message: 'code block is never closed' });
-      const directives = { preludes: [] as string[] } as { typecheckOnly?: string; preludes: string[]; timeoutSeconds?: number };
+      const directives: MutableDirectives = { preludes: [] };
       if (TYPESCRIPT_LANGS.has(lang)) {
         for (const p of pending) for (const message of parseDirectives(p.text, directives)) problems.push({ file, line: p.line, message });
         pending = [];
@@ -156,7 +162,7 @@ export function parsePage(file: string, text: string): ParsedPage {
       prose.push('');
       continue;
     }
-    if (line.includes('docs-check:')) problems.push({ file, line: i + 1, message: 'a docs-check directive must be a whole line: <!-- docs-check: ... -->' });
+    if (stripInlineCode(line).includes('docs-check:')) problems.push({ file, line: i + 1, message: 'a docs-check directive must be a whole line: <!-- docs-check: ... -->' });
     if (line.trim() !== '') flushPending('must stand right before a ```ts block (only blank lines between)');
     prose.push(line);
   }
@@ -228,10 +234,15 @@ export function headingAnchors(prose: readonly string[]): Set<string> {
  */
 export const WORK_ITEM_PATTERNS: readonly { readonly pattern: RegExp; readonly what: string }[] = [
   { pattern: /\b(?:issues?|tickets?|tasks?|stor(?:y|ies)|epics?|bugs?|PRs?|pull requests?|work[- ]items?)\s*#\s*\d+/i, what: 'a numbered work item' },
-  { pattern: /\b(?:issues?|tickets?|work[- ]items?)\s+(?:no\.?\s*|number\s*)?\d+\b/i, what: 'a numbered work item' },
+  { pattern: /\b(?:issues?|tickets?|work[- ]items?|pull requests?|PRs?)\s+(?:no\.?\s*|number\s*)?\d+\b/i, what: 'a numbered work item' },
   { pattern: /\btickets?\b/i, what: 'a ticket' },
   { pattern: /\bwork[- ]items?\b/i, what: 'a work item' },
-  { pattern: /\b(?:this|that|another|(?:a|the)\s+(?:later|future|separate|follow[- ]up|next|upcoming|previous|original)|[\w-]+'s|its own)\s+(?:issue|PR|pull request)\b/i, what: 'a reference to an issue' },
+  // "the connectors issue", "a later issue", "this issue": an issue as a unit of work. The issues of a
+  // validation ("a validation issue", "the first issue") are the product's vocabulary.
+  {
+    pattern: /\b(?:the|a|an|this|that|its|our|another|[\w-]+'s)\s+(?!(?:validation|first|same|one|only|last|single|data|market-data|next)\s)(?:[\w-]+\s+)?(?:issue|pull request)\b(?!s)/i,
+    what: 'a reference to an issue',
+  },
   { pattern: /\b(?:issue|bug)\s+tracker\b|\b(?:jira|sprint|backlog item)\b/i, what: 'the way work is tracked' },
 ];
 
@@ -382,49 +393,70 @@ function linkDependencies(): void {
 /** A TypeScript block written out as a program. */
 interface BlockProgram {
   readonly page: string;
+  /** The block, last of the blocks that make the program (earlier ones when it continues them). */
   readonly block: CodeBlock;
   readonly file: string;
+  /** Why the program is only type-checked, when it is (its own marker or that of a block it continues). */
+  readonly typecheckOnly: string | undefined;
+  /** Run as part of the next block, which continues this one. */
+  readonly continuedBelow: boolean;
+  /** Seconds the program may run, when one of its blocks asks for more than the default. */
+  readonly timeoutSeconds: number | undefined;
   /** Where each line of the generated file comes from. */
   readonly origin: readonly { readonly file: string; readonly line: number }[];
 }
 
 const RELATIVE_IMPORT = /(?:\bfrom\s*|\bimport\s*\(\s*|\bimport\s+)(['"])(\.{1,2}\/[^'"]*)\1/g;
 
-function blockProgram(page: string, block: CodeBlock, problems: Problem[]): BlockProgram | undefined {
+/**
+ * Writes the program of a block: the imports of its preludes, then the code of the blocks it continues
+ * (in page order) and its own. Relative imports are refused: a block imports packages, as a user's file does.
+ */
+function blockProgram(page: string, chain: readonly CodeBlock[], continuedBelow: boolean, problems: Problem[]): BlockProgram | undefined {
   const pageRel = rel(page);
+  const block = chain.at(-1)!;
   const origin: { file: string; line: number }[] = [];
   const parts: string[] = [];
-  for (const name of block.directives.preludes) {
-    const prelude = preludeModule(name);
-    if (typeof prelude === 'string') {
-      problems.push({ file: pageRel, line: block.line, message: prelude });
-      return undefined;
+  const seen = new Set<string>();
+  for (const b of chain) {
+    for (const name of b.directives.preludes) {
+      if (seen.has(name)) continue;
+      seen.add(name);
+      const prelude = preludeModule(name);
+      if (typeof prelude === 'string') {
+        if (b === block) problems.push({ file: pageRel, line: b.line, message: prelude });
+        return undefined;
+      }
+      // One line, mapped to the block's opening fence: the block sees what the prelude exports.
+      parts.push(prelude.importLine);
+      origin.push({ file: pageRel, line: b.line });
     }
-    // One line, mapped to the block's opening fence: the block sees what the prelude exports.
-    parts.push(prelude.importLine);
-    origin.push({ file: pageRel, line: block.line });
   }
-  const lines = block.code.split('\n');
-  lines.forEach((l, i) => {
-    parts.push(l);
-    origin.push({ file: pageRel, line: block.line + 1 + i });
-  });
-  for (const [i, l] of lines.entries()) {
-    for (const m of l.matchAll(RELATIVE_IMPORT)) {
-      problems.push({
-        file: pageRel,
-        line: block.line + 1 + i,
-        message: `imports the relative path "${m[2]}": a block imports packages only (write the code in the block, or use a prelude)`,
-      });
-    }
+  for (const b of chain) {
+    const lines = b.code.split('\n');
+    lines.forEach((l, i) => {
+      parts.push(l);
+      origin.push({ file: pageRel, line: b.line + 1 + i });
+      if (b !== block) return;
+      for (const m of l.matchAll(RELATIVE_IMPORT)) {
+        problems.push({
+          file: pageRel,
+          line: b.line + 1 + i,
+          message: `imports the relative path "${m[2]}": a block imports packages only (write the code in the block, or use a prelude)`,
+        });
+      }
+    });
   }
   // Every block is a module of its own, so that blocks never share top-level names.
   parts.push('export {};');
-  origin.push({ file: pageRel, line: block.line + lines.length + 1 });
+  origin.push({ file: pageRel, line: block.line + block.code.split('\n').length + 1 });
   const name = `${pageRel.replace(/\.md$/, '').replace(/[^A-Za-z0-9-]+/g, '_')}_L${block.line}.ts`;
   const file = path.join(OUT_DIR, 'blocks', name);
   writeFileSync(file, parts.join('\n') + '\n');
-  return { page: pageRel, block, file, origin };
+  const typecheckOnly = chain.map((b) => b.directives.typecheckOnly).find((r) => r !== undefined);
+  const timeouts = chain.map((b) => b.directives.timeoutSeconds).filter((t) => t !== undefined);
+  const timeoutSeconds = timeouts.length > 0 ? Math.max(...timeouts) : undefined;
+  return { page: pageRel, block, file, origin, typecheckOnly, continuedBelow, timeoutSeconds };
 }
 
 /** Preludes copied next to the blocks, by name: the import line a block gets, or why there is none. */
@@ -563,7 +595,7 @@ async function runAll(programs: readonly BlockProgram[], jobs: number, defaultTi
   const queue = [...programs];
   const worker = async (): Promise<void> => {
     for (let p = queue.shift(); p !== undefined; p = queue.shift()) {
-      const timeout = p.block.directives.timeoutSeconds ?? defaultTimeout;
+      const timeout = p.timeoutSeconds ?? defaultTimeout;
       const outcome = await runBlock(p, timeout);
       const at = `${p.page}:${p.block.line}`;
       if (verbose) process.stdout.write(`\n--- ${at} (${outcome.seconds.toFixed(1)} s)\n${outcome.output}`);
@@ -678,17 +710,23 @@ async function main(): Promise<number> {
   linkDependencies();
   const programs: BlockProgram[] = [];
   for (const file of pages) {
-    for (const block of parse(file)!.blocks) {
-      if (!TYPESCRIPT_LANGS.has(block.lang)) continue;
-      const program = blockProgram(file, block, problems);
+    const blocks = parse(file)!.blocks.filter((b) => TYPESCRIPT_LANGS.has(b.lang));
+    let chain: CodeBlock[] = [];
+    blocks.forEach((block, i) => {
+      if (block.directives.continues === true && chain.length === 0)
+        problems.push({ file: rel(file), line: block.line, message: 'docs-check: continues, but no TypeScript block comes before it on the page' });
+      chain = block.directives.continues === true ? [...chain, block] : [block];
+      const continuedBelow = blocks[i + 1]?.directives.continues === true;
+      const program = blockProgram(file, chain, continuedBelow, problems);
       if (program !== undefined) programs.push(program);
-    }
+    });
   }
   const checkStarted = performance.now();
   problems.push(...typeCheck(programs));
   const checkSeconds = (performance.now() - checkStarted) / 1000;
 
-  const runnable = programs.filter((p) => p.block.directives.typecheckOnly === undefined);
+  // A block that a later one continues runs as part of it.
+  const runnable = programs.filter((p) => p.typecheckOnly === undefined && !p.continuedBelow);
   let runSeconds = 0;
   if (options.run) {
     const before = new Set(untrackedFiles());
@@ -708,10 +746,14 @@ async function main(): Promise<number> {
   problems.sort((a, b) => (a.file === b.file ? a.line - b.line : a.file < b.file ? -1 : 1));
   for (const p of problems) console.error(`${p.file}:${p.line}: ${p.message}`);
   const total = (performance.now() - started) / 1000;
-  const skipped = programs.length - runnable.length;
-  console.log(
+  const typecheckOnly = programs.filter((p) => p.typecheckOnly !== undefined).length;
+  const continued = programs.filter((p) => p.typecheckOnly === undefined && p.continuedBelow).length;
+  // After the problems, on the same stream when there are any, so that the summary comes last.
+  (problems.length === 0 ? console.log : console.error)(
     `docs-check: ${pages.length} pages, ${linkCount} links, ${programs.length} blocks type-checked (${checkSeconds.toFixed(1)} s), ` +
-      (options.run ? `${runnable.length} run (${runSeconds.toFixed(1)} s; ${skipped} type-check only)` : 'none run (--no-run)') +
+      (options.run
+        ? `${runnable.length} run (${runSeconds.toFixed(1)} s; ${continued} more run within the block that continues them, ${typecheckOnly} type-check only)`
+        : 'none run (--no-run)') +
       `, ${problems.length} problem${problems.length === 1 ? '' : 's'}, ${total.toFixed(1)} s in all`,
   );
   return problems.length === 0 ? 0 : 1;
