@@ -12,6 +12,8 @@
  *                                                        package; tsc type-checks, the file is transpiled to
  *                                                        CommonJS as a bundler would and node runs it
  *
+ * It also runs the installed `rxtrade` command (`node_modules/.bin/rxtrade --help`).
+ *
  * The tarballs are installed once; each setup is a sub-folder with its own package.json ("type") and
  * tsconfig.json, resolving the shared node_modules one level up as Node and TypeScript do.
  *
@@ -232,6 +234,17 @@ async function main() {
   });
   step(`installing the tarballs with npm into ${consumers}`);
   run('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error'], { cwd: consumers });
+
+  // The rxtrade command as npm links it for the user: the launcher must find dist/cli.js.
+  const bin = join(consumers, 'node_modules/.bin/rxtrade');
+  const help = spawnSync(bin, ['--help'], { cwd: consumers, encoding: 'utf8' });
+  if (help.status !== 0 || !help.stdout.startsWith('Usage: rxtrade')) {
+    failures.push('the installed rxtrade bin');
+    console.error(`node_modules/.bin/rxtrade --help exited with ${help.status ?? help.signal ?? help.error?.message}:\n${tail(`${help.stdout ?? ''}${help.stderr ?? ''}`)}`);
+    step('FAIL node_modules/.bin/rxtrade --help');
+  } else {
+    step('node_modules/.bin/rxtrade --help prints the usage');
+  }
 
   step(`compiling and running the consumer: ${setups.map((s) => s.name).join(', ')} (${jobs} at a time)`);
   const results = new Map();
