@@ -3,7 +3,7 @@
  * engine's result to the cent. backtrader 1.9.78 gives 31 fills, the first for 100 shares at 180.36 on
  * 2004-11-29, and final equity 176,251.036; backtesting.py 0.6.6 agrees to every digit.
  *
- * The issue that set this test describes that first fill as a buy. It is a sell: SMA(10) crosses BELOW
+ * That first fill is easily taken for a buy. It is a sell: SMA(10) crosses BELOW
  * SMA(30) on 2004-11-26 (scripts/first-cross.py checks it in plain Python), so the target is -100. An
  * inverted sequence could not reproduce the reference's final equity, which we match to the digit.
  */

@@ -14,8 +14,8 @@
  *
  *   npx tsx --conditions=@rxtrade/source packages/backtest/bench/golden-pipeline.bench.ts [bars]
  *
- * Figures are medians of 5 repetitions after a warm-up run, without forced GC (see
- * ../../../../shared/PERFORMANCE.md): compare the ratio, not the absolute time, on a shared machine.
+ * Figures are medians of 5 repetitions after a warm-up run, without forced GC: compare the ratio, not
+ * the absolute time, on a shared machine.
  */
 import { Decimal, defineInstrument, MarketDataValidator, roundPrice, Sma, type Bar } from '@rxtrade/core';
 import { runBacktest } from '@rxtrade/backtest';

@@ -1,6 +1,6 @@
 /**
  * The benchmarks' market: a seeded random walk of minute bars with 2-decimal prices, generated lazily
- * and created with one object shape (see ../../../../shared/PERFORMANCE.md on object shapes).
+ * and created with one object shape (V8 reads fields fastest from objects that all have one shape).
  */
 import type { Bar, InstrumentId } from '@rxtrade/core';
 

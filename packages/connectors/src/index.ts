@@ -1,6 +1,6 @@
 /**
  * `@rxtrade/connectors`: where data and orders enter and leave rxtrade. This version reads bar files;
- * exchange and broker venues come with the connectors issue.
+ * it has no exchange or broker venues yet.
  *
  * @packageDocumentation
  */

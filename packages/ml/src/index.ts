@@ -1,6 +1,6 @@
 /**
  * `@rxtrade/ml`: model adapters for rxtrade pipelines. This version holds the model contract and the
- * `applyModel` stage; TensorFlow.js and ONNX Runtime adapters come with the model-adapters issue.
+ * `applyModel` stage; adapters for TensorFlow.js and ONNX Runtime are not part of this version.
  *
  * @packageDocumentation
  */

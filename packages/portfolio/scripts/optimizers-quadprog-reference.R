@@ -31,7 +31,7 @@ constraints <- function(n, budget, lower, upper, groups = list()) {
 
 cases <- list()
 
-# 1. The issue's reference: first five columns, 0 <= w <= 0.4, sum 1.
+# 1. The reference case: first five columns, 0 <= w <= 0.4, sum 1.
 k <- constraints(5, 1, 0, 0.4)
 s <- solve.QP(S5, rep(0, 5), k$A, k$b, meq = 1)
 cases$minVarianceEdhec5 <- list(columns = 5, lower = 0, upper = 0.4, weights = s$solution)

@@ -4,7 +4,7 @@
  *
  * Shape: each bar is wrapped, `{ bar, indicators }`, never copied. Spreading the bar into a new object
  * (`{ ...bar, indicators }`) would copy seven fields per bar and give every downstream reader a second
- * object shape (the team's PERFORMANCE.md measured reads on spread bars at 91 ns against 14 ns).
+ * object shape, and V8 reads fields fastest from objects that all have one shape.
  *
  * Inputs: an entry that is a bare indicator is fed `bar.close` (so it must take numbers); an entry
  * `{ indicator, input }` is fed `input`, a {@link BarField} name or a function of the bar (for bar-input

@@ -1,5 +1,5 @@
 /**
- * The issue's routing test: smart routing across two simulated venues with different books and fees,
+ * Routing end to end: smart routing across two simulated venues with different books and fees,
  * in a backtest (one BacktestClock), with real components: two SimulatedVenues with L2 matching behind
  * one VenueRouter and one OrderManager, and the routeOrders stage reading the same book events.
  */

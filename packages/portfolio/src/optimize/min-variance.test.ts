@@ -24,7 +24,7 @@ function expectClose(actual: ArrayLike<number>, expected: readonly number[], tol
 describe('minVariance', () => {
   it('matches R quadprog 1.5.8 on the first five EDHEC indices with 0 <= w <= 0.4 to 1e-8', () => {
     const { weights, converged } = minVariance({ covariance: sampleCovariance(edhecReturnRows(5)), lower: 0, upper: 0.4 });
-    // The figures stated in the issue, produced by solve.QP in R.
+    // R quadprog 1.5.8's solve.QP on the same problem (case 1 of scripts/optimizers-quadprog-reference.R).
     expectClose(weights, [0.3045474279438988, 0.2208847622212754, 0.0745678098348259, 0, 0.4], 1e-8);
     expectClose(weights, reference.cases.minVarianceEdhec5!.weights, 1e-8);
     expect(converged).toBe(true);

@@ -6,7 +6,7 @@ import { normalCdf, normalDensity, normalQuantile } from './normal';
 import { edhecColumns, googReturns } from '../__fixtures__/measure-data';
 import { valueAtRisk } from './value-at-risk';
 
-// PerformanceAnalytics 2.0.8 on the daily simple returns of the GOOG fixture (figures from the issue):
+// PerformanceAnalytics 2.0.8 on the daily simple returns of the GOOG fixture:
 // VaR(R, p = 0.95, method = ...) and ES(R, p = 0.95, method = ...).
 const PA = {
   historicalVar: -0.0334423877077154,
