@@ -49,8 +49,14 @@ export {
 export type { Bar, Quote, Trade, BookLevel, OrderBookSnapshot, OrderBookDelta, MarketData } from './domain/market-data';
 export { MarketDataValidator, marketDataIssue } from './domain/validate-market-data';
 export type { MarketDataIssue } from './domain/validate-market-data';
-export { parseBarsCsv, parseBarsCsvChunks, ParseBarsCsvOptionsSchema, InvalidRowPolicy, TimestampUnit } from './data/bars-csv';
+export { parseBarsCsv, parseBarsCsvChunks, ParseBarsCsvOptionsSchema, BarsCsvColumnsSchema, InvalidRowPolicy, TimestampUnit, BarsCsvPrice } from './data/bars-csv';
 export type { ParseBarsCsvOptions, ParsedBars, SkippedRow } from './data/bars-csv';
+export { BarsCsvPresets } from './data/bars-csv-presets';
+export type { BarsCsvColumns, BarsCsvFormat, BarsCsvPreset, CsvColumn } from './data/bars-csv-presets';
+export type { CsvDelimiter } from './data/csv-line';
+export type { DecimalSeparator, ThousandsSeparator } from './data/csv-number';
+export { compileTimestampFormat } from './data/timestamp-format';
+export type { TimestampParser, WallTime } from './data/timestamp-format';
 
 // Orders, events, venues
 export {

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
+import { DateTime } from 'luxon';
+import { Decimal } from '../decimal';
 import { ValidationError } from '../errors';
 import { instrumentId } from '../domain/ids';
 import { parseBarsCsv, parseBarsCsvChunks, type SkippedRow } from './bars-csv';
@@ -283,5 +285,281 @@ describe('parseBarsCsvChunks', () => {
       for (let i = 0; i < 100; i++) yield '1'.repeat(64 * 1024);
     };
     await expect(collect(endless())).rejects.toThrow(/row 2: row: line is longer than/);
+  });
+});
+
+describe('parseBarsCsv columns and header', () => {
+  const parse = (text: string, options: Partial<Parameters<typeof parseBarsCsv>[1]> = {}) => parseBarsCsv(text, { instrumentId: id, source: 'x.csv', ...options });
+
+  it('reads columns named by the columns option, exactly or case-insensitively, in any order', () => {
+    const text = 'Kurs,Zeit,Hi,Lo,Anfang,Umsatz\n10.5,2024-01-02,11,9,10,100\n';
+    const { bars } = parse(text, { columns: { time: 'Zeit', open: 'anfang', high: 'Hi', low: 'Lo', close: 'Kurs', volume: 'Umsatz' } });
+    expect(bars).toEqual([{ type: 'Bar', instrumentId: id, ts: Date.UTC(2024, 0, 2), open: 10, high: 11, low: 9, close: 10.5, volume: 100 }]);
+  });
+
+  it('names a column of the columns option that the header lacks, listing the header', () => {
+    const e = errorOf(() => parse(csv(good[0]!), { columns: { close: 'Adj Clse' } }));
+    expect(e.row).toBe(1);
+    expect(e.field).toBe('options.columns.close');
+    expect(e.message).toBe('x.csv row 1: options.columns.close: no column "Adj Clse" in the header: Date, Open, High, Low, Close, Volume');
+  });
+
+  it('reads a file without header by column index, the first line being a row', () => {
+    const { bars } = parse('1704153600000,10,11,9,10.5,100,ignored\n1704240000000,10.5,12.25,10,12,200,x\n', {
+      header: false,
+      columns: { time: 0, open: 1, high: 2, low: 3, close: 4, volume: 5 },
+    });
+    expect(bars.map((b) => [b.ts, b.close, b.volume])).toEqual([
+      [Date.UTC(2024, 0, 2), 10.5, 100],
+      [Date.UTC(2024, 0, 3), 12, 200],
+    ]);
+  });
+
+  it('names the bar field at fault in a file without header, and suggests a header on a bad first row', () => {
+    const columns = { time: 0, open: 1, high: 2, low: 3, close: 4 };
+    const e = errorOf(() => parse('1704153600000,10,abc,9,10.5\n', { header: false, columns }));
+    expect(e.message).toMatch(/^x\.csv row 1: high: is not a decimal number: "abc"/);
+    const h = errorOf(() => parse('open_time,open,high,low,close\n1704153600000,10,11,9,10.5\n', { header: false, columns }));
+    expect(h.message).toMatch(/^x\.csv row 1: time: is not a recognised time: "open_time".*set header: true/);
+  });
+
+  it('refuses header names or missing columns in a file without header, naming the option', () => {
+    const e = errorOf(() => parse('1,2,3,4,5\n', { header: false, columns: { time: 'Date', open: 1, high: 2, low: 3 } }));
+    expect(e.issues.map((i) => i.path.join('.'))).toEqual(['options.columns.time', 'options.columns.close']);
+    const beyond = errorOf(() => parse('1704153600000,10,11,9,10.5\n', { header: false, columns: { time: 0, open: 1, high: 2, low: 3, close: 7 } }));
+    expect(beyond.message).toMatch(/row 1: options\.columns\.close: column 7 is beyond the 5 columns of row 1/);
+  });
+
+  it('joins a date column and a time column', () => {
+    const { bars } = parse('2020.01.02,00:00,1.1212,1.1214,1.121,1.1213,123\n2020.01.02,00:01,1.1213,1.1215,1.1211,1.1214,99\n', {
+      header: false,
+      columns: { time: [0, 1], open: 2, high: 3, low: 4, close: 5, volume: 6 },
+      timestampFormat: 'YYYY.MM.DD HH:mm',
+    });
+    expect(bars.map((b) => new Date(b.ts).toISOString())).toEqual(['2020-01-02T00:00:00.000Z', '2020-01-02T00:01:00.000Z']);
+    const e = errorOf(() => parse('2020.01.02,25:00,1,1,1,1,1\n', { header: false, columns: { time: [0, 1], open: 2, high: 3, low: 4, close: 5 }, timestampFormat: 'YYYY.MM.DD HH:mm' }));
+    expect(e.message).toMatch(/^x\.csv row 1: date\+time: hour 25 is out of range in "2020\.01\.02 25:00"/);
+  });
+
+  it('rejects an unknown key of columns, naming it', () => {
+    const e = errorOf(() => parse(csv(good[0]!), { columns: { closing: 'Close' } as never }));
+    expect(e.field).toBe('options.columns.closing');
+  });
+});
+
+describe('parseBarsCsv delimiters and decimal commas', () => {
+  const parse = (text: string, options: Partial<Parameters<typeof parseBarsCsv>[1]> = {}) => parseBarsCsv(text, { instrumentId: id, source: 'x.csv', ...options });
+  const german = 'Datum;Eröffnung;Hoch;Tief;Schluss;Volumen\n02.01.2024;1.100,50;1.120,00;1.090,00;1.110,25;12.000\n03.01.2024;1.110,25;1.130,00;1.100,00;1.125,00;8.000\n';
+  const germanColumns = { time: 'Datum', open: 'Eröffnung', high: 'Hoch', low: 'Tief', close: 'Schluss', volume: 'Volumen' };
+
+  it('reads a semicolon file with decimal commas and named thousands separators', () => {
+    const { bars, pricePrecision } = parse(german, { delimiter: ';', decimal: ',', thousands: '.', columns: germanColumns, timestampFormat: 'DD.MM.YYYY' });
+    expect(bars.map((b) => [new Date(b.ts).toISOString(), b.open, b.high, b.low, b.close, b.volume])).toEqual([
+      ['2024-01-02T00:00:00.000Z', 1100.5, 1120, 1090, 1110.25, 12000],
+      ['2024-01-03T00:00:00.000Z', 1110.25, 1130, 1100, 1125, 8000],
+    ]);
+    expect(pricePrecision).toBe(2);
+  });
+
+  it("finds the delimiter with 'auto', leaving out the decimal separator", () => {
+    const options = { delimiter: 'auto', decimal: ',', thousands: '.', columns: germanColumns, timestampFormat: 'DD.MM.YYYY' } as const;
+    expect(parse(german, options).bars).toHaveLength(2);
+    expect(parse('<DATE>\t<OPEN>\t<HIGH>\t<LOW>\t<CLOSE>\n2024-01-02\t1\t2\t0.5\t1.5\n', { delimiter: 'auto', columns: { time: '<DATE>', open: '<OPEN>', high: '<HIGH>', low: '<LOW>', close: '<CLOSE>' } }).bars).toHaveLength(1);
+    const e = errorOf(() => parse('a;b,c\n', { delimiter: 'auto' }));
+    expect(e.field).toBe('options.delimiter');
+  });
+
+  it('refuses thousands separators unless named, and says which option reads them', () => {
+    const e = errorOf(() => parse(german, { delimiter: ';', decimal: ',', columns: germanColumns, timestampFormat: 'DD.MM.YYYY' }));
+    expect(e.message).toMatch(/^x\.csv row 2: eröffnung: is not a decimal number: "1\.100,50": thousands separators are not accepted unless named: set thousands: '\.' to read it as 1100\.50/);
+  });
+
+  it('says that a semicolon header was read with the comma delimiter', () => {
+    const e = errorOf(() => parse(german));
+    expect(e.message).toMatch(/it has no ',' but has ';': set delimiter: ';' or 'auto'/);
+  });
+
+  it('refuses a decimal comma with the comma delimiter, and a thousands separator equal to the decimal one', () => {
+    expect(errorOf(() => parse(german, { decimal: ',' })).field).toBe('options.decimal');
+    expect(errorOf(() => parse(german, { delimiter: ';', decimal: ',', thousands: ',' })).field).toBe('options.thousands');
+  });
+
+  it('reads quoted fields that hold the delimiter, quotes and line breaks, numbering rows by line', () => {
+    const text = ['date;note;open;high;low;close', '2024-01-02;"a; ""quoted""', 'two-line note";1;2;1;1,5', '2024-01-03;;1;2;1;abc'].join('\r\n');
+    const skipped: SkippedRow[] = [];
+    const { bars } = parse(text, { delimiter: ';', decimal: ',', onInvalid: 'skip', onSkip: (s) => skipped.push(s) });
+    expect(bars).toEqual([{ type: 'Bar', instrumentId: id, ts: Date.UTC(2024, 0, 2), open: 1, high: 2, low: 1, close: 1.5, volume: 0 }]);
+    expect(skipped).toEqual([{ row: 4, field: 'close', message: expect.stringMatching(/"abc"/) }]);
+  });
+
+  it('fails on a quoted field that is never closed, naming the row it opened on', () => {
+    const e = errorOf(() => parse(['date,note,open,high,low,close', '2024-01-02,"open,1,2,1,1.5', '2024-01-03,,1,2,1,1.5'].join('\n')));
+    expect(e.row).toBe(2);
+    expect(e.message).toMatch(/quoted field opened on this row is not closed/);
+  });
+
+  it('skips only the row of a stray opening quote, reading the lines it swallowed as rows', () => {
+    const lines = ['date,note,open,high,low,close', '2024-01-02,,1,2,1,1.5', '2024-01-03,"stray,1,2,1,1.5', ...[4, 5, 6, 7].map((d) => `2024-01-0${d},,1,2,1,1.5`)];
+    const { bars, skipped } = parse(lines.join('\n'), { onInvalid: 'skip' });
+    expect(bars.map((b) => new Date(b.ts).getUTCDate())).toEqual([2, 4, 5, 6, 7]);
+    expect(skipped).toEqual([{ row: 3, field: 'row', message: expect.stringMatching(/quoted field opened on this row is not closed/) }]);
+  });
+
+  it('gives up a quoted field still open after 1 MiB, without reading the whole input again and again', () => {
+    const rows = Array.from({ length: 60_000 }, (_, i) => `${Date.UTC(2024, 0, 1) + i * 60_000},,1,2,1,1.5`);
+    rows[1] = rows[1]!.replace(',,', ',"stray,');
+    const started = performance.now();
+    const { bars, skipped } = parse(['ts,note,open,high,low,close', ...rows].join('\n'), { onInvalid: 'skip' });
+    expect(performance.now() - started).toBeLessThan(10_000);
+    expect(bars).toHaveLength(59_999);
+    expect(skipped.map((s) => [s.row, s.field])).toEqual([[3, 'row']]);
+    expect(skipped[0]!.message).toMatch(/still open after 1048576 characters/);
+  });
+});
+
+describe('parseBarsCsv timestamp patterns and time zones', () => {
+  const parse = (text: string, options: Partial<Parameters<typeof parseBarsCsv>[1]> = {}) => parseBarsCsv(text, { instrumentId: id, source: 'x.csv', ...options });
+  const rows = (times: string[]) => ['time,open,high,low,close', ...times.map((t) => `${t},1,2,0.5,1.5`)].join('\n');
+  const isoOf = (text: string, options: Partial<Parameters<typeof parseBarsCsv>[1]>) => parse(text, options).bars.map((b) => new Date(b.ts).toISOString());
+
+  it('reads dates in a time zone as the start of the local day', () => {
+    expect(isoOf(rows(['02.01.2024', '01.07.2024']), { timestampFormat: 'DD.MM.YYYY', timeZone: 'Europe/Berlin' })).toEqual(['2024-01-01T23:00:00.000Z', '2024-06-30T22:00:00.000Z']);
+    expect(isoOf(rows(['2024-01-02', '2024-07-01 09:30']), { timeZone: 'America/New_York' })).toEqual(['2024-01-02T05:00:00.000Z', '2024-07-01T13:30:00.000Z']);
+  });
+
+  it('leaves epoch times and times with an offset as the instants they are', () => {
+    expect(isoOf(rows(['1704153600', '2024-01-02T10:00:00+01:00', '2024-01-02T10:00:00Z']), { timeZone: 'America/New_York' })).toEqual([
+      '2024-01-02T00:00:00.000Z',
+      '2024-01-02T09:00:00.000Z',
+      '2024-01-02T10:00:00.000Z',
+    ]);
+  });
+
+  it('reads minute bars through the repeated hour of New York in order', () => {
+    // 2024-11-03: 01:00-01:59 EDT, then 01:00-01:59 EST again.
+    const times = ['00:58', '00:59', '01:00', '01:59', '01:00', '01:01', '01:59', '02:00'].map((t) => `2024-11-03 ${t}`);
+    expect(isoOf(rows(times), { timeZone: 'America/New_York' })).toEqual([
+      '2024-11-03T04:58:00.000Z',
+      '2024-11-03T04:59:00.000Z',
+      '2024-11-03T05:00:00.000Z',
+      '2024-11-03T05:59:00.000Z',
+      '2024-11-03T06:00:00.000Z',
+      '2024-11-03T06:01:00.000Z',
+      '2024-11-03T06:59:00.000Z',
+      '2024-11-03T07:00:00.000Z',
+    ]);
+  });
+
+  it('fails on a time in the skipped hour, naming the row and column, and skips it under the skip policy', () => {
+    const text = rows(['2024-03-10 01:59', '2024-03-10 02:30', '2024-03-10 03:00']);
+    const e = errorOf(() => parse(text, { timeZone: 'America/New_York' }));
+    expect(e.message).toBe(
+      'x.csv row 3: time: 2024-03-10 02:30 does not exist in America/New_York: the clocks moved forward from UTC-05:00 to UTC-04:00 over it (is timeZone right?)',
+    );
+    const { bars, skipped } = parse(text, { timeZone: 'America/New_York', onInvalid: 'skip' });
+    expect(bars.map((b) => new Date(b.ts).toISOString())).toEqual(['2024-03-10T06:59:00.000Z', '2024-03-10T07:00:00.000Z']);
+    expect(skipped.map((s) => [s.row, s.field])).toEqual([[3, 'time']]);
+  });
+
+  it('reads a date whose midnight the clocks skip as the first instant of that day, as luxon does', () => {
+    // Cuba sets its clocks from 00:00 to 01:00 on the second Sunday of March.
+    const expected = DateTime.fromObject({ year: 2024, month: 3, day: 10 }, { zone: 'America/Havana' }).toMillis();
+    expect(DateTime.fromMillis(expected, { zone: 'America/Havana' }).hour).toBe(1);
+    expect(parse(rows(['2024-03-09', '2024-03-10']), { timeZone: 'America/Havana' }).bars[1]!.ts).toBe(expected);
+  });
+
+  it('refuses contradicting or unknown timestamp options, naming them', () => {
+    expect(errorOf(() => parse(rows(['2024-01-02']), { timeZone: 'Mars/Olympus' })).message).toMatch(/^options\.timeZone: unknown time zone "Mars\/Olympus"/);
+    expect(errorOf(() => parse(rows(['2024-01-02']), { timestampFormat: 'yyyy-MM-dd' })).field).toBe('options.timestampFormat');
+    expect(errorOf(() => parse(rows(['2024-01-02']), { timestampFormat: 'YYYY-MM-DD', timestampUnit: 'ms' })).field).toBe('options.timestampFormat');
+  });
+
+  it('names the row and column of a time that does not match the pattern', () => {
+    const e = errorOf(() => parse(rows(['02.01.2024', '2024-01-03']), { timestampFormat: 'DD.MM.YYYY' }));
+    expect(e.message).toBe('x.csv row 3: time: does not match timestampFormat "DD.MM.YYYY": "2024-01-03"');
+  });
+});
+
+describe('parseBarsCsv adjusted prices', () => {
+  const text = ['Date,Open,High,Low,Close,Adj Close,Volume', '2014-10-03,38.500000,39.119999,38.400002,38.889999,36.470814,15289500', '2014-10-06,38.970001,39.240002,38.950001,39.080002,36.762436,14168000'].join('\n');
+
+  it('scales open, high, low and close by adjClose / close and keeps the volume (checked with decimal.js)', () => {
+    const { bars, pricePrecision } = parseBarsCsv(text, { instrumentId: id, price: 'adjClose' });
+    const rows = text.split('\n').slice(1).map((r) => r.split(','));
+    rows.forEach(([, open, high, low, close, adj, volume], i) => {
+      const f = new Decimal(adj!).div(close!);
+      const bar = bars[i]!;
+      for (const [got, raw] of [[bar.open, open], [bar.high, high], [bar.low, low], [bar.close, close]] as const) expect(Math.abs(got / new Decimal(raw!).mul(f).toNumber() - 1)).toBeLessThan(1e-15);
+      expect(Math.abs(bar.close - Number(adj))).toBeLessThanOrEqual(Number.EPSILON * Number(adj));
+      expect(bar.volume).toBe(Number(volume));
+      expect(bar.low <= Math.min(bar.open, bar.close) && bar.high >= Math.max(bar.open, bar.close)).toBe(true);
+    });
+    expect(pricePrecision).toBe(6);
+  });
+
+  it('finds Adj Close by its usual names, and names the column when it is missing', () => {
+    expect(parseBarsCsv(text.replace('Adj Close', 'adjclose'), { instrumentId: id, price: 'adjClose' }).bars).toHaveLength(2);
+    const e = errorOf(() => parseBarsCsv(text.replace('Adj Close', 'Dividends'), { instrumentId: id, price: 'adjClose' }));
+    expect(e.field).toBe('adjClose');
+    expect(e.message).toMatch(/no column named adj close, .* in the header: Date, Open, High, Low, Close, Dividends, Volume/);
+  });
+
+  it("ignores the adjusted close under price 'close'", () => {
+    expect(parseBarsCsv(text, { instrumentId: id }).bars[0]).toMatchObject({ open: 38.5, close: 38.889999 });
+  });
+});
+
+describe('parseBarsCsv presets', () => {
+  it('reads each format as the options it stands for', () => {
+    const binance = '1704153600000,42283.58,44184.10,42180.77,44179.55,27174.29,1704239999999,1168546413.7,1177643,13659.3,587459549.1,0\n';
+    expect(parseBarsCsv(binance, { instrumentId: id, format: 'binance' }).bars[0]).toMatchObject({ ts: Date.UTC(2024, 0, 2), open: 42283.58, close: 44179.55, volume: 27174.29 });
+    const mt4 = '2021.05.11,00:00,1.21280,1.21817,1.21230,1.21470,57217\n';
+    expect(parseBarsCsv(mt4, { instrumentId: id, format: 'metatrader4' }).bars[0]).toMatchObject({ ts: Date.UTC(2021, 4, 11), open: 1.2128, volume: 57217 });
+    const mt5 = '<DATE>\t<TIME>\t<OPEN>\t<HIGH>\t<LOW>\t<CLOSE>\t<TICKVOL>\t<VOL>\t<SPREAD>\n2025.06.23\t01:00:00\t1.14721\t1.14943\t1.14721\t1.14885\t3043\t0\t7\n';
+    expect(parseBarsCsv(mt5, { instrumentId: id, format: 'metatrader5' }).bars[0]).toMatchObject({ ts: Date.UTC(2025, 5, 23, 1), close: 1.14885, volume: 3043 });
+    const yahoo = 'Date,Open,High,Low,Close,Adj Close,Volume\n2014-10-06,38.970001,39.240002,38.950001,39.080002,36.762436,14168000\n';
+    expect(parseBarsCsv(yahoo, { instrumentId: id, format: 'yahoo' }).bars[0]).toMatchObject({ ts: Date.UTC(2014, 9, 6), close: 39.080002 });
+  });
+
+  it('lets options beside the format win, merging columns field by field', () => {
+    const mt5 = '<DATE>\t<TIME>\t<OPEN>\t<HIGH>\t<LOW>\t<CLOSE>\t<TICKVOL>\t<VOL>\t<SPREAD>\n2025.06.23\t01:00:00\t1.14721\t1.14943\t1.14721\t1.14885\t3043\t17\t7\n';
+    expect(parseBarsCsv(mt5, { instrumentId: id, format: 'metatrader5', columns: { volume: '<VOL>' } }).bars[0]).toMatchObject({ close: 1.14885, volume: 17 });
+    expect(errorOf(() => parseBarsCsv(mt5, { instrumentId: id, format: 'mt5' as never })).field).toBe('options.format');
+  });
+});
+
+describe('parseBarsCsvChunks with the file options', () => {
+  it('yields what parseBarsCsv returns for a semicolon file with decimal commas and a multi-line quoted note, however it is cut (property)', async () => {
+    const text = [
+      '\uFEFFDatum;Notiz;Eröffnung;Hoch;Tief;Schluss',
+      '02.01.2024;"zwei; ""Zeilen""',
+      'lang";1.100,5;1.120;1.090;1.110,25',
+      '03.01.2024;;1.110,25;1.130;1.100;1.125',
+      '04.01.2024;;1,5;1;2;1',
+      '05.01.2024;;1.125;1.140;1.120;1.130',
+    ].join('\r\n');
+    const options = {
+      instrumentId: id,
+      delimiter: 'auto',
+      decimal: ',',
+      thousands: '.',
+      timestampFormat: 'DD.MM.YYYY',
+      timeZone: 'Europe/Berlin',
+      onInvalid: 'skip',
+      columns: { time: 'Datum', open: 'Eröffnung', high: 'Hoch', low: 'Tief', close: 'Schluss' },
+    } as const;
+    const expected = parseBarsCsv(text, options);
+    expect(expected.bars.map((b) => b.close)).toEqual([1110.25, 1125, 1130]);
+    expect(expected.skipped.map((s) => [s.row, s.field])).toEqual([[5, 'high']]);
+    await fc.assert(
+      fc.asyncProperty(fc.uniqueArray(fc.integer({ min: 1, max: text.length - 1 }), { maxLength: 10 }), async (cuts) => {
+        const at = [0, ...cuts.sort((a, b) => a - b), text.length];
+        const skipped: SkippedRow[] = [];
+        const bars = [];
+        for await (const bar of parseBarsCsvChunks(at.slice(1).map((end, i) => text.slice(at[i], end)), { ...options, onSkip: (s) => skipped.push(s) })) bars.push(bar);
+        expect(bars).toEqual(expected.bars);
+        expect(skipped).toEqual(expected.skipped);
+      }),
+    );
   });
 });
