@@ -11,20 +11,22 @@
  *   --timeout <s>    seconds one block may run (default 60; a block may ask for more, see below)
  *   --jobs <n>       blocks run at the same time (default 2)
  *   --verbose        print what every block wrote
+ *   --keep           keep the generated programs (in .tmp/docs-check/run-<pid>/) and print where
  *
- * Blocks are written to `.tmp/docs-check/` (gitignored) and type-checked together in one TypeScript
- * program with the settings of tsconfig.base.json; `@rxtrade/*` resolves to the packages' sources
- * through the `@rxtrade/source` export condition, exactly as a user's install resolves it to `dist/`.
- * Each block then runs with tsx in its own process, with the repository root as working directory.
+ * Blocks are written to `.tmp/docs-check/run-<pid>/` (gitignored; removed after the run unless
+ * --keep) and type-checked together in one TypeScript program with the settings of tsconfig.base.json;
+ * `@rxtrade/*` resolves to the packages' sources through the `@rxtrade/source` export condition, as a
+ * user's install resolves it to `dist/`. Each block then runs with tsx in its own process, with the
+ * repository root as working directory.
  *
  * A block may be preceded by directives in HTML comments (docs/contributing-docs.md explains them):
  *
+ *   <!-- docs-check: prelude goog -->          the block uses what docs/.prelude/goog.ts exports
+ *   <!-- docs-check: continues -->             the block goes on from the page's previous one
  *   <!-- docs-check: typecheck-only (needs a running Redis server) -->
- *   <!-- docs-check: prelude pipeline -->      prepends docs/.prelude/pipeline.ts
  *   <!-- docs-check: timeout 180 -->           seconds this block may run
  */
-import { spawn } from 'node:child_process';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -273,7 +275,25 @@ export function findWorkItemMentions(lines: readonly string[], prose: readonly s
 const here = path.dirname(fileURLToPath(import.meta.url));
 /** The repository root. */
 export const ROOT = path.resolve(here, '..');
-const OUT_DIR = path.join(ROOT, '.tmp', 'docs-check');
+const WORK_DIR = path.join(ROOT, '.tmp', 'docs-check');
+/** This run's folder: runs at the same time (two shells, an editor's task) do not share files. */
+const OUT_DIR = path.join(WORK_DIR, `run-${process.pid}`);
+
+/** Removes the folders of earlier runs whose process has ended. */
+function removeStaleRuns(): void {
+  if (!existsSync(WORK_DIR)) return;
+  for (const entry of readdirSync(WORK_DIR)) {
+    const m = entry.match(/^run-(\d+)$/);
+    if (m === null || Number(m[1]) === process.pid) continue;
+    let alive = true;
+    try {
+      process.kill(Number(m[1]), 0);
+    } catch (error) {
+      alive = (error as NodeJS.ErrnoException).code === 'EPERM';
+    }
+    if (!alive) rmSync(path.join(WORK_DIR, entry), { recursive: true, force: true });
+  }
+}
 const PRELUDE_DIR = path.join(ROOT, 'docs', '.prelude');
 
 const rel = (p: string): string => path.relative(ROOT, p).split(path.sep).join('/');
@@ -347,7 +367,7 @@ function splitAnchor(target: string): [string, string | undefined] {
 }
 
 /**
- * Makes `.tmp/docs-check/node_modules` hold what a user's project would install: every `@rxtrade/*`
+ * Makes the run folder's `node_modules` hold what a user's project would install: every `@rxtrade/*`
  * package (its sources, through the `@rxtrade/source` condition) and every dependency that a workspace
  * package declares, linked to the copy that package uses, so that a block and the packages share one
  * rxjs, one decimal.js and one zod.
@@ -639,6 +659,7 @@ interface Options {
   readonly timeout: number;
   readonly jobs: number;
   readonly verbose: boolean;
+  readonly keep: boolean;
   readonly pages: readonly string[];
 }
 
@@ -647,6 +668,7 @@ function parseArgs(argv: readonly string[]): Options {
   let timeout = 60;
   let jobs = 2;
   let verbose = false;
+  let keep = false;
   const pages: string[] = [];
   const positive = (flag: string, value: string | undefined): number => {
     const n = Number(value);
@@ -657,12 +679,13 @@ function parseArgs(argv: readonly string[]): Options {
     const a = argv[i]!;
     if (a === '--no-run') run = false;
     else if (a === '--verbose') verbose = true;
+    else if (a === '--keep') keep = true;
     else if (a === '--timeout') timeout = positive(a, argv[++i]);
     else if (a === '--jobs') jobs = Math.min(2, positive(a, argv[++i]));
-    else if (a.startsWith('--')) throw new Error(`unknown option ${a} (known: --no-run, --timeout <s>, --jobs <n>, --verbose)`);
+    else if (a.startsWith('--')) throw new Error(`unknown option ${a} (known: --no-run, --timeout <s>, --jobs <n>, --verbose, --keep)`);
     else pages.push(path.resolve(a));
   }
-  return { run, timeout, jobs, verbose, pages };
+  return { run, timeout, jobs, verbose, keep, pages };
 }
 
 async function main(): Promise<number> {
@@ -705,7 +728,8 @@ async function main(): Promise<number> {
   }
 
   // Blocks.
-  for (const dir of ['blocks', 'preludes']) rmSync(path.join(OUT_DIR, dir), { recursive: true, force: true });
+  removeStaleRuns();
+  rmSync(OUT_DIR, { recursive: true, force: true });
   mkdirSync(path.join(OUT_DIR, 'blocks'), { recursive: true });
   linkDependencies();
   const programs: BlockProgram[] = [];
@@ -756,6 +780,8 @@ async function main(): Promise<number> {
         : 'none run (--no-run)') +
       `, ${problems.length} problem${problems.length === 1 ? '' : 's'}, ${total.toFixed(1)} s in all`,
   );
+  if (options.keep) console.log(`docs-check: the generated programs are in ${rel(OUT_DIR)}`);
+  else rmSync(OUT_DIR, { recursive: true, force: true });
   return problems.length === 0 ? 0 : 1;
 }
 
