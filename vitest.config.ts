@@ -7,7 +7,7 @@ import { defineConfig } from 'vitest/config';
 // one project share a fork's module graph instead of importing every dependency again per file.
 export default defineConfig({
   test: {
-    projects: ['packages/*', 'examples/*'],
+    projects: ['packages/*', 'examples/*', 'tooling'],
     pool: 'forks',
     isolate: false,
     maxWorkers: 2,

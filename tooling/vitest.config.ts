@@ -1,4 +1,5 @@
-// Tests of the repository's tooling (the doc checker): `npx vitest run --root tooling`.
-import { defineConfig } from 'vitest/config';
+// Tests of the repository's tooling (the doc checker); part of the root run, or alone with
+// `npx vitest run --project tooling`.
+import { defineProject } from 'vitest/config';
 
-export default defineConfig({ test: { include: ['*.test.ts'] } });
+export default defineProject({ test: { name: 'tooling', include: ['*.test.ts'], testTimeout: 60_000 } });
