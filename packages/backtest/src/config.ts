@@ -3,7 +3,7 @@
  * `ValidationError` naming the field.
  */
 import { z } from 'zod';
-import { Decimal, type Instrument, type Logger } from '@rxtrade/core';
+import { Decimal, ValidationError, type Clock, type Instrument, type Logger } from '@rxtrade/core';
 import { SimulatedVenueConfigSchema, type SimulatedVenueConfig } from '@rxtrade/execution';
 
 const decimalLike = z.union([z.string(), z.number(), z.instanceof(Decimal as unknown as new (...a: never[]) => Decimal)]).transform((v, ctx) => {
@@ -76,8 +76,36 @@ export const RunnerConfigSchema = z.strictObject({
    * `ctx.work.track`) to settle before it fails the run with a `StageTimeoutError` (default 30,000).
    */
   stageTimeoutMs: z.number().int().positive().max(2_147_483_647).default(30_000),
-  logger: z.custom<Logger>((v) => typeof v === 'object' && v !== null && 'info' in v).optional(),
+  /**
+   * Where `ctx.logger` writes (default: nowhere, `silentLogger`). A `Logger`, or a function of the run's
+   * clock returning one, so that lines carry the run's time (virtual in a backtest):
+   * `logger: (clock) => consoleLogger(() => clock.now(), 'debug')`.
+   */
+  logger: z
+    .custom<Logger | ((clock: Clock) => Logger)>(
+      (v) => typeof v === 'function' || isLogger(v),
+      'must be a Logger (an object with debug, info, warn and error methods) or a function (clock) => Logger',
+    )
+    .optional(),
 });
+
+/** Whether `v` has the four methods of a `Logger`. */
+function isLogger(v: unknown): v is Logger {
+  if (typeof v !== 'object' || v === null) return false;
+  const o = v as Record<string, unknown>;
+  return typeof o.debug === 'function' && typeof o.info === 'function' && typeof o.warn === 'function' && typeof o.error === 'function';
+}
+
+/**
+ * @internal The logger of a run: the configured one, the one the configured function makes for the
+ * run's clock (checked to be a Logger), or undefined.
+ */
+export function runLogger(logger: Logger | ((clock: Clock) => Logger) | undefined, clock: Clock): Logger | undefined {
+  if (typeof logger !== 'function') return logger;
+  const made: unknown = logger(clock);
+  if (!isLogger(made)) throw new ValidationError([{ path: ['logger'], message: 'the logger function must return a Logger (an object with debug, info, warn and error methods)' }]);
+  return made;
+}
 
 /** Configuration of a backtest or paper run. */
 export type RunnerConfig = Omit<z.input<typeof RunnerConfigSchema>, 'venue' | 'venues'> & {

@@ -6,7 +6,7 @@ import { drawdownSeries, Ledger, maxDrawdown } from '@rxtrade/portfolio';
 import { computeMetrics, type MetricsConfig } from './metrics/compute-metrics';
 import { positionChanges } from './metrics/position-changes';
 import { roundTrips } from './metrics/round-trips';
-import type { RunnerConfigSchema } from './config';
+import { runLogger, type RunnerConfigSchema } from './config';
 import { snapshotOrder, type RunResult } from './result';
 import { TradingNode } from './trading-node';
 
@@ -44,7 +44,7 @@ export function createNode(c: ParsedRunnerConfig, clock: Clock, options: { reado
     ledger,
     strategyId: c.strategyId,
     idPrefix: c.idPrefix ?? c.strategyId,
-    logger: c.logger,
+    logger: runLogger(c.logger, clock),
     equityEvery: c.equityEvery,
     keepHistory: c.keepHistory,
     strict: c.strict,
