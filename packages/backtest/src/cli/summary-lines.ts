@@ -36,7 +36,7 @@ export function runSummaryLines(result: RunResult): Array<readonly [string, stri
     ['fills', `${s.fills} from ${s.orders} orders, ${formatFigure(result.trades.length, 'integer')} round trips`],
     ['equity', `${formatFigure(s.startingCash.toString(), 'money')} -> ${formatFigure(s.finalEquity.toString(), 'money')} (${sign}${pct(s.totalReturn)})`],
     ['annualized', `${pct(m.annualizedReturn)} return, ${pct(m.annualizedVolatility)} volatility`],
-    ['ratios', `Sharpe ${ratio(m.sharpeRatio)}, Sortino ${ratio(m.sortinoRatio)}, Calmar ${ratio(m.calmarRatio)}`],
+    ['ratios', `annualized Sharpe ${ratio(m.sharpeRatio)}, Sortino ${ratio(m.sortinoRatioAnnualized)}; Calmar ${ratio(m.calmarRatio)}`],
     ['max drawdown', `${pct(m.maxDrawdown)}${Number.isFinite(m.maxDrawdownDurationMs) ? `, ${formatFigure(m.maxDrawdownDurationMs, 'duration')} peak to recovery` : ''}`],
     ['trades', result.trades.length > 0 ? `win rate ${pct(m.winRate)}, profit factor ${ratio(m.profitFactor)}, expectancy ${formatFigure(m.expectancy, 'money')}` : undefined],
     ['exposure', `${pct(m.exposure)} of periods in the market, turnover ${formatFigure(m.turnover, 'ratio')}/year`],
