@@ -97,7 +97,13 @@ export type {
   FundingPayment,
   OrderStatusReport,
 } from './domain/events';
-export type { Venue, VenueCapabilities, VenueEmulation } from './domain/venue';
+export type { Venue, VenueCapabilities, VenueEmulation, ExecutionClient, MarketDataSink } from './domain/venue';
+export { ConnectionStatus, isMarketDataSink } from './domain/venue';
+export { MarketDataKind, marketDataKind } from './domain/data-client';
+export type { DataClient, DataSubscription } from './domain/data-client';
+export { ReplayDataClient, ReplayDataClientConfigSchema } from './domain/replay-data-client';
+export type { ReplayDataClientConfig } from './domain/replay-data-client';
+export type { AccountLedger } from './domain/account-ledger';
 export { DecimalSchema, OrderFilledSchema, OrderEventSchema, PositionSchema, BalanceSchema, parseOrderEvent, parsePosition, parseBalance } from './domain/wire';
 
 // Time

@@ -44,7 +44,7 @@
  *   model with the order's earlier fills as context. Nothing is emitted for an order after its terminal
  *   event; events of one order are delivered in order under any latency.
  */
-import { Subject, type Observable } from 'rxjs';
+import { BehaviorSubject, Subject, type Observable } from 'rxjs';
 import { z } from 'zod';
 import {
   Decimal,
@@ -74,7 +74,9 @@ import {
   type SubmitOrder,
   type Trade,
   type TradeId,
-  type Venue,
+  type ConnectionStatus,
+  type ExecutionClient,
+  type MarketDataSink,
   type VenueCapabilities,
   type VenueId,
   type VenueOrderId,
@@ -221,10 +223,12 @@ interface LastPrice {
  * venue.process(nextBar);                                                                   // OrderFilled when the bar trades through 180
  * ```
  */
-export class SimulatedVenue implements Venue, MatchEngine {
+export class SimulatedVenue implements ExecutionClient, MarketDataSink, MatchEngine {
   readonly id: VenueId;
   readonly capabilities: VenueCapabilities;
   readonly events: Observable<OrderEvent>;
+  /** Always `CONNECTED`: the venue is in process. */
+  readonly connection: Observable<ConnectionStatus> = new BehaviorSubject<ConnectionStatus>('CONNECTED').asObservable();
   /** Funding payments booked on perpetual positions (when `funding` is configured). */
   readonly fundingPayments: Observable<FundingPayment>;
   readonly through: boolean;
@@ -508,6 +512,33 @@ export class SimulatedVenue implements Venue, MatchEngine {
         ts: o.tsLast,
       }),
     );
+  }
+
+  /**
+   * One order as the venue knows it, found by the venue order id it gave the order (a scan of the
+   * orders it knows: reconciliation is rare); undefined when unknown or forgotten.
+   */
+  queryOrderByVenueId(venueOrderId: VenueOrderId): Promise<OrderStatusReport | undefined> {
+    for (const o of this.known.values()) if (o.venueOrderId === venueOrderId) return this.queryOrder(o.command.clientOrderId);
+    return Promise.resolve(undefined);
+  }
+
+  /**
+   * Every fill of the orders the venue knows (closed ones while they are retained) with `ts` at or
+   * after `ts`, in the order the venue made them, as `OrderFilled` reports stamped with the clock's time.
+   */
+  fillsSince(ts: number): Promise<readonly OrderFilled[]> {
+    const found: { readonly seq: number; readonly fill: OrderFilled }[] = [];
+    const now = this.clock.now();
+    for (const o of this.known.values()) {
+      for (const f of o.fills) {
+        if (f.ts < ts) continue;
+        const fill: OrderFilled = { ...f, type: 'OrderFilled', strategyId: o.command.strategyId, tsInit: now };
+        found.push({ seq: Number(f.tradeId.slice(f.tradeId.lastIndexOf('-') + 1)), fill });
+      }
+    }
+    found.sort((a, b) => a.fill.ts - b.fill.ts || a.seq - b.seq);
+    return Promise.resolve(Object.freeze(found.map((x) => Object.freeze(x.fill))));
   }
 
   /** The venue's signed net position in an instrument from its own fills (0 when none). */

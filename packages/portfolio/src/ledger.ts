@@ -18,6 +18,7 @@ import {
   type Instrument,
   type InstrumentId,
   type InstrumentRegistry,
+  type AccountLedger,
   type LedgerView,
   type Position,
 } from '@rxtrade/core';
@@ -275,8 +276,9 @@ class Leg {
 
 /**
  * The account's books: cash per currency, positions, realized and unrealized P&L, fees and funding, all
- * exact in Decimal. It implements core's {@link LedgerView}, which pipeline stages and the risk engine
- * read through the context.
+ * exact in Decimal. It implements core's {@link AccountLedger}, through which a trading node books
+ * fills, funding and marks, and so {@link LedgerView}, which pipeline stages and the risk engine read
+ * through the context.
  *
  * Conventions:
  * - Average-cost method (default). A fill in the direction of the position (or opening one) moves the
@@ -313,7 +315,7 @@ class Leg {
  * ledger.equityValue();              // 100999 (float64, for the equity curve)
  * ```
  */
-export class Ledger implements LedgerView {
+export class Ledger implements AccountLedger {
   /** The account's base currency. */
   readonly baseCurrency: string;
   /** Cash at the start, in the base currency. */

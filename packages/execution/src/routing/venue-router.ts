@@ -3,11 +3,16 @@
  * command goes to the venue that lists the command's instrument (`instrument.venue === venue.id`), and
  * the venues' event streams are merged into one.
  */
-import { Subject, type Observable, type Subscription } from 'rxjs';
+import { combineLatest, distinctUntilChanged, map, of, Subject, type Observable, type Subscription } from 'rxjs';
 import { z } from 'zod';
 import {
   parseWith,
+  UnsupportedError,
   type Balance,
+  type ConnectionStatus,
+  type ExecutionClient,
+  type OrderFilled,
+  type VenueOrderId,
   type CancelOrder,
   type ClientOrderId,
   type InstrumentRegistry,
@@ -92,11 +97,16 @@ export type VenueRouterConfig = z.input<typeof VenueRouterConfigSchema>;
  * manager.execute(factory.market({ instrumentId: btcB.id, side: 'BUY', quantity: 1 })); // goes to VENUE_B
  * ```
  */
-export class VenueRouter implements Venue {
+export class VenueRouter implements ExecutionClient {
   readonly id: VenueId;
   readonly capabilities: VenueCapabilities;
   /** Every venue's order events, merged, plus the router's own rejections. */
   readonly events: Observable<OrderEvent>;
+  /**
+   * The worst status among the venues (`DISCONNECTED` over `RECONNECTING` over `CONNECTED`); a venue
+   * that is a plain `Venue`, with no connection, counts as `CONNECTED`.
+   */
+  readonly connection: Observable<ConnectionStatus>;
   private readonly subject = new Subject<OrderEvent>();
   private readonly venues: readonly Venue[];
   private readonly byId = new Map<string, Venue>();
@@ -117,6 +127,10 @@ export class VenueRouter implements Venue {
     // Subscribed at once (venue event streams are hot): every event from now on reaches the router's
     // subscribers in the order the venues emit them.
     for (const venue of this.venues) this.subscriptions.push(venue.events.subscribe((event) => this.subject.next(event)));
+    this.connection = combineLatest(this.venues.map((v) => (v as Partial<ExecutionClient>).connection ?? of<ConnectionStatus>('CONNECTED'))).pipe(
+      map((statuses) => (statuses.includes('DISCONNECTED') ? 'DISCONNECTED' : statuses.includes('RECONNECTING') ? 'RECONNECTING' : 'CONNECTED')),
+      distinctUntilChanged(),
+    );
   }
 
   /** The venue an instrument trades on, or undefined when the instrument or its venue is unknown. */
@@ -188,11 +202,41 @@ export class VenueRouter implements Venue {
     return undefined;
   }
 
+  /**
+   * The order with this venue order id at the first venue that knows it.
+   *
+   * @throws UnsupportedError (rejects) when a venue asked is a plain `Venue` without `queryOrderByVenueId`.
+   */
+  async queryOrderByVenueId(venueOrderId: VenueOrderId): Promise<OrderStatusReport | undefined> {
+    for (const v of this.venues) {
+      const report = await this.executionClient(v, 'queryOrderByVenueId').queryOrderByVenueId(venueOrderId);
+      if (report !== undefined) return report;
+    }
+    return undefined;
+  }
+
+  /**
+   * Every venue's fills at or after `ts`, merged by time (ties in venue order).
+   *
+   * @throws UnsupportedError (rejects) when a venue is a plain `Venue` without `fillsSince`.
+   */
+  async fillsSince(ts: number): Promise<readonly OrderFilled[]> {
+    const all = await Promise.all(this.venues.map((v) => this.executionClient(v, 'fillsSince').fillsSince(ts)));
+    // Array.prototype.sort is stable: fills of one time keep their venue's order.
+    return all.flat().sort((a, b) => a.ts - b.ts);
+  }
+
   /** Stops listening to the venues and completes {@link events}. */
   dispose(): void {
     for (const s of this.subscriptions) s.unsubscribe();
     this.subscriptions.length = 0;
     this.subject.complete();
+  }
+
+  private executionClient(venue: Venue, method: 'queryOrderByVenueId' | 'fillsSince'): ExecutionClient {
+    if (typeof (venue as Partial<ExecutionClient>)[method] !== 'function')
+      throw new UnsupportedError(`venue ${venue.id} behind router ${this.id} has no ${method} (it is a Venue, not an ExecutionClient)`);
+    return venue as ExecutionClient;
   }
 
   private venueIds(): string {
