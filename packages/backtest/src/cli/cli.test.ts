@@ -275,6 +275,14 @@ describe('rxtrade walk-forward', () => {
       direct.folds.map((f) => [f.params, f.inSampleScore, f.outOfSampleScore]),
     );
     expect(readFileSync(report, 'utf8')).toContain('id="chart-folds"');
+    // rxtrade report reads the analysis back and draws the same walk-forward report.
+    const again = join(work, 'wf-again.html');
+    const fromFile = await rxtrade(['report', out, '--out', again, '--json']);
+    expect(fromFile.code).toBe(0);
+    expect(JSON.parse(fromFile.stdout)).toMatchObject({ command: 'report', kind: 'walk-forward', report: again });
+    const html = readFileSync(again, 'utf8');
+    expect(html).toContain('id="chart-folds"');
+    expect(html).toContain(cli.title);
   });
 });
 

@@ -1,6 +1,6 @@
 /**
  * `rxtrade report <result.json> [--out report.html] [--title text] [--benchmark bars.csv] [--json]`: renders an HTML report
- * from a file that `rxtrade backtest --out` or `rxtrade sweep --out` wrote (or any `resultToJson`
+ * from a file that `rxtrade backtest --out`, `rxtrade sweep --out` or `rxtrade walk-forward --out` wrote (or any `resultToJson`
  * output, or `{ "runs": [{ "name", "result" }] }` of several).
  */
 import { readFileSync } from 'node:fs';
@@ -35,7 +35,7 @@ export const reportCommand = defineCommand({
   summary: 'write an HTML report from a result file',
   usage: `Usage: $0 report <result.json> [--out <report.html>] [--title <text>] [--benchmark <bars.csv>] [--json]
 
-Writes a self-contained HTML report (charts embedded, opens offline) from a result file written by \`rxtrade backtest --out\` or \`rxtrade sweep --out\`.`,
+Writes a self-contained HTML report (charts embedded, opens offline) from a result file written by \`rxtrade backtest --out\`, \`rxtrade sweep --out\` or \`rxtrade walk-forward --out\`.`,
   positional: { name: 'result', describe: 'the result file (JSON)' },
   options,
   run: writeReportFromFile,
@@ -81,7 +81,38 @@ const SweepFileSchema = z.object({
   runs: z.array(z.object({ name: z.string(), result: z.unknown() })).optional(),
 });
 
-/** Reads what the CLI writes: a result, `{ runs }`, or a sweep output file `{ results, objective, ranked, runs }`. */
+/** A score as `rxtrade walk-forward --out` writes it: a number, or "NaN"/"Infinity" for one JSON cannot hold. */
+const ScoreJsonSchema = z.union([z.number(), z.enum(['NaN', 'Infinity', '-Infinity']).transform(Number), z.null().transform(() => NaN)]);
+const WindowJsonSchema = z.object({ start: z.number(), end: z.number() });
+
+/** What `rxtrade walk-forward --out` writes (the fields a report needs). */
+const WalkForwardFileSchema = z.object({
+  mode: z.string().min(1),
+  objective: z.object({ name: z.string().min(1), goal: z.enum(['max', 'min']).optional() }),
+  folds: z
+    .array(
+      z.object({
+        index: z.number().int(),
+        inSample: WindowJsonSchema,
+        outOfSample: WindowJsonSchema,
+        params: z.record(z.string(), JsonValueSchema),
+        candidates: z.number().int().optional(),
+        inSampleScore: ScoreJsonSchema,
+        outOfSampleScore: ScoreJsonSchema,
+        degradation: ScoreJsonSchema,
+        outOfSampleMetrics: z.record(z.string(), z.union([z.number(), z.string()])).optional(),
+      }),
+    )
+    .min(1),
+  equityCurve: z.object({ ts: z.array(z.number()), equity: z.array(z.number()) }),
+  metrics: z.record(z.string(), ScoreJsonSchema),
+  trades: z.array(z.record(z.string(), z.unknown())),
+  meanInSampleScore: ScoreJsonSchema,
+  meanOutOfSampleScore: ScoreJsonSchema,
+  degradation: ScoreJsonSchema,
+});
+
+/** Reads what the CLI writes: a result, `{ runs }`, a sweep output file `{ results, objective, ranked, runs }` or a walk-forward one. */
 function toReportInput(json: unknown, source: string): { report: ReportInput; kind: string } {
   const wrap = <T>(f: () => T): T => {
     try {
@@ -104,6 +135,10 @@ function toReportInput(json: unknown, source: string): { report: ReportInput; ki
         ...(runs ? { runs } : {}),
       },
     };
+  }
+  if (o.command === 'walk-forward') {
+    const file = wrap(() => parseWith(WalkForwardFileSchema, json, 'walk-forward'));
+    return { kind: 'walk-forward', report: { walkForward: file } };
   }
   if (Array.isArray(o.runs)) {
     const runs = runsOf(o.runs as Array<{ name?: unknown; result: unknown }>);
