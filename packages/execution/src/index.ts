@@ -92,3 +92,23 @@ export { SIMULATED_VENUE_CAPABILITIES } from './simulated-venue';
 export { latencyModel, NO_LATENCY, LatencyModelConfigSchema } from './latency-model';
 export type { LatencyModel, LatencyModelConfig } from './latency-model';
 export { barPath } from './matching/bar-path';
+
+// Journal: the live node's crash-safe local log of commands, events and snapshots
+export { FileJournal, FileJournalConfigSchema, FsyncPolicy } from './journal/file-journal';
+export type { FileJournalConfig, JournalRecovery, JournalSnapshot, PruneResult, TornTail } from './journal/file-journal';
+export {
+  JournalRecordKind,
+  JournalEntryWireSchema,
+  OrderCommandWireSchema,
+  SubmitOrderWireSchema,
+  SubmitOrderListWireSchema,
+  CancelOrderWireSchema,
+  ModifyOrderWireSchema,
+  NodeMarkerSchema,
+  encodeJournalEntry,
+  decodeJournalRecord,
+} from './journal/journal-codec';
+export type { JournalEntry, JournalRecord, NodeMarker, NodeStarted, NodeStopped, ReconciliationDone } from './journal/journal-codec';
+export { JournalCorruptionError, JournalLockedError, JournalWriteError } from './journal/journal-errors';
+export { nodeJournalFs } from './journal/journal-fs';
+export type { JournalFs } from './journal/journal-fs';

@@ -1,0 +1,223 @@
+/**
+ * What a journal record holds and how it is written: the typed envelope `{ seq, ts, kind, payload }`,
+ * the wire schemas of the order commands (core has wire schemas for order events; commands are added
+ * here), and the encoding of a record's body as UTF-8 JSON with every Decimal as its exact string.
+ * Decoding a body gives back an equal record: Decimals are Decimals again, digit for digit.
+ */
+import { z } from 'zod';
+import {
+  BarSchema,
+  ContingencyType,
+  DecimalSchema,
+  OrderBookDeltaSchema,
+  OrderBookSnapshotSchema,
+  OrderEventSchema,
+  OrderSide,
+  OrderType,
+  QuoteSchema,
+  TimeInForce,
+  TradeSchema,
+  TrailingOffsetType,
+  parseWith,
+  type CancelOrder,
+  type MarketData,
+  type ModifyOrder,
+  type OrderCommand,
+  type OrderEvent,
+  type SubmitOrder,
+  type SubmitOrderList,
+} from '@rxtrade/core';
+
+/**
+ * The kinds of journal record.
+ *
+ * @example
+ * ```ts
+ * await journal.append({ ts: clock.now(), kind: JournalRecordKind.ORDER_EVENT, payload: event });
+ * ```
+ */
+export const JournalRecordKind = {
+  /** An order command the pipeline emitted (`SubmitOrder`, `CancelOrder`, `ModifyOrder`, `SubmitOrderList`). */
+  COMMAND: 'command',
+  /** An order event a venue (or the order manager) produced. */
+  ORDER_EVENT: 'orderEvent',
+  /** Market data, when a session is recorded for re-simulation. */
+  MARKET_DATA: 'marketData',
+  /** A marker of the node's own life: started, stopped, reconciliation done. */
+  MARKER: 'marker',
+} as const;
+export type JournalRecordKind = (typeof JournalRecordKind)[keyof typeof JournalRecordKind];
+
+/** The node started (first record of each run of the node). */
+export interface NodeStarted {
+  readonly type: 'NodeStarted';
+  readonly nodeId: string;
+}
+/** The node stopped cleanly. */
+export interface NodeStopped {
+  readonly type: 'NodeStopped';
+  readonly nodeId: string;
+  readonly reason: string;
+}
+/** Reconciliation with the venues finished after a start: from here on, the journal and the venues agree. */
+export interface ReconciliationDone {
+  readonly type: 'ReconciliationDone';
+  readonly nodeId: string;
+  /** Orders whose status was checked against a venue. */
+  readonly ordersChecked: number;
+  /** Venue events the node had missed and applied during reconciliation. */
+  readonly eventsApplied: number;
+}
+/** A marker of the node's own life. */
+export type NodeMarker = NodeStarted | NodeStopped | ReconciliationDone;
+
+/** What a caller appends: the envelope without its sequence number, which the journal assigns. */
+export type JournalEntry =
+  | { readonly ts: number; readonly kind: 'command'; readonly payload: OrderCommand }
+  | { readonly ts: number; readonly kind: 'orderEvent'; readonly payload: OrderEvent }
+  | { readonly ts: number; readonly kind: 'marketData'; readonly payload: MarketData }
+  | { readonly ts: number; readonly kind: 'marker'; readonly payload: NodeMarker };
+
+/** A record as stored and replayed: an entry and its sequence number (1, 2, 3, … without gaps). */
+export type JournalRecord = JournalEntry & { readonly seq: number };
+
+const id = z.string().min(1);
+const ts = z.number().int();
+const optionalDecimal = DecimalSchema.optional();
+
+/** Wire schema of a `SubmitOrder`: every Decimal as a string (or a Decimal), the shape strict. */
+export const SubmitOrderWireSchema = z.strictObject({
+  type: z.literal('SubmitOrder'),
+  clientOrderId: id,
+  strategyId: id,
+  instrumentId: id,
+  side: z.enum(OrderSide),
+  orderType: z.enum(OrderType),
+  quantity: DecimalSchema,
+  price: optionalDecimal,
+  triggerPrice: optionalDecimal,
+  timeInForce: z.enum(TimeInForce),
+  expireTime: ts.optional(),
+  reduceOnly: z.boolean(),
+  postOnly: z.boolean(),
+  ts,
+  trailingOffset: optionalDecimal,
+  trailingOffsetType: z.enum(TrailingOffsetType).optional(),
+  limitOffset: optionalDecimal,
+  contingencyType: z.enum(ContingencyType).optional(),
+  parentOrderId: id.optional(),
+  linkedOrderIds: z.array(id).optional(),
+});
+
+/** Wire schema of a `SubmitOrderList`. */
+export const SubmitOrderListWireSchema = z.strictObject({
+  type: z.literal('SubmitOrderList'),
+  orderListId: id,
+  strategyId: id,
+  instrumentId: id,
+  orders: z.array(SubmitOrderWireSchema),
+  ts,
+});
+
+/** Wire schema of a `CancelOrder`. */
+export const CancelOrderWireSchema = z.strictObject({ type: z.literal('CancelOrder'), clientOrderId: id, strategyId: id, instrumentId: id, ts });
+
+/** Wire schema of a `ModifyOrder`. */
+export const ModifyOrderWireSchema = z.strictObject({
+  type: z.literal('ModifyOrder'),
+  clientOrderId: id,
+  strategyId: id,
+  instrumentId: id,
+  quantity: optionalDecimal,
+  price: optionalDecimal,
+  triggerPrice: optionalDecimal,
+  ts,
+});
+
+/**
+ * Wire schema of every order command, discriminated by `type`. It checks the shape and that every
+ * Decimal is exact, not whether the order is sensible: a command the order manager will deny is still
+ * journaled as it was issued.
+ */
+export const OrderCommandWireSchema = z.discriminatedUnion('type', [SubmitOrderWireSchema, SubmitOrderListWireSchema, CancelOrderWireSchema, ModifyOrderWireSchema]);
+
+/** Wire schema of a node marker. */
+export const NodeMarkerSchema = z.discriminatedUnion('type', [
+  z.strictObject({ type: z.literal('NodeStarted'), nodeId: id }),
+  z.strictObject({ type: z.literal('NodeStopped'), nodeId: id, reason: z.string() }),
+  z.strictObject({ type: z.literal('ReconciliationDone'), nodeId: id, ordersChecked: z.number().int().nonnegative(), eventsApplied: z.number().int().nonnegative() }),
+]);
+
+const MarketDataSchema = z.discriminatedUnion('type', [BarSchema, QuoteSchema, TradeSchema, OrderBookSnapshotSchema, OrderBookDeltaSchema]);
+
+/** Wire schema of an entry (a record without its `seq`), discriminated by `kind`. */
+export const JournalEntryWireSchema = z.discriminatedUnion('kind', [
+  z.strictObject({ ts, kind: z.literal('command'), payload: OrderCommandWireSchema }),
+  z.strictObject({ ts, kind: z.literal('orderEvent'), payload: OrderEventSchema }),
+  z.strictObject({ ts, kind: z.literal('marketData'), payload: MarketDataSchema }),
+  z.strictObject({ ts, kind: z.literal('marker'), payload: NodeMarkerSchema }),
+]);
+
+const encoder = new TextEncoder();
+const decoder = new TextDecoder('utf-8', { fatal: true });
+
+/**
+ * Checks an entry and encodes it as the UTF-8 JSON body of a frame; a bad field fails with a
+ * `ValidationError` naming it (`entry.payload.quantity: …`), so nothing that cannot be read back is
+ * ever written.
+ *
+ * @example
+ * ```ts
+ * const body = encodeJournalEntry({ ts: 0, kind: 'marker', payload: { type: 'NodeStarted', nodeId: 'n1' } });
+ * ```
+ */
+export function encodeJournalEntry(entry: JournalEntry): Uint8Array {
+  parseWith(JournalEntryWireSchema, entry, 'entry');
+  return encoder.encode(JSON.stringify(entry));
+}
+
+/**
+ * Decodes a frame body back into the record with sequence number `seq`. Throws a `ValidationError`
+ * naming the field when the body is not a valid entry (the journal reports it with its file and offset).
+ *
+ * @example
+ * ```ts
+ * const record = decodeJournalRecord(1, encodeJournalEntry(entry)); // deep-equal to { seq: 1, ...entry }
+ * ```
+ */
+export function decodeJournalRecord(seq: number, body: Uint8Array): JournalRecord {
+  const parsed = parseWith(JournalEntryWireSchema, JSON.parse(decoder.decode(body)) as unknown, 'record');
+  switch (parsed.kind) {
+    case 'command':
+      return { seq, ts: parsed.ts, kind: 'command', payload: commandFromWire(parsed.payload) };
+    case 'orderEvent': {
+      const e = parsed.payload;
+      const payload = e.type === 'OrderUpdated' ? { ...e, price: e.price, triggerPrice: e.triggerPrice } : e;
+      return { seq, ts: parsed.ts, kind: 'orderEvent', payload: payload as unknown as OrderEvent };
+    }
+    case 'marketData':
+      return { seq, ts: parsed.ts, kind: 'marketData', payload: parsed.payload as MarketData };
+    case 'marker':
+      return { seq, ts: parsed.ts, kind: 'marker', payload: parsed.payload };
+  }
+}
+
+type CommandWire = z.output<typeof OrderCommandWireSchema>;
+
+/** Restores the keys a command declares as `T | undefined` (JSON drops undefined values). */
+function commandFromWire(c: CommandWire): OrderCommand {
+  switch (c.type) {
+    case 'SubmitOrder':
+      return submitFromWire(c);
+    case 'SubmitOrderList':
+      return { ...c, orders: c.orders.map(submitFromWire) } as unknown as SubmitOrderList;
+    case 'CancelOrder':
+      return c as unknown as CancelOrder;
+    case 'ModifyOrder':
+      return { ...c, quantity: c.quantity, price: c.price, triggerPrice: c.triggerPrice } as unknown as ModifyOrder;
+  }
+}
+
+function submitFromWire(o: z.output<typeof SubmitOrderWireSchema>): SubmitOrder {
+  return { ...o, price: o.price, triggerPrice: o.triggerPrice, expireTime: o.expireTime } as unknown as SubmitOrder;
+}
