@@ -25,7 +25,7 @@ let childArgs: string[];
 beforeAll(async () => {
   const out = path.join(tempDir('bundle'), 'append-child.mjs');
   try {
-    const esbuild = createRequire(createRequire(import.meta.url).resolve('tsx/package.json'))('esbuild') as typeof import('esbuild');
+    const esbuild = createRequire(createRequire(import.meta.url).resolve('tsx/package.json'))('esbuild') as { build(options: Record<string, unknown>): Promise<unknown> };
     await esbuild.build({
       entryPoints: [childSource],
       bundle: true,
