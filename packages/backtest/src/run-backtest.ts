@@ -15,13 +15,12 @@
  */
 import { z } from 'zod';
 import { BacktestClock, MarketDataValidator, parseWith, ValidationError, type MarketData, type Pipeline } from '@rxtrade/core';
-import type { OrderAnomaly } from '@rxtrade/execution';
+import { describeMarketEvent as describeEvent, type OrderAnomaly } from '@rxtrade/execution';
 import { RunnerConfigSchema, type RunnerConfig } from './config';
 import { MetricsConfigSchema } from './metrics/compute-metrics';
 import { assertSorted } from './merge-by-time';
 import { StreamMerge, type MarketSeries } from './merge-streams';
 import { collectResult, createNode, runnerHooks } from './setup';
-import { describeEvent } from './trading-node';
 import type { RunResult } from './result';
 
 /** Market data of a backtest: one series (array or iterable) or an array of series. */

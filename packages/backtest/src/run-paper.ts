@@ -1,5 +1,5 @@
 /**
- * Paper trading: the same pipeline, trading node, simulated venue and ledger as a backtest, but time is
+ * Paper trading: the same pipeline, trading kernel, simulated venue and ledger as a backtest, but time is
  * the wall clock and events arrive when the feed pushes them. Events that arrive while asynchronous work
  * is pending wait in order, so a paper run over recorded data produces the same orders and fills as a
  * backtest over the same data.
@@ -11,11 +11,10 @@
  */
 import { z } from 'zod';
 import { LiveClock, MarketDataValidator, parseWith, type Clock, type MarketData, type Pipeline } from '@rxtrade/core';
-import type { OrderAnomaly } from '@rxtrade/execution';
+import { describeMarketEvent as describeEvent, type OrderAnomaly } from '@rxtrade/execution';
 import type { Observable, Subscription } from 'rxjs';
 import { RunnerConfigSchema, type RunnerConfig } from './config';
 import { collectResult, createNode, runnerHooks } from './setup';
-import { describeEvent } from './trading-node';
 import type { RunResult } from './result';
 
 const isObservable = (v: unknown): boolean => typeof v === 'object' && v !== null && typeof (v as { subscribe?: unknown }).subscribe === 'function';

@@ -1,14 +1,13 @@
 /** Builds the parts of a run from its config: the same function for backtest and paper. */
 import { z } from 'zod';
 import { instrumentRegistry, type Clock, type Decimal } from '@rxtrade/core';
-import { PercentFeeModel, SimulatedVenue, VenueRouter, type OrderAnomaly, type SimulatedVenueConfig } from '@rxtrade/execution';
+import { PercentFeeModel, SimulatedVenue, TradingKernel, type OrderAnomaly, type SimulatedVenueConfig } from '@rxtrade/execution';
 import { drawdownSeries, Ledger, maxDrawdown } from '@rxtrade/portfolio';
 import { computeMetrics, type MetricsConfig } from './metrics/compute-metrics';
 import { positionChanges } from './metrics/position-changes';
 import { roundTrips } from './metrics/round-trips';
 import { runLogger, type RunnerConfigSchema } from './config';
 import { snapshotOrder, type RunResult } from './result';
-import { TradingNode } from './trading-node';
 
 /**
  * @internal Options both runners add to `RunnerConfigSchema` (each parses its whole config once, with
@@ -25,8 +24,8 @@ export const runnerHooks = {
 /** @internal A runner's config after parsing: the runner options and the hooks. */
 export type ParsedRunnerConfig = z.output<typeof RunnerConfigSchema> & { readonly onAnomaly?: ((anomaly: OrderAnomaly) => void) | undefined };
 
-/** @internal Builds the node of a run from its parsed config. */
-export function createNode(c: ParsedRunnerConfig, clock: Clock, options: { readonly tradingStart?: number } = {}): { node: TradingNode; ledger: Ledger; startingCash: Decimal } {
+/** @internal Builds the trading kernel of a run from its parsed config: simulated venues and a ledger. */
+export function createNode(c: ParsedRunnerConfig, clock: Clock, options: { readonly tradingStart?: number } = {}): { node: TradingKernel; ledger: Ledger; startingCash: Decimal } {
   const instruments = instrumentRegistry(c.instruments);
   const baseCurrency = c.ledger.baseCurrency ?? c.instruments[0]!.quote;
   const ledger = new Ledger({ baseCurrency, startingCash: c.ledger.startingCash, instruments });
@@ -36,15 +35,15 @@ export function createNode(c: ParsedRunnerConfig, clock: Clock, options: { reado
     return new SimulatedVenue({ ...(rest as Partial<SimulatedVenueConfig>), clock, instruments, retainClosedOrders: c.keepHistory, ...(feeModel ? { feeModel } : {}) });
   };
   const venues = c.venues === undefined ? [build(c.venue)] : c.venues.map(build);
-  const node = new TradingNode({
+  const logger = runLogger(c.logger, clock);
+  const node = new TradingKernel({
     clock,
     instruments,
     venues,
-    venue: venues.length === 1 ? venues[0]! : new VenueRouter({ venues, instruments }),
     ledger,
     strategyId: c.strategyId,
     idPrefix: c.idPrefix ?? c.strategyId,
-    logger: runLogger(c.logger, clock),
+    ...(logger !== undefined ? { logger } : {}),
     equityEvery: c.equityEvery,
     keepHistory: c.keepHistory,
     strict: c.strict,
@@ -75,9 +74,9 @@ function lazy<T extends object, K extends keyof T>(target: T, key: K, compute: (
  * @internal Assembles the result once a run has ended. Round trips, the position log, the drawdown
  * curve and the metrics are derived from the fills and the equity curve when first read.
  */
-export function collectResult(node: TradingNode, ledger: Ledger, startingCash: Decimal, metrics: MetricsConfig = { periodsPerYear: 252 }): RunResult {
+export function collectResult(node: TradingKernel, ledger: Ledger, startingCash: Decimal, metrics: MetricsConfig = { periodsPerYear: 252 }): RunResult {
   const instruments = node.instruments;
-  const equityCurve = node.equity.curve();
+  const equityCurve = node.equityCurve();
   const finalEquity = ledger.equity();
   const orders = node.orderManager.orders().map(snapshotOrder);
   const fills = node.fills.slice();

@@ -1,5 +1,5 @@
 /**
- * `@rxtrade/execution`: the order state machine, the order manager and the simulated venue.
+ * `@rxtrade/execution`: the order state machine, the order manager, the trading kernel and the simulated venue.
  *
  * @packageDocumentation
  */
@@ -16,6 +16,11 @@ export { OrderManager, OrderManagerConfigSchema } from './order-manager';
 export type { OrderManagerConfig } from './order-manager';
 export { RetryPolicy, RetryPolicyConfigSchema, RetryExhaustedError, isRetryable } from './retry-policy';
 export type { RetryPolicyConfig } from './retry-policy';
+
+// Trading kernel: one pipeline against venues and a ledger, in every mode
+export { TradingKernel, TradingKernelConfigSchema, describeMarketEvent } from './kernel/trading-kernel';
+export type { TradingKernelConfig, RecordedAnomaly } from './kernel/trading-kernel';
+export { OrderAnomalyError, StageTimeoutError } from './kernel/kernel-errors';
 
 // Simulated venue and its models
 export { SimulatedVenue, SimulatedVenueConfigSchema } from './simulated-venue';
