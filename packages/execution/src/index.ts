@@ -22,6 +22,10 @@ export { TradingKernel, TradingKernelConfigSchema, describeMarketEvent } from '.
 export type { TradingKernelConfig, RecordedAnomaly } from './kernel/trading-kernel';
 export { OrderAnomalyError, StageTimeoutError } from './kernel/kernel-errors';
 
+// Testing: a venue with injectable faults, for tests of the kernel and the order manager
+export { FaultyVenue, FaultyVenueConfigSchema } from './testing/faulty-venue';
+export type { FaultyVenueConfig, VenueFaults } from './testing/faulty-venue';
+
 // Simulated venue and its models
 export { SimulatedVenue, SimulatedVenueConfigSchema } from './simulated-venue';
 export type { SimulatedVenueConfig } from './simulated-venue';

@@ -27,6 +27,12 @@ export const OrderAnomalyReason = {
   ILLEGAL_TRANSITION: 'ILLEGAL_TRANSITION',
   /** The venue could not be asked about an order after a timeout (every retry failed); the order keeps its last known status. */
   RECONCILIATION_FAILED: 'RECONCILIATION_FAILED',
+  /**
+   * An order the venue had acknowledged is unknown to it when queried (it lost the order, for example
+   * in a restart): the order keeps its last known status, since only the operator can tell whether it
+   * still works somewhere.
+   */
+  UNKNOWN_TO_VENUE: 'UNKNOWN_TO_VENUE',
 } as const;
 export type OrderAnomalyReason = (typeof OrderAnomalyReason)[keyof typeof OrderAnomalyReason];
 
@@ -54,7 +60,7 @@ export type OrderApplyResult =
 export interface OrderAnomaly {
   readonly reason: OrderAnomalyReason;
   readonly message: string;
-  /** The event that was not applied; undefined for RECONCILIATION_FAILED. */
+  /** The event that was not applied; undefined for RECONCILIATION_FAILED and UNKNOWN_TO_VENUE. */
   readonly event: OrderEvent | undefined;
   /** The order as it stands (unchanged by the event); undefined for an unknown order. */
   readonly order: OrderView | undefined;

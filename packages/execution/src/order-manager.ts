@@ -58,6 +58,9 @@ import { RetryPolicy, RetryPolicyConfigSchema } from './retry-policy';
 
 const positiveMs = z.number().positive().finite();
 
+/** Statuses in which an `OrderAccepted` can only be a late copy of an acknowledgement already overtaken. */
+const STALE_ACK_STATUSES: ReadonlySet<string> = new Set(['ACCEPTED', 'TRIGGERED', 'PARTIALLY_FILLED', 'FILLED', 'CANCELED', 'EXPIRED']);
+
 /**
  * Schema of {@link OrderManagerConfig}.
  *
@@ -142,6 +145,8 @@ export class OrderManager implements OrdersView {
   private readonly expiring = new Set<ClientOrderId>();
   private readonly submitTimers = new Map<ClientOrderId, TimerHandle>();
   private readonly cancelTimers = new Map<ClientOrderId, TimerHandle>();
+  /** Orders a reconciliation accepted before the venue's acknowledgement arrived (rare: only after a submit timeout). */
+  private readonly reconciledAcks = new Set<ClientOrderId>();
   private readonly submitTimeoutMs: number | undefined;
   private readonly cancelTimeoutMs: number | undefined;
   private readonly retry: RetryPolicy;
@@ -492,6 +497,16 @@ export class OrderManager implements OrdersView {
       return;
     }
     if (this.submitTimers.size > 0) this.clearTimer(this.submitTimers, order.clientOrderId);
+    // The first acknowledgement of an order that has since moved on (filled, canceled or expired before
+    // its ack arrived) or that a reconciliation already accepted is the end of a race, not news: nothing
+    // to apply or report. A second acknowledgement from the venue itself is still an anomaly.
+    if (
+      event.type === 'OrderAccepted' &&
+      STALE_ACK_STATUSES.has(order.status) &&
+      (order.venueOrderId === undefined || order.venueOrderId === event.venueOrderId) &&
+      (!order.acknowledged || this.reconciledAcks.delete(order.clientOrderId))
+    )
+      return;
     // A cancel the manager sent to end a GTD/DAY order it emulates is, to the user, the expiry.
     if (event.type === 'OrderCanceled' && this.expiring.delete(order.clientOrderId))
       event = { type: 'OrderExpired', clientOrderId: event.clientOrderId, strategyId: event.strategyId, instrumentId: event.instrumentId, ts: event.ts, tsInit: event.tsInit };
@@ -700,9 +715,23 @@ export class OrderManager implements OrdersView {
       if (order.status === 'SUBMITTED')
         this.onVenueEvent({ type: 'OrderRejected', ...base, reason: `submit not answered by venue ${this.venue.id} and unknown to it when queried (reconciled; not resubmitted)` });
       else if (order.status === 'PENDING_CANCEL') this.onVenueEvent({ type: 'OrderCanceled', ...base });
+      // The venue had acknowledged it and no longer knows it (it lost the order, for example in a
+      // restart). Closing it locally would be a guess; the order keeps its status and this is reported.
+      else
+        this.anomalySubject.next({
+          reason: OrderAnomalyReason.UNKNOWN_TO_VENUE,
+          message: `order ${order.clientOrderId} (${order.status}) is unknown to venue ${this.venue.id} when queried: the venue lost it; its last known status is kept`,
+          event: undefined,
+          order,
+          ts: now,
+        });
       return;
     }
-    if (order.status === 'SUBMITTED' && report.status !== 'REJECTED') this.onVenueEvent({ type: 'OrderAccepted', ...base, ts: report.ts, venueOrderId: report.venueOrderId });
+    if (order.status === 'SUBMITTED' && report.status !== 'REJECTED') {
+      // The venue's own acknowledgement may still be on its way: it will be recognised as late.
+      this.reconciledAcks.add(order.clientOrderId);
+      this.onVenueEvent({ type: 'OrderAccepted', ...base, ts: report.ts, venueOrderId: report.venueOrderId });
+    }
     for (const fill of report.fills) if (!order.hasTrade(fill.tradeId)) this.onVenueEvent({ type: 'OrderFilled', ...fill, strategyId: order.strategyId, tsInit: now });
     if (!order.isOpen) return;
     switch (report.status) {

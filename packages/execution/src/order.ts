@@ -78,6 +78,7 @@ export class Order implements OrderView {
    */
   held: OrderHold | undefined = undefined;
   private _venueOrderId: VenueOrderId | undefined = undefined;
+  private _acknowledged = false;
   private _quantity: Decimal;
   private _price: Decimal | undefined;
   private _triggerPrice: Decimal | undefined;
@@ -120,6 +121,10 @@ export class Order implements OrderView {
   /** The venue's id for the order, once accepted (or first filled). */
   get venueOrderId(): VenueOrderId | undefined {
     return this._venueOrderId;
+  }
+  /** Whether an `OrderAccepted` was applied to the order (from its venue or from a reconciliation). */
+  get acknowledged(): boolean {
+    return this._acknowledged;
   }
   /** Ordered quantity (changed by OrderUpdated). */
   get quantity(): Decimal {
@@ -189,6 +194,7 @@ export class Order implements OrderView {
     switch (event.type) {
       case 'OrderAccepted':
         this._venueOrderId = event.venueOrderId;
+        this._acknowledged = true;
         break;
       case 'OrderUpdated':
         this._quantity = event.quantity;
