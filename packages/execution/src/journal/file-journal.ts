@@ -39,7 +39,14 @@ import { fsyncDir, readSnapshotFile, snapshotName, snapshotSeqOf, SNAPSHOT_TEMP_
 export const FsyncPolicy = { ALWAYS: 'always', BATCH: 'batch', NEVER: 'never' } as const;
 export type FsyncPolicy = (typeof FsyncPolicy)[keyof typeof FsyncPolicy];
 
-/** Schema of {@link FileJournalConfig}. */
+/**
+ * Schema of {@link FileJournalConfig}: strict, so a misspelled option is an error.
+ *
+ * @example
+ * ```ts
+ * parseWith(FileJournalConfigSchema, { dir: '/var/lib/node/journal', fsync: 'batch', batchWindowMs: 2 }, 'journal');
+ * ```
+ */
 export const FileJournalConfigSchema = z
   .strictObject({
     /** Directory of the journal (created when missing, unless `readOnly`). */
@@ -60,10 +67,24 @@ export const FileJournalConfigSchema = z
   .superRefine((c, ctx) => {
     if (c.batchWindowMs !== undefined && c.fsync !== 'batch') ctx.addIssue({ code: 'custom', path: ['batchWindowMs'], message: `only applies to fsync 'batch', not '${c.fsync}'` });
   });
-/** Configuration of {@link FileJournal.open}. */
+/**
+ * Configuration of {@link FileJournal.open}.
+ *
+ * @example
+ * ```ts
+ * const config: FileJournalConfig = { dir: '/var/lib/node/journal', fsync: 'always', segmentBytes: 64 * 1024 * 1024 };
+ * ```
+ */
 export type FileJournalConfig = z.input<typeof FileJournalConfigSchema>;
 
-/** A tail cut off by recovery: the bytes an interrupted write left behind. */
+/**
+ * A tail cut off by recovery: the bytes an interrupted write left behind.
+ *
+ * @example
+ * ```ts
+ * const torn = journal.recovery.tornTail; // { file, offset: 4120, bytes: 57, reason: 'incomplete frame (…)', truncated: true }
+ * ```
+ */
 export interface TornTail {
   readonly file: string;
   /** Offset where the incomplete frame began (the file's new length). */
@@ -75,7 +96,14 @@ export interface TornTail {
   readonly truncated: boolean;
 }
 
-/** What {@link FileJournal.open} found and repaired. */
+/**
+ * What {@link FileJournal.open} found and repaired.
+ *
+ * @example
+ * ```ts
+ * const { lastSeq, tornTail, lockTakenOverFrom } = journal.recovery;
+ * ```
+ */
 export interface JournalRecovery {
   /** Sequence number of the last complete record (0 for an empty journal). */
   readonly lastSeq: number;
@@ -92,13 +120,27 @@ export interface JournalRecovery {
   readonly lockTakenOverFrom: number | undefined;
 }
 
-/** A snapshot read back: the state as JSON (parse it with your own schema) and the last record it includes. */
+/**
+ * A snapshot read back: the state as JSON (parse it with your own schema) and the last record it includes.
+ *
+ * @example
+ * ```ts
+ * const snapshot = await journal.latestSnapshot(); // { seq: 150, state: { … } }
+ * ```
+ */
 export interface JournalSnapshot {
   readonly seq: number;
   readonly state: unknown;
 }
 
-/** What {@link FileJournal.prune} deleted. */
+/**
+ * What {@link FileJournal.prune} deleted.
+ *
+ * @example
+ * ```ts
+ * const { removedSegments, firstSeq } = await journal.prune();
+ * ```
+ */
 export interface PruneResult {
   readonly removedSegments: readonly string[];
   readonly removedSnapshots: readonly string[];

@@ -48,18 +48,39 @@ export const JournalRecordKind = {
 } as const;
 export type JournalRecordKind = (typeof JournalRecordKind)[keyof typeof JournalRecordKind];
 
-/** The node started (first record of each run of the node). */
+/**
+ * The node started (first record of each run of the node).
+ *
+ * @example
+ * ```ts
+ * await journal.append({ ts: clock.now(), kind: 'marker', payload: { type: 'NodeStarted', nodeId: 'node-1' } });
+ * ```
+ */
 export interface NodeStarted {
   readonly type: 'NodeStarted';
   readonly nodeId: string;
 }
-/** The node stopped cleanly. */
+/**
+ * The node stopped cleanly.
+ *
+ * @example
+ * ```ts
+ * await journal.append({ ts: clock.now(), kind: 'marker', payload: { type: 'NodeStopped', nodeId: 'node-1', reason: 'SIGTERM' } });
+ * ```
+ */
 export interface NodeStopped {
   readonly type: 'NodeStopped';
   readonly nodeId: string;
   readonly reason: string;
 }
-/** Reconciliation with the venues finished after a start: from here on, the journal and the venues agree. */
+/**
+ * Reconciliation with the venues finished after a start: from here on, the journal and the venues agree.
+ *
+ * @example
+ * ```ts
+ * await journal.append({ ts: clock.now(), kind: 'marker', payload: { type: 'ReconciliationDone', nodeId: 'node-1', ordersChecked: 3, eventsApplied: 1 } });
+ * ```
+ */
 export interface ReconciliationDone {
   readonly type: 'ReconciliationDone';
   readonly nodeId: string;
@@ -68,24 +89,52 @@ export interface ReconciliationDone {
   /** Venue events the node had missed and applied during reconciliation. */
   readonly eventsApplied: number;
 }
-/** A marker of the node's own life. */
+/**
+ * A marker of the node's own life.
+ *
+ * @example
+ * ```ts
+ * const marker: NodeMarker = { type: 'NodeStarted', nodeId: 'node-1' };
+ * ```
+ */
 export type NodeMarker = NodeStarted | NodeStopped | ReconciliationDone;
 
-/** What a caller appends: the envelope without its sequence number, which the journal assigns. */
+/**
+ * What a caller appends: the envelope without its sequence number, which the journal assigns.
+ *
+ * @example
+ * ```ts
+ * const entry: JournalEntry = { ts: clock.now(), kind: 'command', payload: factory.market({ instrumentId, side: 'BUY', quantity: 1 }) };
+ * ```
+ */
 export type JournalEntry =
   | { readonly ts: number; readonly kind: 'command'; readonly payload: OrderCommand }
   | { readonly ts: number; readonly kind: 'orderEvent'; readonly payload: OrderEvent }
   | { readonly ts: number; readonly kind: 'marketData'; readonly payload: MarketData }
   | { readonly ts: number; readonly kind: 'marker'; readonly payload: NodeMarker };
 
-/** A record as stored and replayed: an entry and its sequence number (1, 2, 3, … without gaps). */
+/**
+ * A record as stored and replayed: an entry and its sequence number (1, 2, 3, … without gaps).
+ *
+ * @example
+ * ```ts
+ * for await (const r of journal.replay()) if (r.kind === 'orderEvent') orders.apply(r.payload);
+ * ```
+ */
 export type JournalRecord = JournalEntry & { readonly seq: number };
 
 const id = z.string().min(1);
 const ts = z.number().int();
 const optionalDecimal = DecimalSchema.optional();
 
-/** Wire schema of a `SubmitOrder`: every Decimal as a string (or a Decimal), the shape strict. */
+/**
+ * Wire schema of a `SubmitOrder`: every Decimal as a string (or a Decimal), the shape strict.
+ *
+ * @example
+ * ```ts
+ * SubmitOrderWireSchema.parse(JSON.parse(JSON.stringify(order))).quantity; // a Decimal again
+ * ```
+ */
 export const SubmitOrderWireSchema = z.strictObject({
   type: z.literal('SubmitOrder'),
   clientOrderId: id,
@@ -109,7 +158,14 @@ export const SubmitOrderWireSchema = z.strictObject({
   linkedOrderIds: z.array(id).optional(),
 });
 
-/** Wire schema of a `SubmitOrderList`. */
+/**
+ * Wire schema of a `SubmitOrderList`.
+ *
+ * @example
+ * ```ts
+ * SubmitOrderListWireSchema.safeParse(JSON.parse(JSON.stringify(command))).success; // true
+ * ```
+ */
 export const SubmitOrderListWireSchema = z.strictObject({
   type: z.literal('SubmitOrderList'),
   orderListId: id,
@@ -119,10 +175,24 @@ export const SubmitOrderListWireSchema = z.strictObject({
   ts,
 });
 
-/** Wire schema of a `CancelOrder`. */
+/**
+ * Wire schema of a `CancelOrder`.
+ *
+ * @example
+ * ```ts
+ * CancelOrderWireSchema.safeParse(JSON.parse(JSON.stringify(command))).success; // true
+ * ```
+ */
 export const CancelOrderWireSchema = z.strictObject({ type: z.literal('CancelOrder'), clientOrderId: id, strategyId: id, instrumentId: id, ts });
 
-/** Wire schema of a `ModifyOrder`. */
+/**
+ * Wire schema of a `ModifyOrder`.
+ *
+ * @example
+ * ```ts
+ * ModifyOrderWireSchema.safeParse(JSON.parse(JSON.stringify(command))).success; // true
+ * ```
+ */
 export const ModifyOrderWireSchema = z.strictObject({
   type: z.literal('ModifyOrder'),
   clientOrderId: id,
@@ -138,10 +208,22 @@ export const ModifyOrderWireSchema = z.strictObject({
  * Wire schema of every order command, discriminated by `type`. It checks the shape and that every
  * Decimal is exact, not whether the order is sensible: a command the order manager will deny is still
  * journaled as it was issued.
+ *
+ * @example
+ * ```ts
+ * const command = OrderCommandWireSchema.parse(JSON.parse(text));
+ * ```
  */
 export const OrderCommandWireSchema = z.discriminatedUnion('type', [SubmitOrderWireSchema, SubmitOrderListWireSchema, CancelOrderWireSchema, ModifyOrderWireSchema]);
 
-/** Wire schema of a node marker. */
+/**
+ * Wire schema of a node marker.
+ *
+ * @example
+ * ```ts
+ * NodeMarkerSchema.parse({ type: 'NodeStopped', nodeId: 'node-1', reason: 'SIGTERM' });
+ * ```
+ */
 export const NodeMarkerSchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('NodeStarted'), nodeId: id }),
   z.strictObject({ type: z.literal('NodeStopped'), nodeId: id, reason: z.string() }),
@@ -150,7 +232,14 @@ export const NodeMarkerSchema = z.discriminatedUnion('type', [
 
 const MarketDataSchema = z.discriminatedUnion('type', [BarSchema, QuoteSchema, TradeSchema, OrderBookSnapshotSchema, OrderBookDeltaSchema]);
 
-/** Wire schema of an entry (a record without its `seq`), discriminated by `kind`. */
+/**
+ * Wire schema of an entry (a record without its `seq`), discriminated by `kind`.
+ *
+ * @example
+ * ```ts
+ * parseWith(JournalEntryWireSchema, JSON.parse(body), 'record');
+ * ```
+ */
 export const JournalEntryWireSchema = z.discriminatedUnion('kind', [
   z.strictObject({ ts, kind: z.literal('command'), payload: OrderCommandWireSchema }),
   z.strictObject({ ts, kind: z.literal('orderEvent'), payload: OrderEventSchema }),

@@ -65,6 +65,8 @@ export async function writeFileAtomically(fs: JournalFs, dir: string, name: stri
 
 /** Makes a directory's entries (created, renamed, deleted files) durable. */
 export async function fsyncDir(fs: JournalFs, dir: string): Promise<void> {
+  // Windows cannot open a directory as a file; NTFS journals its directory entries itself.
+  if (process.platform === 'win32') return;
   const fd = await fs.open(dir, 'r');
   try {
     await fs.fsync(fd);
