@@ -7,7 +7,14 @@ import type { InstrumentId } from './ids';
 import type { Bar, MarketData } from './market-data';
 import type { ConnectionStatus } from './venue';
 
-/** The kinds of market data a client can be subscribed to; `BOOKS` covers snapshots and deltas. */
+/**
+ * The kinds of market data a client can be subscribed to; `BOOKS` covers snapshots and deltas.
+ *
+ * @example
+ * ```ts
+ * client.subscribe({ kind: MarketDataKind.QUOTES, instrumentId: btc.id });
+ * ```
+ */
 export const MarketDataKind = {
   BARS: 'BARS',
   TRADES: 'TRADES',

@@ -28,7 +28,14 @@ export const ReplayDataClientConfigSchema = z.strictObject({
   data: z.custom<readonly MarketData[] | Iterable<MarketData> | AsyncIterable<MarketData>>(isIterable, 'must be an array or an (async) iterable of market data'),
 });
 
-/** Configuration of a {@link ReplayDataClient}. */
+/**
+ * Configuration of a {@link ReplayDataClient}.
+ *
+ * @example
+ * ```ts
+ * const config: ReplayDataClientConfig = { id: 'GOOG-2004', data: bars };
+ * ```
+ */
 export type ReplayDataClientConfig = z.input<typeof ReplayDataClientConfigSchema>;
 
 const KINDS: ReadonlySet<unknown> = new Set(Object.values(MarketDataKind));

@@ -71,6 +71,11 @@ export interface Venue {
 /**
  * The state of a client's connection to its venue. A client that is `RECONNECTING` or `DISCONNECTED`
  * may have missed events: when it is `CONNECTED` again, the node reconciles its orders.
+ *
+ * @example
+ * ```ts
+ * venue.connection.subscribe((status) => { if (status !== ConnectionStatus.CONNECTED) logger.warn(`venue ${status}`); });
+ * ```
  */
 export const ConnectionStatus = {
   CONNECTED: 'CONNECTED',

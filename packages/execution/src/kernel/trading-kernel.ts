@@ -118,6 +118,11 @@ export type TradingKernelConfig = z.input<typeof TradingKernelConfigSchema>;
 /**
  * An order anomaly as the kernel records it: the reason and what it concerned, without the live
  * order object.
+ *
+ * @example
+ * ```ts
+ * for (const a of kernel.anomalies) console.warn(a.reason, a.clientOrderId, a.eventType, a.message);
+ * ```
  */
 export interface RecordedAnomaly {
   readonly reason: OrderAnomalyReason;

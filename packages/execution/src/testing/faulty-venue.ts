@@ -46,7 +46,14 @@ export const FaultyVenueConfigSchema = z.strictObject({
   clock: ClockSchema,
 });
 
-/** Configuration of a {@link FaultyVenue}. */
+/**
+ * Configuration of a {@link FaultyVenue}.
+ *
+ * @example
+ * ```ts
+ * const config: FaultyVenueConfig = { venue: new SimulatedVenue({ clock, instruments }), clock };
+ * ```
+ */
 export type FaultyVenueConfig = z.input<typeof FaultyVenueConfigSchema>;
 
 /**
