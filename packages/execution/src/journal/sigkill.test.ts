@@ -4,43 +4,22 @@
  * during its own recovery, and a dozen in the middle of a frame write), and after each kill the journal
  * must hold every acknowledged record, no gap, no duplicate, and at most the one record in flight.
  *
- * The child is bundled once with esbuild (the copy tsx runs on) so that each start costs a plain Node
- * start (~0.1 s) instead of compiling the sources again (~1 s); without esbuild it runs under tsx.
+ * The child is bundled once (see `nodeArgsFor`) so that each start costs a plain Node start.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { spawn } from 'node:child_process';
-import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { FileJournal } from './file-journal';
 import { fillEntry } from './__fixtures__/journal-entries';
-import { canon, tempDir } from './__fixtures__/journal-test-kit';
+import { canon, nodeArgsFor, tempDir } from './__fixtures__/journal-test-kit';
 
-const here = path.dirname(fileURLToPath(import.meta.url));
-const childSource = path.join(here, '__fixtures__', 'append-child.ts');
-const repoRoot = path.resolve(here, '../../../..');
-let childArgs: string[];
+const childSource = path.join(path.dirname(fileURLToPath(import.meta.url)), '__fixtures__', 'append-child.ts');
+let child: { args: string[]; cwd: string };
 
 beforeAll(async () => {
-  const out = path.join(tempDir('bundle'), 'append-child.mjs');
-  try {
-    const esbuild = createRequire(createRequire(import.meta.url).resolve('tsx/package.json'))('esbuild') as { build(options: Record<string, unknown>): Promise<unknown> };
-    await esbuild.build({
-      entryPoints: [childSource],
-      bundle: true,
-      platform: 'node',
-      format: 'esm',
-      target: 'node20',
-      conditions: ['@rxtrade/source'],
-      outfile: out,
-      logLevel: 'error',
-      banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
-    });
-    childArgs = [out];
-  } catch {
-    childArgs = ['--conditions=@rxtrade/source', '--import', 'tsx', childSource];
-  }
+  child = await nodeArgsFor(childSource);
 });
 
 /** mulberry32: a small seeded generator, so every run kills at the same moments. */
@@ -67,7 +46,7 @@ interface Victim {
 function runVictim(dir: string, plan: KillPlan): Promise<Victim> {
   return new Promise((resolve, reject) => {
     const env = { ...process.env, JOURNAL_DIR: dir, ...(plan.after === 'half' ? { JOURNAL_HALF_WRITE_AFTER: String(plan.frames) } : {}) };
-    const child = spawn(process.execPath, childArgs, { cwd: repoRoot, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const victim = spawn(process.execPath, child.args, { cwd: child.cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
     const acked: number[] = [];
     let ready: number | undefined;
     let half = false;
@@ -75,13 +54,13 @@ function runVictim(dir: string, plan: KillPlan): Promise<Victim> {
     let stderr = '';
     let killed = false;
     const kill = (): void => {
-      if (!killed) child.kill('SIGKILL');
+      if (!killed) victim.kill('SIGKILL');
       killed = true;
     };
     const guard = setTimeout(kill, 10_000);
     if (plan.after === 'spawn') setTimeout(kill, plan.delayMs);
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.stdout.on('data', (d: Buffer) => {
+    victim.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    victim.stdout.on('data', (d: Buffer) => {
       pending += d.toString();
       const lines = pending.split('\n');
       pending = lines.pop()!;
@@ -95,8 +74,8 @@ function runVictim(dir: string, plan: KillPlan): Promise<Victim> {
         } else acked.push(Number(line));
       }
     });
-    child.on('error', reject);
-    child.on('close', (code, signal) => {
+    victim.on('error', reject);
+    victim.on('close', (code, signal) => {
       clearTimeout(guard);
       if (signal !== 'SIGKILL') reject(new Error(`child ended with code ${code} signal ${signal}: ${stderr}`));
       else resolve({ acked, ready, half });

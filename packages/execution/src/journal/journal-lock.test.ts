@@ -1,0 +1,60 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { spawn, spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { nodeArgsFor, tempDir } from './__fixtures__/journal-test-kit';
+
+const contenderSource = path.join(path.dirname(fileURLToPath(import.meta.url)), '__fixtures__', 'lock-child.ts');
+let contender: { args: string[]; cwd: string };
+beforeAll(async () => {
+  contender = await nodeArgsFor(contenderSource);
+});
+
+function deadPid(): number {
+  return Number(spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' }).stdout);
+}
+
+/** Starts `n` contenders that all try at `startAt`; resolves with each one's answer, then kills them. */
+async function race(dir: string, n: number, startAt: number): Promise<string[]> {
+  const children = Array.from({ length: n }, () =>
+    spawn(process.execPath, contender.args, { cwd: contender.cwd, env: { ...process.env, LOCK_DIR: dir, LOCK_START_AT: String(startAt) }, stdio: ['ignore', 'pipe', 'inherit'] }),
+  );
+  try {
+    return await Promise.all(
+      children.map(
+        (c) =>
+          new Promise<string>((resolve, reject) => {
+            let out = '';
+            c.stdout.on('data', (d: Buffer) => {
+              out += d.toString();
+              if (out.includes('\n')) resolve(out.trim());
+            });
+            c.on('exit', (code) => reject(new Error(`contender exited with ${code} before answering`)));
+          }),
+      ),
+    );
+  } finally {
+    await Promise.all(children.map((c) => new Promise((r) => (c.once('close', r), c.kill('SIGKILL')))));
+  }
+}
+
+describe('journal lock across processes', () => {
+  it('lets exactly one of several processes take over a stale lock at the same moment', async () => {
+    for (let round = 0; round < 3; round++) {
+      const dir = tempDir('race');
+      const stale = deadPid();
+      fs.writeFileSync(path.join(dir, 'journal.lock'), JSON.stringify({ pid: stale, hostname: os.hostname(), acquiredAt: 'then' }));
+      const answers = await race(dir, 4, Date.now() + 700);
+      const winners = answers.filter((a) => a === 'GOT');
+      expect(answers.filter((a) => a.startsWith('ERROR'))).toEqual([]);
+      expect(winners, answers.join(', ')).toHaveLength(1);
+      // The losers name the winner, never the dead process.
+      const owner = (JSON.parse(fs.readFileSync(path.join(dir, 'journal.lock'), 'utf8')) as { pid: number }).pid;
+      expect(owner).not.toBe(stale);
+      for (const a of answers.filter((x) => x !== 'GOT')) expect(a).toBe(`LOCKED ${owner}`);
+      expect(fs.readdirSync(dir).sort()).toEqual(['journal.lock']); // no claim or staging file left behind
+    }
+  }, 30_000);
+});
