@@ -49,6 +49,9 @@ describe('FileJournal records', () => {
     await expect(j.append({ ts: 1, kind: 'marketData', payload: { type: 'Trade', instrumentId: 'X', ts: 1, price: Number.NaN, size: 1, aggressor: 'NONE', tradeId: 't' } } as never)).rejects.toThrow(/price/);
     expect(await j.append(fillEntry(1))).toBe(1);
     expect(j.lastSeq).toBe(1);
+    const small = await openJournal({ dir: tempDir('small'), maxRecordBytes: 100 });
+    await expect(small.append(fillEntry(1))).rejects.toThrow(/entry: encodes to \d+ bytes, above maxRecordBytes 100/);
+    expect(small.lastSeq).toBe(0);
   });
 
   it('rejects unknown config keys and misplaced options', async () => {
@@ -131,6 +134,29 @@ describe('FileJournal records', () => {
     fs.writeFileSync(first, b2);
     const reopened = await openJournal({ dir: dir2 });
     await expect(replayAll(reopened)).rejects.toThrow(`journal file ${first} is corrupt at byte offset ${SEGMENT_HEADER_BYTES}: frame body checksum mismatch`);
+  });
+
+  it('lets read-only readers follow a journal while its writer appends', async () => {
+    const dir = tempDir('follow');
+    const writer = await openJournal({ dir, fsync: 'never', segmentBytes: 64 * 1024 });
+    let writing = true;
+    const written = (async () => {
+      for (let i = 1; i <= 40; i++) await Promise.all(Array.from({ length: 100 }, (_, k) => writer.append(fillEntry((i - 1) * 100 + k + 1))));
+      writing = false;
+    })();
+    let seen = 0;
+    let reads = 0;
+    while (writing || reads === 0) {
+      const reader = await FileJournal.open({ dir, readOnly: true });
+      let expected = 1;
+      for await (const r of reader.replay()) expect(r.seq).toBe(expected++);
+      expect(expected - 1).toBeGreaterThanOrEqual(seen);
+      seen = expected - 1;
+      reads++;
+    }
+    await written;
+    expect(reads).toBeGreaterThan(1);
+    expect(writer.lastSeq).toBe(4000);
   });
 
   it('refuses a journal whose records do not follow on (a missing segment)', async () => {
@@ -313,6 +339,16 @@ describe('FileJournal lock', () => {
     await j.close();
     expect(fs.existsSync(path.join(dir, 'journal.lock'))).toBe(false);
     expect(fs.readdirSync(dir).filter((n) => n.startsWith('journal.lock'))).toEqual([]);
+  });
+
+  it('removes private lock files that a process killed while taking the lock left behind', async () => {
+    const dir = tempDir('leftovers');
+    const dead = Number(spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' }).stdout);
+    fs.writeFileSync(path.join(dir, `journal.lock.${dead}.a1b2c3.new`), '{}');
+    fs.writeFileSync(path.join(dir, `journal.lock.${dead}.a1b2c3.stale`), '{}');
+    const j = await openJournal({ dir });
+    expect(fs.readdirSync(dir).filter((n) => n.startsWith('journal.lock')).sort()).toEqual(['journal.lock']);
+    await j.close();
   });
 
   it('treats a lock held from another host as live', async () => {

@@ -225,11 +225,19 @@ export class FileJournal {
     const dir = c.dir;
     if (!c.readOnly) await fs.mkdir(dir);
     const lock = c.readOnly ? undefined : acquireJournalLock(dir);
-    try {
-      return await FileJournal.recover(c, fs, lock);
-    } catch (e) {
-      lock?.release();
-      throw e;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await FileJournal.recover(c, fs, lock);
+      } catch (e) {
+        // A reader racing a live writer can catch a frame half copied while the frame after it is
+        // already complete: look again before calling it corruption.
+        if (c.readOnly && e instanceof JournalCorruptionError && attempt < 3) {
+          await new Promise((r) => setTimeout(r, 20));
+          continue;
+        }
+        lock?.release();
+        throw e;
+      }
     }
   }
 

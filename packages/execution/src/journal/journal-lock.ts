@@ -85,6 +85,7 @@ export function acquireJournalLock(dir: string): JournalLock {
     for (let attempt = 0; attempt < 5; attempt++) {
       try {
         fs.linkSync(staging, file);
+        removeLeftovers(dir);
         return { file, takenOverFrom, release: () => releaseLock(file, mine) };
       } catch (e) {
         if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
@@ -118,6 +119,14 @@ export function acquireJournalLock(dir: string): JournalLock {
     throw new StateError(`could not take the journal lock ${file}: other processes keep contending for it`);
   } finally {
     tryUnlink(staging);
+  }
+}
+
+/** Deletes private lock files (`journal.lock.<pid>.<token>.new|.stale`) that dead processes left behind. */
+function removeLeftovers(dir: string): void {
+  for (const name of fs.readdirSync(dir)) {
+    const m = /^journal\.lock\.(\d+)\.[0-9a-f]+\.(new|stale)$/.exec(name);
+    if (m && Number(m[1]) !== process.pid && !ownerAlive({ pid: Number(m[1]), hostname: os.hostname(), acquiredAt: '' })) tryUnlink(path.join(dir, name));
   }
 }
 
