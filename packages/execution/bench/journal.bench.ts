@@ -28,7 +28,13 @@ const IN_FLIGHT = 1_000;
 
 const median = (xs: readonly number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const percentile = (sorted: readonly number[], p: number): number => sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))]!;
-const tmp = (label: string): string => fs.mkdtempSync(path.join(os.tmpdir(), `rxtrade-journal-bench-${label}-`));
+const dirs: string[] = [];
+const tmp = (label: string): string => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), `rxtrade-journal-bench-${label}-`));
+  dirs.push(dir);
+  return dir;
+};
+const cleanUp = (): void => dirs.splice(0).forEach((d) => fs.rmSync(d, { recursive: true, force: true }));
 
 interface Run {
   readonly perSecond: number;
@@ -116,8 +122,12 @@ function baseline(sync: boolean, n: number): Run {
 
 async function repeat<T>(fn: () => Promise<T> | T): Promise<T[]> {
   await fn(); // warm-up
+  cleanUp();
   const out: T[] = [];
-  for (let i = 0; i < REPS; i++) out.push(await fn());
+  for (let i = 0; i < REPS; i++) {
+    out.push(await fn());
+    cleanUp();
+  }
   return out;
 }
 

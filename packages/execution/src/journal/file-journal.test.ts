@@ -2,14 +2,14 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { spawnSync } from 'node:child_process';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, afterAll } from 'vitest';
 import { Decimal, ValidationError } from '@rxtrade/core';
 import { FileJournal } from './file-journal';
 import { JournalCorruptionError, JournalLockedError, JournalWriteError } from './journal-errors';
 import { nodeJournalFs, type JournalFs } from './journal-fs';
 import { FRAME_HEADER_BYTES, SEGMENT_HEADER_BYTES } from './frame';
 import { everyKind, fillEntry, limitOrder } from './__fixtures__/journal-entries';
-import { canon, countingFs, replayAll, segmentFiles, tempDir } from './__fixtures__/journal-test-kit';
+import { canon, countingFs, replayAll, segmentFiles, tempDir, removeTempDirs } from './__fixtures__/journal-test-kit';
 
 const open: FileJournal[] = [];
 async function openJournal(...args: Parameters<typeof FileJournal.open>): Promise<FileJournal> {
@@ -20,6 +20,8 @@ async function openJournal(...args: Parameters<typeof FileJournal.open>): Promis
 afterEach(async () => {
   for (const j of open.splice(0)) await j.close().catch(() => undefined);
 });
+
+afterAll(removeTempDirs);
 
 describe('FileJournal records', () => {
   it('round-trips every record kind with Decimals digit for digit', async () => {

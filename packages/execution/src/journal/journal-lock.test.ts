@@ -3,8 +3,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { spawn, spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { beforeAll, describe, expect, it } from 'vitest';
-import { nodeArgsFor, tempDir } from './__fixtures__/journal-test-kit';
+import { beforeAll, describe, expect, it, afterAll } from 'vitest';
+import { nodeArgsFor, tempDir, removeTempDirs } from './__fixtures__/journal-test-kit';
 
 const contenderSource = path.join(path.dirname(fileURLToPath(import.meta.url)), '__fixtures__', 'lock-child.ts');
 let contender: { args: string[]; cwd: string };
@@ -39,6 +39,8 @@ async function race(dir: string, n: number, startAt: number): Promise<string[]> 
     await Promise.all(children.map((c) => new Promise((r) => (c.once('close', r), c.kill('SIGKILL')))));
   }
 }
+
+afterAll(removeTempDirs);
 
 describe('journal lock across processes', () => {
   it('lets exactly one of several processes take over a stale lock at the same moment', async () => {

@@ -10,10 +10,10 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it, afterAll } from 'vitest';
 import { FileJournal } from './file-journal';
 import { fillEntry } from './__fixtures__/journal-entries';
-import { canon, nodeArgsFor, tempDir } from './__fixtures__/journal-test-kit';
+import { canon, nodeArgsFor, tempDir, removeTempDirs } from './__fixtures__/journal-test-kit';
 
 const childSource = path.join(path.dirname(fileURLToPath(import.meta.url)), '__fixtures__', 'append-child.ts');
 let child: { args: string[]; cwd: string };
@@ -132,6 +132,8 @@ function plansFor(seed: number): KillPlan[] {
   }
   return plans;
 }
+
+afterAll(removeTempDirs);
 
 describe('FileJournal under SIGKILL', () => {
   it('never loses an acknowledged record, never duplicates or skips one, across 64 kills', async () => {

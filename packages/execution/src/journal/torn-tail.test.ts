@@ -1,10 +1,10 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, afterAll } from 'vitest';
 import { FileJournal } from './file-journal';
 import { JournalCorruptionError } from './journal-errors';
 import { everyKind, fillEntry } from './__fixtures__/journal-entries';
-import { canon, replayAll, segmentFiles, tempDir } from './__fixtures__/journal-test-kit';
+import { canon, replayAll, segmentFiles, tempDir, removeTempDirs } from './__fixtures__/journal-test-kit';
 
 /** A closed journal holding `entries`, its segment's bytes and where its last frame starts. */
 async function written(entries: readonly Parameters<FileJournal['append']>[0][]): Promise<{ bytes: Buffer; lastFrameAt: number; name: string }> {
@@ -18,6 +18,8 @@ async function written(entries: readonly Parameters<FileJournal['append']>[0][])
   const file = segmentFiles(dir)[0]!;
   return { bytes: fs.readFileSync(file), lastFrameAt, name: path.basename(file) };
 }
+
+afterAll(removeTempDirs);
 
 describe('FileJournal torn tails', () => {
   it('recovers a file cut at every byte offset of its last frame: exactly the complete records remain, and the next append works', async () => {

@@ -9,9 +9,18 @@ import { nodeJournalFs, type JournalFs } from '../journal-fs';
 import type { JournalRecord } from '../journal-codec';
 import type { FileJournal } from '../file-journal';
 
-/** A fresh empty directory under the system temporary directory. */
+const created: string[] = [];
+
+/** A fresh empty directory under the system temporary directory (removed by {@link removeTempDirs}). */
 export function tempDir(label: string): string {
-  return fs.mkdtempSync(path.join(os.tmpdir(), `rxtrade-journal-${label}-`));
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), `rxtrade-journal-${label}-`));
+  created.push(dir);
+  return dir;
+}
+
+/** Removes every directory {@link tempDir} created (call it from `afterAll`). */
+export function removeTempDirs(): void {
+  for (const dir of created.splice(0)) fs.rmSync(dir, { recursive: true, force: true });
 }
 
 /**
