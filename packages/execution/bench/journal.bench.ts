@@ -34,6 +34,7 @@ const tmp = (label: string): string => {
   dirs.push(dir);
   return dir;
 };
+// Removed at the end only: deleting files between runs (with the disk's discard) slows the next run.
 const cleanUp = (): void => dirs.splice(0).forEach((d) => fs.rmSync(d, { recursive: true, force: true }));
 
 interface Run {
@@ -122,12 +123,8 @@ function baseline(sync: boolean, n: number): Run {
 
 async function repeat<T>(fn: () => Promise<T> | T): Promise<T[]> {
   await fn(); // warm-up
-  cleanUp();
   const out: T[] = [];
-  for (let i = 0; i < REPS; i++) {
-    out.push(await fn());
-    cleanUp();
-  }
+  for (let i = 0; i < REPS; i++) out.push(await fn());
   return out;
 }
 
@@ -154,3 +151,5 @@ console.log(`  'never'  p50 latency / baseline write p50:                  ${x(n
 console.log(`  'never'  appends/s / 'always' appends/s (one writer):       ${x(never.perSecond, always.perSecond)}`);
 console.log(`  'batch'  appends/s / 'always' appends/s (${IN_FLIGHT} in flight):  ${x(cBatch.perSecond, cAlways.perSecond)}`);
 console.log(`  'never'  appends/s / 'batch' appends/s (${IN_FLIGHT} in flight):   ${x(cNever.perSecond, cBatch.perSecond)}`);
+
+cleanUp();
