@@ -34,7 +34,7 @@ const tmp = (label: string): string => {
   dirs.push(dir);
   return dir;
 };
-// Removed at the end only: deleting files between runs (with the disk's discard) slows the next run.
+// Removed at the end only, so that no deletion (nor the disk's discard of it) runs between measured runs.
 const cleanUp = (): void => dirs.splice(0).forEach((d) => fs.rmSync(d, { recursive: true, force: true }));
 
 interface Run {
