@@ -41,6 +41,7 @@ const LOOSE_DATA_SCHEMAS: Record<string, string> = {
   'core.OrderEventSchema': 'venue reports on the wire: venues add fields of their own',
   'core.PositionSchema': 'a venue report on the wire: venues add fields of their own',
   'core.BalanceSchema': 'a venue report on the wire: venues add fields of their own',
+  'execution.JournalEntryWireSchema': 'a journal record: its order events and market data are the venue reports and market data above, which may carry fields of their own',
   'portfolio.LedgerSnapshotSchema': 'a persisted snapshot: one written by a newer version still restores',
   'backtest.RunResultJsonSchema': 'a result file: one written by a newer version still loads for a report',
 };
