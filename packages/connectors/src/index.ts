@@ -9,3 +9,7 @@
 export { readBarsCsv, streamBarsCsv, ReadBarsCsvOptionsSchema } from './read-bars-csv';
 export type { ReadBarsCsvOptions } from './read-bars-csv';
 export type { BarsCsvColumns, BarsCsvFormat, CsvColumn, CsvDelimiter, DecimalSeparator, ThousandsSeparator } from '@rxtrade/core';
+
+// Live node: what it shows of itself (read by metrics, alerts and the dashboard)
+export { NodeState } from './live/live-node-view';
+export type { LiveNodeView, NodeSnapshot, NodeEvents, NodePosition, NodeOrder, NodeFill, NodeBreaker, NodeFeed } from './live/live-node-view';
