@@ -13,3 +13,10 @@ export type { BarsCsvColumns, BarsCsvFormat, CsvColumn, CsvDelimiter, DecimalSep
 // Live node: what it shows of itself (read by metrics, alerts and the dashboard)
 export { NodeState } from './live/live-node-view';
 export type { LiveNodeView, NodeSnapshot, NodeEvents, NodePosition, NodeOrder, NodeFill, NodeBreaker, NodeFeed } from './live/live-node-view';
+
+// Live node: runLive, lifecycle, journaling and reconciliation
+export { LiveNode, runLive, ReconciliationMismatchError } from './live/node/live-node';
+export type { ReconciliationDifference } from './live/node/live-node';
+export { LiveNodeConfigSchema, RISK_WAIVER } from './live/node/live-node-config';
+export type { LiveNodeConfig } from './live/node/live-node-config';
+export { NODE_TRANSITIONS, IllegalNodeTransitionError, canTransition } from './live/node/node-lifecycle';

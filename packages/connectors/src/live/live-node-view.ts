@@ -45,6 +45,8 @@ export interface NodeOrder {
   readonly price: string | undefined;
   /** Submitted and not yet acknowledged: the outcome is unknown until the venue answers or is asked. */
   readonly inFlight: boolean;
+  /** Found at the venue but not created by this node: listed, never managed (absent: the node's own). */
+  readonly external?: boolean;
 }
 
 /** A fill the node applied. */

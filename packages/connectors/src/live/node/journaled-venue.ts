@@ -1,0 +1,178 @@
+/**
+ * @internal The live node's wrapper around each execution client: every event the venue reports is
+ * appended to the journal, and only once the append has resolved (durable under `fsync: 'always'`) is
+ * it handed to the order manager, in the order the venue sent it. Commands are journaled earlier, by
+ * the node's command stage, so `submit`, `cancel` and `modify` pass straight through.
+ *
+ * The wrapper is deliberately not a `MarketDataSink`: for a simulated venue the node calls `process`
+ * on the inner venue itself and waits until the events it produced are journaled and applied before
+ * the kernel, the ledger and the pipeline see the market event (the order a backtest has).
+ *
+ * While the node replays its journal the wrapper sends nothing to the venue (commands are state, never
+ * sent again) and holds the venue's live events until replay is over.
+ */
+import { Subject, type Observable, type Subscription } from 'rxjs';
+import type {
+  Balance,
+  CancelOrder,
+  ClientOrderId,
+  ConnectionStatus,
+  ExecutionClient,
+  FundingPayment,
+  ModifyOrder,
+  OrderEvent,
+  OrderFilled,
+  OrderStatusReport,
+  OrderView,
+  Position,
+  SubmitOrder,
+  VenueCapabilities,
+  VenueId,
+  VenueOrderId,
+} from '@rxtrade/core';
+
+/** @internal What the wrapper needs from the node. */
+export interface JournaledVenueHooks {
+  /** Appends the event to the journal; resolves once it is durable. */
+  readonly journal: (event: OrderEvent) => Promise<unknown>;
+  /** Adds a promise to the run's pending work (the runner waits for it before the next market event). */
+  readonly track: (work: Promise<unknown>) => void;
+  /** A journal failure: the node must stop trading. */
+  readonly fail: (error: unknown) => void;
+  /** A command was handed to the venue. */
+  readonly handedOver: (command: SubmitOrder | CancelOrder | ModifyOrder) => void;
+}
+
+/** @internal */
+export class JournaledVenue implements ExecutionClient {
+  readonly id: VenueId;
+  readonly capabilities: VenueCapabilities;
+  readonly connection: Observable<ConnectionStatus>;
+  readonly fundingPayments: Observable<FundingPayment> | undefined;
+  readonly events: Observable<OrderEvent>;
+  /** True while the wrapper hands an event it journaled to the order manager. */
+  forwarding = false;
+  private readonly subject = new Subject<OrderEvent>();
+  private readonly subscription: Subscription;
+  private replaying = true;
+  private releaseReplay!: () => void;
+  private tail: Promise<void>;
+  private pending = 0;
+  private failed = false;
+
+  constructor(
+    readonly inner: ExecutionClient,
+    private readonly hooks: JournaledVenueHooks,
+  ) {
+    this.id = inner.id;
+    this.capabilities = inner.capabilities;
+    this.connection = inner.connection;
+    this.fundingPayments = inner.fundingPayments;
+    this.events = this.subject.asObservable();
+    this.tail = new Promise<void>((resolve) => (this.releaseReplay = resolve));
+    this.subscription = inner.events.subscribe((event) => this.enqueue(event));
+  }
+
+  /** Replay is over: live events (held meanwhile) are journaled and applied from now on. */
+  goLive(): void {
+    this.replaying = false;
+    this.releaseReplay();
+  }
+
+  /**
+   * An event from the journal (while replaying: applied at once, not journaled again) or found by
+   * reconciliation (journaled first, then applied, in order with the venue's own events).
+   */
+  inject(event: OrderEvent): void {
+    if (this.replaying) this.forward(event);
+    else this.enqueue(event);
+  }
+
+  /** Resolves once every event received so far has been journaled and applied. */
+  idle(): Promise<void> {
+    return this.pending === 0 ? Promise.resolve() : this.tail;
+  }
+
+  /** Events received and not yet applied. */
+  get backlog(): number {
+    return this.pending;
+  }
+
+  private enqueue(event: OrderEvent): void {
+    if (this.failed) return;
+    this.pending++;
+    const step = this.tail.then(async () => {
+      try {
+        if (this.failed) return;
+        await this.hooks.journal(event);
+        this.forward(event);
+      } catch (error) {
+        this.failed = true;
+        this.hooks.fail(error);
+      } finally {
+        this.pending--;
+      }
+    });
+    this.tail = step;
+    // While replaying, the held events are not the current event's work: the runner does not wait on them.
+    if (!this.replaying) this.hooks.track(step);
+  }
+
+  private forward(event: OrderEvent): void {
+    this.forwarding = true;
+    try {
+      this.subject.next(event);
+    } finally {
+      this.forwarding = false;
+    }
+  }
+
+  submit(command: SubmitOrder): void {
+    if (this.replaying) return;
+    this.inner.submit(command);
+    this.hooks.handedOver(command);
+  }
+
+  cancel(command: CancelOrder): void {
+    if (this.replaying) return;
+    this.inner.cancel(command);
+    this.hooks.handedOver(command);
+  }
+
+  modify(command: ModifyOrder): void {
+    if (this.replaying) return;
+    this.inner.modify(command);
+    this.hooks.handedOver(command);
+  }
+
+  openOrders(): Promise<readonly OrderView[]> {
+    return this.inner.openOrders();
+  }
+
+  positions(): Promise<readonly Position[]> {
+    return this.inner.positions();
+  }
+
+  balances(): Promise<readonly Balance[]> {
+    return this.inner.balances();
+  }
+
+  queryOrder(clientOrderId: ClientOrderId): Promise<OrderStatusReport | undefined> {
+    return this.inner.queryOrder(clientOrderId);
+  }
+
+  queryOrderByVenueId(venueOrderId: VenueOrderId): Promise<OrderStatusReport | undefined> {
+    return this.inner.queryOrderByVenueId(venueOrderId);
+  }
+
+  fillsSince(ts: number): Promise<readonly OrderFilled[]> {
+    return this.inner.fillsSince(ts);
+  }
+
+  /** Stops listening to the venue and completes {@link events}. */
+  dispose(): void {
+    this.failed = true;
+    this.subscription.unsubscribe();
+    this.subject.complete();
+  }
+}

@@ -1,0 +1,1032 @@
+/**
+ * The live node: one pipeline, trading on venues in real time, with a journal that lets it survive a
+ * crash without losing or repeating an order.
+ *
+ * It runs the same `TradingKernel` as `runBacktest` and `runPaper` (same order manager, same ledger,
+ * same pipeline context) and adds what a long-running process needs: a lifecycle with a transition
+ * table, a journal written before anything is acted on, a rebuild from that journal and a
+ * reconciliation with every venue before the pipeline sees any data, a mandatory risk engine, health
+ * (DEGRADED while a venue or a feed is unhealthy: only reducing orders pass), a kill switch, graceful
+ * stops on signals, and the `LiveNodeView` that metrics, alerts and the dashboard read.
+ */
+import { EventEmitter } from 'eventemitter3';
+import { Observable, filter, type Subscription } from 'rxjs';
+import {
+  ConnectionStatus,
+  Decimal,
+  ErrorCode,
+  LiveClock,
+  MarketDataValidator,
+  RxTradeError,
+  ValidationError,
+  instrumentRegistry,
+  isMarketDataSink,
+  parseWith,
+  silentLogger,
+  type CancelOrder,
+  type Clock,
+  type DataClient,
+  type ExecutionClient,
+  type InstrumentId,
+  type InstrumentRegistry,
+  type Logger,
+  type MarketData,
+  type MarketDataSink,
+  type ModifyOrder,
+  type OrderCommand,
+  type OrderEvent,
+  type OrderFilled,
+  type OrderView,
+  type Pipeline,
+  type SubmitOrder,
+} from '@rxtrade/core';
+import { FileJournal, TradingKernel, describeMarketEvent, type JournalEntry } from '@rxtrade/execution';
+import { Ledger } from '@rxtrade/portfolio';
+import { BreakerName, riskGate, type RiskEngine } from '@rxtrade/risk';
+import type { z } from 'zod';
+import { NodeState, type LiveNodeView, type NodeEvents, type NodeFeed, type NodeFill, type NodeOrder, type NodeSnapshot } from '../live-node-view';
+import { JournaledVenue } from './journaled-venue';
+import { LiveNodeConfigSchema, SubscriptionKind, type LiveNodeConfig } from './live-node-config';
+import { IllegalNodeTransitionError, canTransition } from './node-lifecycle';
+
+type Parsed = z.output<typeof LiveNodeConfigSchema>;
+
+/** Events the order manager derives from a venue query (reconciliation): journaled right after they are applied. */
+const RECONCILED_TYPES: ReadonlySet<string> = new Set(['OrderAccepted', 'OrderFilled', 'OrderRejected', 'OrderCanceled', 'OrderExpired', 'OrderCancelRejected']);
+
+const FEED_KIND: Record<string, string> = { BARS: 'bars', TRADES: 'trades', QUOTES: 'quotes', BOOKS: 'book' };
+
+/**
+ * One position or cash figure that still differs between the node and a venue after reconciliation.
+ *
+ * @example
+ * ```ts
+ * const d: ReconciliationDifference = { venue: 'SIM', what: 'position', instrumentId: 'GOOG.NASDAQ', node: '100', venueValue: '150' };
+ * ```
+ */
+export interface ReconciliationDifference {
+  readonly venue: string;
+  readonly what: 'position' | 'cash';
+  /** The instrument (positions) or the currency (cash). */
+  readonly instrumentId: string;
+  /** The node's figure after replaying its journal and applying what the venue reported. */
+  readonly node: string;
+  /** The venue's figure. */
+  readonly venueValue: string;
+}
+
+/**
+ * The node refused to start (`reconciliation: 'strict'`): positions or cash differ from the venue's
+ * after the journal was replayed and every missed fill applied.
+ *
+ * @example
+ * ```ts
+ * try { await node.start(pipeline) } catch (e) { if (e instanceof ReconciliationMismatchError) console.error(e.differences) }
+ * ```
+ */
+export class ReconciliationMismatchError extends RxTradeError {
+  constructor(readonly differences: readonly ReconciliationDifference[]) {
+    super(
+      ErrorCode.STATE,
+      `live node: the venue's account differs from the node's after reconciliation, refusing to start (reconciliation: 'strict'; 'adopt' takes the venue's figures): ` +
+        differences.map((d) => `${d.what} ${d.instrumentId} at ${d.venue}: node ${d.node}, venue ${d.venueValue}`).join('; '),
+    );
+  }
+}
+
+/** An order found at a venue that the node did not create: listed, never managed. */
+interface ExternalOrder {
+  readonly venue: string;
+  readonly view: OrderView;
+}
+
+/**
+ * A live trading node: see the module comment and `docs/live-trading.md`.
+ *
+ * @example
+ * ```ts
+ * const node = new LiveNode({
+ *   nodeId: 'paper-1', venues: [venue], dataClients: [client], subscriptions: [{ instrumentId: goog.id, kind: 'bars' }],
+ *   instruments: [goog], ledger: { startingCash: 100_000 }, risk: engine, journal: { dir: 'journal' },
+ * });
+ * node.events.on('state', ({ from, to }) => console.log(from, '->', to));
+ * await node.start(pipeline);
+ * // … later, or on SIGTERM:
+ * await node.stop();
+ * ```
+ */
+export class LiveNode implements LiveNodeView {
+  readonly nodeId: string;
+  readonly events = new EventEmitter<NodeEvents>();
+  /** The account of record (cash, positions, P&L). */
+  readonly ledger: Ledger;
+  /** The instruments of the node. */
+  readonly instruments: InstrumentRegistry;
+  private current: NodeState = NodeState.IDLE;
+  private readonly c: Parsed;
+  private readonly clock: Clock;
+  private readonly logger: Logger;
+  private readonly engine: RiskEngine | undefined;
+  private kernelRef: TradingKernel | undefined;
+  private journal: FileJournal | undefined;
+  private readonly wrappers: JournaledVenue[] = [];
+  private readonly byVenue = new Map<string, JournaledVenue>();
+  private readonly sinks = new Map<string, MarketDataSink>();
+  private readonly tradeIds = new Set<string>();
+  private readonly lastFillTs = new Map<string, number>();
+  private firstRecordTs: number | undefined;
+  private readonly external = new Map<string, ExternalOrder>();
+  private readonly feedMap = new Map<string, NodeFeed>();
+  private readonly recent: NodeFill[] = [];
+  private readonly curveTs: number[] = [];
+  private readonly curveEquity: number[] = [];
+  private readonly submitTimes = new Map<string, number>();
+  private readonly lostVenues = new Set<string>();
+  private readonly subs: Subscription[] = [];
+  private readonly dataSubs: Subscription[] = [];
+  private readonly queue: MarketData[] = [];
+  private head = 0;
+  private received = 0;
+  private busy: Promise<void> | undefined;
+  private openFeeds = 0;
+  private drainWaiters: (() => void)[] = [];
+  private replaying = false;
+  private executing = false;
+  private halted = false;
+  private ownKill = false;
+  private reducingSet = false;
+  private commandTail: Promise<void> = Promise.resolve();
+  private stopping: Promise<void> | undefined;
+  private signalHandler: ((signal: NodeJS.Signals) => void) | undefined;
+  private failure: { error: unknown } | undefined;
+  private readonly validator = new MarketDataValidator('feed');
+  /** Every command handed to a venue, in order (what the node sent; for audits and tests). */
+  readonly sent: (SubmitOrder | CancelOrder | ModifyOrder)[] = [];
+
+  constructor(config: LiveNodeConfig) {
+    const c = parseWith(LiveNodeConfigSchema, config, 'LiveNodeConfig');
+    this.c = c;
+    this.nodeId = c.nodeId;
+    this.clock = c.clock ?? new LiveClock();
+    this.logger = c.logger ?? silentLogger;
+    this.engine = 'waive' in c.risk ? undefined : (c.risk as RiskEngine);
+    this.instruments = instrumentRegistry(c.instruments);
+    const ids = new Set(c.dataClients.map((d) => d.id));
+    c.subscriptions.forEach((s, i) => {
+      if (this.instruments.find(s.instrumentId as InstrumentId) === undefined) throw fieldError(['subscriptions', i, 'instrumentId'], `unknown instrument ${s.instrumentId} (not in instruments)`);
+      if (s.client !== undefined && !ids.has(s.client)) throw fieldError(['subscriptions', i, 'client'], `no data client with id ${JSON.stringify(s.client)} (have ${[...ids].join(', ')})`);
+      if (s.client === undefined && c.dataClients.length > 1) throw fieldError(['subscriptions', i, 'client'], `required when there are several data clients (${[...ids].join(', ')})`);
+    });
+    const venueIds = c.venues.map((v) => v.id);
+    if (new Set(venueIds).size !== venueIds.length) throw fieldError(['venues'], `venue ids must be distinct, got ${venueIds.join(', ')}`);
+    this.ledger = new Ledger({ baseCurrency: c.ledger.baseCurrency ?? c.instruments[0]!.quote, startingCash: c.ledger.startingCash, instruments: this.instruments });
+    for (const s of c.subscriptions) this.feedMap.set(`${s.kind}:${s.instrumentId}`, { name: `${s.kind}:${s.instrumentId}`, status: 'HEALTHY', lastMessageTs: undefined, reconnects: 0 });
+    for (const v of c.venues) this.feedMap.set(`venue:${v.id}`, { name: `venue:${v.id}`, status: 'HEALTHY', lastMessageTs: undefined, reconnects: 0 });
+  }
+
+  /** The lifecycle state. */
+  get state(): NodeState {
+    return this.current;
+  }
+
+  /** The trading kernel (after `start`): its order manager holds every order. */
+  get kernel(): TradingKernel {
+    if (this.kernelRef === undefined) throw new IllegalNodeTransitionError(this.current, NodeState.RUNNING, 'reading the kernel before start()');
+    return this.kernelRef;
+  }
+
+  /** Orders found at a venue that the node did not create (adopted: listed, not managed). */
+  externalOrders(): readonly OrderView[] {
+    return [...this.external.values()].map((e) => e.view);
+  }
+
+  // ---- lifecycle ---------------------------------------------------------------------------------
+
+  private transition(to: NodeState, reason: string, action: string): void {
+    const from = this.current;
+    if (from === to) return;
+    if (!canTransition(from, to)) throw new IllegalNodeTransitionError(from, to, action);
+    this.current = to;
+    this.logger.info(`node ${this.nodeId}: ${from} -> ${to} (${reason})`, { nodeId: this.nodeId, from, to });
+    this.events.emit('state', { from, to, reason, ts: this.clock.now() });
+  }
+
+  /**
+   * Starts the node: opens the journal, rebuilds the state from it, reconciles with every venue, then
+   * subscribes the pipeline and the market data. Resolves once RUNNING (or DEGRADED); rejects, with the
+   * node in ERROR and the journal closed, when any step fails (a `ReconciliationMismatchError` when the
+   * accounts differ under `reconciliation: 'strict'`).
+   */
+  async start(pipeline: Pipeline): Promise<void> {
+    this.transition(NodeState.STARTING, 'start() called', 'start()');
+    try {
+      await this.boot(pipeline);
+    } catch (error) {
+      await this.fail(error);
+      throw error;
+    }
+    if (this.failure !== undefined) throw this.failure.error;
+  }
+
+  private async boot(pipeline: Pipeline): Promise<void> {
+    const c = this.c;
+    const journal = await FileJournal.open({ dir: c.journal.dir, fsync: c.journal.fsync, ...(c.journal.fs !== undefined ? { fs: c.journal.fs } : {}) });
+    this.journal = journal;
+    const snapshot = await journal.latestSnapshot();
+    if (snapshot !== undefined)
+      throw new RxTradeError(ErrorCode.UNSUPPORTED, `live node: journal ${c.journal.dir} holds a snapshot (after record ${snapshot.seq}); this node rebuilds from records only and cannot read it`);
+    const runTag = journal.lastSeq;
+    for (const venue of c.venues) this.wrap(venue);
+    const kernel = new TradingKernel({
+      clock: this.clock,
+      instruments: this.instruments,
+      venues: this.wrappers,
+      ledger: this.ledger,
+      strategyId: c.strategyId,
+      // Client order ids never repeat across restarts: each start has its own journal position.
+      idPrefix: `${c.idPrefix ?? c.strategyId}-r${runTag}`,
+      logger: this.logger,
+      keepHistory: true,
+      orders: { submitTimeoutMs: c.orders.submitTimeoutMs, cancelTimeoutMs: c.orders.cancelTimeoutMs },
+    });
+    this.kernelRef = kernel;
+    kernel.onFailure = (error) => void this.fail(error);
+    this.subs.push(kernel.orderManager.events.subscribe((event) => this.onOrderEvent(event)));
+    this.watchRisk();
+
+    // 1. Rebuild from the journal through the same order manager and ledger.
+    this.replaying = true;
+    for await (const record of journal.replay()) {
+      this.firstRecordTs ??= record.ts;
+      if (record.kind === 'command') this.execute(record.payload);
+      else if (record.kind === 'orderEvent') this.replayEvent(record.payload);
+    }
+    this.replaying = false;
+    await this.append({ ts: this.clock.now(), kind: 'marker', payload: { type: 'NodeStarted', nodeId: this.nodeId } });
+    for (const w of this.wrappers) w.goLive();
+
+    // 2. Reconcile with every venue before the pipeline sees any data.
+    await this.reconcileAll();
+    if (this.failure !== undefined) return;
+
+    // 3. Watch the venues' connections, then start the pipeline and the data.
+    for (const w of this.wrappers) this.subs.push(w.connection.subscribe((status) => this.onVenueStatus(w, status)));
+    kernel.start(this.wrapPipeline(pipeline));
+    if (this.failure !== undefined) return;
+    this.transition(this.unhealthy() ? NodeState.DEGRADED : NodeState.RUNNING, 'started: journal replayed, venues reconciled', 'start()');
+    this.applyReducing();
+    if (c.signals) this.installSignals();
+    await this.connectData();
+  }
+
+  /** Pauses: commands the pipeline emits are refused (no new command reaches a venue); market data still updates state. */
+  pause(): void {
+    this.transition(NodeState.PAUSED, 'pause() called', 'pause()');
+  }
+
+  /** Resumes after {@link pause}: RUNNING, or DEGRADED while a venue or feed is unhealthy. */
+  resume(): void {
+    if (this.current !== NodeState.PAUSED) throw new IllegalNodeTransitionError(this.current, NodeState.RUNNING, 'resume()');
+    this.transition(this.unhealthy() ? NodeState.DEGRADED : NodeState.RUNNING, 'resume() called', 'resume()');
+  }
+
+  /**
+   * Stops gracefully: the feeds are disconnected, the pipeline's commands refused, open orders cancelled
+   * (`onStop: 'cancel'`) or left working (`'leave'`), `NodeStopped` journaled and the journal closed.
+   * Resolves once STOPPED; a second call returns the same promise; after STOPPED or ERROR it resolves at once.
+   */
+  stop(reason = 'stop() called'): Promise<void> {
+    if (this.stopping !== undefined) return this.stopping;
+    if (this.current === NodeState.STOPPED || this.current === NodeState.ERROR) return Promise.resolve();
+    this.transition(NodeState.STOPPING, reason, 'stop()');
+    this.stopping = this.shutdown(reason).catch(async (error: unknown) => {
+      await this.fail(error);
+      throw error;
+    });
+    return this.stopping;
+  }
+
+  private async shutdown(reason: string): Promise<void> {
+    this.removeSignals();
+    await this.disconnectData();
+    this.queue.length = 0;
+    this.head = 0;
+    await this.busy;
+    const kernel = this.kernelRef;
+    if (kernel !== undefined && this.failure === undefined) {
+      await this.settle('the last market event');
+      if (this.c.onStop === 'cancel') {
+        await this.cancelOpenOrders(`node stopping: ${reason}`);
+        await this.waitFor(() => kernel.orderManager.openOrders().every((o) => o.held !== undefined), this.c.orders.cancelTimeoutMs);
+      }
+      await this.commandTail;
+      await this.settle('the stop');
+    }
+    this.teardown();
+    if (this.journal !== undefined && this.failure === undefined) {
+      await this.append({ ts: this.clock.now(), kind: 'marker', payload: { type: 'NodeStopped', nodeId: this.nodeId, reason } });
+      await this.journal.close();
+    }
+    this.resolveDrained();
+    if (this.failure === undefined) this.transition(NodeState.STOPPED, reason, 'stop()');
+  }
+
+  /** Resolves once every data client's stream has ended and every event it sent is handled (a replay played out), or the node stopped. */
+  drained(): Promise<void> {
+    if (this.openFeeds === 0 && this.queue.length === this.head && this.busy === undefined && this.current !== NodeState.STARTING && this.current !== NodeState.IDLE) return Promise.resolve();
+    return new Promise<void>((resolve) => this.drainWaiters.push(resolve));
+  }
+
+  private resolveDrained(): void {
+    const waiters = this.drainWaiters.splice(0);
+    for (const w of waiters) w();
+  }
+
+  /** Fails the node: ERROR, nothing more reaches a venue, the journal is closed. */
+  private async fail(error: unknown): Promise<void> {
+    if (this.failure !== undefined) return;
+    this.failure = { error };
+    this.logger.error(`node ${this.nodeId} failed: ${error instanceof Error ? error.message : String(error)}`, { nodeId: this.nodeId });
+    this.teardown();
+    this.removeSignals();
+    await this.disconnectData();
+    const from = this.current;
+    if (from !== NodeState.ERROR && from !== NodeState.STOPPED) {
+      this.current = NodeState.ERROR;
+      this.events.emit('state', { from, to: NodeState.ERROR, reason: error instanceof Error ? error.message : String(error), ts: this.clock.now() });
+    }
+    try {
+      await this.journal?.close();
+    } catch {
+      // the journal already failed; nothing more can be written
+    }
+    this.resolveDrained();
+  }
+
+  private teardown(): void {
+    for (const s of this.subs.splice(0)) s.unsubscribe();
+    this.kernelRef?.stop();
+    for (const w of this.wrappers) w.dispose();
+  }
+
+  // ---- journal -----------------------------------------------------------------------------------
+
+  private append(entry: JournalEntry): Promise<number> {
+    const journal = this.journal;
+    if (journal === undefined) return Promise.reject(new RxTradeError(ErrorCode.STATE, 'live node: the journal is not open'));
+    return journal.append(entry);
+  }
+
+  /**
+   * Journals a command, then hands it over (to the pipeline's consumer, the kernel, or straight to the
+   * order manager), one at a time in issue order. The run waits on it as pending work.
+   */
+  private issue(command: OrderCommand, deliver: (command: OrderCommand) => void): void {
+    const step = this.commandTail.then(async () => {
+      if (this.failure !== undefined) return;
+      try {
+        await this.append({ ts: this.clock.now(), kind: 'command', payload: command });
+      } catch (error) {
+        await this.fail(error);
+        return;
+      }
+      if (this.failure !== undefined) return;
+      this.executing = true;
+      try {
+        deliver(command);
+      } finally {
+        this.executing = false;
+      }
+    });
+    this.commandTail = step;
+    this.kernelRef?.work.track(step);
+  }
+
+  /** Runs a command through the order manager (replay, or a command of the node's own). */
+  private execute(command: OrderCommand): void {
+    this.executing = true;
+    try {
+      this.kernel.orderManager.execute(command);
+    } finally {
+      this.executing = false;
+    }
+  }
+
+  private wrap(venue: ExecutionClient): void {
+    const w = new JournaledVenue(venue, {
+      journal: (event) => this.append({ ts: this.clock.now(), kind: 'orderEvent', payload: event }),
+      track: (work) => void this.kernelRef?.work.track(work),
+      fail: (error) => void this.fail(error),
+      handedOver: (command) => {
+        this.sent.push(command);
+        if (command.type === 'SubmitOrder') {
+          const ts = this.clock.now();
+          this.submitTimes.set(command.clientOrderId, ts);
+          this.events.emit('submitted', { clientOrderId: command.clientOrderId, instrumentId: command.instrumentId, venue: venue.id, ts });
+        }
+      },
+    });
+    this.wrappers.push(w);
+    this.byVenue.set(venue.id, w);
+    if (isMarketDataSink(venue)) this.sinks.set(venue.id, venue);
+  }
+
+  private venueOf(instrumentId: string): JournaledVenue | undefined {
+    if (this.wrappers.length === 1) return this.wrappers[0];
+    const instrument = this.instruments.find(instrumentId as InstrumentId);
+    return instrument === undefined ? undefined : this.byVenue.get(instrument.venue);
+  }
+
+  private replayEvent(event: OrderEvent): void {
+    if (this.kernel.orderManager.order(event.clientOrderId) === undefined) {
+      // Only fills of orders the node did not create are journaled without their order: external fills.
+      if (event.type === 'OrderFilled' && !this.tradeIds.has(event.tradeId)) this.applyExternalFill(event);
+      return;
+    }
+    this.venueOf(event.instrumentId)?.inject(event);
+  }
+
+  // ---- order events ------------------------------------------------------------------------------
+
+  private onOrderEvent(event: OrderEvent): void {
+    if (!this.replaying && !this.executing && RECONCILED_TYPES.has(event.type) && !this.wrappers.some((w) => w.forwarding)) {
+      // Derived by the order manager from a venue query (a submit timeout, a reconnect): applied already,
+      // journaled now, in order. A crash before it is durable loses nothing: the venue is asked again at start.
+      this.append({ ts: this.clock.now(), kind: 'orderEvent', payload: event }).catch((error: unknown) => void this.fail(error));
+    }
+    if (event.type === 'OrderFilled') this.noteFill(event);
+    if (this.replaying) return;
+    const ts = this.clock.now();
+    const venue = this.venueOf(event.instrumentId)?.id;
+    switch (event.type) {
+      case 'OrderAccepted': {
+        const sentAt = this.submitTimes.get(event.clientOrderId);
+        if (sentAt !== undefined && venue !== undefined) {
+          this.submitTimes.delete(event.clientOrderId);
+          this.events.emit('acknowledged', { clientOrderId: event.clientOrderId, venue, latencyMs: ts - sentAt, ts });
+        }
+        break;
+      }
+      case 'OrderRejected':
+        this.submitTimes.delete(event.clientOrderId);
+        this.events.emit('rejected', { clientOrderId: event.clientOrderId, venue, by: 'venue', reason: event.reason, ts });
+        break;
+      case 'OrderDenied':
+        this.events.emit('rejected', { clientOrderId: event.clientOrderId, venue: undefined, by: 'risk', reason: event.reason, ts });
+        break;
+      default:
+    }
+  }
+
+  private noteFill(fill: OrderFilled): void {
+    this.tradeIds.add(fill.tradeId);
+    const venue = this.venueOf(fill.instrumentId)?.id;
+    if (venue !== undefined) this.lastFillTs.set(venue, Math.max(this.lastFillTs.get(venue) ?? -Infinity, fill.ts));
+    const f: NodeFill = {
+      ts: fill.ts,
+      clientOrderId: fill.clientOrderId,
+      tradeId: fill.tradeId,
+      instrumentId: fill.instrumentId,
+      side: fill.side,
+      quantity: fill.quantity.toString(),
+      price: fill.price.toString(),
+      commission: fill.commission.toString(),
+    };
+    this.recent.push(f);
+    if (this.recent.length > this.c.recentFills) this.recent.shift();
+    if (!this.replaying) this.events.emit('fill', f);
+  }
+
+  private applyExternalFill(fill: OrderFilled): void {
+    this.ledger.applyFill(fill);
+    this.noteFill(fill);
+  }
+
+  // ---- reconciliation ----------------------------------------------------------------------------
+
+  /**
+   * Missed fills since the last one the journal holds (deduplicated by trade id; fills of the node's
+   * orders go through the order manager, others are booked as external), and orders the venue has
+   * that the node did not create (adopted as external). Returns what differed.
+   */
+  private async catchUp(w: JournaledVenue): Promise<{ differences: string[]; applied: number }> {
+    const differences: string[] = [];
+    let applied = 0;
+    const om = this.kernel.orderManager;
+    const last = this.lastFillTs.get(w.id) ?? this.firstRecordTs;
+    if (last !== undefined) {
+      for (const fill of await w.fillsSince(last - this.c.fillLookbackMs)) {
+        if (this.tradeIds.has(fill.tradeId)) continue;
+        const order = om.order(fill.clientOrderId);
+        if (order?.hasTrade(fill.tradeId) === true) continue;
+        differences.push(`missed fill ${fill.tradeId} of ${fill.clientOrderId}: ${fill.side} ${fill.quantity.toString()} ${fill.instrumentId} at ${fill.price.toString()}`);
+        applied++;
+        if (order !== undefined) w.inject(fill);
+        else {
+          await this.append({ ts: this.clock.now(), kind: 'orderEvent', payload: fill });
+          this.applyExternalFill(fill);
+        }
+      }
+      await w.idle();
+    }
+    const open = await w.openOrders();
+    const stillOpen = new Set<string>();
+    for (const view of open) {
+      if (om.order(view.clientOrderId) !== undefined) continue;
+      stillOpen.add(view.clientOrderId);
+      if (!this.external.has(view.clientOrderId)) {
+        this.external.set(view.clientOrderId, { venue: w.id, view });
+        differences.push(`external order ${view.clientOrderId} adopted (not created by this node): ${view.side} ${view.quantity.toString()} ${view.instrumentId} ${view.orderType}`);
+      } else this.external.set(view.clientOrderId, { venue: w.id, view });
+    }
+    for (const [id, e] of this.external) if (e.venue === w.id && !stillOpen.has(id)) this.external.delete(id);
+    return { differences, applied };
+  }
+
+  private async reconcileAll(): Promise<void> {
+    const kernel = this.kernel;
+    const perVenue = new Map<string, string[]>();
+    let applied = 0;
+    for (const w of this.wrappers) {
+      const r = await this.catchUp(w);
+      perVenue.set(w.id, r.differences);
+      applied += r.applied;
+    }
+    // Orders the node thinks open: each is asked for by client order id and settled by the order manager's rules.
+    const before = this.tradeIds.size;
+    const checked = await kernel.work.track(kernel.orderManager.reconcile());
+    await this.settle('startup reconciliation');
+    applied += this.tradeIds.size - before;
+    const mismatches = await this.compareAccounts();
+    if (mismatches.length > 0) {
+      if (this.c.reconciliation === 'strict') throw new ReconciliationMismatchError(mismatches);
+      await this.adopt(mismatches);
+    }
+    for (const d of mismatches) perVenue.get(d.venue)?.push(`${d.what} ${d.instrumentId}: node ${d.node}, venue ${d.venueValue} (adopted the venue's)`);
+    for (const [venue, differences] of perVenue) this.events.emit('reconciliation', { venue, differences, ts: this.clock.now() });
+    await this.append({ ts: this.clock.now(), kind: 'marker', payload: { type: 'ReconciliationDone', nodeId: this.nodeId, ordersChecked: checked, eventsApplied: applied } });
+  }
+
+  private async compareAccounts(): Promise<ReconciliationDifference[]> {
+    const out: ReconciliationDifference[] = [];
+    for (const w of this.wrappers) {
+      const venueQty = new Map<string, Decimal>();
+      for (const p of await w.positions()) venueQty.set(p.instrumentId, p.quantity);
+      const ids = new Set<string>(venueQty.keys());
+      for (const p of this.ledger.openPositions()) if (this.venueOf(p.instrumentId)?.id === w.id) ids.add(p.instrumentId);
+      for (const id of [...ids].sort()) {
+        const node = this.ledger.positionQuantity(id as InstrumentId);
+        const venue = venueQty.get(id) ?? new Decimal(0);
+        if (!node.eq(venue)) out.push({ venue: w.id, what: 'position', instrumentId: id, node: node.toString(), venueValue: venue.toString() });
+      }
+      // Cash is compared where it is comparable: one venue holding the whole account, reporting the base currency.
+      if (this.wrappers.length === 1) {
+        const base = this.ledger.baseCurrency;
+        const balance = (await w.balances()).find((b) => b.currency === base);
+        if (balance !== undefined && !balance.total.eq(this.ledger.cash(base)))
+          out.push({ venue: w.id, what: 'cash', instrumentId: base, node: this.ledger.cash(base).toString(), venueValue: balance.total.toString() });
+      }
+    }
+    return out;
+  }
+
+  /** `reconciliation: 'adopt'`: positions are brought to the venue's by a journaled adjustment fill at the venue's average price; cash by a deposit or withdrawal. */
+  private async adopt(differences: readonly ReconciliationDifference[]): Promise<void> {
+    let n = 0;
+    for (const d of differences) {
+      if (d.what === 'cash') {
+        const delta = new Decimal(d.venueValue).minus(d.node);
+        if (delta.gt(0)) this.ledger.deposit(delta, d.instrumentId);
+        else this.ledger.withdraw(delta.neg(), d.instrumentId);
+        continue;
+      }
+      const delta = new Decimal(d.venueValue).minus(d.node);
+      const position = (await this.byVenue.get(d.venue)!.positions()).find((p) => p.instrumentId === d.instrumentId);
+      const price = position?.avgPrice ?? new Decimal(this.ledger.lastPrice(d.instrumentId as InstrumentId) ?? 0);
+      const ts = this.clock.now();
+      const instrument = this.instruments.get(d.instrumentId as InstrumentId);
+      const fill = {
+        type: 'OrderFilled',
+        tradeId: `ADOPT-${this.nodeId}-${ts}-${++n}`,
+        clientOrderId: `ADOPT-${this.nodeId}-${ts}-${n}`,
+        venueOrderId: `ADOPT-${n}`,
+        strategyId: this.c.strategyId,
+        instrumentId: d.instrumentId,
+        side: delta.gt(0) ? 'BUY' : 'SELL',
+        quantity: delta.abs(),
+        price,
+        commission: new Decimal(0),
+        commissionCurrency: instrument.quote,
+        liquiditySide: 'TAKER',
+        ts,
+        tsInit: ts,
+      } as unknown as OrderFilled;
+      await this.append({ ts, kind: 'orderEvent', payload: fill });
+      this.applyExternalFill(fill);
+    }
+  }
+
+  // ---- health ------------------------------------------------------------------------------------
+
+  private onVenueStatus(w: JournaledVenue, status: ConnectionStatus): void {
+    const name = `venue:${w.id}`;
+    const prev = this.feedMap.get(name)!;
+    const ts = this.clock.now();
+    if (status !== ConnectionStatus.CONNECTED) {
+      const feed: NodeFeed = { ...prev, status: 'DISCONNECTED', reconnects: prev.reconnects + (status === ConnectionStatus.RECONNECTING ? 1 : 0) };
+      this.feedMap.set(name, feed);
+      this.events.emit('feed', { ...feed, ts });
+      if (!this.lostVenues.has(w.id)) {
+        this.lostVenues.add(w.id);
+        this.updateHealth(`venue ${w.id} ${status}`);
+      }
+      return;
+    }
+    if (!this.lostVenues.has(w.id)) return;
+    // Back: the kernel asks about every open order; the node adds the fills since the last one seen.
+    // The venue counts as unhealthy until both are done.
+    void this.afterReconnect(w);
+  }
+
+  private async afterReconnect(w: JournaledVenue): Promise<void> {
+    try {
+      const r = await this.catchUp(w);
+      await this.settle(`the reconciliation of venue ${w.id}`);
+      this.events.emit('reconciliation', { venue: w.id, differences: r.differences, ts: this.clock.now() });
+    } catch (error) {
+      await this.fail(error);
+      return;
+    }
+    const name = `venue:${w.id}`;
+    const feed: NodeFeed = { ...this.feedMap.get(name)!, status: 'HEALTHY' };
+    this.feedMap.set(name, feed);
+    this.events.emit('feed', { ...feed, ts: this.clock.now() });
+    this.lostVenues.delete(w.id);
+    this.updateHealth(`venue ${w.id} reconnected and reconciled`);
+  }
+
+  /**
+   * A feed watchdog's report: the node is DEGRADED while any feed is STALE or DISCONNECTED (new
+   * exposure refused, reducing orders pass), RUNNING again once every feed is HEALTHY.
+   *
+   * @example
+   * ```ts
+   * node.reportFeedHealth({ name: 'bars:GOOG.NASDAQ', status: 'STALE', lastMessageTs: Date.now() - 120_000, reconnects: 0 });
+   * ```
+   */
+  reportFeedHealth(feed: NodeFeed): void {
+    const previous = this.feedMap.get(feed.name);
+    this.feedMap.set(feed.name, { ...feed, lastMessageTs: feed.lastMessageTs ?? previous?.lastMessageTs });
+    this.events.emit('feed', { ...feed, ts: this.clock.now() });
+    this.updateHealth(`feed ${feed.name} ${feed.status}`);
+  }
+
+  private unhealthy(): boolean {
+    if (this.lostVenues.size > 0) return true;
+    for (const f of this.feedMap.values()) if (f.status !== 'HEALTHY' && !f.name.startsWith('venue:')) return true;
+    return false;
+  }
+
+  private updateHealth(reason: string): void {
+    const bad = this.unhealthy();
+    this.applyReducing();
+    if (bad && this.current === NodeState.RUNNING) this.transition(NodeState.DEGRADED, reason, 'health change');
+    else if (!bad && this.current === NodeState.DEGRADED) this.transition(NodeState.RUNNING, reason, 'health change');
+  }
+
+  /** While unhealthy the risk engine is put in REDUCING (when it was ACTIVE), and back to ACTIVE after. */
+  private applyReducing(): void {
+    const engine = this.engine;
+    if (engine === undefined) return;
+    const bad = this.unhealthy();
+    if (bad && !this.reducingSet && engine.tradingState === 'ACTIVE') {
+      this.reducingSet = true;
+      engine.setTradingState('REDUCING', 'live node degraded: a venue or feed is unhealthy');
+    } else if (!bad && this.reducingSet) {
+      this.reducingSet = false;
+      if (!this.halted) engine.setTradingState('ACTIVE', 'live node healthy again');
+    }
+  }
+
+  // ---- risk and kill switch ----------------------------------------------------------------------
+
+  private watchRisk(): void {
+    const engine = this.engine;
+    if (engine === undefined) return;
+    const onKill = (k: { reason: string; ts: number }): void => {
+      if (!this.ownKill) this.events.emit('killSwitch', { reason: k.reason, source: 'risk', ts: k.ts });
+    };
+    const onAlert = (a: { type: string; breaker: string; reason: string; ts: number }): void =>
+      void this.events.emit('breaker', { name: a.breaker, tripped: a.type === 'BreakerTripped', reason: a.type === 'BreakerTripped' ? a.reason : undefined, ts: a.ts });
+    const onDenied = (d: { clientOrderId: string; reason: string; ts: number }): void =>
+      void this.events.emit('rejected', { clientOrderId: d.clientOrderId, venue: undefined, by: 'risk', reason: d.reason, ts: d.ts });
+    engine.events.on('killSwitch', onKill);
+    engine.events.on('alert', onAlert);
+    engine.events.on('orderDenied', onDenied);
+    this.subs.push({
+      unsubscribe: () => {
+        engine.events.off('killSwitch', onKill);
+        engine.events.off('alert', onAlert);
+        engine.events.off('orderDenied', onDenied);
+      },
+    } as Subscription);
+  }
+
+  /**
+   * Pulls the kill switch: the risk engine goes HALTED (without one, the node refuses every new order
+   * and modify itself) and every open order of the node is cancelled (journaled first, like any command).
+   */
+  killSwitch(reason: string, source: string): void {
+    this.halted = true;
+    this.ownKill = true;
+    try {
+      this.engine?.killSwitch({ reason });
+    } finally {
+      this.ownKill = false;
+    }
+    this.events.emit('killSwitch', { reason, source, ts: this.clock.now() });
+    this.logger.warn(`node ${this.nodeId}: kill switch pulled by ${source}: ${reason}`, { nodeId: this.nodeId, source });
+    if (this.kernelRef !== undefined && this.failure === undefined) void this.cancelOpenOrders(`kill switch: ${reason}`);
+  }
+
+  private cancelOpenOrders(why: string): Promise<void> {
+    const om = this.kernel.orderManager;
+    const now = this.clock.now();
+    for (const o of om.openOrders()) {
+      if (o.status === 'PENDING_CANCEL') continue;
+      const cancel: CancelOrder = { type: 'CancelOrder', clientOrderId: o.clientOrderId, strategyId: o.strategyId, instrumentId: o.instrumentId, ts: now };
+      this.logger.info(`node ${this.nodeId}: cancelling ${o.clientOrderId} (${why})`, { clientOrderId: o.clientOrderId });
+      this.issue(cancel, (c) => om.execute(c));
+    }
+    return this.commandTail;
+  }
+
+  // ---- the pipeline ------------------------------------------------------------------------------
+
+  /** Whether the node lets a command of the pipeline through: refusals are `rejected` events (`by: 'risk'`). */
+  private admit(command: OrderCommand): boolean {
+    let reason: string | undefined;
+    const state = this.current;
+    if (state !== NodeState.RUNNING && state !== NodeState.DEGRADED) reason = `node ${state.toLowerCase()}: no new command reaches a venue`;
+    else if (this.halted && command.type !== 'CancelOrder') reason = 'kill switch pulled: only cancels pass';
+    else if (this.unhealthy() && !this.reduces(command)) reason = 'node degraded (a venue or feed is unhealthy): new exposure refused, only reducing orders pass';
+    if (reason === undefined) return true;
+    const ids = command.type === 'SubmitOrderList' ? command.orders.map((o) => o.clientOrderId) : [command.clientOrderId];
+    for (const id of ids) this.events.emit('rejected', { clientOrderId: id, venue: undefined, by: 'risk', reason, ts: this.clock.now() });
+    this.logger.warn(`node ${this.nodeId}: refused ${command.type} ${ids.join(', ')}: ${reason}`, { nodeId: this.nodeId });
+    return false;
+  }
+
+  /** Whether a command can only reduce exposure: a cancel, a reduce-only order, an order against the position no larger than it, a modify that lowers the quantity. */
+  private reduces(command: OrderCommand): boolean {
+    switch (command.type) {
+      case 'CancelOrder':
+        return true;
+      case 'SubmitOrder': {
+        if (command.reduceOnly) return true;
+        const position = this.ledger.positionQuantity(command.instrumentId);
+        const pending = this.kernel.orderManager
+          .openOrders(command.instrumentId)
+          .filter((o) => o.side === command.side)
+          .reduce((sum, o) => sum.plus(o.quantity.minus(o.filledQuantity)), new Decimal(0));
+        const room = command.side === 'SELL' ? position : position.neg();
+        return room.gt(0) && command.quantity.plus(pending).lte(room);
+      }
+      case 'ModifyOrder': {
+        const order = this.kernel.orderManager.order(command.clientOrderId);
+        return order !== undefined && command.quantity !== undefined && command.quantity.lt(order.quantity);
+      }
+      default:
+        return false;
+    }
+  }
+
+  /** The user's pipeline behind the node's gate and the risk gate, with every command journaled before the kernel takes it. */
+  private wrapPipeline(pipeline: Pipeline): Pipeline {
+    return (ctx) => {
+      const gated = pipeline(ctx).pipe(filter((command) => this.admit(command)));
+      const checked = this.engine === undefined ? gated : gated.pipe(riskGate(this.engine, ctx));
+      return new Observable<OrderCommand>((subscriber) => {
+        const subscription = checked.subscribe({
+          next: (command) => this.issue(command, (c) => subscriber.next(c)),
+          error: (error: unknown) => subscriber.error(error),
+          complete: () => void this.commandTail.then(() => subscriber.complete()),
+        });
+        return () => subscription.unsubscribe();
+      });
+    };
+  }
+
+  // ---- market data -------------------------------------------------------------------------------
+
+  private async connectData(): Promise<void> {
+    const c = this.c;
+    for (const s of c.subscriptions) {
+      const client = s.client === undefined ? c.dataClients[0]! : c.dataClients.find((d) => d.id === s.client)!;
+      client.subscribe({ kind: SubscriptionKind[s.kind], instrumentId: s.instrumentId as InstrumentId });
+    }
+    const used = new Set<DataClient>(c.subscriptions.map((s) => (s.client === undefined ? c.dataClients[0]! : c.dataClients.find((d) => d.id === s.client)!)));
+    for (const client of used) {
+      this.openFeeds++;
+      this.dataSubs.push(
+        client.events.subscribe({
+          next: (event) => this.onMarketData(event),
+          error: (error: unknown) => {
+            this.logger.error(`data client ${client.id} failed: ${error instanceof Error ? error.message : String(error)}`, { client: client.id });
+            this.feedEnded();
+          },
+          complete: () => this.feedEnded(),
+        }),
+      );
+    }
+    // A replay plays its whole recording inside connect(): the events wait in the queue in order.
+    await Promise.all([...used].map((client) => client.connect()));
+  }
+
+  private async disconnectData(): Promise<void> {
+    for (const s of this.dataSubs.splice(0)) s.unsubscribe();
+    await Promise.all(
+      this.c.dataClients.map((client) =>
+        client.disconnect().catch((error: unknown) => this.logger.warn(`data client ${client.id}: disconnect failed: ${error instanceof Error ? error.message : String(error)}`)),
+      ),
+    );
+  }
+
+  private feedEnded(): void {
+    this.openFeeds--;
+    if (this.openFeeds === 0 && this.busy === undefined) this.resolveDrained();
+  }
+
+  private onMarketData(event: MarketData): void {
+    if (this.failure !== undefined || this.stopping !== undefined) return;
+    try {
+      this.validator.check(event, this.received++);
+    } catch (error) {
+      this.logger.warn(`node ${this.nodeId}: market event skipped: ${error instanceof Error ? error.message : String(error)}`);
+      return;
+    }
+    const name = `${FEED_KIND[event.type === 'Bar' ? 'BARS' : event.type === 'Trade' ? 'TRADES' : event.type === 'Quote' ? 'QUOTES' : 'BOOKS']}:${event.instrumentId}`;
+    const feed = this.feedMap.get(name);
+    if (feed !== undefined) this.feedMap.set(name, { ...feed, lastMessageTs: this.clock.now() });
+    this.queue.push(event);
+    if (this.busy === undefined) this.busy = this.drain();
+  }
+
+  private async drain(): Promise<void> {
+    try {
+      while (this.head < this.queue.length && this.failure === undefined && this.stopping === undefined) {
+        const event = this.queue[this.head++]!;
+        if (this.head === this.queue.length) {
+          this.queue.length = 0;
+          this.head = 0;
+        }
+        await this.handle(event);
+      }
+    } catch (error) {
+      await this.fail(error);
+    } finally {
+      this.busy = undefined;
+    }
+    if (this.openFeeds === 0 || this.failure !== undefined) this.resolveDrained();
+  }
+
+  /** One market event: the simulated venue matches it, its events are journaled and applied, then the kernel (emulator, marks, pipeline). */
+  private async handle(event: MarketData): Promise<void> {
+    const clock = this.clock as Clock & { advanceTo?: (ts: number) => void };
+    if (typeof clock.advanceTo === 'function' && event.ts > clock.now()) clock.advanceTo(event.ts);
+    const sink = this.wrappers.length === 1 ? this.sinks.get(this.wrappers[0]!.id) : this.sinks.get(this.instruments.find(event.instrumentId)?.venue ?? '');
+    if (sink !== undefined) {
+      sink.process(event);
+      await this.settle(describeMarketEvent(event));
+    }
+    if (this.failure !== undefined || this.stopping !== undefined) return;
+    this.kernel.handle(event);
+    await this.settle(describeMarketEvent(event));
+    this.kernel.recordEquity(event.ts);
+    this.curveTs.push(event.ts);
+    this.curveEquity.push(this.ledger.equityValue());
+    if (this.curveTs.length > this.c.equityPoints) {
+      this.curveTs.shift();
+      this.curveEquity.shift();
+    }
+  }
+
+  private async settle(what: string): Promise<void> {
+    const kernel = this.kernelRef;
+    if (kernel === undefined) return;
+    while (kernel.work.pending > 0 && this.failure === undefined) await kernel.settle(this.c.stageTimeoutMs, () => what);
+  }
+
+  private async waitFor(condition: () => boolean, timeoutMs: number): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (!condition() && Date.now() < deadline && this.failure === undefined) {
+      await new Promise((resolve) => setTimeout(resolve, 10));
+      await this.settle('a condition');
+    }
+  }
+
+  // ---- signals -----------------------------------------------------------------------------------
+
+  private installSignals(): void {
+    const handler = (signal: NodeJS.Signals): void => {
+      this.logger.info(`node ${this.nodeId}: ${signal} received, stopping`, { nodeId: this.nodeId });
+      this.stop(signal).catch(() => undefined);
+    };
+    this.signalHandler = handler;
+    process.on('SIGINT', handler);
+    process.on('SIGTERM', handler);
+  }
+
+  private removeSignals(): void {
+    const handler = this.signalHandler;
+    if (handler === undefined) return;
+    this.signalHandler = undefined;
+    process.off('SIGINT', handler);
+    process.off('SIGTERM', handler);
+  }
+
+  // ---- the view ----------------------------------------------------------------------------------
+
+  /** A consistent snapshot of the node, built on each call. */
+  snapshot(): NodeSnapshot {
+    const ledger = this.ledger;
+    const om = this.kernelRef?.orderManager;
+    const positions = ledger.openPositions().map((p) => ({
+      instrumentId: p.instrumentId,
+      quantity: p.quantity.toString(),
+      averagePrice: p.avgPrice.toString(),
+      unrealizedPnl: ledger.lastPrice(p.instrumentId) === undefined ? undefined : p.unrealizedPnl.toString(),
+      realizedPnl: p.realizedPnl.toString(),
+    }));
+    const orders: NodeOrder[] = (om?.openOrders() ?? []).map((o) => ({
+      clientOrderId: o.clientOrderId,
+      venueOrderId: o.venueOrderId,
+      instrumentId: o.instrumentId,
+      side: o.side,
+      type: o.orderType,
+      status: o.status,
+      quantity: o.quantity.toString(),
+      filledQuantity: o.filledQuantity.toString(),
+      price: o.price?.toString(),
+      inFlight: o.status === 'SUBMITTED',
+    }));
+    for (const { view: o } of this.external.values())
+      orders.push({
+        clientOrderId: o.clientOrderId,
+        venueOrderId: o.venueOrderId,
+        instrumentId: o.instrumentId,
+        side: o.side,
+        type: o.orderType,
+        status: o.status,
+        quantity: o.quantity.toString(),
+        filledQuantity: o.filledQuantity.toString(),
+        price: o.price?.toString(),
+        inFlight: false,
+        external: true,
+      });
+    const tripped = new Map((this.engine?.breakers() ?? []).map((b) => [b.breaker as string, b.reason]));
+    return {
+      ts: this.clock.now(),
+      nodeId: this.nodeId,
+      state: this.current,
+      tradingState: this.engine?.tradingState ?? (this.halted ? 'HALTED' : this.unhealthy() ? 'REDUCING' : 'ACTIVE'),
+      baseCurrency: ledger.baseCurrency,
+      equity: ledger.equity().toString(),
+      cash: ledger.cash().toString(),
+      realizedPnl: ledger.realizedPnl().toString(),
+      unrealizedPnl: ledger.unrealizedPnl().toString(),
+      positions,
+      openOrders: orders,
+      recentFills: this.recent.slice(),
+      equityCurve: { ts: this.curveTs.slice(), equity: this.curveEquity.slice() },
+      breakers: this.engine === undefined ? [] : Object.values(BreakerName).map((name) => ({ name, tripped: tripped.has(name), reason: tripped.get(name) })),
+      feeds: [...this.feedMap.values()],
+    };
+  }
+}
+
+/** A config error found after parsing (a cross-field check), with the field's path. */
+function fieldError(path: (string | number)[], message: string): ValidationError {
+  return new ValidationError([{ path, message }]);
+}
+
+/**
+ * Builds a {@link LiveNode} from `config` and starts it with `pipeline`; resolves with the running node
+ * once the journal is replayed and every venue reconciled.
+ *
+ * @example
+ * ```ts
+ * const node = await runLive(smaCrossover({ instrumentId: goog.id, fast: 10, slow: 30, size: 100 }), {
+ *   nodeId: 'paper-1', venues: [new SimulatedVenue({ clock, instruments })], dataClients: [client],
+ *   subscriptions: [{ instrumentId: goog.id, kind: 'bars' }], instruments: [goog],
+ *   ledger: { startingCash: 100_000 }, risk: engine, journal: { dir: 'journal' },
+ * });
+ * await node.drained();
+ * await node.stop();
+ * ```
+ */
+export async function runLive(pipeline: Pipeline, config: LiveNodeConfig): Promise<LiveNode> {
+  const node = new LiveNode(config);
+  await node.start(pipeline);
+  return node;
+}
