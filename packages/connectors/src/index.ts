@@ -20,3 +20,9 @@ export type { ReconciliationDifference } from './live/node/live-node';
 export { LiveNodeConfigSchema, RISK_WAIVER } from './live/node/live-node-config';
 export type { LiveNodeConfig } from './live/node/live-node-config';
 export { NODE_TRANSITIONS, IllegalNodeTransitionError, canTransition } from './live/node/node-lifecycle';
+
+// Live node dashboard: a web page with live updates and a kill switch behind a token
+export { serveDashboard } from './live/dashboard/serve-dashboard';
+export type { DashboardServer } from './live/dashboard/serve-dashboard';
+export { DashboardConfigSchema } from './live/dashboard/dashboard-config';
+export type { DashboardConfig, DashboardLogger } from './live/dashboard/dashboard-config';
