@@ -96,4 +96,16 @@ export interface DataClient {
   unsubscribe(subscription: DataSubscription): void;
   /** Bars of an instrument whose `ts` is in `[start, end]` (epoch ms), oldest first. */
   requestBars(instrumentId: InstrumentId, start: number, end: number): Promise<readonly Bar[]>;
+  /**
+   * The current state of one subscription, asked after a gap in its feed (a feed watchdog does, on
+   * recovery): the latest `Quote` for `QUOTES`, the whole book as an `OrderBookSnapshot` for `BOOKS`,
+   * the latest `Trade` for `TRADES`, the latest `Bar` for `BARS`; undefined when the venue has none yet.
+   * Optional: a client whose venue cannot answer leaves it out.
+   *
+   * @example
+   * ```ts
+   * const book = await client.requestSnapshot?.({ kind: 'BOOKS', instrumentId: btc.id });
+   * ```
+   */
+  requestSnapshot?(subscription: DataSubscription): Promise<MarketData | undefined>;
 }
