@@ -337,6 +337,20 @@ export class LiveNode implements LiveNodeView {
     return new Promise<void>((resolve) => this.drainWaiters.push(resolve));
   }
 
+  /**
+   * Resolves once no market event is queued or being handled and the work it caused (journal appends,
+   * commands, venue events) has settled: the node is quiet until the next message.
+   */
+  async idle(): Promise<void> {
+    for (;;) {
+      await this.busy;
+      await this.commandTail;
+      await this.settle('idle()');
+      await Promise.all(this.wrappers.map((w) => w.idle()));
+      if (this.busy === undefined && this.head === this.queue.length && (this.kernelRef?.work.pending ?? 0) === 0 && this.wrappers.every((w) => w.backlog === 0)) return;
+    }
+  }
+
   private resolveDrained(): void {
     const waiters = this.drainWaiters.splice(0);
     for (const w of waiters) w();
