@@ -14,18 +14,6 @@ export type { BarsCsvColumns, BarsCsvFormat, CsvColumn, CsvDelimiter, DecimalSep
 export { NodeState } from './live/live-node-view';
 export type { LiveNodeView, NodeSnapshot, NodeEvents, NodePosition, NodeOrder, NodeFill, NodeBreaker, NodeFeed } from './live/live-node-view';
 
-// Live node observability: Prometheus metrics, pino logs without secrets, webhook alerts
-export { nodeMetrics, serveMetrics, ACK_LATENCY_BUCKETS, NodeMetricsConfigSchema, ServeMetricsConfigSchema } from './live/observability/node-metrics';
-export type { NodeMetrics, NodeMetricsConfig, ServeMetricsConfig, MetricsServer, MetricsSource } from './live/observability/node-metrics';
-export { pinoLogger, LogLevel, PinoLoggerConfigSchema } from './live/observability/pino-logger';
-export type { PinoLogger, PinoLoggerConfig } from './live/observability/pino-logger';
-export { redactSecrets, sanitizeForLog, isSecretKey, REDACTED } from './live/observability/redact';
-export type { SanitizeOptions } from './live/observability/redact';
-export { webhookAlerts, alertRetryDelay, parseRetryAfter, AlertTargetSchema, WebhookAlertsConfigSchema } from './live/observability/webhook-alerts';
-export type { WebhookAlerts, WebhookAlertsConfig, AlertTarget, JsonAlertTarget, SlackAlertTarget, DiscordAlertTarget, TelegramAlertTarget, AlertRetryConfig, AlertTargetStats } from './live/observability/webhook-alerts';
-export { alertFor, jsonPayload, slackPayload, discordPayload, telegramPayload, AlertKind, AlertSeverity, DISCORD_COLORS } from './live/observability/alert-format';
-export type { NodeAlert } from './live/observability/alert-format';
-
 // Live node: runLive, lifecycle, journaling and reconciliation
 export { LiveNode, runLive, ReconciliationMismatchError } from './live/node/live-node';
 export type { ReconciliationDifference } from './live/node/live-node';
@@ -38,3 +26,14 @@ export { serveDashboard } from './live/dashboard/serve-dashboard';
 export type { DashboardServer } from './live/dashboard/serve-dashboard';
 export { DashboardConfigSchema } from './live/dashboard/dashboard-config';
 export type { DashboardConfig, DashboardLogger } from './live/dashboard/dashboard-config';
+
+// Live node: feed watchdogs (staleness, resubscribe and reconnect with backoff, backfill, ordering)
+export { FeedWatchdog, FeedWatchdogConfigSchema, WatchedSubscriptionSchema } from './live/watchdog/feed-watchdog';
+export type { FeedWatchdogConfig, FeedHealth, WatchedSubscription } from './live/watchdog/feed-watchdog';
+export { FeedOrder } from './live/watchdog/feed-order';
+export type { FeedVerdict } from './live/watchdog/feed-order';
+export { BackoffConfigSchema, backoffDelay, seededRandom } from './live/watchdog/backoff';
+export type { BackoffConfig, BackoffPolicy } from './live/watchdog/backoff';
+// Testing: a data client that injects feed faults (silence, refused reconnects, duplicates, reordering)
+export { FaultyDataClient, FaultyDataClientConfigSchema } from './live/watchdog/faulty-data-client';
+export type { FaultyDataClientConfig, DataFaults, SilenceOptions, CloseOptions, ConnectAttempt } from './live/watchdog/faulty-data-client';
