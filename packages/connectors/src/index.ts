@@ -14,6 +14,18 @@ export type { BarsCsvColumns, BarsCsvFormat, CsvColumn, CsvDelimiter, DecimalSep
 export { NodeState } from './live/live-node-view';
 export type { LiveNodeView, NodeSnapshot, NodeEvents, NodePosition, NodeOrder, NodeFill, NodeBreaker, NodeFeed } from './live/live-node-view';
 
+// Live node observability: Prometheus metrics, pino logs without secrets, webhook alerts
+export { nodeMetrics, serveMetrics, ACK_LATENCY_BUCKETS, NodeMetricsConfigSchema, ServeMetricsConfigSchema } from './live/observability/node-metrics';
+export type { NodeMetrics, NodeMetricsConfig, ServeMetricsConfig, MetricsServer, MetricsSource } from './live/observability/node-metrics';
+export { pinoLogger, LogLevel, PinoLoggerConfigSchema } from './live/observability/pino-logger';
+export type { PinoLogger, PinoLoggerConfig } from './live/observability/pino-logger';
+export { redactSecrets, sanitizeForLog, isSecretKey, REDACTED } from './live/observability/redact';
+export type { SanitizeOptions } from './live/observability/redact';
+export { webhookAlerts, alertRetryDelay, parseRetryAfter, AlertTargetSchema, WebhookAlertsConfigSchema } from './live/observability/webhook-alerts';
+export type { WebhookAlerts, WebhookAlertsConfig, AlertTarget, JsonAlertTarget, SlackAlertTarget, DiscordAlertTarget, TelegramAlertTarget, AlertRetryConfig, AlertTargetStats } from './live/observability/webhook-alerts';
+export { alertFor, jsonPayload, slackPayload, discordPayload, telegramPayload, AlertKind, AlertSeverity, DISCORD_COLORS } from './live/observability/alert-format';
+export type { NodeAlert } from './live/observability/alert-format';
+
 // Live node: runLive, lifecycle, journaling and reconciliation
 export { LiveNode, runLive, ReconciliationMismatchError } from './live/node/live-node';
 export type { ReconciliationDifference } from './live/node/live-node';
