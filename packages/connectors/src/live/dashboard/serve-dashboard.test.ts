@@ -215,6 +215,14 @@ describe('serveDashboard', () => {
       expect(view.killSwitchCalls).toEqual([]);
     });
 
+    it('refuses oversized request headers', async () => {
+      const server = await start(new FakeNodeView());
+      const reply = await call(server, 'GET', '/api/snapshot', { headers: { 'X-Padding': 'x'.repeat(9000) } });
+      expect(reply.status).toBe(431);
+      expect(reply.body).toBe('');
+      expect((await call(server, 'GET', '/api/snapshot', { headers: { 'X-Padding': 'x'.repeat(4000) } })).status).toBe(200);
+    });
+
     it('refuses requests for another Host (DNS rebinding) and accepts the loopback names', async () => {
       const server = await start(new FakeNodeView(), { allowedHosts: ['desk.internal'] });
       for (const host of ['evil.example', `evil.example:${server.port}`, `127.0.0.1:${server.port + 1}`]) {

@@ -145,7 +145,7 @@ export async function serveDashboard(view: LiveNodeView, options: DashboardConfi
     const client: Client = { res };
     clients.add(client);
     const drop = (): void => void clients.delete(client);
-    req.on('close', drop);
+    // The response closes when the client goes away (the request's own 'close' may come earlier, once it is read).
     res.on('close', drop);
     res.on('error', drop);
     write(client, 'retry: 3000\n\n');
@@ -246,8 +246,9 @@ export async function serveDashboard(view: LiveNodeView, options: DashboardConfi
       if (!res.headersSent) sendJson(res, 500, { error: 'internal error' });
     }
   });
-  server.on('clientError', (_err, socket) => {
-    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
+  server.on('clientError', (err: NodeJS.ErrnoException, socket) => {
+    const status = err.code === 'HPE_HEADER_OVERFLOW' ? '431 Request Header Fields Too Large' : '400 Bad Request';
+    if (socket.writable) socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
     else socket.destroy();
   });
 
