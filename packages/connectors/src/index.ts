@@ -37,7 +37,7 @@ export { NODE_TRANSITIONS, IllegalNodeTransitionError, canTransition } from './l
 export { serveDashboard } from './live/dashboard/serve-dashboard';
 export type { DashboardServer } from './live/dashboard/serve-dashboard';
 export { DashboardConfigSchema } from './live/dashboard/dashboard-config';
-export type { DashboardConfig, DashboardLogger } from './live/dashboard/dashboard-config';
+export type { DashboardConfig } from './live/dashboard/dashboard-config';
 
 // Live node: feed watchdogs (staleness, resubscribe and reconnect with backoff, backfill, ordering)
 export { FeedWatchdog, FeedWatchdogConfigSchema, WatchedSubscriptionSchema } from './live/watchdog/feed-watchdog';

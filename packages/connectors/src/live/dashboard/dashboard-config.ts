@@ -4,6 +4,7 @@
  */
 import { isIP } from 'node:net';
 import { z } from 'zod';
+import type { Logger } from '@rxtrade/core';
 
 /** Hosts that only this machine can reach: binding to them needs no token. */
 export function isLoopbackHost(host: string): boolean {
@@ -12,17 +13,8 @@ export function isLoopbackHost(host: string): boolean {
   return isIP(h) === 4 && h.startsWith('127.');
 }
 
-/**
- * A pino-shaped logger (`info(object, message)`): the dashboard logs its address, refused kill switch
- * attempts (with the caller's address, never the token) and the kill switch itself.
- */
-export interface DashboardLogger {
-  info(fields: Record<string, unknown>, message: string): void;
-  warn(fields: Record<string, unknown>, message: string): void;
-}
-
-const isLogger = (v: unknown): v is DashboardLogger =>
-  typeof v === 'object' && v !== null && typeof (v as DashboardLogger).info === 'function' && typeof (v as DashboardLogger).warn === 'function';
+const isLogger = (v: unknown): v is Logger =>
+  typeof v === 'object' && v !== null && (['debug', 'info', 'warn', 'error'] as const).every((k) => typeof (v as Logger)[k] === 'function');
 
 /**
  * Schema of {@link DashboardConfig}.
@@ -65,8 +57,11 @@ export const DashboardConfigSchema = z
     maxFailedAttempts: z.number().int().min(1).max(1000).default(5),
     /** The window of `maxFailedAttempts`, in milliseconds. */
     failedAttemptWindowMs: z.number().int().min(1).max(86_400_000).default(60_000),
-    /** Where the dashboard logs (pino's `info(fields, message)` shape); silent when absent. */
-    logger: z.custom<DashboardLogger>(isLogger, 'expected an object with info(fields, message) and warn(fields, message)').optional(),
+    /**
+     * Where the dashboard logs its address, the kill switch and refused attempts (with the caller's
+     * address, never the token): an rxtrade `Logger`, such as `pinoLogger(…)` or `consoleLogger(…)`; silent when absent.
+     */
+    logger: z.custom<Logger>(isLogger, 'expected a Logger (an object with debug, info, warn and error methods)').optional(),
   })
   .superRefine((c, ctx) => {
     if (c.token === undefined && !isLoopbackHost(c.host)) {

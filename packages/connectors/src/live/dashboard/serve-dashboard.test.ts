@@ -1,7 +1,9 @@
 import { request as httpRequest, type IncomingHttpHeaders, type IncomingMessage } from 'node:http';
+import { Writable } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ValidationError } from '@rxtrade/core';
 import type { NodeEvents } from '../live-node-view';
+import { pinoLogger } from '../observability/pino-logger';
 import { FakeNodeView } from './__fixtures__/fake-node-view';
 import { serveDashboard, type DashboardServer } from './serve-dashboard';
 
@@ -17,8 +19,10 @@ interface Reply {
 const seen: string[] = [];
 const logged: string[] = [];
 const logger = {
-  info: (fields: Record<string, unknown>, message: string) => void logged.push(JSON.stringify(fields) + message),
-  warn: (fields: Record<string, unknown>, message: string) => void logged.push(JSON.stringify(fields) + message),
+  debug: (message: string, fields?: Record<string, unknown>) => void logged.push(message + JSON.stringify(fields)),
+  info: (message: string, fields?: Record<string, unknown>) => void logged.push(message + JSON.stringify(fields)),
+  warn: (message: string, fields?: Record<string, unknown>) => void logged.push(message + JSON.stringify(fields)),
+  error: (message: string, fields?: Record<string, unknown>) => void logged.push(message + JSON.stringify(fields)),
 };
 
 function call(server: DashboardServer, method: string, path: string, o: { headers?: Record<string, string>; body?: string } = {}): Promise<Reply> {
@@ -421,6 +425,26 @@ describe('serveDashboard', () => {
       await server.close(); // idempotent
       await expect(call(server, 'GET', '/')).rejects.toThrow(/ECONNREFUSED/);
     });
+  });
+
+  it('logs through the node logger (pinoLogger), the kill switch included, the token never', async () => {
+    const lines: string[] = [];
+    const destination = new Writable({
+      write(chunk: Buffer, _encoding, done) {
+        lines.push(...chunk.toString('utf8').split('\n').filter(Boolean));
+        done();
+      },
+    });
+    const view = new FakeNodeView();
+    const server = await start(view, { token: TOKEN, logger: pinoLogger({ nodeId: 'node-1', destination }) });
+    await kill(server, { Authorization: 'Bearer guess-guess-guess-guess' });
+    await kill(server, { Authorization: `Bearer ${TOKEN}` });
+    await waitFor('three log lines', () => lines.length >= 3);
+    const records = lines.map((l) => JSON.parse(l) as { level: number | string; msg: string; nodeId: string; remoteAddress?: string; reason?: string });
+    expect(records.map((r) => r.msg)).toEqual(['dashboard: listening', 'dashboard: refused a kill switch request with a missing or wrong token', 'dashboard: kill switch pulled']);
+    expect(records.every((r) => r.nodeId === 'node-1')).toBe(true);
+    expect(records[2]).toMatchObject({ remoteAddress: '127.0.0.1', reason: 'drawdown limit' });
+    seen.push(...lines);
   });
 
   it('never puts the token in a response, a stream or a log line', async () => {

@@ -15,10 +15,10 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import { isIP } from 'node:net';
 import { networkInterfaces } from 'node:os';
 import { z } from 'zod';
-import { parseWith, ValidationError } from '@rxtrade/core';
+import { parseWith, silentLogger, ValidationError, type Logger } from '@rxtrade/core';
 import type { LiveNodeView, NodeEvents } from '../live-node-view';
 import { BearerToken } from './bearer-token';
-import { DashboardConfigSchema, type DashboardConfig, type DashboardLogger } from './dashboard-config';
+import { DashboardConfigSchema, type DashboardConfig } from './dashboard-config';
 import { renderDashboardPage } from './dashboard-page';
 import { FailedAttempts } from './failed-attempts';
 import { EVENT_LINES, type NodeEventLine } from './node-event-line';
@@ -76,7 +76,7 @@ interface Client {
 export async function serveDashboard(view: LiveNodeView, options: DashboardConfig = {}): Promise<DashboardServer> {
   const config = parseWith(DashboardConfigSchema, options, 'dashboard');
   const token = config.token === undefined ? undefined : new BearerToken(config.token);
-  const log: DashboardLogger = config.logger ?? { info: () => undefined, warn: () => undefined };
+  const log: Logger = config.logger ?? silentLogger;
   const title = config.title ?? 'rxtrade live node';
   const attempts = new FailedAttempts(config.maxFailedAttempts, config.failedAttemptWindowMs);
   const clients = new Set<Client>();
@@ -90,7 +90,7 @@ export async function serveDashboard(view: LiveNodeView, options: DashboardConfi
 
   const write = (client: Client, chunk: string): void => {
     if (client.res.writableLength > MAX_CLIENT_BUFFER_BYTES) {
-      log.warn({ buffered: client.res.writableLength }, 'dashboard: dropped an event stream that stopped reading');
+      log.warn('dashboard: dropped an event stream that stopped reading', { buffered: client.res.writableLength });
       client.res.destroy();
       clients.delete(client);
       return;
@@ -101,7 +101,7 @@ export async function serveDashboard(view: LiveNodeView, options: DashboardConfi
     try {
       return `event: snapshot\ndata: ${JSON.stringify(view.snapshot())}\n\n`;
     } catch (err) {
-      log.warn({ err: errorMessage(err) }, 'dashboard: the node failed to build a snapshot');
+      log.warn('dashboard: the node failed to build a snapshot', { err: errorMessage(err) });
       return undefined;
     }
   };
@@ -166,7 +166,7 @@ export async function serveDashboard(view: LiveNodeView, options: DashboardConfi
     const site = req.headers['sec-fetch-site'];
     if ((origin !== undefined && origin.toLowerCase() !== `http://${(req.headers.host ?? '').toLowerCase()}`) || (site !== undefined && site !== 'same-origin' && site !== 'none')) {
       req.resume();
-      log.warn({ remoteAddress: address }, 'dashboard: refused a cross-origin kill switch request');
+      log.warn('dashboard: refused a cross-origin kill switch request', { remoteAddress: address });
       return sendJson(res, 403, { error: 'cross-origin requests are refused' });
     }
     const mediaType = (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
@@ -182,7 +182,7 @@ export async function serveDashboard(view: LiveNodeView, options: DashboardConfi
     if (!token.matches(req.headers.authorization)) {
       req.resume();
       attempts.fail(address);
-      log.warn({ remoteAddress: address, authorization: req.headers.authorization === undefined ? 'missing' : 'wrong' }, 'dashboard: refused a kill switch request with a missing or wrong token');
+      log.warn('dashboard: refused a kill switch request with a missing or wrong token', { remoteAddress: address, authorization: req.headers.authorization === undefined ? 'missing' : 'wrong' });
       return sendJson(res, 401, { error: 'a valid token is required (Authorization: Bearer <token>)' }, { 'WWW-Authenticate': 'Bearer realm="rxtrade-dashboard"' });
     }
     const body = await readBody(req, MAX_BODY_BYTES);
@@ -196,10 +196,10 @@ export async function serveDashboard(view: LiveNodeView, options: DashboardConfi
     try {
       view.killSwitch(reason, 'dashboard');
     } catch (err) {
-      log.warn({ err: errorMessage(err) }, 'dashboard: the kill switch failed');
+      log.warn('dashboard: the kill switch failed', { err: errorMessage(err) });
       return sendJson(res, 500, { error: `the kill switch failed: ${errorMessage(err)}` });
     }
-    log.info({ remoteAddress: address, reason }, 'dashboard: kill switch pulled');
+    log.info('dashboard: kill switch pulled', { remoteAddress: address, reason });
     sendJson(res, 200, { ok: true, ts: Date.now() });
   };
 
@@ -226,13 +226,13 @@ export async function serveDashboard(view: LiveNodeView, options: DashboardConfi
       try {
         return send(res, 200, 'application/json; charset=utf-8', JSON.stringify(view.snapshot()));
       } catch (err) {
-        log.warn({ err: errorMessage(err) }, 'dashboard: the node failed to build a snapshot');
+        log.warn('dashboard: the node failed to build a snapshot', { err: errorMessage(err) });
         return sendJson(res, 500, { error: 'the node failed to build a snapshot' });
       }
     }
     if (path === '/events') return openStream(req, res);
     void killSwitch(req, res).catch((err: unknown) => {
-      log.warn({ err: errorMessage(err) }, 'dashboard: kill switch request failed');
+      log.warn('dashboard: kill switch request failed', { err: errorMessage(err) });
       if (!res.headersSent) sendJson(res, 500, { error: 'internal error' });
     });
   };
@@ -242,7 +242,7 @@ export async function serveDashboard(view: LiveNodeView, options: DashboardConfi
     try {
       handle(req, res);
     } catch (err) {
-      log.warn({ err: errorMessage(err) }, 'dashboard: request failed');
+      log.warn('dashboard: request failed', { err: errorMessage(err) });
       if (!res.headersSent) sendJson(res, 500, { error: 'internal error' });
     }
   });
@@ -277,7 +277,7 @@ export async function serveDashboard(view: LiveNodeView, options: DashboardConfi
   allowedHosts = hostHeaders(address.address, port, config.allowedHosts);
   const urlHost = address.address === '0.0.0.0' ? '127.0.0.1' : address.address === '::' ? '::1' : address.address;
   const url = `http://${isIP(urlHost) === 6 ? `[${urlHost}]` : urlHost}:${port}/`;
-  log.info({ url, killSwitch: token === undefined ? 'disabled' : 'enabled' }, 'dashboard: listening');
+  log.info('dashboard: listening', { url, killSwitch: token === undefined ? 'disabled' : 'enabled' });
 
   return {
     url,
