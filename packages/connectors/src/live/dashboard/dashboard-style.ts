@@ -21,6 +21,7 @@ section h2 { margin: 0 0 10px; font-size: 13px; font-weight: 600; text-transform
 .span-12 { grid-column: span 12; } .span-8 { grid-column: span 8; } .span-6 { grid-column: span 6; } .span-4 { grid-column: span 4; }
 @media (max-width: 1000px) { .span-8, .span-6, .span-4 { grid-column: span 12; } }
 .kpis { display: grid; grid-template-columns: repeat(4, minmax(0, 1fr)); gap: 12px; }
+@media (max-width: 1000px) { .kpis { grid-template-columns: repeat(2, minmax(0, 1fr)); } }
 .kpi .name { color: var(--muted); font-size: 12px; }
 .kpi .value { font: 600 20px/1.3 var(--mono); }
 .pos { color: var(--ok); } .neg { color: var(--bad); }

@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { NodeOrder } from '../live-node-view';
-import { FakeNodeView } from './__fixtures__/fake-node-view';
+import { FakeNodeView, sampleSnapshot } from './__fixtures__/fake-node-view';
 import { serveDashboard, type DashboardServer } from './serve-dashboard';
 
 const CHROMIUM = '/usr/bin/chromium';
@@ -208,6 +208,14 @@ describe.skipIf(missing && !required)('dashboard in headless Chromium', () => {
     expect(await page.evaluate(TABLE_TEXT('positions'))).toEqual([['No open positions']]);
     expect(await page.textContent('#equity-chart')).toBe('No equity samples yet');
     await page.screenshot({ path: join(screenshots, 'dashboard-no-token.png'), fullPage: true });
+    // A narrow window: the panels stack, and no panel is wider than the window.
+    view.current.equityCurve = sampleSnapshot().equityCurve;
+    view.events.emit('feed', { ...view.current.feeds[1]!, ts: view.current.ts });
+    await page.setViewportSize({ width: 700, height: 900 });
+    await until(page, 'window.rxtradeDashboard.chart.points > 0');
+    expect(await page.evaluate('document.documentElement.scrollWidth')).toBeLessThanOrEqual(700);
+    expect(await page.textContent('#events li')).toBe('14:30:00feed bars:ETHUSDT.BINANCE STALE (1 reconnect)');
+    await page.screenshot({ path: join(screenshots, 'dashboard-narrow.png'), fullPage: true });
     expect(errors).toEqual([]);
     expect(foreign).toEqual([]);
     await page.close();

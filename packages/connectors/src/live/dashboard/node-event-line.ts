@@ -25,7 +25,7 @@ export const EVENT_LINES: { readonly [K in keyof NodeEvents]?: (e: Payload<K>) =
     tone: e.to === 'RUNNING' ? 'ok' : e.to === 'ERROR' ? 'bad' : e.to === 'DEGRADED' || e.to === 'PAUSED' ? 'warn' : 'info',
   }),
   rejected: (e) => ({ type: e.by === 'risk' ? 'denied' : 'rejected', ts: e.ts, text: `${e.clientOrderId}${e.venue ? ` at ${e.venue}` : ''}: ${e.reason}`, tone: 'warn' }),
-  feed: (e) => ({ type: 'feed', ts: e.ts, text: `${e.name} ${e.status}${e.reconnects > 0 ? ` (${e.reconnects} reconnects)` : ''}`, tone: e.status === 'HEALTHY' ? 'ok' : e.status === 'STALE' ? 'warn' : 'bad' }),
+  feed: (e) => ({ type: 'feed', ts: e.ts, text: `${e.name} ${e.status}${e.reconnects > 0 ? ` (${e.reconnects} reconnect${e.reconnects === 1 ? '' : 's'})` : ''}`, tone: e.status === 'HEALTHY' ? 'ok' : e.status === 'STALE' ? 'warn' : 'bad' }),
   breaker: (e) => ({ type: 'breaker', ts: e.ts, text: e.tripped ? `${e.name} tripped${e.reason ? `: ${e.reason}` : ''}` : `${e.name} reset`, tone: e.tripped ? 'bad' : 'ok' }),
   reconciliation: (e) => ({
     type: 'reconciled',

@@ -1,4 +1,5 @@
 import { request as httpRequest, type IncomingHttpHeaders, type IncomingMessage } from 'node:http';
+import { networkInterfaces } from 'node:os';
 import { Writable } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ValidationError } from '@rxtrade/core';
@@ -146,6 +147,16 @@ describe('serveDashboard', () => {
         expect(JSON.stringify(err.issues)).not.toContain(token);
       }
       await expect(serveDashboard(view, { updateIntervalMs: 0 })).rejects.toThrow(/dashboard\.updateIntervalMs/);
+    });
+
+    it('binds to all interfaces when a token is set, and is reached through loopback and the interface addresses', async () => {
+      const server = await start(new FakeNodeView(), { host: '0.0.0.0', token: TOKEN });
+      expect(server.host).toBe('0.0.0.0');
+      expect(server.url).toBe(`http://127.0.0.1:${server.port}/`);
+      expect((await call(server, 'GET', '/api/snapshot')).status).toBe(200);
+      const external = Object.values(networkInterfaces()).flat().find((i) => i !== undefined && i.family === 'IPv4' && !i.internal);
+      if (external !== undefined) expect((await call(server, 'GET', '/api/snapshot', { headers: { Host: `${external.address}:${server.port}` } })).status).toBe(200);
+      expect((await call(server, 'GET', '/api/snapshot', { headers: { Host: `attacker.example:${server.port}` } })).status).toBe(421);
     });
 
     it('binds to 127.0.0.1 on a free port by default and says where', async () => {
