@@ -19,6 +19,13 @@ export { mergeByTime } from './merge-by-time';
 export { replayFeed } from './replay-feed';
 export type { ReplayFeedOptions } from './replay-feed';
 
+// Replay of a recorded live session
+export { replaySession, ReplayConfigSchema, LiveFundingSchema, ReplayMatch } from './replay/replay-session';
+export type { ReplayConfig, ReplayResult, ReplayTradeRow, ReplayTotals, ReplaySummary, ReplayExecution, LiveFunding } from './replay/replay-session';
+export { replayTable, replayResultToJson } from './replay/replay-table';
+export type { ReplayResultJson } from './replay/replay-table';
+export { MarketPrices } from './replay/market-prices';
+
 // Results and metrics
 export { resultToJson, resultFromJson, RunResultJsonSchema, snapshotOrder } from './result';
 export type { RunResult, RunSummary, RunAnomaly, RunSettings } from './result';
