@@ -29,7 +29,7 @@ export type { NodeAlert } from './live/observability/alert-format';
 // Live node: runLive, lifecycle, journaling and reconciliation
 export { LiveNode, runLive, ReconciliationMismatchError } from './live/node/live-node';
 export type { ReconciliationDifference } from './live/node/live-node';
-export { LiveNodeConfigSchema, RISK_WAIVER } from './live/node/live-node-config';
+export { LiveNodeConfigSchema, NodeWatchdogConfigSchema, NodeObservabilityConfigSchema, RISK_WAIVER } from './live/node/live-node-config';
 export type { LiveNodeConfig } from './live/node/live-node-config';
 export { NODE_TRANSITIONS, IllegalNodeTransitionError, canTransition } from './live/node/node-lifecycle';
 

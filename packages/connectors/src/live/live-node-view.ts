@@ -47,6 +47,8 @@ export interface NodeOrder {
   readonly inFlight: boolean;
   /** Found at the venue but not created by this node: listed, never managed (absent: the node's own). */
   readonly external?: boolean;
+  /** The venue the order is at (absent when the view does not know it). */
+  readonly venue?: string;
 }
 
 /** A fill the node applied. */
@@ -59,6 +61,8 @@ export interface NodeFill {
   readonly quantity: string;
   readonly price: string;
   readonly commission: string;
+  /** The venue of the fill (absent when the view does not know it). */
+  readonly venue?: string;
 }
 
 /** A circuit breaker of the risk engine. */

@@ -6,6 +6,11 @@ import { z } from 'zod';
 import { Decimal, type Clock, type DataClient, type ExecutionClient, type Instrument, type Logger } from '@rxtrade/core';
 import type { JournalFs } from '@rxtrade/execution';
 import type { RiskEngine } from '@rxtrade/risk';
+import { DashboardConfigSchema } from '../dashboard/dashboard-config';
+import { NodeMetricsConfigSchema, ServeMetricsConfigSchema } from '../observability/node-metrics';
+import { PinoLoggerConfigSchema } from '../observability/pino-logger';
+import { WebhookAlertsConfigSchema } from '../observability/webhook-alerts';
+import { BackoffConfigSchema } from '../watchdog/backoff';
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null;
 
@@ -42,6 +47,51 @@ const decimalLike = z.union([z.string(), z.number(), z.custom<Decimal>((v) => De
 
 /** The kinds of market data a subscription names. */
 export const SubscriptionKind = { bars: 'BARS', trades: 'TRADES', quotes: 'QUOTES', book: 'BOOKS' } as const;
+
+const positiveMs = z.number().positive().finite();
+
+/**
+ * Schema of the node's `watchdog` section: a `FeedWatchdog` per data client over the node's
+ * subscriptions (see docs/feed-watchdogs.md). Every subscribed kind needs a staleness limit.
+ *
+ * @example
+ * ```ts
+ * parseWith(NodeWatchdogConfigSchema, { staleAfterMs: { bars: 90_000 } }, 'watchdog').backfill; // true
+ * ```
+ */
+export const NodeWatchdogConfigSchema = z.strictObject({
+  /** No message on a subscription for this many ms makes it STALE: one limit for every kind, or one per kind. */
+  staleAfterMs: z.union([positiveMs, z.strictObject({ bars: positiveMs.optional(), trades: positiveMs.optional(), quotes: positiveMs.optional(), book: positiveMs.optional() })]),
+  /** Waits between resubscribes of a stale subscription and between reconnects (jittered exponential backoff). */
+  backoff: BackoffConfigSchema.prefault({}),
+  /** On recovery, fetch what was missed: bars from history, a snapshot for other kinds (default true). */
+  backfill: z.boolean().default(true),
+  /** A backfill without an answer after this many ms is given up (default 30,000). */
+  backfillTimeoutMs: positiveMs.default(30_000),
+  /** Reconnect a dropped data client with backoff (default true; false when the client reconnects by itself). */
+  reconnect: z.boolean().default(true),
+});
+
+/**
+ * Schema of the node's `observability` section: a Prometheus endpoint, a pino logger without secrets,
+ * webhook alerts and the dashboard, each started on the node's view by `start()` and closed by `stop()`
+ * or a failure.
+ *
+ * @example
+ * ```ts
+ * parseWith(NodeObservabilityConfigSchema, { metrics: { port: 9464 }, logger: { level: 'info' } }, 'observability');
+ * ```
+ */
+export const NodeObservabilityConfigSchema = z.strictObject({
+  /** Serve the node's Prometheus metrics: `port` (0 picks a free one), `host` (default 127.0.0.1), `path` (default /metrics), and the metric options. */
+  metrics: ServeMetricsConfigSchema.omit({ logger: true }).extend(NodeMetricsConfigSchema.shape).optional(),
+  /** Log through pino, secrets removed; the node's id is on every line, and the alert URLs, their headers and the dashboard token are added to `knownSecrets`. */
+  logger: PinoLoggerConfigSchema.omit({ nodeId: true }).optional(),
+  /** Send alerts (state changes, breakers, reconciliation, the kill switch) to webhooks; failures are logged without URLs. */
+  alerts: WebhookAlertsConfigSchema.omit({ logger: true }).optional(),
+  /** Serve the dashboard (loopback unless `token` is set; the kill switch needs the token). */
+  dashboard: DashboardConfigSchema.optional(),
+});
 
 /**
  * Schema of {@link LiveNodeConfig}.
@@ -94,7 +144,18 @@ export const LiveNodeConfigSchema = z.strictObject({
     fsync: z.enum(['always', 'batch', 'never']).default('always'),
     /** File system calls (tests inject faults through it). */
     fs: z.custom<JournalFs>((v) => isObject(v) && typeof v['fdatasync'] === 'function', 'must be a JournalFs').optional(),
+    /**
+     * Journal every market event before the pipeline sees it (default true), so the session can be
+     * re-simulated from the journal. The node does not wait for these records to be synced.
+     */
+    recordMarketData: z.boolean().default(true),
+    /** Write a snapshot of the node's state after this many records (default 10,000), and on stop; start-up replays only the records after the latest. */
+    snapshotEvery: z.number().int().positive().default(10_000),
   }),
+  /** Watch every data client's feeds: staleness, resubscribe and reconnect with backoff, backfill (default: not watched). */
+  watchdog: NodeWatchdogConfigSchema.optional(),
+  /** Metrics endpoint, logger, alerts and dashboard, started and stopped with the node (default: none). */
+  observability: NodeObservabilityConfigSchema.optional(),
   /** Order reconciliation timers. */
   orders: z
     .strictObject({
@@ -128,6 +189,13 @@ export const LiveNodeConfigSchema = z.strictObject({
   recentFills: z.number().int().positive().default(100),
   /** Equity points kept for the snapshot (default 1,000). */
   equityPoints: z.number().int().positive().default(1_000),
+}).superRefine((c, ctx) => {
+  if (c.observability?.logger !== undefined && c.logger !== undefined)
+    ctx.addIssue({ code: 'custom', path: ['observability', 'logger'], message: 'cannot be set together with logger: give the node one logger' });
+  const stale = c.watchdog?.staleAfterMs;
+  if (stale !== undefined && typeof stale !== 'number')
+    for (const kind of new Set(c.subscriptions.map((s) => s.kind)))
+      if (stale[kind] === undefined) ctx.addIssue({ code: 'custom', path: ['watchdog', 'staleAfterMs', kind], message: `is required: a ${kind} subscription is watched and needs a staleness limit in ms` });
 });
 
 /**

@@ -39,11 +39,17 @@ import {
   type OrderView,
   type Pipeline,
   type SubmitOrder,
+  type SubmitOrderList,
 } from '@rxtrade/core';
-import { FileJournal, TradingKernel, describeMarketEvent, type JournalEntry } from '@rxtrade/execution';
-import { Ledger } from '@rxtrade/portfolio';
+import { FileJournal, TradingKernel, decodeJournalRecord, describeMarketEvent, type JournalEntry, type JournalRecord } from '@rxtrade/execution';
+import { Ledger, type LedgerSnapshot } from '@rxtrade/portfolio';
 import { BreakerName, riskGate, type RiskEngine } from '@rxtrade/risk';
-import type { z } from 'zod';
+import { z } from 'zod';
+import { serveDashboard, type DashboardServer } from '../dashboard/serve-dashboard';
+import { nodeMetrics, type MetricsServer, type NodeMetrics } from '../observability/node-metrics';
+import { pinoLogger } from '../observability/pino-logger';
+import { webhookAlerts, type WebhookAlerts } from '../observability/webhook-alerts';
+import { FeedWatchdog } from '../watchdog/feed-watchdog';
 import { NodeState, type LiveNodeView, type NodeEvents, type NodeFeed, type NodeFill, type NodeOrder, type NodeSnapshot } from '../live-node-view';
 import { JournaledVenue } from './journaled-venue';
 import { LiveNodeConfigSchema, SubscriptionKind, type LiveNodeConfig } from './live-node-config';
@@ -54,7 +60,39 @@ type Parsed = z.output<typeof LiveNodeConfigSchema>;
 /** Events the order manager derives from a venue query (reconciliation): journaled right after they are applied. */
 const RECONCILED_TYPES: ReadonlySet<string> = new Set(['OrderAccepted', 'OrderFilled', 'OrderRejected', 'OrderCanceled', 'OrderExpired', 'OrderCancelRejected']);
 
-const FEED_KIND: Record<string, string> = { BARS: 'bars', TRADES: 'trades', QUOTES: 'quotes', BOOKS: 'book' };
+/** Feed names as the feed watchdog gives them: `bars:…`, `trades:…`, `quotes:…`, `books:…`. */
+const FEED_KIND: Record<string, string> = { BARS: 'bars', TRADES: 'trades', QUOTES: 'quotes', BOOKS: 'books' };
+
+/** Version of the node's journal snapshot state. */
+const SNAPSHOT_VERSION = 1;
+
+/**
+ * What the node writes in a journal snapshot: the ledger, the journal records of every order that can
+ * still change (so the order manager rebuilds it exactly as a full replay would), the trade ids that a
+ * venue's fill history can still return, the last fill time per venue, the recent fills and the
+ * journal position of the run that wrote it (client order ids carry it).
+ */
+const NodeSnapshotStateSchema = z.strictObject({
+  version: z.literal(SNAPSHOT_VERSION),
+  nodeId: z.string(),
+  /** The journal position the client order ids of the writing run carry (`<prefix>-r<run>-<n>`); a later start must have a higher one. */
+  idRun: z.number().int().min(0),
+  ledger: z.record(z.string(), z.unknown()),
+  /** Journal entries (wire form) of the orders still open, in journal order. */
+  orders: z.array(z.record(z.string(), z.unknown())),
+  /** Trade id and fill time of the fills a venue's `fillsSince` can still return after a restart. */
+  tradeIds: z.array(z.tuple([z.string(), z.number()])),
+  lastFillTs: z.record(z.string(), z.number()),
+  firstRecordTs: z.number().nullable(),
+  recentFills: z.array(z.record(z.string(), z.unknown())),
+});
+type NodeSnapshotState = z.output<typeof NodeSnapshotStateSchema>;
+
+/** The journal entries of one order, or of the orders of one `SubmitOrderList`, while any can still change. */
+interface OrderGroup {
+  readonly ids: readonly string[];
+  readonly entries: { readonly ordinal: number; readonly entry: JournalEntry }[];
+}
 
 /**
  * One position or cash figure that still differs between the node and a venue after reconciliation.
@@ -118,8 +156,7 @@ interface ExternalOrder {
 export class LiveNode implements LiveNodeView {
   readonly nodeId: string;
   readonly events = new EventEmitter<NodeEvents>();
-  /** The account of record (cash, positions, P&L). */
-  readonly ledger: Ledger;
+  private ledgerRef: Ledger;
   /** The instruments of the node. */
   readonly instruments: InstrumentRegistry;
   private current: NodeState = NodeState.IDLE;
@@ -132,7 +169,18 @@ export class LiveNode implements LiveNodeView {
   private readonly wrappers: JournaledVenue[] = [];
   private readonly byVenue = new Map<string, JournaledVenue>();
   private readonly sinks = new Map<string, MarketDataSink>();
-  private readonly tradeIds = new Set<string>();
+  /** Trade ids of the fills applied, with their times. */
+  private readonly tradeIds = new Map<string, number>();
+  private readonly groups = new Map<string, OrderGroup>();
+  private ordinal = 0;
+  private sinceSnapshot = 0;
+  private runTag = 0;
+  private readonly watchdogs: FeedWatchdog[] = [];
+  private metrics: NodeMetrics | undefined;
+  private metricsEndpoint: MetricsServer | undefined;
+  private alerts: WebhookAlerts | undefined;
+  private dashboard: DashboardServer | undefined;
+  private observabilityClosed: Promise<void> | undefined;
   private readonly lastFillTs = new Map<string, number>();
   private firstRecordTs: number | undefined;
   private readonly external = new Map<string, ExternalOrder>();
@@ -168,7 +216,7 @@ export class LiveNode implements LiveNodeView {
     this.c = c;
     this.nodeId = c.nodeId;
     this.clock = c.clock ?? new LiveClock();
-    this.logger = c.logger ?? silentLogger;
+    this.logger = c.logger ?? (c.observability?.logger === undefined ? silentLogger : pinoLogger({ ...c.observability.logger, nodeId: c.nodeId, knownSecrets: [...(c.observability.logger.knownSecrets ?? []), ...configSecrets(c)] }));
     this.engine = 'waive' in c.risk ? undefined : (c.risk as RiskEngine);
     this.instruments = instrumentRegistry(c.instruments);
     const ids = new Set(c.dataClients.map((d) => d.id));
@@ -179,9 +227,29 @@ export class LiveNode implements LiveNodeView {
     });
     const venueIds = c.venues.map((v) => v.id);
     if (new Set(venueIds).size !== venueIds.length) throw fieldError(['venues'], `venue ids must be distinct, got ${venueIds.join(', ')}`);
-    this.ledger = new Ledger({ baseCurrency: c.ledger.baseCurrency ?? c.instruments[0]!.quote, startingCash: c.ledger.startingCash, instruments: this.instruments });
+    this.ledgerRef = new Ledger({ baseCurrency: c.ledger.baseCurrency ?? c.instruments[0]!.quote, startingCash: c.ledger.startingCash, instruments: this.instruments });
     for (const s of c.subscriptions) this.feedMap.set(`${s.kind}:${s.instrumentId}`, { name: `${s.kind}:${s.instrumentId}`, status: 'HEALTHY', lastMessageTs: undefined, reconnects: 0 });
     for (const v of c.venues) this.feedMap.set(`venue:${v.id}`, { name: `venue:${v.id}`, status: 'HEALTHY', lastMessageTs: undefined, reconnects: 0 });
+  }
+
+  /** The account of record (cash, positions, P&L). */
+  get ledger(): Ledger {
+    return this.ledgerRef;
+  }
+
+  /** The metrics of the node's `observability.metrics` (after `start`), to merge into a registry of the application's. */
+  get nodeMetrics(): NodeMetrics | undefined {
+    return this.metrics;
+  }
+
+  /** The metrics endpoint of `observability.metrics` while the node runs (its `url`, `port`). */
+  get metricsServer(): MetricsServer | undefined {
+    return this.metricsEndpoint;
+  }
+
+  /** The dashboard of `observability.dashboard` while the node runs (its `url`, `port`). */
+  get dashboardServer(): DashboardServer | undefined {
+    return this.dashboard;
   }
 
   /** The lifecycle state. */
@@ -218,8 +286,10 @@ export class LiveNode implements LiveNodeView {
    * accounts differ under `reconciliation: 'strict'`).
    */
   async start(pipeline: Pipeline): Promise<void> {
+    if (this.current === NodeState.IDLE) this.observe();
     this.transition(NodeState.STARTING, 'start() called', 'start()');
     try {
+      await this.serveObservability();
       await this.boot(pipeline);
     } catch (error) {
       await this.fail(error);
@@ -232,16 +302,18 @@ export class LiveNode implements LiveNodeView {
     const c = this.c;
     const journal = await FileJournal.open({ dir: c.journal.dir, fsync: c.journal.fsync, ...(c.journal.fs !== undefined ? { fs: c.journal.fs } : {}) });
     this.journal = journal;
-    const snapshot = await journal.latestSnapshot();
-    if (snapshot !== undefined)
-      throw new RxTradeError(ErrorCode.UNSUPPORTED, `live node: journal ${c.journal.dir} holds a snapshot (after record ${snapshot.seq}); this node rebuilds from records only and cannot read it`);
+    const found = await journal.latestSnapshot();
+    const snapshot = found === undefined ? undefined : { seq: found.seq, state: parseWith(NodeSnapshotStateSchema, found.state, `journal snapshot ${found.seq}`) };
     const runTag = journal.lastSeq;
+    if (snapshot !== undefined && runTag <= snapshot.state.idRun)
+      throw new RxTradeError(ErrorCode.STATE, `live node: journal ${c.journal.dir} ends at record ${runTag}, before the run of its snapshot (${snapshot.state.idRun}): client order ids could repeat`);
+    this.runTag = runTag;
     for (const venue of c.venues) this.wrap(venue);
     const kernel = new TradingKernel({
       clock: this.clock,
       instruments: this.instruments,
       venues: this.wrappers,
-      ledger: this.ledger,
+      ledger: this.currentLedger(),
       strategyId: c.strategyId,
       // Client order ids never repeat across restarts: each start has its own journal position.
       idPrefix: `${c.idPrefix ?? c.strategyId}-r${runTag}`,
@@ -254,13 +326,10 @@ export class LiveNode implements LiveNodeView {
     this.subs.push(kernel.orderManager.events.subscribe((event) => this.onOrderEvent(event)));
     this.watchRisk();
 
-    // 1. Rebuild from the journal through the same order manager and ledger.
+    // 1. Rebuild from the journal (from its latest snapshot on) through the same order manager and ledger.
     this.replaying = true;
-    for await (const record of journal.replay()) {
-      this.firstRecordTs ??= record.ts;
-      if (record.kind === 'command') this.execute(record.payload);
-      else if (record.kind === 'orderEvent') this.replayEvent(record.payload);
-    }
+    if (snapshot !== undefined) this.restore(snapshot.state);
+    for await (const record of journal.replay(snapshot === undefined ? undefined : snapshot.seq + 1)) this.replayRecord(record);
     this.replaying = false;
     await this.append({ ts: this.clock.now(), kind: 'marker', payload: { type: 'NodeStarted', nodeId: this.nodeId } });
     for (const w of this.wrappers) w.goLive();
@@ -325,10 +394,12 @@ export class LiveNode implements LiveNodeView {
     this.teardown();
     if (this.journal !== undefined && this.failure === undefined) {
       await this.append({ ts: this.clock.now(), kind: 'marker', payload: { type: 'NodeStopped', nodeId: this.nodeId, reason } });
+      if (this.kernelRef !== undefined) await this.writeSnapshot();
       await this.journal.close();
     }
     this.resolveDrained();
     if (this.failure === undefined) this.transition(NodeState.STOPPED, reason, 'stop()');
+    await this.closeObservability();
   }
 
   /** Resolves once every data client's stream has ended and every event it sent is handled (a replay played out), or the node stopped. */
@@ -375,6 +446,41 @@ export class LiveNode implements LiveNodeView {
       // the journal already failed; nothing more can be written
     }
     this.resolveDrained();
+    await this.closeObservability();
+  }
+
+  // ---- observability -----------------------------------------------------------------------------
+
+  /** Metrics and alerts follow the node's events from before its first transition. */
+  private observe(): void {
+    const o = this.c.observability;
+    if (o === undefined) return;
+    if (o.metrics !== undefined) {
+      const { port: _port, host: _host, path: _path, ...options } = o.metrics;
+      this.metrics = nodeMetrics(this, options);
+    }
+    if (o.alerts !== undefined) this.alerts = webhookAlerts(this, { ...o.alerts, logger: this.logger });
+  }
+
+  /** Opens the metrics endpoint and the dashboard. */
+  private async serveObservability(): Promise<void> {
+    const o = this.c.observability;
+    if (o === undefined) return;
+    if (o.metrics !== undefined && this.metrics !== undefined) {
+      const server = (this.metricsEndpoint = await this.metrics.serveMetrics({ port: o.metrics.port, ...(o.metrics.host !== undefined ? { host: o.metrics.host } : {}), ...(o.metrics.path !== undefined ? { path: o.metrics.path } : {}), logger: this.logger }));
+      this.logger.info(`node ${this.nodeId}: metrics at ${server.url}`, { nodeId: this.nodeId });
+    }
+    if (o.dashboard !== undefined) this.dashboard = await serveDashboard(this, { ...o.dashboard, logger: o.dashboard.logger ?? this.logger });
+  }
+
+  /** Closes the endpoints (their ports are free once it resolves) and sends what the alert queues hold. */
+  private closeObservability(): Promise<void> {
+    this.observabilityClosed ??= (async () => {
+      const results = await Promise.allSettled([this.metrics?.close(), this.dashboard?.close(), this.alerts?.close()]);
+      for (const r of results)
+        if (r.status === 'rejected') this.logger.warn(`node ${this.nodeId}: closing observability failed: ${r.reason instanceof Error ? r.reason.message : String(r.reason)}`, { nodeId: this.nodeId });
+    })();
+    return this.observabilityClosed;
   }
 
   private teardown(): void {
@@ -388,7 +494,110 @@ export class LiveNode implements LiveNodeView {
   private append(entry: JournalEntry): Promise<number> {
     const journal = this.journal;
     if (journal === undefined) return Promise.reject(new RxTradeError(ErrorCode.STATE, 'live node: the journal is not open'));
+    this.sinceSnapshot++;
+    this.noteEntry(entry);
     return journal.append(entry);
+  }
+
+  /** A journal record read back at start: commands and venue events rebuild the orders, the rest is history. */
+  private replayRecord(record: JournalRecord): void {
+    this.firstRecordTs ??= record.ts;
+    this.noteEntry(record);
+    if (record.kind === 'command') this.execute(record.payload);
+    else if (record.kind === 'orderEvent') this.replayEvent(record.payload);
+    else if (record.kind === 'marketData') this.mark(record.payload);
+  }
+
+  /** A journaled market event marks the ledger as it did live (the pipeline and the venues do not see it again). */
+  private mark(event: MarketData): void {
+    if (event.type === 'Bar') this.ledgerRef.mark(event.instrumentId, event.close);
+    else if (event.type === 'Trade') this.ledgerRef.mark(event.instrumentId, event.price);
+    else if (event.type === 'Quote') this.ledgerRef.mark(event.instrumentId, (event.bid + event.ask) / 2);
+  }
+
+  /** Keeps the commands and venue events of each order while it can change: what a snapshot needs to rebuild it. */
+  private noteEntry(entry: JournalEntry): void {
+    const ordinal = ++this.ordinal;
+    let group: OrderGroup | undefined;
+    if (entry.kind === 'command') {
+      const command = entry.payload;
+      if (command.type === 'SubmitOrder' || command.type === 'SubmitOrderList') {
+        const ids = command.type === 'SubmitOrder' ? [command.clientOrderId] : (command as SubmitOrderList).orders.map((o) => o.clientOrderId);
+        group = { ids, entries: [] };
+        for (const id of ids) this.groups.set(id, group);
+      } else group = this.groups.get(command.clientOrderId);
+    } else if (entry.kind === 'orderEvent') group = this.groups.get(entry.payload.clientOrderId);
+    group?.entries.push({ ordinal, entry: { ts: entry.ts, kind: entry.kind, payload: entry.payload } as JournalEntry });
+  }
+
+  /** The kernel's ledger: the node's current one (a snapshot replaces it at start). */
+  private currentLedger(): Ledger {
+    return new Proxy(this.ledgerRef, {
+      get: (_target, prop) => {
+        const ledger = this.ledgerRef;
+        const value = Reflect.get(ledger, prop, ledger) as unknown;
+        return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(ledger) : value;
+      },
+    });
+  }
+
+  // ---- snapshots ---------------------------------------------------------------------------------
+
+  /** The node's state now, for a journal snapshot (only called when no work is in flight). */
+  private snapshotState(): NodeSnapshotState {
+    const om = this.kernel.orderManager;
+    const live = new Set<OrderGroup>();
+    for (const [id, group] of this.groups) {
+      if (om.order(id as never)?.isOpen === true) live.add(group);
+    }
+    for (const [id, group] of [...this.groups]) if (!live.has(group)) this.groups.delete(id);
+    const entries = [...live].flatMap((g) => g.entries).sort((a, b) => a.ordinal - b.ordinal);
+    const oldest = new Map<string, number>();
+    for (const [venue, ts] of this.lastFillTs) oldest.set(venue, ts - this.c.fillLookbackMs);
+    // A restart asks each venue for its fills from (last fill - fillLookbackMs): those are the trade ids it must recognise.
+    const from = Math.min(...oldest.values());
+    const keep = [...this.tradeIds].filter(([, ts]) => ts >= from);
+    return {
+      version: SNAPSHOT_VERSION,
+      nodeId: this.nodeId,
+      idRun: this.runTag,
+      ledger: this.ledgerRef.snapshot() as unknown as Record<string, unknown>,
+      orders: JSON.parse(JSON.stringify(entries.map((e) => e.entry))) as Record<string, unknown>[],
+      tradeIds: keep,
+      lastFillTs: Object.fromEntries(this.lastFillTs),
+      firstRecordTs: this.firstRecordTs ?? null,
+      recentFills: this.recent.map((f) => ({ ...f })),
+    };
+  }
+
+  /** Rebuilds from a snapshot: its orders' records through the order manager (on a scratch ledger), then its ledger and the rest. */
+  private restore(state: NodeSnapshotState): void {
+    state.orders.forEach((wire, i) => this.replayRecord(decodeJournalRecord(i + 1, new TextEncoder().encode(JSON.stringify(wire)))));
+    this.ledgerRef = Ledger.restore(state.ledger as unknown as LedgerSnapshot, { instruments: this.instruments });
+    this.firstRecordTs = state.firstRecordTs ?? undefined;
+    for (const [id, ts] of state.tradeIds) this.tradeIds.set(id, ts);
+    this.lastFillTs.clear();
+    for (const [venue, ts] of Object.entries(state.lastFillTs)) this.lastFillTs.set(venue, ts);
+    this.recent.length = 0;
+    this.recent.push(...(state.recentFills as unknown as NodeFill[]));
+  }
+
+  /** Waits until nothing is in flight (commands, venue events, the kernel's work), then writes a snapshot of the state after the last record. */
+  private async writeSnapshot(): Promise<void> {
+    const journal = this.journal;
+    if (journal === undefined || this.kernelRef === undefined || this.failure !== undefined) return;
+    for (;;) {
+      await this.commandTail;
+      await this.settle('a snapshot');
+      await Promise.all(this.wrappers.map((w) => w.idle()));
+      if (this.failure !== undefined) return;
+      if (this.kernelRef.work.pending === 0 && this.wrappers.every((w) => w.backlog === 0)) break;
+    }
+    const seq = journal.lastSeq;
+    const state = this.snapshotState();
+    this.sinceSnapshot = 0;
+    await journal.writeSnapshot(seq, state);
+    this.logger.info(`node ${this.nodeId}: journal snapshot after record ${seq}`, { nodeId: this.nodeId, seq });
   }
 
   /**
@@ -493,7 +702,7 @@ export class LiveNode implements LiveNodeView {
   }
 
   private noteFill(fill: OrderFilled): void {
-    this.tradeIds.add(fill.tradeId);
+    this.tradeIds.set(fill.tradeId, fill.ts);
     const venue = this.venueOf(fill.instrumentId)?.id;
     if (venue !== undefined) this.lastFillTs.set(venue, Math.max(this.lastFillTs.get(venue) ?? -Infinity, fill.ts));
     const f: NodeFill = {
@@ -505,6 +714,7 @@ export class LiveNode implements LiveNodeView {
       quantity: fill.quantity.toString(),
       price: fill.price.toString(),
       commission: fill.commission.toString(),
+      ...(venue === undefined ? {} : { venue }),
     };
     this.recent.push(f);
     if (this.recent.length > this.c.recentFills) this.recent.shift();
@@ -835,11 +1045,10 @@ export class LiveNode implements LiveNodeView {
 
   private async connectData(): Promise<void> {
     const c = this.c;
-    for (const s of c.subscriptions) {
-      const client = s.client === undefined ? c.dataClients[0]! : c.dataClients.find((d) => d.id === s.client)!;
-      client.subscribe({ kind: SubscriptionKind[s.kind], instrumentId: s.instrumentId as InstrumentId });
-    }
-    const used = new Set<DataClient>(c.subscriptions.map((s) => (s.client === undefined ? c.dataClients[0]! : c.dataClients.find((d) => d.id === s.client)!)));
+    const clientOf = (s: Parsed['subscriptions'][number]): DataClient => (s.client === undefined ? c.dataClients[0]! : c.dataClients.find((d) => d.id === s.client)!);
+    const used = new Set<DataClient>(c.subscriptions.map(clientOf));
+    if (c.watchdog !== undefined) return this.connectWatched(used, clientOf);
+    for (const s of c.subscriptions) clientOf(s).subscribe({ kind: SubscriptionKind[s.kind], instrumentId: s.instrumentId as InstrumentId });
     for (const client of used) {
       this.openFeeds++;
       this.dataSubs.push(
@@ -857,8 +1066,50 @@ export class LiveNode implements LiveNodeView {
     await Promise.all([...used].map((client) => client.connect()));
   }
 
+  /**
+   * With `watchdog`: a `FeedWatchdog` per data client over its subscriptions. The node reads the
+   * watchdog's cleaned stream, connects the client, then starts the watchdog, which makes the
+   * subscriptions and, seeing the connection up, counts every feed HEALTHY from then on.
+   */
+  private async connectWatched(used: ReadonlySet<DataClient>, clientOf: (s: Parsed['subscriptions'][number]) => DataClient): Promise<void> {
+    const w = this.c.watchdog!;
+    const watchdogs: FeedWatchdog[] = [];
+    for (const client of used) {
+      const subscriptions = this.c.subscriptions
+        .filter((s) => clientOf(s) === client)
+        .map((s) => ({ kind: SubscriptionKind[s.kind], instrumentId: s.instrumentId, staleAfterMs: typeof w.staleAfterMs === 'number' ? w.staleAfterMs : w.staleAfterMs[s.kind]! }));
+      const watchdog = new FeedWatchdog({
+        client,
+        clock: this.clock,
+        subscriptions,
+        resubscribe: w.backoff,
+        backfill: w.backfill,
+        backfillTimeoutMs: w.backfillTimeoutMs,
+        reconnect: w.reconnect,
+        onHealth: (feed) => {
+          if (this.stopping === undefined && this.failure === undefined) this.reportFeedHealth(feed);
+        },
+        onError: (error, context) =>
+          this.logger.warn(`data client ${client.id}: ${context.action} failed${context.feed === undefined ? '' : ` for ${context.feed}`}: ${error instanceof Error ? error.message : String(error)}`, { client: client.id }),
+      });
+      watchdogs.push(watchdog);
+      this.watchdogs.push(watchdog);
+      this.openFeeds++;
+      this.dataSubs.push(
+        watchdog.events.subscribe({
+          next: (event) => this.onMarketData(event),
+          complete: () => this.feedEnded(),
+        }),
+      );
+    }
+    await Promise.all([...used].map((client) => client.connect()));
+    if (this.failure !== undefined || this.stopping !== undefined) return;
+    for (const watchdog of watchdogs) watchdog.start();
+  }
+
   private async disconnectData(): Promise<void> {
     for (const s of this.dataSubs.splice(0)) s.unsubscribe();
+    for (const watchdog of this.watchdogs.splice(0)) watchdog.stop();
     await Promise.all(
       this.c.dataClients.map((client) =>
         client.disconnect().catch((error: unknown) => this.logger.warn(`data client ${client.id}: disconnect failed: ${error instanceof Error ? error.message : String(error)}`)),
@@ -895,6 +1146,7 @@ export class LiveNode implements LiveNodeView {
           this.head = 0;
         }
         await this.handle(event);
+        if (this.sinceSnapshot >= this.c.journal.snapshotEvery && this.stopping === undefined) await this.writeSnapshot();
       }
     } catch (error) {
       await this.fail(error);
@@ -908,6 +1160,10 @@ export class LiveNode implements LiveNodeView {
   private async handle(event: MarketData): Promise<void> {
     const clock = this.clock as Clock & { advanceTo?: (ts: number) => void };
     if (typeof clock.advanceTo === 'function' && event.ts > clock.now()) clock.advanceTo(event.ts);
+    // Journaled before anything sees it, in order with the commands and venue events it causes; not
+    // waited for (see docs/live-trading.md, "What is journaled"): a later record the node waits for
+    // makes it durable too, as the journal writes and syncs in order.
+    if (this.c.journal.recordMarketData) this.append({ ts: this.clock.now(), kind: 'marketData', payload: event }).catch((error: unknown) => void this.fail(error));
     const sink = this.wrappers.length === 1 ? this.sinks.get(this.wrappers[0]!.id) : this.sinks.get(this.instruments.find(event.instrumentId)?.venue ?? '');
     if (sink !== undefined) {
       sink.process(event);
@@ -961,6 +1217,11 @@ export class LiveNode implements LiveNodeView {
 
   // ---- the view ----------------------------------------------------------------------------------
 
+  private venueField(instrumentId: string): { venue?: string } {
+    const venue = this.venueOf(instrumentId)?.id;
+    return venue === undefined ? {} : { venue };
+  }
+
   /** A consistent snapshot of the node, built on each call. */
   snapshot(): NodeSnapshot {
     const ledger = this.ledger;
@@ -983,8 +1244,9 @@ export class LiveNode implements LiveNodeView {
       filledQuantity: o.filledQuantity.toString(),
       price: o.price?.toString(),
       inFlight: o.status === 'SUBMITTED',
+      ...this.venueField(o.instrumentId),
     }));
-    for (const { view: o } of this.external.values())
+    for (const { view: o, venue } of this.external.values())
       orders.push({
         clientOrderId: o.clientOrderId,
         venueOrderId: o.venueOrderId,
@@ -997,6 +1259,7 @@ export class LiveNode implements LiveNodeView {
         price: o.price?.toString(),
         inFlight: false,
         external: true,
+        venue,
       });
     const tripped = new Map((this.engine?.breakers() ?? []).map((b) => [b.breaker as string, b.reason]));
     return {
@@ -1017,6 +1280,18 @@ export class LiveNode implements LiveNodeView {
       feeds: [...this.feedMap.values()],
     };
   }
+}
+
+/** Secrets of the config that a log line must never show: alert URLs (they hold tokens), their header values, the dashboard token. */
+function configSecrets(c: Parsed): string[] {
+  const o = c.observability;
+  const out: string[] = [];
+  for (const t of o?.alerts?.targets ?? []) {
+    out.push(t.url);
+    if (t.kind === 'json') out.push(...Object.values(t.headers ?? {}));
+  }
+  if (o?.dashboard?.token !== undefined) out.push(o.dashboard.token);
+  return out.filter((v) => v !== '');
 }
 
 /** A config error found after parsing (a cross-field check), with the field's path. */
