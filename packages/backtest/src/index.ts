@@ -25,6 +25,8 @@ export type { ReplayConfig, ReplayResult, ReplayTradeRow, ReplayTotals, ReplaySu
 export { replayTable, replayResultToJson } from './replay/replay-table';
 export type { ReplayResultJson } from './replay/replay-table';
 export { MarketPrices } from './replay/market-prices';
+export { ReplayFileConfigSchema, replayConfigFromFile } from './replay/replay-file-config';
+export type { ReplayFileConfig } from './replay/replay-file-config';
 
 // Results and metrics
 export { resultToJson, resultFromJson, RunResultJsonSchema, snapshotOrder } from './result';

@@ -296,7 +296,7 @@ describe('a bad command line is one line naming what is wrong, and exit code 2',
   const missing = join(tmpdir(), 'rxtrade-no-such-dir', 'run.json');
   const cases: Array<[string, string[], RegExp]> = [
     ['an unknown command, with the nearest one', ['bactest'], /^rxtrade: unknown command "bactest"; did you mean "backtest"\?$/],
-    ['no command', [], /^rxtrade: missing command: one of backtest, sweep, walk-forward, report, worker, completion$/],
+    ['no command', [], /^rxtrade: missing command: one of backtest, sweep, walk-forward, report, replay, worker, completion$/],
     ['a misspelled flag, with the nearest one', ['backtest', '--confg', fixture], /^rxtrade backtest: unknown option --confg; did you mean "--config"\?$/],
     ['a flag of another command', ['report', 'r.json', '--workers', '2'], /^rxtrade report: unknown option --workers$/],
     ['an unknown one-letter flag', ['sweep', '-x', '--config', sweepFixture], /^rxtrade sweep: unknown option -x$/],

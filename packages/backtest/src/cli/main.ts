@@ -17,12 +17,13 @@ import type { CliCommand } from './cli-command';
 import { println, UsageError, type CliIo } from './cli-io';
 import { backtestCommand } from './command-backtest';
 import { reportCommand } from './command-report';
+import { replayCommand } from './command-replay';
 import { sweepCommand } from './command-sweep';
 import { walkForwardCommand } from './command-walk-forward';
 import { workerCommand } from './command-worker';
 
 /** Every command, in the order `rxtrade --help` lists them. */
-const COMMANDS: readonly CliCommand[] = [backtestCommand, sweepCommand, walkForwardCommand, reportCommand, workerCommand];
+const COMMANDS: readonly CliCommand[] = [backtestCommand, sweepCommand, walkForwardCommand, reportCommand, replayCommand, workerCommand];
 
 /**
  * The parser's settings. Flags are exactly the declared ones: no `--fooBar` twin of `--foo-bar`, no
