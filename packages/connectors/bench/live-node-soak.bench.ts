@@ -89,7 +89,7 @@ interface Sample {
 
 /** The node's growing structures, read through its private fields (a benchmark's view, not an API). */
 function counts(node: LiveNode): Record<string, number> {
-  const n = node as unknown as { sent: unknown[]; tradeIds: Set<string>; recent: unknown[]; curveTs: number[]; queue: unknown[]; submitTimes: Map<string, number> };
+  const n = node as unknown as { sent: unknown[]; tradeIds: { size: number }; recent: unknown[]; curveTs: number[]; queue: unknown[]; submitTimes: Map<string, number> };
   const k = node.kernel as unknown as { fills: unknown[]; equity: { length: number } };
   return {
     orders: node.kernel.orderManager.orders().length,
@@ -188,7 +188,7 @@ async function main(): Promise<void> {
  * (and array buffers) after a full collection, before and after. Destructive: the node is done.
  */
 function attribute(node: LiveNode, gc: () => void): void {
-  const n = node as unknown as { sent: unknown[]; tradeIds: Set<string> };
+  const n = node as unknown as { sent: unknown[]; tradeIds: { size: number; clear(): void } };
   const kernel = node.kernel as unknown as { fills: unknown[]; equity: { ts: Float64Array; values: Float64Array; length: number } };
   const om = node.kernel.orderManager as unknown as { all: Map<string, { isOpen: boolean }> };
   const measure = (): { heap: number; buffers: number } => {
