@@ -228,6 +228,48 @@ describe('FileJournal durability', () => {
     }
   });
 
+  it("writes non-durable records in their place without a sync of their own; the next durable record's sync covers them", async () => {
+    for (const policy of ['always', 'batch'] as const) {
+      const dir = tempDir(`nondurable-${policy}`);
+      const { fs: counting, counts } = countingFs();
+      let written = 0;
+      let synced = 0;
+      const tracking: JournalFs = {
+        ...counting,
+        write: async (fd, b, o, l, p) => {
+          const n = await counting.write(fd, b, o, l, p);
+          written = Math.max(written, p + n);
+          return n;
+        },
+        fdatasync: async (fd) => {
+          const covered = written;
+          await counting.fdatasync(fd);
+          synced = Math.max(synced, covered);
+        },
+      };
+      const j = await openJournal({ dir, fsync: policy, fs: tracking });
+      const before = counts.fdatasync;
+      // Ten market records, then a durable one, then five more market records, all in one turn.
+      const seqs = await Promise.all([
+        ...Array.from({ length: 10 }, (_, i) => j.append(fillEntry(i + 1), { durable: false })),
+        j.append(fillEntry(11)).then((seq) => {
+          expect(synced).toBe(written); // resolved after a sync of everything written so far
+          return seq;
+        }),
+        ...Array.from({ length: 5 }, (_, i) => j.append(fillEntry(i + 12), { durable: false })),
+      ]);
+      expect(seqs).toEqual(Array.from({ length: 16 }, (_, i) => i + 1));
+      // One sync for the durable record (it covers the ten before it); none of its own for the five after
+      // it: with 'always' they are written after that sync and wait for the next one, with 'batch' they
+      // are in the durable record's group and its one sync.
+      expect(counts.fdatasync - before).toBe(1);
+      if (policy === 'always') expect(synced).toBeLessThan(written);
+      await j.flush();
+      expect(synced).toBe(written);
+      expect((await replayAll(j)).map((r) => r.seq)).toEqual(seqs);
+    }
+  });
+
   it('waits batchWindowMs for a group and then writes it with one sync', async () => {
     const { fs: counting, counts } = countingFs();
     const j = await openJournal({ dir: tempDir('window'), fsync: 'batch', batchWindowMs: 30, fs: counting });

@@ -156,6 +156,8 @@ interface Segment {
 interface Pending {
   readonly seq: number;
   readonly frame: Buffer;
+  /** Whether the append waits for the policy's sync (false: written, made durable by the next sync). */
+  readonly durable: boolean;
   readonly resolve: (seq: number) => void;
   readonly reject: (e: unknown) => void;
 }
@@ -386,13 +388,19 @@ export class FileJournal {
    * fails validation is refused with a `ValidationError` (nothing is written); after a failed write
    * or sync every append fails with {@link JournalWriteError}.
    *
+   * With `{ durable: false }` the record is written in its place in the order but not synced on its
+   * own: it resolves once written, and becomes durable with the next sync (of a durable append, a
+   * segment roll or {@link flush}). For records that may be lost in a power cut but must keep their
+   * place among the others, such as recorded market data between commands.
+   *
    * @example
    * ```ts
    * const seq = await journal.append({ ts: clock.now(), kind: 'command', payload: submitOrder });
    * venue.submit(submitOrder); // only now: the command is on disk
+   * void journal.append({ ts: clock.now(), kind: 'marketData', payload: bar }, { durable: false });
    * ```
    */
-  append(entry: JournalEntry): Promise<number> {
+  append(entry: JournalEntry, options: { readonly durable?: boolean } = {}): Promise<number> {
     if (this.config.readOnly) return Promise.reject(new StateError(`journal ${this.config.dir} was opened read-only`));
     if (this.closed) return Promise.reject(new StateError(`journal ${this.config.dir} is closed`));
     if (this.failed) return Promise.reject(this.failed);
@@ -408,7 +416,7 @@ export class FileJournal {
     const seq = ++this.assignedSeq;
     const frame = encodeFrame(seq, body);
     return new Promise<number>((resolve, reject) => {
-      this.queue.push({ seq, frame, resolve, reject });
+      this.queue.push({ seq, frame, durable: options.durable !== false, resolve, reject });
       if (!this.pumping) {
         this.pumping = true;
         const wait = this.config.fsync === 'batch' ? (this.config.batchWindowMs ?? 0) : 0;
@@ -422,7 +430,10 @@ export class FileJournal {
   private async pump(): Promise<void> {
     try {
       while (this.queue.length > 0) {
-        const items = this.config.fsync === 'always' ? this.queue.splice(0, 1) : this.queue.splice(0, this.queue.length);
+        // 'always': one sync per durable record, so a group ends at the first durable one (the records
+        // before it ride along on its sync); 'batch' and 'never': everything queued.
+        const firstDurable = this.config.fsync === 'always' ? this.queue.findIndex((p) => p.durable) : -1;
+        const items = this.queue.splice(0, firstDurable >= 0 ? firstDurable + 1 : this.queue.length);
         try {
           await this.writeItems(items);
         } catch (e) {
@@ -450,7 +461,9 @@ export class FileJournal {
       let done = 0;
       while (done < buf.length) done += await this.fs.write(fd, buf, done, buf.length - done, this.activeSize + done);
       this.activeSize += bytes;
-      if (this.config.fsync !== 'never') {
+      // A sync makes every byte written before it durable, so one sync after the last durable record
+      // of the group covers the group; a group of records that need none is only written.
+      if (this.config.fsync !== 'never' && hasDurable(items, i, j)) {
         await this.fs.fdatasync(fd);
         this.syncs++;
       }
@@ -656,4 +669,10 @@ export class FileJournal {
       this.lock?.release();
     }
   }
+}
+
+/** Whether any of `items[from..to)` waits for a sync. */
+function hasDurable(items: readonly Pending[], from: number, to: number): boolean {
+  for (let k = from; k < to; k++) if (items[k]!.durable) return true;
+  return false;
 }

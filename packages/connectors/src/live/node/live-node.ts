@@ -491,12 +491,12 @@ export class LiveNode implements LiveNodeView {
 
   // ---- journal -----------------------------------------------------------------------------------
 
-  private append(entry: JournalEntry): Promise<number> {
+  private append(entry: JournalEntry, options?: { readonly durable?: boolean }): Promise<number> {
     const journal = this.journal;
     if (journal === undefined) return Promise.reject(new RxTradeError(ErrorCode.STATE, 'live node: the journal is not open'));
     this.sinceSnapshot++;
     this.noteEntry(entry);
-    return journal.append(entry);
+    return journal.append(entry, options);
   }
 
   /** A journal record read back at start: commands and venue events rebuild the orders, the rest is history. */
@@ -1163,7 +1163,9 @@ export class LiveNode implements LiveNodeView {
     // Journaled before anything sees it, in order with the commands and venue events it causes; not
     // waited for (see docs/live-trading.md, "What is journaled"): a later record the node waits for
     // makes it durable too, as the journal writes and syncs in order.
-    if (this.c.journal.recordMarketData) this.append({ ts: this.clock.now(), kind: 'marketData', payload: event }).catch((error: unknown) => void this.fail(error));
+    // Recorded in its place among the commands and events, without a sync of its own: the next
+    // command's or venue event's sync makes it durable (a bar lost in a power cut costs no order).
+    if (this.c.journal.recordMarketData) this.append({ ts: this.clock.now(), kind: 'marketData', payload: event }, { durable: false }).catch((error: unknown) => void this.fail(error));
     const sink = this.wrappers.length === 1 ? this.sinks.get(this.wrappers[0]!.id) : this.sinks.get(this.instruments.find(event.instrumentId)?.venue ?? '');
     if (sink !== undefined) {
       sink.process(event);
