@@ -77,6 +77,16 @@ describe('rxtrade replay', () => {
     expect(written.simulation.fills).toHaveLength(2);
   });
 
+  it('takes the live funding from the config file', async () => {
+    // Live paid 1.25 in funding, the simulated venue none: funding 1.25, total 0.398 + 1.25.
+    const withFunding = join(work, 'funding.json');
+    writeFileSync(withFunding, JSON.stringify({ ...venue, liveFunding: [{ instrumentId: 'BTCUSDT.BINANCE', amount: '-1.25', currency: 'USDT', ts: T0 + 2 * MINUTE }] }));
+    const run = await rxtrade(['replay', journal, '--strategy', strategyModule, '--config', withFunding, '--json']);
+    expect(run.code).toBe(0);
+    const out = JSON.parse(run.stdout);
+    expect([out.totals.funding, out.totals.unexplained, out.totals.total, out.funding.live]).toEqual(['1.25', '0', '1.648', '-1.25']);
+  });
+
   it('lists its flags in --help', async () => {
     const help = await rxtrade(['replay', '--help']);
     expect(help.code).toBe(0);
