@@ -155,9 +155,24 @@ describe('replaySession', () => {
   it('matches by the sequence of orders when the replay issues other ids', async () => {
     const r = await replay(identicalSession, { idPrefix: 'bot' });
     expect(r.matchedBy).toBe('sequence');
-    expect(r.rows.map((row) => [row.clientOrderId, row.simClientOrderId])).toEqual([
-      ['live-1', 'bot-1'],
-      ['live-2', 'bot-2'],
+    expect(r.rows.map((row) => [row.clientOrderId, row.simClientOrderId, row.matchedBy])).toEqual([
+      ['live-1', 'bot-1', 'sequence'],
+      ['live-2', 'bot-2', 'sequence'],
+    ]);
+    expect(causes(r)).toEqual(zero);
+  });
+
+  it('matches by id, then the orders left by sequence, as after a restart of the live node', async () => {
+    // The live node names its orders <strategy>-r<run>-<n>; after a restart the run changes. The replay
+    // issues the first run's prefix throughout: live-r0-1 matches by id, live-r9-1 by sequence.
+    const r = await replay([
+      { ...identicalSession[0]!, clientOrderId: 'live-r0-1' },
+      { ...identicalSession[1]!, clientOrderId: 'live-r9-1' },
+    ]);
+    expect(r.matchedBy).toBe('clientOrderId');
+    expect(r.rows.map((row) => [row.clientOrderId, row.simClientOrderId, row.matchedBy])).toEqual([
+      ['live-r0-1', 'live-r0-1', 'clientOrderId'],
+      ['live-r9-1', 'live-r0-2', 'sequence'],
     ]);
     expect(causes(r)).toEqual(zero);
   });
@@ -165,9 +180,9 @@ describe('replaySession', () => {
   it('gives an order only the simulation sent a row of its own', async () => {
     // Live never sent the sell: its row values the simulated sale from 104 to 106: -1·2·(106 - 104) = -4; fees -0.208.
     const r = await replay([identicalSession[0]!]);
-    expect(r.rows.map((row) => [row.clientOrderId, row.sentBy, d(row.fillQuantity), d(row.fees)])).toEqual([
-      ['live-1', 'both', '0', '0'],
-      ['live-2', 'sim', '-4', '-0.208'],
+    expect(r.rows.map((row) => [row.clientOrderId, row.sentBy, row.matchedBy, d(row.fillQuantity), d(row.fees)])).toEqual([
+      ['live-1', 'both', 'clientOrderId', '0', '0'],
+      ['live-2', 'sim', undefined, '-4', '-0.208'],
     ]);
     expect(causes(r)).toEqual({ ...zero, fillQuantity: '-4', fees: '-0.208', total: '-4.208' });
     expectReconciled(r);

@@ -93,7 +93,7 @@ export type ReplayConfig = Omit<BacktestConfig, 'data' | 'tradingStart' | 'start
 export const ReplayMatch = {
   /** By client order id: the replay issued the live session's ids. */
   CLIENT_ORDER_ID: 'clientOrderId',
-  /** By position in the sequence of orders (same instrument and side), the ids having no overlap. */
+  /** By position among the orders no id matched (same instrument and side). */
   SEQUENCE: 'sequence',
 } as const;
 export type ReplayMatch = (typeof ReplayMatch)[keyof typeof ReplayMatch];
@@ -124,6 +124,8 @@ export interface ReplayTradeRow {
   readonly side: OrderSide;
   /** `both`, `live` (the simulation sent no such order) or `sim` (the live session did not). */
   readonly sentBy: 'both' | 'live' | 'sim';
+  /** How the live and simulated orders were paired; undefined for an order only one side sent. */
+  readonly matchedBy: ReplayMatch | undefined;
   /** When the order was issued (the live command's ts; the simulated order's creation otherwise). */
   readonly commandTs: number;
   /** When the live venue acknowledged it, if it did. */
@@ -171,6 +173,7 @@ export interface ReplaySummary {
 
 /** What {@link replaySession} resolves with. */
 export interface ReplayResult {
+  /** `clientOrderId` when any order was matched by its id (the rest, if any, by sequence); `sequence` when none was. */
   readonly matchedBy: ReplayMatch;
   /** One row per order, in the order the orders were issued. */
   readonly rows: readonly ReplayTradeRow[];
@@ -249,10 +252,10 @@ export async function replaySession(journalDir: string, pipeline: Pipeline, conf
 
   let livePnl = ZERO;
   let simTrading = ZERO;
-  const rows = pairs.map(({ live, sim }) => {
+  const rows = pairs.map(({ live, sim, matchedBy: how }) => {
     const any = (live ?? sim)!;
     const instrument = instrumentOf(any.instrumentId, `order ${any.clientOrderId}`);
-    const row = attributeOrder(live, sim, instrument, prices);
+    const row = attributeOrder(live, sim, how, instrument, prices);
     livePnl = livePnl.plus(row.livePnl);
     simTrading = simTrading.plus(row.simPnl);
     return row.row;
@@ -318,42 +321,40 @@ function simulatedOrders(result: RunResult): SimOrder[] {
 interface Pair {
   readonly live: RecordedOrder | undefined;
   readonly sim: SimOrder | undefined;
+  readonly matchedBy: ReplayMatch | undefined;
 }
 
 /**
- * Pairs live and simulated orders: by client order id when the two sessions share any id; otherwise the
- * k-th live order with the k-th simulated one, when their instrument and side agree. Unpaired orders
- * get rows of their own. Rows follow the order of issue.
+ * Pairs live and simulated orders: first by client order id (an id with another instrument or side is no
+ * match); then the orders left on each side, in the order they were issued, the k-th live one with the
+ * k-th simulated one when their instrument and side agree (a node that restarted issues ids with another
+ * run prefix from then on, and a pipeline may name its orders differently). Unpaired orders get rows of
+ * their own. Rows follow the order of issue.
  */
 function pairOrders(live: readonly RecordedOrder[], sim: readonly SimOrder[]): { pairs: Pair[]; matchedBy: ReplayMatch } {
   const simById = new Map(sim.map((o) => [o.clientOrderId as string, o]));
-  const shared = live.some((o) => simById.has(o.clientOrderId));
   const pairs: { pair: Pair; ts: number; seq: number }[] = [];
-  if (shared || live.length === 0 || sim.length === 0) {
-    const paired = new Set<string>();
-    live.forEach((o, i) => {
-      const s = simById.get(o.clientOrderId);
-      // One id for two different orders (another instrument or side) is no match.
-      const same = s !== undefined && s.instrumentId === o.instrumentId && s.side === o.side;
-      if (same) paired.add(o.clientOrderId);
-      pairs.push({ pair: { live: o, sim: same ? s : undefined }, ts: o.commandTs, seq: i });
-    });
-    sim.forEach((o, i) => {
-      if (!paired.has(o.clientOrderId)) pairs.push({ pair: { live: undefined, sim: o }, ts: o.tsCreated, seq: live.length + i });
-    });
-    return { pairs: sortByIssue(pairs), matchedBy: ReplayMatch.CLIENT_ORDER_ID };
+  const byId = new Set<string>();
+  for (const o of live) {
+    const s = simById.get(o.clientOrderId);
+    if (s !== undefined && s.instrumentId === o.instrumentId && s.side === o.side) byId.add(o.clientOrderId);
   }
-  const n = Math.max(live.length, sim.length);
+  const liveLeft = live.filter((o) => !byId.has(o.clientOrderId));
+  const simLeft = sim.filter((o) => !byId.has(o.clientOrderId));
+  live.forEach((o, i) => {
+    if (byId.has(o.clientOrderId)) pairs.push({ pair: { live: o, sim: simById.get(o.clientOrderId), matchedBy: ReplayMatch.CLIENT_ORDER_ID }, ts: o.commandTs, seq: i });
+  });
+  const n = Math.max(liveLeft.length, simLeft.length);
   for (let k = 0; k < n; k++) {
-    const l = live[k];
-    const s = sim[k];
-    if (l && s && l.instrumentId === s.instrumentId && l.side === s.side) pairs.push({ pair: { live: l, sim: s }, ts: l.commandTs, seq: k });
+    const l = liveLeft[k];
+    const s = simLeft[k];
+    if (l && s && l.instrumentId === s.instrumentId && l.side === s.side) pairs.push({ pair: { live: l, sim: s, matchedBy: ReplayMatch.SEQUENCE }, ts: l.commandTs, seq: live.length + k });
     else {
-      if (l) pairs.push({ pair: { live: l, sim: undefined }, ts: l.commandTs, seq: k });
-      if (s) pairs.push({ pair: { live: undefined, sim: s }, ts: s.tsCreated, seq: k });
+      if (l) pairs.push({ pair: { live: l, sim: undefined, matchedBy: undefined }, ts: l.commandTs, seq: live.length + k });
+      if (s) pairs.push({ pair: { live: undefined, sim: s, matchedBy: undefined }, ts: s.tsCreated, seq: live.length + k });
     }
   }
-  return { pairs: sortByIssue(pairs), matchedBy: ReplayMatch.SEQUENCE };
+  return { pairs: sortByIssue(pairs), matchedBy: byId.size > 0 || pairs.every((p) => p.pair.matchedBy === undefined) ? ReplayMatch.CLIENT_ORDER_ID : ReplayMatch.SEQUENCE };
 }
 
 function sortByIssue(pairs: { pair: Pair; ts: number; seq: number }[]): Pair[] {
@@ -389,6 +390,7 @@ function execution(fills: readonly ReplayFill[], commission: Decimal): ReplayExe
 function attributeOrder(
   live: RecordedOrder | undefined,
   sim: SimOrder | undefined,
+  matchedBy: ReplayMatch | undefined,
   instrument: Instrument,
   prices: MarketPrices,
 ): { row: ReplayTradeRow; livePnl: Decimal; simPnl: Decimal } {
@@ -439,6 +441,7 @@ function attributeOrder(
       instrumentId: instrument.id,
       side: any.side,
       sentBy: live && sim ? 'both' : live ? 'live' : 'sim',
+      matchedBy,
       commandTs: live ? live.commandTs : sim!.tsCreated,
       liveAckTs: live?.ackTs,
       live: execution(lf, liveCommission),

@@ -6,6 +6,7 @@
 import { filter, map } from 'rxjs';
 import {
   BacktestClock,
+  clientOrderId,
   Decimal,
   OrderFactory,
   defineInstrument,
@@ -62,6 +63,8 @@ export interface LiveOrderSpec {
   readonly ackTs: number;
   readonly fills: readonly LiveFillSpec[];
   readonly canceledTs?: number;
+  /** The client order id, instead of the factory's next one (a restarted node issues ids with a new run prefix). */
+  readonly clientOrderId?: string;
 }
 
 /**
@@ -78,7 +81,8 @@ export async function writeLiveSession(dir: string, orders: readonly LiveOrderSp
     let trade = 0;
     for (const o of orders) {
       clock.advanceTo(o.commandTs);
-      const command = factory.market({ instrumentId: btc.id, side: o.side, quantity: o.quantity });
+      const made = factory.market({ instrumentId: btc.id, side: o.side, quantity: o.quantity });
+      const command = o.clientOrderId === undefined ? made : { ...made, clientOrderId: clientOrderId(o.clientOrderId) };
       const base = { clientOrderId: command.clientOrderId, strategyId: command.strategyId, instrumentId: btc.id };
       const venueId = venueOrderId(`V-${command.clientOrderId}`);
       await journal.append({ ts: o.commandTs, kind: 'command', payload: command });
