@@ -739,7 +739,11 @@ export class LiveNode implements LiveNodeView {
     const om = this.kernel.orderManager;
     const last = this.lastFillTs.get(w.id) ?? this.firstRecordTs;
     if (last !== undefined) {
-      for (const fill of await w.fillsSince(last - this.c.fillLookbackMs)) {
+      const fills = await w.fillsSince(last - this.c.fillLookbackMs);
+      // A fill the venue pushed before it answered may still be on its way to the journal: the events
+      // received so far are journaled and applied first, so that it is not booked a second time as missed.
+      await w.idle();
+      for (const fill of fills) {
         if (this.tradeIds.has(fill.tradeId)) continue;
         const order = om.order(fill.clientOrderId);
         if (order?.hasTrade(fill.tradeId) === true) continue;
