@@ -85,7 +85,10 @@ export function riskGate(engine: RiskEngine, ctx: PipelineContext, options: Risk
         ctx.orderEvents.subscribe((e: OrderEvent) => {
           if (observeEvents) engine.onOrderEvent(e);
           if (modifies.size > 0 && (e.type === 'OrderUpdated' || e.type === 'OrderModifyRejected')) modifies.delete(e.clientOrderId);
-          if (submits.size > 0 && (e.type === 'OrderDenied' || e.type === 'OrderRejected')) submits.delete(e.clientOrderId);
+          // Any event of an order means the order manager has it: open, it is in the context's open
+          // orders from now on; closed, it may already be forgotten (closed orders not kept), and must
+          // not stay pending until the TTL.
+          if (submits.size > 0) submits.delete(e.clientOrderId);
         }),
       );
       const onKill = (k: KillSwitchActivated): void => {

@@ -163,6 +163,11 @@ export const LiveNodeConfigSchema = z.strictObject({
       submitTimeoutMs: z.number().positive().finite().default(10_000),
       /** A cancel not answered within this many ms is sent again (cancels are idempotent), then reconciled (default 5,000). */
       cancelTimeoutMs: z.number().positive().finite().default(5_000),
+      /**
+       * Keep closed orders in the order manager, so that `orderManager.order(id)` still finds them
+       * (default false: memory would grow with every order of the session; the journal keeps them all).
+       */
+      keepClosed: z.boolean().default(false),
     })
     .prefault({}),
   /** Positions or cash that still differ from the venue's after reconciliation: refuse to start (`'strict'`, default) or take the venue's figures (`'adopt'`). */

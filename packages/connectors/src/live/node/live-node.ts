@@ -171,6 +171,8 @@ export class LiveNode implements LiveNodeView {
   private readonly sinks = new Map<string, MarketDataSink>();
   /** Trade ids of the fills applied, with their times. */
   private readonly tradeIds = new Map<string, number>();
+  /** The size of {@link tradeIds} at which it is next trimmed. */
+  private tradeIdsTrimAt = 1024;
   private readonly groups = new Map<string, OrderGroup>();
   private ordinal = 0;
   private sinceSnapshot = 0;
@@ -208,8 +210,13 @@ export class LiveNode implements LiveNodeView {
   private signalHandler: ((signal: NodeJS.Signals) => void) | undefined;
   private failure: { error: unknown } | undefined;
   private readonly validator = new MarketDataValidator('feed');
-  /** Every command handed to a venue, in order (what the node sent; for audits and tests). */
+  /**
+   * The commands most recently handed to a venue, oldest first: at least the last
+   * {@link LiveNode.SENT_KEPT} (for tests and a quick look; the journal holds every one).
+   */
   readonly sent: (SubmitOrder | CancelOrder | ModifyOrder)[] = [];
+  /** How many of the most recent commands {@link LiveNode.sent} keeps at least. */
+  static readonly SENT_KEPT = 10_000;
 
   constructor(config: LiveNodeConfig) {
     const c = parseWith(LiveNodeConfigSchema, config, 'LiveNodeConfig');
@@ -318,7 +325,9 @@ export class LiveNode implements LiveNodeView {
       // Client order ids never repeat across restarts: each start has its own journal position.
       idPrefix: `${c.idPrefix ?? c.strategyId}-r${runTag}`,
       logger: this.logger,
-      keepHistory: true,
+      // Memory must not grow with the session: unless asked, closed orders and the full fill list are
+      // not kept (the node keeps its own bounded recent fills and equity curve; the journal has it all).
+      keepHistory: c.orders.keepClosed,
       orders: { submitTimeoutMs: c.orders.submitTimeoutMs, cancelTimeoutMs: c.orders.cancelTimeoutMs },
     });
     this.kernelRef = kernel;
@@ -642,6 +651,8 @@ export class LiveNode implements LiveNodeView {
       fail: (error) => void this.fail(error),
       handedOver: (command) => {
         this.sent.push(command);
+        // Trimmed in steps, so that a push costs O(1) amortized.
+        if (this.sent.length >= 2 * LiveNode.SENT_KEPT) this.sent.splice(0, this.sent.length - LiveNode.SENT_KEPT);
         if (command.type === 'SubmitOrder') {
           const ts = this.clock.now();
           this.submitTimes.set(command.clientOrderId, ts);
@@ -701,8 +712,22 @@ export class LiveNode implements LiveNodeView {
     }
   }
 
+  /**
+   * Forgets trade ids of fills older than a day (or `fillLookbackMs`, if longer) before the newest one,
+   * checked once the map has doubled since the last trim: memory follows the fill rate, not the session.
+   * A venue never resends fills that old (a restart asks for fills since the last one less the lookback),
+   * and a day is far beyond any stream's redelivery of a duplicate.
+   */
+  private trimTradeIds(newest: number): void {
+    if (this.tradeIds.size < this.tradeIdsTrimAt) return;
+    const horizon = newest - Math.max(this.c.fillLookbackMs, 86_400_000);
+    for (const [id, ts] of this.tradeIds) if (ts < horizon) this.tradeIds.delete(id);
+    this.tradeIdsTrimAt = Math.max(1024, 2 * this.tradeIds.size);
+  }
+
   private noteFill(fill: OrderFilled): void {
     this.tradeIds.set(fill.tradeId, fill.ts);
+    this.trimTradeIds(fill.ts);
     const venue = this.venueOf(fill.instrumentId)?.id;
     if (venue !== undefined) this.lastFillTs.set(venue, Math.max(this.lastFillTs.get(venue) ?? -Infinity, fill.ts));
     const f: NodeFill = {
@@ -1178,7 +1203,6 @@ export class LiveNode implements LiveNodeView {
     if (this.failure !== undefined || this.stopping !== undefined) return;
     this.kernel.handle(event);
     await this.settle(describeMarketEvent(event));
-    this.kernel.recordEquity(event.ts);
     this.curveTs.push(event.ts);
     this.curveEquity.push(this.ledger.equityValue());
     if (this.curveTs.length > this.c.equityPoints) {

@@ -113,6 +113,8 @@ export class World {
       journal: { dir: this.dir, fsync: 'never' },
       signals: false,
       clock: this.clock,
+      // The tests read the status of orders after they closed.
+      orders: { keepClosed: true },
       ...extra,
     };
   }
