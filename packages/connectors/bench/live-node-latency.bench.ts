@@ -77,7 +77,8 @@ async function live(fsync: 'always' | 'never'): Promise<Live> {
     orders.push(orderKey(command));
     submit(command);
   };
-  const engine = new RiskEngine({ clock, instruments: [goog], limits: PASSING_LIMITS });
+  // The audit trail goes nowhere here; a live deployment gives it a sink (a file) and keeps nothing in memory.
+  const engine = new RiskEngine({ clock, instruments: [goog], limits: PASSING_LIMITS, audit: { keepInMemory: false } });
   let denied = 0;
   engine.events.on('orderDenied', () => void denied++);
   // Declared before it is built: the recording waits on the node, and the node takes the recording.

@@ -115,7 +115,8 @@ async function main(): Promise<void> {
   const total = minutes * EVENTS_PER_MINUTE;
   const clock = new BacktestClock(SESSION_START);
   const venue = new SimulatedVenue({ clock, instruments: instrumentRegistry([goog]), feeModel: new PercentFeeModel(0.002), retainClosedOrders: false });
-  const engine = new RiskEngine({ clock, instruments: [goog], limits: PASSING_LIMITS });
+  // The audit trail goes nowhere here; a live deployment gives it a sink (a file) and keeps nothing in memory.
+  const engine = new RiskEngine({ clock, instruments: [goog], limits: PASSING_LIMITS, audit: { keepInMemory: false } });
   let denied = 0;
   engine.events.on('orderDenied', () => void denied++);
   const samples: Sample[] = [];

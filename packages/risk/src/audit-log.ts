@@ -126,6 +126,11 @@ export class AuditLog {
     this.key = options.key === undefined ? undefined : options.key instanceof AuditKey ? options.key : new AuditKey(options.key);
   }
 
+  /** Whether appended lines are kept in memory (`keepInMemory`); a long-running process wants a sink instead. */
+  get keepsInMemory(): boolean {
+    return this.keep;
+  }
+
   /** Appends a record and returns its line. `data` is serialized with JSON.stringify (Decimals as strings). */
   append(ts: number, kind: string, data: unknown): string {
     const body = `{"seq":${this.seq},"ts":${JSON.stringify(ts)},"kind":${JSON.stringify(kind)},"data":${JSON.stringify(data) ?? 'null'},"prev":"${this.last}"`;

@@ -153,6 +153,9 @@ interface ExternalOrder {
  * await node.stop();
  * ```
  */
+/** How long after a newer fill the node still recognises a fill's trade id as seen (10 minutes). */
+const TRADE_ID_RETENTION_MS = 600_000;
+
 export class LiveNode implements LiveNodeView {
   readonly nodeId: string;
   readonly events = new EventEmitter<NodeEvents>();
@@ -225,6 +228,8 @@ export class LiveNode implements LiveNodeView {
     this.clock = c.clock ?? new LiveClock();
     this.logger = c.logger ?? (c.observability?.logger === undefined ? silentLogger : pinoLogger({ ...c.observability.logger, nodeId: c.nodeId, knownSecrets: [...(c.observability.logger.knownSecrets ?? []), ...configSecrets(c)] }));
     this.engine = 'waive' in c.risk ? undefined : (c.risk as RiskEngine);
+    if (this.engine?.audit.keepsInMemory === true)
+      this.logger.warn('the risk engine keeps its audit trail in memory, which grows with every decision: give it audit: { sink, keepInMemory: false } for a long session', { nodeId: c.nodeId });
     this.instruments = instrumentRegistry(c.instruments);
     const ids = new Set(c.dataClients.map((d) => d.id));
     c.subscriptions.forEach((s, i) => {
@@ -671,10 +676,18 @@ export class LiveNode implements LiveNodeView {
     return instrument === undefined ? undefined : this.byVenue.get(instrument.venue);
   }
 
+  /** Whether the node made this client order id, in any run (`<prefix>-r<run>-<n>`). */
+  private isOwnOrderId(id: string): boolean {
+    const prefix = `${this.c.idPrefix ?? this.c.strategyId}-r`;
+    return id.startsWith(prefix) && /^\d+-\d+$/.test(id.slice(prefix.length));
+  }
+
   private replayEvent(event: OrderEvent): void {
     if (this.kernel.orderManager.order(event.clientOrderId) === undefined) {
       // Only fills of orders the node did not create are journaled without their order: external fills.
-      if (event.type === 'OrderFilled' && !this.tradeIds.has(event.tradeId)) this.applyExternalFill(event);
+      // An order of the node's own that replay no longer holds has closed (closed orders are not kept):
+      // a later event of it changes nothing.
+      if (event.type === 'OrderFilled' && !this.tradeIds.has(event.tradeId) && !this.isOwnOrderId(event.clientOrderId)) this.applyExternalFill(event);
       return;
     }
     this.venueOf(event.instrumentId)?.inject(event);
@@ -713,14 +726,15 @@ export class LiveNode implements LiveNodeView {
   }
 
   /**
-   * Forgets trade ids of fills older than a day (or `fillLookbackMs`, if longer) before the newest one,
-   * checked once the map has doubled since the last trim: memory follows the fill rate, not the session.
-   * A venue never resends fills that old (a restart asks for fills since the last one less the lookback),
-   * and a day is far beyond any stream's redelivery of a duplicate.
+   * Forgets trade ids of fills more than {@link TRADE_ID_RETENTION_MS} (or `fillLookbackMs`, if longer)
+   * older than the newest one, checked once the map has doubled since the last trim: memory follows the
+   * fill rate, not the session. A restart asks for fills since the last one less the lookback, so it never
+   * sees fills that old; a stream that redelivered one is recognised by its order while the order is open
+   * and reported as an anomaly after (the order manager no longer knows the order).
    */
   private trimTradeIds(newest: number): void {
     if (this.tradeIds.size < this.tradeIdsTrimAt) return;
-    const horizon = newest - Math.max(this.c.fillLookbackMs, 86_400_000);
+    const horizon = newest - Math.max(this.c.fillLookbackMs, TRADE_ID_RETENTION_MS);
     for (const [id, ts] of this.tradeIds) if (ts < horizon) this.tradeIds.delete(id);
     this.tradeIdsTrimAt = Math.max(1024, 2 * this.tradeIds.size);
   }
