@@ -1,6 +1,8 @@
 /**
- * `@rxtrade/connectors`: where data and orders enter and leave rxtrade. This version reads bar files;
- * it has no exchange or broker venues yet.
+ * `@rxtrade/connectors`: where data and orders enter and leave rxtrade: bar files, and the live node
+ * (`runLive`) with its journal, reconciliation, feed watchdogs, metrics, logs, alerts and dashboard.
+ * This version has no exchange or broker adapters yet: a live node trades through any `ExecutionClient`,
+ * a `SimulatedVenue` included (paper trading on live data).
  *
  * @packageDocumentation
  */
