@@ -342,7 +342,7 @@ describe('help and completion', () => {
       expect(help.code).toBe(0);
       expect(help.stderr).toBe('');
       expect(help.stdout).toMatch(/^Usage: rxtrade <command> \[options\]$/m);
-      for (const name of ['backtest', 'sweep', 'walk-forward', 'report', 'worker', 'completion']) expect(help.stdout).toMatch(new RegExp(`^  rxtrade ${name} `, 'm'));
+      for (const name of ['backtest', 'sweep', 'walk-forward', 'report', 'replay', 'worker', 'completion']) expect(help.stdout).toMatch(new RegExp(`^  rxtrade ${name} `, 'm'));
     }
   });
 
@@ -382,7 +382,7 @@ describe('help and completion', () => {
   it('completes command names and the flags of a command', async () => {
     const commands = await rxtrade(['--get-yargs-completions', 'rxtrade', '']);
     expect(commands.code).toBe(0);
-    expect(commands.stdout.trim().split('\n').sort()).toEqual(['backtest', 'completion', 'report', 'sweep', 'walk-forward', 'worker']);
+    expect(commands.stdout.trim().split('\n').sort()).toEqual(['backtest', 'completion', 'replay', 'report', 'sweep', 'walk-forward', 'worker']);
     const flags = await rxtrade(['--get-yargs-completions', 'rxtrade', 'sweep', '--']);
     expect(flags.stdout.trim().split('\n')).toEqual(expect.arrayContaining(['--config', '--workers', '--redis', '--queue', '--out', '--report', '--json']));
     expect(flags.stdout).not.toContain('--title');
