@@ -6,11 +6,11 @@ import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FileJournal } from '@rxtrade/execution';
 import { removeTempDirs, tempDir } from './__fixtures__/node-kit';
+import { childNodeArgs } from '../../../../../tooling/test-kit/bundle-child';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const repoRoot = path.resolve(here, '../../../../../..');
@@ -21,24 +21,7 @@ let bundleDir = '';
 /** Bundles the child once with the esbuild that tsx ships, so each start is a plain Node start; falls back to tsx. */
 beforeAll(async () => {
   bundleDir = fs.mkdtempSync(path.join(os.tmpdir(), 'rxtrade-node-bundle-'));
-  const out = path.join(bundleDir, 'signal-child.mjs');
-  try {
-    const esbuild = createRequire(createRequire(import.meta.url).resolve('tsx/package.json'))('esbuild') as { build(options: Record<string, unknown>): Promise<unknown> };
-    await esbuild.build({
-      entryPoints: [source],
-      bundle: true,
-      platform: 'node',
-      format: 'esm',
-      target: 'node20',
-      conditions: ['@rxtrade/source'],
-      outfile: out,
-      logLevel: 'error',
-      banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
-    });
-    child = { args: [out] };
-  } catch {
-    child = { args: ['--conditions=@rxtrade/source', '--import', 'tsx', source] };
-  }
+  child = { args: await childNodeArgs(source, bundleDir) };
 }, 30_000);
 
 afterAll(() => {

@@ -15,10 +15,10 @@ import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FileJournal } from '@rxtrade/execution';
+import { childNodeArgs } from '../../../../../tooling/test-kit/bundle-child';
 import { encode, readLines } from './__fixtures__/wire';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -28,26 +28,7 @@ const temp = fs.mkdtempSync(path.join(os.tmpdir(), 'rxtrade-sigkill-'));
 const children = new Set<ReturnType<typeof spawn>>();
 
 /** Node arguments running `source`: bundled once with the esbuild tsx ships (a plain Node start each time), or under tsx. */
-async function argsFor(source: string): Promise<string[]> {
-  const out = path.join(temp, path.basename(source).replace(/\.ts$/, '.mjs'));
-  try {
-    const esbuild = createRequire(createRequire(import.meta.url).resolve('tsx/package.json'))('esbuild') as { build(options: Record<string, unknown>): Promise<unknown> };
-    await esbuild.build({
-      entryPoints: [source],
-      bundle: true,
-      platform: 'node',
-      format: 'esm',
-      target: 'node20',
-      conditions: ['@rxtrade/source'],
-      outfile: out,
-      logLevel: 'error',
-      banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
-    });
-    return [out];
-  } catch {
-    return ['--conditions=@rxtrade/source', '--import', 'tsx', source];
-  }
-}
+const argsFor = (source: string): Promise<string[]> => childNodeArgs(source, temp);
 
 let venueArgs: string[] = [];
 let nodeArgs: string[] = [];

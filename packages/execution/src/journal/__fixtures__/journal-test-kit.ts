@@ -2,12 +2,12 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { Decimal } from '@rxtrade/core';
 import { nodeJournalFs, type JournalFs } from '../journal-fs';
 import type { JournalRecord } from '../journal-codec';
 import type { FileJournal } from '../file-journal';
+import { childNodeArgs } from '../../../../../tooling/test-kit/bundle-child';
 
 const created: string[] = [];
 
@@ -69,22 +69,5 @@ const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../
  * esbuild the child runs under tsx.
  */
 export async function nodeArgsFor(source: string): Promise<{ args: string[]; cwd: string }> {
-  const out = path.join(tempDir('bundle'), path.basename(source).replace(/\.ts$/, '.mjs'));
-  try {
-    const esbuild = createRequire(createRequire(import.meta.url).resolve('tsx/package.json'))('esbuild') as { build(options: Record<string, unknown>): Promise<unknown> };
-    await esbuild.build({
-      entryPoints: [source],
-      bundle: true,
-      platform: 'node',
-      format: 'esm',
-      target: 'node20',
-      conditions: ['@rxtrade/source'],
-      outfile: out,
-      logLevel: 'error',
-      banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
-    });
-    return { args: [out], cwd: repoRoot };
-  } catch {
-    return { args: ['--conditions=@rxtrade/source', '--import', 'tsx', source], cwd: repoRoot };
-  }
+  return { args: await childNodeArgs(source, tempDir('bundle')), cwd: repoRoot };
 }
