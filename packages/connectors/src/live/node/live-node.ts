@@ -153,6 +153,21 @@ interface ExternalOrder {
  * await node.stop();
  * ```
  */
+/** An order as the view shows it, its quantities and prices as exact decimal strings. */
+function nodeOrder(o: OrderView): Omit<NodeOrder, 'inFlight'> {
+  return {
+    clientOrderId: o.clientOrderId,
+    venueOrderId: o.venueOrderId,
+    instrumentId: o.instrumentId,
+    side: o.side,
+    type: o.orderType,
+    status: o.status,
+    quantity: o.quantity.toString(),
+    filledQuantity: o.filledQuantity.toString(),
+    price: o.price?.toString(),
+  };
+}
+
 /** How long after a newer fill the node still recognises a fill's trade id as seen (10 minutes). */
 const TRADE_ID_RETENTION_MS = 600_000;
 
@@ -1277,34 +1292,8 @@ export class LiveNode implements LiveNodeView {
       unrealizedPnl: ledger.lastPrice(p.instrumentId) === undefined ? undefined : p.unrealizedPnl.toString(),
       realizedPnl: p.realizedPnl.toString(),
     }));
-    const orders: NodeOrder[] = (om?.openOrders() ?? []).map((o) => ({
-      clientOrderId: o.clientOrderId,
-      venueOrderId: o.venueOrderId,
-      instrumentId: o.instrumentId,
-      side: o.side,
-      type: o.orderType,
-      status: o.status,
-      quantity: o.quantity.toString(),
-      filledQuantity: o.filledQuantity.toString(),
-      price: o.price?.toString(),
-      inFlight: o.status === 'SUBMITTED',
-      ...this.venueField(o.instrumentId),
-    }));
-    for (const { view: o, venue } of this.external.values())
-      orders.push({
-        clientOrderId: o.clientOrderId,
-        venueOrderId: o.venueOrderId,
-        instrumentId: o.instrumentId,
-        side: o.side,
-        type: o.orderType,
-        status: o.status,
-        quantity: o.quantity.toString(),
-        filledQuantity: o.filledQuantity.toString(),
-        price: o.price?.toString(),
-        inFlight: false,
-        external: true,
-        venue,
-      });
+    const orders: NodeOrder[] = (om?.openOrders() ?? []).map((o) => ({ ...nodeOrder(o), inFlight: o.status === 'SUBMITTED', ...this.venueField(o.instrumentId) }));
+    for (const { view: o, venue } of this.external.values()) orders.push({ ...nodeOrder(o), inFlight: false, external: true, venue });
     const tripped = new Map((this.engine?.breakers() ?? []).map((b) => [b.breaker as string, b.reason]));
     return {
       ts: this.clock.now(),
