@@ -28,7 +28,7 @@
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { BacktestClock, ReplayDataClient, instrumentRegistry, type Bar, type InstrumentId } from '@rxtrade/core';
-import { LiveNode } from '@rxtrade/connectors';
+import { LiveNode, seededRandom } from '@rxtrade/connectors';
 import { PercentFeeModel, SimulatedVenue } from '@rxtrade/execution';
 import { RiskEngine } from '@rxtrade/risk';
 import { PASSING_LIMITS, crossover, goog, paced, removeTempDirs, tempDir } from './live-node-kit';
@@ -56,15 +56,7 @@ if (!Number.isInteger(size) || size < 0) throw new Error(`--size must be an inte
 
 /** A seeded random walk of bars 1 ms apart, with 2-decimal prices, generated lazily. */
 function* walk(n: number, instrumentId: InstrumentId, seed = 42): Generator<Bar> {
-  let s = seed >>> 0;
-  const rand = (): number => {
-    // mulberry32
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const rand = seededRandom(seed);
   const round = (x: number): number => Math.round(x * 100) / 100;
   let close = 100;
   for (let i = 0; i < n; i++) {

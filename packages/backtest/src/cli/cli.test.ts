@@ -10,10 +10,9 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { stripVTControlCharacters } from 'node:util';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { LiveClock } from '@rxtrade/core';
-import { main } from './main';
 import { sweep } from '../search/sweep';
 import { walkForward } from '../walk-forward/walk-forward';
+import { runCli, type CliRun } from './__fixtures__/run-cli';
 
 const root = fileURLToPath(new URL('../../../..', import.meta.url));
 const cli = fileURLToPath(new URL('../cli.ts', import.meta.url));
@@ -34,11 +33,7 @@ function absolute(path: string): { strategy: { module: string }; run: Record<str
 }
 const work = mkdtempSync(join(tmpdir(), 'rxtrade-cli-'));
 
-interface Run {
-  readonly code: number;
-  readonly stdout: string;
-  readonly stderr: string;
-}
+type Run = CliRun;
 
 /** The CLI as a user runs it: node on src/cli.ts with tsx and the source condition. */
 function rxtradeProcess(args: string[]): Promise<Run> {
@@ -50,17 +45,7 @@ function rxtradeProcess(args: string[]): Promise<Run> {
 }
 
 /** The same CLI called in this process, its streams captured. */
-async function rxtrade(args: string[], options: { env?: Record<string, string>; tty?: boolean } = {}): Promise<Run> {
-  let stdout = '';
-  let stderr = '';
-  const code = await main(args, {
-    stdout: { write: (t: string) => (stdout += t), isTTY: false },
-    stderr: { write: (t: string) => (stderr += t), isTTY: options.tty === true, columns: 100 },
-    clock: new LiveClock(),
-    env: options.env ?? {},
-  });
-  return { code, stdout, stderr };
-}
+const rxtrade = (args: string[], options: { env?: Record<string, string>; tty?: boolean } = {}): Promise<Run> => runCli(args, options);
 
 /**
  * A refused command line: the exit code, nothing on stdout, and on stderr one line that matches

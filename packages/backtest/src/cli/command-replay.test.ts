@@ -8,9 +8,8 @@ import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LiveClock } from '@rxtrade/core';
-import { main } from './main';
 import { MINUTE, T0, identicalSession, writeLiveSession } from '../replay/__fixtures__/replay-session-fixture';
+import { runCli, type CliRun } from './__fixtures__/run-cli';
 
 const strategyModule = fileURLToPath(new URL('../replay/__fixtures__/replay-session-fixture.ts', import.meta.url));
 const work = mkdtempSync(join(tmpdir(), 'rxtrade-replay-cli-'));
@@ -32,17 +31,7 @@ beforeAll(async () => {
 });
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
-async function rxtrade(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const code = await main(args, {
-    stdout: { write: (t: string) => (stdout += t), isTTY: false },
-    stderr: { write: (t: string) => (stderr += t), isTTY: false, columns: 100 },
-    clock: new LiveClock(),
-    env: {},
-  });
-  return { code, stdout, stderr };
-}
+const rxtrade = (args: string[]): Promise<CliRun> => runCli(args);
 
 describe('rxtrade replay', () => {
   it('prints the attribution as one JSON object with --json', async () => {

@@ -13,6 +13,10 @@
  * sweep with thousands of identical lines; that part stays ours.
  */
 import cliProgress from 'cli-progress';
+import { LiveClock } from '@rxtrade/core';
+
+/** cli-progress times the bar on the wall clock; so does the line's elapsed time (the live clock). */
+const wall = new LiveClock();
 
 /** Where a {@link Progress} writes: a stream-like sink and whether it is a terminal. */
 export interface ProgressSink {
@@ -91,7 +95,7 @@ export class Progress {
 /** `sweep ████████░░░░ 4/10  40%  2.0/s  2s elapsed  3s left`. */
 function progressLine(label: string, params: cliProgress.Params, options: cliProgress.Options): string {
   const { value, total } = params;
-  const elapsed = Math.max(0, (params.stopTime ?? Date.now()) - params.startTime) / 1000;
+  const elapsed = Math.max(0, (params.stopTime ?? wall.now()) - params.startTime) / 1000;
   const rate = elapsed > 0 ? value / elapsed : 0;
   // cli-progress's estimate is a number of seconds, or 'NULL' / 'INF' before it has two points or a rate.
   const eta = params.eta as unknown;

@@ -3,27 +3,17 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { instrumentId, LiveClock, parseBarsCsv } from '@rxtrade/core';
+import { instrumentId, parseBarsCsv } from '@rxtrade/core';
 import { benchmarkMetrics, pairReturns } from '../metrics/benchmark-metrics';
 import { resultFromJson } from '../result';
-import { main } from './main';
+import { runCli, type CliRun } from './__fixtures__/run-cli';
 
 const fixture = fileURLToPath(new URL('./__fixtures__/run.json', import.meta.url));
 const goog = fileURLToPath(new URL('../search/__fixtures__/goog.csv', import.meta.url));
 const work = mkdtempSync(join(tmpdir(), 'rxtrade-report-benchmark-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
-async function rxtrade(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const code = await main(args, {
-    stdout: { write: (t: string) => (stdout += t), isTTY: false },
-    stderr: { write: (t: string) => (stderr += t), isTTY: false, columns: 100 },
-    clock: new LiveClock(),
-    env: {},
-  });
-  return { code, stdout, stderr };
-}
+const rxtrade = (args: string[]): Promise<CliRun> => runCli(args);
 
 const text = (html: string): string => html.replace(/<script[\s\S]*?<\/script>/g, '').replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ');
 

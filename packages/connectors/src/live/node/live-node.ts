@@ -953,7 +953,7 @@ export class LiveNode implements LiveNodeView {
    *
    * @example
    * ```ts
-   * node.reportFeedHealth({ name: 'bars:GOOG.NASDAQ', status: 'STALE', lastMessageTs: Date.now() - 120_000, reconnects: 0 });
+   * node.reportFeedHealth({ name: 'bars:GOOG.NASDAQ', status: 'STALE', lastMessageTs: clock.now() - 120_000, reconnects: 0 });
    * ```
    */
   reportFeedHealth(feed: NodeFeed): void {

@@ -19,6 +19,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FileJournal } from '@rxtrade/execution';
 import { childNodeArgs } from '../../../../../tooling/test-kit/bundle-child';
+import { seededRandom } from '../watchdog/backoff';
 import { encode, readLines } from './__fixtures__/wire';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -42,17 +43,8 @@ afterAll(() => {
   fs.rmSync(temp, { recursive: true, force: true });
 });
 
-/** mulberry32: a small seeded generator, so every run kills at the same points. */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** A seeded generator (mulberry32), so every run kills at the same points. */
+const seeded = seededRandom;
 
 interface Fill {
   readonly tradeId: string;
