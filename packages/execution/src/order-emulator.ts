@@ -116,10 +116,30 @@ export class OrderEmulator {
   }
 
   /**
-   * Checks the held orders of the event's instrument; returns the ones triggered (removed from the
-   * emulator), in the order they were added, with the native command to send.
+   * The trigger and the trailing extreme (NaN: none yet) of a held order, for a snapshot of the
+   * emulator's state; undefined when the order is not held.
    */
-  onMarketData(data: MarketData): EmulatorRelease[] {
+  state(order: Order): { readonly trigger: number; readonly extreme: number } | undefined {
+    const e = this.byInstrument.get(order.instrumentId)?.find((x) => x.order === order);
+    return e === undefined ? undefined : { trigger: e.trigger, extreme: e.extreme };
+  }
+
+  /** Puts back the trigger and the trailing extreme of a held order saved by {@link state}; false when it is not held. */
+  restore(order: Order, state: { readonly trigger: number; readonly extreme: number }): boolean {
+    const e = this.byInstrument.get(order.instrumentId)?.find((x) => x.order === order);
+    if (e === undefined) return false;
+    e.trigger = state.trigger;
+    e.extreme = state.extreme;
+    return true;
+  }
+
+  /**
+   * Checks the held orders of the event's instrument; returns the ones triggered (removed from the
+   * emulator), in the order they were added, with the native command to send. With `release: false`
+   * (rebuilding from a journal) nothing is released: trailing orders follow the price, and an order
+   * the event would trigger is left held and unchanged.
+   */
+  onMarketData(data: MarketData, release = true): EmulatorRelease[] {
     if (this.count === 0) return NONE;
     const list = this.byInstrument.get(data.instrumentId);
     if (list === undefined || list.length === 0) return NONE;
@@ -142,7 +162,7 @@ export class OrderEmulator {
         default:
           continue; // books: the venue's own data; emulation follows trades and quotes
       }
-      if (this.check(e, hi, lo)) {
+      if (this.check(e, hi, lo, release)) {
         (released ??= []).push({ order: e.order, command: releaseCommand(e), triggerPrice: e.trigger });
         list.splice(i--, 1);
         this.count--;
@@ -152,11 +172,11 @@ export class OrderEmulator {
   }
 
   /** Whether the prices [lo, hi] reach the trigger; trailing stops update their extreme afterwards. */
-  private check(e: Emulated, hi: number, lo: number): boolean {
+  private check(e: Emulated, hi: number, lo: number, release: boolean): boolean {
     if (e.trailing) {
       // NaN (no trigger yet) compares false: a trailing stop without an initial trigger cannot fire on
       // the first price it sees, which only starts it.
-      if (e.direction > 0 ? hi >= e.trigger : lo <= e.trigger) return true;
+      if (e.direction > 0 ? hi >= e.trigger : lo <= e.trigger) return release;
       if (e.extreme !== e.extreme || (e.buy ? lo < e.extreme : hi > e.extreme)) {
         e.extreme = e.buy ? lo : hi;
         const t = trailTrigger(e);
@@ -164,7 +184,7 @@ export class OrderEmulator {
       }
       return false;
     }
-    return e.direction > 0 ? hi >= e.trigger : lo <= e.trigger;
+    return release && (e.direction > 0 ? hi >= e.trigger : lo <= e.trigger);
   }
 }
 

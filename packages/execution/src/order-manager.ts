@@ -195,15 +195,77 @@ export class OrderManager implements OrdersView {
    */
   onMarketData(data: MarketData): void {
     if (this.emulator.size === 0) return;
-    for (const release of this.emulator.onMarketData(data)) {
-      const order = release.order;
-      if (!order.isOpen || order.held !== OrderHold.EMULATED) continue;
-      order.held = undefined;
-      const emulatedTif = this.tifEmulated(order.timeInForce);
-      // A time in force the venue supports is the venue's to enforce from now on.
-      if (!emulatedTif) this.clearTimer(this.expiries, order.clientOrderId);
-      this.send(order, { ...release.command, quantity: order.quantity, ts: this.clock.now() }, emulatedTif);
-    }
+    for (const release of this.emulator.onMarketData(data)) this.releaseHeld(release.order, release.command);
+  }
+
+  /**
+   * Rebuilding from a journal: the emulator follows a recorded market event without releasing anything
+   * (trailing orders move their triggers as they did); releases come from {@link releaseEmulated}
+   * with the release commands that were recorded, so an order whose release was never sent stays held.
+   *
+   * @example
+   * ```ts
+   * for (const record of records) if (record.kind === 'marketData') manager.followMarketData(record.payload);
+   * ```
+   */
+  followMarketData(data: MarketData): void {
+    if (this.emulator.size !== 0) this.emulator.onMarketData(data, false);
+  }
+
+  /**
+   * Releases a held emulated order as `command` (the native MARKET or LIMIT submit it was released as,
+   * recorded when it was sent): a rebuild from a journal. False when the order is not held by the
+   * emulator (closed, or released already).
+   *
+   * @example
+   * ```ts
+   * if (command.orderType !== manager.order(command.clientOrderId)?.orderType) manager.releaseEmulated(command.clientOrderId, command);
+   * ```
+   */
+  releaseEmulated(clientOrderId: ClientOrderId, command: SubmitOrder): boolean {
+    const order = this.all.get(clientOrderId);
+    if (order === undefined || !order.isOpen || order.held !== OrderHold.EMULATED) return false;
+    this.emulator.remove(order);
+    this.releaseHeld(order, command);
+    return true;
+  }
+
+  /**
+   * The emulator's trigger and trailing extreme (NaN: none yet) of a held order, to save with a
+   * snapshot; undefined when the order is not held by the emulator.
+   *
+   * @example
+   * ```ts
+   * const saved = manager.emulationState(stop.clientOrderId); // { trigger: 95.5, extreme: 100.5 }
+   * ```
+   */
+  emulationState(clientOrderId: ClientOrderId): { readonly trigger: number; readonly extreme: number } | undefined {
+    const order = this.all.get(clientOrderId);
+    return order === undefined || order.held !== OrderHold.EMULATED ? undefined : this.emulator.state(order);
+  }
+
+  /**
+   * Puts back what {@link emulationState} saved, after the order was rebuilt from its commands; false
+   * when the order is not held by the emulator.
+   *
+   * @example
+   * ```ts
+   * manager.restoreEmulationState(stop.clientOrderId, { trigger: 95.5, extreme: 100.5 });
+   * ```
+   */
+  restoreEmulationState(clientOrderId: ClientOrderId, state: { readonly trigger: number; readonly extreme: number }): boolean {
+    const order = this.all.get(clientOrderId);
+    return order !== undefined && order.held === OrderHold.EMULATED && this.emulator.restore(order, state);
+  }
+
+  /** Sends a held order the emulator released (or a journal records as released) as its native command. */
+  private releaseHeld(order: Order, command: SubmitOrder): void {
+    if (!order.isOpen || order.held !== OrderHold.EMULATED) return;
+    order.held = undefined;
+    const emulatedTif = this.tifEmulated(order.timeInForce);
+    // A time in force the venue supports is the venue's to enforce from now on.
+    if (!emulatedTif) this.clearTimer(this.expiries, order.clientOrderId);
+    this.send(order, { ...command, quantity: order.quantity, ts: this.clock.now() }, emulatedTif);
   }
 
   /** An order by client order id. */

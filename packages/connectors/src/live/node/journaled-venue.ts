@@ -2,7 +2,9 @@
  * @internal The live node's wrapper around each execution client: every event the venue reports is
  * appended to the journal, and only once the append has resolved (durable under `fsync: 'always'`) is
  * it handed to the order manager, in the order the venue sent it. Commands are journaled earlier, by
- * the node's command stage, so `submit`, `cancel` and `modify` pass straight through.
+ * the node's command stage, so `submit`, `cancel` and `modify` pass straight through, except the
+ * release of an order the order manager emulated (no command of the node's carries it): the wrapper
+ * journals it and hands it over once the append resolved, and the sends that follow wait behind it.
  *
  * The wrapper is deliberately not a `MarketDataSink`: for a simulated venue the node calls `process`
  * on the inner venue itself and waits until the events it produced are journaled and applied before
@@ -41,6 +43,13 @@ export interface JournaledVenueHooks {
   readonly fail: (error: unknown) => void;
   /** A command was handed to the venue. */
   readonly handedOver: (command: SubmitOrder | CancelOrder | ModifyOrder) => void;
+  /**
+   * Whether a submit is the release of an order the order manager emulated (a stop held locally sent
+   * as its native order): the order manager sends it on its own, so the wrapper journals it first.
+   */
+  readonly isRelease: (command: SubmitOrder) => boolean;
+  /** Appends a release to the journal; resolves once it is durable. */
+  readonly journalRelease: (command: SubmitOrder) => Promise<unknown>;
 }
 
 /** @internal */
@@ -59,6 +68,9 @@ export class JournaledVenue implements ExecutionClient {
   private tail: Promise<void>;
   private pending = 0;
   private failed = false;
+  /** Sends waiting behind a release whose journal append has not resolved yet (they keep their order). */
+  private holding = 0;
+  private sendTail: Promise<void> = Promise.resolve();
 
   constructor(
     readonly inner: ExecutionClient,
@@ -129,20 +141,49 @@ export class JournaledVenue implements ExecutionClient {
 
   submit(command: SubmitOrder): void {
     if (this.replaying) return;
-    this.inner.submit(command);
-    this.hooks.handedOver(command);
+    if (this.hooks.isRelease(command)) this.hold(this.hooks.journalRelease(command), () => this.inner.submit(command), command);
+    else if (this.holding > 0) this.hold(undefined, () => this.inner.submit(command), command);
+    else {
+      this.inner.submit(command);
+      this.hooks.handedOver(command);
+    }
   }
 
   cancel(command: CancelOrder): void {
     if (this.replaying) return;
+    if (this.holding > 0) return this.hold(undefined, () => this.inner.cancel(command), command);
     this.inner.cancel(command);
     this.hooks.handedOver(command);
   }
 
   modify(command: ModifyOrder): void {
     if (this.replaying) return;
+    if (this.holding > 0) return this.hold(undefined, () => this.inner.modify(command), command);
     this.inner.modify(command);
     this.hooks.handedOver(command);
+  }
+
+  /**
+   * A send that waits: a release until its journal append resolves, and any send behind a release
+   * that waits, so that the venue gets the commands in the order the order manager made them.
+   */
+  private hold(journaled: Promise<unknown> | undefined, send: () => void, command: SubmitOrder | CancelOrder | ModifyOrder): void {
+    this.holding++;
+    const step = this.sendTail.then(async () => {
+      try {
+        if (journaled !== undefined) await journaled;
+        if (this.failed) return;
+        send();
+        this.hooks.handedOver(command);
+      } catch (error) {
+        this.failed = true;
+        this.hooks.fail(error);
+      } finally {
+        this.holding--;
+      }
+    });
+    this.sendTail = step;
+    this.hooks.track(step);
   }
 
   openOrders(): Promise<readonly OrderView[]> {

@@ -24,6 +24,7 @@ import {
   parseWith,
   silentLogger,
   type CancelOrder,
+  type ClientOrderId,
   type Clock,
   type DataClient,
   type ExecutionClient,
@@ -86,6 +87,8 @@ const NodeSnapshotStateSchema = z.strictObject({
   firstRecordTs: z.number().nullable(),
   recentFills: z.array(z.record(z.string(), z.unknown())),
 });
+  /** Trigger and trailing extreme (null: none yet) of each order the order manager holds for emulation. */
+  emulated: z.array(z.tuple([z.string(), z.number().nullable(), z.number().nullable()])).optional(),
 type NodeSnapshotState = z.output<typeof NodeSnapshotStateSchema>;
 
 /** The journal entries of one order, or of the orders of one `SubmitOrderList`, while any can still change. */
@@ -532,9 +535,32 @@ export class LiveNode implements LiveNodeView {
   private replayRecord(record: JournalRecord): void {
     this.firstRecordTs ??= record.ts;
     this.noteEntry(record);
-    if (record.kind === 'command') this.execute(record.payload);
+    if (record.kind === 'command') this.replayCommand(record.payload);
     else if (record.kind === 'orderEvent') this.replayEvent(record.payload);
-    else if (record.kind === 'marketData') this.mark(record.payload);
+    else if (record.kind === 'marketData') {
+      this.mark(record.payload);
+      // Trailing orders held locally follow the price as they did live; nothing is released here (a
+      // release is a command of its own in the journal, recorded before it was sent).
+      this.kernel.orderManager.followMarketData(record.payload);
+    }
+  }
+
+  /** A journaled command: executed as state, or, for the release of an emulated order, released as it was. */
+  private replayCommand(command: OrderCommand): void {
+    if (command.type === 'SubmitOrder') {
+      const om = this.kernel.orderManager;
+      const order = om.order(command.clientOrderId);
+      if (order !== undefined && order.orderType !== command.orderType) {
+        this.executing = true;
+        try {
+          om.releaseEmulated(command.clientOrderId, command);
+        } finally {
+          this.executing = false;
+        }
+        return;
+      }
+    }
+    this.execute(command);
   }
 
   /** A journaled market event marks the ledger as it did live (the pipeline and the venues do not see it again). */
@@ -550,7 +576,9 @@ export class LiveNode implements LiveNodeView {
     let group: OrderGroup | undefined;
     if (entry.kind === 'command') {
       const command = entry.payload;
-      if (command.type === 'SubmitOrder' || command.type === 'SubmitOrderList') {
+      // The release of an emulated order joins its order's records.
+      if (command.type === 'SubmitOrder' && this.groups.has(command.clientOrderId)) group = this.groups.get(command.clientOrderId);
+      else if (command.type === 'SubmitOrder' || command.type === 'SubmitOrderList') {
         const ids = command.type === 'SubmitOrder' ? [command.clientOrderId] : (command as SubmitOrderList).orders.map((o) => o.clientOrderId);
         group = { ids, entries: [] };
         for (const id of ids) this.groups.set(id, group);
@@ -597,12 +625,19 @@ export class LiveNode implements LiveNodeView {
       firstRecordTs: this.firstRecordTs ?? null,
       recentFills: this.recent.map((f) => ({ ...f })),
     };
+      emulated: om
+        .openOrders()
+        .map((o) => [o.clientOrderId, om.emulationState(o.clientOrderId)] as const)
+        .filter((e): e is readonly [ClientOrderId, { readonly trigger: number; readonly extreme: number }] => e[1] !== undefined)
+        .map(([id, st]) => [id, finiteOrNull(st.trigger), finiteOrNull(st.extreme)]),
   }
 
   /** Rebuilds from a snapshot: its orders' records through the order manager (on a scratch ledger), then its ledger and the rest. */
   private restore(state: NodeSnapshotState): void {
     state.orders.forEach((wire, i) => this.replayRecord(decodeJournalRecord(i + 1, new TextEncoder().encode(JSON.stringify(wire)))));
     this.ledgerRef = Ledger.restore(state.ledger as unknown as LedgerSnapshot, { instruments: this.instruments });
+    const om = this.kernel.orderManager;
+    for (const [id, trigger, extreme] of state.emulated ?? []) om.restoreEmulationState(id as ClientOrderId, { trigger: trigger ?? NaN, extreme: extreme ?? NaN });
     this.firstRecordTs = state.firstRecordTs ?? undefined;
     for (const [id, ts] of state.tradeIds) this.tradeIds.set(id, ts);
     this.lastFillTs.clear();
@@ -670,6 +705,12 @@ export class LiveNode implements LiveNodeView {
       track: (work) => void this.kernelRef?.work.track(work),
       fail: (error) => void this.fail(error),
       handedOver: (command) => {
+      isRelease: (command) => {
+        // A release keeps the emulated order's client order id and goes out as its native type.
+        const order = this.kernelRef?.orderManager.order(command.clientOrderId);
+        return order !== undefined && order.orderType !== command.orderType;
+      },
+      journalRelease: (command) => this.append({ ts: this.clock.now(), kind: 'command', payload: command }),
         this.sent.push(command);
         // Trimmed in steps, so that a push costs O(1) amortized.
         if (this.sent.length >= 2 * LiveNode.SENT_KEPT) this.sent.splice(0, this.sent.length - LiveNode.SENT_KEPT);
@@ -1328,6 +1369,11 @@ function configSecrets(c: Parsed): string[] {
 }
 
 /** A config error found after parsing (a cross-field check), with the field's path. */
+/** A number for JSON: NaN (an emulated order without a trigger or extreme yet) is null. */
+function finiteOrNull(n: number): number | null {
+  return Number.isFinite(n) ? n : null;
+}
+
 function fieldError(path: (string | number)[], message: string): ValidationError {
   return new ValidationError([{ path, message }]);
 }

@@ -14,6 +14,7 @@ import {
   type OrderCommand,
   type Pipeline,
   type PipelineContext,
+  type VenueCapabilities,
 } from '@rxtrade/core';
 import { FaultyVenue, SimulatedVenue } from '@rxtrade/execution';
 import { LiveNode } from '../live-node';
@@ -66,15 +67,18 @@ export type CommandOf = (ctx: PipelineContext) => OrderCommand;
 export class World {
   readonly clock = new BacktestClock(T0 - DAY);
   readonly instruments = instrumentRegistry([goog]);
-  readonly sim = new SimulatedVenue({ clock: this.clock, instruments: this.instruments });
-  venue = new FaultyVenue({ venue: this.sim, clock: this.clock });
+  readonly sim: SimulatedVenue;
+  venue: FaultyVenue;
   readonly dir = tempDir();
   data = new ManualDataClient();
   commands = new Subject<CommandOf>();
   /** Submits that reached the venue, by client order id. */
   readonly submits: string[] = [];
 
-  constructor() {
+  /** `capabilities`: the venue's, when not the simulated venue's own (a venue without stop orders makes the node emulate them). */
+  constructor(options: { readonly capabilities?: VenueCapabilities } = {}) {
+    this.sim = new SimulatedVenue({ clock: this.clock, instruments: this.instruments, ...(options.capabilities === undefined ? {} : { capabilities: options.capabilities }) });
+    this.venue = new FaultyVenue({ venue: this.sim, clock: this.clock });
     this.countSubmits();
   }
 
