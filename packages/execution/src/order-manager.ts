@@ -147,6 +147,11 @@ export class OrderManager implements OrdersView {
   private readonly cancelTimers = new Map<ClientOrderId, TimerHandle>();
   /** Orders a reconciliation accepted before the venue's acknowledgement arrived (rare: only after a submit timeout). */
   private readonly reconciledAcks = new Set<ClientOrderId>();
+  /**
+   * Orders whose cancel was sent more than once: a refusal may answer a repeat whose first copy
+   * canceled the order (its answer lost), so it is checked with the venue instead of applied.
+   */
+  private readonly resentCancels = new Set<ClientOrderId>();
   private readonly submitTimeoutMs: number | undefined;
   private readonly cancelTimeoutMs: number | undefined;
   private readonly retry: RetryPolicy;
@@ -413,7 +418,8 @@ export class OrderManager implements OrdersView {
         id,
         this.clock.setTimer(now + this.submitTimeoutMs, () => {
           this.submitTimers.delete(id);
-          if (order.status === 'SUBMITTED') void this.reconcileOrder(order);
+          // A cancel sent since does not tell whether the venue has the order: still reconcile.
+          if (inFlight(order)) void this.reconcileOrder(order);
         }),
       );
     }
@@ -505,7 +511,9 @@ export class OrderManager implements OrdersView {
             id,
             this.clock.setTimer(this.clock.now() + this.retry.delay(attempt), () => {
               this.cancelTimers.delete(id);
-              if (order.status === 'PENDING_CANCEL') this.sendCancel(order, attempt + 1);
+              if (order.status !== 'PENDING_CANCEL') return;
+              this.resentCancels.add(id);
+              this.sendCancel(order, attempt + 1);
             }),
           );
         }),
@@ -561,10 +569,11 @@ export class OrderManager implements OrdersView {
     if (this.submitTimers.size > 0) this.clearTimer(this.submitTimers, order.clientOrderId);
     // The first acknowledgement of an order that has since moved on (filled, canceled or expired before
     // its ack arrived) or that a reconciliation already accepted is the end of a race, not news: nothing
-    // to apply or report. A second acknowledgement from the venue itself is still an anomaly.
+    // to apply or report. A second acknowledgement from the venue itself is still an anomaly. With a
+    // cancel in flight the status does not say whether the order moved on: a fill or an ack did.
     if (
       event.type === 'OrderAccepted' &&
-      STALE_ACK_STATUSES.has(order.status) &&
+      (STALE_ACK_STATUSES.has(order.status) || (order.status === 'PENDING_CANCEL' && (order.acknowledged || !order.filledQuantity.isZero()))) &&
       (order.venueOrderId === undefined || order.venueOrderId === event.venueOrderId) &&
       (!order.acknowledged || this.reconciledAcks.delete(order.clientOrderId))
     )
@@ -572,6 +581,13 @@ export class OrderManager implements OrdersView {
     // A cancel the manager sent to end a GTD/DAY order it emulates is, to the user, the expiry.
     if (event.type === 'OrderCanceled' && this.expiring.delete(order.clientOrderId))
       event = { type: 'OrderExpired', clientOrderId: event.clientOrderId, strategyId: event.strategyId, instrumentId: event.instrumentId, ts: event.ts, tsInit: event.tsInit };
+    // A refused cancel after a resend is ambiguous (the first copy may have canceled the order and its
+    // answer been lost, or the venue may answer the repeat "unknown"): ask the venue, whose answer
+    // (OrderCanceled, fills, or a reconciled OrderCancelRejected) decides. The strategy hears that answer.
+    if (event.type === 'OrderCancelRejected' && order.status === 'PENDING_CANCEL' && this.resentCancels.delete(order.clientOrderId)) {
+      void this.reconcileOrder(order);
+      return;
+    }
     const wasOpen = order.isOpen;
     let result;
     try {
@@ -588,6 +604,7 @@ export class OrderManager implements OrdersView {
     if (result.applied) {
       if (wasOpen && !order.isOpen) this.closed(order);
       if (this.cancelTimers.size > 0 && order.status !== 'PENDING_CANCEL') this.clearTimer(this.cancelTimers, order.clientOrderId);
+      if (this.resentCancels.size > 0 && order.status !== 'PENDING_CANCEL') this.resentCancels.delete(order.clientOrderId);
       this.eventSubject.next(event);
       if (this.contingent.size > 0 && this.contingent.has(order.clientOrderId)) this.afterContingentEvent(order, event);
       return;
@@ -789,8 +806,9 @@ export class OrderManager implements OrdersView {
         });
       return;
     }
-    if (order.status === 'SUBMITTED' && report.status !== 'REJECTED') {
-      // The venue's own acknowledgement may still be on its way: it will be recognised as late.
+    if (inFlight(order) && report.status !== 'REJECTED') {
+      // The venue's own acknowledgement may still be on its way: it will be recognised as late. (A
+      // cancel in flight keeps PENDING_CANCEL; a refused one then returns the order to ACCEPTED.)
       this.reconciledAcks.add(order.clientOrderId);
       this.onVenueEvent({ type: 'OrderAccepted', ...base, ts: report.ts, venueOrderId: report.venueOrderId });
     }
@@ -807,8 +825,9 @@ export class OrderManager implements OrdersView {
         this.onVenueEvent({ type: 'OrderRejected', ...base, ts: report.ts, reason: report.reason ?? `rejected by venue ${this.venue.id} (reconciled)` });
         break;
       default:
-        // Still working at the venue: a cancel that was lost is answered by the venue's open status.
-        if (order.status === 'PENDING_CANCEL') this.onVenueEvent({ type: 'OrderCancelRejected', ...base, reason: `venue ${this.venue.id} reports the order ${report.status} (reconciled)` });
+        // Still working at the venue: a cancel that was lost is answered by the venue's open status,
+        // unless its own timeout still runs (this is a submit's reconciliation): that one sends it again.
+        if (order.status === 'PENDING_CANCEL' && !this.cancelTimers.has(order.clientOrderId)) this.onVenueEvent({ type: 'OrderCancelRejected', ...base, reason: `venue ${this.venue.id} reports the order ${report.status} (reconciled)` });
     }
   }
 
@@ -840,6 +859,7 @@ export class OrderManager implements OrdersView {
     if (this.submitTimers.size > 0) this.clearTimer(this.submitTimers, id);
     if (this.cancelTimers.size > 0) this.clearTimer(this.cancelTimers, id);
     this.expiring.delete(id);
+    this.resentCancels.delete(id);
     if (!this.retainClosed) this.all.delete(id);
   }
 
@@ -908,6 +928,14 @@ export class OrderManager implements OrdersView {
       return `quantity: ${command.quantity.toString()} is not above the filled quantity ${order.filledQuantity.toString()}`;
     return undefined;
   }
+}
+
+/**
+ * Whether the venue has not yet said it has the order: sent, never acknowledged and never filled, with
+ * or without a cancel in flight.
+ */
+function inFlight(order: Order): boolean {
+  return (order.status === 'SUBMITTED' || order.status === 'PENDING_CANCEL') && !order.acknowledged && order.filledQuantity.isZero();
 }
 
 function issuesMessage(issues: readonly { readonly path: readonly PropertyKey[]; readonly message: string }[]): string {

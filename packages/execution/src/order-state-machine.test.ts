@@ -22,7 +22,8 @@ describe('ORDER_TRANSITIONS', () => {
       for (const [event, to] of Object.entries(ORDER_TRANSITIONS[from]) as [OrderEventType, OrderStatus][]) {
         count++;
         if (event === 'OrderFilled') {
-          expect(nextStatus(from, event, { fillCompletes: false })).toBe('PARTIALLY_FILLED');
+          // A partial fill keeps a cancel in flight (PENDING_CANCEL); anywhere else it is PARTIALLY_FILLED.
+          expect(nextStatus(from, event, { fillCompletes: false })).toBe(from === 'PENDING_CANCEL' ? 'PENDING_CANCEL' : 'PARTIALLY_FILLED');
           expect(nextStatus(from, event, { fillCompletes: true })).toBe('FILLED');
         } else {
           expect(nextStatus(from, event)).toBe(to);
@@ -60,7 +61,7 @@ describe('ORDER_TRANSITIONS', () => {
       OrderTriggered: 'TRIGGERED', OrderPendingCancel: 'PENDING_CANCEL', OrderPendingUpdate: 'PENDING_UPDATE',
       OrderFilled: 'PARTIALLY_FILLED', OrderCanceled: 'CANCELED', OrderExpired: 'EXPIRED',
     });
-    expect(ORDER_TRANSITIONS.PENDING_CANCEL).toMatchObject({ OrderCanceled: 'CANCELED', OrderFilled: 'PARTIALLY_FILLED' });
+    expect(ORDER_TRANSITIONS.PENDING_CANCEL).toMatchObject({ OrderCanceled: 'CANCELED', OrderFilled: 'PENDING_CANCEL', OrderAccepted: 'PENDING_CANCEL' });
     expect(ORDER_TRANSITIONS.PARTIALLY_FILLED).toMatchObject({ OrderFilled: 'PARTIALLY_FILLED', OrderCanceled: 'CANCELED', OrderPendingCancel: 'PENDING_CANCEL' });
     for (const s of TERMINAL) {
       expect(ORDER_TRANSITIONS[s]).toEqual({});

@@ -6,8 +6,8 @@
  * reports those as anomalies instead of applying them).
  *
  * Two kinds of entry depend on more than the event type; {@link nextStatus} resolves them:
- * - `OrderFilled` is listed as `PARTIALLY_FILLED`; a fill that completes the order's quantity moves to
- *   `FILLED` instead (pass `{ fillCompletes: true }`).
+ * - `OrderFilled` is listed as `PARTIALLY_FILLED` (`PENDING_CANCEL` while a cancel is in flight); a
+ *   fill that completes the order's quantity moves to `FILLED` instead (pass `{ fillCompletes: true }`).
  * - `OrderCancelRejected` in `PENDING_CANCEL`, and `OrderModifyRejected` / `OrderUpdated` in
  *   `PENDING_UPDATE`, return to the open status the order had before the request (pass
  *   `{ previous }`); the table lists `ACCEPTED` as the fallback.
@@ -95,13 +95,15 @@ export const ORDER_TRANSITIONS: OrderTransitionTable = deepFreeze({
   },
   PENDING_CANCEL: {
     OrderRejected: S.REJECTED,
-    OrderAccepted: S.ACCEPTED, // the ack of the order itself arrives after the cancel request
+    // PENDING_CANCEL lasts until the cancel is answered (canceled, refused, or the order closes
+    // otherwise): events that leave the cancel in flight keep it, so its timeout and resend stay armed.
+    OrderAccepted: S.PENDING_CANCEL, // the ack of the order itself arrives after the cancel request
     OrderTriggered: S.PENDING_CANCEL, // a stop triggers while the cancel is in flight; the cancel still decides
     OrderPendingCancel: S.PENDING_CANCEL, // several requests in flight
     OrderCancelRejected: S.ACCEPTED, // resolved to the previous open status
     OrderModifyRejected: S.PENDING_CANCEL,
     OrderUpdated: S.PENDING_CANCEL,
-    OrderFilled: S.PARTIALLY_FILLED, // fills may still arrive while the cancel is in flight
+    OrderFilled: S.PENDING_CANCEL, // a partial fill while the cancel is in flight; a completing one is FILLED
     OrderCanceled: S.CANCELED,
     OrderExpired: S.EXPIRED,
   },
@@ -160,7 +162,7 @@ export interface TransitionContext {
 export function nextStatus(status: OrderStatus, eventType: OrderEventType, context?: TransitionContext, subject = 'order'): OrderStatus {
   const next = ORDER_TRANSITIONS[status][eventType];
   if (next === undefined) throw new IllegalTransitionError(status, eventType, subject);
-  if (eventType === 'OrderFilled') return context?.fillCompletes === true ? S.FILLED : S.PARTIALLY_FILLED;
+  if (eventType === 'OrderFilled') return context?.fillCompletes === true ? S.FILLED : next;
   if (
     (status === S.PENDING_CANCEL && eventType === 'OrderCancelRejected') ||
     (status === S.PENDING_UPDATE && (eventType === 'OrderModifyRejected' || eventType === 'OrderUpdated'))

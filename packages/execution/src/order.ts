@@ -5,6 +5,7 @@
  */
 import {
   Decimal,
+  IllegalTransitionError,
   OrderStatus,
   StateError,
   ZERO,
@@ -190,6 +191,10 @@ export class Order implements OrderView {
     const status = this._status;
     if (isTerminalStatus(status) && (event.type === 'OrderCancelRejected' || event.type === 'OrderModifyRejected'))
       return this.refuse(OrderAnomalyReason.AFTER_TERMINAL, `${event.type} after the order was ${status}`);
+    // A second acknowledgement while a cancel is in flight is not a late first one (the table allows
+    // OrderAccepted in PENDING_CANCEL for that): it is as illegal as in ACCEPTED.
+    if (event.type === 'OrderAccepted' && status === OrderStatus.PENDING_CANCEL && this._acknowledged)
+      throw new IllegalTransitionError(status, event.type, `order ${this.clientOrderId} (acknowledged already)`);
     const next = nextStatus(status, event.type, { previous: this.previous }, `order ${this.clientOrderId}`);
     switch (event.type) {
       case 'OrderAccepted':
@@ -207,6 +212,9 @@ export class Order implements OrderView {
     this.moveTo(next);
     // A stop that triggers while a cancel is in flight: if the cancel is refused, it is TRIGGERED.
     if (event.type === 'OrderTriggered' && status === OrderStatus.PENDING_CANCEL) this.previous = OrderStatus.TRIGGERED;
+    // The order's own acknowledgement, late behind the cancel request: if the cancel is refused, it is
+    // ACCEPTED (not SUBMITTED, which would leave it looking unknown to the venue).
+    if (event.type === 'OrderAccepted' && status === OrderStatus.PENDING_CANCEL && this.previous === OrderStatus.SUBMITTED) this.previous = OrderStatus.ACCEPTED;
     this._tsLast = event.ts;
     return APPLIED;
   }
@@ -241,6 +249,8 @@ export class Order implements OrderView {
     this._venueOrderId ??= event.venueOrderId;
     this.tradeIds.add(event.tradeId);
     this.moveTo(next);
+    // A partial fill while a cancel is in flight keeps PENDING_CANCEL; a refused cancel returns here.
+    if (next === OrderStatus.PENDING_CANCEL) this.previous = OrderStatus.PARTIALLY_FILLED;
     this._tsLast = event.ts;
     return APPLIED;
   }
