@@ -105,6 +105,7 @@ export { barPath } from './matching/bar-path';
 // Journal: the live node's crash-safe local log of commands, events and snapshots
 export { FileJournal, FileJournalConfigSchema, FsyncPolicy } from './journal/file-journal';
 export type { FileJournalConfig, JournalRecovery, JournalSnapshot, PruneResult, TornTail } from './journal/file-journal';
+export type { Journal } from './journal/journal';
 export {
   JournalRecordKind,
   JournalEntryWireSchema,

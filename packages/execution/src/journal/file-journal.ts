@@ -10,6 +10,7 @@ import { z } from 'zod';
 import { StateError, ValidationError, parseWith } from '@rxtrade/core';
 import { decodeJournalRecord, encodeJournalEntry, type JournalEntry, type JournalRecord } from './journal-codec';
 import { JournalCorruptionError, JournalWriteError } from './journal-errors';
+import type { Journal } from './journal';
 import { nodeJournalFs, type JournalFs } from './journal-fs';
 import { acquireJournalLock, type JournalLock } from './journal-lock';
 import { decodeSegmentHeader, encodeFrame, encodeSegmentHeader, SEGMENT_HEADER_BYTES } from './frame';
@@ -177,7 +178,7 @@ const segmentName = (firstSeq: number): string => `seg-${String(firstSeq).padSta
  * await journal.close();
  * ```
  */
-export class FileJournal {
+export class FileJournal implements Journal {
   private readonly queue: Pending[] = [];
   private pumping = false;
   private idleWaiters: (() => void)[] = [];
