@@ -35,6 +35,13 @@ export { LiveNodeConfigSchema, NodeWatchdogConfigSchema, NodeObservabilityConfig
 export type { LiveNodeConfig } from './live/node/live-node-config';
 export { NODE_TRANSITIONS, IllegalNodeTransitionError, canTransition } from './live/node/node-lifecycle';
 
+// Live node journal in PostgreSQL: the same records and guarantees as FileJournal, for teams
+export { PostgresJournal, PostgresJournalConfigSchema, PostgresClientConfigSchema } from './live/journal-postgres/postgres-journal';
+export type { PostgresJournalConfig, PostgresClientConfig, PostgresPruneResult } from './live/journal-postgres/postgres-journal';
+export { PostgresJournalLockedError, PostgresJournalCorruptionError } from './live/journal-postgres/postgres-journal-errors';
+export { NodeJournalConfigSchema, openNodeJournal } from './live/journal-postgres/node-journal';
+export type { NodeJournalConfig } from './live/journal-postgres/node-journal';
+
 // Live node dashboard: a web page with live updates and a kill switch behind a token
 export { serveDashboard } from './live/dashboard/serve-dashboard';
 export type { DashboardServer } from './live/dashboard/serve-dashboard';

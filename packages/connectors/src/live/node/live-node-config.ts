@@ -4,9 +4,9 @@
  */
 import { z } from 'zod';
 import { Decimal, type Clock, type DataClient, type ExecutionClient, type Instrument, type Logger } from '@rxtrade/core';
-import type { JournalFs } from '@rxtrade/execution';
 import type { RiskEngine } from '@rxtrade/risk';
 import { DashboardConfigSchema } from '../dashboard/dashboard-config';
+import { NodeJournalConfigSchema } from '../journal-postgres/node-journal';
 import { NodeMetricsConfigSchema, ServeMetricsConfigSchema } from '../observability/node-metrics';
 import { PinoLoggerConfigSchema } from '../observability/pino-logger';
 import { WebhookAlertsConfigSchema } from '../observability/webhook-alerts';
@@ -138,20 +138,11 @@ export const LiveNodeConfigSchema = z.strictObject({
   ledger: z.strictObject({ startingCash: decimalLike, baseCurrency: z.string().min(1).optional() }),
   /** The risk engine every command passes (required), or the explicit waiver. */
   risk: z.union([RiskEngineSchema, RiskWaiverSchema], { message: `is required: a RiskEngine from @rxtrade/risk, or { waive: '${RISK_WAIVER}' }` }),
-  /** The journal: a directory for `FileJournal` and its durability (default `'always'`: each record synced before it is acted on). */
-  journal: z.strictObject({
-    dir: z.string().min(1),
-    fsync: z.enum(['always', 'batch', 'never']).default('always'),
-    /** File system calls (tests inject faults through it). */
-    fs: z.custom<JournalFs>((v) => isObject(v) && typeof v['fdatasync'] === 'function', 'must be a JournalFs').optional(),
-    /**
-     * Journal every market event before the pipeline sees it (default true), so the session can be
-     * re-simulated from the journal. The node does not wait for these records to be synced.
-     */
-    recordMarketData: z.boolean().default(true),
-    /** Write a snapshot of the node's state after this many records (default 10,000), and on stop; start-up replays only the records after the latest. */
-    snapshotEvery: z.number().int().positive().default(10_000),
-  }),
+  /**
+   * The journal: `{ dir, fsync }` for a `FileJournal` (default `'always'`: each record synced before it
+   * is acted on), or `{ postgres: { connectionString | client, name, schema } }` for a PostgreSQL journal.
+   */
+  journal: NodeJournalConfigSchema,
   /** Watch every data client's feeds: staleness, resubscribe and reconnect with backoff, backfill (default: not watched). */
   watchdog: NodeWatchdogConfigSchema.optional(),
   /** Metrics endpoint, logger, alerts and dashboard, started and stopped with the node (default: none). */

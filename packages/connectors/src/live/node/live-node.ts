@@ -42,7 +42,7 @@ import {
   type SubmitOrder,
   type SubmitOrderList,
 } from '@rxtrade/core';
-import { FileJournal, TradingKernel, decodeJournalRecord, describeMarketEvent, type JournalEntry, type JournalRecord } from '@rxtrade/execution';
+import { TradingKernel, decodeJournalRecord, describeMarketEvent, type Journal, type JournalEntry, type JournalRecord } from '@rxtrade/execution';
 import { Ledger, type LedgerSnapshot } from '@rxtrade/portfolio';
 import { BreakerName, riskGate, type RiskEngine } from '@rxtrade/risk';
 import { z } from 'zod';
@@ -52,6 +52,7 @@ import { pinoLogger } from '../observability/pino-logger';
 import { webhookAlerts, type WebhookAlerts } from '../observability/webhook-alerts';
 import { FeedWatchdog } from '../watchdog/feed-watchdog';
 import { NodeState, type LiveNodeView, type NodeEvents, type NodeFeed, type NodeFill, type NodeOrder, type NodeSnapshot } from '../live-node-view';
+import { nodeJournalName, openNodeJournal } from '../journal-postgres/node-journal';
 import { JournaledVenue } from './journaled-venue';
 import { LiveNodeConfigSchema, SubscriptionKind, type LiveNodeConfig } from './live-node-config';
 import { IllegalNodeTransitionError, canTransition } from './node-lifecycle';
@@ -186,7 +187,7 @@ export class LiveNode implements LiveNodeView {
   private readonly logger: Logger;
   private readonly engine: RiskEngine | undefined;
   private kernelRef: TradingKernel | undefined;
-  private journal: FileJournal | undefined;
+  private journal: Journal | undefined;
   private readonly wrappers: JournaledVenue[] = [];
   private readonly byVenue = new Map<string, JournaledVenue>();
   private readonly sinks = new Map<string, MarketDataSink>();
@@ -330,13 +331,13 @@ export class LiveNode implements LiveNodeView {
 
   private async boot(pipeline: Pipeline): Promise<void> {
     const c = this.c;
-    const journal = await FileJournal.open({ dir: c.journal.dir, fsync: c.journal.fsync, ...(c.journal.fs !== undefined ? { fs: c.journal.fs } : {}) });
+    const journal = await openNodeJournal(c.journal);
     this.journal = journal;
     const found = await journal.latestSnapshot();
     const snapshot = found === undefined ? undefined : { seq: found.seq, state: parseWith(NodeSnapshotStateSchema, found.state, `journal snapshot ${found.seq}`) };
     const runTag = journal.lastSeq;
     if (snapshot !== undefined && runTag <= snapshot.state.idRun)
-      throw new RxTradeError(ErrorCode.STATE, `live node: journal ${c.journal.dir} ends at record ${runTag}, before the run of its snapshot (${snapshot.state.idRun}): client order ids could repeat`);
+      throw new RxTradeError(ErrorCode.STATE, `live node: journal ${nodeJournalName(c.journal)} ends at record ${runTag}, before the run of its snapshot (${snapshot.state.idRun}): client order ids could repeat`);
     this.runTag = runTag;
     for (const venue of c.venues) this.wrap(venue);
     const kernel = new TradingKernel({
