@@ -20,6 +20,7 @@ import {
   TrailingOffsetType,
   parseWith,
   type CancelOrder,
+  type Decimal,
   type MarketData,
   type ModifyOrder,
   type OrderCommand,
@@ -90,6 +91,24 @@ export interface ReconciliationDone {
   readonly eventsApplied: number;
 }
 /**
+ * Reconciliation (`reconciliation: 'adopt'`) took the venues' cash: `amount` (positive: a deposit,
+ * negative: a withdrawal) was booked in `currency` so that the node's cash equals what the venues hold.
+ * A rebuild books it again from here.
+ *
+ * @example
+ * ```ts
+ * await journal.append({ ts: clock.now(), kind: 'marker', payload: { type: 'CashAdjusted', nodeId: 'node-1', currency: 'USD', amount: new Decimal('-12.5'), venues: 'SIM' } });
+ * ```
+ */
+export interface CashAdjusted {
+  readonly type: 'CashAdjusted';
+  readonly nodeId: string;
+  readonly currency: string;
+  readonly amount: Decimal;
+  /** The venue, or the venues joined by `+`, whose cash was adopted. */
+  readonly venues: string;
+}
+/**
  * A marker of the node's own life.
  *
  * @example
@@ -97,7 +116,7 @@ export interface ReconciliationDone {
  * const marker: NodeMarker = { type: 'NodeStarted', nodeId: 'node-1' };
  * ```
  */
-export type NodeMarker = NodeStarted | NodeStopped | ReconciliationDone;
+export type NodeMarker = NodeStarted | NodeStopped | ReconciliationDone | CashAdjusted;
 
 /**
  * What a caller appends: the envelope without its sequence number, which the journal assigns.
@@ -228,6 +247,7 @@ export const NodeMarkerSchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('NodeStarted'), nodeId: id }),
   z.strictObject({ type: z.literal('NodeStopped'), nodeId: id, reason: z.string() }),
   z.strictObject({ type: z.literal('ReconciliationDone'), nodeId: id, ordersChecked: z.number().int().nonnegative(), eventsApplied: z.number().int().nonnegative() }),
+  z.strictObject({ type: z.literal('CashAdjusted'), nodeId: id, currency: z.string().min(1), amount: DecimalSchema, venues: z.string().min(1) }),
 ]);
 
 const MarketDataSchema = z.discriminatedUnion('type', [BarSchema, QuoteSchema, TradeSchema, OrderBookSnapshotSchema, OrderBookDeltaSchema]);

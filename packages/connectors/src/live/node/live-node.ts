@@ -42,7 +42,7 @@ import {
   type SubmitOrder,
   type SubmitOrderList,
 } from '@rxtrade/core';
-import { TradingKernel, decodeJournalRecord, describeMarketEvent, type Journal, type JournalEntry, type JournalRecord } from '@rxtrade/execution';
+import { TradingKernel, decodeJournalRecord, describeMarketEvent, type CashAdjusted, type Journal, type JournalEntry, type JournalRecord } from '@rxtrade/execution';
 import { Ledger, type LedgerSnapshot } from '@rxtrade/portfolio';
 import { BreakerName, riskGate, type RiskEngine } from '@rxtrade/risk';
 import { z } from 'zod';
@@ -87,9 +87,9 @@ const NodeSnapshotStateSchema = z.strictObject({
   lastFillTs: z.record(z.string(), z.number()),
   firstRecordTs: z.number().nullable(),
   recentFills: z.array(z.record(z.string(), z.unknown())),
-});
   /** Trigger and trailing extreme (null: none yet) of each order the order manager holds for emulation. */
   emulated: z.array(z.tuple([z.string(), z.number().nullable(), z.number().nullable()])).optional(),
+});
 type NodeSnapshotState = z.output<typeof NodeSnapshotStateSchema>;
 
 /** The journal entries of one order, or of the orders of one `SubmitOrderList`, while any can still change. */
@@ -131,7 +131,7 @@ export class ReconciliationMismatchError extends RxTradeError {
     super(
       ErrorCode.STATE,
       `live node: the venue's account differs from the node's after reconciliation, refusing to start (reconciliation: 'strict'; 'adopt' takes the venue's figures): ` +
-        differences.map((d) => `${d.what} ${d.instrumentId} at ${d.venue}: node ${d.node}, venue ${d.venueValue}`).join('; '),
+        differences.map((d) => `${d.what} ${d.instrumentId} at ${d.venue}: node ${d.node}, ${d.venue.includes('+') ? 'venues' : 'venue'} ${d.venueValue}`).join('; '),
     );
   }
 }
@@ -538,6 +538,7 @@ export class LiveNode implements LiveNodeView {
     this.noteEntry(record);
     if (record.kind === 'command') this.replayCommand(record.payload);
     else if (record.kind === 'orderEvent') this.replayEvent(record.payload);
+    else if (record.kind === 'marker' && record.payload.type === 'CashAdjusted') this.adjustCash(record.payload);
     else if (record.kind === 'marketData') {
       this.mark(record.payload);
       // Trailing orders held locally follow the price as they did live; nothing is released here (a
@@ -625,20 +626,20 @@ export class LiveNode implements LiveNodeView {
       lastFillTs: Object.fromEntries(this.lastFillTs),
       firstRecordTs: this.firstRecordTs ?? null,
       recentFills: this.recent.map((f) => ({ ...f })),
-    };
       emulated: om
         .openOrders()
         .map((o) => [o.clientOrderId, om.emulationState(o.clientOrderId)] as const)
         .filter((e): e is readonly [ClientOrderId, { readonly trigger: number; readonly extreme: number }] => e[1] !== undefined)
         .map(([id, st]) => [id, finiteOrNull(st.trigger), finiteOrNull(st.extreme)]),
+    };
   }
 
   /** Rebuilds from a snapshot: its orders' records through the order manager (on a scratch ledger), then its ledger and the rest. */
   private restore(state: NodeSnapshotState): void {
     state.orders.forEach((wire, i) => this.replayRecord(decodeJournalRecord(i + 1, new TextEncoder().encode(JSON.stringify(wire)))));
-    this.ledgerRef = Ledger.restore(state.ledger as unknown as LedgerSnapshot, { instruments: this.instruments });
     const om = this.kernel.orderManager;
     for (const [id, trigger, extreme] of state.emulated ?? []) om.restoreEmulationState(id as ClientOrderId, { trigger: trigger ?? NaN, extreme: extreme ?? NaN });
+    this.ledgerRef = Ledger.restore(state.ledger as unknown as LedgerSnapshot, { instruments: this.instruments });
     this.firstRecordTs = state.firstRecordTs ?? undefined;
     for (const [id, ts] of state.tradeIds) this.tradeIds.set(id, ts);
     this.lastFillTs.clear();
@@ -705,13 +706,13 @@ export class LiveNode implements LiveNodeView {
       journal: (event) => this.append({ ts: this.clock.now(), kind: 'orderEvent', payload: event }),
       track: (work) => void this.kernelRef?.work.track(work),
       fail: (error) => void this.fail(error),
-      handedOver: (command) => {
       isRelease: (command) => {
         // A release keeps the emulated order's client order id and goes out as its native type.
         const order = this.kernelRef?.orderManager.order(command.clientOrderId);
         return order !== undefined && order.orderType !== command.orderType;
       },
       journalRelease: (command) => this.append({ ts: this.clock.now(), kind: 'command', payload: command }),
+      handedOver: (command) => {
         this.sent.push(command);
         // Trimmed in steps, so that a push costs O(1) amortized.
         if (this.sent.length >= 2 * LiveNode.SENT_KEPT) this.sent.splice(0, this.sent.length - LiveNode.SENT_KEPT);
@@ -886,7 +887,9 @@ export class LiveNode implements LiveNodeView {
       if (this.c.reconciliation === 'strict') throw new ReconciliationMismatchError(mismatches);
       await this.adopt(mismatches);
     }
-    for (const d of mismatches) perVenue.get(d.venue)?.push(`${d.what} ${d.instrumentId}: node ${d.node}, venue ${d.venueValue} (adopted the venue's)`);
+    for (const d of mismatches)
+      for (const venue of d.venue.split('+'))
+        perVenue.get(venue)?.push(`${d.what} ${d.instrumentId}${d.venue.includes('+') ? ` at ${d.venue}` : ''}: node ${d.node}, ${d.venue.includes('+') ? 'venues' : 'venue'} ${d.venueValue} (adopted the venue's)`);
     for (const [venue, differences] of perVenue) this.events.emit('reconciliation', { venue, differences, ts: this.clock.now() });
     await this.append({ ts: this.clock.now(), kind: 'marker', payload: { type: 'ReconciliationDone', nodeId: this.nodeId, ordersChecked: checked, eventsApplied: applied } });
   }
@@ -903,15 +906,47 @@ export class LiveNode implements LiveNodeView {
         const venue = venueQty.get(id) ?? new Decimal(0);
         if (!node.eq(venue)) out.push({ venue: w.id, what: 'position', instrumentId: id, node: node.toString(), venueValue: venue.toString() });
       }
-      // Cash is compared where it is comparable: one venue holding the whole account, reporting the base currency.
-      if (this.wrappers.length === 1) {
-        const base = this.ledger.baseCurrency;
-        const balance = (await w.balances()).find((b) => b.currency === base);
-        if (balance !== undefined && !balance.total.eq(this.ledger.cash(base)))
-          out.push({ venue: w.id, what: 'cash', instrumentId: base, node: this.ledger.cash(base).toString(), venueValue: balance.total.toString() });
-      }
     }
+    const cash = await this.compareCash();
+    if (cash !== undefined) out.push(cash);
     return out;
+  }
+
+  /**
+   * The ledger's cash in its base currency against what the venues hold of it. The ledger is one
+   * account over every venue, so it is compared with the sum of the venues' balances in that currency:
+   * of every venue when each reports one, else of the venues that report one, provided that no other
+   * venue trades an instrument of the node quoted in it (none of that cash can be there). Otherwise it
+   * cannot be compared (a venue that does not report the currency may hold some of it): not compared,
+   * and a warning names the venues.
+   */
+  private async compareCash(): Promise<ReconciliationDifference | undefined> {
+    const base = this.ledger.baseCurrency;
+    const reported: { venue: string; total: Decimal }[] = [];
+    const silent: string[] = [];
+    for (const w of this.wrappers) {
+      const balance = (await w.balances()).find((b) => b.currency === base);
+      if (balance !== undefined) reported.push({ venue: w.id, total: balance.total });
+      else silent.push(w.id);
+    }
+    if (reported.length === 0) return undefined;
+    const holding = silent.filter((venue) => this.instruments.all().some((i) => i.quote === base && (this.wrappers.length === 1 || i.venue === venue)));
+    if (holding.length > 0) {
+      this.logger.warn(
+        `node ${this.nodeId}: cash ${base} not compared: ${holding.join(', ')} trade${holding.length === 1 ? 's' : ''} instruments quoted in ${base} and report${holding.length === 1 ? 's' : ''} no ${base} balance`,
+        { nodeId: this.nodeId },
+      );
+      return undefined;
+    }
+    const node = this.ledger.cash(base);
+    const venues = reported.reduce((sum, r) => sum.plus(r.total), new Decimal(0));
+    if (node.eq(venues)) return undefined;
+    return { venue: reported.map((r) => r.venue).join('+'), what: 'cash', instrumentId: base, node: node.toString(), venueValue: venues.toString() };
+  }
+
+  private adjustCash(adjustment: CashAdjusted): void {
+    if (adjustment.amount.gt(0)) this.ledger.deposit(adjustment.amount, adjustment.currency);
+    else if (adjustment.amount.lt(0)) this.ledger.withdraw(adjustment.amount.neg(), adjustment.currency);
   }
 
   /** `reconciliation: 'adopt'`: positions are brought to the venue's by a journaled adjustment fill at the venue's average price; cash by a deposit or withdrawal. */
@@ -919,9 +954,10 @@ export class LiveNode implements LiveNodeView {
     let n = 0;
     for (const d of differences) {
       if (d.what === 'cash') {
-        const delta = new Decimal(d.venueValue).minus(d.node);
-        if (delta.gt(0)) this.ledger.deposit(delta, d.instrumentId);
-        else this.ledger.withdraw(delta.neg(), d.instrumentId);
+        // Journaled first, like the position adjustments: a restart books it again from the journal.
+        const adjustment: CashAdjusted = { type: 'CashAdjusted', nodeId: this.nodeId, currency: d.instrumentId, amount: new Decimal(d.venueValue).minus(d.node), venues: d.venue };
+        await this.append({ ts: this.clock.now(), kind: 'marker', payload: adjustment });
+        this.adjustCash(adjustment);
         continue;
       }
       const delta = new Decimal(d.venueValue).minus(d.node);
@@ -1321,6 +1357,19 @@ export class LiveNode implements LiveNodeView {
   private venueField(instrumentId: string): { venue?: string } {
     const venue = this.venueOf(instrumentId)?.id;
     return venue === undefined ? {} : { venue };
+/** Secrets of the config that a log line must never show: alert URLs (they hold tokens), their header values, the dashboard token. */
+function configSecrets(c: Parsed): string[] {
+  const o = c.observability;
+  const out: string[] = [];
+  for (const t of o?.alerts?.targets ?? []) {
+    out.push(t.url);
+    if (t.kind === 'json') out.push(...Object.values(t.headers ?? {}));
+  }
+  if (o?.dashboard?.token !== undefined) out.push(o.dashboard.token);
+  return out.filter((v) => v !== '');
+}
+
+/** A config error found after parsing (a cross-field check), with the field's path. */
   }
 
   /** A consistent snapshot of the node, built on each call. */
@@ -1357,24 +1406,12 @@ export class LiveNode implements LiveNodeView {
   }
 }
 
-/** Secrets of the config that a log line must never show: alert URLs (they hold tokens), their header values, the dashboard token. */
-function configSecrets(c: Parsed): string[] {
-  const o = c.observability;
-  const out: string[] = [];
-  for (const t of o?.alerts?.targets ?? []) {
-    out.push(t.url);
-    if (t.kind === 'json') out.push(...Object.values(t.headers ?? {}));
-  }
-  if (o?.dashboard?.token !== undefined) out.push(o.dashboard.token);
-  return out.filter((v) => v !== '');
-}
-
-/** A config error found after parsing (a cross-field check), with the field's path. */
 /** A number for JSON: NaN (an emulated order without a trigger or extreme yet) is null. */
 function finiteOrNull(n: number): number | null {
   return Number.isFinite(n) ? n : null;
 }
 
+/** A config error found after parsing (a cross-field check), with the field's path. */
 function fieldError(path: (string | number)[], message: string): ValidationError {
   return new ValidationError([{ path, message }]);
 }
