@@ -118,7 +118,7 @@ export {
   encodeJournalEntry,
   decodeJournalRecord,
 } from './journal/journal-codec';
-export type { JournalEntry, JournalRecord, NodeMarker, NodeStarted, NodeStopped, ReconciliationDone } from './journal/journal-codec';
+export type { CashAdjusted, JournalEntry, JournalRecord, NodeMarker, NodeStarted, NodeStopped, ReconciliationDone } from './journal/journal-codec';
 export { JournalCorruptionError, JournalLockedError, JournalWriteError } from './journal/journal-errors';
 export { nodeJournalFs } from './journal/journal-fs';
 export type { JournalFs } from './journal/journal-fs';
