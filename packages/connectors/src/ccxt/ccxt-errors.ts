@@ -1,0 +1,172 @@
+/**
+ * ccxt's errors mapped onto rxtrade's error tree, per the rule that decides what the order manager may
+ * believe: a venue's answer (insufficient funds, an invalid order, an unknown order) is a definite
+ * outcome; a transport failure, a timeout or a 5xx on a submit is an unknown outcome (the order may be
+ * working at the venue), never a rejection. Messages are rebuilt from the venue's own reason and never
+ * carry a URL, a query string, a header or a credential: ccxt puts the whole signed request into some of
+ * its messages (`binance GET https://…?…&signature=… 503 …`), so the ccxt error is not kept as `cause`.
+ */
+import ccxt from 'ccxt';
+import {
+  AuthenticationError,
+  InsufficientFundsError,
+  InvalidOrderError,
+  NetworkError,
+  OrderNotFoundError,
+  RateLimitError,
+  RxTradeError,
+  ErrorCode,
+} from '@rxtrade/core';
+import { redactSecrets } from '../live/observability/redact';
+
+/**
+ * How rxtrade treats a ccxt error.
+ *
+ * - `UNKNOWN_OUTCOME`: the request may or may not have reached the venue (timeout, network failure,
+ *   5xx, an answer that could not be read): a submit is not rejected, the order manager asks the venue.
+ * - `RATE_LIMIT`: the venue throttled the request (429, 418, Binance -1003): wait with backoff.
+ * - `TIMESTAMP`: the signed timestamp was outside the venue's window (Binance -1021): resync the time
+ *   difference and retry once where that is safe.
+ * - `AUTHENTICATION`, `INSUFFICIENT_FUNDS`, `ORDER_NOT_FOUND`, `INVALID_ORDER`, `REJECTED`: the venue
+ *   answered and refused; its reason is kept.
+ *
+ * @example
+ * ```ts
+ * classifyCcxtError(new ccxt.RequestTimeout('binance POST … request timed out')); // 'UNKNOWN_OUTCOME'
+ * ```
+ */
+export const CcxtErrorKind = {
+  UNKNOWN_OUTCOME: 'UNKNOWN_OUTCOME',
+  RATE_LIMIT: 'RATE_LIMIT',
+  TIMESTAMP: 'TIMESTAMP',
+  AUTHENTICATION: 'AUTHENTICATION',
+  INSUFFICIENT_FUNDS: 'INSUFFICIENT_FUNDS',
+  ORDER_NOT_FOUND: 'ORDER_NOT_FOUND',
+  INVALID_ORDER: 'INVALID_ORDER',
+  REJECTED: 'REJECTED',
+} as const;
+export type CcxtErrorKind = (typeof CcxtErrorKind)[keyof typeof CcxtErrorKind];
+
+/** Binance's "timestamp outside of the recvWindow" code, which some of its APIs map to BadRequest. */
+const TIMESTAMP_CODES = [/"code"\s*:\s*-1021\b/, /\b-1021\b.*recvWindow/i];
+
+/**
+ * Sorts a ccxt error (or anything a ccxt call threw) into a {@link CcxtErrorKind}. The order of the
+ * checks matters: ccxt's `InvalidNonce` and `RateLimitExceeded` are `NetworkError`s, and `OrderNotFound`
+ * is an `InvalidOrder`. Anything that is not a ccxt `ExchangeError` (a venue's answer) counts as an
+ * unknown outcome, parse failures of a response included: the request was sent.
+ *
+ * @example
+ * ```ts
+ * classifyCcxtError(new ccxt.InsufficientFunds('binance {"code":-2010,"msg":"Account has insufficient balance for requested action."}')); // 'INSUFFICIENT_FUNDS'
+ * ```
+ */
+export function classifyCcxtError(error: unknown): CcxtErrorKind {
+  const message = error instanceof Error ? error.message : String(error);
+  if (error instanceof ccxt.InvalidNonce || TIMESTAMP_CODES.some((re) => re.test(message))) return CcxtErrorKind.TIMESTAMP;
+  if (error instanceof ccxt.RateLimitExceeded || error instanceof ccxt.DDoSProtection) return CcxtErrorKind.RATE_LIMIT;
+  if (error instanceof ccxt.OperationFailed) return CcxtErrorKind.UNKNOWN_OUTCOME;
+  if (error instanceof ccxt.AuthenticationError) return CcxtErrorKind.AUTHENTICATION;
+  if (error instanceof ccxt.InsufficientFunds) return CcxtErrorKind.INSUFFICIENT_FUNDS;
+  if (error instanceof ccxt.OrderNotFound) return CcxtErrorKind.ORDER_NOT_FOUND;
+  if (error instanceof ccxt.InvalidOrder || error instanceof ccxt.BadRequest || error instanceof ccxt.BadSymbol) return CcxtErrorKind.INVALID_ORDER;
+  if (error instanceof ccxt.ExchangeError) return CcxtErrorKind.REJECTED;
+  return CcxtErrorKind.UNKNOWN_OUTCOME;
+}
+
+/**
+ * The venue's own reason in a ccxt error, without the request: `-2010 Account has insufficient balance
+ * for requested action.` from `binance {"code":-2010,"msg":"…"}`. URLs lose their query strings, and
+ * every credential and signature left is redacted.
+ *
+ * @param secrets the credentials of the exchange, removed wherever they appear.
+ * @example
+ * ```ts
+ * venueReason(new ccxt.InvalidOrder('binance {"code":-1013,"msg":"Filter failure: LOT_SIZE"}'), []); // '-1013 Filter failure: LOT_SIZE'
+ * ```
+ */
+export function venueReason(error: unknown, secrets: readonly string[]): string {
+  const raw = error instanceof Error ? error.message : String(error);
+  let text = raw;
+  const json = raw.indexOf('{');
+  if (json >= 0) {
+    try {
+      const body = JSON.parse(raw.slice(json)) as Record<string, unknown>;
+      const code = body['code'] ?? body['retCode'] ?? body['error_code'];
+      const msg = body['msg'] ?? body['retMsg'] ?? body['message'] ?? body['error_description'] ?? body['error'];
+      if (typeof msg === 'string') text = code !== undefined && code !== null ? `${String(code)} ${msg}` : msg;
+    } catch {
+      // not a JSON body: the text is cleaned below
+    }
+  }
+  if (text === raw) text = raw.replace(/^[a-z0-9]+\s+/, ''); // ccxt prefixes the exchange id
+  // A URL keeps its host and path only: its query string may hold a signature, a key or a listen key.
+  text = text.replace(/\b(https?|wss?):\/\/([^\s?#"']+)(\?[^\s#"']*)?/gi, (_m, scheme: string, rest: string) => `${scheme}://${rest}`);
+  text = redactSecrets(text, secrets);
+  return text.length > 300 ? `${text.slice(0, 300)}…` : text;
+}
+
+/**
+ * A submit whose outcome is unknown: the request timed out, the connection failed or the venue answered
+ * 5xx, so the order may be working at the venue or not. Never a rejection and never retried blindly: the
+ * order manager asks the venue by client order id after its submit timeout.
+ *
+ * @example
+ * ```ts
+ * if (error instanceof OrderOutcomeUnknownError) console.warn(error.clientOrderId, 'will be reconciled');
+ * ```
+ */
+export class OrderOutcomeUnknownError extends NetworkError {
+  constructor(
+    readonly clientOrderId: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * A ccxt error as an rxtrade error of the matching class, its message `<venue> <operation>: <reason>`
+ * with the request and the credentials removed. The ccxt error is not attached as `cause` (its message
+ * and stack hold the signed URL); its class name is kept in `ccxtError`.
+ *
+ * @param context the venue id, the operation (`createOrder`, `fetchOrder`, …) and the credentials to redact.
+ * @example
+ * ```ts
+ * const e = toRxTradeError(new ccxt.InsufficientFunds('binance {"code":-2010,"msg":"Account has insufficient balance for requested action."}'), { venue: 'BINANCE', operation: 'createOrder', secrets: [] });
+ * e instanceof InsufficientFundsError; // true
+ * e.message; // 'BINANCE createOrder: -2010 Account has insufficient balance for requested action.'
+ * ```
+ */
+export function toRxTradeError(error: unknown, context: { venue: string; operation: string; secrets: readonly string[] }): RxTradeError & { readonly ccxtError: string; readonly kind: CcxtErrorKind } {
+  const kind = classifyCcxtError(error);
+  const message = `${context.venue} ${context.operation}: ${venueReason(error, context.secrets)}`;
+  let mapped: RxTradeError;
+  switch (kind) {
+    case CcxtErrorKind.RATE_LIMIT:
+      mapped = new RateLimitError(message);
+      break;
+    case CcxtErrorKind.AUTHENTICATION:
+      mapped = new AuthenticationError(message);
+      break;
+    case CcxtErrorKind.INSUFFICIENT_FUNDS:
+      mapped = new InsufficientFundsError(message);
+      break;
+    case CcxtErrorKind.ORDER_NOT_FOUND:
+      mapped = new OrderNotFoundError(message);
+      break;
+    case CcxtErrorKind.INVALID_ORDER:
+    case CcxtErrorKind.REJECTED:
+      mapped = new InvalidOrderError(message);
+      break;
+    default:
+      mapped = new NetworkError(message);
+  }
+  const name = error instanceof Error ? error.constructor.name : typeof error;
+  return Object.assign(mapped, { ccxtError: name, kind });
+}
+
+/** Whether an error is rxtrade's (already mapped and redacted). */
+export function isRxTradeError(error: unknown): error is RxTradeError {
+  return error instanceof RxTradeError && Object.values(ErrorCode).includes(error.code);
+}

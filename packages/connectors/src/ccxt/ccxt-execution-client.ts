@@ -1,0 +1,962 @@
+/**
+ * The execution half of a ccxt venue: orders go out through `createOrderWs` (when the exchange has it
+ * and the private socket is up) or `createOrder`, cancels and modifies through `cancelOrder` and
+ * `editOrder`; order updates and fills come from `watchOrders` and `watchMyTrades`, with REST polling
+ * (`fetchOrder`, `fetchOrderTrades` / `fetchMyTrades`) while the socket is down or when the exchange has
+ * no private stream. The adapter only translates: it keeps just enough per order to turn ccxt's order
+ * snapshots into events (accepted once, updated, the fills by trade id, the terminal event after the
+ * fills it closes over), and the reconciliation reads ask the venue, never this memory.
+ *
+ * Outcomes, by what the venue said:
+ * - an answer (insufficient funds, an invalid order, …) is an `OrderRejected` with the venue's reason;
+ * - no answer (a timeout, a network failure, a 5xx) is an unknown outcome: no event, the submit is not
+ *   repeated, and the order manager asks `queryOrder` by client order id after its submit timeout;
+ * - a timestamp error (Binance -1021) resyncs the clock difference, asks the venue by client order id,
+ *   and sends the submit again only when the venue does not have it;
+ * - throttling (429) pauses every request with backoff, asks the venue by client order id, and sends
+ *   again (a few times at most) only when the venue does not have it.
+ */
+import { BehaviorSubject, Subject, type Observable } from 'rxjs';
+import { z } from 'zod';
+import type { Exchange, Order as CcxtOrder, Trade as CcxtTrade } from 'ccxt';
+import {
+  ConnectionStatus,
+  Decimal,
+  LiveClock,
+  ZERO,
+  clientOrderId as toClientOrderId,
+  parseWith,
+  silentLogger,
+  strategyId as toStrategyId,
+  venueId as toVenueId,
+  venueOrderId as toVenueOrderId,
+  type Balance,
+  type CancelOrder,
+  type ClientOrderId,
+  type Clock,
+  type ExecutionClient,
+  type Fill,
+  type FundingPayment,
+  type Instrument,
+  type InstrumentId,
+  type Logger,
+  type ModifyOrder,
+  type OrderEvent,
+  type OrderFilled,
+  type OrderStatusReport,
+  type OrderView,
+  type Position,
+  type StrategyId,
+  type SubmitOrder,
+  type VenueCapabilities,
+  type VenueId,
+  type VenueOrderId,
+} from '@rxtrade/core';
+import { BackoffConfigSchema } from '../live/watchdog/backoff';
+import { CcxtCaller, sleep } from './ccxt-caller';
+import { ccxtCapabilities, exchangeTraits, type ExchangeTraits, type ModifyMode } from './ccxt-capabilities';
+import { CcxtErrorKind, OrderOutcomeUnknownError, classifyCcxtError } from './ccxt-errors';
+import { CcxtInstruments } from './ccxt-instruments';
+import { ccxtFill, ccxtOrderReport, ccxtOrderStatus, ccxtOrderView, dec, isTerminalStatus } from './ccxt-orders';
+
+/**
+ * Schema of {@link CcxtExecutionClientConfig}.
+ *
+ * @example
+ * ```ts
+ * parseWith(CcxtExecutionClientConfigSchema, { exchange, instruments }, 'CcxtExecutionClientConfig').pollIntervalMs; // 2000
+ * ```
+ */
+export const CcxtExecutionClientConfigSchema = z.strictObject({
+  /** A ccxt exchange instance (`new ccxt.pro.binance({...})`), its markets loaded. */
+  exchange: z.custom<Exchange>((v) => typeof v === 'object' && v !== null && typeof (v as Exchange).createOrder === 'function', 'must be a ccxt exchange instance'),
+  /** The instruments traded there (`loadCcxtInstruments`). */
+  instruments: z.instanceof(CcxtInstruments, { message: 'must be CcxtInstruments (loadCcxtInstruments)' }),
+  /** Stamps `tsInit` of events (default a `LiveClock`). */
+  clock: z.custom<Clock>((v) => typeof v === 'object' && v !== null && typeof (v as Clock).now === 'function', 'must be a Clock').optional(),
+  /** Use ccxt's WebSocket methods where the exchange has them (default true); false polls REST only. */
+  webSocket: z.boolean().default(true),
+  /** How often open orders are polled while the private socket is down or absent, in ms (default 2000). */
+  pollIntervalMs: z.number().int().positive().default(2000),
+  /** Waits between reconnects of the private stream, and after throttling. */
+  backoff: BackoffConfigSchema.prefault({}),
+  /** Retries of a read (query, fills, balances) after a network failure or throttling (default 3). */
+  readRetries: z.number().int().min(0).default(3),
+  /** Strategy id given to events of orders this client did not send itself (default `external`). */
+  strategyId: z.string().min(1).default('external'),
+  /** How often funding payments are polled for perpetuals, in ms (default 60 000); 0: never. */
+  fundingPollMs: z.number().int().min(0).default(60_000),
+  /** Trades per page when paging through fills (default 500). */
+  pageLimit: z.number().int().positive().default(500),
+  /** Logs what the client does (never a credential). */
+  logger: z.custom<Logger>((v) => typeof v === 'object' && v !== null && typeof (v as Logger).warn === 'function', 'must be a Logger').optional(),
+});
+
+/**
+ * Configuration of a {@link CcxtExecutionClient}.
+ *
+ * @example
+ * ```ts
+ * const config: CcxtExecutionClientConfig = { exchange, instruments, pollIntervalMs: 1000 };
+ * ```
+ */
+export type CcxtExecutionClientConfig = z.input<typeof CcxtExecutionClientConfigSchema>;
+
+/** A contract position as ccxt reports it, beyond rxtrade's `Position`. */
+export interface CcxtPosition extends Position {
+  readonly side: 'LONG' | 'SHORT' | 'FLAT';
+  readonly entryPrice: Decimal | undefined;
+  readonly leverage: number | undefined;
+  readonly marginMode: string | undefined;
+}
+
+interface Tracked {
+  readonly clientOrderId: ClientOrderId;
+  readonly strategyId: StrategyId;
+  readonly instrument: Instrument;
+  readonly symbol: string;
+  side: 'buy' | 'sell';
+  ccxtType: string;
+  venueOrderId: string | undefined;
+  quantity: Decimal;
+  price: Decimal | undefined;
+  triggerPrice: Decimal | undefined;
+  accepted: boolean;
+  terminal: boolean;
+  filledEmitted: Decimal;
+  since: number;
+}
+
+const MAX_SEEN_TRADES = 20_000;
+
+/**
+ * An `ExecutionClient` for any exchange ccxt supports.
+ *
+ * @example
+ * ```ts
+ * const exchange = new ccxt.pro.binance({ apiKey, secret });
+ * const instruments = await loadCcxtInstruments(exchange, { venue: 'BINANCE', symbols: ['BTC/USDT'] });
+ * const venue = new CcxtExecutionClient({ exchange, instruments });
+ * await venue.connect();
+ * venue.events.subscribe((e) => console.log(e.type));
+ * ```
+ */
+export class CcxtExecutionClient implements ExecutionClient {
+  readonly id: VenueId;
+  readonly capabilities: VenueCapabilities;
+  /** How a modify is carried out on this exchange. */
+  readonly modifyMode: ModifyMode;
+  readonly events: Observable<OrderEvent>;
+  readonly connection: Observable<ConnectionStatus>;
+  readonly fundingPayments: Observable<FundingPayment> | undefined;
+  /** Submits whose outcome is unknown (the order manager reconciles them), for logs and alerts. */
+  readonly unknownOutcomes: Observable<OrderOutcomeUnknownError>;
+  readonly caller: CcxtCaller;
+  readonly exchange: Exchange;
+
+  private readonly config: z.output<typeof CcxtExecutionClientConfigSchema>;
+  private readonly instruments: CcxtInstruments;
+  private readonly clock: Clock;
+  private readonly logger: Logger;
+  private readonly traits: ExchangeTraits;
+  private readonly eventSubject = new Subject<OrderEvent>();
+  private readonly statusSubject: BehaviorSubject<ConnectionStatus>;
+  private readonly fundingSubject = new Subject<FundingPayment>();
+  private readonly unknownSubject = new Subject<OrderOutcomeUnknownError>();
+  private readonly orders = new Map<string, Tracked>();
+  private readonly byVenueId = new Map<string, Tracked>();
+  private readonly seenTrades = new Set<string>();
+  private readonly orphanTrades = new Map<string, CcxtTrade[]>();
+  private readonly seenFunding = new Set<string>();
+  private serial: Promise<void> = Promise.resolve();
+  private running = false;
+  private socketUp = false;
+  private pollTimer: ReturnType<typeof setTimeout> | undefined;
+  private monitorTimer: ReturnType<typeof setInterval> | undefined;
+  private fundingTimer: ReturnType<typeof setTimeout> | undefined;
+  private readonly usesWatch: boolean;
+
+  constructor(config: CcxtExecutionClientConfig) {
+    this.config = parseWith(CcxtExecutionClientConfigSchema, config, 'CcxtExecutionClientConfig');
+    this.exchange = this.config.exchange;
+    this.instruments = this.config.instruments;
+    this.id = toVenueId(this.instruments.venue);
+    this.clock = this.config.clock ?? new LiveClock();
+    this.logger = this.config.logger ?? silentLogger;
+    this.traits = exchangeTraits(this.exchange.id);
+    const types = this.instruments.instruments.map((i) => this.instruments.marketOf(i.id).type ?? 'spot');
+    const caps = ccxtCapabilities(this.exchange, types);
+    this.modifyMode = caps.modifyMode;
+    const { modifyMode: _mode, ...capabilities } = caps;
+    this.capabilities = Object.freeze(capabilities);
+    this.caller = new CcxtCaller(this.exchange, { venue: this.id, backoff: this.config.backoff, readRetries: this.config.readRetries });
+    const has = this.exchange.has as Record<string, unknown>;
+    this.usesWatch = this.config.webSocket && has['watchOrders'] === true;
+    this.statusSubject = new BehaviorSubject<ConnectionStatus>(ConnectionStatus.DISCONNECTED);
+    this.events = this.eventSubject.asObservable();
+    this.connection = this.statusSubject.asObservable();
+    this.unknownOutcomes = this.unknownSubject.asObservable();
+    const perpetuals = this.instruments.instruments.some((i) => i.assetClass === 'perpetual');
+    this.fundingPayments = perpetuals && has['fetchFundingHistory'] === true ? this.fundingSubject.asObservable() : undefined;
+    // ccxt refuses an open-orders query without a symbol on Binance unless told that it is meant.
+    (this.exchange.options as Record<string, unknown>)['warnOnFetchOpenOrdersWithoutSymbol'] = false;
+  }
+
+  /** The current connection status. */
+  get status(): ConnectionStatus {
+    return this.statusSubject.value;
+  }
+
+  /**
+   * Starts the private streams (or the polling that stands in for them) and the funding poll; resolves
+   * at once. `connection` says CONNECTED when the private socket is up (or, polling only, after the
+   * first successful poll).
+   */
+  async connect(): Promise<void> {
+    if (this.running) return;
+    this.running = true;
+    this.statusSubject.next(ConnectionStatus.RECONNECTING);
+    if (this.usesWatch) {
+      void this.watchLoop('watchOrders', () => this.exchange.watchOrders(), (orders) => this.enqueue(async () => {
+        for (const o of orders) await this.applyOrder(o);
+      }));
+      if ((this.exchange.has as Record<string, unknown>)['watchMyTrades'] === true)
+        void this.watchLoop('watchMyTrades', () => this.exchange.watchMyTrades(), (trades) => this.enqueue(async () => {
+          for (const t of trades) await this.applyTrade(t);
+        }));
+      this.monitorTimer = setInterval(() => this.checkSocket(), 100);
+      this.monitorTimer.unref?.();
+      this.schedulePoll(0);
+    } else {
+      this.schedulePoll(0);
+    }
+    if (this.fundingPayments !== undefined && this.config.fundingPollMs > 0) this.scheduleFunding(0);
+  }
+
+  /** Stops the streams and the polls and closes the exchange's sockets. */
+  async disconnect(): Promise<void> {
+    this.running = false;
+    clearTimeout(this.pollTimer);
+    clearInterval(this.monitorTimer);
+    clearTimeout(this.fundingTimer);
+    this.statusSubject.next(ConnectionStatus.DISCONNECTED);
+    await (this.exchange as unknown as { close?: () => Promise<void> }).close?.().catch(() => undefined);
+    await this.serial.catch(() => undefined);
+  }
+
+  // ---- commands --------------------------------------------------------------------------------------
+
+  submit(command: SubmitOrder): void {
+    let tracked: Tracked;
+    try {
+      tracked = this.track(command.clientOrderId, command.strategyId, command.instrumentId);
+    } catch (error) {
+      this.emit({ type: 'OrderRejected', ...this.base(command), reason: (error as Error).message });
+      return;
+    }
+    tracked.side = command.side === 'SELL' ? 'sell' : 'buy';
+    tracked.quantity = command.quantity;
+    tracked.price = command.price;
+    tracked.triggerPrice = command.triggerPrice;
+    tracked.since = this.clock.now();
+    const reason = this.unsupported(command);
+    if (reason !== undefined) {
+      this.emit({ type: 'OrderRejected', ...this.base(command), reason });
+      tracked.terminal = true;
+      return;
+    }
+    void this.enqueueOutside(() => this.doSubmit(command, tracked));
+  }
+
+  cancel(command: CancelOrder): void {
+    void this.enqueueOutside(() => this.doCancel(command));
+  }
+
+  modify(command: ModifyOrder): void {
+    void this.enqueueOutside(() => this.doModify(command));
+  }
+
+  private unsupported(c: SubmitOrder): string | undefined {
+    if (!this.capabilities.orderTypes.includes(c.orderType)) return `${c.orderType} orders are not native at ${this.id}`;
+    if (c.postOnly && !this.capabilities.postOnly) return `post-only orders are not supported at ${this.id}`;
+    if (c.reduceOnly && !this.capabilities.reduceOnly) return `reduce-only orders are not supported at ${this.id}`;
+    return undefined;
+  }
+
+  private createParams(c: SubmitOrder): Record<string, unknown> {
+    const params: Record<string, unknown> = { [this.traits.clientOrderIdParam]: c.clientOrderId };
+    // GTD and DAY are the order manager's (a cancel on the clock): the venue gets its default, GTC.
+    if (c.timeInForce === 'IOC' || c.timeInForce === 'FOK') params['timeInForce'] = c.timeInForce;
+    if (c.postOnly) params['postOnly'] = true;
+    if (c.reduceOnly) params['reduceOnly'] = true;
+    if (c.triggerPrice !== undefined && (c.orderType === 'STOP_MARKET' || c.orderType === 'STOP_LIMIT')) params['triggerPrice'] = c.triggerPrice.toNumber();
+    return params;
+  }
+
+  private async doSubmit(c: SubmitOrder, t: Tracked): Promise<void> {
+    const type = c.orderType === 'MARKET' || c.orderType === 'STOP_MARKET' ? 'market' : 'limit';
+    t.ccxtType = type;
+    const params = this.createParams(c);
+    const send = (): Promise<CcxtOrder> => {
+      const viaWs = this.socketUp && (this.exchange.has as Record<string, unknown>)['createOrderWs'] === true;
+      const amount = c.quantity.toNumber();
+      const price = c.price?.toNumber();
+      return this.caller.once(() =>
+        viaWs ? this.exchange.createOrderWs(t.symbol, type, t.side, amount, price, { ...params }) : this.exchange.createOrder(t.symbol, type, t.side, amount, price, { ...params }),
+      );
+    };
+    for (let attempt = 0; ; attempt++) {
+      try {
+        const order = await send();
+        await this.enqueue(() => this.applyOrder(order, t));
+        return;
+      } catch (error) {
+        const kind = classifyCcxtError(error);
+        const mapped = this.caller.map(error, 'createOrder');
+        if ((kind === CcxtErrorKind.TIMESTAMP || kind === CcxtErrorKind.RATE_LIMIT) && attempt < 3) {
+          // The venue refused the request before acting on it; ask it anyway before sending again.
+          this.logger.warn(`${this.id}: submit ${c.clientOrderId} refused (${kind}); asking the venue before sending again`, { error: mapped.message });
+          const known = await this.findByClientId(t).catch(() => 'unknown' as const);
+          if (known === 'unknown') return this.outcomeUnknown(c, mapped.message);
+          if (known !== undefined) {
+            await this.enqueue(() => this.applyOrder(known, t));
+            return;
+          }
+          continue;
+        }
+        if (kind === CcxtErrorKind.UNKNOWN_OUTCOME || kind === CcxtErrorKind.TIMESTAMP || kind === CcxtErrorKind.RATE_LIMIT) return this.outcomeUnknown(c, mapped.message);
+        t.terminal = true;
+        this.emit({ type: 'OrderRejected', ...this.base(c), reason: mapped.message });
+        return;
+      }
+    }
+  }
+
+  private outcomeUnknown(c: SubmitOrder, message: string): void {
+    const error = new OrderOutcomeUnknownError(c.clientOrderId, `${message} (outcome unknown: the order manager asks the venue by client order id; not sent again)`);
+    this.logger.warn(`${this.id}: submit ${c.clientOrderId}: outcome unknown`, { error: error.message });
+    this.unknownSubject.next(error);
+  }
+
+  private async doCancel(c: CancelOrder): Promise<void> {
+    let t: Tracked;
+    try {
+      t = this.track(c.clientOrderId, c.strategyId, c.instrumentId);
+    } catch (error) {
+      this.emit({ type: 'OrderCancelRejected', ...this.base(c), reason: (error as Error).message });
+      return;
+    }
+    try {
+      if (t.venueOrderId === undefined && this.traits.queryByClientId === 'search') {
+        const found = await this.findByClientId(t);
+        if (found === undefined) {
+          this.emit({ type: 'OrderCancelRejected', ...this.base(c), reason: `${this.id} does not know order ${c.clientOrderId}` });
+          return;
+        }
+        await this.enqueue(() => this.applyOrder(found, t));
+      }
+      const params = t.venueOrderId === undefined ? { clientOrderId: c.clientOrderId } : {};
+      let order: CcxtOrder | undefined;
+      for (let attempt = 0; ; attempt++) {
+        try {
+          order = await this.caller.once(() => this.exchange.cancelOrder(t.venueOrderId as string, t.symbol, params));
+          break;
+        } catch (error) {
+          const kind = classifyCcxtError(error);
+          // A cancel the venue refused before acting on it (timestamp, throttling) is safe to send again.
+          if ((kind === CcxtErrorKind.TIMESTAMP || kind === CcxtErrorKind.RATE_LIMIT) && attempt < 2) continue;
+          throw error;
+        }
+      }
+      if (order !== undefined && order.status !== undefined && order.status !== null) await this.enqueue(() => this.applyOrder(order!, t));
+      else await this.enqueue(() => this.finishTerminal(t, 'OrderCanceled', undefined));
+    } catch (error) {
+      const kind = classifyCcxtError(error);
+      const mapped = this.caller.map(error, 'cancelOrder');
+      if (kind === CcxtErrorKind.UNKNOWN_OUTCOME) {
+        // The order manager sends the cancel again after its timeout.
+        this.logger.warn(`${this.id}: cancel ${c.clientOrderId}: outcome unknown`, { error: mapped.message });
+        return;
+      }
+      if (kind === CcxtErrorKind.ORDER_NOT_FOUND) {
+        // Already closed (filled or canceled) or never there: the venue's record decides.
+        const found = await this.findByClientId(t).catch(() => undefined);
+        if (found !== undefined && isTerminalStatus(ccxtOrderStatus(found))) {
+          await this.enqueue(() => this.applyOrder(found, t));
+          return;
+        }
+      }
+      this.emit({ type: 'OrderCancelRejected', ...this.base(c), reason: mapped.message });
+    }
+  }
+
+  private async doModify(c: ModifyOrder): Promise<void> {
+    if (this.modifyMode === 'none') {
+      this.emit({ type: 'OrderModifyRejected', ...this.base(c), reason: `${this.id} cannot modify orders` });
+      return;
+    }
+    let t: Tracked;
+    try {
+      t = this.track(c.clientOrderId, c.strategyId, c.instrumentId);
+      if (t.venueOrderId === undefined) {
+        const found = await this.findByClientId(t);
+        if (found === undefined) throw new Error(`${this.id} does not know order ${c.clientOrderId}`);
+        await this.enqueue(() => this.applyOrder(found, t));
+      }
+    } catch (error) {
+      this.emit({ type: 'OrderModifyRejected', ...this.base(c), reason: error instanceof Error ? error.message : String(error) });
+      return;
+    }
+    const quantity = c.quantity ?? t.quantity;
+    const price = c.price ?? t.price;
+    const triggerPrice = c.triggerPrice ?? t.triggerPrice;
+    const params: Record<string, unknown> = {};
+    if (this.modifyMode === 'cancel-replace') params[this.traits.clientOrderIdParam] = c.clientOrderId;
+    if (triggerPrice !== undefined && c.triggerPrice !== undefined) params['triggerPrice'] = triggerPrice.toNumber();
+    try {
+      const order = await this.caller.once(() =>
+        this.exchange.editOrder(t.venueOrderId as string, t.symbol, t.ccxtType as 'limit', t.side, quantity.toNumber(), price?.toNumber(), params),
+      );
+      await this.enqueue(async () => {
+        const previous = t.venueOrderId;
+        if (order.id !== undefined && String(order.id) !== previous) {
+          if (previous !== undefined) this.byVenueId.delete(previous);
+          t.venueOrderId = String(order.id);
+          this.byVenueId.set(t.venueOrderId, t);
+        }
+        this.emitUpdated(t, dec(order.amount) ?? quantity, dec(order.price) ?? price, dec(order.triggerPrice) ?? triggerPrice, order.lastUpdateTimestamp ?? order.timestamp);
+        await this.applyOrder(order, t);
+      });
+    } catch (error) {
+      const kind = classifyCcxtError(error);
+      const mapped = this.caller.map(error, 'editOrder');
+      if (kind === CcxtErrorKind.UNKNOWN_OUTCOME) {
+        // Whether the venue applied it is known only from the venue's record.
+        const found = await this.findByClientId(t).catch(() => undefined);
+        if (found !== undefined) {
+          await this.enqueue(() => this.applyOrder(found, t));
+          if ((dec(found.amount) ?? ZERO).eq(quantity) && (price === undefined || (dec(found.price) ?? ZERO).eq(price))) return;
+        }
+      }
+      if (!t.terminal) this.emit({ type: 'OrderModifyRejected', ...this.base(c), reason: mapped.message });
+    }
+  }
+
+  // ---- order and trade updates -----------------------------------------------------------------------
+
+  /** Runs `task` after every update already queued, so events keep the venue's order. */
+  private enqueue(task: () => Promise<void>): Promise<void> {
+    const next = this.serial.then(task, task);
+    this.serial = next.catch((error: unknown) => this.logger.error(`${this.id}: update failed`, { error: error instanceof Error ? error.message : String(error) }));
+    return this.serial;
+  }
+
+  /** Runs a command outside the update queue (its REST call must not hold updates back). */
+  private async enqueueOutside(task: () => Promise<void>): Promise<void> {
+    try {
+      await task();
+    } catch (error) {
+      this.logger.error(`${this.id}: command failed`, { error: error instanceof Error ? error.message : String(error) });
+    }
+  }
+
+  private track(id: ClientOrderId, strategy: StrategyId, instrumentId: InstrumentId): Tracked {
+    const existing = this.orders.get(id);
+    if (existing !== undefined) return existing;
+    const instrument = this.instruments.get(instrumentId);
+    if (instrument === undefined) throw new Error(`instrumentId: ${instrumentId} is not an instrument of ${this.id}`);
+    const t: Tracked = {
+      clientOrderId: id,
+      strategyId: strategy,
+      instrument,
+      symbol: this.instruments.symbolOf(instrumentId),
+      side: 'buy',
+      ccxtType: 'limit',
+      venueOrderId: undefined,
+      quantity: ZERO,
+      price: undefined,
+      triggerPrice: undefined,
+      accepted: false,
+      terminal: false,
+      filledEmitted: ZERO,
+      since: this.clock.now(),
+    };
+    this.orders.set(id, t);
+    return t;
+  }
+
+  /** The tracked order of a ccxt order; an order this client did not send is tracked from its payload. */
+  private trackedOf(order: CcxtOrder, hint?: Tracked): Tracked | undefined {
+    if (hint !== undefined) return hint;
+    const byVenue = order.id !== undefined ? this.byVenueId.get(String(order.id)) : undefined;
+    if (byVenue !== undefined) return byVenue;
+    const cid = order.clientOrderId;
+    if (cid === undefined || cid === null || cid === '') return undefined;
+    const known = this.orders.get(cid);
+    if (known !== undefined) return known;
+    const instrument = this.instruments.instrumentOf(order.symbol);
+    if (instrument === undefined) return undefined;
+    const t = this.track(toClientOrderId(cid), toStrategyId(this.config.strategyId), instrument.id);
+    t.side = order.side === 'sell' ? 'sell' : 'buy';
+    t.quantity = dec(order.amount) ?? ZERO;
+    t.price = dec(order.price);
+    t.triggerPrice = dec(order.triggerPrice);
+    t.ccxtType = order.type ?? 'limit';
+    t.since = order.timestamp ?? this.clock.now();
+    // Its earlier events were delivered before this client existed: the order manager has them.
+    t.accepted = true;
+    t.filledEmitted = dec(order.filled) ?? ZERO;
+    return t;
+  }
+
+  /** Turns one ccxt order snapshot into the events it implies. */
+  private async applyOrder(order: CcxtOrder, hint?: Tracked): Promise<void> {
+    const t = this.trackedOf(order, hint);
+    if (t === undefined || t.terminal) return;
+    if (order.id !== undefined && order.id !== null && String(order.id) !== '') {
+      const vid = String(order.id);
+      if (t.venueOrderId !== vid) {
+        if (t.venueOrderId !== undefined) this.byVenueId.delete(t.venueOrderId);
+        t.venueOrderId = vid;
+        this.byVenueId.set(vid, t);
+      }
+    }
+    const status = ccxtOrderStatus(order);
+    const ts = order.lastUpdateTimestamp ?? order.timestamp ?? this.clock.now();
+    if (status === 'REJECTED') {
+      t.terminal = true;
+      const report = ccxtOrderReport(order, t.instrument.id, []);
+      this.emit({ type: 'OrderRejected', ...this.ids(t), ts, tsInit: this.clock.now(), reason: report.reason ?? `rejected by ${this.id}` });
+      return;
+    }
+    if (!t.accepted && t.venueOrderId !== undefined) {
+      t.accepted = true;
+      this.emit({ type: 'OrderAccepted', ...this.ids(t), venueOrderId: toVenueOrderId(t.venueOrderId), ts: order.timestamp ?? ts, tsInit: this.clock.now() });
+      const orphans = this.orphanTrades.get(t.venueOrderId);
+      if (orphans !== undefined) {
+        this.orphanTrades.delete(t.venueOrderId);
+        for (const trade of orphans) await this.applyTrade(trade);
+      }
+    }
+    if (status === 'ACCEPTED' || status === 'PARTIALLY_FILLED') {
+      const amount = dec(order.amount);
+      const price = order.type === 'market' ? undefined : dec(order.price);
+      if (amount !== undefined && (!amount.eq(t.quantity) || (price !== undefined && t.price !== undefined && !price.eq(t.price))))
+        this.emitUpdated(t, amount, price ?? t.price, dec(order.triggerPrice) ?? t.triggerPrice, ts);
+    }
+    for (const trade of order.trades ?? []) if (trade.id !== undefined && trade.id !== null) await this.applyTrade({ ...trade, order: trade.order ?? order.id, symbol: trade.symbol ?? order.symbol });
+    const filled = dec(order.filled) ?? ZERO;
+    if (isTerminalStatus(status) || filled.gt(t.filledEmitted)) {
+      if (filled.gt(t.filledEmitted)) await this.syncFills(t).catch((error: unknown) => this.logger.warn(`${this.id}: fills of ${t.clientOrderId} not fetched`, { error: this.caller.map(error, 'fetchMyTrades').message }));
+      if (status === 'CANCELED') this.finishTerminal(t, 'OrderCanceled', ts);
+      else if (status === 'EXPIRED') this.finishTerminal(t, 'OrderExpired', ts);
+      else if (status === 'FILLED' && t.filledEmitted.gte(filled)) t.terminal = true;
+    }
+  }
+
+  private finishTerminal(t: Tracked, type: 'OrderCanceled' | 'OrderExpired', ts: number | undefined): Promise<void> {
+    if (t.terminal) return Promise.resolve();
+    t.terminal = true;
+    this.emit({ type, ...this.ids(t), ts: ts ?? this.clock.now(), tsInit: this.clock.now() });
+    return Promise.resolve();
+  }
+
+  private emitUpdated(t: Tracked, quantity: Decimal, price: Decimal | undefined, triggerPrice: Decimal | undefined, ts: number | undefined): void {
+    if (quantity.eq(t.quantity) && (price === t.price || (price !== undefined && t.price !== undefined && price.eq(t.price))) && (triggerPrice === t.triggerPrice || (triggerPrice !== undefined && t.triggerPrice !== undefined && triggerPrice.eq(t.triggerPrice)))) return;
+    t.quantity = quantity;
+    t.price = price;
+    t.triggerPrice = triggerPrice;
+    this.emit({ type: 'OrderUpdated', ...this.ids(t), quantity, price, triggerPrice, ts: ts ?? this.clock.now(), tsInit: this.clock.now() });
+  }
+
+  /** One ccxt trade: an `OrderFilled` once per trade id, after its order's acceptance. */
+  private async applyTrade(trade: CcxtTrade): Promise<void> {
+    const tid = trade.id === undefined || trade.id === null ? undefined : String(trade.id);
+    if (tid === undefined || this.seenTrades.has(tid)) return;
+    const vid = trade.order === undefined || trade.order === null ? undefined : String(trade.order);
+    const t = vid !== undefined ? this.byVenueId.get(vid) : undefined;
+    if (t === undefined || !t.accepted) {
+      // Its order is not known yet (the fill overtook the acknowledgement): held until it is.
+      if (vid !== undefined) {
+        const list = this.orphanTrades.get(vid) ?? [];
+        if (!list.some((x) => String(x.id) === tid)) list.push(trade);
+        this.orphanTrades.set(vid, list);
+        if (this.orphanTrades.size > 1000) this.orphanTrades.delete(this.orphanTrades.keys().next().value as string);
+      }
+      return;
+    }
+    this.rememberTrade(tid);
+    const fill = ccxtFill(trade, { instrumentId: t.instrument.id, clientOrderId: t.clientOrderId, quoteCurrency: t.instrument.quote });
+    t.filledEmitted = t.filledEmitted.plus(fill.quantity);
+    this.emit({ type: 'OrderFilled', ...fill, strategyId: t.strategyId, tsInit: this.clock.now() });
+    if (t.filledEmitted.gte(t.quantity) && t.quantity.gt(0)) t.terminal = true;
+  }
+
+  private rememberTrade(id: string): void {
+    this.seenTrades.add(id);
+    if (this.seenTrades.size > MAX_SEEN_TRADES) {
+      let drop = MAX_SEEN_TRADES / 2;
+      for (const old of this.seenTrades) {
+        if (drop-- <= 0) break;
+        this.seenTrades.delete(old);
+      }
+    }
+  }
+
+  /** Fetches the trades of one order and applies those not seen. */
+  private async syncFills(t: Tracked): Promise<void> {
+    if (t.venueOrderId === undefined) return;
+    const trades = await this.orderTrades(t.venueOrderId, t.symbol, t.since);
+    for (const trade of trades) await this.applyTrade(trade);
+  }
+
+  private async orderTrades(venueOrderId: string, symbol: string, since: number | undefined): Promise<CcxtTrade[]> {
+    const has = this.exchange.has as Record<string, unknown>;
+    if (has['fetchOrderTrades'] === true) return this.caller.read('fetchOrderTrades', () => this.exchange.fetchOrderTrades(venueOrderId, symbol));
+    const trades = await this.caller.read('fetchMyTrades', () => this.exchange.fetchMyTrades(symbol, since !== undefined ? since - 60_000 : undefined, this.config.pageLimit));
+    return trades.filter((x) => String(x.order) === venueOrderId);
+  }
+
+  private emit(event: OrderEvent): void {
+    this.eventSubject.next(event);
+  }
+
+  private ids(t: Tracked): { clientOrderId: ClientOrderId; strategyId: StrategyId; instrumentId: InstrumentId } {
+    return { clientOrderId: t.clientOrderId, strategyId: t.strategyId, instrumentId: t.instrument.id };
+  }
+
+  private base(c: { clientOrderId: ClientOrderId; strategyId: StrategyId; instrumentId: InstrumentId }) {
+    const now = this.clock.now();
+    return { clientOrderId: c.clientOrderId, strategyId: c.strategyId, instrumentId: c.instrumentId, ts: now, tsInit: now };
+  }
+
+  // ---- streams, polling, connection ------------------------------------------------------------------
+
+  private async watchLoop<T>(name: string, watch: () => Promise<T[]>, onValue: (value: T[]) => Promise<void>): Promise<void> {
+    let failures = 0;
+    while (this.running) {
+      try {
+        const value = await watch();
+        failures = 0;
+        if (!this.running) return;
+        await onValue(value);
+      } catch (error) {
+        if (!this.running) return;
+        const mapped = this.caller.map(error, name);
+        this.logger.warn(`${this.id}: ${name} failed; polling until the socket is back`, { error: mapped.message });
+        this.setSocket(false);
+        await sleep(this.caller.delay(failures++));
+      }
+    }
+  }
+
+  /** Whether one of the exchange's sockets is open (ccxt keeps them in `exchange.clients`). */
+  private socketOpen(): boolean {
+    const clients = (this.exchange as unknown as { clients?: Record<string, { isConnected?: boolean; connection?: { readyState?: number } }> }).clients ?? {};
+    return Object.values(clients).some((c) => c.isConnected === true && (c.connection?.readyState === undefined || c.connection.readyState === 1));
+  }
+
+  private checkSocket(): void {
+    this.setSocket(this.socketOpen());
+  }
+
+  private setSocket(up: boolean): void {
+    if (!this.running || up === this.socketUp) return;
+    this.socketUp = up;
+    this.statusSubject.next(up ? ConnectionStatus.CONNECTED : ConnectionStatus.RECONNECTING);
+    if (!up) this.schedulePoll(this.config.pollIntervalMs);
+  }
+
+  private schedulePoll(delay: number): void {
+    clearTimeout(this.pollTimer);
+    this.pollTimer = setTimeout(() => void this.poll(), delay);
+    this.pollTimer.unref?.();
+  }
+
+  /** One REST poll of the orders this client tracks; rescheduled while polling stands in for the socket. */
+  private async poll(): Promise<void> {
+    if (!this.running) return;
+    let ok = true;
+    for (const t of [...this.orders.values()]) {
+      if (t.terminal || t.venueOrderId === undefined) continue;
+      try {
+        const order = await this.caller.read('fetchOrder', () => this.exchange.fetchOrder(t.venueOrderId as string, t.symbol));
+        await this.enqueue(() => this.applyOrder(order, t));
+      } catch (error) {
+        ok = false;
+        this.logger.warn(`${this.id}: poll of ${t.clientOrderId} failed`, { error: this.caller.map(error, 'fetchOrder').message });
+        break;
+      }
+    }
+    if (!this.running) return;
+    if (!this.usesWatch) {
+      if (ok && this.statusSubject.value !== ConnectionStatus.CONNECTED) this.statusSubject.next(ConnectionStatus.CONNECTED);
+      if (!ok && this.statusSubject.value === ConnectionStatus.CONNECTED) this.statusSubject.next(ConnectionStatus.RECONNECTING);
+      if (ok && this.orders.size === 0) {
+        // Nothing to poll: one cheap authenticated read says whether the venue answers.
+        await this.caller.read('fetchBalance', () => this.exchange.fetchBalance()).then(
+          () => undefined,
+          () => this.statusSubject.next(ConnectionStatus.RECONNECTING),
+        );
+      }
+      this.schedulePoll(this.config.pollIntervalMs);
+    } else if (!this.socketUp) this.schedulePoll(this.config.pollIntervalMs);
+  }
+
+  private scheduleFunding(delay: number): void {
+    this.fundingTimer = setTimeout(() => void this.pollFunding(), delay);
+    this.fundingTimer.unref?.();
+  }
+
+  private fundingSince = Date.now();
+
+  /** Polls `fetchFundingHistory` for the perpetuals traded and publishes each payment once. */
+  private async pollFunding(): Promise<void> {
+    if (!this.running) return;
+    for (const instrument of this.instruments.instruments.filter((i) => i.assetClass === 'perpetual')) {
+      try {
+        const symbol = this.instruments.symbolOf(instrument.id);
+        const history = await this.caller.read('fetchFundingHistory', () => this.exchange.fetchFundingHistory(symbol, this.fundingSince - 60_000));
+        for (const h of history) {
+          const key = `${h.symbol}:${h.id ?? h.timestamp}`;
+          if (this.seenFunding.has(key) || h.timestamp === undefined) continue;
+          this.seenFunding.add(key);
+          const amount = dec(h.amount) ?? ZERO;
+          this.fundingSubject.next({
+            type: 'FundingPayment',
+            instrumentId: instrument.id,
+            // The venue's funding history gives the amount only; rate, position and mark are not in it.
+            rate: Number.NaN,
+            positionQuantity: ZERO,
+            markPrice: ZERO,
+            amount,
+            currency: h.code ?? instrument.quote,
+            ts: h.timestamp,
+          });
+        }
+      } catch (error) {
+        this.logger.warn(`${this.id}: funding history not fetched`, { error: this.caller.map(error, 'fetchFundingHistory').message });
+      }
+    }
+    this.scheduleFunding(this.config.fundingPollMs);
+  }
+
+  // ---- reconciliation reads --------------------------------------------------------------------------
+
+  /**
+   * The venue's record of a tracked order found by its client order id: a ccxt order, undefined when the
+   * venue does not know it.
+   */
+  private async findByClientId(t: Tracked): Promise<CcxtOrder | undefined> {
+    return this.fetchByClientId(t.clientOrderId, t.symbol);
+  }
+
+  private async fetchByClientId(clientOrderId: string, symbol: string): Promise<CcxtOrder | undefined> {
+    if (this.traits.queryByClientId === 'fetchOrder') {
+      try {
+        return await this.caller.read('fetchOrder', () => this.exchange.fetchOrder(undefined as unknown as string, symbol, { clientOrderId }));
+      } catch (error) {
+        if ((error as { code?: string }).code === 'ORDER_NOT_FOUND') return undefined;
+        throw error;
+      }
+    }
+    const open = await this.caller.read('fetchOpenOrders', () => this.exchange.fetchOpenOrders(symbol));
+    const hit = open.find((o) => o.clientOrderId === clientOrderId);
+    if (hit !== undefined) return hit;
+    const has = this.exchange.has as Record<string, unknown>;
+    if (has['fetchClosedOrders'] === true || has['fetchClosedOrders'] === 'emulated') {
+      const closed = await this.caller.read('fetchClosedOrders', () => this.exchange.fetchClosedOrders(symbol, undefined, this.config.pageLimit));
+      return closed.find((o) => o.clientOrderId === clientOrderId);
+    }
+    return undefined;
+  }
+
+  private async report(order: CcxtOrder, instrument: Instrument, t: Tracked | undefined): Promise<OrderStatusReport> {
+    let fills: Fill[] = [];
+    const filled = dec(order.filled) ?? ZERO;
+    const cid = toClientOrderId(order.clientOrderId ?? t?.clientOrderId ?? '');
+    if (filled.gt(0)) {
+      const trades = await this.orderTrades(String(order.id), order.symbol ?? this.instruments.symbolOf(instrument.id), order.timestamp ?? undefined);
+      fills = trades.map((x) => ccxtFill(x, { instrumentId: instrument.id, clientOrderId: cid, quoteCurrency: instrument.quote }));
+    }
+    return { ...ccxtOrderReport(order, instrument.id, fills), clientOrderId: cid };
+  }
+
+  /** The symbols to ask when the order's instrument is not known: those of the tracked orders first, then every instrument. */
+  private candidateSymbols(): string[] {
+    return this.instruments.instruments.map((i) => this.instruments.symbolOf(i.id));
+  }
+
+  async queryOrder(clientOrderId: ClientOrderId): Promise<OrderStatusReport | undefined> {
+    const t = this.orders.get(clientOrderId);
+    const symbols = t !== undefined ? [t.symbol] : this.candidateSymbols();
+    for (const symbol of symbols) {
+      const order = await this.fetchByClientId(clientOrderId, symbol);
+      if (order === undefined) continue;
+      const instrument = this.instruments.instrumentOf(order.symbol ?? symbol)!;
+      return this.report({ ...order, clientOrderId: order.clientOrderId ?? clientOrderId }, instrument, t);
+    }
+    return undefined;
+  }
+
+  async queryOrderByVenueId(venueOrderId: VenueOrderId): Promise<OrderStatusReport | undefined> {
+    const t = this.byVenueId.get(venueOrderId);
+    const symbols = t !== undefined ? [t.symbol] : this.candidateSymbols();
+    for (const symbol of symbols) {
+      try {
+        const order = await this.caller.read('fetchOrder', () => this.exchange.fetchOrder(venueOrderId, symbol));
+        return this.report(order, this.instruments.instrumentOf(order.symbol ?? symbol)!, t);
+      } catch (error) {
+        if ((error as { code?: string }).code === 'ORDER_NOT_FOUND') continue;
+        throw error;
+      }
+    }
+    return undefined;
+  }
+
+  async openOrders(): Promise<readonly OrderView[]> {
+    const symbolRequired = this.featureSymbolRequired('fetchOpenOrders');
+    const orders: CcxtOrder[] = [];
+    if (symbolRequired) for (const symbol of this.candidateSymbols()) orders.push(...(await this.caller.read('fetchOpenOrders', () => this.exchange.fetchOpenOrders(symbol))));
+    else orders.push(...(await this.caller.read('fetchOpenOrders', () => this.exchange.fetchOpenOrders())));
+    const views: OrderView[] = [];
+    for (const o of orders) {
+      const instrument = this.instruments.instrumentOf(o.symbol);
+      if (instrument === undefined) continue;
+      const strategy = this.orders.get(o.clientOrderId ?? '')?.strategyId ?? toStrategyId(this.config.strategyId);
+      views.push(ccxtOrderView(o, instrument.id, strategy));
+    }
+    return views;
+  }
+
+  /**
+   * Every fill at or after `ts`, oldest first: `fetchMyTrades` per instrument (or once, where the
+   * exchange allows no symbol), page by page from `ts`, in windows of the exchange's longest span.
+   */
+  async fillsSince(ts: number): Promise<readonly OrderFilled[]> {
+    const symbolRequired = this.featureSymbolRequired('fetchMyTrades');
+    const symbols: (string | undefined)[] = symbolRequired ? this.candidateSymbols() : [undefined];
+    const trades: CcxtTrade[] = [];
+    for (const symbol of symbols) trades.push(...(await this.tradesSince(symbol, ts)));
+    const seen = new Set<string>();
+    const fills: OrderFilled[] = [];
+    const clientIds = new Map<string, { cid: ClientOrderId; strategy: StrategyId }>();
+    for (const trade of trades.sort((a, b) => (a.timestamp ?? 0) - (b.timestamp ?? 0))) {
+      const tid = String(trade.id);
+      if (seen.has(tid) || (trade.timestamp ?? 0) < ts) continue;
+      seen.add(tid);
+      const instrument = this.instruments.instrumentOf(trade.symbol);
+      if (instrument === undefined) continue;
+      const vid = String(trade.order ?? '');
+      let ids = clientIds.get(vid);
+      if (ids === undefined) {
+        const t = this.byVenueId.get(vid);
+        if (t !== undefined) ids = { cid: t.clientOrderId, strategy: t.strategyId };
+        else {
+          // The trade names the venue's order id only: the order says which client order id it had.
+          const order = await this.caller.read('fetchOrder', () => this.exchange.fetchOrder(vid, trade.symbol)).catch(() => undefined);
+          ids = { cid: toClientOrderId(order?.clientOrderId ?? vid), strategy: toStrategyId(this.config.strategyId) };
+        }
+        clientIds.set(vid, ids);
+      }
+      const fill = ccxtFill(trade, { instrumentId: instrument.id, clientOrderId: ids.cid, quoteCurrency: instrument.quote });
+      fills.push({ type: 'OrderFilled', ...fill, strategyId: ids.strategy, tsInit: this.clock.now() });
+    }
+    return fills;
+  }
+
+  private async tradesSince(symbol: string | undefined, ts: number): Promise<CcxtTrade[]> {
+    const feature = this.feature('fetchMyTrades');
+    const spanMs = typeof feature?.['untilDays'] === 'number' ? (feature['untilDays'] as number) * 86_400_000 : undefined;
+    const limit = Math.min(this.config.pageLimit, typeof feature?.['limit'] === 'number' ? (feature['limit'] as number) : this.config.pageLimit);
+    const out: CcxtTrade[] = [];
+    const now = Date.now();
+    let since = ts;
+    while (since <= now) {
+      const until = spanMs !== undefined ? Math.min(since + spanMs, now + 1) : undefined;
+      const params = until !== undefined ? { until } : {};
+      const page = await this.caller.read('fetchMyTrades', () => this.exchange.fetchMyTrades(symbol, since, limit, params));
+      out.push(...page);
+      if (page.length >= limit) {
+        const last = Math.max(...page.map((x) => x.timestamp ?? since));
+        // A full page: continue from its last time (trades at that time come again and are deduplicated).
+        since = last > since ? last : since + 1;
+        continue;
+      }
+      if (until === undefined || until > now) break;
+      since = until;
+    }
+    return out;
+  }
+
+  async positions(): Promise<readonly Position[]> {
+    return this.contractPositions();
+  }
+
+  /**
+   * Contract positions with side, entry price, leverage and margin mode (`fetchPositions`), for the
+   * swaps and futures traded; empty for a spot venue, whose holdings are balances.
+   *
+   * @example
+   * ```ts
+   * for (const p of await venue.contractPositions()) console.log(p.instrumentId, p.side, p.leverage, p.marginMode);
+   * ```
+   */
+  async contractPositions(): Promise<readonly CcxtPosition[]> {
+    const contracts = this.instruments.instruments.filter((i) => i.assetClass === 'perpetual' || i.assetClass === 'future');
+    if (contracts.length === 0 || (this.exchange.has as Record<string, unknown>)['fetchPositions'] !== true) return [];
+    const symbols = contracts.map((i) => this.instruments.symbolOf(i.id));
+    const raw = await this.caller.read('fetchPositions', () => this.exchange.fetchPositions(symbols));
+    const out: CcxtPosition[] = [];
+    for (const p of raw) {
+      const instrument = this.instruments.instrumentOf(p.symbol);
+      if (instrument === undefined) continue;
+      const size = dec(p.contracts) ?? ZERO;
+      if (size.isZero()) continue;
+      const short = p.side === 'short';
+      out.push({
+        instrumentId: instrument.id,
+        quantity: short ? size.abs().neg() : size.abs(),
+        avgPrice: dec(p.entryPrice) ?? ZERO,
+        realizedPnl: dec(p.realizedPnl) ?? ZERO,
+        unrealizedPnl: dec(p.unrealizedPnl) ?? ZERO,
+        ts: p.timestamp ?? this.clock.now(),
+        side: short ? 'SHORT' : 'LONG',
+        entryPrice: dec(p.entryPrice),
+        leverage: typeof p.leverage === 'number' ? p.leverage : undefined,
+        marginMode: p.marginMode ?? undefined,
+      });
+    }
+    return out;
+  }
+
+  async balances(): Promise<readonly Balance[]> {
+    const balance = await this.caller.read('fetchBalance', () => this.exchange.fetchBalance());
+    const totals = (balance.total ?? {}) as unknown as Record<string, number | undefined>;
+    const free = (balance.free ?? {}) as unknown as Record<string, number | undefined>;
+    const used = (balance.used ?? {}) as unknown as Record<string, number | undefined>;
+    const out: Balance[] = [];
+    for (const [currency, total] of Object.entries(totals)) {
+      const t = dec(total) ?? ZERO;
+      if (t.isZero()) continue;
+      const f = dec(free[currency]) ?? t;
+      out.push({ currency, total: t, free: f, locked: dec(used[currency]) ?? t.minus(f) });
+    }
+    return out;
+  }
+
+  private feature(method: string): Record<string, unknown> | undefined {
+    const types = new Set(this.instruments.instruments.map((i) => this.instruments.marketOf(i.id).type ?? 'spot'));
+    const features = this.exchange.features as Record<string, Record<string, unknown> | undefined> | undefined;
+    for (const type of types) {
+      const byType = features?.[type];
+      const f = (byType?.[method] ?? (byType?.['linear'] as Record<string, unknown> | undefined)?.[method]) as Record<string, unknown> | undefined;
+      if (f !== undefined && f !== null) return f;
+    }
+    return undefined;
+  }
+
+  private featureSymbolRequired(method: string): boolean {
+    return this.feature(method)?.['symbolRequired'] === true;
+  }
+}

@@ -1,0 +1,176 @@
+/**
+ * ccxt orders and trades as rxtrade's reports: `OrderStatusReport`, `OrderView` and `Fill`. ccxt gives
+ * amounts and prices as JavaScript numbers parsed from the exchange's decimal strings; each is read back
+ * through its shortest decimal form, which is the string the exchange sent.
+ */
+import type { Order as CcxtOrder, Trade as CcxtTrade } from 'ccxt';
+import {
+  Decimal,
+  ZERO,
+  clientOrderId as toClientOrderId,
+  tradeId as toTradeId,
+  venueOrderId as toVenueOrderId,
+  type ClientOrderId,
+  type Fill,
+  type InstrumentId,
+  type OrderSide,
+  type OrderStatus,
+  type OrderStatusReport,
+  type OrderType,
+  type OrderView,
+  type StrategyId,
+  type TimeInForce,
+} from '@rxtrade/core';
+
+/** A ccxt number as a Decimal (undefined stays undefined). */
+export function dec(value: number | string | undefined | null): Decimal | undefined {
+  if (value === undefined || value === null || value === '') return undefined;
+  const d = new Decimal(String(value));
+  return d.isFinite() ? d : undefined;
+}
+
+/**
+ * rxtrade's status of a ccxt order: ccxt's `open` is ACCEPTED or PARTIALLY_FILLED by its filled amount,
+ * `closed` is FILLED, `canceled`, `expired` and `rejected` keep their names.
+ *
+ * @example
+ * ```ts
+ * ccxtOrderStatus({ status: 'open', filled: 0.5 } as Order); // 'PARTIALLY_FILLED'
+ * ```
+ */
+export function ccxtOrderStatus(order: Pick<CcxtOrder, 'status' | 'filled'>): OrderStatus {
+  const filled = dec(order.filled) ?? ZERO;
+  switch (order.status) {
+    case 'closed':
+      return 'FILLED';
+    case 'canceled':
+    case 'cancelled' as CcxtOrder['status']:
+      return 'CANCELED';
+    case 'expired':
+      return 'EXPIRED';
+    case 'rejected':
+      return 'REJECTED';
+    default:
+      return filled.gt(0) ? 'PARTIALLY_FILLED' : 'ACCEPTED';
+  }
+}
+
+/** Whether an rxtrade status is terminal. */
+export const isTerminalStatus = (status: OrderStatus): boolean => status === 'FILLED' || status === 'CANCELED' || status === 'EXPIRED' || status === 'REJECTED';
+
+const TYPES: Record<string, OrderType> = {
+  market: 'MARKET',
+  limit: 'LIMIT',
+  stop_loss: 'STOP_MARKET',
+  stop_market: 'STOP_MARKET',
+  stop: 'STOP_MARKET',
+  stop_loss_limit: 'STOP_LIMIT',
+  stop_limit: 'STOP_LIMIT',
+  take_profit: 'MARKET_IF_TOUCHED',
+  take_profit_market: 'MARKET_IF_TOUCHED',
+  take_profit_limit: 'LIMIT_IF_TOUCHED',
+  limit_maker: 'LIMIT',
+};
+
+/** rxtrade's order type of a ccxt order (`limit`, `market`, Binance's `stop_loss_limit`, …). */
+export function ccxtOrderType(order: Pick<CcxtOrder, 'type' | 'triggerPrice'>): OrderType {
+  const t = TYPES[(order.type ?? '').toLowerCase()];
+  if (t !== undefined) return t;
+  return order.triggerPrice !== undefined && order.triggerPrice !== null ? 'STOP_MARKET' : 'LIMIT';
+}
+
+const TIFS: Record<string, TimeInForce> = { GTC: 'GTC', IOC: 'IOC', FOK: 'FOK', GTD: 'GTD', PO: 'GTC', DAY: 'DAY' };
+
+/** The venue's reason for a rejected or canceled order, when its payload says (Binance `r`, Bybit `rejectReason`). */
+function reasonOf(order: CcxtOrder): string | undefined {
+  const info = (order.info ?? {}) as Record<string, unknown>;
+  for (const key of ['rejectReason', 'r', 'reject_reason', 'cancelType', 'reason']) {
+    const v = info[key];
+    if (typeof v === 'string' && v !== '' && v !== 'NONE' && v !== 'EC_NoError') return v;
+  }
+  return undefined;
+}
+
+/**
+ * A ccxt trade as an rxtrade fill of an order: trade id, quantity, price, commission (zero when the
+ * venue gave none) and liquidity side (`takerOrMaker`; TAKER when the venue does not say).
+ *
+ * @example
+ * ```ts
+ * const fill = ccxtFill(trade, { instrumentId: btc.id, clientOrderId: clientOrderId('O-1'), quoteCurrency: 'USDT' });
+ * ```
+ */
+export function ccxtFill(trade: CcxtTrade, ids: { instrumentId: InstrumentId; clientOrderId: ClientOrderId; quoteCurrency: string }): Fill {
+  const fee = trade.fee;
+  return {
+    tradeId: toTradeId(String(trade.id)),
+    clientOrderId: ids.clientOrderId,
+    venueOrderId: toVenueOrderId(String(trade.order ?? '')),
+    instrumentId: ids.instrumentId,
+    side: (trade.side === 'sell' ? 'SELL' : 'BUY') as OrderSide,
+    quantity: dec(trade.amount) ?? ZERO,
+    price: dec(trade.price) ?? ZERO,
+    commission: dec(fee?.cost) ?? ZERO,
+    commissionCurrency: fee?.currency ?? ids.quoteCurrency,
+    liquiditySide: trade.takerOrMaker === 'maker' ? 'MAKER' : 'TAKER',
+    ts: trade.timestamp ?? 0,
+  };
+}
+
+/**
+ * A ccxt order and its fills as an `OrderStatusReport`.
+ *
+ * @example
+ * ```ts
+ * const report = ccxtOrderReport(order, btc.id, fills);
+ * report.status; // 'FILLED'
+ * ```
+ */
+export function ccxtOrderReport(order: CcxtOrder, instrumentId: InstrumentId, fills: readonly Fill[]): OrderStatusReport {
+  const reason = reasonOf(order);
+  return {
+    clientOrderId: toClientOrderId(order.clientOrderId ?? ''),
+    venueOrderId: toVenueOrderId(String(order.id)),
+    instrumentId,
+    status: ccxtOrderStatus(order),
+    quantity: dec(order.amount) ?? ZERO,
+    filledQuantity: dec(order.filled) ?? ZERO,
+    price: dec(order.price),
+    triggerPrice: dec(order.triggerPrice),
+    fills,
+    ...(reason !== undefined ? { reason } : {}),
+    ts: order.lastUpdateTimestamp ?? order.lastTradeTimestamp ?? order.timestamp ?? 0,
+  };
+}
+
+/**
+ * A ccxt order as an `OrderView` (what `openOrders` returns).
+ *
+ * @param strategyId the strategy the client order id belongs to, when known.
+ * @example
+ * ```ts
+ * const view = ccxtOrderView(order, btc.id, strategyId('sma'));
+ * ```
+ */
+export function ccxtOrderView(order: CcxtOrder, instrumentId: InstrumentId, strategyId: StrategyId): OrderView {
+  const status = ccxtOrderStatus(order);
+  const market = order.type === 'market';
+  return {
+    clientOrderId: toClientOrderId(order.clientOrderId ?? String(order.id)),
+    venueOrderId: toVenueOrderId(String(order.id)),
+    strategyId,
+    instrumentId,
+    side: order.side === 'sell' ? 'SELL' : 'BUY',
+    orderType: ccxtOrderType(order),
+    timeInForce: TIFS[(order.timeInForce ?? 'GTC').toUpperCase()] ?? 'GTC',
+    quantity: dec(order.amount) ?? ZERO,
+    filledQuantity: dec(order.filled) ?? ZERO,
+    price: market ? undefined : dec(order.price),
+    triggerPrice: dec(order.triggerPrice),
+    avgFillPrice: (dec(order.filled) ?? ZERO).gt(0) ? dec(order.average) : undefined,
+    status,
+    isOpen: !isTerminalStatus(status),
+    tsCreated: order.timestamp ?? 0,
+    tsLast: order.lastUpdateTimestamp ?? order.lastTradeTimestamp ?? order.timestamp ?? 0,
+  };
+}
