@@ -87,6 +87,12 @@ export const OrderManagerConfigSchema = z.strictObject({
   cancelTimeoutMs: positiveMs.optional(),
   /** Backoff for reconciliation reads and repeated cancels. */
   retry: RetryPolicyConfigSchema.prefault({}),
+  /**
+   * Where the manager's own asynchronous work goes: the reconciliation it starts after a submit or
+   * cancel timeout. A runner tracks it as pending work and takes its failure as its own (the trading
+   * kernel does); without it, a failure is reported on `anomalies`.
+   */
+  track: z.custom<(work: Promise<unknown>) => void>((v) => typeof v === 'function', 'must be a function (work) => void').optional(),
   /** End of the trading day containing a time, for DAY orders the manager expires itself (default: the next UTC midnight). */
   dayBoundary: z.custom<(ts: number) => number>((v) => typeof v === 'function', 'must be a function (ts) => end of that trading day').optional(),
 });
@@ -156,6 +162,7 @@ export class OrderManager implements OrdersView {
   private readonly cancelTimeoutMs: number | undefined;
   private readonly retry: RetryPolicy;
   private readonly dayBoundary: (ts: number) => number;
+  private readonly track: ((work: Promise<unknown>) => void) | undefined;
   private created = 0;
 
   constructor(config: OrderManagerConfig) {
@@ -168,6 +175,7 @@ export class OrderManager implements OrdersView {
     this.cancelTimeoutMs = c.cancelTimeoutMs;
     this.retry = new RetryPolicy(c.retry);
     this.dayBoundary = c.dayBoundary ?? nextUtcMidnight;
+    this.track = c.track;
     // The Subjects themselves, typed as Observables: asObservable() would add a hop to every event.
     this.events = this.eventSubject;
     this.anomalies = this.anomalySubject;
@@ -419,7 +427,7 @@ export class OrderManager implements OrdersView {
         this.clock.setTimer(now + this.submitTimeoutMs, () => {
           this.submitTimers.delete(id);
           // A cancel sent since does not tell whether the venue has the order: still reconcile.
-          if (inFlight(order)) void this.reconcileOrder(order);
+          if (inFlight(order)) this.background(this.reconcileOrder(order));
         }),
       );
     }
@@ -503,7 +511,7 @@ export class OrderManager implements OrdersView {
           this.cancelTimers.delete(id);
           if (order.status !== 'PENDING_CANCEL') return;
           if (attempt >= this.retry.maxAttempts) {
-            void this.reconcileOrder(order);
+            this.background(this.reconcileOrder(order));
             return;
           }
           // Cancels are idempotent at the venue: send again after the backoff.
@@ -585,7 +593,7 @@ export class OrderManager implements OrdersView {
     // answer been lost, or the venue may answer the repeat "unknown"): ask the venue, whose answer
     // (OrderCanceled, fills, or a reconciled OrderCancelRejected) decides. The strategy hears that answer.
     if (event.type === 'OrderCancelRejected' && order.status === 'PENDING_CANCEL' && this.resentCancels.delete(order.clientOrderId)) {
-      void this.reconcileOrder(order);
+      this.background(this.reconcileOrder(order));
       return;
     }
     const wasOpen = order.isOpen;
@@ -770,6 +778,15 @@ export class OrderManager implements OrdersView {
   }
 
   // ---- reconciliation ----------------------------------------------------------------------------
+
+  /** A reconciliation the manager started on its own (after a timeout): the runner's work when it tracks it. */
+  private background(work: Promise<void>): void {
+    if (this.track !== undefined) this.track(work);
+    else
+      work.catch((error: unknown) =>
+        this.anomalySubject.next({ reason: OrderAnomalyReason.RECONCILIATION_FAILED, message: `reconciliation failed: ${error instanceof Error ? error.message : String(error)}`, event: undefined, order: undefined, ts: this.clock.now() }),
+      );
+  }
 
   /** Asks the venue about one order (with retries) and applies what it knows. */
   private async reconcileOrder(order: Order): Promise<void> {

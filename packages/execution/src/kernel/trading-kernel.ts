@@ -203,7 +203,15 @@ export class TradingKernel {
     this.ledger = ledger;
     this.equity = new EquityRecorder(c.equityEvery);
     const venue: Venue = venues.length === 1 ? venues[0]! : new VenueRouter({ venues, instruments });
-    this.orderManager = new OrderManager({ clock, instruments, venue, retainClosedOrders: c.keepHistory, ...(c.orders ?? {}) });
+    this.orderManager = new OrderManager({
+      clock,
+      instruments,
+      venue,
+      retainClosedOrders: c.keepHistory,
+      ...(c.orders ?? {}),
+      // A reconciliation after a submit or cancel timeout is work of the run, and its failure the run's.
+      track: (work) => void this.work.track(work).catch((error: unknown) => this.fail(error)),
+    });
     const only = venues.length === 1 ? venues[0]! : undefined;
     if (only !== undefined && isMarketDataSink(only)) this.single = only;
     for (const v of venues) {

@@ -435,10 +435,15 @@ export class LiveNode implements LiveNodeView {
     await this.closeObservability();
   }
 
-  /** Resolves once every data client's stream has ended and every event it sent is handled (a replay played out), or the node stopped. */
-  drained(): Promise<void> {
-    if (this.openFeeds === 0 && this.queue.length === this.head && this.busy === undefined && this.current !== NodeState.STARTING && this.current !== NodeState.IDLE) return Promise.resolve();
-    return new Promise<void>((resolve) => this.drainWaiters.push(resolve));
+  /**
+   * Resolves once every data client's stream has ended and every event it sent is handled, with the
+   * work it caused (a reconciliation the order manager started after a timeout included): a replay
+   * played out. Resolves at once when the node stopped or failed.
+   */
+  async drained(): Promise<void> {
+    if (!(this.openFeeds === 0 && this.queue.length === this.head && this.busy === undefined && this.current !== NodeState.STARTING && this.current !== NodeState.IDLE))
+      await new Promise<void>((resolve) => this.drainWaiters.push(resolve));
+    if (this.failure === undefined && this.stopping === undefined && this.current !== NodeState.STOPPED) await this.idle();
   }
 
   /**
@@ -447,6 +452,7 @@ export class LiveNode implements LiveNodeView {
    */
   async idle(): Promise<void> {
     for (;;) {
+      if (this.failure !== undefined) return;
       await this.busy;
       await this.commandTail;
       await this.settle('idle()');
@@ -1351,12 +1357,6 @@ export class LiveNode implements LiveNodeView {
     process.off('SIGINT', handler);
     process.off('SIGTERM', handler);
   }
-
-  // ---- the view ----------------------------------------------------------------------------------
-
-  private venueField(instrumentId: string): { venue?: string } {
-    const venue = this.venueOf(instrumentId)?.id;
-    return venue === undefined ? {} : { venue };
 /** Secrets of the config that a log line must never show: alert URLs (they hold tokens), their header values, the dashboard token. */
 function configSecrets(c: Parsed): string[] {
   const o = c.observability;
@@ -1370,6 +1370,12 @@ function configSecrets(c: Parsed): string[] {
 }
 
 /** A config error found after parsing (a cross-field check), with the field's path. */
+
+  // ---- the view ----------------------------------------------------------------------------------
+
+  private venueField(instrumentId: string): { venue?: string } {
+    const venue = this.venueOf(instrumentId)?.id;
+    return venue === undefined ? {} : { venue };
   }
 
   /** A consistent snapshot of the node, built on each call. */
