@@ -4,7 +4,7 @@
  */
 import { isIP } from 'node:net';
 import { z } from 'zod';
-import type { Logger } from '@rxtrade/core';
+import type { Clock, Logger } from '@rxtrade/core';
 
 /** Hosts that only this machine can reach: binding to them needs no token. */
 export function isLoopbackHost(host: string): boolean {
@@ -62,6 +62,14 @@ export const DashboardConfigSchema = z
      * address, never the token): an rxtrade `Logger`, such as `pinoLogger(…)` or `consoleLogger(…)`; silent when absent.
      */
     logger: z.custom<Logger>(isLogger, 'expected a Logger (an object with debug, info, warn and error methods)').optional(),
+    /**
+     * The clock of the dashboard's timers and times (the failed-attempt window, the throttle of pushed
+     * snapshots, the heartbeats, the kill switch's `ts`); default a `LiveClock`. A live node passes its own,
+     * so that on a virtual clock they follow virtual time.
+     */
+    clock: z
+      .custom<Clock>((v) => typeof v === 'object' && v !== null && typeof (v as Clock).now === 'function' && typeof (v as Clock).setTimer === 'function', 'expected a Clock (now, setTimer)')
+      .optional(),
   })
   .superRefine((c, ctx) => {
     if (c.token === undefined && !isLoopbackHost(c.host)) {

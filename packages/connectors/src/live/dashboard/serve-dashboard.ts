@@ -15,8 +15,9 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import { isIP } from 'node:net';
 import { networkInterfaces } from 'node:os';
 import { z } from 'zod';
-import { parseWith, silentLogger, ValidationError, type Logger } from '@rxtrade/core';
+import { LiveClock, parseWith, silentLogger, ValidationError, type Clock, type Logger, type TimerHandle } from '@rxtrade/core';
 import type { LiveNodeView, NodeEvents } from '../live-node-view';
+import { redactSecrets } from '../observability/redact';
 import { BearerToken } from './bearer-token';
 import { DashboardConfigSchema, type DashboardConfig } from './dashboard-config';
 import { renderDashboardPage } from './dashboard-page';
@@ -78,12 +79,14 @@ export async function serveDashboard(view: LiveNodeView, options: DashboardConfi
   const token = config.token === undefined ? undefined : new BearerToken(config.token);
   const log: Logger = config.logger ?? silentLogger;
   const title = config.title ?? 'rxtrade live node';
-  const attempts = new FailedAttempts(config.maxFailedAttempts, config.failedAttemptWindowMs);
+  const clock: Clock = config.clock ?? new LiveClock();
+  const attempts = new FailedAttempts(config.maxFailedAttempts, config.failedAttemptWindowMs, () => clock.now());
   const clients = new Set<Client>();
   const recentLines: string[] = [];
   let allowedHosts = new Set<string>();
   let lastPush = -Infinity;
-  let pushTimer: NodeJS.Timeout | undefined;
+  let pushTimer: { cancel(): void } | undefined;
+  let heartbeat: TimerHandle | undefined;
   let closed: Promise<void> | undefined;
 
   // --- the event stream ----------------------------------------------------------------------------
@@ -108,26 +111,41 @@ export async function serveDashboard(view: LiveNodeView, options: DashboardConfi
   const push = (): void => {
     pushTimer = undefined;
     if (clients.size === 0) return;
-    lastPush = Date.now();
+    lastPush = clock.now();
     const message = snapshotMessage();
     if (message !== undefined) for (const c of [...clients]) write(c, message);
   };
   // Coalesces the events of one burst (an order's fill, position and equity) and throttles to one push per interval.
+  // A push that is due goes out once the current burst of events is over (setImmediate: no time passes);
+  // a later one waits on the clock.
   const schedulePush = (): void => {
     if (pushTimer !== undefined || clients.size === 0) return;
-    pushTimer = setTimeout(push, Math.max(0, lastPush + config.updateIntervalMs - Date.now()));
-    pushTimer.unref();
+    const due = lastPush + config.updateIntervalMs;
+    if (due <= clock.now()) {
+      const immediate = setImmediate(push);
+      pushTimer = { cancel: () => clearImmediate(immediate) };
+    } else pushTimer = clock.setTimer(due, push);
   };
-  const heartbeat = setInterval(() => {
-    for (const c of [...clients]) write(c, ': heartbeat\n\n');
-  }, config.heartbeatIntervalMs);
-  heartbeat.unref();
+  // A heartbeat comment every heartbeatIntervalMs of the clock. Armed again after each one has run, from
+  // the time the clock shows then: a virtual clock that jumps ahead sends one heartbeat, not one per
+  // interval it skipped.
+  let stopped = false;
+  const armHeartbeat = (): void => {
+    if (stopped) return;
+    heartbeat = clock.setTimer(clock.now() + config.heartbeatIntervalMs, () => {
+      for (const c of [...clients]) write(c, ': heartbeat\n\n');
+      void Promise.resolve().then(armHeartbeat);
+    });
+  };
+  armHeartbeat();
 
   const listeners = NODE_EVENTS.map((name) => {
     const describe = EVENT_LINES[name] as ((e: unknown) => NodeEventLine) | undefined;
     const listener = (payload: unknown): void => {
       if (describe !== undefined) {
-        const line = `event: event\ndata: ${JSON.stringify(describe(payload))}\n\n`;
+        const described = describe(payload);
+        // The node's reasons are scrubbed already; another view's may not be.
+        const line = `event: event\ndata: ${JSON.stringify({ ...described, text: redactSecrets(described.text) })}\n\n`;
         recentLines.push(line);
         if (recentLines.length > RECENT_LINES) recentLines.shift();
         for (const c of [...clients]) write(c, line);
@@ -200,7 +218,7 @@ export async function serveDashboard(view: LiveNodeView, options: DashboardConfi
       return sendJson(res, 500, { error: `the kill switch failed: ${errorMessage(err)}` });
     }
     log.info('dashboard: kill switch pulled', { remoteAddress: address, reason });
-    sendJson(res, 200, { ok: true, ts: Date.now() });
+    sendJson(res, 200, { ok: true, ts: clock.now() });
   };
 
   // --- routing -------------------------------------------------------------------------------------
@@ -254,8 +272,9 @@ export async function serveDashboard(view: LiveNodeView, options: DashboardConfi
 
   const unlisten = (): void => {
     for (const [name, listener] of listeners) view.events.off(name, listener);
-    clearInterval(heartbeat);
-    if (pushTimer !== undefined) clearTimeout(pushTimer);
+    stopped = true;
+    heartbeat?.cancel();
+    pushTimer?.cancel();
     pushTimer = undefined;
   };
 

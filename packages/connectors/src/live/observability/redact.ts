@@ -10,6 +10,8 @@
  *   scrubbing every string it keeps.
  */
 
+import type { Logger } from '@rxtrade/core';
+
 /** What replaces a secret. */
 export const REDACTED = '[REDACTED]';
 
@@ -59,9 +61,33 @@ const MIN_KNOWN_SECRET_LENGTH = 4;
 
 const escapeRegExp = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
+// One regular expression per list of known secrets, built on first use and kept while the list lives:
+// a logger passes the same list on every line, so the hot path is one `replace`.
+const knownMatchers = new WeakMap<readonly string[], RegExp | null>();
+
+/** Each known secret as written, URL-encoded, base64 and hex (both cases): the forms a client or a log may give it. */
+function knownForms(secret: string): string[] {
+  const bytes = Buffer.from(secret, 'utf8');
+  const forms = [secret, encodeURIComponent(secret), bytes.toString('base64').replace(/=+$/, ''), bytes.toString('base64url'), bytes.toString('hex'), bytes.toString('hex').toUpperCase()];
+  if (/^[0-9a-f]+$/i.test(secret)) forms.push(secret.toLowerCase(), secret.toUpperCase());
+  return forms;
+}
+
+function knownMatcher(knownSecrets: readonly string[]): RegExp | undefined {
+  let matcher = knownMatchers.get(knownSecrets);
+  if (matcher === undefined) {
+    const forms = [...new Set(knownSecrets.flatMap((s) => (typeof s === 'string' && s.length >= MIN_KNOWN_SECRET_LENGTH ? knownForms(s) : [])))]
+      .filter((s) => s.length >= MIN_KNOWN_SECRET_LENGTH)
+      .sort((a, b) => b.length - a.length);
+    matcher = forms.length === 0 ? null : new RegExp(forms.map(escapeRegExp).join('|'), 'g');
+    knownMatchers.set(knownSecrets, matcher);
+  }
+  return matcher ?? undefined;
+}
+
 /**
  * Replaces every secret in `text` with `[REDACTED]`:
- * - each of `knownSecrets` (at least 4 characters long), as written and URL-encoded;
+ * - each of `knownSecrets` (at least 4 characters long), as written, URL-encoded, in base64 and in hex;
  * - the user information of URLs (`redis://user:pass@host`, `https://key:secret@host`);
  * - the token of Telegram bot URLs (`/bot<token>/`), the path of Slack and Discord webhook URLs;
  * - `Bearer` and `Basic` credentials;
@@ -79,11 +105,10 @@ const escapeRegExp = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\
  */
 export function redactSecrets(text: string, knownSecrets: readonly string[] = []): string {
   let out = text;
-  const known = knownSecrets
-    .flatMap((s) => (typeof s === 'string' ? [s, encodeURIComponent(s)] : []))
-    .filter((s, i, all) => s.length >= MIN_KNOWN_SECRET_LENGTH && all.indexOf(s) === i)
-    .sort((a, b) => b.length - a.length);
-  for (const secret of known) out = out.split(secret).join(REDACTED);
+  if (knownSecrets.length > 0) {
+    const matcher = knownMatcher(knownSecrets);
+    if (matcher !== undefined) out = out.replace(matcher, REDACTED);
+  }
 
   // PEM private keys, whole.
   out = out.replace(/-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]*?(?:-----END [A-Z ]*PRIVATE KEY-----|$)/g, REDACTED);
@@ -198,4 +223,79 @@ export function sanitizeForLog(value: unknown, options: SanitizeOptions = {}): u
   };
 
   return walk(value, 0);
+}
+
+/**
+ * Scrubs an error in place, so that whoever reads it next (a caller, `console.error`, a log) sees no
+ * secret: its message and stack, its own properties (values under secret-named keys censored, every
+ * string scrubbed, objects copied by {@link sanitizeForLog}), its `cause` chain and an
+ * `AggregateError`'s errors, each by {@link redactSecrets} with `knownSecrets`. The error keeps its
+ * identity and class (`instanceof` still holds). Returns it; anything else is returned as it is.
+ *
+ * @example
+ * ```ts
+ * const err = new Error('GET /api/v3/account?timestamp=1&signature=9f8e7d failed', { cause: new Error('key k-123456 refused') });
+ * scrubError(err, ['k-123456']);
+ * err.message; // 'GET /api/v3/account?timestamp=1&signature=[REDACTED] failed'
+ * (err.cause as Error).message; // 'key [REDACTED] refused'
+ * ```
+ */
+export function scrubError<T>(error: T, knownSecrets: readonly string[] = []): T {
+  const seen = new WeakSet<object>();
+  const scrub = (e: unknown, depth: number): void => {
+    if (!(e instanceof Error) || seen.has(e) || depth > 10) return;
+    seen.add(e);
+    const target = e as unknown as Record<string, unknown>;
+    const set = (key: string, value: unknown): void => {
+      try {
+        target[key] = value;
+      } catch {
+        try {
+          Object.defineProperty(e, key, { value, writable: true, configurable: true, enumerable: Object.prototype.propertyIsEnumerable.call(e, key) });
+        } catch {
+          // a frozen error keeps what it has; its readers scrub it again
+        }
+      }
+    };
+    if (typeof e.message === 'string') set('message', redactSecrets(e.message, knownSecrets));
+    if (typeof e.stack === 'string') set('stack', redactSecrets(e.stack, knownSecrets));
+    for (const key of Object.keys(e)) {
+      if (key === 'message' || key === 'stack' || key === 'cause' || key === 'errors') continue;
+      const value = target[key];
+      if (isSecretKey(key) && value !== undefined && value !== null && value !== '') set(key, REDACTED);
+      else if (value instanceof Error) scrub(value, depth + 1);
+      else if (typeof value === 'string') set(key, redactSecrets(value, knownSecrets));
+      else if (typeof value === 'object' && value !== null) set(key, sanitizeForLog(value, { knownSecrets }));
+    }
+    if (e.cause instanceof Error) scrub(e.cause, depth + 1);
+    else if (typeof e.cause === 'string') set('cause', redactSecrets(e.cause, knownSecrets));
+    else if (typeof e.cause === 'object' && e.cause !== null) set('cause', sanitizeForLog(e.cause, { knownSecrets }));
+    if (e instanceof AggregateError) for (const inner of e.errors) scrub(inner, depth + 1);
+  };
+  scrub(error, 0);
+  return error;
+}
+
+
+/**
+ * A logger that scrubs before it passes on: the message by {@link redactSecrets}, the fields by
+ * {@link sanitizeForLog}, both with `knownSecrets`. For a logger of the application's own (a console
+ * logger, a logger of another library) that knows nothing of secrets.
+ *
+ * @example
+ * ```ts
+ * const logger = redactingLogger(consoleLogger(), [process.env.API_SECRET ?? '']);
+ * logger.error('order failed: POST /api/v3/order?timestamp=1&signature=ab12'); // …signature=[REDACTED]
+ * ```
+ */
+export function redactingLogger(logger: Logger, knownSecrets: readonly string[] = []): Logger {
+  const known = knownSecrets.filter((s) => typeof s === 'string' && s !== '');
+  const wrap =
+    (level: keyof Logger) =>
+    (message: string, fields?: Record<string, unknown>): void => {
+      const clean = redactSecrets(String(message), known);
+      if (fields === undefined) logger[level](clean);
+      else logger[level](clean, sanitizeForLog(fields, { knownSecrets: known }) as Record<string, unknown>);
+    };
+  return { debug: wrap('debug'), info: wrap('info'), warn: wrap('warn'), error: wrap('error') };
 }

@@ -10,12 +10,16 @@
  * Webhook URLs are credentials (Slack's and Discord's paths, Telegram's bot token): they never appear
  * in a log line or an error. Targets are named `slack#0`, `telegram#1` (or by their `name`), with the
  * host only.
+ *
+ * The retry backoff runs on a `Clock` (`clock`, a live node's own), so that on a virtual clock a retry
+ * waits virtual time and a test needs no real sleep.
  */
 import { z } from 'zod';
-import { parseWith, silentLogger, type Logger } from '@rxtrade/core';
+import { LiveClock, parseWith, silentLogger, type Clock, type Logger, type TimerHandle } from '@rxtrade/core';
 import type { LiveNodeView, NodeEvents } from '../live-node-view';
 import { AlertKind, AlertSeverity, alertFor, discordPayload, jsonPayload, slackPayload, telegramPayload, type NodeAlert } from './alert-format';
-import { redactSecrets } from './redact';
+import { redactSecrets, sanitizeForLog } from './redact';
+import { headerSecrets } from '../secrets/node-secrets';
 
 /** A webhook that takes the alert as generic JSON ({@link jsonPayload}). */
 export interface JsonAlertTarget {
@@ -80,6 +84,17 @@ export interface WebhookAlertsConfig {
   readonly logger?: Logger;
   /** The jitter source, uniform in [0, 1) (default `Math.random`). */
   readonly random?: () => number;
+  /**
+   * More secrets to remove from every alert and every failure report (the API keys of the node's
+   * config, say); the targets' URLs and header values are always removed.
+   */
+  readonly knownSecrets?: readonly string[];
+  /**
+   * The clock of the retry backoff and of `Retry-After` dates (default a `LiveClock`): a live node
+   * passes its own, so that on a virtual clock retries wait virtual time. The time limit of one post
+   * (`timeoutMs`) and of `close()` are wall-clock waits on the network.
+   */
+  readonly clock?: Clock;
 }
 
 const urlSchema = z.url({ protocol: /^https?$/ });
@@ -107,6 +122,8 @@ export const WebhookAlertsConfigSchema = z.strictObject({
   queueSize: z.number().int().min(1).optional(),
   logger: z.custom<Logger>((v) => typeof v === 'object' && v !== null && typeof (v as Logger).warn === 'function', 'must be a Logger').optional(),
   random: z.custom<() => number>((v) => typeof v === 'function', 'must be a function').optional(),
+  knownSecrets: z.array(z.string()).optional(),
+  clock: z.custom<Clock>((v) => typeof v === 'object' && v !== null && typeof (v as Clock).now === 'function' && typeof (v as Clock).setTimer === 'function', 'must be a Clock').optional(),
 });
 
 /** Delivery counts of one target. */
@@ -161,6 +178,8 @@ export function webhookAlerts(view: LiveNodeView, config: WebhookAlertsConfig): 
   const options = parseWith(WebhookAlertsConfigSchema, config, 'WebhookAlertsConfig');
   const logger = options.logger ?? silentLogger;
   const random = options.random ?? Math.random;
+  const clock = options.clock ?? new LiveClock();
+  const knownSecrets = (options.knownSecrets ?? []).filter((s) => s !== '');
   const retry = {
     attempts: options.retry?.attempts ?? 5,
     baseDelayMs: options.retry?.baseDelayMs ?? 500,
@@ -172,11 +191,13 @@ export function webhookAlerts(view: LiveNodeView, config: WebhookAlertsConfig): 
   const minRank = SEVERITY_RANK[options.minSeverity ?? 'info'];
   const shutdown = new AbortController();
 
-  const workers = options.targets.map((target, index) => new TargetWorker(target as AlertTarget, index, { logger, random, retry, timeoutMs, queueSize, signal: shutdown.signal }));
+  const workers = options.targets.map((target, index) => new TargetWorker(target as AlertTarget, index, { logger, random, clock, knownSecrets, retry, timeoutMs, queueSize, signal: shutdown.signal }));
 
   const send = (alert: NodeAlert): void => {
     if (shutdown.signal.aborted || SEVERITY_RANK[alert.severity] < minRank) return;
-    for (const worker of workers) worker.enqueue(alert);
+    // Texts are scrubbed by their patterns when formatted; the known secrets are removed here, from every field.
+    const clean = knownSecrets.length === 0 ? alert : (sanitizeForLog(alert, { knownSecrets }) as NodeAlert);
+    for (const worker of workers) worker.enqueue(clean);
   };
 
   const kinds = options.events ?? (Object.values(AlertKind) as AlertKind[]);
@@ -218,6 +239,8 @@ export function webhookAlerts(view: LiveNodeView, config: WebhookAlertsConfig): 
 interface WorkerSettings {
   readonly logger: Logger;
   readonly random: () => number;
+  readonly clock: Clock;
+  readonly knownSecrets: readonly string[];
   readonly retry: { readonly attempts: number; readonly baseDelayMs: number; readonly maxDelayMs: number; readonly maxRetryAfterMs: number };
   readonly timeoutMs: number;
   readonly queueSize: number;
@@ -248,7 +271,7 @@ class TargetWorker {
     this.name = target.name ?? `${target.kind}#${index}`;
     const url = new URL(target.url);
     this.host = url.host;
-    this.secrets = urlSecrets(target.url, target.kind === 'json' ? Object.values(target.headers ?? {}) : []);
+    this.secrets = [...urlSecrets(target.url, target.kind === 'json' ? Object.values(target.headers ?? {}).flatMap(headerSecrets) : []), ...settings.knownSecrets];
   }
 
   stats(): AlertTargetStats {
@@ -314,7 +337,7 @@ class TargetWorker {
         }
         delay = Math.max(delay, last.retryAfterMs);
       }
-      if (!(await sleep(delay, signal))) break;
+      if (!(await sleep(delay, signal, this.settings.clock))) break;
     }
     this.failed++;
     const reason = last.ok ? 'closed' : last.reason;
@@ -362,7 +385,7 @@ class TargetWorker {
     if (response.ok) return { ok: true };
     const status = response.status;
     const retryable = status === 429 || status >= 500;
-    const retryAfterMs = retryable ? parseRetryAfter(response.headers.get('retry-after'), text) : undefined;
+    const retryAfterMs = retryable ? parseRetryAfter(response.headers.get('retry-after'), text, this.settings.clock.now()) : undefined;
     return {
       ok: false,
       retryable,
@@ -449,15 +472,18 @@ function describeBody(text: string, secrets: readonly string[]): string {
   return `: ${redactSecrets(trimmed.length > 200 ? `${trimmed.slice(0, 200)}…` : trimmed, secrets)}`;
 }
 
-function sleep(ms: number, signal: AbortSignal): Promise<boolean> {
+/** Waits `ms` on `clock`; false when aborted first. No wait at all for 0 (a virtual clock that stands still would never fire it). */
+function sleep(ms: number, signal: AbortSignal, clock: Clock): Promise<boolean> {
   if (signal.aborted) return Promise.resolve(false);
+  if (!(ms > 0)) return Promise.resolve(true);
   return new Promise((resolve) => {
+    let timer: TimerHandle | undefined;
     const done = (): void => {
-      clearTimeout(timer);
+      timer?.cancel();
       signal.removeEventListener('abort', done);
       resolve(!signal.aborted);
     };
-    const timer = setTimeout(done, ms);
+    timer = clock.setTimer(clock.now() + ms, done);
     signal.addEventListener('abort', done, { once: true });
   });
 }
