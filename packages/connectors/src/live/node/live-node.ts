@@ -49,6 +49,8 @@ import { z } from 'zod';
 import { serveDashboard, type DashboardServer } from '../dashboard/serve-dashboard';
 import { nodeMetrics, type MetricsServer, type NodeMetrics } from '../observability/node-metrics';
 import { pinoLogger } from '../observability/pino-logger';
+import { redactSecrets, redactingLogger, scrubError } from '../observability/redact';
+import { nodeSecrets, scrubbingClient } from '../secrets/node-secrets';
 import { webhookAlerts, type WebhookAlerts } from '../observability/webhook-alerts';
 import { FeedWatchdog } from '../watchdog/feed-watchdog';
 import { NodeState, type LiveNodeView, type NodeEvents, type NodeFeed, type NodeFill, type NodeOrder, type NodeSnapshot } from '../live-node-view';
@@ -185,6 +187,8 @@ export class LiveNode implements LiveNodeView {
   private readonly c: Parsed;
   private readonly clock: Clock;
   private readonly logger: Logger;
+  /** The secrets of the config (credentials, webhook URLs, tokens, database passwords): kept out of logs, errors and events. */
+  private readonly secrets: readonly string[];
   private readonly engine: RiskEngine | undefined;
   private kernelRef: TradingKernel | undefined;
   private journal: Journal | undefined;
@@ -245,7 +249,8 @@ export class LiveNode implements LiveNodeView {
     this.c = c;
     this.nodeId = c.nodeId;
     this.clock = c.clock ?? new LiveClock();
-    this.logger = c.logger ?? (c.observability?.logger === undefined ? silentLogger : pinoLogger({ ...c.observability.logger, nodeId: c.nodeId, knownSecrets: [...(c.observability.logger.knownSecrets ?? []), ...configSecrets(c)] }));
+    this.secrets = nodeSecrets(c);
+    this.logger = c.logger !== undefined ? redactingLogger(c.logger, this.secrets) : c.observability?.logger === undefined ? silentLogger : pinoLogger({ ...c.observability.logger, nodeId: c.nodeId, knownSecrets: this.secrets });
     this.engine = 'waive' in c.risk ? undefined : (c.risk as RiskEngine);
     if (this.engine?.audit.keepsInMemory === true)
       this.logger.warn('the risk engine keeps its audit trail in memory, which grows with every decision: give it audit: { sink, keepInMemory: false } for a long session', { nodeId: c.nodeId });
@@ -468,6 +473,8 @@ export class LiveNode implements LiveNodeView {
 
   /** Fails the node: ERROR, nothing more reaches a venue, the journal is closed. */
   private async fail(error: unknown): Promise<void> {
+    // Scrubbed in place: the same error reaches the log, the ERROR state's reason and the caller of start() or stop().
+    scrubError(error, this.secrets);
     if (this.failure !== undefined) return;
     this.failure = { error };
     this.logger.error(`node ${this.nodeId} failed: ${error instanceof Error ? error.message : String(error)}`, { nodeId: this.nodeId });
@@ -498,7 +505,7 @@ export class LiveNode implements LiveNodeView {
       const { port: _port, host: _host, path: _path, ...options } = o.metrics;
       this.metrics = nodeMetrics(this, options);
     }
-    if (o.alerts !== undefined) this.alerts = webhookAlerts(this, { ...o.alerts, logger: this.logger });
+    if (o.alerts !== undefined) this.alerts = webhookAlerts(this, { ...o.alerts, logger: this.logger, knownSecrets: this.secrets, clock: this.clock });
   }
 
   /** Opens the metrics endpoint and the dashboard. */
@@ -509,7 +516,7 @@ export class LiveNode implements LiveNodeView {
       const server = (this.metricsEndpoint = await this.metrics.serveMetrics({ port: o.metrics.port, ...(o.metrics.host !== undefined ? { host: o.metrics.host } : {}), ...(o.metrics.path !== undefined ? { path: o.metrics.path } : {}), logger: this.logger }));
       this.logger.info(`node ${this.nodeId}: metrics at ${server.url}`, { nodeId: this.nodeId });
     }
-    if (o.dashboard !== undefined) this.dashboard = await serveDashboard(this, { ...o.dashboard, logger: o.dashboard.logger ?? this.logger });
+    if (o.dashboard !== undefined) this.dashboard = await serveDashboard(this, { ...o.dashboard, logger: o.dashboard.logger ?? this.logger, clock: this.clock });
   }
 
   /** Closes the endpoints (their ports are free once it resolves) and sends what the alert queues hold. */
@@ -708,7 +715,7 @@ export class LiveNode implements LiveNodeView {
   }
 
   private wrap(venue: ExecutionClient): void {
-    const w = new JournaledVenue(venue, {
+    const w = new JournaledVenue(scrubbingClient(venue, this.secrets), {
       journal: (event) => this.append({ ts: this.clock.now(), kind: 'orderEvent', payload: event }),
       track: (work) => void this.kernelRef?.work.track(work),
       fail: (error) => void this.fail(error),
@@ -780,7 +787,7 @@ export class LiveNode implements LiveNodeView {
       }
       case 'OrderRejected':
         this.submitTimes.delete(event.clientOrderId);
-        this.events.emit('rejected', { clientOrderId: event.clientOrderId, venue, by: 'venue', reason: event.reason, ts });
+        this.events.emit('rejected', { clientOrderId: event.clientOrderId, venue, by: 'venue', reason: redactSecrets(event.reason, this.secrets), ts });
         break;
       case 'OrderDenied':
         this.events.emit('rejected', { clientOrderId: event.clientOrderId, venue: undefined, by: 'risk', reason: event.reason, ts });
@@ -1357,18 +1364,6 @@ export class LiveNode implements LiveNodeView {
     process.off('SIGINT', handler);
     process.off('SIGTERM', handler);
   }
-/** Secrets of the config that a log line must never show: alert URLs (they hold tokens), their header values, the dashboard token. */
-function configSecrets(c: Parsed): string[] {
-  const o = c.observability;
-  const out: string[] = [];
-  for (const t of o?.alerts?.targets ?? []) {
-    out.push(t.url);
-    if (t.kind === 'json') out.push(...Object.values(t.headers ?? {}));
-  }
-  if (o?.dashboard?.token !== undefined) out.push(o.dashboard.token);
-  return out.filter((v) => v !== '');
-}
-
 /** A config error found after parsing (a cross-field check), with the field's path. */
 
   // ---- the view ----------------------------------------------------------------------------------
