@@ -5,7 +5,7 @@
  * order the commands were journaled.
  */
 import { Decimal, ValidationError, type ClientOrderId, type InstrumentId, type MarketData, type OrderSide, type StrategyId } from '@rxtrade/core';
-import { FileJournal } from '@rxtrade/execution';
+import { FileJournal, type Journal } from '@rxtrade/execution';
 
 /** One fill of an order, as the attribution uses it. */
 export interface ReplayFill {
@@ -56,7 +56,8 @@ interface MutableOrder {
 }
 
 /**
- * Reads a session from a journal directory (read-only: a node may still be writing it).
+ * Reads a session from a journal directory (read-only: a node may still be writing it), or from an
+ * open {@link Journal} (a PostgreSQL journal opened read-only, say), which stays open: the caller closes it.
  *
  * @example
  * ```ts
@@ -64,8 +65,8 @@ interface MutableOrder {
  * session.orders.length;
  * ```
  */
-export async function readSession(journalDir: string): Promise<RecordedSession> {
-  const journal = await FileJournal.open({ dir: journalDir, readOnly: true });
+export async function readSession(source: string | Journal): Promise<RecordedSession> {
+  const journal = typeof source === 'string' ? await FileJournal.open({ dir: source, readOnly: true }) : source;
   const marketData = new Map<InstrumentId, MarketData[]>();
   const orders = new Map<string, MutableOrder>();
   let records = 0;
@@ -118,7 +119,7 @@ export async function readSession(journalDir: string): Promise<RecordedSession> 
       }
     }
   } finally {
-    await journal.close();
+    if (typeof source === 'string') await journal.close();
   }
   return {
     marketData,

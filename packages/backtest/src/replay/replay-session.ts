@@ -20,6 +20,7 @@ import {
   type Pipeline,
 } from '@rxtrade/core';
 import { BacktestConfigSchema, runBacktest, type BacktestConfig } from '../run-backtest';
+import type { Journal } from '@rxtrade/execution';
 import type { RunResult } from '../result';
 import { MarketPrices } from './market-prices';
 import { readSession, type RecordedOrder, type ReplayFill } from './read-session';
@@ -201,11 +202,12 @@ interface SimOrder {
 }
 
 /**
- * Replays the session recorded in `journalDir` through a simulated venue with `pipeline` and attributes
+ * Replays the session recorded in `journal` through a simulated venue with `pipeline` and attributes
  * the difference between the simulated and the live P&L to its causes, order by order.
  *
- * @param journalDir a `FileJournal` directory (opened read-only) holding the session's market data,
- *   commands and order events.
+ * @param journal a `FileJournal` directory (opened read-only) holding the session's market data,
+ *   commands and order events; or any open `Journal`, such as a `PostgresJournal` of
+ *   `@rxtrade/connectors` opened with `readOnly: true` (left open: the caller closes it).
  * @param pipeline the pipeline the live node ran.
  * @param config the session's instruments, the ledger and the simulated venue's cost models.
  * @throws ValidationError naming the field for a bad config, a journal without market data, or amounts in
@@ -217,9 +219,10 @@ interface SimOrder {
  * result.totals.slippage.toString(); // what worse fill prices cost the live session
  * ```
  */
-export async function replaySession(journalDir: string, pipeline: Pipeline, config: ReplayConfig): Promise<ReplayResult> {
+export async function replaySession(journal: string | Journal, pipeline: Pipeline, config: ReplayConfig): Promise<ReplayResult> {
   const c = parseWith(ReplayConfigSchema, config, 'config');
-  const session = await readSession(journalDir);
+  const session = await readSession(journal);
+  const journalDir = typeof journal === 'string' ? journal : 'the journal';
   const series = [...session.marketData.values()].filter((s) => s.length > 0);
   if (series.length === 0) throw new ValidationError([{ path: ['journal', 'marketData'], message: `${journalDir} holds no market data: record the session's market data to replay it` }]);
 
