@@ -12,14 +12,22 @@
  * - `ack`: an OrderAccepted arrived from the venue and is not journaled yet;
  * - `fill`: an OrderFilled record is durable in the journal and not applied yet;
  * - `reconcile`: an answer to a startup reconciliation query arrived and is not used yet;
- * - `half`: the k-th journal frame written by this process stops after half of its bytes.
+ * - `half`: the k-th journal frame written by this process stops after half of its bytes;
+ * - `stop-cancel`: SIGTERM received, the stop's cancel of an open order is about to be written;
+ * - `stop-marker`: SIGTERM received, the `NodeStopped` record is durable; the snapshot and the close not done;
+ * - `stop-close`: SIGTERM received, `NodeStopped` written, the k-th file close of the stop is about to run;
+ * - `degraded`: the venue dropped the connection and the node has just gone DEGRADED;
+ * - `rereconcile`: an answer to a query of the reconciliation after the reconnect arrived, not used yet.
+ *
+ * For the stop and drop points it prints `ACKED` at the first acknowledgement after `READY` (an order
+ * is working): the parent then sends SIGTERM (stop) or has the venue drop the connection (drop).
  *
  * Prints `STARTING` once connected to the venue, right before runLive opens the journal, `READY
  * <figures>` once started (journal replayed, venue reconciled) and `STOPPED <figures>` after a
  * SIGTERM, the figures being the node's position and cash.
  */
 import { filter, map } from 'rxjs';
-import { Decimal, LiveClock } from '@rxtrade/core';
+import { ConnectionStatus, Decimal, LiveClock } from '@rxtrade/core';
 import { nodeJournalFs, type JournalFs } from '@rxtrade/execution';
 import { runLive, type LiveNode } from '../../node/live-node';
 import { RISK_WAIVER } from '../../node/live-node-config';
@@ -44,6 +52,15 @@ const go = await new Promise<string>((resolve) => {
 const [point, nth] = go.replace(/^GO /, '').split(':') as [string, string];
 const k = Number(nth);
 let starting = true;
+/** SIGTERM received (this listener is installed before the node's, so it runs first). */
+let stopping = false;
+process.on('SIGTERM', () => (stopping = true));
+/** The venue dropped the connection after READY; reconnecting: from the new connection until RUNNING again. */
+let dropped = false;
+let reconnecting = false;
+let acked = false;
+/** NodeStopped is durable: the stop's snapshot and close follow. */
+let stoppedMarker = false;
 const seen: Record<string, number> = {};
 
 /** Stops the process at the k-th occurrence of `name` (when GO names it). */
@@ -57,6 +74,7 @@ function at(name: string): void {
 }
 
 let fillWritten = false;
+let markerWritten = false;
 let frames = 0;
 const fs: JournalFs = {
   ...nodeJournalFs,
@@ -68,7 +86,9 @@ const fs: JournalFs = {
         process.stdout.write('AT half\n');
         freeze();
       }
-      fillWritten = Buffer.from(buffer.buffer, buffer.byteOffset + offset, length).includes('"type":"OrderFilled"');
+      const frame = Buffer.from(buffer.buffer, buffer.byteOffset + offset, length);
+      fillWritten = frame.includes('"type":"OrderFilled"');
+      if (stopping && frame.includes('"type":"NodeStopped"')) markerWritten = true;
     }
     return nodeJournalFs.write(fd, buffer, offset, length, position);
   },
@@ -78,16 +98,37 @@ const fs: JournalFs = {
       fillWritten = false;
       at('fill');
     }
+    if (markerWritten) {
+      markerWritten = false;
+      stoppedMarker = true;
+      at('stop-marker');
+    }
+  },
+  close: async (fd) => {
+    if (stoppedMarker) at('stop-close');
+    return nodeJournalFs.close(fd);
   },
 };
 
 const connection = await VenueConnection.open(port, {
   beforeEvent: (event) => {
-    if (event.type === 'OrderAccepted') at('ack');
+    if (event.type !== 'OrderAccepted') return;
+    at('ack');
+    if (!starting && !acked && /^(stop|degraded|rereconcile)/.test(point)) {
+      acked = true;
+      process.stdout.write('ACKED\n');
+    }
   },
   beforeAnswer: () => {
     if (starting) at('reconcile');
+    else if (reconnecting) at('rereconcile');
   },
+});
+// Subscribed before the node: these flags are set before the node hears the same status.
+connection.status.subscribe((status) => {
+  if (starting) return;
+  if (status === ConnectionStatus.DISCONNECTED) dropped = true;
+  else if (status === ConnectionStatus.RECONNECTING) reconnecting = true;
 });
 
 const clock = new LiveClock();
@@ -111,7 +152,14 @@ const node = await runLive(
   },
   {
     nodeId: 'sigkill',
-    venues: [new RemoteVenue(connection, { beforeSubmit: () => at('submit') })],
+    venues: [
+      new RemoteVenue(connection, {
+        beforeSubmit: () => at('submit'),
+        beforeCancel: () => {
+          if (stopping) at('stop-cancel');
+        },
+      }),
+    ],
     dataClients: [new RemoteFeed(connection)],
     subscriptions: [{ instrumentId: goog.id, kind: 'bars' }],
     instruments: [goog],
@@ -126,6 +174,8 @@ const node = await runLive(
 starting = false;
 process.stdout.write(`READY ${figures(node)}\n`);
 node.events.on('state', ({ to }) => {
+  if (to === 'DEGRADED' && dropped) at('degraded');
+  if (to === 'RUNNING') reconnecting = false;
   if (to === 'STOPPED') {
     process.stdout.write(`STOPPED ${figures(node)}\n`);
     connection.close();

@@ -1,8 +1,8 @@
 /**
  * The node's side of the venue process: `RemoteVenue`, an ExecutionClient over one TCP connection
  * (commands are written and forgotten, acknowledgements and fills arrive as pushed events, queries are
- * requests answered on the same connection, the status drops to DISCONNECTED when the socket closes),
- * and `RemoteFeed`, a DataClient of the venue's own market on that connection. This is the shape of a
+ * requests answered on the same connection, the status drops to DISCONNECTED when the venue drops the
+ * connection and comes back through RECONNECTING to CONNECTED once a new one is up), and `RemoteFeed`, a DataClient of the venue's own market on that connection. This is the shape of a
  * real venue adapter: nothing it sends is confirmed except by a later event or a query.
  */
 import * as net from 'node:net';
@@ -36,47 +36,77 @@ import { encode, readLines } from './wire';
 export interface RemoteVenueHooks {
   /** A submit is about to be written to the socket. */
   beforeSubmit?: (command: SubmitOrder) => void;
+  /** A cancel is about to be written to the socket. */
+  beforeCancel?: (command: CancelOrder) => void;
   /** An event arrived from the venue and is about to be handed to the node (before it is journaled). */
   beforeEvent?: (event: OrderEvent) => void;
   /** A query's answer arrived and is about to be handed to the node. */
   beforeAnswer?: (op: string) => void;
 }
 
+/** Ms before a dropped connection is opened again. */
+const RECONNECT_MS = 10;
+
 /** One connection to the venue process, shared by {@link RemoteVenue} and {@link RemoteFeed}. */
 export class VenueConnection {
   readonly status = new BehaviorSubject<ConnectionStatus>(ConnectionStatus.DISCONNECTED);
   readonly events = new Subject<OrderEvent>();
   readonly bars = new Subject<MarketData>();
-  private readonly socket: net.Socket;
+  private socket: net.Socket;
   private nextId = 1;
   private readonly waiting = new Map<number, { op: string; resolve: (v: unknown) => void; reject: (e: Error) => void }>();
+  private closed = false;
 
   private constructor(
     socket: net.Socket,
+    private readonly port: number,
     private readonly hooks: RemoteVenueHooks,
   ) {
     this.socket = socket;
-    socket.setNoDelay(true);
-    readLines(socket, (m) => this.onMessage(m as Record<string, unknown>));
-    socket.on('close', () => {
-      this.status.next(ConnectionStatus.DISCONNECTED);
-      for (const w of this.waiting.values()) w.reject(new Error(`venue connection closed before the answer to ${w.op}`));
-      this.waiting.clear();
-    });
-    socket.on('error', () => undefined);
+    this.attach(socket);
   }
 
   /** Connects to the venue process and registers as a trading client. */
   static async open(port: number, hooks: RemoteVenueHooks = {}): Promise<VenueConnection> {
-    const socket = net.connect(port, '127.0.0.1');
-    await new Promise<void>((resolve, reject) => {
-      socket.once('connect', resolve);
-      socket.once('error', reject);
-    });
-    const c = new VenueConnection(socket, hooks);
+    const c = new VenueConnection(await connect(port), port, hooks);
     await c.request('trade');
     c.status.next(ConnectionStatus.CONNECTED);
     return c;
+  }
+
+  private attach(socket: net.Socket): void {
+    socket.setNoDelay(true);
+    readLines(socket, (m) => this.onMessage(m as Record<string, unknown>));
+    socket.on('close', () => {
+      if (socket !== this.socket) return;
+      this.status.next(ConnectionStatus.DISCONNECTED);
+      for (const w of this.waiting.values()) w.reject(new Error(`venue connection closed before the answer to ${w.op}`));
+      this.waiting.clear();
+      // The venue dropped us: what it sends meanwhile is lost, commands written meanwhile never arrive.
+      if (!this.closed) setTimeout(() => void this.reconnect(), RECONNECT_MS);
+    });
+    socket.on('error', () => undefined);
+  }
+
+  /** A new connection after a drop: RECONNECTING, registered as a trader again, then CONNECTED (the node reconciles). */
+  private async reconnect(): Promise<void> {
+    if (this.closed) return;
+    let socket: net.Socket;
+    try {
+      socket = await connect(this.port);
+    } catch {
+      setTimeout(() => void this.reconnect(), RECONNECT_MS);
+      return;
+    }
+    this.socket = socket;
+    this.attach(socket);
+    this.status.next(ConnectionStatus.RECONNECTING);
+    try {
+      await this.request('trade');
+    } catch {
+      return; // dropped again: its close starts the next try
+    }
+    this.status.next(ConnectionStatus.CONNECTED);
   }
 
   request(op: string, args?: unknown): Promise<unknown> {
@@ -93,6 +123,7 @@ export class VenueConnection {
   }
 
   close(): void {
+    this.closed = true;
     this.socket.destroy();
   }
 
@@ -115,6 +146,14 @@ export class VenueConnection {
   }
 }
 
+function connect(port: number): Promise<net.Socket> {
+  const socket = net.connect(port, '127.0.0.1');
+  return new Promise<net.Socket>((resolve, reject) => {
+    socket.once('connect', () => resolve(socket));
+    socket.once('error', reject);
+  });
+}
+
 /** An ExecutionClient for the venue process. */
 export class RemoteVenue implements ExecutionClient {
   readonly id = 'SIM' as VenueId;
@@ -135,6 +174,7 @@ export class RemoteVenue implements ExecutionClient {
     this.c.send('submit', command);
   }
   cancel(command: CancelOrder): void {
+    this.hooks.beforeCancel?.(command);
     this.c.send('cancel', command);
   }
   modify(command: ModifyOrder): void {

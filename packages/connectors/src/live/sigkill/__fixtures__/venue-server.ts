@@ -7,8 +7,8 @@
  * queryOrderByVenueId, fillsSince, positions, balances).
  *
  * Every submit is logged by client order id, whichever connection it came on, so the test sees a
- * duplicate. The test's own connection asks `audit` (the log, every fill, positions, balances) and
- * pauses or plays the market. The market also moves one bar right before each fillsSince is answered
+ * duplicate. The test's own connection asks `audit` (the log, every fill, positions, balances),
+ * pauses or plays the market, and has the venue `drop` every node's connection (the node reconnects). The market also moves one bar right before each fillsSince is answered
  * (a fill pushed live while the same fill is in the answer). Prints `PORT <n>` once listening.
  */
 import * as net from 'node:net';
@@ -108,6 +108,10 @@ async function answer(socket: net.Socket, req: Request): Promise<unknown> {
       return { submits, fills: await venue.fillsSince(0), positions: await venue.positions(), balances: await venue.balances(), open: (await venue.openOrders()).length, bars: n, fillsDuringReconcile };
     case 'play':
       play();
+      return true;
+    case 'drop': // the venue drops every node's connection: what it sends until they are back is lost
+      for (const s of traders) s.destroy();
+      traders.clear();
       return true;
     case 'pause':
       pause();
