@@ -1217,12 +1217,15 @@ export class LiveNode implements LiveNodeView {
 
   /**
    * With `watchdog`: a `FeedWatchdog` per data client over its subscriptions. The node reads the
-   * watchdog's cleaned stream, connects the client, then starts the watchdog, which makes the
-   * subscriptions and, seeing the connection up, counts every feed HEALTHY from then on.
+   * watchdog's cleaned stream and starts the watchdog, which makes the subscriptions and listens to the
+   * client, then connects the client: a client that plays a recording inside `connect()` is watched
+   * too. The feeds' health while the node's own `connect()` runs (DISCONNECTED until it is up) is held
+   * back and the last of it reported once the clients are connected.
    */
   private async connectWatched(used: ReadonlySet<DataClient>, clientOf: (s: Parsed['subscriptions'][number]) => DataClient): Promise<void> {
     const w = this.c.watchdog!;
     const watchdogs: FeedWatchdog[] = [];
+    let connecting: Map<string, NodeFeed> | undefined = new Map();
     for (const client of used) {
       const subscriptions = this.c.subscriptions
         .filter((s) => clientOf(s) === client)
@@ -1236,7 +1239,8 @@ export class LiveNode implements LiveNodeView {
         backfillTimeoutMs: w.backfillTimeoutMs,
         reconnect: w.reconnect,
         onHealth: (feed) => {
-          if (this.stopping === undefined && this.failure === undefined) this.reportFeedHealth(feed);
+          if (connecting !== undefined) connecting.set(feed.name, feed);
+          else if (this.stopping === undefined && this.failure === undefined) this.reportFeedHealth(feed);
         },
         onError: (error, context) =>
           this.logger.warn(`data client ${client.id}: ${context.action} failed${context.feed === undefined ? '' : ` for ${context.feed}`}: ${error instanceof Error ? error.message : String(error)}`, { client: client.id }),
@@ -1251,9 +1255,12 @@ export class LiveNode implements LiveNodeView {
         }),
       );
     }
-    await Promise.all([...used].map((client) => client.connect()));
-    if (this.failure !== undefined || this.stopping !== undefined) return;
     for (const watchdog of watchdogs) watchdog.start();
+    await Promise.all([...used].map((client) => client.connect()));
+    const held = connecting;
+    connecting = undefined;
+    if (this.failure !== undefined || this.stopping !== undefined) return;
+    for (const feed of held.values()) this.reportFeedHealth(feed);
   }
 
   private async disconnectData(): Promise<void> {
@@ -1364,7 +1371,6 @@ export class LiveNode implements LiveNodeView {
     process.off('SIGINT', handler);
     process.off('SIGTERM', handler);
   }
-/** A config error found after parsing (a cross-field check), with the field's path. */
 
   // ---- the view ----------------------------------------------------------------------------------
 

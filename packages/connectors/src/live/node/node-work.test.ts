@@ -3,8 +3,9 @@
  * waits for it).
  */
 import { afterAll, describe, expect, it } from 'vitest';
-import type { ClientOrderId, OrderStatusReport } from '@rxtrade/core';
-import { World, bar } from './__fixtures__/harness';
+import { ignoreElements, tap } from 'rxjs';
+import { ReplayDataClient, type ClientOrderId, type OrderStatusReport } from '@rxtrade/core';
+import { DAY, World, bar } from './__fixtures__/harness';
 import { goog, removeTempDirs } from './__fixtures__/node-kit';
 
 afterAll(removeTempDirs);
@@ -45,6 +46,27 @@ describe("the order manager's reconciliation after a timeout is the node's work"
     held.answer();
     await done;
     expect(node.kernel.orderManager.order(held.id)?.status).toBe('ACCEPTED');
+    await node.stop();
+  });
+});
+
+describe('a feed watchdog and a client that plays a recording inside connect()', () => {
+  it('the watchdog subscribes before the client connects: every bar reaches the pipeline; DEGRADED once the recording is over', async () => {
+    const world = new World();
+    const bars = [0, 1, 2, 3, 4].map((d) => bar(d, 100 + d, 101 + d, 99 + d, 100.5 + d));
+    const client = new ReplayDataClient({ data: bars });
+    const seen: string[] = [];
+    const node = world.node({ dataClients: [client], watchdog: { staleAfterMs: 10 * DAY, reconnect: false } });
+    const states: string[] = [];
+    node.events.on('state', (s) => states.push(s.to));
+    await node.start((ctx) => ctx.market.bars(goog.id).pipe(tap((b) => seen.push(`${b.close}`)), ignoreElements()));
+    await node.idle();
+    expect(seen).toEqual(['100.5', '101.5', '102.5', '103.5', '104.5']);
+    expect(node.ledger.lastPrice(goog.id)).toBe(104.5);
+    // A played recording leaves its client DISCONNECTED: the watchdog says so once the node's connect() is over
+    // (its bars, queued by then, are still handled).
+    expect(states).toEqual(['STARTING', 'RUNNING', 'DEGRADED']);
+    expect(node.snapshot().feeds.find((f) => f.name === `bars:${goog.id}`)?.status).toBe('DISCONNECTED');
     await node.stop();
   });
 });
