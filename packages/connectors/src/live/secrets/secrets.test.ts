@@ -288,7 +288,7 @@ describe('the observability tools on their own', () => {
       (['debug', 'info', 'warn', 'error'] as const).map((l) => [l, (m: string, f?: Record<string, unknown>) => cap.add('alerts logger', `${m} ${show(f)}`)]),
     ) as unknown as Logger;
     const view = new FakeNodeView();
-    const alerts = webhookAlerts(view, { targets: sink.targets() as never, retry: { attempts: 3, baseDelayMs: 0 }, timeoutMs: 2_000, logger, knownSecrets: [SECRETS.apiKey] });
+    const alerts = webhookAlerts(view, { targets: sink.targets(), retry: { attempts: 3, baseDelayMs: 0 }, timeoutMs: 2_000, logger, knownSecrets: [SECRETS.apiKey] });
     view.killSwitch(`venue said: invalid key ${SECRETS.apiKey} for https://api.exchange.test/x?timestamp=1&signature=${SECRETS.signature}`, 'risk');
     await alerts.flush();
     cap.add('alerts stats', JSON.stringify(alerts.stats()));

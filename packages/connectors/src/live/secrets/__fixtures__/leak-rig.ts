@@ -16,7 +16,7 @@ import { RISK_WAIVER, type LiveNodeConfig } from '../../node/live-node-config';
 import { goog, tempDir } from '../../node/__fixtures__/node-kit';
 import type { NodeEvents } from '../../live-node-view';
 import { LeakyDataClient, LeakyVenue } from './leaky-venue';
-import { Capture, SECRETS } from './planted';
+import { Capture, SECRETS, webhookTargets, type AlertTargets } from './planted';
 
 export const T0 = Date.UTC(2024, 0, 2);
 export const DAY = 86_400_000;
@@ -64,15 +64,8 @@ export class WebhookSink {
     return sink;
   }
 
-  targets(): NonNullable<NonNullable<LiveNodeConfig['observability']>['alerts']>['targets'] {
-    const base = `http://127.0.0.1:${this.port}`;
-    return [
-      { kind: 'slack', url: `${base}/services/T0AAAA111/B0BBBB222/${SECRETS.slackHook}` },
-      { kind: 'telegram', url: `${base}/bot${SECRETS.telegramToken}/sendMessage`, chatId: -1001234567890 },
-      { kind: 'discord', url: `${base}/api/webhooks/123456789012345678/${SECRETS.discordToken}` },
-      { kind: 'json', url: `${base}/hooks/trading`, headers: { authorization: `Bearer ${SECRETS.jsonHeader}` } },
-      { kind: 'json', url: `http://127.0.0.1:${this.closedPort}/hooks/${SECRETS.slackHook}?token=${SECRETS.jsonHeader}` },
-    ];
+  targets(): AlertTargets[] {
+    return webhookTargets(this.port, this.closedPort);
   }
 
   close(): Promise<void> {

@@ -112,3 +112,22 @@ function safeJson(v: unknown): string {
     return String(v);
   }
 }
+
+/** The alert targets of a live node's config. */
+export type AlertTargets = { kind: 'slack'; url: string } | { kind: 'telegram'; url: string; chatId: number } | { kind: 'discord'; url: string } | { kind: 'json'; url: string; headers?: Record<string, string> };
+
+/**
+ * Webhooks with their secrets in the URL and headers, on the local sink at `port` (Slack accepts;
+ * Telegram answers 500, Discord 401, the JSON endpoint 403, each echoing what it got) and one on
+ * `closedPort`, where nothing listens (network errors).
+ */
+export function webhookTargets(port: number, closedPort: number): AlertTargets[] {
+  const base = `http://127.0.0.1:${port}`;
+  return [
+    { kind: 'slack', url: `${base}/services/T0AAAA111/B0BBBB222/${SECRETS.slackHook}` },
+    { kind: 'telegram', url: `${base}/bot${SECRETS.telegramToken}/sendMessage`, chatId: -1001234567890 },
+    { kind: 'discord', url: `${base}/api/webhooks/123456789012345678/${SECRETS.discordToken}` },
+    { kind: 'json', url: `${base}/hooks/trading`, headers: { authorization: `Bearer ${SECRETS.jsonHeader}` } },
+    { kind: 'json', url: `http://127.0.0.1:${closedPort}/hooks/${SECRETS.slackHook}?token=${SECRETS.jsonHeader}` },
+  ];
+}
