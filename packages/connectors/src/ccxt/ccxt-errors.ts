@@ -15,7 +15,6 @@ import {
   OrderNotFoundError,
   RateLimitError,
   RxTradeError,
-  ErrorCode,
 } from '@rxtrade/core';
 import { redactSecrets } from '../live/observability/redact';
 
@@ -164,9 +163,4 @@ export function toRxTradeError(error: unknown, context: { venue: string; operati
   }
   const name = error instanceof Error ? error.constructor.name : typeof error;
   return Object.assign(mapped, { ccxtError: name, kind });
-}
-
-/** Whether an error is rxtrade's (already mapped and redacted). */
-export function isRxTradeError(error: unknown): error is RxTradeError {
-  return error instanceof RxTradeError && Object.values(ErrorCode).includes(error.code);
 }

@@ -88,6 +88,12 @@ export const CcxtExecutionClientConfigSchema = z.strictObject({
   fundingPollMs: z.number().int().min(0).default(60_000),
   /** Trades per page when paging through fills (default 500). */
   pageLimit: z.number().int().positive().default(500),
+  /**
+   * How far back `fillsSince` looks at most, in ms (default 7 days): an earlier `ts` is moved up to it.
+   * Exchanges answer trade history in windows (Binance spot: 24 hours a request), so each day costs one
+   * request per instrument.
+   */
+  maxFillLookbackMs: z.number().int().positive().default(7 * 86_400_000),
   /** Logs what the client does (never a credential). */
   logger: z.custom<Logger>((v) => typeof v === 'object' && v !== null && typeof (v as Logger).warn === 'function', 'must be a Logger').optional(),
 });
@@ -830,8 +836,9 @@ export class CcxtExecutionClient implements ExecutionClient {
   }
 
   /**
-   * Every fill at or after `ts`, oldest first: `fetchMyTrades` per instrument (or once, where the
-   * exchange allows no symbol), page by page from `ts`, in windows of the exchange's longest span.
+   * Every fill at or after `ts` (at most `maxFillLookbackMs` back), oldest first: `fetchMyTrades` per
+   * instrument (or once, where the exchange allows no symbol), page by page from `ts`, in windows of the
+   * exchange's longest span.
    */
   async fillsSince(ts: number): Promise<readonly OrderFilled[]> {
     const symbolRequired = this.featureSymbolRequired('fetchMyTrades');
@@ -871,7 +878,7 @@ export class CcxtExecutionClient implements ExecutionClient {
     const limit = Math.min(this.config.pageLimit, typeof feature?.['limit'] === 'number' ? (feature['limit'] as number) : this.config.pageLimit);
     const out: CcxtTrade[] = [];
     const now = Date.now();
-    let since = ts;
+    let since = Math.max(ts, now - this.config.maxFillLookbackMs);
     while (since <= now) {
       const until = spanMs !== undefined ? Math.min(since + spanMs, now + 1) : undefined;
       const params = until !== undefined ? { until } : {};
