@@ -59,6 +59,15 @@ export type { BackoffConfig, BackoffPolicy } from './live/watchdog/backoff';
 export { FaultyDataClient, FaultyDataClientConfigSchema } from './live/watchdog/faulty-data-client';
 export type { FaultyDataClientConfig, DataFaults, SilenceOptions, CloseOptions, ConnectAttempt } from './live/watchdog/faulty-data-client';
 
+// Market-data catalog: Parquet files in a documented layout, written without overlaps, streamed into backtests
+export { ParquetCatalog } from './catalog/parquet-catalog';
+export type { CatalogWriteResult, ConsolidateResult } from './catalog/parquet-catalog';
+export { CatalogDataType, CATALOG_COLUMNS } from './catalog/catalog-layout';
+export type { CatalogEventOf, CatalogFile } from './catalog/catalog-layout';
+export { CatalogOverlapError, CatalogFileError } from './catalog/catalog-errors';
+export { ParquetCatalogConfigSchema, CatalogWriteOptionsSchema, CatalogQuerySchema, ImportParquetOptionsSchema, ConsolidateOptionsSchema, OnOverlap } from './catalog/catalog-config';
+export type { ParquetCatalogConfig, CatalogWriteOptions, CatalogQuery, ImportParquetOptions, ConsolidateOptions } from './catalog/catalog-config';
+
 // Crypto venues through ccxt: instruments from markets, capabilities, an execution and a data client per exchange
 export { ccxtVenue, fromEnv, CcxtVenueOptionsSchema } from './ccxt/ccxt-venue';
 export type { CcxtVenue, CcxtVenueOptions, CcxtCredentials } from './ccxt/ccxt-venue';
