@@ -359,13 +359,13 @@ export class PostgresJournal implements Journal {
       // A statement outside a transaction block is a transaction of its own, committed (with the
       // session's synchronous_commit on: the WAL flushed, earlier asynchronous commits with it) before
       // the server answers.
-      await this.client.query(sql, values);
+      await this.client.query({ name: 'rxtrade-journal-insert', text: sql, values });
       this.asyncCommits = false;
     } else {
       this.asyncCommits = true;
       await this.client.query('BEGIN; SET LOCAL synchronous_commit = off');
       try {
-        await this.client.query(sql, values);
+        await this.client.query({ name: 'rxtrade-journal-insert', text: sql, values });
         await this.client.query('COMMIT');
       } catch (e) {
         await this.client.query('ROLLBACK').catch(() => undefined);

@@ -54,12 +54,13 @@ function at(where: string): void {
   freeze();
 }
 
-// The journal's statements, watched: a records INSERT carries (journal, seqs, tss, kinds, payloads).
+// The journal's statements, watched: a records INSERT (a query config) carries (journal, seqs, tss, kinds, payloads).
 const query = pg.Client.prototype.query as (...args: unknown[]) => unknown;
 pg.Client.prototype.query = function (this: pg.Client, ...args: unknown[]): unknown {
-  const text = typeof args[0] === 'string' ? args[0] : undefined;
+  const q = args[0] as { text?: unknown; values?: unknown } | string;
+  const text = typeof q === 'object' && typeof q.text === 'string' ? q.text : undefined;
   if (text === undefined || !text.startsWith('INSERT INTO') || !text.includes('records')) return query.apply(this, args);
-  const values = args[1] as [string, number[], number[], string[], string[]];
+  const values = (q as { values: [string, number[], number[], string[], string[]] }).values;
   const durable = values[3].some((kind) => kind !== 'marketData');
   const hasFill = values[4].some((payload) => payload.includes('"type":"OrderFilled"'));
   if (durable) at('insert');
