@@ -179,7 +179,7 @@ export const LiveNodeConfigSchema = z.strictObject({
   strategyId: z.string().min(1).default('strategy'),
   /** Prefix of client order ids (default: the strategy id); the node adds the start's journal position, so ids never repeat across restarts. */
   idPrefix: z.string().min(1).optional(),
-  /** Wall-clock ms the node waits for the work one market event caused before it fails (default 30,000). */
+  /** Ms, on the node's clock, the node waits for the work one market event caused before it fails (default 30,000); on a virtual clock, virtual ms. */
   stageTimeoutMs: z.number().int().positive().max(2_147_483_647).default(30_000),
   /** Fills kept for the snapshot (default 100). */
   recentFills: z.number().int().positive().default(100),

@@ -41,8 +41,9 @@ import {
   type Pipeline,
   type SubmitOrder,
   type SubmitOrderList,
+  type TimerHandle,
 } from '@rxtrade/core';
-import { TradingKernel, decodeJournalRecord, describeMarketEvent, type CashAdjusted, type Journal, type JournalEntry, type JournalRecord } from '@rxtrade/execution';
+import { StageTimeoutError, TradingKernel, decodeJournalRecord, describeMarketEvent, type CashAdjusted, type Journal, type JournalEntry, type JournalRecord } from '@rxtrade/execution';
 import { Ledger, type LedgerSnapshot } from '@rxtrade/portfolio';
 import { BreakerName, riskGate, type RiskEngine } from '@rxtrade/risk';
 import { z } from 'zod';
@@ -235,6 +236,8 @@ export class LiveNode implements LiveNodeView {
   private stopping: Promise<void> | undefined;
   private signalHandler: ((signal: NodeJS.Signals) => void) | undefined;
   private failure: { error: unknown } | undefined;
+  /** The waits in progress, ended when the node fails (the work of a failed node may never settle). */
+  private readonly failWaiters = new Set<() => void>();
   private readonly validator = new MarketDataValidator('feed');
   /**
    * The commands most recently handed to a venue, oldest first: at least the last
@@ -477,6 +480,7 @@ export class LiveNode implements LiveNodeView {
     scrubError(error, this.secrets);
     if (this.failure !== undefined) return;
     this.failure = { error };
+    for (const wake of [...this.failWaiters]) wake();
     this.logger.error(`node ${this.nodeId} failed: ${error instanceof Error ? error.message : String(error)}`, { nodeId: this.nodeId });
     this.teardown();
     this.removeSignals();
@@ -1338,17 +1342,58 @@ export class LiveNode implements LiveNodeView {
     }
   }
 
+  /**
+   * Waits until the work in flight (commands, venue events, the kernel's) has settled; fails with a
+   * `StageTimeoutError` after `stageTimeoutMs` on the node's clock (a virtual clock's time on a
+   * `BacktestClock`: moved by the test or the feed), and ends at once when the node fails.
+   */
   private async settle(what: string): Promise<void> {
     const kernel = this.kernelRef;
     if (kernel === undefined) return;
-    while (kernel.work.pending > 0 && this.failure === undefined) await kernel.settle(this.c.stageTimeoutMs, () => what);
+    while (kernel.work.pending > 0 && this.failure === undefined) {
+      const ms = this.c.stageTimeoutMs;
+      await new Promise<void>((resolve, reject) => {
+        const done = (): void => {
+          timer.cancel();
+          this.failWaiters.delete(done);
+          resolve();
+        };
+        const timer: TimerHandle = this.clock.setTimer(this.clock.now() + ms, () => {
+          this.failWaiters.delete(done);
+          reject(new StageTimeoutError(what, kernel.work.pending, ms));
+        });
+        this.failWaiters.add(done);
+        void kernel.work.whenIdle().then(done);
+      });
+    }
   }
 
+  /**
+   * Waits until `condition()` holds, checked after each order event and the work it caused, or until
+   * `timeoutMs` have passed on the node's clock, or the node fails.
+   */
   private async waitFor(condition: () => boolean, timeoutMs: number): Promise<void> {
-    const deadline = Date.now() + timeoutMs;
-    while (!condition() && Date.now() < deadline && this.failure === undefined) {
-      await new Promise((resolve) => setTimeout(resolve, 10));
+    const kernel = this.kernelRef;
+    if (kernel === undefined) return;
+    let expired = false;
+    let wake: () => void = () => undefined;
+    const timer = this.clock.setTimer(this.clock.now() + timeoutMs, () => {
+      expired = true;
+      wake();
+    });
+    const subscription = kernel.orderManager.events.subscribe(() => wake());
+    const onFailure = (): void => wake();
+    this.failWaiters.add(onFailure);
+    try {
       await this.settle('a condition');
+      while (!condition() && !expired && this.failure === undefined) {
+        await new Promise<void>((resolve) => (wake = resolve));
+        await this.settle('a condition');
+      }
+    } finally {
+      timer.cancel();
+      subscription.unsubscribe();
+      this.failWaiters.delete(onFailure);
     }
   }
 

@@ -70,3 +70,41 @@ describe('a feed watchdog and a client that plays a recording inside connect()',
     await node.stop();
   });
 });
+
+describe("the node's waits run on its clock", () => {
+  it('a stage that does not settle fails after stageTimeoutMs of the virtual clock, not of the wall clock', async () => {
+    const world = new World();
+    const node = world.node({ stageTimeoutMs: 20 });
+    await node.start((ctx) => ctx.market.bars(goog.id).pipe(tap(() => void ctx.work.track(new Promise<void>(() => undefined))), ignoreElements()));
+    world.data.push(bar(0, 100, 101, 99, 100));
+    await new Promise((resolve) => setTimeout(resolve, 100)); // five times the limit in wall time
+    expect(node.state).toBe('RUNNING');
+    const failed = new Promise<string>((resolve) => node.events.on('state', (s) => s.to === 'ERROR' && resolve(s.reason)));
+    world.clock.advanceTo(world.clock.now() + 19);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(node.state).toBe('RUNNING');
+    world.clock.advanceTo(world.clock.now() + 1);
+    expect(await failed).toMatch(/20 ms/);
+    expect(node.state).toBe('ERROR');
+  });
+
+  it("stop()'s wait for the venue to confirm cancels ends after cancelTimeoutMs of the virtual clock", async () => {
+    const world = new World();
+    const node = world.node({ orders: { cancelTimeoutMs: 60_000, keepClosed: true } });
+    await node.start(world.pipeline());
+    world.data.push(bar(0, 100, 101, 99, 100));
+    world.commands.next((ctx) => ctx.orderFactory.limit({ instrumentId: goog.id, side: 'BUY', quantity: 1, price: 90 }));
+    await node.idle();
+    world.venue.cancel = () => undefined; // the venue never answers a cancel
+    let stopped = false;
+    const stopping = node.stop().then(() => (stopped = true));
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(stopped).toBe(false);
+    expect(node.state).toBe('STOPPING');
+    const started = Date.now();
+    world.clock.advanceTo(world.clock.now() + 60_000);
+    await stopping;
+    expect(Date.now() - started).toBeLessThan(5_000); // not the 60 s of wall time the wait once took
+    expect(node.state).toBe('STOPPED');
+  });
+});
