@@ -67,3 +67,21 @@ export type { CatalogEventOf, CatalogFile } from './catalog/catalog-layout';
 export { CatalogOverlapError, CatalogFileError } from './catalog/catalog-errors';
 export { ParquetCatalogConfigSchema, CatalogWriteOptionsSchema, CatalogQuerySchema, ImportParquetOptionsSchema, ConsolidateOptionsSchema, OnOverlap } from './catalog/catalog-config';
 export type { ParquetCatalogConfig, CatalogWriteOptions, CatalogQuery, ImportParquetOptions, ConsolidateOptions } from './catalog/catalog-config';
+
+// Crypto venues through ccxt: instruments from markets, capabilities, an execution and a data client per exchange
+export { ccxtVenue, fromEnv, CcxtVenueOptionsSchema } from './ccxt/ccxt-venue';
+export type { CcxtVenue, CcxtVenueOptions, CcxtCredentials } from './ccxt/ccxt-venue';
+export { CcxtExecutionClient, CcxtExecutionClientConfigSchema } from './ccxt/ccxt-execution-client';
+export type { CcxtExecutionClientConfig, CcxtPosition } from './ccxt/ccxt-execution-client';
+export { CcxtDataClient, CcxtDataClientConfigSchema, timeframeMs } from './ccxt/ccxt-data-client';
+export type { CcxtDataClientConfig, CcxtStreamStats } from './ccxt/ccxt-data-client';
+export { CcxtInstruments, loadCcxtInstruments, ccxtInstrument, ccxtInstrumentSymbol, precisionToIncrement, PrecisionMode } from './ccxt/ccxt-instruments';
+export type { LoadCcxtInstrumentsOptions } from './ccxt/ccxt-instruments';
+export { ccxtCapabilities, exchangeTraits } from './ccxt/ccxt-capabilities';
+export type { ExchangeTraits, ModifyMode } from './ccxt/ccxt-capabilities';
+export { CcxtErrorKind, classifyCcxtError, toRxTradeError, venueReason, OrderOutcomeUnknownError } from './ccxt/ccxt-errors';
+export { CcxtCaller, exchangeSecrets } from './ccxt/ccxt-caller';
+export type { CcxtCallerStats } from './ccxt/ccxt-caller';
+export { BookSync } from './ccxt/ccxt-book';
+export type { CcxtBookLike, BookInconsistency } from './ccxt/ccxt-book';
+export { ccxtFill, ccxtOrderReport, ccxtOrderStatus, ccxtOrderView, ccxtOrderType } from './ccxt/ccxt-orders';
