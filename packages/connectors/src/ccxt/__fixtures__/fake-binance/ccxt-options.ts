@@ -2,6 +2,7 @@
  * The ccxt constructor options that point every URL a ccxt `binance`/`binanceusdm` instance (REST and
  * pro WebSocket) uses at a FakeBinance and skip the endpoints the fake does not serve.
  */
+import { Agent } from 'node:http';
 import ccxt from 'ccxt';
 import type { FakeBinance } from './fake-binance';
 
@@ -26,6 +27,7 @@ export interface BinanceCcxtOptionsConfig {
 
 /** ws host → path prefix on the fake (the fake serves every Binance host from one port). */
 const WS_HOST_PREFIX: Readonly<Record<string, string>> = {
+  'stream.binance.com': '/stream',
   'fstream.binance.com': '/fstream',
   'dstream.binance.com': '/dstream',
   'nbstream.binance.com': '/nbstream',
@@ -60,6 +62,7 @@ let describeCache: Record<string, unknown> | undefined;
  * - `options.fetchCurrencies: false` (skips `sapi/v1/capital/config/getall`), `options.fetchMargins:
  *   false` (skips `sapi/v1/margin/allPairs`), `options.fetchMarkets.types` = `['spot', 'linear']` or
  *   `['linear']` (skips `dapi`);
+ * - `httpAgent`: ccxt.pro only opens `ws://` (non-TLS) URLs when an http agent is set;
  * - `exceptions`: ccxt picks its per-market error table (`exceptions.spot`, `exceptions.linear`) by
  *   the URL's host (`https://api.binance.com/`, `https://fapi.binance.com/`), which a local URL never
  *   matches; the market's table is therefore merged into the top-level one so that error codes map to
@@ -86,6 +89,9 @@ export function binanceCcxtOptions(fake: FakeBinance, config: BinanceCcxtOptions
     enableRateLimit: config.enableRateLimit ?? true,
     rateLimit: config.rateLimit ?? 1,
     urls: { api: mapUrls(api, fake.httpUrl, fake.wsUrl, false) },
+    // ccxt.pro refuses plain ws:// URLs unless an http agent is set (it otherwise asks for
+    // `await exchange.loadHttpProxyAgent()`); a non-plain object is assigned as is by ccxt's constructor
+    httpAgent: new Agent(),
     exceptions: {
       exact: { ...exceptions['exact'], ...own.exact },
       broad: { ...exceptions['broad'], ...own.broad },

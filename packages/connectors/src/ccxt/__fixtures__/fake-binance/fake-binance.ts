@@ -864,8 +864,10 @@ export class FakeBinance {
       area = 'futures';
       rest = path.slice('/fstream'.length).replace(/^\/(public|market|private)(?=\/)/, '');
     } else {
+      // ccxt tells spot from futures market-data sockets by '/stream' in the URL (the real host is
+      // stream.binance.com), so spot streams live under /stream/ws and /stream/stream?streams=
       area = 'spot';
-      rest = path;
+      rest = path.startsWith('/stream/') ? path.slice('/stream'.length) : path;
     }
     s.state.set('area', area);
     this.sockets.add(s);
@@ -993,8 +995,9 @@ export class FakeBinance {
         k: { t: c.openTime, T: c.closeTime, s: t.symbol, i: interval, f: c.firstId, L: c.lastId, o: f8(c.open), c: f8(c.close), h: f8(c.high), l: f8(c.low), v: f8(c.volume), n: c.trades, x: false, q: f8(c.quoteVolume), V: f8(c.takerBuyVolume), Q: f8(c.takerBuyQuote), B: '0' },
       });
     }
-    if (this.hasStream(area, (n) => n === `${sym}@ticker`).length > 0) {
+    if (this.hasStream(area, (n) => n === `${sym}@ticker` || n === `${sym}@miniTicker`).length > 0) {
       const x = this.ticker24h(v, t.symbol);
+      this.publish(area, `${sym}@miniTicker`, { e: '24hrMiniTicker', E, s: t.symbol, c: x['lastPrice'], o: x['openPrice'], h: x['highPrice'], l: x['lowPrice'], v: x['volume'], q: x['quoteVolume'] });
       this.publish(area, `${sym}@ticker`, {
         e: '24hrTicker',
         E,
@@ -1058,7 +1061,8 @@ export class FakeBinance {
         P: f8(0),
         F: f8(0),
         g: -1,
-        C: '',
+        // on a cancel Binance reports the original client order id in C
+        C: exec === 'canceled' ? o.clientOrderId : '',
         x,
         X: STATUS[o.status],
         r: 'NONE',
