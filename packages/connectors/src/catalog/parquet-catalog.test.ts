@@ -156,7 +156,7 @@ describe('ParquetCatalog: layout and round trip', () => {
   it('feeds runBacktest: the SMA crossover on GOOG from the catalog equals the run on the bars in memory', async () => {
     const catalog = await open();
     await catalog.importBarsCsv(googCsv, { instrumentId: goog.id });
-    const config = { instruments: [goog], ledger: { startingCash: 100_000 }, venue: { commission: 0.002 } } as const;
+    const config = { instruments: [goog], ledger: { startingCash: 100_000 }, venue: { commission: 0.002 } };
     const fromCatalog = await runBacktest(crossover(goog.id), { ...config, data: catalog.query({ dataType: 'bars', instruments: [goog] }) });
     const inMemory = await runBacktest(crossover(goog.id), { ...config, data: googBars });
     expect(fromCatalog.summary.fills).toBe(31);
