@@ -8,12 +8,12 @@
 import * as path from 'node:path';
 import { z } from 'zod';
 import { StateError, ValidationError, parseWith } from '@rxtrade/core';
-import { decodeJournalRecord, encodeJournalEntry, type JournalEntry, type JournalRecord } from './journal-codec';
+import { decodeJournalRecord, journalEntryJson, type JournalEntry, type JournalRecord } from './journal-codec';
 import { JournalCorruptionError, JournalWriteError } from './journal-errors';
 import type { Journal } from './journal';
 import { nodeJournalFs, type JournalFs } from './journal-fs';
 import { acquireJournalLock, type JournalLock } from './journal-lock';
-import { decodeSegmentHeader, encodeFrame, encodeSegmentHeader, SEGMENT_HEADER_BYTES } from './frame';
+import { decodeSegmentHeader, encodeSegmentHeader, FRAME_HEADER_BYTES, SEGMENT_HEADER_BYTES, writeFrame } from './frame';
 import { SegmentReader, validFrameAfter } from './segment-reader';
 import { fsyncDir, readSnapshotFile, snapshotName, snapshotSeqOf, SNAPSHOT_TEMP_SUFFIX, writeFileAtomically, encodeSnapshot } from './snapshot-file';
 
@@ -156,7 +156,9 @@ interface Segment {
 
 interface Pending {
   readonly seq: number;
-  readonly frame: Buffer;
+  /** Where the frame is in the staging buffer it was appended to, and its length. */
+  readonly start: number;
+  readonly length: number;
   /** Whether the append waits for the policy's sync (false: written, made durable by the next sync). */
   readonly durable: boolean;
   readonly resolve: (seq: number) => void;
@@ -178,8 +180,21 @@ const segmentName = (firstSeq: number): string => `seg-${String(firstSeq).padSta
  * await journal.close();
  * ```
  */
+/** Initial size of a staging buffer; one that grew past {@link STAGE_KEEP_BYTES} in a burst is not kept. */
+const STAGE_BYTES = 64 * 1024;
+const STAGE_KEEP_BYTES = 4 * 2 ** 20;
+
 export class FileJournal implements Journal {
   private readonly queue: Pending[] = [];
+  /**
+   * Appends encode their frames into `stage`, one after the other; the writer takes the whole buffer
+   * (and the queue) and hands back the other one, which it wrote before. Two buffers, reused: no
+   * allocation per record, so a long session does not churn the allocator with millions of small
+   * buffers (and their native memory) that V8 frees only at its next collection.
+   */
+  private stage: Buffer = Buffer.allocUnsafe(STAGE_BYTES);
+  private stageLength = 0;
+  private spare: Buffer | undefined = Buffer.allocUnsafe(STAGE_BYTES);
   private pumping = false;
   private idleWaiters: (() => void)[] = [];
   private failed: Error | undefined;
@@ -405,19 +420,29 @@ export class FileJournal implements Journal {
     if (this.config.readOnly) return Promise.reject(new StateError(`journal ${this.config.dir} was opened read-only`));
     if (this.closed) return Promise.reject(new StateError(`journal ${this.config.dir} is closed`));
     if (this.failed) return Promise.reject(this.failed);
-    let body: Uint8Array;
+    let json: string;
     try {
-      body = encodeJournalEntry(entry);
+      json = journalEntryJson(entry);
     } catch (e) {
       return Promise.reject(e);
     }
-    if (body.length > this.config.maxRecordBytes) {
-      return Promise.reject(new ValidationError([{ path: ['entry'], message: `encodes to ${body.length} bytes, above maxRecordBytes ${this.config.maxRecordBytes}` }]));
+    const bodyBytes = Buffer.byteLength(json, 'utf8');
+    if (bodyBytes > this.config.maxRecordBytes) {
+      return Promise.reject(new ValidationError([{ path: ['entry'], message: `encodes to ${bodyBytes} bytes, above maxRecordBytes ${this.config.maxRecordBytes}` }]));
     }
     const seq = ++this.assignedSeq;
-    const frame = encodeFrame(seq, body);
+    const start = this.stageLength;
+    const needed = start + FRAME_HEADER_BYTES + bodyBytes;
+    if (needed > this.stage.length) {
+      // Only the buffer appends write into grows: the one being written is never touched.
+      const grown = Buffer.allocUnsafe(Math.max(2 * this.stage.length, needed));
+      this.stage.copy(grown, 0, 0, start);
+      this.stage = grown;
+    }
+    const length = writeFrame(this.stage, start, seq, json, bodyBytes);
+    this.stageLength = start + length;
     return new Promise<number>((resolve, reject) => {
-      this.queue.push({ seq, frame, durable: options.durable !== false, resolve, reject });
+      this.queue.push({ seq, start, length, durable: options.durable !== false, resolve, reject });
       if (!this.pumping) {
         this.pumping = true;
         const wait = this.config.fsync === 'batch' ? (this.config.batchWindowMs ?? 0) : 0;
@@ -431,18 +456,31 @@ export class FileJournal implements Journal {
   private async pump(): Promise<void> {
     try {
       while (this.queue.length > 0) {
-        // 'always': one sync per durable record, so a group ends at the first durable one (the records
-        // before it ride along on its sync); 'batch' and 'never': everything queued.
-        const firstDurable = this.config.fsync === 'always' ? this.queue.findIndex((p) => p.durable) : -1;
-        const items = this.queue.splice(0, firstDurable >= 0 ? firstDurable + 1 : this.queue.length);
-        try {
-          await this.writeItems(items);
-        } catch (e) {
-          this.failed = new JournalWriteError(`journal ${this.config.dir}: writing records ${items[0]!.seq}..${items[items.length - 1]!.seq} failed; the journal accepts no more appends (close and reopen it)`, { cause: e });
-          for (const p of [...items, ...this.queue.splice(0)]) p.reject(this.failed);
-          break;
+        // Take every frame staged so far; appends made while it is written go to the other buffer.
+        const buf = this.stage;
+        const taken = this.queue.splice(0);
+        this.stage = this.spare ?? Buffer.allocUnsafe(STAGE_BYTES);
+        this.spare = undefined;
+        this.stageLength = 0;
+        let failed = false;
+        while (taken.length > 0) {
+          // 'always': one sync per durable record, so a group ends at the first durable one (the records
+          // before it ride along on its sync); 'batch' and 'never': everything queued.
+          const firstDurable = this.config.fsync === 'always' ? taken.findIndex((p) => p.durable) : -1;
+          const items = taken.splice(0, firstDurable >= 0 ? firstDurable + 1 : taken.length);
+          try {
+            await this.writeItems(buf, items);
+          } catch (e) {
+            this.failed = new JournalWriteError(`journal ${this.config.dir}: writing records ${items[0]!.seq}..${items[items.length - 1]!.seq} failed; the journal accepts no more appends (close and reopen it)`, { cause: e });
+            for (const p of [...items, ...taken.splice(0), ...this.queue.splice(0)]) p.reject(this.failed);
+            failed = true;
+            break;
+          }
+          for (const p of items) p.resolve(p.seq);
         }
-        for (const p of items) p.resolve(p.seq);
+        if (failed) break;
+        // Written: the buffer is the next spare, unless a burst grew it far past the usual size.
+        if (buf.length <= STAGE_KEEP_BYTES) this.spare = buf;
       }
     } finally {
       this.pumping = false;
@@ -450,17 +488,19 @@ export class FileJournal implements Journal {
     }
   }
 
-  private async writeItems(items: Pending[]): Promise<void> {
+  /** Writes `items`, whose frames lie one after the other in `stage`. */
+  private async writeItems(stage: Buffer, items: Pending[]): Promise<void> {
     let i = 0;
     while (i < items.length) {
-      if (this.activeSize > SEGMENT_HEADER_BYTES && this.activeSize + items[i]!.frame.length > this.config.segmentBytes) await this.roll(items[i]!.seq);
+      if (this.activeSize > SEGMENT_HEADER_BYTES && this.activeSize + items[i]!.length > this.config.segmentBytes) await this.roll(items[i]!.seq);
       let j = i;
       let bytes = 0;
-      while (j < items.length && (j === i || this.activeSize + bytes + items[j]!.frame.length <= this.config.segmentBytes)) bytes += items[j++]!.frame.length;
-      const buf = j - i === 1 ? items[i]!.frame : Buffer.concat(items.slice(i, j).map((p) => p.frame), bytes);
+      while (j < items.length && (j === i || this.activeSize + bytes + items[j]!.length <= this.config.segmentBytes)) bytes += items[j++]!.length;
+      // Frames appended one after the other are contiguous: the group is one slice of the buffer.
+      const from = items[i]!.start;
       const fd = this.activeFd!;
       let done = 0;
-      while (done < buf.length) done += await this.fs.write(fd, buf, done, buf.length - done, this.activeSize + done);
+      while (done < bytes) done += await this.fs.write(fd, stage, from + done, bytes - done, this.activeSize + done);
       this.activeSize += bytes;
       // A sync makes every byte written before it durable, so one sync after the last durable record
       // of the group covers the group; a group of records that need none is only written.

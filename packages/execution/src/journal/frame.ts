@@ -44,6 +44,23 @@ export function decodeSegmentHeader(b: Uint8Array): { firstSeq: number } | { pro
   return { firstSeq: Number(buf.readBigUInt64LE(12)) };
 }
 
+/**
+ * Writes one frame in place: `json` encoded as UTF-8 at `at + FRAME_HEADER_BYTES` (`bodyBytes` long,
+ * `Buffer.byteLength(json)`), then the header before it. The same bytes as {@link encodeFrame}, without a
+ * buffer of its own.
+ */
+export function writeFrame(b: Buffer, at: number, seq: number, json: string, bodyBytes: number): number {
+  const body = at + FRAME_HEADER_BYTES;
+  b.write(json, body, bodyBytes, 'utf8');
+  b.writeUInt32LE(bodyBytes, at);
+  // The 64-bit sequence number as two 32-bit halves (little-endian), without a BigInt per frame.
+  b.writeUInt32LE(seq % 2 ** 32, at + 4);
+  b.writeUInt32LE(Math.floor(seq / 2 ** 32), at + 8);
+  b.writeUInt32LE(crc32(b, at, at + 12), at + 12);
+  b.writeUInt32LE(crc32(b, body, body + bodyBytes), at + 16);
+  return FRAME_HEADER_BYTES + bodyBytes;
+}
+
 /** Encodes one frame around `body`. */
 export function encodeFrame(seq: number, body: Uint8Array): Buffer {
   const b = Buffer.allocUnsafe(FRAME_HEADER_BYTES + body.length);

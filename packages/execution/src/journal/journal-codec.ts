@@ -281,8 +281,22 @@ const decoder = new TextDecoder('utf-8', { fatal: true });
  * ```
  */
 export function encodeJournalEntry(entry: JournalEntry): Uint8Array {
+  return encoder.encode(journalEntryJson(entry));
+}
+
+/**
+ * Checks an entry like {@link encodeJournalEntry} and returns its JSON text, for a writer that encodes
+ * it as UTF-8 into a buffer of its own (no buffer per record).
+ *
+ * @example
+ * ```ts
+ * const json = journalEntryJson({ ts: 0, kind: 'marker', payload: { type: 'NodeStarted', nodeId: 'n1' } });
+ * const bytes = Buffer.byteLength(json);
+ * ```
+ */
+export function journalEntryJson(entry: JournalEntry): string {
   parseWith(JournalEntryWireSchema, entry, 'entry');
-  return encoder.encode(JSON.stringify(entry));
+  return JSON.stringify(entry);
 }
 
 /**
