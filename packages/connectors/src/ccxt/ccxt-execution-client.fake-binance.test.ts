@@ -88,6 +88,21 @@ describe('CcxtExecutionClient against a fake Binance', () => {
     expect(fills.map((f) => [f.tradeId, f.clientOrderId])).toEqual([[fill.tradeId, cmd.clientOrderId]]);
   });
 
+  it('a cancel-replace over the user data stream is an update, not a cancel: the old order’s CANCELED report is history', async () => {
+    const venue = await start(true);
+    const cmd = order({ price: new Decimal('29000') });
+    venue.submit(cmd);
+    await waitFor('accepted', () => events.find((e) => e.type === 'OrderAccepted'));
+    venue.modify({ type: 'ModifyOrder', clientOrderId: cmd.clientOrderId, strategyId: cmd.strategyId, instrumentId: cmd.instrumentId, quantity: new Decimal('0.4'), price: new Decimal('29500'), triggerPrice: undefined, ts: Date.now() });
+    await waitFor('updated', () => events.find((e) => e.type === 'OrderUpdated'));
+    await new Promise((r) => setTimeout(r, 150)); // the user data stream's reports of both halves arrive
+    expect(events.map((e) => e.type)).toEqual(['OrderAccepted', 'OrderUpdated']);
+    fake.spot.trade('BTCUSDT', { side: 'sell', price: 29_500, qty: 3.4 }); // the scripted 3 BTC at 29,999 and 29,998 first
+    const fill = await waitFor('the fill of the new order', () => events.find((e) => e.type === 'OrderFilled'));
+    expect(fill).toMatchObject({ clientOrderId: cmd.clientOrderId });
+    expect((fill as { quantity: Decimal }).quantity.toString()).toBe('0.4');
+  });
+
   it('over REST: a market order filled as taker, a cancel, and a modify by cancel-replace under the same client order id', async () => {
     const venue = await start(false);
     const market = order({ orderType: 'MARKET', price: undefined, quantity: new Decimal('0.2') });

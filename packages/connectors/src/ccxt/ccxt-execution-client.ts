@@ -57,7 +57,7 @@ import { CcxtCaller, sleep } from './ccxt-caller';
 import { ccxtCapabilities, exchangeTraits, type ExchangeTraits, type ModifyMode } from './ccxt-capabilities';
 import { CcxtErrorKind, OrderOutcomeUnknownError, classifyCcxtError } from './ccxt-errors';
 import { CcxtInstruments } from './ccxt-instruments';
-import { ccxtFill, ccxtOrderReport, ccxtOrderStatus, ccxtOrderView, dec, isTerminalStatus } from './ccxt-orders';
+import { ccxtFill, ccxtOrderReport, ccxtOrderStatus, ccxtOrderView, dec, isTerminalStatus, positivePrice } from './ccxt-orders';
 
 /**
  * Schema of {@link CcxtExecutionClientConfig}.
@@ -131,6 +131,10 @@ interface Tracked {
   terminal: boolean;
   filledEmitted: Decimal;
   since: number;
+  /** A cancel-replace is in flight: the cancel of the current venue order is the replacement's, not the order's end. */
+  replacing: boolean;
+  /** Venue order ids this order had before a cancel-replace: their updates are history. */
+  readonly replacedIds: Set<string>;
 }
 
 const MAX_SEEN_TRADES = 20_000;
@@ -419,24 +423,32 @@ export class CcxtExecutionClient implements ExecutionClient {
     const params: Record<string, unknown> = {};
     if (this.modifyMode === 'cancel-replace') params[this.traits.clientOrderIdParam] = c.clientOrderId;
     if (triggerPrice !== undefined && c.triggerPrice !== undefined) params['triggerPrice'] = triggerPrice.toNumber();
+    const replaced = t.venueOrderId;
+    if (this.modifyMode === 'cancel-replace') t.replacing = true;
     try {
       const order = await this.caller.once(() =>
         this.exchange.editOrder(t.venueOrderId as string, t.symbol, t.ccxtType as 'limit', t.side, quantity.toNumber(), price?.toNumber(), params),
       );
       await this.enqueue(async () => {
+        t.replacing = false;
         const previous = t.venueOrderId;
         if (order.id !== undefined && String(order.id) !== previous) {
+          if (previous !== undefined) t.replacedIds.add(previous);
+          if (replaced !== undefined && replaced !== String(order.id)) t.replacedIds.add(replaced);
           if (previous !== undefined) this.byVenueId.delete(previous);
           t.venueOrderId = String(order.id);
           this.byVenueId.set(t.venueOrderId, t);
         }
-        this.emitUpdated(t, dec(order.amount) ?? quantity, dec(order.price) ?? price, dec(order.triggerPrice) ?? triggerPrice, order.lastUpdateTimestamp ?? order.timestamp);
+        this.emitUpdated(t, dec(order.amount) ?? quantity, dec(order.price) ?? price, positivePrice(order.triggerPrice) ?? triggerPrice, order.lastUpdateTimestamp ?? order.timestamp);
         await this.applyOrder(order, t);
       });
     } catch (error) {
+      t.replacing = false;
+      if (replaced !== undefined) t.replacedIds.delete(replaced);
       const kind = classifyCcxtError(error);
       const mapped = this.caller.map(error, 'editOrder');
-      if (kind === CcxtErrorKind.UNKNOWN_OUTCOME) {
+      // A cancel-replace may have canceled the order and failed to place the new one: the venue's record decides.
+      if (kind === CcxtErrorKind.UNKNOWN_OUTCOME || this.modifyMode === 'cancel-replace') {
         // Whether the venue applied it is known only from the venue's record.
         const found = await this.findByClientId(t).catch(() => undefined);
         if (found !== undefined) {
@@ -486,6 +498,8 @@ export class CcxtExecutionClient implements ExecutionClient {
       terminal: false,
       filledEmitted: ZERO,
       since: this.clock.now(),
+      replacing: false,
+      replacedIds: new Set(),
     };
     this.orders.set(id, t);
     return t;
@@ -506,7 +520,7 @@ export class CcxtExecutionClient implements ExecutionClient {
     t.side = order.side === 'sell' ? 'sell' : 'buy';
     t.quantity = dec(order.amount) ?? ZERO;
     t.price = dec(order.price);
-    t.triggerPrice = dec(order.triggerPrice);
+    t.triggerPrice = positivePrice(order.triggerPrice);
     t.ccxtType = order.type ?? 'limit';
     t.since = order.timestamp ?? this.clock.now();
     // Its earlier events were delivered before this client existed: the order manager has them.
@@ -519,9 +533,17 @@ export class CcxtExecutionClient implements ExecutionClient {
   private async applyOrder(order: CcxtOrder, hint?: Tracked): Promise<void> {
     const t = this.trackedOf(order, hint);
     if (t === undefined || t.terminal) return;
+    const oid = order.id === undefined || order.id === null ? undefined : String(order.id);
+    if (oid !== undefined && t.replacedIds.has(oid)) return;
+    if (t.replacing && oid !== undefined && oid === t.venueOrderId && ccxtOrderStatus(order) === 'CANCELED') {
+      // The cancel half of a cancel-replace: the order lives on under a new venue order id.
+      t.replacedIds.add(oid);
+      return;
+    }
     if (order.id !== undefined && order.id !== null && String(order.id) !== '') {
       const vid = String(order.id);
       if (t.venueOrderId !== vid) {
+        if (t.venueOrderId !== undefined && t.replacing) t.replacedIds.add(t.venueOrderId);
         if (t.venueOrderId !== undefined) this.byVenueId.delete(t.venueOrderId);
         t.venueOrderId = vid;
         this.byVenueId.set(vid, t);
@@ -548,7 +570,7 @@ export class CcxtExecutionClient implements ExecutionClient {
       const amount = dec(order.amount);
       const price = order.type === 'market' ? undefined : dec(order.price);
       if (amount !== undefined && (!amount.eq(t.quantity) || (price !== undefined && t.price !== undefined && !price.eq(t.price))))
-        this.emitUpdated(t, amount, price ?? t.price, dec(order.triggerPrice) ?? t.triggerPrice, ts);
+        this.emitUpdated(t, amount, price ?? t.price, positivePrice(order.triggerPrice) ?? t.triggerPrice, ts);
     }
     for (const trade of order.trades ?? []) if (trade.id !== undefined && trade.id !== null) await this.applyTrade({ ...trade, order: trade.order ?? order.id, symbol: trade.symbol ?? order.symbol });
     const filled = dec(order.filled) ?? ZERO;

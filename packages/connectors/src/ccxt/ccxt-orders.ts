@@ -29,6 +29,12 @@ export function dec(value: number | string | undefined | null): Decimal | undefi
   return d.isFinite() ? d : undefined;
 }
 
+/** A price that must be positive to mean anything: Binance reports an absent stop price as `0.00000000`. */
+export function positivePrice(value: number | string | undefined | null): Decimal | undefined {
+  const d = dec(value);
+  return d !== undefined && d.gt(0) ? d : undefined;
+}
+
 /**
  * rxtrade's status of a ccxt order: ccxt's `open` is ACCEPTED or PARTIALLY_FILLED by its filled amount,
  * `closed` is FILLED, `canceled`, `expired` and `rejected` keep their names.
@@ -76,7 +82,7 @@ const TYPES: Record<string, OrderType> = {
 export function ccxtOrderType(order: Pick<CcxtOrder, 'type' | 'triggerPrice'>): OrderType {
   const t = TYPES[(order.type ?? '').toLowerCase()];
   if (t !== undefined) return t;
-  return order.triggerPrice !== undefined && order.triggerPrice !== null ? 'STOP_MARKET' : 'LIMIT';
+  return positivePrice(order.triggerPrice) !== undefined ? 'STOP_MARKET' : 'LIMIT';
 }
 
 const TIFS: Record<string, TimeInForce> = { GTC: 'GTC', IOC: 'IOC', FOK: 'FOK', GTD: 'GTD', PO: 'GTC', DAY: 'DAY' };
@@ -135,8 +141,8 @@ export function ccxtOrderReport(order: CcxtOrder, instrumentId: InstrumentId, fi
     status: ccxtOrderStatus(order),
     quantity: dec(order.amount) ?? ZERO,
     filledQuantity: dec(order.filled) ?? ZERO,
-    price: dec(order.price),
-    triggerPrice: dec(order.triggerPrice),
+    price: positivePrice(order.price),
+    triggerPrice: positivePrice(order.triggerPrice),
     fills,
     ...(reason !== undefined ? { reason } : {}),
     ts: order.lastUpdateTimestamp ?? order.lastTradeTimestamp ?? order.timestamp ?? 0,
@@ -165,8 +171,8 @@ export function ccxtOrderView(order: CcxtOrder, instrumentId: InstrumentId, stra
     timeInForce: TIFS[(order.timeInForce ?? 'GTC').toUpperCase()] ?? 'GTC',
     quantity: dec(order.amount) ?? ZERO,
     filledQuantity: dec(order.filled) ?? ZERO,
-    price: market ? undefined : dec(order.price),
-    triggerPrice: dec(order.triggerPrice),
+    price: market ? undefined : positivePrice(order.price),
+    triggerPrice: positivePrice(order.triggerPrice),
     avgFillPrice: (dec(order.filled) ?? ZERO).gt(0) ? dec(order.average) : undefined,
     status,
     isOpen: !isTerminalStatus(status),
