@@ -21,8 +21,10 @@ export { nodeMetrics, serveMetrics, ACK_LATENCY_BUCKETS, NodeMetricsConfigSchema
 export type { NodeMetrics, NodeMetricsConfig, ServeMetricsConfig, MetricsServer, MetricsSource } from './live/observability/node-metrics';
 export { pinoLogger, LogLevel, PinoLoggerConfigSchema } from './live/observability/pino-logger';
 export type { PinoLogger, PinoLoggerConfig } from './live/observability/pino-logger';
-export { redactSecrets, sanitizeForLog, isSecretKey, REDACTED } from './live/observability/redact';
+export { redactSecrets, sanitizeForLog, isSecretKey, scrubError, redactingLogger, REDACTED } from './live/observability/redact';
 export type { SanitizeOptions } from './live/observability/redact';
+export { nodeSecrets, credentialsOf, urlSecrets, headerSecrets, scrubbingClient } from './live/secrets/node-secrets';
+export type { HasCredentials, SecretBearingConfig } from './live/secrets/node-secrets';
 export { webhookAlerts, alertRetryDelay, parseRetryAfter, AlertTargetSchema, WebhookAlertsConfigSchema } from './live/observability/webhook-alerts';
 export type { WebhookAlerts, WebhookAlertsConfig, AlertTarget, JsonAlertTarget, SlackAlertTarget, DiscordAlertTarget, TelegramAlertTarget, AlertRetryConfig, AlertTargetStats } from './live/observability/webhook-alerts';
 export { alertFor, jsonPayload, slackPayload, discordPayload, telegramPayload, AlertKind, AlertSeverity, DISCORD_COLORS } from './live/observability/alert-format';

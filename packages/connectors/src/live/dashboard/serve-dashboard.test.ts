@@ -2,7 +2,7 @@ import { request as httpRequest, type IncomingHttpHeaders, type IncomingMessage 
 import { networkInterfaces } from 'node:os';
 import { Writable } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ValidationError } from '@rxtrade/core';
+import { BacktestClock, ValidationError } from '@rxtrade/core';
 import type { NodeEvents } from '../live-node-view';
 import { pinoLogger } from '../observability/pino-logger';
 import { FakeNodeView } from './__fixtures__/fake-node-view';
@@ -312,16 +312,21 @@ describe('serveDashboard', () => {
       expect(view.killSwitchCalls).toHaveLength(1);
     });
 
-    it('locks an address out after repeated wrong tokens, the right token included, until the window passes', async () => {
+    it('locks an address out after repeated wrong tokens, the right token included, until the window passes on its clock', async () => {
       const view = new FakeNodeView();
-      const server = await start(view, { token: TOKEN, maxFailedAttempts: 3, failedAttemptWindowMs: 300 });
+      const clock = new BacktestClock(Date.UTC(2024, 4, 1));
+      const server = await start(view, { token: TOKEN, maxFailedAttempts: 3, failedAttemptWindowMs: 300, clock });
       for (let i = 0; i < 3; i++) expect((await kill(server, { Authorization: 'Bearer not-the-token-at-all' })).status).toBe(401);
       const locked = await kill(server, { Authorization: `Bearer ${TOKEN}` });
       expect(locked.status).toBe(429);
       expect(Number(locked.headers['retry-after'])).toBe(1);
       expect(view.killSwitchCalls).toEqual([]);
-      await new Promise((r) => setTimeout(r, 320));
-      expect((await kill(server, { Authorization: `Bearer ${TOKEN}` })).status).toBe(200);
+      clock.advanceTo(clock.now() + 299);
+      expect((await kill(server, { Authorization: `Bearer ${TOKEN}` })).status).toBe(429);
+      clock.advanceTo(clock.now() + 1);
+      const ok = await kill(server, { Authorization: `Bearer ${TOKEN}` });
+      expect(ok.status).toBe(200);
+      expect(JSON.parse(ok.body).ts).toBe(clock.now());
       expect(view.killSwitchCalls).toHaveLength(1);
     });
 
@@ -361,9 +366,10 @@ describe('serveDashboard', () => {
       late.close();
     });
 
-    it('throttles snapshots to one per update interval, coalescing bursts', async () => {
+    it('throttles snapshots to one per update interval of its clock, coalescing bursts', async () => {
       const view = new FakeNodeView();
-      const server = await start(view, { updateIntervalMs: 150 });
+      const clock = new BacktestClock(Date.UTC(2024, 4, 1));
+      const server = await start(view, { updateIntervalMs: 150, clock });
       const stream = await Stream.open(server);
       await waitFor('the first snapshot', () => stream.snapshots().length === 1);
       const built = view.snapshots;
@@ -372,19 +378,37 @@ describe('serveDashboard', () => {
       };
       burst(); // pushed at once: nothing was pushed in the last interval
       await waitFor('the burst snapshot', () => stream.snapshots().length === 2);
-      burst(); // within the interval: held back
-      await new Promise((r) => setTimeout(r, 60));
+      burst(); // within the interval: held back until the clock has moved 150 ms
+      clock.advanceTo(clock.now() + 60);
       burst();
+      clock.advanceTo(clock.now() + 89);
+      await new Promise((r) => setTimeout(r, 20));
       expect(stream.snapshots()).toHaveLength(2);
+      clock.advanceTo(clock.now() + 1);
       await waitFor('the throttled snapshot', () => stream.snapshots().length === 3);
-      const [, second, third] = stream.messages.filter((m) => m.event === 'snapshot');
-      expect(third!.at - second!.at).toBeGreaterThanOrEqual(140);
       // 60 events, 2 snapshots built for the stream.
       expect(view.snapshots - built).toBe(2);
       stream.close();
     });
 
-    it('sends heartbeat comments on an idle stream', async () => {
+    it('sends heartbeat comments on an idle stream, one per interval of its clock and one per jump of a virtual clock', async () => {
+      const clock = new BacktestClock(Date.UTC(2024, 4, 1));
+      const server = await start(new FakeNodeView(), { heartbeatIntervalMs: 20, clock });
+      const stream = await Stream.open(server);
+      const beats = (): number => stream.comments.filter((c) => c === ': heartbeat').length;
+      clock.advanceTo(clock.now() + 19);
+      await new Promise((r) => setTimeout(r, 10));
+      expect(beats()).toBe(0);
+      clock.advanceTo(clock.now() + 1);
+      await waitFor('a heartbeat', () => beats() === 1);
+      clock.advanceTo(clock.now() + 1_000); // fifty intervals at once: one heartbeat, not fifty
+      await waitFor('a second heartbeat', () => beats() === 2);
+      await new Promise((r) => setTimeout(r, 10));
+      expect(beats()).toBe(2);
+      stream.close();
+    });
+
+    it('sends heartbeats on the wall clock by default', async () => {
       const server = await start(new FakeNodeView(), { heartbeatIntervalMs: 20 });
       const stream = await Stream.open(server);
       await waitFor('two heartbeats', () => stream.comments.filter((c) => c === ': heartbeat').length >= 2);

@@ -61,6 +61,8 @@ const MIN_KNOWN_SECRET_LENGTH = 4;
 
 const escapeRegExp = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
+const PLAIN_WORD = /^[\w.-]*$/;
+
 // One regular expression per list of known secrets, built on first use and kept while the list lives:
 // a logger passes the same list on every line, so the hot path is one `replace`.
 const knownMatchers = new WeakMap<readonly string[], RegExp | null>();
@@ -109,6 +111,8 @@ export function redactSecrets(text: string, knownSecrets: readonly string[] = []
     const matcher = knownMatcher(knownSecrets);
     if (matcher !== undefined) out = out.replace(matcher, REDACTED);
   }
+  // A plain word (an id, a name, a state: most field values and every key) holds none of the shapes below.
+  if (PLAIN_WORD.test(out)) return out;
 
   // PEM private keys, whole.
   out = out.replace(/-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]*?(?:-----END [A-Z ]*PRIVATE KEY-----|$)/g, REDACTED);

@@ -1,10 +1,13 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { Logger } from '@rxtrade/core';
+import { BacktestClock, type Logger, type TimerEvent, type TimerHandle } from '@rxtrade/core';
 import { FakeNodeView } from './__fixtures__/fake-node-view';
 import { alertRetryDelay, parseRetryAfter, webhookAlerts, type WebhookAlerts } from './webhook-alerts';
 import { pinoLogger } from './pino-logger';
+
+/** The virtual clock's start. */
+const T = Date.UTC(2024, 4, 1);
 
 interface Received {
   readonly path: string;
@@ -199,30 +202,52 @@ describe('webhookAlerts', () => {
     ]);
   });
 
+/** A virtual clock that records every wait asked of it. */
+class WaitRecordingClock extends BacktestClock {
+  readonly waits: number[] = [];
+  override setTimer(at: number, callback: (event: TimerEvent) => void): TimerHandle {
+    this.waits.push(at - this.now());
+    return super.setTimer(at, callback);
+  }
+}
+
+/** Moves the virtual clock to each timer as it is set, until `done` settles: retries without real waits. */
+async function driveClock(clock: BacktestClock, done: Promise<unknown>): Promise<void> {
+  let finished = false;
+  void done.finally(() => (finished = true));
+  while (!finished) {
+    await new Promise((resolve) => setTimeout(resolve, 1));
+    const next = clock.nextTimerAt();
+    if (next !== undefined) clock.advanceTo(next);
+  }
+  await done;
+}
+
+describe('on a virtual clock', () => {
   it('retries 5xx with jittered exponential backoff and gives up after the last attempt', async () => {
     const hooks = await receiver();
     hooks.script('/flaky', { status: 500 }, { status: 502 }, { status: 200 });
     hooks.script('/down', { status: 503 }, { status: 503 }, { status: 503 });
     const view = new FakeNodeView('n');
     const logger = recordingLogger();
+    const clock = new WaitRecordingClock(T);
     const alerts = track(
       webhookAlerts(view, {
         targets: [{ kind: 'json', url: hooks.url('/flaky') }, { kind: 'slack', url: hooks.url('/down') }],
         retry: { attempts: 3, baseDelayMs: 40, maxDelayMs: 1000 },
         random: () => 0.5,
         logger,
+        clock,
       }),
     );
     view.killSwitch('x', 'api');
-    await alerts.flush();
+    await driveClock(clock, alerts.flush());
     const at = (path: string) => hooks.received.filter((r) => r.path === path).map((r) => r.at);
-    const flaky = at('/flaky');
-    expect(flaky).toHaveLength(3);
-    // Waits: 40 ms * (1/2 + 0.5/2) = 30 ms, then 80 ms * 0.75 = 60 ms (timers fire no earlier, allow 1 ms of rounding).
-    expect(flaky[1]! - flaky[0]!).toBeGreaterThanOrEqual(29);
-    expect(flaky[2]! - flaky[1]!).toBeGreaterThanOrEqual(59);
-    expect(flaky[2]! - flaky[0]!).toBeLessThan(1000);
+    expect(at('/flaky')).toHaveLength(3);
     expect(at('/down')).toHaveLength(3);
+    // Waits, on each target: 40 ms * (1/2 + 0.5/2) = 30 ms, then 80 ms * 0.75 = 60 ms, of virtual time.
+    expect(clock.waits.sort((a, b) => a - b)).toEqual([30, 30, 60, 60]);
+    expect(clock.now() - T).toBeGreaterThanOrEqual(90);
     expect(alerts.stats().map((s) => [s.sent, s.failed, s.retries])).toEqual([[1, 0, 2], [0, 1, 2]]);
     expect(logger.lines).toEqual([
       'error alert delivery failed {"target":"slack#1","kind":"slack","host":"127.0.0.1:' + hooks.port + '","alert":"killSwitch","severity":"critical","attempts":3,"status":503,"reason":"HTTP 503"}',
@@ -235,6 +260,7 @@ describe('webhookAlerts', () => {
     hooks.script('/discord', { status: 429, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ message: 'You are being rate limited.', retry_after: 0.25, global: false }) });
     hooks.script(`/bot${TG_TOKEN}/sendMessage`, { status: 429, body: JSON.stringify({ ok: false, error_code: 429, description: 'Too Many Requests: retry after 0', parameters: { retry_after: 0 } }) });
     const view = new FakeNodeView('n');
+    const clock = new WaitRecordingClock(T);
     const alerts = track(
       webhookAlerts(view, {
         targets: [
@@ -243,20 +269,18 @@ describe('webhookAlerts', () => {
           { kind: 'telegram', url: hooks.url(`/bot${TG_TOKEN}/sendMessage`), chatId: 1 },
         ],
         retry: { attempts: 2, baseDelayMs: 2, maxDelayMs: 2 },
+        random: () => 0.5,
+        clock,
       }),
     );
     view.killSwitch('x', 'api');
-    await alerts.flush();
-    const gap = (path: string) => {
-      const [a, b] = hooks.received.filter((r) => r.path === path).map((r) => r.at);
-      return b! - a!;
-    };
-    expect(gap('/header')).toBeGreaterThanOrEqual(999);
-    expect(gap('/discord')).toBeGreaterThanOrEqual(249);
-    expect(gap('/discord')).toBeLessThan(900);
-    expect(gap(`/bot${TG_TOKEN}/sendMessage`)).toBeLessThan(200);
+    await driveClock(clock, alerts.flush());
+    // Retry-After: 1 s; Discord's 0.25 s; Telegram's 0 leaves the backoff, 2 ms * 0.75.
+    expect(clock.waits.sort((a, b) => a - b)).toEqual([1.5, 250, 1000]);
+    expect(hooks.received.map((r) => r.path).sort()).toEqual(['/discord', '/discord', '/header', '/header', `/bot${TG_TOKEN}/sendMessage`, `/bot${TG_TOKEN}/sendMessage`].sort());
     expect(alerts.stats().every((s) => s.sent === 1 && s.retries === 1)).toBe(true);
   });
+});
 
   it('gives up at once on a Retry-After beyond the limit and on 4xx, reporting without the URL or its token', async () => {
     const hooks = await receiver();
