@@ -163,8 +163,9 @@ export class FakeBinance {
     if (f.status === 429 || f.status === 418) {
       return { code: -1003, msg: 'Too much request weight used; current limit is 6000 request weight per 1 MINUTE. Please use WebSocket Streams for live updates to avoid polling the API.' };
     }
-    if (f.status === 503) return { code: -1008, msg: 'Server is currently overloaded with other requests. Please try again in a few minutes.' };
-    return { code: -1000, msg: 'An unknown error occurred while processing the request.' };
+    // 5xx come from Binance's gateway as an HTML page, not as a {code,msg} payload; a test that wants the
+    // JSON overload answer passes body: { code: -1008, msg: 'Server is currently overloaded ...' }
+    return `<html><head><title>${f.status}</title></head><body><center><h1>${f.status}</h1></center></body></html>`;
   }
 
   // ================================================================ HTTP

@@ -168,10 +168,12 @@ export class FakeServer {
     this.requests.push(`${method} ${rawUrl}`);
     const fault = this.config.faults.takeHttp(`${method} ${path}`);
     if (fault !== undefined) {
-      const headers: Record<string, string> = { 'content-type': 'application/json' };
+      const body = fault.body ?? this.config.faultBody(fault);
+      // a string body is sent as is (a load balancer's HTML error page), anything else as JSON
+      const headers: Record<string, string> = { 'content-type': typeof body === 'string' ? 'text/html' : 'application/json' };
       if (fault.retryAfterS !== undefined) headers['retry-after'] = String(fault.retryAfterS);
       res.writeHead(fault.status, headers);
-      res.end(JSON.stringify(fault.body ?? this.config.faultBody(fault)));
+      res.end(typeof body === 'string' ? body : JSON.stringify(body));
       return;
     }
     let reply: HttpReply;
