@@ -41,6 +41,8 @@ export interface JournaledVenueHooks {
   readonly track: (work: Promise<unknown>) => void;
   /** A journal failure: the node must stop trading. */
   readonly fail: (error: unknown) => void;
+  /** A venue event was journaled and applied. */
+  readonly applied: () => void;
   /** A command was handed to the venue. */
   readonly handedOver: (command: SubmitOrder | CancelOrder | ModifyOrder) => void;
   /**
@@ -118,6 +120,7 @@ export class JournaledVenue implements ExecutionClient {
         if (this.failed) return;
         await this.hooks.journal(event);
         this.forward(event);
+        if (!this.replaying) this.hooks.applied();
       } catch (error) {
         this.failed = true;
         this.hooks.fail(error);

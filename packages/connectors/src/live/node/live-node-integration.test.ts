@@ -304,7 +304,17 @@ describe('journal', () => {
     // What was rebuilt is the book of the crashed run: 10 bought, the resting sell of 4 open, the cancelled buy gone.
     expect(c.ledger.positionQuantity(goog.id).toString()).toBe('10');
     expect(c.kernel.orderManager.openOrders().map((o) => o.clientOrderId)).toEqual([ids[2]]);
-    expect(c.kernel.orderManager.order(ids[1] as ClientOrderId)).toBeUndefined();
+    // A closed order is not in a snapshot: the entry, filled long before the latest snapshot, is unknown
+    // to the restart; the buy, cancelled after it (the snapshot was written after the venue event of
+    // record 14), is rebuilt from the records after the snapshot.
+    const reader = await FileJournal.open({ dir: world.dir, readOnly: true });
+    let cancelSeq = 0;
+    for await (const r of reader.replay()) if (r.kind === 'orderEvent' && r.payload.type === 'OrderCanceled' && r.payload.clientOrderId === ids[1]) cancelSeq = r.seq;
+    await reader.close();
+    expect([latest.seq, cancelSeq]).toEqual([14, 16]);
+    expect(c.kernel.orderManager.order(ids[0] as ClientOrderId)).toBeUndefined();
+    expect(b.kernel.orderManager.order(ids[0] as ClientOrderId)?.status).toBe('FILLED');
+    expect(c.kernel.orderManager.order(ids[1] as ClientOrderId)?.status).toBe('CANCELED');
     expect(b.kernel.orderManager.order(ids[1] as ClientOrderId)?.status).toBe('CANCELED');
     expect(c.snapshot().openOrders.map((o) => o.venue)).toEqual(['SIM']);
     await c.stop();

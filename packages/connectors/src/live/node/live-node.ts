@@ -236,6 +236,8 @@ export class LiveNode implements LiveNodeView {
   private stopping: Promise<void> | undefined;
   private signalHandler: ((signal: NodeJS.Signals) => void) | undefined;
   private failure: { error: unknown } | undefined;
+  /** A snapshot written after a venue event, while it is being written. */
+  private snapshotting: Promise<void> | undefined;
   /** The waits in progress, ended when the node fails (the work of a failed node may never settle). */
   private readonly failWaiters = new Set<() => void>();
   private readonly validator = new MarketDataValidator('feed');
@@ -433,6 +435,7 @@ export class LiveNode implements LiveNodeView {
       await this.settle('the stop');
     }
     this.teardown();
+    await this.snapshotting;
     if (this.journal !== undefined && this.failure === undefined) {
       await this.append({ ts: this.clock.now(), kind: 'marker', payload: { type: 'NodeStopped', nodeId: this.nodeId, reason } });
       if (this.kernelRef !== undefined) await this.writeSnapshot();
@@ -465,6 +468,7 @@ export class LiveNode implements LiveNodeView {
       await this.commandTail;
       await this.settle('idle()');
       await Promise.all(this.wrappers.map((w) => w.idle()));
+      await this.snapshotting;
       if (this.busy === undefined && this.head === this.queue.length && (this.kernelRef?.work.pending ?? 0) === 0 && this.wrappers.every((w) => w.backlog === 0)) return;
     }
   }
@@ -665,15 +669,36 @@ export class LiveNode implements LiveNodeView {
     this.recent.push(...(state.recentFills as unknown as NodeFill[]));
   }
 
-  /** Waits until nothing is in flight (commands, venue events, the kernel's work), then writes a snapshot of the state after the last record. */
-  private async writeSnapshot(): Promise<void> {
+  /**
+   * After a venue event was applied: a snapshot is due and no market event is being handled (the
+   * market data loop writes its own after the event), so one is written once the venue's work has
+   * settled. A node that gets venue events and no market data writes its snapshots too.
+   */
+  private considerSnapshot(): void {
+    if (this.sinceSnapshot < this.c.journal.snapshotEvery || this.snapshotting !== undefined || this.busy !== undefined) return;
+    if (this.stopping !== undefined || this.failure !== undefined) return;
+    if (this.current !== NodeState.RUNNING && this.current !== NodeState.DEGRADED && this.current !== NodeState.PAUSED) return;
+    this.snapshotting = Promise.resolve()
+      .then(() => this.writeSnapshot(false))
+      .catch((error: unknown) => this.fail(error))
+      .finally(() => (this.snapshotting = undefined));
+  }
+
+  /**
+   * Waits until nothing is in flight (commands, venue events, the kernel's work), then writes a snapshot
+   * of the state after the last record. Outside the market data loop (`inLoop` false) it gives up when a
+   * market event is being handled: the loop writes the snapshot after that event.
+   */
+  private async writeSnapshot(inLoop = true): Promise<void> {
     const journal = this.journal;
     if (journal === undefined || this.kernelRef === undefined || this.failure !== undefined) return;
     for (;;) {
+      if (!inLoop && this.busy !== undefined) return;
       await this.commandTail;
       await this.settle('a snapshot');
       await Promise.all(this.wrappers.map((w) => w.idle()));
       if (this.failure !== undefined) return;
+      if (!inLoop && this.busy !== undefined) return;
       if (this.kernelRef.work.pending === 0 && this.wrappers.every((w) => w.backlog === 0)) break;
     }
     const seq = journal.lastSeq;
@@ -728,6 +753,7 @@ export class LiveNode implements LiveNodeView {
         const order = this.kernelRef?.orderManager.order(command.clientOrderId);
         return order !== undefined && order.orderType !== command.orderType;
       },
+      applied: () => this.considerSnapshot(),
       journalRelease: (command) => this.append({ ts: this.clock.now(), kind: 'command', payload: command }),
       handedOver: (command) => {
         this.sent.push(command);

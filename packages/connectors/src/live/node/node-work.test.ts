@@ -5,6 +5,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { ignoreElements, tap } from 'rxjs';
 import { ReplayDataClient, type ClientOrderId, type OrderStatusReport } from '@rxtrade/core';
+import { FileJournal } from '@rxtrade/execution';
 import { DAY, World, bar } from './__fixtures__/harness';
 import { goog, removeTempDirs } from './__fixtures__/node-kit';
 
@@ -106,5 +107,27 @@ describe("the node's waits run on its clock", () => {
     await stopping;
     expect(Date.now() - started).toBeLessThan(5_000); // not the 60 s of wall time the wait once took
     expect(node.state).toBe('STOPPED');
+  });
+});
+
+describe('snapshots after venue events', () => {
+  it('a node that gets venue events and no market data writes a snapshot once snapshotEvery records are reached', async () => {
+    const world = new World();
+    const node = world.node({ journal: { dir: world.dir, fsync: 'never', snapshotEvery: 4 } });
+    await node.start(world.pipeline()); // records 1-2: NodeStarted, ReconciliationDone
+    const latest = async (): Promise<{ seq: number; orders: number } | undefined> => {
+      const journal = await FileJournal.open({ dir: world.dir, readOnly: true });
+      const found = await journal.latestSnapshot();
+      await journal.close();
+      return found === undefined ? undefined : { seq: found.seq, orders: (found.state as { orders: unknown[] }).orders.length };
+    };
+    world.commands.next((ctx) => ctx.orderFactory.limit({ instrumentId: goog.id, side: 'BUY', quantity: 1, price: 90 }));
+    await node.idle(); // records 3-4: the command and the venue's acceptance
+    expect(await latest()).toEqual({ seq: 4, orders: 2 });
+    world.commands.next((ctx) => ctx.orderFactory.limit({ instrumentId: goog.id, side: 'BUY', quantity: 1, price: 91 }));
+    world.commands.next((ctx) => ctx.orderFactory.limit({ instrumentId: goog.id, side: 'BUY', quantity: 1, price: 92 }));
+    await node.idle(); // records 5-8: both commands, both acceptances; the snapshot waits for all of them
+    expect(await latest()).toEqual({ seq: 8, orders: 6 });
+    await node.stop();
   });
 });
