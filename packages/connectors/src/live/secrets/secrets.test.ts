@@ -73,8 +73,10 @@ describe.each(['pino', 'plain'] as const)('a live node logging through %s keeps 
     bad({ observability: { ...o, dashboard: { token: SECRETS.dashboardToken, tokn: SECRETS.dashboardToken } as never } });
     bad({ observability: { ...o, dashboard: { token: 12345 as unknown as string } } });
     bad({ journal: { dir: PG_URL, fsync: 'sometimes' as never } });
+    bad({ journal: { postgres: { connectionString: PG_URL, name: '' } } });
+    bad({ journal: { dir: 'x', postgres: { connectionString: PG_URL, name: 'n', pasword: SECRETS.pgPassword } as never } });
     bad({ venues: [{ id: 'X', apiKey: SECRETS.apiKey, secret: SECRETS.apiSecret } as never] });
-    expectNoLeaks(rig.cap, 8);
+    expectNoLeaks(rig.cap, 10);
   });
 
   it('a data client whose connect fails: the start rejection, the ERROR state, its alerts and its dashboard', async () => {
@@ -239,6 +241,13 @@ describe.each(['pino', 'plain'] as const)('a live node logging through %s keeps 
     await write.stop();
     write.finish();
     expectNoLeaks(write.cap);
+
+    // A PostgreSQL journal whose server does not answer: its URL holds the password.
+    const pg = new LeakRig('postgres journal', sink, logVia);
+    pg.build({ journal: { postgres: { connectionString: `postgres://journal:${SECRETS.pgPassword}@127.0.0.1:${sink.closedPort}/rxtrade`, name: 'leak-test' } } });
+    expect(await pg.start()).toBeInstanceOf(Error);
+    pg.finish();
+    expectNoLeaks(pg.cap);
 
     const close = new LeakRig('journal close', sink, logVia);
     let closing = false;
