@@ -27,6 +27,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import * as v8 from 'node:v8';
 import { BacktestClock, ReplayDataClient, instrumentRegistry, type Bar, type InstrumentId } from '@rxtrade/core';
 import { LiveNode, seededRandom } from '@rxtrade/connectors';
 import { PercentFeeModel, SimulatedVenue } from '@rxtrade/execution';
@@ -76,6 +77,11 @@ interface Sample {
   readonly buffersMb: number;
   readonly heapTotalMb: number;
   readonly externalMb: number;
+  /** V8's young generation (committed), and its old generation plus large objects (committed). */
+  readonly newSpaceMb: number;
+  readonly oldSpaceMb: number;
+  /** RSS outside V8's heap and its external memory: code, the allocator's arenas, thread stacks. */
+  readonly nativeMb: number;
   readonly counts: Record<string, number>;
 }
 
@@ -118,10 +124,23 @@ async function main(): Promise<void> {
   const sample = (handed: number): void => {
     gc();
     const m = process.memoryUsage();
-    const s: Sample = { minute: handed / EVENTS_PER_MINUTE, wallS: (performance.now() - t0) / 1000, rssMb: m.rss / 2 ** 20, heapMb: m.heapUsed / 2 ** 20, buffersMb: m.arrayBuffers / 2 ** 20, heapTotalMb: m.heapTotal / 2 ** 20, externalMb: m.external / 2 ** 20, counts: counts(node) };
+    const space = (names: string[]): number => v8.getHeapSpaceStatistics().reduce((sum, sp) => sum + (names.includes(sp.space_name) ? sp.space_size : 0), 0) / 2 ** 20;
+    const s: Sample = {
+      minute: handed / EVENTS_PER_MINUTE,
+      wallS: (performance.now() - t0) / 1000,
+      rssMb: m.rss / 2 ** 20,
+      heapMb: m.heapUsed / 2 ** 20,
+      buffersMb: m.arrayBuffers / 2 ** 20,
+      heapTotalMb: m.heapTotal / 2 ** 20,
+      externalMb: m.external / 2 ** 20,
+      newSpaceMb: space(['new_space', 'new_large_object_space']),
+      oldSpaceMb: space(['old_space', 'large_object_space']),
+      nativeMb: (m.rss - m.heapTotal - m.external) / 2 ** 20,
+      counts: counts(node),
+    };
     samples.push(s);
     console.log(
-      `minute ${String(s.minute).padStart(3)}  wall ${s.wallS.toFixed(0).padStart(4)} s  rss ${s.rssMb.toFixed(1).padStart(7)} MB  heap ${s.heapMb.toFixed(1).padStart(7)} MB (of ${s.heapTotalMb.toFixed(1)})  external ${s.externalMb.toFixed(1).padStart(6)} MB  buffers ${s.buffersMb.toFixed(1).padStart(6)} MB  ` +
+      `minute ${String(s.minute).padStart(3)}  wall ${s.wallS.toFixed(0).padStart(4)} s  rss ${s.rssMb.toFixed(1).padStart(7)} MB  heap ${s.heapMb.toFixed(1).padStart(7)} MB (of ${s.heapTotalMb.toFixed(1)}: new ${s.newSpaceMb.toFixed(1)}, old ${s.oldSpaceMb.toFixed(1)})  external ${s.externalMb.toFixed(1).padStart(6)} MB  buffers ${s.buffersMb.toFixed(1).padStart(6)} MB  native ${s.nativeMb.toFixed(1).padStart(6)} MB  ` +
         Object.entries(s.counts)
           .map(([key, v]) => `${key} ${v}`)
           .join(' '),
@@ -158,7 +177,7 @@ async function main(): Promise<void> {
 
   const from = samples.find((s) => s.minute === 5)!;
   const last = samples[samples.length - 1]!;
-  const within = (key: 'rssMb' | 'heapMb'): string => {
+  const within = (key: 'rssMb' | 'heapMb' | 'heapTotalMb' | 'newSpaceMb' | 'oldSpaceMb' | 'externalMb' | 'nativeMb'): string => {
     const xs = samples.filter((s) => s.minute >= 5).map((s) => s[key]);
     const lo = Math.min(...xs);
     const hi = Math.max(...xs);
@@ -168,6 +187,8 @@ async function main(): Promise<void> {
   console.log(`\n${total.toLocaleString('en-US')} events in ${seconds.toFixed(0)} s wall (${Math.round(total / seconds).toLocaleString('en-US')} events/s), ${last.counts['sent']} commands sent`);
   console.log(`RSS:  ${within('rssMb')}`);
   console.log(`heap: ${within('heapMb')}`);
+  // Where RSS moves: V8's committed heap (young and old generations), external memory, the rest.
+  for (const [label, key] of [['heap committed', 'heapTotalMb'], ['  new space', 'newSpaceMb'], ['  old space', 'oldSpaceMb'], ['external', 'externalMb'], ['native', 'nativeMb']] as const) console.log(`${label}: ${within(key)}`);
   const span = last.minute - from.minute;
   const perMinute = (key: 'rssMb' | 'heapMb' | 'buffersMb'): string => `${((last[key] - from[key]) / span).toFixed(2)} MB/min`;
   console.log(`growth from minute 5: rss ${perMinute('rssMb')}, heap ${perMinute('heapMb')}, array buffers ${perMinute('buffersMb')}`);
