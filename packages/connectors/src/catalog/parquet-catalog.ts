@@ -9,18 +9,7 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, linkSync, mkdirSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
-import {
-  DOUBLE,
-  DuckDBDataChunk,
-  DuckDBInstance,
-  LIST,
-  listValue,
-  STRUCT,
-  structValue,
-  type DuckDBAppender,
-  type DuckDBConnection,
-  type DuckDBDoubleVector,
-} from '@duckdb/node-api';
+import type { DuckDBAppender, DuckDBConnection, DuckDBDoubleVector, DuckDBInstance, DuckDBListType } from '@duckdb/node-api';
 import { MarketDataValidator, parseWith, StateError, ValidationError, type InstrumentId, type MarketData } from '@rxtrade/core';
 import { streamBarsCsv, type ReadBarsCsvOptions } from '../read-bars-csv';
 import {
@@ -94,7 +83,24 @@ interface Planned {
   readonly name: string;
 }
 
-const LEVELS_TYPE = LIST(STRUCT({ price: DOUBLE, size: DOUBLE }));
+/**
+ * DuckDB's module, loaded by the first `ParquetCatalog.open` rather than when the package is imported:
+ * it brings a native library of its own (about 100 MB of resident memory), which an application that
+ * never opens a catalog should not pay for.
+ */
+type DuckDb = typeof import('@duckdb/node-api');
+let duckDb: DuckDb | undefined;
+let levelsType: DuckDBListType | undefined;
+async function loadDuckDb(): Promise<DuckDb> {
+  duckDb ??= await import('@duckdb/node-api');
+  levelsType ??= duckDb.LIST(duckDb.STRUCT({ price: duckDb.DOUBLE, size: duckDb.DOUBLE }));
+  return duckDb;
+}
+/** The module, once a catalog is open (every method that writes runs on an open catalog). */
+function duck(): DuckDb {
+  if (duckDb === undefined) throw new StateError('catalog: DuckDB is not loaded: open the catalog with ParquetCatalog.open');
+  return duckDb;
+}
 const WORK_COLUMNS: Readonly<Record<CatalogDataType, string>> = {
   bars: 'ts DOUBLE, open DOUBLE, high DOUBLE, low DOUBLE, close DOUBLE, volume DOUBLE',
   quotes: 'ts DOUBLE, bid DOUBLE, ask DOUBLE, bid_size DOUBLE, ask_size DOUBLE',
@@ -179,7 +185,7 @@ export class ParquetCatalog {
     };
     if (c.threads !== undefined) options['threads'] = String(c.threads);
     if (c.memoryLimit !== undefined) options['memory_limit'] = c.memoryLimit;
-    return new ParquetCatalog(dir, await DuckDBInstance.create(':memory:', options));
+    return new ParquetCatalog(dir, await (await loadDuckDb()).DuckDBInstance.create(':memory:', options));
   }
 
   /**
@@ -539,7 +545,7 @@ export class ParquetCatalog {
     if (dataType === 'bars' || dataType === 'quotes') {
       // All-double rows go in whole chunks: one native call per 2,048 rows instead of one per value.
       const fields = dataType === 'bars' ? (['ts', 'open', 'high', 'low', 'close', 'volume'] as const) : (['ts', 'bid', 'ask', 'bidSize', 'askSize'] as const);
-      const chunk = DuckDBDataChunk.create(fields.map(() => DOUBLE));
+      const chunk = duck().DuckDBDataChunk.create(fields.map(() => duck().DOUBLE));
       const size = 2048;
       chunk.rowCount = size;
       const vectors = fields.map((_, c) => chunk.getColumnVector(c) as DuckDBDoubleVector);
@@ -573,8 +579,8 @@ export class ParquetCatalog {
         } else if (e.type === 'OrderBookDelta' || e.type === 'OrderBookSnapshot') {
           appender.appendDouble(e.ts);
           appender.appendDouble(e.sequence);
-          appender.appendList(listValue(e.bids.map((l) => structValue({ price: l.price, size: l.size }))), LEVELS_TYPE);
-          appender.appendList(listValue(e.asks.map((l) => structValue({ price: l.price, size: l.size }))), LEVELS_TYPE);
+          appender.appendList(duck().listValue(e.bids.map((l) => duck().structValue({ price: l.price, size: l.size }))), levelsType);
+          appender.appendList(duck().listValue(e.asks.map((l) => duck().structValue({ price: l.price, size: l.size }))), levelsType);
         }
         appender.endRow();
       },

@@ -15,7 +15,7 @@
  *
  * The rules are in docs/journal.md, "PostgreSQL".
  */
-import pg from 'pg';
+import type pg from 'pg';
 import { z } from 'zod';
 import { StateError, ValidationError, parseWith } from '@rxtrade/core';
 import { JournalEntryWireSchema, JournalWriteError, decodeJournalRecord, type Journal, type JournalEntry, type JournalRecord, type JournalSnapshot } from '@rxtrade/execution';
@@ -188,9 +188,11 @@ export class PostgresJournal implements Journal {
     const passwordInUrl = c.connectionString === undefined ? undefined : urlPassword(c.connectionString);
     if (passwordInUrl) secrets.push(passwordInUrl);
     let redact = redactor(secrets, c.connectionString);
+    // Loaded here rather than when the package is imported: most nodes journal to files.
+    const { default: postgres } = await import('pg');
     let client: pg.Client;
     try {
-      client = new pg.Client({ keepAlive: true, application_name: 'rxtrade-journal', ...(c.connectionString !== undefined ? { connectionString: c.connectionString } : c.client) });
+      client = new postgres.Client({ keepAlive: true, application_name: 'rxtrade-journal', ...(c.connectionString !== undefined ? { connectionString: c.connectionString } : c.client) });
     } catch (e) {
       throw new ValidationError([{ path: ['journal', 'postgres', 'connectionString'], message: `is not a valid connection string: ${redact(errorText(e))}` }]);
     }
