@@ -15,10 +15,11 @@ type SimulatedVenue = SimulatedVenueClass;
 type OrderAnomalyError = import('./run-errors').OrderAnomalyError;
 
 /** How the venue of the runs below misbehaves. */
-const venueFault = vi.hoisted(() => ({ mode: 'none' as 'none' | 'duplicate' | 'overfill' | 'afterCancel' }));
+const venueFault = vi.hoisted(() => ({ mode: 'none' as 'none' | 'duplicate' | 'overfill' | 'afterCancel' | 'afterFill' }));
 
 // The runners build their venues from config; here every SimulatedVenue garbles its own fills as a
-// faulty exchange would: each fill twice, fills of twice the quantity, or a cancel before the fill.
+// faulty exchange would: each fill twice, fills of twice the quantity, a cancel before the fill, or a
+// second fill (another trade id) after the one that completed the order.
 vi.mock('@rxtrade/execution', async (importOriginal) => {
   const actual = await importOriginal<typeof import('@rxtrade/execution')>();
   const garble = (e: OrderEvent): OrderEvent[] => {
@@ -30,6 +31,8 @@ vi.mock('@rxtrade/execution', async (importOriginal) => {
         return [{ ...e, quantity: e.quantity.mul(2) }];
       case 'afterCancel':
         return [{ type: 'OrderCanceled', clientOrderId: e.clientOrderId, strategyId: e.strategyId, instrumentId: e.instrumentId, ts: e.ts, tsInit: e.tsInit }, e];
+      case 'afterFill':
+        return [e, { ...e, tradeId: `${e.tradeId}-again` }];
       default:
         return [e];
     }
@@ -83,13 +86,22 @@ describe('order anomalies in a run', () => {
   });
 
   it.each([
-    ['overfill', 'OVERFILL'],
-    ['afterCancel', 'AFTER_TERMINAL'],
-  ] as const)('lists a %s as %s', async (mode, reason) => {
+    ['overfill', 'OVERFILL', 0],
+    ['afterFill', 'AFTER_TERMINAL', 5],
+  ] as const)('lists a %s as %s', async (mode, reason, fills) => {
     venueFault.mode = mode;
     const result = await runBacktest(buyEveryBar, { ...config, data: bars });
-    expect(result.summary.fills).toBe(0);
+    expect(result.summary.fills).toBe(fills);
     expect(result.anomalies.map((a) => a.reason)).toEqual(Array(5).fill(reason));
+  });
+
+  it('books a fill that crossed the OrderCanceled on the wire: it happened before the cancel', async () => {
+    venueFault.mode = 'afterCancel';
+    const result = await runBacktest(buyEveryBar, { ...config, data: bars });
+    expect(result.summary.fills).toBe(5);
+    expect(result.anomalies).toEqual([]);
+    // Five orders canceled with their share filled; the last bar's order is still working.
+    expect(result.orders.map((o) => `${o.status} ${o.filledQuantity.toString()}`)).toEqual([...Array<string>(5).fill('CANCELED 1'), 'ACCEPTED 0']);
   });
 
   it('fails a strict backtest on the first anomaly, with an error carrying it; nothing reaches the venue afterwards', async () => {

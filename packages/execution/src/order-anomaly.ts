@@ -17,7 +17,11 @@ export const OrderAnomalyReason = {
   DUPLICATE_FILL: 'DUPLICATE_FILL',
   /** A fill that would take the filled quantity above the order quantity. */
   OVERFILL: 'OVERFILL',
-  /** An event for an order already in a terminal status. */
+  /**
+   * An event for an order already in a terminal status: a fill after FILLED or REJECTED, a cancel or
+   * modify refusal after any. (A fill after CANCELED or EXPIRED is booked, not refused: it happened
+   * before the venue closed the order and crossed the close on the wire.)
+   */
   AFTER_TERMINAL: 'AFTER_TERMINAL',
   /** A fill with a quantity or price that is not a positive, finite Decimal, or with another side or instrument than the order. */
   INVALID_FILL: 'INVALID_FILL',

@@ -70,11 +70,8 @@ describe('a late acknowledgement racing a cancel (property)', () => {
             if (d.twice) schedule.push(d.event);
           });
         let answered = false;
-        const unapplied = new Set<string>();
         for (const event of schedule) {
           const order = h.manager.order(c.clientOrderId)!;
-          const wasOpen = order.isOpen;
-          if (event.type === 'OrderFilled' && !wasOpen && !order.hasTrade(event.tradeId)) unapplied.add(event.tradeId);
           h.wire.deliver(event);
           await settle();
           step();
@@ -94,12 +91,10 @@ describe('a late acknowledgement racing a cancel (property)', () => {
         const venue = (await h.faulty.queryOrder(c.clientOrderId))!;
         expect(order.isClosed).toBe(true);
         expect(order.status).toBe(venue.status);
-        // Every venue fill was applied, or reported when it came after the order had closed.
+        // Every venue fill was applied exactly once, also one that crossed the order's close on the wire.
         const applied = h.events.filter((e): e is OrderFilled => e.type === 'OrderFilled').map((f) => f.tradeId);
-        const missing = venue.fills.map((f) => f.tradeId).filter((id) => !applied.includes(id));
-        expect(new Set(missing)).toEqual(unapplied);
-        for (const id of missing) expect(h.anomalies.some((a) => a.reason === 'AFTER_TERMINAL' && (a.event as OrderFilled | undefined)?.tradeId === id)).toBe(true);
-        if (missing.length === 0) expect(order.filledQuantity.toString()).toBe(venue.filledQuantity.toString());
+        expect([...applied].sort()).toEqual(venue.fills.map((f) => f.tradeId).sort());
+        expect(order.filledQuantity.toString()).toBe(venue.filledQuantity.toString());
         // Only repeats and late copies are anomalies.
         for (const a of h.anomalies) expect(['DUPLICATE_FILL', 'ILLEGAL_TRANSITION', 'AFTER_TERMINAL']).toContain(a.reason);
         // Nothing armed after the close: the cancels sent stay as they are.

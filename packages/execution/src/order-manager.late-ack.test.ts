@@ -236,7 +236,7 @@ describe('a fill racing the cancel of an order not yet acknowledged', () => {
     expect(h.wire.cancels).toHaveLength(1);
   });
 
-  it('a fill overtaken by the OrderCanceled is reported (AFTER_TERMINAL), not applied: never counted twice', async () => {
+  it('a fill overtaken by the OrderCanceled is booked once, and the order stays CANCELED', async () => {
     const h = harness({}, { maxParticipation: 0.5 });
     const c = h.buy();
     h.market(60_000, 85, 8); // 4 of 10
@@ -246,9 +246,14 @@ describe('a fill racing the cancel of an order not yet acknowledged', () => {
     h.wire.deliver(h.wire.take('OrderAccepted'));
     h.check(c);
     expect(status(h, c)).toBe('CANCELED');
-    expect(h.anomalies.map((a) => a.reason)).toEqual(['AFTER_TERMINAL']);
-    // The venue's own record keeps the 4: a node finds the fill by trade id when it reconciles.
-    expect((await h.faulty.fillsSince(0)).map((f) => f.quantity.toString())).toEqual(['4']);
+    expect(h.anomalies).toEqual([]);
+    expect(h.manager.order(c.clientOrderId)!.filledQuantity.toString()).toBe('4');
+    expect(h.events.filter((e) => e.type === 'OrderFilled').map((e) => (e as OrderFilled).quantity.toString())).toEqual(['4']);
+    // The same fill again (a venue that repeats itself) is a duplicate, not a second 4.
+    const [again] = await h.faulty.fillsSince(0);
+    h.wire.deliver(again!);
+    expect(h.anomalies.map((a) => a.reason)).toEqual(['DUPLICATE_FILL']);
+    expect(h.manager.order(c.clientOrderId)!.filledQuantity.toString()).toBe('4');
   });
 });
 

@@ -97,14 +97,19 @@ describe('Order', () => {
     expect(order.status).toBe('PARTIALLY_FILLED');
   });
 
-  it('reports a fill after a terminal status and does not apply it', () => {
+  it('books a fill that crossed the OrderCanceled on the wire and stays CANCELED; refuses one after FILLED', () => {
     const order = accepted();
     order.apply(ev(order, 'OrderCanceled'));
     expect(order.status).toBe('CANCELED');
-    const result = order.apply(fill(order, 't9', '10', '100'));
-    expect(result).toMatchObject({ applied: false, reason: 'AFTER_TERMINAL' });
-    expect(order.filledQuantity.isZero()).toBe(true);
+    expect(order.apply(fill(order, 't9', '10', '100'))).toEqual({ applied: true });
+    expect(order.filledQuantity.toString()).toBe('10');
+    expect(order.avgFillPrice?.toString()).toBe('100');
     expect(order.status).toBe('CANCELED');
+    expect(order.apply(fill(order, 't9', '10', '100'))).toMatchObject({ applied: false, reason: 'DUPLICATE_FILL' });
+    const done = accepted();
+    done.apply(fill(done, 't1', done.quantity.toString(), '100'));
+    expect(done.status).toBe('FILLED');
+    expect(done.apply(fill(done, 't2', '1', '100'))).toMatchObject({ applied: false, reason: 'AFTER_TERMINAL' });
   });
 
   it('reports a fill with a non-positive quantity or price, or of the wrong side', () => {

@@ -177,8 +177,10 @@ export class Order implements OrderView {
   }
 
   /**
-   * Applies an event. Venue anomalies (a duplicate fill, an overfill, a fill or a cancel/modify
-   * rejection after a terminal status, a fill with a bad quantity or price) are returned as
+   * Applies an event. A fill after CANCELED or EXPIRED is applied (the order stays closed: the fill
+   * crossed the close on the wire). Venue anomalies (a duplicate fill, an overfill, a fill after FILLED
+   * or REJECTED, a cancel/modify rejection after a terminal status, a fill with a bad quantity or
+   * price) are returned as
    * `{ applied: false, reason }` and leave the order unchanged.
    *
    * @throws IllegalTransitionError for any other event the transition table does not allow.
@@ -222,7 +224,11 @@ export class Order implements OrderView {
   private fill(event: OrderFilled): OrderApplyResult {
     if (this.tradeIds.has(event.tradeId))
       return this.refuse(OrderAnomalyReason.DUPLICATE_FILL, `trade ${event.tradeId} was already applied to order ${this.clientOrderId}`);
-    if (isTerminalStatus(this._status))
+    // A fill behind the OrderCanceled (or OrderExpired) that closed the order happened before the venue
+    // closed it: the two crossed on the wire (fills and order updates often come on separate streams).
+    // It is booked, and the order stays closed; after FILLED or REJECTED a fill cannot be real.
+    const late = this._status === OrderStatus.CANCELED || this._status === OrderStatus.EXPIRED;
+    if (isTerminalStatus(this._status) && !late)
       return this.refuse(OrderAnomalyReason.AFTER_TERMINAL, `fill ${event.tradeId} after order ${this.clientOrderId} was ${this._status}`);
     if (event.side !== this.side || event.instrumentId !== this.instrumentId)
       return this.refuse(
@@ -241,14 +247,14 @@ export class Order implements OrderView {
         OrderAnomalyReason.OVERFILL,
         `fill ${event.tradeId} of ${qty.toString()} would fill ${filled.toString()} of order ${this.clientOrderId} for ${this._quantity.toString()}`,
       );
-    const next = nextStatus(this._status, 'OrderFilled', { fillCompletes: cmp === 0 }, `order ${this.clientOrderId}`);
+    const next = late ? this._status : nextStatus(this._status, 'OrderFilled', { fillCompletes: cmp === 0 }, `order ${this.clientOrderId}`);
     const prevAvg = this._avgFillPrice;
     // Quantity-weighted: (avg * previous filled + price * quantity) / filled, exact in Decimal.
     this._avgFillPrice = prevAvg === undefined ? px : prevAvg.mul(this._filledQuantity).plus(px.mul(qty)).div(filled);
     this._filledQuantity = filled;
     this._venueOrderId ??= event.venueOrderId;
     this.tradeIds.add(event.tradeId);
-    this.moveTo(next);
+    if (!late) this.moveTo(next);
     // A partial fill while a cancel is in flight keeps PENDING_CANCEL; a refused cancel returns here.
     if (next === OrderStatus.PENDING_CANCEL) this.previous = OrderStatus.PARTIALLY_FILLED;
     this._tsLast = event.ts;

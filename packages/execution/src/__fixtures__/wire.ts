@@ -134,7 +134,9 @@ export function harness(config: Partial<Omit<OrderManagerConfig, 'clock' | 'inst
     expect(order.filledQuantity.lte(order.quantity)).toBe(true);
     expect(manager.openOrders().includes(order)).toBe(order.isOpen);
     const end = closedAt.get(c.clientOrderId);
-    if (end !== undefined) for (const e of events.slice(end + 1)) if (e.clientOrderId === c.clientOrderId) expect(['OrderCancelRejected', 'OrderModifyRejected']).toContain(e.type);
+    // After the close only answers to requests that crossed it, and fills that crossed a cancel.
+    const after = order.status === 'CANCELED' || order.status === 'EXPIRED' ? ['OrderCancelRejected', 'OrderModifyRejected', 'OrderFilled'] : ['OrderCancelRejected', 'OrderModifyRejected'];
+    if (end !== undefined) for (const e of events.slice(end + 1)) if (e.clientOrderId === c.clientOrderId) expect(after).toContain(e.type);
     expect(wire.submits.filter((s) => s.clientOrderId === c.clientOrderId)).toHaveLength(1);
   };
   return { clock, faulty, wire, manager, events, anomalies, buy, cancel, market, types, check };
