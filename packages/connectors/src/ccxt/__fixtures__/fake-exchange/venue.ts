@@ -61,6 +61,12 @@ export interface FakeVenueConfig {
   readonly futuresWallet?: Readonly<Record<string, number>>;
   /** Default leverage of a futures market (Binance's default is 20). */
   readonly defaultLeverage?: number;
+  /**
+   * Which asset a spot fill's commission is charged in: `received` (the asset the fill brings in: base
+   * on a buy, quote on a sell, as Binance does; the default) or `quote` (always the quote asset, as
+   * Coinbase does: a buy pays price × size plus the fee).
+   */
+  readonly spotFeeAsset?: 'received' | 'quote';
 }
 
 interface Book {
@@ -112,10 +118,12 @@ export class FakeVenue extends EventEmitter<VenueEvents> {
   private nextTranId = 9000;
   private manualTime: number | undefined;
   private readonly defaultLeverage: number;
+  private readonly spotFeeAsset: 'received' | 'quote';
 
   constructor(config: FakeVenueConfig) {
     super();
     this.defaultLeverage = config.defaultLeverage ?? 20;
+    this.spotFeeAsset = config.spotFeeAsset ?? 'received';
     for (const spec of config.markets) {
       this.books.set(spec.id, {
         spec,
@@ -515,15 +523,17 @@ export class FakeVenue extends EventEmitter<VenueEvents> {
       const base = this.bal(spec.base);
       const quote = this.bal(spec.quote);
       if (o.side === 'buy') {
-        commission = clean(qty * feeRate);
-        commissionAsset = spec.base;
+        const inQuote = this.spotFeeAsset === 'quote';
+        commission = inQuote ? clean(quoteQty * feeRate) : clean(qty * feeRate);
+        commissionAsset = inQuote ? spec.quote : spec.base;
+        const quoteFee = inQuote ? commission : 0;
         if (o.type === 'limit') {
           const release = clean(o.price * qty);
           quote.locked = clean(quote.locked - release);
           o.locked = clean(o.locked - release);
-          quote.free = clean(quote.free + release - quoteQty);
-        } else quote.free = clean(quote.free - quoteQty);
-        base.free = clean(base.free + qty - commission);
+          quote.free = clean(quote.free + release - quoteQty - quoteFee);
+        } else quote.free = clean(quote.free - quoteQty - quoteFee);
+        base.free = clean(base.free + qty - (inQuote ? 0 : commission));
       } else {
         commission = clean(quoteQty * feeRate);
         commissionAsset = spec.quote;
@@ -591,22 +601,32 @@ export class FakeVenue extends EventEmitter<VenueEvents> {
 
   /** Cancels an open order by venue id or client id. */
   cancelOrder(symbol: string, ref: { orderId?: number; clientOrderId?: string }): Order {
+    return this.closeOrder(symbol, ref, 'canceled');
+  }
+
+  private closeOrder(symbol: string, ref: { orderId?: number; clientOrderId?: string }, status: 'canceled' | 'expired'): Order {
     const o = this.getOrder(symbol, ref);
     if (o === undefined || !this.isOpen(o)) throw new VenueRejectError('unknown_order', 'unknown order');
     const b = this.book(symbol);
-    o.status = 'canceled';
+    o.status = status;
     o.updateTime = this.now();
     this.releaseLock(o);
     (o.side === 'buy' ? b.touchedBids : b.touchedAsks).add(o.price);
     this.flush(b);
-    this.emit('order', { order: o, fill: undefined, exec: 'canceled' });
+    this.emit('order', { order: o, fill: undefined, exec: status });
     this.emitBalance(b.spec, o.updateTime);
     return o;
   }
 
+  /** Expires an open order (a good-till-date order whose time is up): like a cancel, status `expired`. */
+  expireOrder(symbol: string, ref: { orderId?: number; clientOrderId?: string }): Order {
+    return this.closeOrder(symbol, ref, 'expired');
+  }
+
   /**
-   * Changes the price and/or quantity of a resting order in place (futures-style modify); it keeps its
-   * queue position only when the price is unchanged and the quantity does not grow.
+   * Changes the price and/or quantity of a resting order in place (an amend); it keeps its queue
+   * position only when the price is unchanged and the quantity does not grow. A spot order's lock follows
+   * its new price and open quantity.
    */
   modifyOrder(symbol: string, ref: { orderId?: number; clientOrderId?: string }, change: { price: number; qty: number }): Order {
     const o = this.getOrder(symbol, ref);
@@ -617,6 +637,17 @@ export class FakeVenue extends EventEmitter<VenueEvents> {
     const opposite = this.depthSide(symbol, o.side === 'buy' ? 'sell' : 'buy')[0];
     if (opposite !== undefined && (o.side === 'buy' ? change.price >= opposite[0] : change.price <= opposite[0])) {
       throw new VenueRejectError('post_only_would_cross', 'the modified order would cross the book');
+    }
+    if (spec.kind === 'spot') {
+      // a spot order locks what it may spend: quote (buy) or base (sell) for its open quantity
+      const asset = o.side === 'buy' ? spec.quote : spec.base;
+      const open = change.qty - o.executedQty;
+      const need = clean(o.side === 'buy' ? change.price * open : open);
+      const bal = this.bal(asset);
+      if (bal.free + o.locked < need - EPS) throw new VenueRejectError('insufficient_balance', `insufficient ${asset} balance`);
+      bal.free = clean(bal.free + o.locked - need);
+      bal.locked = clean(bal.locked - o.locked + need);
+      o.locked = need;
     }
     const b = this.book(symbol);
     const touched = o.side === 'buy' ? b.touchedBids : b.touchedAsks;
