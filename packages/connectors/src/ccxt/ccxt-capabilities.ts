@@ -44,6 +44,11 @@ export interface ExchangeTraits {
   readonly queryByClientId: 'fetchOrder' | 'search';
   /** How `editOrder` works per ccxt market type; a type not listed is `edit` when `has.editOrder`. */
   readonly modify: Readonly<Partial<Record<'spot' | 'swap' | 'future' | 'option', ModifyMode>>>;
+  /**
+   * `createOrder` parameters for a market buy of a base quantity, where ccxt would turn the amount into
+   * a quote amount (Coinbase's `market_market_ioc` takes `base_size` for a buy too).
+   */
+  readonly marketBuyBaseParams?: (baseSize: string) => Readonly<Record<string, unknown>>;
 }
 
 const TRAITS: Readonly<Record<string, ExchangeTraits>> = {
@@ -54,7 +59,12 @@ const TRAITS: Readonly<Record<string, ExchangeTraits>> = {
   // bybit.js maps clientOrderId onto orderLinkId; its fetchOrder needs the order id (and `acknowledged`).
   bybit: { clientOrderIdParam: 'clientOrderId', queryByClientId: 'search', modify: { spot: 'edit', swap: 'edit', future: 'edit' } },
   // coinbase.js sets client_order_id to its own uuid unless the parameter is given by that name.
-  coinbase: { clientOrderIdParam: 'client_order_id', queryByClientId: 'search', modify: { spot: 'edit' } },
+  coinbase: {
+    clientOrderIdParam: 'client_order_id',
+    queryByClientId: 'search',
+    modify: { spot: 'edit' },
+    marketBuyBaseParams: (baseSize) => ({ createMarketBuyOrderRequiresPrice: false, order_configuration: { market_market_ioc: { base_size: baseSize } } }),
+  },
 };
 
 /**

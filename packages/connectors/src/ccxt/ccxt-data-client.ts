@@ -34,6 +34,7 @@ import { CcxtCaller, sleep } from './ccxt-caller';
 import { BookSync } from './ccxt-book';
 import { CcxtErrorKind, classifyCcxtError } from './ccxt-errors';
 import { CcxtInstruments } from './ccxt-instruments';
+import { guardWsSequence } from './ccxt-ws-sequence';
 
 const staleLimits = z.strictObject({
   BARS: z.number().int().positive().optional(),
@@ -160,6 +161,8 @@ export class CcxtDataClient implements DataClient {
     this.logger = this.config.logger ?? silentLogger;
     this.tfMs = timeframeMs(this.config.timeframe);
     this.caller = new CcxtCaller(this.exchange, { venue: this.id, backoff: this.config.backoff });
+    // Coinbase numbers its messages; ccxt does not check them: lost or reordered book updates resync.
+    guardWsSequence(this.exchange, (gap) => this.logger.warn(`${this.id}: WebSocket messages ${gap.expected}..${gap.got - 1} lost; books resubscribed`));
     this.events = this.subject.asObservable();
     this.connection = this.status.asObservable();
   }

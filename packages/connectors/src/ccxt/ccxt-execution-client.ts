@@ -307,6 +307,9 @@ export class CcxtExecutionClient implements ExecutionClient {
     const type = c.orderType === 'MARKET' || c.orderType === 'STOP_MARKET' ? 'market' : 'limit';
     t.ccxtType = type;
     const params = this.createParams(c);
+    // ccxt sends a spot market buy on Coinbase as a quote amount; rxtrade's quantity is in base units.
+    if (type === 'market' && t.side === 'buy' && this.traits.marketBuyBaseParams !== undefined)
+      Object.assign(params, this.traits.marketBuyBaseParams(this.exchange.amountToPrecision(t.symbol, c.quantity.toNumber())));
     const send = (): Promise<CcxtOrder> => {
       const viaWs = this.socketUp && (this.exchange.has as Record<string, unknown>)['createOrderWs'] === true;
       const amount = c.quantity.toNumber();

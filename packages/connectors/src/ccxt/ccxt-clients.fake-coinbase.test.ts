@@ -1,0 +1,207 @@
+/**
+ * CcxtExecutionClient and CcxtDataClient with the real ccxt pro `coinbase` client (its ES256 JWT
+ * signing, parsing and WebSocket code) against the fake Coinbase Advanced Trade: submit, acknowledgement
+ * and fill from the user channel, cancel, modify in place, a submit whose answer never comes reconciled
+ * by client order id (Coinbase cannot fetch by client id: the adapter searches open, then closed
+ * orders), a market buy by base quantity, and a level2 book kept equal to the venue's through a gap in
+ * the connection's sequence numbers.
+ */
+import ccxt from 'ccxt';
+import type { Exchange } from 'ccxt';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { Decimal, LiveClock, clientOrderId, instrumentId, instrumentRegistry, strategyId, type MarketData, type OrderBookDelta, type OrderBookSnapshot, type OrderEvent, type SubmitOrder } from '@rxtrade/core';
+import { OrderManager } from '@rxtrade/execution';
+import { coinbaseCcxtOptions } from './__fixtures__/fake-coinbase/ccxt-options';
+import { FakeCoinbase } from './__fixtures__/fake-coinbase/fake-coinbase';
+import { waitFor } from './__fixtures__/fake-exchange/wait-for';
+import { CcxtDataClient } from './ccxt-data-client';
+import { CcxtExecutionClient } from './ccxt-execution-client';
+import { loadCcxtInstruments, type CcxtInstruments } from './ccxt-instruments';
+
+let fake: FakeCoinbase;
+let exchange: Exchange;
+let instruments: CcxtInstruments;
+let client: CcxtExecutionClient | undefined;
+let data: CcxtDataClient | undefined;
+const events: OrderEvent[] = [];
+const btc = instrumentId('BTC-USD.COINBASE');
+
+let n = 0;
+function order(over: Partial<SubmitOrder> = {}): SubmitOrder {
+  return {
+    type: 'SubmitOrder', clientOrderId: clientOrderId(`cb-${Date.now()}-${++n}`), strategyId: strategyId('s'), instrumentId: btc, side: 'BUY',
+    orderType: 'LIMIT', quantity: new Decimal('0.5'), price: new Decimal('29999'), triggerPrice: undefined, timeInForce: 'GTC', expireTime: undefined,
+    reduceOnly: false, postOnly: false, ts: Date.now(), ...over,
+  };
+}
+
+async function start(webSocket: boolean): Promise<CcxtExecutionClient> {
+  client = new CcxtExecutionClient({ exchange, instruments, webSocket, pollIntervalMs: 50, backoff: { initialDelayMs: 20, maxDelayMs: 200, jitter: 0 } });
+  client.events.subscribe((e) => events.push(e));
+  await client.connect();
+  if (webSocket) await waitFor(() => client!.status === 'CONNECTED', 'the private socket');
+  return client;
+}
+
+beforeEach(async () => {
+  events.length = 0;
+  fake = await FakeCoinbase.start({ balances: { USD: 100_000, BTC: 1 } });
+  fake.venue.setBook('BTC-USD', { bids: [[29_999, 1], [29_998, 2]], asks: [[30_001, 1], [30_002, 2]] });
+  exchange = new ccxt.pro.coinbase(coinbaseCcxtOptions(fake));
+  instruments = await loadCcxtInstruments(exchange, { venue: 'COINBASE', symbols: ['BTC/USD'] });
+});
+
+afterEach(async () => {
+  await client?.disconnect();
+  await data?.disconnect();
+  client = undefined;
+  data = undefined;
+  await exchange.close();
+  await fake.stop();
+});
+
+describe('CcxtExecutionClient against a fake Coinbase', () => {
+  it('submits with client_order_id, is accepted and filled as maker from the user channel, fills by trade id', async () => {
+    const venue = await start(true);
+    const cmd = order();
+    venue.submit(cmd);
+    const accepted = await waitFor(() => events.find((e) => e.type === 'OrderAccepted'), 'accepted');
+    expect(fake.venue.getOrder('BTC-USD', { clientOrderId: cmd.clientOrderId })?.status).toBe('new');
+    expect((accepted as { venueOrderId: string }).venueOrderId).toBe(fake.orderId(fake.venue.openOrders()[0]!));
+    fake.venue.trade('BTC-USD', { side: 'sell', price: 29_999, qty: 1.5 }); // the scripted 1 BTC, then our 0.5
+    const fill = await waitFor(() => events.find((e) => e.type === 'OrderFilled'), 'the fill');
+    if (fill.type !== 'OrderFilled') throw new Error('not a fill');
+    const venueFill = fake.venue.fills()[0]!;
+    expect([fill.tradeId, fill.quantity.toString(), fill.price.toString(), fill.liquiditySide, fill.commissionCurrency]).toEqual([String(venueFill.tradeId), '0.5', '29999', 'MAKER', 'USD']);
+    expect(fill.commission.toString()).toBe(new Decimal('0.5').mul('29999').mul('0.004').toString());
+    await new Promise((r) => setTimeout(r, 100));
+    expect(events.map((e) => e.type)).toEqual(['OrderAccepted', 'OrderFilled']); // no OrderUpdated from the user channel's amounts
+    const report = await venue.queryOrder(cmd.clientOrderId);
+    expect([report?.status, report?.fills.map((f) => f.tradeId)]).toEqual(['FILLED', [fill.tradeId]]);
+  });
+
+  it('cancels, modifies in place (same venue order id), rejects a too-large order, buys at market by base quantity', async () => {
+    const venue = await start(false);
+    const resting = order({ price: new Decimal('29000') });
+    venue.submit(resting);
+    const accepted = await waitFor(() => events.find((e) => e.type === 'OrderAccepted'), 'accepted');
+    venue.modify({ type: 'ModifyOrder', clientOrderId: resting.clientOrderId, strategyId: resting.strategyId, instrumentId: btc, quantity: new Decimal('0.4'), price: new Decimal('29100'), triggerPrice: undefined, ts: Date.now() });
+    const updated = await waitFor(() => events.find((e) => e.type === 'OrderUpdated'), 'updated');
+    expect([(updated as { quantity: Decimal }).quantity.toString(), (updated as { price: Decimal }).price.toString()]).toEqual(['0.4', '29100']);
+    const o = fake.venue.openOrders()[0]!;
+    expect([fake.orderId(o), o.origQty, o.price]).toEqual([(accepted as { venueOrderId: string }).venueOrderId, 0.4, 29_100]);
+    venue.cancel({ type: 'CancelOrder', clientOrderId: resting.clientOrderId, strategyId: resting.strategyId, instrumentId: btc, ts: Date.now() });
+    await waitFor(() => events.find((e) => e.type === 'OrderCanceled'), 'canceled');
+    expect(await venue.openOrders()).toEqual([]);
+    const big = order({ quantity: new Decimal('10'), price: new Decimal('29000') });
+    venue.submit(big);
+    const rejected = await waitFor(() => events.find((e) => e.type === 'OrderRejected'), 'rejected');
+    expect((rejected as { reason: string }).reason).toMatch(/Insufficient balance/);
+    const market = order({ orderType: 'MARKET', price: undefined, quantity: new Decimal('1.2') });
+    venue.submit(market);
+    const fills = await waitFor(() => {
+      const f = events.filter((e) => e.type === 'OrderFilled' && e.clientOrderId === market.clientOrderId);
+      return f.length === 2 ? f : undefined;
+    }, 'two taker fills');
+    expect(fills.map((f) => [(f as { quantity: Decimal }).quantity.toString(), (f as { price: Decimal }).price.toString()])).toEqual([['1', '30001'], ['0.2', '30002']]);
+    expect(fake.venue.getOrder('BTC-USD', { clientOrderId: market.clientOrderId })?.origQty).toBe(1.2);
+    const usd = (await venue.balances()).find((b) => b.currency === 'USD')!;
+    const paid = 30_001 + 0.2 * 30_002;
+    expect(usd.total.toNumber()).toBeCloseTo(100_000 - paid * 1.006, 6);
+  });
+
+  it('an unanswered submit is an unknown outcome, found by client order id among open orders, never sent twice', async () => {
+    const venue = await start(false);
+    const unknown: string[] = [];
+    venue.unknownOutcomes.subscribe((e) => unknown.push(e.clientOrderId));
+    fake.faults.swallowAcks(1, /^POST \/api\/v3\/brokerage\/orders$/);
+    exchange.timeout = 300;
+    const manager = new OrderManager({ clock: new LiveClock(), instruments: instrumentRegistry(instruments.instruments), venue, submitTimeoutMs: 500 });
+    const seen: string[] = [];
+    manager.events.subscribe((e) => seen.push(e.type));
+    const cmd = order();
+    manager.execute(cmd);
+    await waitFor(() => unknown.length > 0, 'the unknown outcome', 3000);
+    await waitFor(() => manager.order(cmd.clientOrderId)?.status === 'ACCEPTED', 'reconciled', 3000);
+    expect(seen).toEqual(['OrderSubmitted', 'OrderAccepted']);
+    expect(fake.server.requests.filter((r) => r.startsWith('POST /api/v3/brokerage/orders')).length).toBe(1);
+    expect(fake.server.requests.some((r) => r.startsWith('GET /api/v3/brokerage/orders/historical/batch') && r.includes('order_status=OPEN'))).toBe(true);
+    manager.dispose();
+  });
+
+  it('queryOrder finds a filled order among closed orders, and an unknown id is undefined', async () => {
+    const venue = await start(false);
+    const cmd = order({ price: new Decimal('30001'), quantity: new Decimal('0.3') });
+    venue.submit(cmd);
+    await waitFor(() => events.find((e) => e.type === 'OrderFilled'), 'the fill');
+    const report = await venue.queryOrder(cmd.clientOrderId);
+    expect([report?.status, report?.filledQuantity.toString(), report?.fills.length]).toEqual(['FILLED', '0.3', 1]);
+    expect(fake.server.requests.some((r) => r.includes('order_status=FILLED'))).toBe(true);
+    expect(await venue.queryOrder(clientOrderId('never-sent'))).toBeUndefined();
+  });
+});
+
+/** Replays published book events into one book. */
+function replay(evts: readonly MarketData[]): { bids: number[][]; asks: number[][] } {
+  const bids = new Map<number, number>();
+  const asks = new Map<number, number>();
+  for (const e of evts) {
+    if (e.type === 'OrderBookSnapshot') (bids.clear(), asks.clear());
+    if (e.type !== 'OrderBookSnapshot' && e.type !== 'OrderBookDelta') continue;
+    for (const l of (e as OrderBookSnapshot | OrderBookDelta).bids) (l.size === 0 ? bids.delete(l.price) : bids.set(l.price, l.size));
+    for (const l of (e as OrderBookSnapshot | OrderBookDelta).asks) (l.size === 0 ? asks.delete(l.price) : asks.set(l.price, l.size));
+  }
+  return { bids: [...bids].sort((a, b) => b[0] - a[0]), asks: [...asks].sort((a, b) => a[0] - b[0]) };
+}
+
+describe('CcxtDataClient against a fake Coinbase', () => {
+  it('keeps the book equal to the venue’s; a gap in the sequence numbers resubscribes for a new snapshot', async () => {
+    const md: MarketData[] = [];
+    data = new CcxtDataClient({ exchange, instruments, bookDepth: 10, staleAfterMs: { BOOKS: 3000 }, backoff: { initialDelayMs: 20, maxDelayMs: 100, jitter: 0 } });
+    data.events.subscribe((e) => md.push(e));
+    data.subscribe({ kind: 'BOOKS', instrumentId: btc });
+    await data.connect();
+    await waitFor(() => md.find((e) => e.type === 'OrderBookSnapshot'), 'the snapshot');
+    const venueBook = (): { bids: number[][]; asks: number[][] } => {
+      const d = fake.venue.depth('BTC-USD', 10);
+      return { bids: d.bids, asks: d.asks };
+    };
+    fake.venue.setLevel('BTC-USD', 'bid', 29_999.5, 0.5);
+    await waitFor(() => JSON.stringify(replay(md)) === JSON.stringify(venueBook()) || undefined, 'the first update');
+    // two updates of one level swapped on the wire: applied in that order the book would keep the older 2
+    fake.faults.reorder = true;
+    fake.venue.setLevel('BTC-USD', 'bid', 29_997, 2);
+    fake.venue.setLevel('BTC-USD', 'bid', 29_997, 3);
+    await waitFor(() => data!.stats()[0]!.resyncs > 0 || undefined, 'a resync');
+    fake.faults.reorder = false;
+    fake.venue.setLevel('BTC-USD', 'ask', 30_003, 4);
+    await waitFor(() => {
+      const b = replay(md);
+      return b.asks.some((l) => l[0] === 30_003) && JSON.stringify(b) === JSON.stringify(venueBook()) ? true : undefined;
+    }, 'the book after the resync');
+    expect(replay(md).bids.find((l) => l[0] === 29_997)).toEqual([29_997, 3]);
+    expect(fake.server.requests.some((r) => r.startsWith('GET /api/v3/brokerage/market/product_book'))).toBe(true);
+    expect(md.filter((e) => e.type === 'OrderBookSnapshot').length).toBeGreaterThanOrEqual(2);
+  });
+
+  it('publishes trades and quotes from market_trades and ticker; pages bars from candles', async () => {
+    const md: MarketData[] = [];
+    data = new CcxtDataClient({ exchange, instruments, backoff: { initialDelayMs: 20, maxDelayMs: 100, jitter: 0 } });
+    data.events.subscribe((e) => md.push(e));
+    data.subscribe({ kind: 'TRADES', instrumentId: btc });
+    data.subscribe({ kind: 'QUOTES', instrumentId: btc });
+    await data.connect();
+    await waitFor(() => fake.subscribers('market_trades').length > 0 && fake.subscribers('ticker').length > 0, 'the subscriptions');
+    const [print] = fake.venue.trade('BTC-USD', { side: 'buy', price: 30_001, qty: 0.25 });
+    const trade = await waitFor(() => md.find((e) => e.type === 'Trade'), 'a trade');
+    expect(trade).toMatchObject({ price: 30_001, size: 0.25, aggressor: 'BUYER', tradeId: String(print!.id) });
+    const quote = await waitFor(() => md.find((e) => e.type === 'Quote' && e.askSize === 0.75), 'the quote after the print');
+    expect(quote).toMatchObject({ bid: 29_999, bidSize: 1, ask: 30_001, askSize: 0.75 });
+    const minute = 60_000;
+    const t0 = Math.floor(Date.now() / minute) * minute - 500 * minute;
+    for (let i = 0; i < 400; i++) fake.venue.trade('BTC-USD', { side: 'sell', price: 29_999, qty: 0.01, time: t0 + i * minute + 1000 });
+    const bars = await data.requestBars(btc, t0 + 10 * minute, t0 + 389 * minute);
+    expect([bars.length, (bars[0]!.ts - t0) / minute, (bars.at(-1)!.ts - t0) / minute]).toEqual([380, 10, 389]);
+    expect(bars[0]).toMatchObject({ open: 29_999, close: 29_999, volume: 0.01 });
+  });
+});
