@@ -161,24 +161,24 @@ describe('CcxtDataClient against a fake Coinbase', () => {
     data.events.subscribe((e) => md.push(e));
     data.subscribe({ kind: 'BOOKS', instrumentId: btc });
     await data.connect();
-    await waitFor(() => md.find((e) => e.type === 'OrderBookSnapshot'), 'the snapshot');
+    await waitFor(() => md.find((e) => e.type === 'OrderBookSnapshot'), 'the snapshot', 5000);
     const venueBook = (): { bids: number[][]; asks: number[][] } => {
       const d = fake.venue.depth('BTC-USD', 10);
       return { bids: d.bids, asks: d.asks };
     };
     fake.venue.setLevel('BTC-USD', 'bid', 29_999.5, 0.5);
-    await waitFor(() => JSON.stringify(replay(md)) === JSON.stringify(venueBook()) || undefined, 'the first update');
+    await waitFor(() => JSON.stringify(replay(md)) === JSON.stringify(venueBook()) || undefined, 'the first update', 5000);
     // two updates of one level swapped on the wire: applied in that order the book would keep the older 2
     fake.faults.reorder = true;
     fake.venue.setLevel('BTC-USD', 'bid', 29_997, 2);
     fake.venue.setLevel('BTC-USD', 'bid', 29_997, 3);
-    await waitFor(() => data!.stats()[0]!.resyncs > 0 || undefined, 'a resync');
+    await waitFor(() => data!.stats()[0]!.resyncs > 0 || undefined, 'a resync', 5000);
     fake.faults.reorder = false;
     fake.venue.setLevel('BTC-USD', 'ask', 30_003, 4);
     await waitFor(() => {
       const b = replay(md);
       return b.asks.some((l) => l[0] === 30_003) && JSON.stringify(b) === JSON.stringify(venueBook()) ? true : undefined;
-    }, 'the book after the resync');
+    }, 'the book after the resync', 5000);
     expect(replay(md).bids.find((l) => l[0] === 29_997)).toEqual([29_997, 3]);
     expect(fake.server.requests.some((r) => r.startsWith('GET /api/v3/brokerage/market/product_book'))).toBe(true);
     expect(md.filter((e) => e.type === 'OrderBookSnapshot').length).toBeGreaterThanOrEqual(2);
@@ -191,11 +191,11 @@ describe('CcxtDataClient against a fake Coinbase', () => {
     data.subscribe({ kind: 'TRADES', instrumentId: btc });
     data.subscribe({ kind: 'QUOTES', instrumentId: btc });
     await data.connect();
-    await waitFor(() => fake.subscribers('market_trades').length > 0 && fake.subscribers('ticker').length > 0, 'the subscriptions');
+    await waitFor(() => fake.subscribers('market_trades').length > 0 && fake.subscribers('ticker').length > 0, 'the subscriptions', 5000);
     const [print] = fake.venue.trade('BTC-USD', { side: 'buy', price: 30_001, qty: 0.25 });
-    const trade = await waitFor(() => md.find((e) => e.type === 'Trade'), 'a trade');
+    const trade = await waitFor(() => md.find((e) => e.type === 'Trade'), 'a trade', 5000);
     expect(trade).toMatchObject({ price: 30_001, size: 0.25, aggressor: 'BUYER', tradeId: String(print!.id) });
-    const quote = await waitFor(() => md.find((e) => e.type === 'Quote' && e.askSize === 0.75), 'the quote after the print');
+    const quote = await waitFor(() => md.find((e) => e.type === 'Quote' && e.askSize === 0.75), 'the quote after the print', 5000);
     expect(quote).toMatchObject({ bid: 29_999, bidSize: 1, ask: 30_001, askSize: 0.75 });
     const minute = 60_000;
     const t0 = Math.floor(Date.now() / minute) * minute - 500 * minute;
