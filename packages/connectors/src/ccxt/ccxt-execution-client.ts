@@ -139,6 +139,12 @@ interface Tracked {
 
 const MAX_SEEN_TRADES = 20_000;
 
+/** Exchanges whose funding history reports a fee paid as a positive amount (ccxt passes the venue's sign). */
+const FUNDING_PAID_POSITIVE: ReadonlySet<string> = new Set(['bybit']);
+
+/** Exchanges whose account-wide queries (open orders, trades) without a symbol cover one market type only. */
+const SINGLE_TYPE_QUERIES: ReadonlySet<string> = new Set(['bybit']);
+
 /**
  * An `ExecutionClient` for any exchange ccxt supports.
  *
@@ -210,6 +216,10 @@ export class CcxtExecutionClient implements ExecutionClient {
     this.fundingPayments = perpetuals && has['fetchFundingHistory'] === true ? this.fundingSubject.asObservable() : undefined;
     // ccxt refuses an open-orders query without a symbol on Binance unless told that it is meant.
     (this.exchange.options as Record<string, unknown>)['warnOnFetchOpenOrdersWithoutSymbol'] = false;
+    // ccxt's Bybit refuses fetchOrder (the poll, the reconciliation reads) unless told that the order is
+    // recent: Bybit finds an order by id among the last 500 only; the client asks about its own orders.
+    const options = this.exchange.options as Record<string, unknown>;
+    options['fetchOrder'] = { ...(options['fetchOrder'] as Record<string, unknown> | undefined), acknowledged: true };
   }
 
   /** The current connection status. */
@@ -752,12 +762,15 @@ export class CcxtExecutionClient implements ExecutionClient {
           const key = `${h.symbol}:${h.id ?? h.timestamp}`;
           if (this.seenFunding.has(key) || h.timestamp === undefined) continue;
           this.seenFunding.add(key);
-          const amount = dec(h.amount) ?? ZERO;
+          // ccxt passes Bybit's execFee through: positive when the account paid (Binance's income is signed
+          // as received). rxtrade's amount is received (positive) or paid (negative).
+          const raw = dec(h.amount) ?? ZERO;
+          const amount = FUNDING_PAID_POSITIVE.has(this.exchange.id) ? raw.neg() : raw;
           this.fundingSubject.next({
             type: 'FundingPayment',
             instrumentId: instrument.id,
-            // The venue's funding history gives the amount only; rate, position and mark are not in it.
-            rate: Number.NaN,
+            // The venue's funding history gives the amount (and on some venues the rate); position and mark are not in it.
+            rate: typeof (h as { rate?: unknown }).rate === 'number' ? (h as unknown as { rate: number }).rate : Number.NaN,
             positionQuantity: ZERO,
             markPrice: ZERO,
             amount,
@@ -940,6 +953,11 @@ export class CcxtExecutionClient implements ExecutionClient {
     const symbols = contracts.map((i) => this.instruments.symbolOf(i.id));
     const raw = await this.caller.read('fetchPositions', () => this.exchange.fetchPositions(symbols));
     const out: CcxtPosition[] = [];
+    // Bybit's unified account sets the margin mode for the account, not per position: ccxt's position has
+    // none, the account's (fetchMarginMode) is every position's.
+    let accountMarginMode: string | undefined;
+    if (raw.some((p) => p.marginMode === undefined || p.marginMode === null) && (this.exchange.has as Record<string, unknown>)['fetchMarginMode'] === true && raw.length > 0)
+      accountMarginMode = await this.caller.read('fetchMarginMode', () => this.exchange.fetchMarginMode(raw[0]!.symbol as string)).then((m) => m.marginMode ?? undefined, () => undefined);
     for (const p of raw) {
       const instrument = this.instruments.instrumentOf(p.symbol);
       if (instrument === undefined) continue;
@@ -956,7 +974,7 @@ export class CcxtExecutionClient implements ExecutionClient {
         side: short ? 'SHORT' : 'LONG',
         entryPrice: dec(p.entryPrice),
         leverage: typeof p.leverage === 'number' ? p.leverage : undefined,
-        marginMode: p.marginMode ?? undefined,
+        marginMode: p.marginMode ?? accountMarginMode,
       });
     }
     return out;
@@ -988,7 +1006,13 @@ export class CcxtExecutionClient implements ExecutionClient {
     return undefined;
   }
 
+  /**
+   * Whether `method` must be asked per symbol: when ccxt says so, or when a call without a symbol would
+   * cover only ccxt's default market type (Bybit's `category`, `swap` by default) and not every type traded.
+   */
   private featureSymbolRequired(method: string): boolean {
-    return this.feature(method)?.['symbolRequired'] === true;
+    if (this.feature(method)?.['symbolRequired'] === true) return true;
+    const defaultType = (this.exchange.options as Record<string, unknown>)['defaultType'];
+    return typeof defaultType === 'string' && SINGLE_TYPE_QUERIES.has(this.exchange.id) && this.instruments.instruments.some((i) => (this.instruments.marketOf(i.id).type ?? 'spot') !== defaultType);
   }
 }
