@@ -25,6 +25,7 @@ import {
   LiveClock,
   ZERO,
   clientOrderId as toClientOrderId,
+  ValidationError,
   parseWith,
   silentLogger,
   strategyId as toStrategyId,
@@ -96,6 +97,12 @@ export const CcxtExecutionClientConfigSchema = z.strictObject({
   maxFillLookbackMs: z.number().int().positive().default(7 * 86_400_000),
   /** Logs what the client does (never a credential). */
   logger: z.custom<Logger>((v) => typeof v === 'object' && v !== null && typeof (v as Logger).warn === 'function', 'must be a Logger').optional(),
+  /**
+   * Which spot instrument carries the holding of a base currency in `positions()`, by currency
+   * (`{ BTC: 'BTC/USDC' }`); default the first spot instrument of that base currency in the order the
+   * instruments were loaded. The others of that base currency report no position.
+   */
+  spotHoldings: z.record(z.string().min(1), z.string().min(1)).optional(),
 });
 
 /**
@@ -214,6 +221,7 @@ export class CcxtExecutionClient implements ExecutionClient {
     this.unknownOutcomes = this.unknownSubject.asObservable();
     const perpetuals = this.instruments.instruments.some((i) => i.assetClass === 'perpetual');
     this.fundingPayments = perpetuals && has['fetchFundingHistory'] === true ? this.fundingSubject.asObservable() : undefined;
+    this.spotHolders(); // a wrong spotHoldings entry is an error now, not at the first reconciliation
     // ccxt refuses an open-orders query without a symbol on Binance unless told that it is meant.
     (this.exchange.options as Record<string, unknown>)['warnOnFetchOpenOrdersWithoutSymbol'] = false;
     // ccxt's Bybit refuses fetchOrder (the poll, the reconciliation reads) unless told that the order is
@@ -319,7 +327,7 @@ export class CcxtExecutionClient implements ExecutionClient {
     const params = this.createParams(c);
     // ccxt sends a spot market buy on Coinbase as a quote amount; rxtrade's quantity is in base units.
     if (type === 'market' && t.side === 'buy' && this.traits.marketBuyBaseParams !== undefined)
-      Object.assign(params, this.traits.marketBuyBaseParams(this.exchange.amountToPrecision(t.symbol, c.quantity.toNumber())));
+      Object.assign(params, this.traits.marketBuyBaseParams(String(this.exchange.amountToPrecision(t.symbol, c.quantity.toNumber()))));
     const send = (): Promise<CcxtOrder> => {
       const viaWs = this.socketUp && (this.exchange.has as Record<string, unknown>)['createOrderWs'] === true;
       const amount = c.quantity.toNumber();
@@ -573,11 +581,13 @@ export class CcxtExecutionClient implements ExecutionClient {
     if (!t.accepted && t.venueOrderId !== undefined) {
       t.accepted = true;
       this.emit({ type: 'OrderAccepted', ...this.ids(t), venueOrderId: toVenueOrderId(t.venueOrderId), ts: order.timestamp ?? ts, tsInit: this.clock.now() });
-      const orphans = this.orphanTrades.get(t.venueOrderId);
-      if (orphans !== undefined) {
-        this.orphanTrades.delete(t.venueOrderId);
-        for (const trade of orphans) await this.applyTrade(trade);
-      }
+    }
+    // Trades that overtook their order's first update (or arrived before this client knew the order,
+    // after a restart) are applied now that it is known.
+    const orphans = t.accepted && t.venueOrderId !== undefined ? this.orphanTrades.get(t.venueOrderId) : undefined;
+    if (orphans !== undefined) {
+      this.orphanTrades.delete(t.venueOrderId!);
+      for (const trade of orphans) await this.applyTrade(trade);
     }
     if (status === 'ACCEPTED' || status === 'PARTIALLY_FILLED') {
       const amount = dec(order.amount);
@@ -653,7 +663,10 @@ export class CcxtExecutionClient implements ExecutionClient {
 
   private async orderTrades(venueOrderId: string, symbol: string, since: number | undefined): Promise<CcxtTrade[]> {
     const has = this.exchange.has as Record<string, unknown>;
-    if (has['fetchOrderTrades'] === true) return this.caller.read('fetchOrderTrades', () => this.exchange.fetchOrderTrades(venueOrderId, symbol));
+    // ccxt's `has` is per exchange, not per market: Binance's fetchOrderTrades serves spot only.
+    const spotOnly = this.exchange.id === 'binance' || this.exchange.id === 'binanceusdm' || this.exchange.id === 'binancecoinm';
+    const isSpot = (this.exchange.markets?.[symbol] as { spot?: boolean } | undefined)?.spot === true;
+    if (has['fetchOrderTrades'] === true && (!spotOnly || isSpot)) return this.caller.read('fetchOrderTrades', () => this.exchange.fetchOrderTrades(venueOrderId, symbol));
     const trades = await this.caller.read('fetchMyTrades', () => this.exchange.fetchMyTrades(symbol, since !== undefined ? since - 60_000 : undefined, this.config.pageLimit));
     return trades.filter((x) => String(x.order) === venueOrderId);
   }
@@ -686,8 +699,20 @@ export class CcxtExecutionClient implements ExecutionClient {
         const mapped = this.caller.map(error, name);
         this.logger.warn(`${this.id}: ${name} failed; polling until the socket is back`, { error: mapped.message });
         this.setSocket(false);
+        this.forgetListenKeys();
         await sleep(this.caller.delay(failures++));
       }
+    }
+  }
+
+  /**
+   * After a private stream failed, the next watch asks for a new listen key: ccxt keeps Binance's
+   * (futures) listen key for its 60-minute life in `options[type].lastAuthenticatedTime`, and one the
+   * venue invalidated (a restart of its stream servers, an expiry) would otherwise be reused until then.
+   */
+  private forgetListenKeys(): void {
+    for (const value of Object.values(this.exchange.options as Record<string, unknown>)) {
+      if (value !== null && typeof value === 'object' && 'lastAuthenticatedTime' in value) (value as Record<string, unknown>)['lastAuthenticatedTime'] = 0;
     }
   }
 
@@ -838,9 +863,28 @@ export class CcxtExecutionClient implements ExecutionClient {
       const order = await this.fetchByClientId(clientOrderId, symbol);
       if (order === undefined) continue;
       const instrument = this.instruments.instrumentOf(order.symbol ?? symbol)!;
-      return this.report({ ...order, clientOrderId: order.clientOrderId ?? clientOrderId }, instrument, t);
+      const report = await this.report({ ...order, clientOrderId: order.clientOrderId ?? clientOrderId }, instrument, t);
+      if (t === undefined && !isTerminalStatus(report.status)) await this.enqueue(async () => this.adoptReported(report, instrument));
+      return report;
     }
     return undefined;
+  }
+
+  /**
+   * An open order this client did not send (a restarted node's, asked for by client order id): tracked
+   * from the venue's report, whose fills the caller has, so that its later updates and fills are events.
+   */
+  private adoptReported(report: OrderStatusReport, instrument: Instrument): void {
+    if (this.orders.has(report.clientOrderId)) return;
+    const t = this.track(report.clientOrderId, toStrategyId(this.config.strategyId), instrument.id);
+    t.venueOrderId = String(report.venueOrderId);
+    this.byVenueId.set(t.venueOrderId, t);
+    t.quantity = report.quantity;
+    t.price = report.price;
+    t.triggerPrice = report.triggerPrice;
+    t.accepted = true;
+    t.filledEmitted = report.filledQuantity;
+    for (const f of report.fills) this.rememberTrade(String(f.tradeId));
   }
 
   async queryOrderByVenueId(venueOrderId: VenueOrderId): Promise<OrderStatusReport | undefined> {
@@ -934,13 +978,63 @@ export class CcxtExecutionClient implements ExecutionClient {
     return out;
   }
 
+  /**
+   * What the account holds, per instrument: contract positions (`contractPositions()`) and, for spot
+   * instruments, the base currency's total balance (free and locked in orders) as a position. A spot
+   * exchange keeps no position, only balances: a node that bought 0.5 BTC on BTC/USDT holds 0.5 BTC more,
+   * and that is what it reconciles against. Each base currency is reported on one instrument only (the
+   * first spot instrument of that base, or the one `spotHoldings` names), so a holding is never counted
+   * twice; the venue keeps no cost, so `avgPrice` is zero (an adopted holding costs nothing: the node's
+   * cash stays the venue's).
+   */
   async positions(): Promise<readonly Position[]> {
-    return this.contractPositions();
+    const contracts = await this.contractPositions();
+    return [...contracts, ...(await this.spotPositions())];
+  }
+
+  /**
+   * The spot holdings as positions: the total balance of each base currency on the instrument that
+   * carries it.
+   *
+   * @example
+   * ```ts
+   * for (const p of await venue.spotPositions()) console.log(p.instrumentId, p.quantity.toString()); // BTCUSDT.BINANCE 0.5
+   * ```
+   */
+  async spotPositions(): Promise<readonly Position[]> {
+    const holders = this.spotHolders();
+    if (holders.size === 0) return [];
+    const balance = await this.caller.read('fetchBalance', () => this.exchange.fetchBalance());
+    const totals = (balance.total ?? {}) as unknown as Record<string, number | undefined>;
+    const out: Position[] = [];
+    const ts = this.clock.now();
+    for (const [currency, instrument] of holders) {
+      const total = dec(totals[currency]) ?? ZERO;
+      if (total.isZero()) continue;
+      out.push({ instrumentId: instrument.id, quantity: total, avgPrice: ZERO, realizedPnl: ZERO, unrealizedPnl: ZERO, ts });
+    }
+    return out;
+  }
+
+  /** Base currency → the spot instrument that carries its holding. */
+  private spotHolders(): Map<string, Instrument> {
+    const out = new Map<string, Instrument>();
+    const spot = this.instruments.instruments.filter((i) => (this.instruments.marketOf(i.id).type ?? 'spot') === 'spot' && i.assetClass !== 'perpetual' && i.assetClass !== 'future');
+    for (const [currency, symbol] of Object.entries(this.config.spotHoldings ?? {})) {
+      const instrument = this.instruments.instrumentOf(symbol);
+      if (instrument === undefined || !spot.includes(instrument))
+        throw new ValidationError([{ path: ['spotHoldings', currency], message: `${JSON.stringify(symbol)} is not a spot instrument of ${this.id}` }]);
+      if (instrument.base !== currency)
+        throw new ValidationError([{ path: ['spotHoldings', currency], message: `${symbol} has base currency ${instrument.base}, not ${currency}` }]);
+      out.set(currency, instrument);
+    }
+    for (const i of spot) if (!out.has(i.base)) out.set(i.base, i);
+    return out;
   }
 
   /**
    * Contract positions with side, entry price, leverage and margin mode (`fetchPositions`), for the
-   * swaps and futures traded; empty for a spot venue, whose holdings are balances.
+   * swaps and futures traded (spot holdings: `spotPositions()`).
    *
    * @example
    * ```ts
@@ -952,6 +1046,7 @@ export class CcxtExecutionClient implements ExecutionClient {
     if (contracts.length === 0 || (this.exchange.has as Record<string, unknown>)['fetchPositions'] !== true) return [];
     const symbols = contracts.map((i) => this.instruments.symbolOf(i.id));
     const raw = await this.caller.read('fetchPositions', () => this.exchange.fetchPositions(symbols));
+    const leverages = await this.leveragesOf(raw.filter((p) => typeof p.leverage !== 'number' && (dec(p.contracts) ?? ZERO).gt(0)).map((p) => p.symbol as string));
     const out: CcxtPosition[] = [];
     // Bybit's unified account sets the margin mode for the account, not per position: ccxt's position has
     // none, the account's (fetchMarginMode) is every position's.
@@ -973,9 +1068,24 @@ export class CcxtExecutionClient implements ExecutionClient {
         ts: p.timestamp ?? this.clock.now(),
         side: short ? 'SHORT' : 'LONG',
         entryPrice: dec(p.entryPrice),
-        leverage: typeof p.leverage === 'number' ? p.leverage : undefined,
+        leverage: typeof p.leverage === 'number' ? p.leverage : leverages.get(p.symbol as string),
         marginMode: p.marginMode ?? accountMarginMode,
       });
+    }
+    return out;
+  }
+
+  /**
+   * The leverage of symbols whose positions do not carry it (Binance USDⓈ-M's `positionRisk` v3 has
+   * none): `fetchLeverages`, where the exchange has it; nothing otherwise.
+   */
+  private async leveragesOf(symbols: readonly string[]): Promise<Map<string, number>> {
+    const out = new Map<string, number>();
+    if (symbols.length === 0 || (this.exchange.has as Record<string, unknown>)['fetchLeverages'] !== true) return out;
+    const all = await this.caller.read('fetchLeverages', () => this.exchange.fetchLeverages([...symbols])).catch(() => ({}) as Record<string, never>);
+    for (const [symbol, l] of Object.entries(all as Record<string, { longLeverage?: number; shortLeverage?: number }>)) {
+      const lev = l.longLeverage ?? l.shortLeverage;
+      if (typeof lev === 'number') out.set(symbol, lev);
     }
     return out;
   }

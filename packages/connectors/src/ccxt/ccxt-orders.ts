@@ -108,6 +108,7 @@ function reasonOf(order: CcxtOrder): string | undefined {
  */
 export function ccxtFill(trade: CcxtTrade, ids: { instrumentId: InstrumentId; clientOrderId: ClientOrderId; quoteCurrency: string }): Fill {
   const fee = trade.fee;
+  const commission = dec(fee?.cost) ?? ZERO;
   return {
     tradeId: toTradeId(String(trade.id)),
     clientOrderId: ids.clientOrderId,
@@ -116,8 +117,9 @@ export function ccxtFill(trade: CcxtTrade, ids: { instrumentId: InstrumentId; cl
     side: (trade.side === 'sell' ? 'SELL' : 'BUY') as OrderSide,
     quantity: dec(trade.amount) ?? ZERO,
     price: dec(trade.price) ?? ZERO,
-    commission: dec(fee?.cost) ?? ZERO,
-    commissionCurrency: fee?.currency ?? ids.quoteCurrency,
+    commission,
+    // A zero commission is in no currency: the quote's, so that a ledger in the quote currency books it.
+    commissionCurrency: commission.isZero() ? ids.quoteCurrency : (fee?.currency ?? ids.quoteCurrency),
     liquiditySide: trade.takerOrMaker === 'maker' ? 'MAKER' : 'TAKER',
     ts: trade.timestamp ?? 0,
   };

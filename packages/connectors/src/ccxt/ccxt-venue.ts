@@ -5,6 +5,8 @@
  * environment (`fromEnv('BINANCE')` reads `BINANCE_API_KEY`, `BINANCE_SECRET`, …) and never appear in an
  * error or a log line.
  */
+import * as http from 'node:http';
+import * as https from 'node:https';
 import ccxt from 'ccxt';
 import type { Exchange } from 'ccxt';
 import { z } from 'zod';
@@ -63,6 +65,24 @@ export function fromEnv(prefix: string, options: { require?: readonly (keyof Ccx
 
 const secret = z.string().min(1).optional();
 
+type UrlTree = string | { readonly [key: string]: UrlTree };
+const URL_LEAF = /^(https?|wss?):\/\/[^\s]+$/;
+/** A tree of URLs as ccxt's `urls` holds them; each leaf a URL (named by its path when it is not). */
+const UrlTreeLeaf: z.ZodType<UrlTree> = z.union([z.string().regex(URL_LEAF, 'must be an http(s):// or ws(s):// URL'), z.record(z.string(), z.lazy(() => UrlTreeLeaf))]);
+const UrlTreeSchema = z.record(z.string(), UrlTreeLeaf);
+
+type ExceptionTree = { readonly [key: string]: (new (...args: never[]) => Error) | ExceptionTree };
+const isErrorClass = (v: unknown): boolean => typeof v === 'function' && (v === Error || (v as { prototype?: unknown }).prototype instanceof Error);
+function checkExceptions(value: unknown, at: (string | number)[], ctx: z.RefinementCtx): void {
+  for (const [key, v] of Object.entries(value as Record<string, unknown>)) {
+    if (isErrorClass(v)) continue;
+    if (v !== null && typeof v === 'object' && !Array.isArray(v)) checkExceptions(v, [...at, key], ctx);
+    else ctx.addIssue({ code: 'custom', path: [...at, key], message: 'must be an Error class (ccxt.InsufficientFunds, …) or a table of them' });
+  }
+}
+/** ccxt's `exceptions` table: nested objects whose leaves are error classes. */
+const ExceptionTreeSchema = z.record(z.string(), z.unknown()).superRefine((v, ctx) => checkExceptions(v, [], ctx)) as unknown as z.ZodType<ExceptionTree>;
+
 /**
  * Schema of {@link CcxtVenueOptions}.
  *
@@ -91,8 +111,24 @@ export const CcxtVenueOptionsSchema = z.strictObject({
   timeoutMs: z.number().int().positive().default(10_000),
   /** Exchange options passed to the ccxt constructor (`options`), e.g. `{ defaultType: 'swap' }`. */
   exchangeOptions: z.record(z.string(), z.unknown()).optional(),
-  /** URL overrides (`urls`), merged over ccxt's: a local test exchange, a proxy, a regional endpoint. */
-  urls: z.record(z.string(), z.unknown()).optional(),
+  /**
+   * URL overrides (`urls`), merged over ccxt's: a local test exchange, a proxy, a regional endpoint.
+   * Every leaf is an `http(s)://` or `ws(s)://` URL (`{ api: { public: 'http://127.0.0.1:8080/api/v3' } }`).
+   */
+  urls: UrlTreeSchema.optional(),
+  /**
+   * ccxt's error table overrides (`exceptions`), merged over the exchange's: `{ exact: { '-2010': ccxt.InsufficientFunds } }`;
+   * a leaf is a ccxt error class. A local test exchange needs them: ccxt picks a per-market table by URL host.
+   */
+  exceptions: ExceptionTreeSchema.optional(),
+  /** The `http.Agent` of ccxt's REST calls and WebSockets (`httpAgent`); ccxt opens a plain `ws://` URL only with one. */
+  httpAgent: z.instanceof(http.Agent, { message: 'must be an http.Agent' }).optional(),
+  /** The `https.Agent` of ccxt's REST calls and WebSockets (`httpsAgent`): a proxy, keep-alive, custom CAs. */
+  httpsAgent: z.instanceof(https.Agent, { message: 'must be an https.Agent' }).optional(),
+  /** How often funding payments of perpetuals are polled, in ms (default 60 000); 0: never. */
+  fundingPollMs: z.number().int().min(0).optional(),
+  /** Which spot instrument carries a base currency's holding in `positions()` (`{ BTC: 'BTC/USDC' }`); see `CcxtExecutionClientConfig`. */
+  spotHoldings: z.record(z.string().min(1), z.string().min(1)).optional(),
   /** Bar timeframe of the data client (default `1m`). */
   timeframe: z.string().min(1).default('1m'),
   /** Staleness limits of the data client's watch loops, in ms (see `CcxtDataClientConfig`). */
@@ -169,6 +205,10 @@ export async function ccxtVenue(exchangeId: string, options: CcxtVenueOptions = 
     const config: Record<string, unknown> = { enableRateLimit: true, timeout: o.timeoutMs, ...(o.credentials ?? {}) };
     if (o.rateLimit !== undefined) config['rateLimit'] = o.rateLimit;
     if (o.exchangeOptions !== undefined) config['options'] = o.exchangeOptions;
+    // ccxt's constructor deep-merges these over the exchange's own description.
+    if (o.exceptions !== undefined) config['exceptions'] = o.exceptions;
+    if (o.httpAgent !== undefined) config['httpAgent'] = o.httpAgent;
+    if (o.httpsAgent !== undefined) config['httpsAgent'] = o.httpsAgent;
     const ex = new Cls(config);
     if (o.sandbox) ex.setSandboxMode(true);
     if (o.urls !== undefined) ex.urls = deepMerge(ex.urls as Record<string, unknown>, o.urls) as Exchange['urls'];
@@ -195,6 +235,8 @@ export async function ccxtVenue(exchangeId: string, options: CcxtVenueOptions = 
     ...(o.pollIntervalMs !== undefined ? { pollIntervalMs: o.pollIntervalMs } : {}),
     ...(o.clock !== undefined ? { clock: o.clock } : {}),
     ...(o.logger !== undefined ? { logger: o.logger } : {}),
+    ...(o.fundingPollMs !== undefined ? { fundingPollMs: o.fundingPollMs } : {}),
+    ...(o.spotHoldings !== undefined ? { spotHoldings: o.spotHoldings } : {}),
   });
   const data = new CcxtDataClient({
     exchange: dataEx,
