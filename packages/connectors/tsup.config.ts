@@ -1,3 +1,4 @@
 import { packageConfig } from '../../tooling/tsup';
 
-export default packageConfig();
+// The library and `@rxtrade/connectors/testing` (the venue conformance suite).
+export default packageConfig({ entry: { index: 'src/index.ts', testing: 'src/testing/index.ts' } });

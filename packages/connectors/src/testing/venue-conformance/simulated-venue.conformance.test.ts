@@ -1,0 +1,4 @@
+import { describe, it } from 'vitest';
+import { describeVenueConformance, simulatedVenueHarness } from '../index';
+
+describeVenueConformance(simulatedVenueHarness(), { describe, it });
