@@ -1,6 +1,6 @@
 import { concatMap, interval, map, merge, of, Subject, type Observable } from 'rxjs';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { defineInstrument, LiveClock, type Bar, type MarketData, type OrderEvent, type OrderFilled, type Pipeline } from '@rxtrade/core';
+import { defineInstrument, LiveClock, tradeId, type Bar, type MarketData, type OrderEvent, type OrderFilled, type Pipeline } from '@rxtrade/core';
 import type { OrderAnomaly, SimulatedVenue as SimulatedVenueClass, SimulatedVenueConfig } from '@rxtrade/execution';
 
 // Test files share their worker's modules, so the runners may already have been loaded with the real
@@ -32,7 +32,7 @@ vi.mock('@rxtrade/execution', async (importOriginal) => {
       case 'afterCancel':
         return [{ type: 'OrderCanceled', clientOrderId: e.clientOrderId, strategyId: e.strategyId, instrumentId: e.instrumentId, ts: e.ts, tsInit: e.tsInit }, e];
       case 'afterFill':
-        return [e, { ...e, tradeId: `${e.tradeId}-again` }];
+        return [e, { ...e, tradeId: tradeId(`${e.tradeId}-again`) }];
       default:
         return [e];
     }

@@ -7,7 +7,7 @@
  * its place among the open orders, its fills (each trade once, summing to the filled quantity), the
  * events the strategy heard and the cancels sent.
  */
-import type { OrderEventType, OrderStatus, SubmitOrder } from '@rxtrade/core';
+import type { OrderEventType, OrderFilled, OrderStatus, SubmitOrder } from '@rxtrade/core';
 import { describe, expect, it } from 'vitest';
 import { harness, settle } from './__fixtures__/wire';
 
