@@ -6,7 +6,6 @@
  * carry a URL, a query string, a header or a credential: ccxt puts the whole signed request into some of
  * its messages (`binance GET https://…?…&signature=… 503 …`), so the ccxt error is not kept as `cause`.
  */
-import ccxt from 'ccxt';
 import {
   AuthenticationError,
   InsufficientFundsError,
@@ -17,6 +16,8 @@ import {
   RxTradeError,
 } from '@rxtrade/core';
 import { redactSecrets } from '../live/observability/redact';
+import { isCcxtError } from './ccxt-module';
+import { WsSequenceGap } from './ccxt-ws-sequence';
 
 /**
  * How rxtrade treats a ccxt error.
@@ -62,14 +63,14 @@ const TIMESTAMP_CODES = [/"code"\s*:\s*-1021\b/, /\b-1021\b.*recvWindow/i];
  */
 export function classifyCcxtError(error: unknown): CcxtErrorKind {
   const message = error instanceof Error ? error.message : String(error);
-  if (error instanceof ccxt.InvalidNonce || TIMESTAMP_CODES.some((re) => re.test(message))) return CcxtErrorKind.TIMESTAMP;
-  if (error instanceof ccxt.RateLimitExceeded || error instanceof ccxt.DDoSProtection) return CcxtErrorKind.RATE_LIMIT;
-  if (error instanceof ccxt.OperationFailed) return CcxtErrorKind.UNKNOWN_OUTCOME;
-  if (error instanceof ccxt.AuthenticationError) return CcxtErrorKind.AUTHENTICATION;
-  if (error instanceof ccxt.InsufficientFunds) return CcxtErrorKind.INSUFFICIENT_FUNDS;
-  if (error instanceof ccxt.OrderNotFound) return CcxtErrorKind.ORDER_NOT_FOUND;
-  if (error instanceof ccxt.InvalidOrder || error instanceof ccxt.BadRequest || error instanceof ccxt.BadSymbol) return CcxtErrorKind.INVALID_ORDER;
-  if (error instanceof ccxt.ExchangeError) return CcxtErrorKind.REJECTED;
+  if (isCcxtError(error, 'InvalidNonce') || error instanceof WsSequenceGap || TIMESTAMP_CODES.some((re) => re.test(message))) return CcxtErrorKind.TIMESTAMP;
+  if (isCcxtError(error, 'RateLimitExceeded') || isCcxtError(error, 'DDoSProtection')) return CcxtErrorKind.RATE_LIMIT;
+  if (isCcxtError(error, 'OperationFailed')) return CcxtErrorKind.UNKNOWN_OUTCOME;
+  if (isCcxtError(error, 'AuthenticationError')) return CcxtErrorKind.AUTHENTICATION;
+  if (isCcxtError(error, 'InsufficientFunds')) return CcxtErrorKind.INSUFFICIENT_FUNDS;
+  if (isCcxtError(error, 'OrderNotFound')) return CcxtErrorKind.ORDER_NOT_FOUND;
+  if (isCcxtError(error, 'InvalidOrder') || isCcxtError(error, 'BadRequest') || isCcxtError(error, 'BadSymbol')) return CcxtErrorKind.INVALID_ORDER;
+  if (isCcxtError(error, 'ExchangeError')) return CcxtErrorKind.REJECTED;
   return CcxtErrorKind.UNKNOWN_OUTCOME;
 }
 

@@ -9,7 +9,6 @@
  * get `-PERP` (`BTCUSDT-PERP.BINANCEUSDM`), as in NautilusTrader, because exchanges reuse the spot id
  * for the swap; dated futures and options keep their ids, which carry the expiry.
  */
-import ccxt from 'ccxt';
 import type { Exchange, MarketInterface as Market } from 'ccxt';
 import { AssetClass, Decimal, ValidationError, defineInstrument, type Instrument, type InstrumentId } from '@rxtrade/core';
 
@@ -204,6 +203,3 @@ export async function loadCcxtInstruments(exchange: Exchange, options: LoadCcxtI
   }
   return new CcxtInstruments(options.venue, entries);
 }
-
-/** ccxt's precision mode constants, checked against {@link PrecisionMode} in the tests. */
-export const CCXT_PRECISION_MODES = { DECIMAL_PLACES: ccxt.DECIMAL_PLACES, SIGNIFICANT_DIGITS: ccxt.SIGNIFICANT_DIGITS, TICK_SIZE: ccxt.TICK_SIZE } as const;

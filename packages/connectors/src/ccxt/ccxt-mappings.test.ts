@@ -12,7 +12,7 @@ import { BookSync } from './ccxt-book';
 import { CcxtCaller } from './ccxt-caller';
 import { ccxtCapabilities, exchangeTraits } from './ccxt-capabilities';
 import { CcxtErrorKind, classifyCcxtError, toRxTradeError, venueReason } from './ccxt-errors';
-import { CCXT_PRECISION_MODES, PrecisionMode, ccxtInstrument, loadCcxtInstruments, precisionToIncrement } from './ccxt-instruments';
+import { PrecisionMode, ccxtInstrument, loadCcxtInstruments, precisionToIncrement } from './ccxt-instruments';
 import { ccxtFill, ccxtOrderReport, ccxtOrderStatus, ccxtOrderView } from './ccxt-orders';
 import { CcxtVenueOptionsSchema, ccxtVenue, fromEnv } from './ccxt-venue';
 
@@ -115,7 +115,8 @@ describe('markets to instruments', () => {
   });
 
   it('converts both precision modes exactly and refuses significant digits', () => {
-    expect(CCXT_PRECISION_MODES).toEqual({ DECIMAL_PLACES: PrecisionMode.DECIMAL_PLACES, SIGNIFICANT_DIGITS: PrecisionMode.SIGNIFICANT_DIGITS, TICK_SIZE: PrecisionMode.TICK_SIZE });
+    // ccxt's own constants (the adapter does not load ccxt to read them).
+    expect({ DECIMAL_PLACES: ccxt.DECIMAL_PLACES, SIGNIFICANT_DIGITS: ccxt.SIGNIFICANT_DIGITS, TICK_SIZE: ccxt.TICK_SIZE }).toEqual(PrecisionMode);
     // 0.1 + 0.2 as a double is 0.30000000000000004: its shortest form is read, not 0.3.
     expect(precisionToIncrement(0.1, PrecisionMode.TICK_SIZE, 'price').toString()).toBe('0.1');
     expect(precisionToIncrement(0.00000001, PrecisionMode.TICK_SIZE, 'price').eq(new Decimal('1e-8'))).toBe(true);

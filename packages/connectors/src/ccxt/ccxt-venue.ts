@@ -7,7 +7,6 @@
  */
 import * as http from 'node:http';
 import * as https from 'node:https';
-import ccxt from 'ccxt';
 import type { Exchange } from 'ccxt';
 import { z } from 'zod';
 import { ValidationError, parseWith, type Clock, type Logger } from '@rxtrade/core';
@@ -17,6 +16,7 @@ import { CcxtDataClient } from './ccxt-data-client';
 import { toRxTradeError } from './ccxt-errors';
 import { CcxtExecutionClient } from './ccxt-execution-client';
 import { loadCcxtInstruments, type CcxtInstruments } from './ccxt-instruments';
+import { loadCcxt } from './ccxt-module';
 
 /**
  * API credentials of an exchange, as ccxt names them.
@@ -169,7 +169,8 @@ export interface CcxtVenue {
 
 type ExchangeClass = new (config: Record<string, unknown>) => Exchange;
 
-function exchangeClass(exchangeId: string): ExchangeClass {
+async function exchangeClass(exchangeId: string): Promise<ExchangeClass> {
+  const ccxt = await loadCcxt();
   const pro = (ccxt as unknown as { pro: Record<string, ExchangeClass | undefined> }).pro;
   const rest = ccxt as unknown as Record<string, ExchangeClass | undefined>;
   const cls = pro[exchangeId] ?? rest[exchangeId];
@@ -200,7 +201,7 @@ function deepMerge(base: Record<string, unknown>, over: Record<string, unknown>)
  */
 export async function ccxtVenue(exchangeId: string, options: CcxtVenueOptions = {}): Promise<CcxtVenue> {
   const o = parseWith(CcxtVenueOptionsSchema, options, 'ccxtVenue');
-  const Cls = exchangeClass(exchangeId);
+  const Cls = await exchangeClass(exchangeId);
   const make = (): Exchange => {
     const config: Record<string, unknown> = { enableRateLimit: true, timeout: o.timeoutMs, ...(o.credentials ?? {}) };
     if (o.rateLimit !== undefined) config['rateLimit'] = o.rateLimit;

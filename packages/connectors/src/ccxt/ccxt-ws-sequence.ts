@@ -10,7 +10,6 @@
  *   `level2` subscription is dropped from ccxt's client and its watch rejected with a `ChecksumError`;
  *   the next `watchOrderBook` subscribes again and the venue sends a fresh snapshot.
  */
-import ccxt from 'ccxt';
 import type { Exchange } from 'ccxt';
 
 interface WsClient {
@@ -59,11 +58,24 @@ export function guardWsSequence(exchange: Exchange, onGap?: (info: { expected: n
         delete client.subscriptions[hash];
         const symbol = hash.slice(spec.bookHashPrefix.length);
         if (ex.orderbooks !== undefined) delete ex.orderbooks[symbol];
-        client.reject(new ccxt.ChecksumError(`${exchange.id} ${symbol}: message ${previous + 1} to ${seq - 1} of the connection lost; resubscribing for a new snapshot`), hash);
+        client.reject(new WsSequenceGap(`${exchange.id} ${symbol}: message ${previous + 1} to ${seq - 1} of the connection lost; resubscribing for a new snapshot`), hash);
       }
       if ((message as Record<string, unknown>)['channel'] === spec.bookChannel) return undefined;
     }
     return original(client, message);
   };
   return true;
+}
+
+/**
+ * A book's WebSocket messages were lost (a gap in the connection's sequence numbers): what the guarded
+ * watch rejects with. The data client resyncs the book, as after ccxt's own `ChecksumError`.
+ *
+ * @example
+ * ```ts
+ * if (error instanceof WsSequenceGap) resync();
+ * ```
+ */
+export class WsSequenceGap extends Error {
+  override readonly name = 'WsSequenceGap';
 }
