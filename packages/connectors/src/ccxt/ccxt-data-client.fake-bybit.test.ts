@@ -69,6 +69,45 @@ describe('CcxtDataClient against a fake Bybit', () => {
     expect(client.stats()[0]!.resyncs).toBe(0);
   });
 
+  it('sees a gap in a book topic’s u and resubscribes for Bybit’s fresh snapshot (a REST snapshot cannot be continued from the stream)', async () => {
+    client.subscribe({ kind: 'BOOKS', instrumentId: btc });
+    await client.connect();
+    const snap = await waitFor(() => events.find((e): e is OrderBookSnapshot => e.type === 'OrderBookSnapshot'), 'the snapshot', 3000);
+    expect(snap.sequence).toBe(fake.linear.updateId('BTCUSDT')); // Bybit's u, as the book's nonce
+    fake.dropBookUpdates(1);
+    fake.linear.setLevel('BTCUSDT', 'bid', 29_999.5, 0.5); // lost on the wire
+    fake.linear.setLevel('BTCUSDT', 'ask', 30_003, 4); // its u skips one
+    await waitFor(() => (JSON.stringify(replay(events)) === JSON.stringify(fakeBook()) && replay(events).bids[0]?.price === 29_999.5 ? true : undefined), 'the venue’s book after the gap', 3000);
+    expect(client.stats()[0]!.resyncs).toBe(1);
+    await waitFor(() => fake.topics().length === 1 || undefined, 'the new subscription', 3000);
+    expect(fake.topics()).toEqual(['orderbook.50.BTCUSDT']);
+    expect(fake.server.requests.filter((r) => r.startsWith('GET /v5/market/orderbook'))).toHaveLength(1);
+    // the book went on from the new subscription's snapshot: its deltas follow it
+    fake.linear.setLevel('BTCUSDT', 'bid', 29_998, 0);
+    await waitFor(() => (JSON.stringify(replay(events)) === JSON.stringify(fakeBook()) && !replay(events).bids.some((l) => l.price === 29_998) ? true : undefined), 'the next delta', 3000);
+    const last = events.at(-1) as OrderBookDelta;
+    expect([last.type, last.sequence]).toEqual(['OrderBookDelta', fake.linear.updateId('BTCUSDT')]);
+  });
+
+  it('drops a duplicated delta and resyncs after reordered ones, keeping the venue’s book', async () => {
+    client.subscribe({ kind: 'BOOKS', instrumentId: btc });
+    await client.connect();
+    await waitFor(() => events.find((e) => e.type === 'OrderBookSnapshot'), 'the snapshot', 3000);
+    fake.faults.duplicate = true;
+    fake.linear.setLevel('BTCUSDT', 'bid', 29_999.5, 0.5);
+    fake.linear.setLevel('BTCUSDT', 'ask', 30_001, 0);
+    await waitFor(() => (JSON.stringify(replay(events)) === JSON.stringify(fakeBook()) && replay(events).asks[0]?.price === 30_002 ? true : undefined), 'the book through duplicates', 3000);
+    expect(client.stats()[0]!.resyncs).toBe(0);
+    fake.faults.duplicate = false;
+    fake.faults.reorder = true;
+    fake.linear.setLevel('BTCUSDT', 'bid', 29_999.6, 0.1);
+    fake.linear.setLevel('BTCUSDT', 'bid', 29_999.6, 0.2);
+    await waitFor(() => client.stats()[0]!.resyncs > 0 || undefined, 'a resync after the reordered deltas', 3000);
+    fake.faults.reorder = false;
+    fake.linear.setLevel('BTCUSDT', 'bid', 29_999.7, 0.3);
+    await waitFor(() => (JSON.stringify(replay(events)) === JSON.stringify(fakeBook()) && replay(events).bids[0]?.price === 29_999.7 ? true : undefined), 'the venue’s book after the resync', 3000);
+  });
+
   it('quotes from the best bid and ask (ccxt watches orderbook.1 for them)', async () => {
     client.subscribe({ kind: 'QUOTES', instrumentId: btc });
     await client.connect();

@@ -34,7 +34,7 @@ import { CcxtCaller, sleep } from './ccxt-caller';
 import { BookSync } from './ccxt-book';
 import { CcxtErrorKind, classifyCcxtError } from './ccxt-errors';
 import { CcxtInstruments } from './ccxt-instruments';
-import { guardWsSequence } from './ccxt-ws-sequence';
+import { guardWsSequence, resubscribeBook } from './ccxt-ws-sequence';
 
 const staleLimits = z.strictObject({
   BARS: z.number().int().positive().optional(),
@@ -161,8 +161,9 @@ export class CcxtDataClient implements DataClient {
     this.logger = this.config.logger ?? silentLogger;
     this.tfMs = timeframeMs(this.config.timeframe);
     this.caller = new CcxtCaller(this.exchange, { venue: this.id, backoff: this.config.backoff });
-    // Coinbase numbers its messages; ccxt does not check them: lost or reordered book updates resync.
-    guardWsSequence(this.exchange, (gap) => this.logger.warn(`${this.id}: WebSocket messages ${gap.expected}..${gap.got - 1} lost; books resubscribed`));
+    // Coinbase numbers its messages, Bybit each book topic's; ccxt checks neither: lost or reordered book
+    // updates resubscribe the book for a fresh snapshot.
+    guardWsSequence(this.exchange, (gap) => this.logger.warn(`${this.id}: WebSocket book updates lost (expected ${gap.expected}, got ${gap.got}); book resubscribed`));
     this.events = this.subject.asObservable();
     this.connection = this.status.asObservable();
   }
@@ -337,10 +338,13 @@ export class CcxtDataClient implements DataClient {
     }
   }
 
+  /**
+   * Forgets the book, here and in ccxt: the next watched book is a fresh snapshot (on Bybit and Coinbase,
+   * whose snapshots come only with a subscription, the book is subscribed again).
+   */
   private resetCcxtBook(s: Stream): void {
     s.book?.reset();
-    const books = (this.exchange as unknown as { orderbooks?: Record<string, unknown> }).orderbooks;
-    if (books !== undefined) delete books[s.symbol];
+    resubscribeBook(this.exchange, s.symbol);
   }
 
   /** After a reconnect: a REST snapshot (books, quotes) or the trades and bars missed. */

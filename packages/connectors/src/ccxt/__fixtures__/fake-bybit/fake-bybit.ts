@@ -117,6 +117,7 @@ export class FakeBybit {
   readonly fundingRates = new Map<string, number>();
   private readonly sockets = new Set<FakeSocket>();
   private nextMessageId = 1;
+  private bookDrops: Array<{ count: number; match: RegExp | undefined }> = [];
 
   private constructor(config: FakeBybitConfig) {
     this.apiKey = config.apiKey ?? 'fake-api-key';
@@ -155,6 +156,15 @@ export class FakeBybit {
   /** A venue restart: every WebSocket closes (code 1012); clients log in and subscribe again. */
   restart(): void {
     this.server.dropSockets();
+  }
+
+  /**
+   * A gap in a book stream: the next `count` `orderbook` deltas (of a depth above 1) whose topic matches
+   * `match` (all when absent) are not sent to anyone, while the venue's book moves on; the subscribers'
+   * next delta skips their `u`.
+   */
+  dropBookUpdates(count = 1, match?: RegExp): void {
+    this.bookDrops.push({ count, match });
   }
 
   /** Open WebSockets by kind (`public` spot/linear, `private`, `trade`), for waiting on subscriptions. */
@@ -890,6 +900,12 @@ export class FakeBybit {
         s.send({ success: false, ret_msg: `error:handler not found,topic:${bad}`, conn_id: connId, req_id: reqId, op });
         return;
       }
+      // Bybit refuses the whole request when one of its topics is subscribed already
+      const already = op === 'subscribe' ? args.find((t) => topics.has(t)) : undefined;
+      if (already !== undefined) {
+        s.send({ success: false, ret_msg: `error:already subscribed,topic:${already}`, conn_id: connId, req_id: reqId, op });
+        return;
+      }
       for (const t of args) (op === 'subscribe' ? topics.add(t) : topics.delete(t));
       s.send({ success: true, ret_msg: '', conn_id: connId, req_id: reqId, op });
       if (op === 'subscribe') for (const t of args) this.sendInitial(s, t);
@@ -984,6 +1000,12 @@ export class FakeBybit {
       if (depth === 1) {
         // level 1 is pushed whole: a snapshot replaces the subscriber's book (Bybit resends level-1 snapshots)
         this.publish(category, topic, () => ({ topic, type: 'snapshot', ts: now, data: { s: d.symbol, b: within.bids.map((l) => this.level(l, m, category)), a: within.asks.map((l) => this.level(l, m, category)), u: d.lastUpdateId, seq: this.seq(d.lastUpdateId) }, cts: now }));
+        continue;
+      }
+      const drop = this.bookDrops.find((x) => x.match === undefined || x.match.test(topic));
+      if (drop !== undefined) {
+        drop.count -= 1;
+        if (drop.count <= 0) this.bookDrops = this.bookDrops.filter((x) => x !== drop);
         continue;
       }
       this.publish(category, topic, () => ({ topic, type: 'delta', ts: now, data: { s: d.symbol, b: keep(within.bids, d.bids), a: keep(within.asks, d.asks), u: d.lastUpdateId, seq: this.seq(d.lastUpdateId) }, cts: now }));
