@@ -113,3 +113,46 @@ describe('cash with two venues', () => {
     await b.stop();
   });
 });
+
+describe('adopting a position with its cash', () => {
+  it('books the position at the venue’s average price and only the cash that still differs, once; a strict restart agrees', async () => {
+    // The venue holds 7 GOOG bought elsewhere at 101.50 with 1.25 of commission: its USD is
+    // 100000 - 7 x 101.50 - 1.25 = 99288.25. The adjustment fill moves the node's cash to
+    // 100000 - 710.50 = 99289.50, so the cash adjustment is the commission alone: -1.25.
+    const clock = new BacktestClock(T0);
+    const dir = tempDir();
+    const held = (): SimulatedVenue => {
+      const v = venue('NASDAQ', [usd('99288.25')], clock);
+      v.positions = () => Promise.resolve([{ instrumentId: goog.id, quantity: new Decimal(7), avgPrice: new Decimal('101.5'), realizedPnl: new Decimal(0), unrealizedPnl: new Decimal(0), ts: T0 }]);
+      return v;
+    };
+    const a = node([held()], { dir, reconciliation: 'adopt', instruments: [goog] });
+    const events: (readonly string[])[] = [];
+    a.events.on('reconciliation', (r) => events.push(r.differences));
+    await a.start(pipeline);
+    expect(a.ledger.positionQuantity(goog.id).toString()).toBe('7');
+    expect(a.ledger.position(goog.id)!.avgPrice.toString()).toBe('101.5');
+    expect(a.ledger.cash().toString()).toBe('99288.25');
+    expect(a.ledger.equity().toString()).toBe('99998.75'); // 99288.25 + 7 x 101.50
+    expect(events).toEqual([
+      [
+        "position GOOG.NASDAQ: node 0, venue 7 (adopted the venue's)",
+        "cash USD: node 99289.5, venue 99288.25 (adopted the venue's)",
+      ],
+    ]);
+    a.kernel.stop();
+    fs.rmSync(path.join(dir, 'journal.lock'));
+    const journal = await FileJournal.open({ dir, readOnly: true });
+    const markers: string[] = [];
+    for await (const r of journal.replay()) if (r.kind === 'marker' && r.payload.type === 'CashAdjusted') markers.push(r.payload.amount.toString());
+    await journal.close();
+    expect(markers).toEqual(['-1.25']);
+    const b = node([held()], { dir, reconciliation: 'strict', instruments: [goog] });
+    const later: (readonly string[])[] = [];
+    b.events.on('reconciliation', (r) => later.push(r.differences));
+    await b.start(pipeline);
+    expect([b.ledger.positionQuantity(goog.id).toString(), b.ledger.cash().toString()]).toEqual(['7', '99288.25']);
+    expect(later).toEqual([[]]);
+    await b.stop();
+  });
+});

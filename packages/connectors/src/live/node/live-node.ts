@@ -139,6 +139,13 @@ export class ReconciliationMismatchError extends RxTradeError {
   }
 }
 
+/** What the venues hold of the ledger's base currency: their sum, and which venues reported it. */
+interface VenueCash {
+  readonly venues: string;
+  readonly currency: string;
+  readonly total: Decimal;
+}
+
 /** An order found at a venue that the node did not create: listed, never managed. */
 interface ExternalOrder {
   readonly venue: string;
@@ -374,12 +381,15 @@ export class LiveNode implements LiveNodeView {
     if (snapshot !== undefined) this.restore(snapshot.state);
     for await (const record of journal.replay(snapshot === undefined ? undefined : snapshot.seq + 1)) this.replayRecord(record);
     this.replaying = false;
-    await this.append({ ts: this.clock.now(), kind: 'marker', payload: { type: 'NodeStarted', nodeId: this.nodeId } });
+    const startedTs = this.clock.now();
+    await this.append({ ts: startedTs, kind: 'marker', payload: { type: 'NodeStarted', nodeId: this.nodeId } });
     for (const w of this.wrappers) w.goLive();
 
     // 2. Reconcile with every venue before the pipeline sees any data.
     await this.reconcileAll();
     if (this.failure !== undefined) return;
+    // A fresh journal begins here (its first record, as a rebuild reads it): fills are never asked for from before it.
+    this.firstRecordTs ??= startedTs;
 
     // 3. Watch the venues' connections, then start the pipeline and the data.
     for (const w of this.wrappers) this.subs.push(w.connection.subscribe((status) => this.onVenueStatus(w, status)));
@@ -879,7 +889,9 @@ export class LiveNode implements LiveNodeView {
     const om = this.kernel.orderManager;
     const last = this.lastFillTs.get(w.id) ?? this.firstRecordTs;
     if (last !== undefined) {
-      const fills = await w.fillsSince(last - this.c.fillLookbackMs);
+      // Never from before the journal's first record: what the venue did before the node's first start
+      // is its account as the first reconciliation found it (compared, or adopted), not a missed fill.
+      const fills = await w.fillsSince(Math.max(last - this.c.fillLookbackMs, this.firstRecordTs ?? -Infinity));
       // A fill the venue pushed before it answered may still be on its way to the journal: the events
       // received so far are journaled and applied first, so that it is not booked a second time as missed.
       await w.idle();
@@ -925,19 +937,21 @@ export class LiveNode implements LiveNodeView {
     const checked = await kernel.work.track(kernel.orderManager.reconcile());
     await this.settle('startup reconciliation');
     applied += this.tradeIds.size - before;
-    const mismatches = await this.compareAccounts();
+    const { differences: mismatches, cash } = await this.compareAccounts();
+    let adopted: readonly ReconciliationDifference[] = [];
     if (mismatches.length > 0) {
       if (this.c.reconciliation === 'strict') throw new ReconciliationMismatchError(mismatches);
-      await this.adopt(mismatches);
+      adopted = await this.adopt(mismatches, cash);
     }
-    for (const d of mismatches)
+    for (const d of adopted)
       for (const venue of d.venue.split('+'))
         perVenue.get(venue)?.push(`${d.what} ${d.instrumentId}${d.venue.includes('+') ? ` at ${d.venue}` : ''}: node ${d.node}, ${d.venue.includes('+') ? 'venues' : 'venue'} ${d.venueValue} (adopted the venue's)`);
     for (const [venue, differences] of perVenue) this.events.emit('reconciliation', { venue, differences, ts: this.clock.now() });
     await this.append({ ts: this.clock.now(), kind: 'marker', payload: { type: 'ReconciliationDone', nodeId: this.nodeId, ordersChecked: checked, eventsApplied: applied } });
   }
 
-  private async compareAccounts(): Promise<ReconciliationDifference[]> {
+  /** Positions and cash against the venues': the differences, and the venues' cash as measured (undefined when it cannot be compared). */
+  private async compareAccounts(): Promise<{ differences: ReconciliationDifference[]; cash: VenueCash | undefined }> {
     const out: ReconciliationDifference[] = [];
     for (const w of this.wrappers) {
       const venueQty = new Map<string, Decimal>();
@@ -950,20 +964,23 @@ export class LiveNode implements LiveNodeView {
         if (!node.eq(venue)) out.push({ venue: w.id, what: 'position', instrumentId: id, node: node.toString(), venueValue: venue.toString() });
       }
     }
-    const cash = await this.compareCash();
-    if (cash !== undefined) out.push(cash);
-    return out;
+    const cash = await this.venueCash();
+    if (cash !== undefined) {
+      const node = this.ledger.cash(cash.currency);
+      if (!node.eq(cash.total)) out.push({ venue: cash.venues, what: 'cash', instrumentId: cash.currency, node: node.toString(), venueValue: cash.total.toString() });
+    }
+    return { differences: out, cash };
   }
 
   /**
-   * The ledger's cash in its base currency against what the venues hold of it. The ledger is one
-   * account over every venue, so it is compared with the sum of the venues' balances in that currency:
+   * What the venues hold of the ledger's base currency, to compare its cash with. The ledger is one
+   * account over every venue, so its cash is compared with the sum of the venues' balances in that currency:
    * of every venue when each reports one, else of the venues that report one, provided that no other
    * venue trades an instrument of the node quoted in it (none of that cash can be there). Otherwise it
    * cannot be compared (a venue that does not report the currency may hold some of it): not compared,
    * and a warning names the venues.
    */
-  private async compareCash(): Promise<ReconciliationDifference | undefined> {
+  private async venueCash(): Promise<VenueCash | undefined> {
     const base = this.ledger.baseCurrency;
     const reported: { venue: string; total: Decimal }[] = [];
     const silent: string[] = [];
@@ -981,10 +998,7 @@ export class LiveNode implements LiveNodeView {
       );
       return undefined;
     }
-    const node = this.ledger.cash(base);
-    const venues = reported.reduce((sum, r) => sum.plus(r.total), new Decimal(0));
-    if (node.eq(venues)) return undefined;
-    return { venue: reported.map((r) => r.venue).join('+'), what: 'cash', instrumentId: base, node: node.toString(), venueValue: venues.toString() };
+    return { venues: reported.map((r) => r.venue).join('+'), currency: base, total: reported.reduce((sum, r) => sum.plus(r.total), new Decimal(0)) };
   }
 
   private adjustCash(adjustment: CashAdjusted): void {
@@ -992,17 +1006,19 @@ export class LiveNode implements LiveNodeView {
     else if (adjustment.amount.lt(0)) this.ledger.withdraw(adjustment.amount.neg(), adjustment.currency);
   }
 
-  /** `reconciliation: 'adopt'`: positions are brought to the venue's by a journaled adjustment fill at the venue's average price; cash by a deposit or withdrawal. */
-  private async adopt(differences: readonly ReconciliationDifference[]): Promise<void> {
+  /**
+   * `reconciliation: 'adopt'`: positions are brought to the venue's by a journaled adjustment fill at the
+   * venue's average price (which moves the ledger's cash as a purchase or sale would), then cash by a
+   * deposit or withdrawal of what still differs from the venues' cash measured before: one step that
+   * leaves both equal to the venue's, whatever the positions cost. Returns what was adopted (cash with
+   * the node's figure after the positions were booked).
+   */
+  private async adopt(differences: readonly ReconciliationDifference[], cash: VenueCash | undefined): Promise<ReconciliationDifference[]> {
+    const adopted: ReconciliationDifference[] = [];
     let n = 0;
     for (const d of differences) {
-      if (d.what === 'cash') {
-        // Journaled first, like the position adjustments: a restart books it again from the journal.
-        const adjustment: CashAdjusted = { type: 'CashAdjusted', nodeId: this.nodeId, currency: d.instrumentId, amount: new Decimal(d.venueValue).minus(d.node), venues: d.venue };
-        await this.append({ ts: this.clock.now(), kind: 'marker', payload: adjustment });
-        this.adjustCash(adjustment);
-        continue;
-      }
+      if (d.what === 'cash') continue;
+      adopted.push(d);
       const delta = new Decimal(d.venueValue).minus(d.node);
       const position = (await this.byVenue.get(d.venue)!.positions()).find((p) => p.instrumentId === d.instrumentId);
       const price = position?.avgPrice ?? new Decimal(this.ledger.lastPrice(d.instrumentId as InstrumentId) ?? 0);
@@ -1027,6 +1043,18 @@ export class LiveNode implements LiveNodeView {
       await this.append({ ts, kind: 'orderEvent', payload: fill });
       this.applyExternalFill(fill);
     }
+    if (cash !== undefined) {
+      const node = this.ledger.cash(cash.currency);
+      const amount = cash.total.minus(node);
+      if (!amount.isZero()) {
+        // Journaled first, like the position adjustments: a restart books it again from the journal.
+        const adjustment: CashAdjusted = { type: 'CashAdjusted', nodeId: this.nodeId, currency: cash.currency, amount, venues: cash.venues };
+        await this.append({ ts: this.clock.now(), kind: 'marker', payload: adjustment });
+        this.adjustCash(adjustment);
+        adopted.push({ venue: cash.venues, what: 'cash', instrumentId: cash.currency, node: node.toString(), venueValue: cash.total.toString() });
+      }
+    }
+    return adopted;
   }
 
   // ---- health ------------------------------------------------------------------------------------

@@ -25,10 +25,6 @@ export function simulatedVenueHarness(): VenueHarnessFactory {
       dropConnection: 'a SimulatedVenue runs in process and is always CONNECTED',
       restart: 'a SimulatedVenue keeps its orders in memory: a restart of the process loses them (the live node scenarios reuse the venue instead)',
     },
-    knownFailures: {
-      'reconciliation, external position':
-        "the live node's 'adopt' books the position at the venue's average price, which moves its cash, and also books the cash difference that buying it made: the cost is counted twice",
-    },
     create: async (): Promise<VenueHarness> => {
       const clock = new LiveClock();
       const btc = defineInstrument({ symbol: 'BTCUSDT', venue: 'SIM', assetClass: 'spot', base: 'BTC', quote: 'USDT', tickSize: '0.01', lotSize: '0.00001' });

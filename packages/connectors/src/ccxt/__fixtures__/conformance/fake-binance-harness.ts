@@ -55,7 +55,6 @@ export function fakeBinanceHarness(market: 'spot' | 'linear'): VenueHarnessFacto
           knownFailures: {
             'live node restart':
               "the node's ledger pays a perpetual's notional out of cash on a buy, while the venue's wallet moves only by fees, P&L and funding: its strict cash comparison differs by the notional",
-            'reconciliation, external position': "as for the restart: the adopted perpetual's notional leaves the ledger's cash, not the venue's wallet",
           },
         }
       : {}),
