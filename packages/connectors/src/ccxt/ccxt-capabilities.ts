@@ -49,6 +49,12 @@ export interface ExchangeTraits {
    * a quote amount (Coinbase's `market_market_ioc` takes `base_size` for a buy too).
    */
   readonly marketBuyBaseParams?: (baseSize: string) => Readonly<Record<string, unknown>>;
+  /**
+   * How `fetchMyTrades` pages within a time window: `time` (oldest first: the next page starts at the
+   * last trade's time) or `cursor` (newest first, the venue's `nextPageCursor`: Bybit's `execution/list`).
+   * Default `time`.
+   */
+  readonly tradesPaging?: 'time' | 'cursor';
 }
 
 const TRAITS: Readonly<Record<string, ExchangeTraits>> = {
@@ -57,7 +63,8 @@ const TRAITS: Readonly<Record<string, ExchangeTraits>> = {
   binanceusdm: { clientOrderIdParam: 'clientOrderId', queryByClientId: 'fetchOrder', modify: { swap: 'edit', future: 'edit' } },
   binancecoinm: { clientOrderIdParam: 'clientOrderId', queryByClientId: 'fetchOrder', modify: { swap: 'edit', future: 'edit' } },
   // bybit.js maps clientOrderId onto orderLinkId; its fetchOrder needs the order id (and `acknowledged`).
-  bybit: { clientOrderIdParam: 'clientOrderId', queryByClientId: 'search', modify: { spot: 'edit', swap: 'edit', future: 'edit' } },
+  // bybit.js pages execution/list newest first, by nextPageCursor.
+  bybit: { clientOrderIdParam: 'clientOrderId', queryByClientId: 'search', modify: { spot: 'edit', swap: 'edit', future: 'edit' }, tradesPaging: 'cursor' },
   // coinbase.js sets client_order_id to its own uuid unless the parameter is given by that name.
   coinbase: {
     clientOrderIdParam: 'client_order_id',

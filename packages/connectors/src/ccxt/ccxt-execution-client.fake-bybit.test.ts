@@ -147,4 +147,23 @@ describe('CcxtExecutionClient against a fake Bybit', () => {
     await new Promise((r) => setTimeout(r, 250));
     expect(funding).toHaveLength(1);
   });
+
+  it('pages fills newest first by Bybit’s cursor: every fill of a window holding more than a page', async () => {
+    const venue = await setup(['BTC/USDT'], false, { pageLimit: 3 });
+    const cmd = order(spot, { quantity: new Decimal('0.7') });
+    venue.submit(cmd);
+    await waitFor(() => events.find((e) => e.type === 'OrderAccepted'), 'accepted', 3000);
+    const since = Date.now() - 100; // fills stamped in the past, inside the window fillsSince asks for
+    fake.spot.setBook('BTCUSDT', { bids: [], asks: [[30_001, 1]] }); // the account's order alone at 29 999
+    for (let i = 0; i < 7; i++) fake.spot.trade('BTCUSDT', { side: 'sell', price: 29_999, qty: 0.1, time: since + i });
+    expect(fake.spot.fills('BTCUSDT')).toHaveLength(7);
+    const fills = await venue.fillsSince(since - 1000);
+    const venueIds = await exchange.fetchMyTrades('BTC/USDT', since - 1000, 100);
+    expect(fills.map((f) => String(f.tradeId))).toEqual(venueIds.map((t) => String(t.id)));
+    expect(fills).toHaveLength(7);
+    expect(fills.every((f) => f.clientOrderId === cmd.clientOrderId && f.quantity.toString() === '0.1')).toBe(true);
+    expect(fills.map((f) => f.ts)).toEqual([...fills.map((f) => f.ts)].sort((a, b) => a - b));
+    // three pages of three: the first, and two behind the cursor
+    expect(fake.server.requests.filter((r) => r.startsWith('GET /v5/execution/list') && r.includes('limit=3'))).toHaveLength(3);
+  });
 });

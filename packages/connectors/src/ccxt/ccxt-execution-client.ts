@@ -966,7 +966,10 @@ export class CcxtExecutionClient implements ExecutionClient {
       const params = until !== undefined ? { until } : {};
       const page = await this.caller.read('fetchMyTrades', () => this.exchange.fetchMyTrades(symbol, since, limit, params));
       out.push(...page);
-      if (page.length >= limit) {
+      if (page.length >= limit && this.traits.tradesPaging === 'cursor') {
+        // Newest first (Bybit): the rest of the window is behind the page's cursor, with the same window.
+        out.push(...(await this.tradesByCursor(symbol, since, limit, params, page)));
+      } else if (page.length >= limit) {
         const last = Math.max(...page.map((x) => x.timestamp ?? since));
         // A full page: continue from its last time (trades at that time come again and are deduplicated).
         since = last > since ? last : since + 1;
@@ -974,6 +977,23 @@ export class CcxtExecutionClient implements ExecutionClient {
       }
       if (until === undefined || until > now) break;
       since = until;
+    }
+    return out;
+  }
+
+  /**
+   * The pages after `first` of one window of an exchange that pages trades newest first by a cursor
+   * (ccxt puts the venue's `nextPageCursor` on the page's last raw record): continuing from a page's time
+   * would skip the trades between its oldest and the window's start.
+   */
+  private async tradesByCursor(symbol: string | undefined, since: number, limit: number, params: Record<string, unknown>, first: readonly CcxtTrade[]): Promise<CcxtTrade[]> {
+    const out: CcxtTrade[] = [];
+    let page = first;
+    for (let pages = 0; page.length > 0 && pages < 10_000; pages++) {
+      const cursor = page.map((x) => (x.info as Record<string, unknown> | undefined)?.['nextPageCursor']).find((c): c is string => typeof c === 'string' && c !== '');
+      if (cursor === undefined) break;
+      page = await this.caller.read('fetchMyTrades', () => this.exchange.fetchMyTrades(symbol, since, limit, { ...params, cursor }));
+      out.push(...page);
     }
     return out;
   }
