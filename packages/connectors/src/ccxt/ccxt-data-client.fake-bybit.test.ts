@@ -108,14 +108,38 @@ describe('CcxtDataClient against a fake Bybit', () => {
     await waitFor(() => (JSON.stringify(replay(events)) === JSON.stringify(fakeBook()) && replay(events).bids[0]?.price === 29_999.7 ? true : undefined), 'the venue’s book after the resync', 3000);
   });
 
-  it('quotes from the best bid and ask (ccxt watches orderbook.1 for them)', async () => {
+  it('quotes from the top of the orderbook.50 book (ccxt’s watchBidsAsks would subscribe orderbook.1 into the same book)', async () => {
     client.subscribe({ kind: 'QUOTES', instrumentId: btc });
     await client.connect();
     await waitFor(() => fake.topics().length > 0 || undefined, 'the subscription', 3000);
     fake.linear.setLevel('BTCUSDT', 'bid', 29_999.5, 0.5);
     const q = await waitFor(() => events.find((e) => e.type === 'Quote' && e.bid === 29_999.5), 'a quote', 3000)
     expect(q).toMatchObject({ instrumentId: btc, bidSize: 0.5, ask: 30_001, askSize: 1 });
-    expect(fake.topics()).toEqual(['orderbook.1.BTCUSDT']);
+    expect(fake.topics()).toEqual(['orderbook.50.BTCUSDT']);
+    fake.linear.setLevel('BTCUSDT', 'bid', 29_998, 3); // below the top: no new quote
+    fake.linear.setLevel('BTCUSDT', 'ask', 30_000.5, 2);
+    await waitFor(() => events.find((e) => e.type === 'Quote' && e.ask === 30_000.5), 'the next quote', 3000);
+    expect(events.filter((e) => e.type === 'Quote').map((e) => e.type === 'Quote' && [e.bid, e.bidSize, e.ask, e.askSize])).toEqual([
+      [29_999, 1, 30_001, 1],
+      [29_999.5, 0.5, 30_001, 1],
+      [29_999.5, 0.5, 30_000.5, 2],
+    ]);
+  });
+
+  it('quotes and a full book of one symbol coexist on one instance: each is the venue’s', async () => {
+    client.subscribe({ kind: 'QUOTES', instrumentId: btc });
+    client.subscribe({ kind: 'BOOKS', instrumentId: btc });
+    await client.connect();
+    await waitFor(() => events.find((e) => e.type === 'OrderBookSnapshot'), 'the snapshot', 3000);
+    await waitFor(() => events.find((e) => e.type === 'Quote'), 'a quote', 3000);
+    fake.linear.setLevel('BTCUSDT', 'bid', 29_999.5, 0.5);
+    fake.linear.setLevel('BTCUSDT', 'ask', 30_000.5, 2);
+    fake.linear.setLevel('BTCUSDT', 'bid', 29_997, 7);
+    await waitFor(() => (JSON.stringify(replay(events)) === JSON.stringify(fakeBook()) && replay(events).bids.some((l) => l.price === 29_997) ? true : undefined), 'the venue’s book', 3000);
+    const quote = await waitFor(() => events.find((e) => e.type === 'Quote' && e.ask === 30_000.5), 'the quote at the new top', 3000);
+    expect(quote).toMatchObject({ bid: 29_999.5, bidSize: 0.5, ask: 30_000.5, askSize: 2 });
+    expect(replay(events)).toEqual(fakeBook());
+    expect(client.stats().map((x) => x.resyncs)).toEqual([0, 0]);
   });
 
   it('backfills the trades printed while the socket was down, each once', async () => {

@@ -103,7 +103,21 @@ class StaleWatch extends Error {
   }
 }
 
+/**
+ * Exchanges whose `watchBidsAsks` subscribes a one-level book topic into the book ccxt keeps per symbol
+ * (Bybit's `orderbook.1`, whose snapshots would reset a full book of the same symbol): their quotes are
+ * the top of the full book `watchOrderBook` keeps, so quotes and books of one symbol share one topic.
+ */
+const QUOTES_FROM_BOOK: ReadonlySet<string> = new Set(['bybit']);
+
 const TIMEFRAME_MS: Record<string, number> = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000, M: 2_592_000_000 };
+
+/** The best bid and ask of a ccxt order book, as the ticker fields a quote is read from. */
+function topOfBook(book: { bids: readonly (readonly (number | undefined)[])[]; asks: readonly (readonly (number | undefined)[])[]; timestamp?: number | undefined }): Ticker {
+  const bid = book.bids[0];
+  const ask = book.asks[0];
+  return { bid: bid?.[0], bidVolume: bid?.[1], ask: ask?.[0], askVolume: ask?.[1], timestamp: book.timestamp } as unknown as Ticker;
+}
 
 /** A ccxt timeframe in ms (`'1m'` → 60 000). */
 export function timeframeMs(timeframe: string): number {
@@ -254,6 +268,7 @@ export class CcxtDataClient implements DataClient {
       case 'TRADES':
         return ex.watchTrades(s.symbol);
       case 'QUOTES':
+        if (QUOTES_FROM_BOOK.has(ex.id)) return ex.watchOrderBook(s.symbol).then((book) => topOfBook(book));
         return has['watchBidsAsks'] === true ? ex.watchBidsAsks([s.symbol]).then((t) => t[s.symbol]) : ex.watchTicker(s.symbol);
       default:
         return ex.watchOrderBook(s.symbol);
@@ -398,7 +413,9 @@ export class CcxtDataClient implements DataClient {
         return undefined;
       case 'QUOTES': {
         const q = this.quoteOf(s, value as Ticker | undefined);
-        if (q !== undefined) this.publish(s, q);
+        const last = s.latest?.type === 'Quote' ? s.latest : undefined;
+        // a book update below the top leaves the quote as it was
+        if (q !== undefined && !(last !== undefined && last.bid === q.bid && last.ask === q.ask && last.bidSize === q.bidSize && last.askSize === q.askSize)) this.publish(s, q);
         return undefined;
       }
       default: {
