@@ -115,6 +115,7 @@ export {
   CancelOrderWireSchema,
   ModifyOrderWireSchema,
   NodeMarkerSchema,
+  FundingPaymentWireSchema,
   encodeJournalEntry,
   decodeJournalRecord,
 } from './journal/journal-codec';

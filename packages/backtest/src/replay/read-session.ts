@@ -4,7 +4,7 @@
  * those inside a `SubmitOrderList`) with the times of their command, acknowledgement and fills, in the
  * order the commands were journaled.
  */
-import { Decimal, ValidationError, type ClientOrderId, type InstrumentId, type MarketData, type OrderSide, type StrategyId } from '@rxtrade/core';
+import { Decimal, ValidationError, type ClientOrderId, type FundingPayment, type InstrumentId, type MarketData, type OrderSide, type StrategyId } from '@rxtrade/core';
 import { FileJournal, type Journal } from '@rxtrade/execution';
 
 /** One fill of an order, as the attribution uses it. */
@@ -39,6 +39,8 @@ export interface RecordedSession {
   readonly marketData: ReadonlyMap<InstrumentId, readonly MarketData[]>;
   /** Orders in the order their commands were journaled. */
   readonly orders: readonly RecordedOrder[];
+  /** Funding payments the venues booked, as the node journaled them (each once). */
+  readonly funding: readonly FundingPayment[];
   /** Journal records read. */
   readonly records: number;
 }
@@ -69,6 +71,7 @@ export async function readSession(source: string | Journal): Promise<RecordedSes
   const journal = typeof source === 'string' ? await FileJournal.open({ dir: source, readOnly: true }) : source;
   const marketData = new Map<InstrumentId, MarketData[]>();
   const orders = new Map<string, MutableOrder>();
+  const funding: FundingPayment[] = [];
   let records = 0;
   try {
     for await (const record of journal.replay()) {
@@ -100,6 +103,8 @@ export async function readSession(source: string | Journal): Promise<RecordedSes
             tradeIds: new Set(),
           });
         }
+      } else if (record.kind === 'funding') {
+        funding.push(record.payload);
       } else if (record.kind === 'orderEvent') {
         const event = record.payload;
         const order = orders.get(event.clientOrderId);
@@ -124,6 +129,7 @@ export async function readSession(source: string | Journal): Promise<RecordedSes
   return {
     marketData,
     orders: [...orders.values()].map(({ tradeIds: _ids, ...o }) => o),
+    funding,
     records,
   };
 }

@@ -256,4 +256,40 @@ describe('replaySession', () => {
     expect(d(r.simPnl)).toBe('3606.46');
     expectReconciled(r);
   });
+
+  it('takes the live funding from the journal, where a live node records each payment', async () => {
+    // The session above, with the live venue's payment journaled by the node instead of passed in: the same figures.
+    const HOUR = 3_600_000;
+    const perp = defineInstrument({ symbol: 'BTCUSDT-PERP', venue: 'SIM', assetClass: 'perpetual', base: 'BTC', quote: 'USDT', tickSize: '0.1', lotSize: '0.001' });
+    const start = Date.UTC(2024, 0, 1);
+    const dir = join(work, 'perp-journaled');
+    const journal = await FileJournal.open({ dir, fsync: 'never' });
+    for (let i = 0; i < 20; i++) {
+      const c = 30_000 + 100 * i;
+      await journal.append({ ts: start + i * HOUR, kind: 'marketData', payload: { type: 'Bar', instrumentId: perp.id, ts: start + i * HOUR, open: c, high: c + 1, low: c - 1, close: c, volume: 1000 } });
+    }
+    const command = new OrderFactory(new BacktestClock(start), instrumentRegistry([perp]), strategyId('perp')).market({ instrumentId: perp.id, side: 'BUY', quantity: 2 });
+    await journal.append({ ts: start, kind: 'command', payload: command });
+    await journal.append({
+      ts: start + HOUR,
+      kind: 'orderEvent',
+      payload: {
+        type: 'OrderFilled', tradeId: tradeId('T-1'), clientOrderId: command.clientOrderId, venueOrderId: venueOrderId('V-1'), strategyId: command.strategyId,
+        instrumentId: perp.id, side: 'BUY', quantity: new Decimal(2), price: new Decimal(30100), commission: new Decimal(0), commissionCurrency: 'USDT',
+        liquiditySide: 'TAKER', ts: start + HOUR, tsInit: start + HOUR,
+      },
+    });
+    const paid = { type: 'FundingPayment', instrumentId: perp.id, rate: 0.0001, positionQuantity: new Decimal(2), markPrice: new Decimal(30700), amount: new Decimal('-6.14'), currency: 'USDT', ts: start + 8 * HOUR } as const;
+    await journal.append({ ts: start + 8 * HOUR, kind: 'funding', payload: paid });
+    await journal.close();
+    const buyOnce: Pipeline = (ctx) => ctx.market.bars(perp.id).pipe(take(1), map(() => ctx.orderFactory.market({ instrumentId: perp.id, side: 'BUY', quantity: 2 })));
+    const rates = [
+      { instrumentId: perp.id, ts: start, rate: 0.0001 },
+      { instrumentId: perp.id, ts: start + 12 * HOUR, rate: -0.0002 },
+    ];
+    const r = await replaySession(dir, buyOnce, { instruments: [perp], ledger: { startingCash: 100_000 }, venue: { funding: { rates } } });
+    expect([d(r.funding.live), d(r.funding.sim), d(r.livePnl), d(r.simPnl)]).toEqual(['-6.14', '6.46', '3593.86', '3606.46']);
+    expect(causes(r)).toEqual({ ...zero, funding: '12.6', total: '12.6' });
+    expectReconciled(r);
+  });
 });

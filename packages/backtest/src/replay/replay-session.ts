@@ -25,7 +25,7 @@ import type { RunResult } from '../result';
 import { MarketPrices } from './market-prices';
 import { readSession, type RecordedOrder, type ReplayFill } from './read-session';
 
-/** A funding payment the live venue booked (the journal does not record funding; pass them in). */
+/** A funding payment the live venue booked (a live node journals them; pass them in for a journal that has none). */
 export interface LiveFunding {
   readonly instrumentId: string;
   /** Received (positive) or paid (negative), in `currency`. */
@@ -70,8 +70,8 @@ export const LiveFundingSchema = z.strictObject({
  * ```
  */
 export const ReplayConfigSchema = BacktestConfigSchema.omit({ data: true, tradingStart: true, start: true }).extend({
-  /** Funding the live venue booked during the session (received positive, paid negative). */
-  liveFunding: z.array(LiveFundingSchema).default([]),
+  /** Funding the live venue booked during the session (received positive, paid negative); default: the payments the journal holds. */
+  liveFunding: z.array(LiveFundingSchema).optional(),
 });
 
 /**
@@ -265,9 +265,9 @@ export async function replaySession(journal: string | Journal, pipeline: Pipelin
   });
 
   let liveFundingTotal = ZERO;
-  c.liveFunding.forEach((f, i) => {
+  (c.liveFunding ?? session.funding).forEach((f, i) => {
     if (f.currency !== currency)
-      throw new ValidationError([{ path: ['config', 'liveFunding', i, 'currency'], message: `must be the ledger's currency ${currency}, got ${f.currency}` }]);
+      throw new ValidationError([{ path: c.liveFunding ? ['config', 'liveFunding', i, 'currency'] : ['journal', 'funding', i, 'currency'], message: `must be the ledger's currency ${currency}, got ${f.currency}` }]);
     liveFundingTotal = liveFundingTotal.plus(f.amount);
   });
   livePnl = livePnl.plus(liveFundingTotal);

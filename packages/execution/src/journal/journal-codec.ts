@@ -21,6 +21,7 @@ import {
   parseWith,
   type CancelOrder,
   type Decimal,
+  type FundingPayment,
   type MarketData,
   type ModifyOrder,
   type OrderCommand,
@@ -46,6 +47,8 @@ export const JournalRecordKind = {
   MARKET_DATA: 'marketData',
   /** A marker of the node's own life: started, stopped, reconciliation done. */
   MARKER: 'marker',
+  /** A funding payment a venue booked on a position (a venue event like a fill: journaled before it is booked). */
+  FUNDING: 'funding',
 } as const;
 export type JournalRecordKind = (typeof JournalRecordKind)[keyof typeof JournalRecordKind];
 
@@ -130,7 +133,8 @@ export type JournalEntry =
   | { readonly ts: number; readonly kind: 'command'; readonly payload: OrderCommand }
   | { readonly ts: number; readonly kind: 'orderEvent'; readonly payload: OrderEvent }
   | { readonly ts: number; readonly kind: 'marketData'; readonly payload: MarketData }
-  | { readonly ts: number; readonly kind: 'marker'; readonly payload: NodeMarker };
+  | { readonly ts: number; readonly kind: 'marker'; readonly payload: NodeMarker }
+  | { readonly ts: number; readonly kind: 'funding'; readonly payload: FundingPayment };
 
 /**
  * A record as stored and replayed: an entry and its sequence number (1, 2, 3, … without gaps).
@@ -250,6 +254,26 @@ export const NodeMarkerSchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('CashAdjusted'), nodeId: id, currency: z.string().min(1), amount: DecimalSchema, venues: z.string().min(1) }),
 ]);
 
+/**
+ * Wire schema of a `FundingPayment`. A rate the venue did not report (`NaN`) is written as `null` and
+ * read back as `NaN`.
+ *
+ * @example
+ * ```ts
+ * parseWith(FundingPaymentWireSchema, { type: 'FundingPayment', instrumentId: 'BTCUSDT-PERP.BINANCE', rate: null, positionQuantity: '0', markPrice: '0', amount: '-1.25', currency: 'USDT', ts: 0 });
+ * ```
+ */
+export const FundingPaymentWireSchema = z.strictObject({
+  type: z.literal('FundingPayment'),
+  instrumentId: id,
+  rate: z.union([z.number(), z.nan(), z.null()]),
+  positionQuantity: DecimalSchema,
+  markPrice: DecimalSchema,
+  amount: DecimalSchema,
+  currency: z.string().min(1),
+  ts,
+});
+
 const MarketDataSchema = z.discriminatedUnion('type', [BarSchema, QuoteSchema, TradeSchema, OrderBookSnapshotSchema, OrderBookDeltaSchema]);
 
 /**
@@ -265,6 +289,7 @@ export const JournalEntryWireSchema = z.discriminatedUnion('kind', [
   z.strictObject({ ts, kind: z.literal('orderEvent'), payload: OrderEventSchema }),
   z.strictObject({ ts, kind: z.literal('marketData'), payload: MarketDataSchema }),
   z.strictObject({ ts, kind: z.literal('marker'), payload: NodeMarkerSchema }),
+  z.strictObject({ ts, kind: z.literal('funding'), payload: FundingPaymentWireSchema }),
 ]);
 
 const encoder = new TextEncoder();
@@ -322,6 +347,10 @@ export function decodeJournalRecord(seq: number, body: Uint8Array): JournalRecor
       return { seq, ts: parsed.ts, kind: 'marketData', payload: parsed.payload as MarketData };
     case 'marker':
       return { seq, ts: parsed.ts, kind: 'marker', payload: parsed.payload };
+    case 'funding': {
+      const f = parsed.payload;
+      return { seq, ts: parsed.ts, kind: 'funding', payload: { ...f, rate: f.rate ?? NaN } as FundingPayment };
+    }
   }
 }
 

@@ -12,6 +12,10 @@
  *
  * While the node replays its journal the wrapper sends nothing to the venue (commands are state, never
  * sent again) and holds the venue's live events until replay is over.
+ *
+ * Funding payments are venue events too: the wrapper takes them from the venue (the kernel gets none,
+ * so it never books one unjournaled) and puts them in the same queue, where the node journals each one
+ * it has not seen before and books it once the append resolved.
  */
 import { Subject, type Observable, type Subscription } from 'rxjs';
 import type {
@@ -52,6 +56,13 @@ export interface JournaledVenueHooks {
   readonly isRelease: (command: SubmitOrder) => boolean;
   /** Appends a release to the journal; resolves once it is durable. */
   readonly journalRelease: (command: SubmitOrder) => Promise<unknown>;
+  /**
+   * Appends a funding payment to the journal; resolves true once it is durable, or false at once for a
+   * payment the node has already journaled (a venue that reports it again), which is then not booked.
+   */
+  readonly journalFunding: (payment: FundingPayment) => Promise<boolean>;
+  /** Books a journaled funding payment in the ledger. */
+  readonly bookFunding: (payment: FundingPayment) => void;
 }
 
 /** @internal */
@@ -59,12 +70,14 @@ export class JournaledVenue implements ExecutionClient {
   readonly id: VenueId;
   readonly capabilities: VenueCapabilities;
   readonly connection: Observable<ConnectionStatus>;
-  readonly fundingPayments: Observable<FundingPayment> | undefined;
+  /** Always undefined: the wrapper journals the venue's funding payments and the node books them, not the kernel. */
+  readonly fundingPayments: Observable<FundingPayment> | undefined = undefined;
   readonly events: Observable<OrderEvent>;
   /** True while the wrapper hands an event it journaled to the order manager. */
   forwarding = false;
   private readonly subject = new Subject<OrderEvent>();
   private readonly subscription: Subscription;
+  private readonly fundingSubscription: Subscription | undefined;
   private replaying = true;
   private releaseReplay!: () => void;
   private tail: Promise<void>;
@@ -81,10 +94,10 @@ export class JournaledVenue implements ExecutionClient {
     this.id = inner.id;
     this.capabilities = inner.capabilities;
     this.connection = inner.connection;
-    this.fundingPayments = inner.fundingPayments;
     this.events = this.subject.asObservable();
     this.tail = new Promise<void>((resolve) => (this.releaseReplay = resolve));
     this.subscription = inner.events.subscribe((event) => this.enqueue(event));
+    this.fundingSubscription = inner.fundingPayments?.subscribe((payment) => this.enqueue(payment));
   }
 
   /** Replay is over: live events (held meanwhile) are journaled and applied from now on. */
@@ -112,14 +125,18 @@ export class JournaledVenue implements ExecutionClient {
     return this.pending;
   }
 
-  private enqueue(event: OrderEvent): void {
+  private enqueue(event: OrderEvent | FundingPayment): void {
     if (this.failed) return;
     this.pending++;
     const step = this.tail.then(async () => {
       try {
         if (this.failed) return;
-        await this.hooks.journal(event);
-        this.forward(event);
+        if (event.type === 'FundingPayment') {
+          if (await this.hooks.journalFunding(event)) this.hooks.bookFunding(event);
+        } else {
+          await this.hooks.journal(event);
+          this.forward(event);
+        }
         if (!this.replaying) this.hooks.applied();
       } catch (error) {
         this.failed = true;
@@ -217,6 +234,7 @@ export class JournaledVenue implements ExecutionClient {
   dispose(): void {
     this.failed = true;
     this.subscription.unsubscribe();
+    this.fundingSubscription?.unsubscribe();
     this.subject.complete();
   }
 }

@@ -28,6 +28,7 @@ import {
   type Clock,
   type DataClient,
   type ExecutionClient,
+  type FundingPayment,
   type InstrumentId,
   type InstrumentRegistry,
   type Logger,
@@ -92,6 +93,8 @@ const NodeSnapshotStateSchema = z.strictObject({
   recentFills: z.array(z.record(z.string(), z.unknown())),
   /** Trigger and trailing extreme (null: none yet) of each order the order manager holds for emulation. */
   emulated: z.array(z.tuple([z.string(), z.number().nullable(), z.number().nullable()])).optional(),
+  /** Key and time of the funding payments a venue may still report again after a restart (they are not booked twice). */
+  funding: z.array(z.tuple([z.string(), z.number()])).optional(),
 });
 type NodeSnapshotState = z.output<typeof NodeSnapshotStateSchema>;
 
@@ -185,6 +188,17 @@ function nodeOrder(o: OrderView): Omit<NodeOrder, 'inFlight'> {
 /** How long after a newer fill the node still recognises a fill's trade id as seen (10 minutes). */
 const TRADE_ID_RETENTION_MS = 600_000;
 
+/**
+ * How long the keys of funding payments are kept to recognise one a venue reports again (an adapter
+ * that polls the funding history asks again from a little before its own start): seven days.
+ */
+const FUNDING_RETENTION_MS = 7 * 86_400_000;
+
+/** What identifies a funding payment (it has no id): its instrument, time and currency. */
+function fundingKey(payment: FundingPayment): string {
+  return `${payment.instrumentId}|${payment.ts}|${payment.currency}`;
+}
+
 export class LiveNode implements LiveNodeView {
   readonly nodeId: string;
   readonly events = new EventEmitter<NodeEvents>();
@@ -205,6 +219,9 @@ export class LiveNode implements LiveNodeView {
   private readonly sinks = new Map<string, MarketDataSink>();
   /** Trade ids of the fills applied, with their times. */
   private readonly tradeIds = new Map<string, number>();
+  /** Funding payments journaled (key and payment time), to book each once; trimmed like {@link tradeIds}. */
+  private readonly fundingSeen = new Map<string, number>();
+  private fundingSeenTrimAt = 1024;
   /** The size of {@link tradeIds} at which it is next trimmed. */
   private tradeIdsTrimAt = 1024;
   private readonly groups = new Map<string, OrderGroup>();
@@ -570,7 +587,9 @@ export class LiveNode implements LiveNodeView {
     if (record.kind === 'command') this.replayCommand(record.payload);
     else if (record.kind === 'orderEvent') this.replayEvent(record.payload);
     else if (record.kind === 'marker' && record.payload.type === 'CashAdjusted') this.adjustCash(record.payload);
-    else if (record.kind === 'marketData') {
+    else if (record.kind === 'funding') {
+      if (this.noteFunding(record.payload)) this.bookFunding(record.payload);
+    } else if (record.kind === 'marketData') {
       this.mark(record.payload);
       // Trailing orders held locally follow the price as they did live; nothing is released here (a
       // release is a command of its own in the journal, recorded before it was sent).
@@ -654,6 +673,7 @@ export class LiveNode implements LiveNodeView {
       ledger: this.ledgerRef.snapshot() as unknown as Record<string, unknown>,
       orders: JSON.parse(JSON.stringify(entries.map((e) => e.entry))) as Record<string, unknown>[],
       tradeIds: keep,
+      funding: this.trimFunding(true),
       lastFillTs: Object.fromEntries(this.lastFillTs),
       firstRecordTs: this.firstRecordTs ?? null,
       recentFills: this.recent.map((f) => ({ ...f })),
@@ -673,6 +693,7 @@ export class LiveNode implements LiveNodeView {
     this.ledgerRef = Ledger.restore(state.ledger as unknown as LedgerSnapshot, { instruments: this.instruments });
     this.firstRecordTs = state.firstRecordTs ?? undefined;
     for (const [id, ts] of state.tradeIds) this.tradeIds.set(id, ts);
+    for (const [key, ts] of state.funding ?? []) this.fundingSeen.set(key, ts);
     this.lastFillTs.clear();
     for (const [venue, ts] of Object.entries(state.lastFillTs)) this.lastFillTs.set(venue, ts);
     this.recent.length = 0;
@@ -765,6 +786,15 @@ export class LiveNode implements LiveNodeView {
       },
       applied: () => this.considerSnapshot(),
       journalRelease: (command) => this.append({ ts: this.clock.now(), kind: 'command', payload: command }),
+      journalFunding: async (payment) => {
+        if (!this.noteFunding(payment)) {
+          this.logger.info(`node ${this.nodeId}: funding ${fundingKey(payment)} reported again by ${venue.id}: booked once`, { nodeId: this.nodeId });
+          return false;
+        }
+        await this.append({ ts: this.clock.now(), kind: 'funding', payload: payment });
+        return true;
+      },
+      bookFunding: (payment) => this.bookFunding(payment),
       handedOver: (command) => {
         this.sent.push(command);
         // Trimmed in steps, so that a push costs O(1) amortized.
@@ -869,6 +899,32 @@ export class LiveNode implements LiveNodeView {
     this.recent.push(f);
     if (this.recent.length > this.c.recentFills) this.recent.shift();
     if (!this.replaying) this.events.emit('fill', f);
+  }
+
+  /** Records a funding payment as seen; false when it was seen already (it is then neither journaled nor booked again). */
+  private noteFunding(payment: FundingPayment): boolean {
+    const key = fundingKey(payment);
+    if (this.fundingSeen.has(key)) return false;
+    this.fundingSeen.set(key, payment.ts);
+    if (this.fundingSeen.size >= this.fundingSeenTrimAt) this.trimFunding(false);
+    return true;
+  }
+
+  /**
+   * Forgets funding keys more than {@link FUNDING_RETENTION_MS} older than the newest one; returns the
+   * rest (for a snapshot, `all` = true, or after the map doubled).
+   */
+  private trimFunding(all: boolean): [string, number][] {
+    let newest = -Infinity;
+    for (const ts of this.fundingSeen.values()) newest = Math.max(newest, ts);
+    for (const [key, ts] of this.fundingSeen) if (ts < newest - FUNDING_RETENTION_MS) this.fundingSeen.delete(key);
+    this.fundingSeenTrimAt = Math.max(1024, 2 * this.fundingSeen.size);
+    return all ? [...this.fundingSeen] : [];
+  }
+
+  /** A journaled funding payment into the ledger: cash and funding, in its currency (not realized P&L). */
+  private bookFunding(payment: FundingPayment): void {
+    this.ledger.applyFunding(payment.instrumentId, payment.amount, payment.currency);
   }
 
   private applyExternalFill(fill: OrderFilled): void {
