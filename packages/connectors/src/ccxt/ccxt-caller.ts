@@ -49,6 +49,10 @@ export class CcxtCaller {
   private strikes = 0;
   private readonly random: () => number;
   private resync: Promise<void> | undefined;
+  /** When the clock was last resynced after an authentication failure (Coinbase), ms. */
+  private lastAuthResync = Number.NEGATIVE_INFINITY;
+  /** Authentication failures after which the clock was resynced: they count as timestamp errors. */
+  private readonly clockSuspects = new WeakSet<object>();
 
   constructor(
     readonly exchange: Exchange,
@@ -91,9 +95,25 @@ export class CcxtCaller {
         this.pausedUntil = Math.max(this.pausedUntil, Date.now() + this.delay(this.strikes++));
       } else if (kind === CcxtErrorKind.TIMESTAMP) {
         await this.resyncTime();
+      } else if (kind === CcxtErrorKind.AUTHENTICATION && CLOCK_IN_AUTH.has(this.exchange.id) && Date.now() - this.lastAuthResync > AUTH_RESYNC_MS && error !== null && typeof error === 'object') {
+        // Coinbase answers a JWT outside its time window with a bare 401: resync once in a while, and
+        // treat the failure as a timestamp error (a bad key fails again after the resync and stays one).
+        this.lastAuthResync = Date.now();
+        await this.resyncTime();
+        this.clockSuspects.add(error);
       }
       throw error;
     }
+  }
+
+  /**
+   * How rxtrade treats an error this caller has seen: `classifyCcxtError`, except that an
+   * authentication failure after which the clock was resynced (Coinbase's expired JWT) is a timestamp
+   * error.
+   */
+  kind(error: unknown): CcxtErrorKind {
+    if (error !== null && typeof error === 'object' && this.clockSuspects.has(error)) return CcxtErrorKind.TIMESTAMP;
+    return classifyCcxtError(error);
   }
 
   /**
@@ -106,7 +126,7 @@ export class CcxtCaller {
       try {
         return await this.once(fn);
       } catch (error) {
-        const kind = classifyCcxtError(error);
+        const kind = this.kind(error);
         const retryable = kind === CcxtErrorKind.RATE_LIMIT || kind === CcxtErrorKind.TIMESTAMP || kind === CcxtErrorKind.UNKNOWN_OUTCOME;
         if (!retryable || attempt >= retries) throw this.map(error, operation);
         this.stats.retries++;
@@ -124,6 +144,7 @@ export class CcxtCaller {
       try {
         // ccxt stores the difference in options.timeDifference, which signing subtracts from the clock.
         await ex.loadTimeDifference!();
+        if (CLOCK_IN_AUTH.has(this.exchange.id)) venueSeconds(this.exchange);
         this.stats.timeResyncs++;
       } finally {
         this.resync = undefined;
@@ -131,6 +152,24 @@ export class CcxtCaller {
     })();
     return this.resync;
   }
+}
+
+/** Exchanges whose signed token carries the time, refused as an authentication failure when it is off. */
+const CLOCK_IN_AUTH: ReadonlySet<string> = new Set(['coinbase']);
+/** At most one clock resync per this many ms for authentication failures. */
+const AUTH_RESYNC_MS = 5_000;
+const VENUE_SECONDS = Symbol.for('rxtrade.ccxt.venueSeconds');
+
+/**
+ * Makes ccxt's `seconds()` of the instance the venue's: Coinbase's JWT takes `nbf`/`exp` from
+ * `seconds()`, which ccxt does not correct by `options.timeDifference` (only `nonce()` is).
+ */
+function venueSeconds(exchange: Exchange): void {
+  const ex = exchange as unknown as Record<PropertyKey, unknown> & { milliseconds: () => number; options: Record<string, unknown> };
+  if (ex[VENUE_SECONDS] === true) return;
+  ex[VENUE_SECONDS] = true;
+  const ms = ex.milliseconds.bind(exchange);
+  ex['seconds'] = () => Math.floor((ms() - (typeof ex.options['timeDifference'] === 'number' ? (ex.options['timeDifference'] as number) : 0)) / 1000);
 }
 
 /** Waits `ms` (a real timer: ccxt's requests are real). */

@@ -55,6 +55,13 @@ export interface ExchangeTraits {
    * Default `time`.
    */
   readonly tradesPaging?: 'time' | 'cursor';
+  /**
+   * The venue's statuses of a closed order, asked for by `fetchClosedOrders` where ccxt asks for fewer
+   * (Coinbase: FILLED only); default ccxt's.
+   */
+  readonly closedOrderStatuses?: readonly string[];
+  /** `fetchTrades` with `since` needs `until` and a `limit` too (Coinbase's market trades). */
+  readonly tradesSinceNeedsUntil?: boolean;
 }
 
 const TRAITS: Readonly<Record<string, ExchangeTraits>> = {
@@ -70,6 +77,8 @@ const TRAITS: Readonly<Record<string, ExchangeTraits>> = {
     clientOrderIdParam: 'client_order_id',
     queryByClientId: 'search',
     modify: { spot: 'edit' },
+    closedOrderStatuses: ['FILLED', 'CANCELLED', 'EXPIRED', 'FAILED'],
+    tradesSinceNeedsUntil: true,
     marketBuyBaseParams: (baseSize) => ({ createMarketBuyOrderRequiresPrice: false, order_configuration: { market_market_ioc: { base_size: baseSize } } }),
   },
 };

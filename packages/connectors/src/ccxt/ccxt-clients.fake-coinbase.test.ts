@@ -17,6 +17,8 @@ import { waitFor } from './__fixtures__/fake-exchange/wait-for';
 import { CcxtDataClient } from './ccxt-data-client';
 import { CcxtExecutionClient } from './ccxt-execution-client';
 import { loadCcxtInstruments, type CcxtInstruments } from './ccxt-instruments';
+import { CcxtErrorKind, classifyCcxtError, toRxTradeError } from './ccxt-errors';
+import { ccxtVenue } from './ccxt-venue';
 
 let fake: FakeCoinbase;
 let exchange: Exchange;
@@ -192,6 +194,8 @@ describe('CcxtDataClient against a fake Coinbase', () => {
     data.subscribe({ kind: 'QUOTES', instrumentId: btc });
     await data.connect();
     await waitFor(() => fake.subscribers('market_trades').length > 0 && fake.subscribers('ticker').length > 0, 'the subscriptions', 5000);
+    // the subscription's ticker first: a ticker that comes in the same read as it would find no watch waiting
+    await waitFor(() => md.find((e) => e.type === 'Quote'), 'the first quote', 5000);
     const [print] = fake.venue.trade('BTC-USD', { side: 'buy', price: 30_001, qty: 0.25 });
     const trade = await waitFor(() => md.find((e) => e.type === 'Trade'), 'a trade', 5000);
     expect(trade).toMatchObject({ price: 30_001, size: 0.25, aggressor: 'BUYER', tradeId: String(print!.id) });
@@ -203,5 +207,91 @@ describe('CcxtDataClient against a fake Coinbase', () => {
     const bars = await data.requestBars(btc, t0 + 10 * minute, t0 + 389 * minute);
     expect([bars.length, (bars[0]!.ts - t0) / minute, (bars.at(-1)!.ts - t0) / minute]).toEqual([380, 10, 389]);
     expect(bars[0]).toMatchObject({ open: 29_999, close: 29_999, volume: 0.01 });
+  });
+});
+
+describe('the ccxt adapter’s Coinbase specifics against a fake Coinbase', () => {
+  it('backfills the trades printed while the socket was down (fetchTrades with since and until), each once', async () => {
+    const md: MarketData[] = [];
+    const warnings: string[] = [];
+    const logger = { debug: () => undefined, info: () => undefined, error: () => undefined, warn: (m: string, c?: unknown) => void warnings.push(`${m} ${JSON.stringify(c ?? {})}`) };
+    data = new CcxtDataClient({ exchange, instruments, backoff: { initialDelayMs: 20, maxDelayMs: 100, jitter: 0 }, logger });
+    data.events.subscribe((e) => md.push(e));
+    data.subscribe({ kind: 'TRADES', instrumentId: btc });
+    await data.connect();
+    await waitFor(() => fake.subscribers('market_trades').length > 0, 'the subscription', 5000);
+    fake.venue.trade('BTC-USD', { side: 'buy', price: 30_001, qty: 0.1 });
+    await waitFor(() => md.find((e) => e.type === 'Trade'), 'the first trade', 5000);
+    fake.restart();
+    fake.venue.trade('BTC-USD', { side: 'sell', price: 29_999, qty: 0.2 });
+    fake.venue.trade('BTC-USD', { side: 'sell', price: 29_999, qty: 0.3 });
+    await waitFor(() => md.filter((e) => e.type === 'Trade').length >= 3 || undefined, 'three trades', 5000);
+    await waitFor(() => fake.subscribers('market_trades').length > 0, 'the new subscription', 5000);
+    await new Promise((r) => setTimeout(r, 100));
+    expect(md.filter((e) => e.type === 'Trade').map((t) => t.type === 'Trade' && [t.price, t.size, t.aggressor])).toEqual([[30_001, 0.1, 'BUYER'], [29_999, 0.2, 'SELLER'], [29_999, 0.3, 'SELLER']]);
+    // the market_trades snapshot of the new subscription may bring them first; the backfill ran, and did not fail
+    expect(warnings.filter((w) => w.includes('recovery failed'))).toEqual([]);
+    expect(fake.server.requests.some((r) => /^GET \/api\/v3\/brokerage\/market\/products\/BTC-USD\/ticker\?.*start=.*end=/.test(r))).toBe(true);
+  });
+
+  it('finds a canceled order by client order id (closed orders of every terminal status)', async () => {
+    const venue = await start(false);
+    const canceled = order();
+    venue.submit(canceled);
+    await waitFor(() => events.find((e) => e.type === 'OrderAccepted'), 'accepted');
+    venue.cancel({ type: 'CancelOrder', clientOrderId: canceled.clientOrderId, strategyId: canceled.strategyId, instrumentId: btc, ts: Date.now() });
+    await waitFor(() => events.find((e) => e.type === 'OrderCanceled'), 'canceled');
+    const fresh = new CcxtExecutionClient({ exchange, instruments, webSocket: false });
+    expect((await fresh.queryOrder(canceled.clientOrderId))?.status).toBe('CANCELED');
+    const asked = fake.server.requests.filter((r) => r.startsWith('GET /api/v3/brokerage/orders/historical/batch'));
+    expect(asked.at(-1)).toMatch(/order_status=FILLED&order_status=CANCELLED&order_status=EXPIRED&order_status=FAILED/);
+    expect(await fresh.queryOrder(clientOrderId('never-sent'))).toBeUndefined();
+  });
+
+  it('ccxtVenue reads Coinbase balances from the v3 accounts by default (their holds are what orders lock)', async () => {
+    const { options: _options, ...overrides } = coinbaseCcxtOptions(fake) as Record<string, unknown> & { urls: never; httpAgent: never };
+    const cb = await ccxtVenue('coinbase', { credentials: { apiKey: fake.key.name, secret: fake.key.privateKeyPem }, urls: overrides.urls, httpAgent: overrides.httpAgent, exchangeOptions: { fetchTime: 'v3PublicGetBrokerageTime' }, symbols: ['BTC/USD'], connect: false });
+    try {
+      cb.execution.submit(order());
+      await waitFor(() => fake.venue.openOrders('BTC-USD').length === 1 || undefined, 'the order resting');
+      const usd = (await cb.execution.balances()).find((b) => b.currency === 'USD')!;
+      expect([usd.total.toString(), usd.locked.toString(), usd.free.toString()]).toEqual(['100000', '14999.5', '85000.5']);
+      expect(fake.server.requests.some((r) => r.startsWith('GET /api/v3/brokerage/accounts'))).toBe(true);
+      expect(fake.server.requests.some((r) => r.startsWith('GET /v2/accounts'))).toBe(false);
+    } finally {
+      await cb.close();
+    }
+  });
+
+  it('a refused edit is a modify rejection with Coinbase’s reason, not an unknown outcome; an unknown order id is OrderNotFound', async () => {
+    const venue = await start(false);
+    const cmd = order({ postOnly: true });
+    venue.submit(cmd);
+    await waitFor(() => events.find((e) => e.type === 'OrderAccepted'), 'accepted');
+    const before = fake.server.requests.length;
+    venue.modify({ type: 'ModifyOrder', clientOrderId: cmd.clientOrderId, strategyId: cmd.strategyId, instrumentId: btc, quantity: undefined, price: new Decimal('30002'), triggerPrice: undefined, ts: Date.now() });
+    const rejected = await waitFor(() => events.find((e) => e.type === 'OrderModifyRejected'), 'the modify rejected');
+    expect(rejected).toMatchObject({ reason: expect.stringContaining('INVALID_EDITED_LIMIT_PRICE_POST_ONLY') });
+    // a definite answer: the venue's record is not searched
+    expect(fake.server.requests.slice(before).filter((r) => r.startsWith('GET'))).toEqual([]);
+    const unknown = await exchange.editOrder('00000000-0000-4000-8000-00000000dead', 'BTC/USD', 'limit', 'buy', 0.1, 29_000).catch((e: unknown) => e);
+    expect(classifyCcxtError(unknown)).toBe(CcxtErrorKind.ORDER_NOT_FOUND);
+    expect(toRxTradeError(unknown, { venue: 'COINBASE', operation: 'editOrder', secrets: [] }).message).toBe('COINBASE editOrder: ORDER_NOT_FOUND');
+    const missing = await exchange.fetchOrder('00000000-0000-4000-8000-00000000dead', 'BTC/USD').catch((e: unknown) => e);
+    expect(classifyCcxtError(missing)).toBe(CcxtErrorKind.ORDER_NOT_FOUND);
+    expect(await venue.queryOrderByVenueId('00000000-0000-4000-8000-00000000dead' as never)).toBeUndefined();
+  });
+
+  it('a clock outside the JWT window (a bare 401) resyncs the time once, then reads and submits go through', async () => {
+    const venue = await start(false);
+    fake.faults.clockOffsetMs = 600_000;
+    const balances = await venue.balances();
+    expect(balances.find((b) => b.currency === 'USD')?.total.toString()).toBe('100000');
+    expect(venue.caller.stats.timeResyncs).toBe(1);
+    const cmd = order();
+    venue.submit(cmd);
+    await waitFor(() => events.find((e) => e.type === 'OrderAccepted'), 'accepted');
+    expect(venue.caller.stats.timeResyncs).toBe(1);
+    expect(events.some((e) => e.type === 'OrderRejected')).toBe(false);
   });
 });

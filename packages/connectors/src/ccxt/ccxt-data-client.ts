@@ -32,6 +32,7 @@ import {
 import { BackoffConfigSchema } from '../live/watchdog/backoff';
 import { CcxtCaller, sleep } from './ccxt-caller';
 import { BookSync } from './ccxt-book';
+import { exchangeTraits } from './ccxt-capabilities';
 import { CcxtErrorKind, classifyCcxtError } from './ccxt-errors';
 import { CcxtInstruments } from './ccxt-instruments';
 import { guardWsSequence, resubscribeBook } from './ccxt-ws-sequence';
@@ -382,7 +383,10 @@ export class CcxtDataClient implements DataClient {
         }
         case 'TRADES': {
           if (!this.config.backfillTrades || s.lastTs === undefined) break;
-          const trades = await this.caller.read('fetchTrades', () => this.exchange.fetchTrades(s.symbol, s.lastTs));
+          // ccxt's Coinbase refuses `since` without `until`, and Coinbase requires `limit` (at most 1000)
+          const bounded = exchangeTraits(this.exchange.id).tradesSinceNeedsUntil === true;
+          const params = bounded ? { until: Date.now() } : {};
+          const trades = await this.caller.read('fetchTrades', () => this.exchange.fetchTrades(s.symbol, s.lastTs, bounded ? 1000 : undefined, params));
           const n = this.handleTrades(s, trades);
           s.stats.backfilled += n;
           break;

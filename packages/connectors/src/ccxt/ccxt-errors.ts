@@ -51,6 +51,24 @@ export type CcxtErrorKind = (typeof CcxtErrorKind)[keyof typeof CcxtErrorKind];
 const TIMESTAMP_CODES = [/"code"\s*:\s*-1021\b/, /\b-1021\b.*recvWindow/i];
 
 /**
+ * Answers that name an unknown order where ccxt's error table does not: Coinbase's edit refusal
+ * (`edit_failure_reason: ORDER_NOT_FOUND`), cancel failure (`UNKNOWN_CANCEL_ORDER`), `NOT_FOUND`, and
+ * an order lookup's `{"error":"unknown","error_details":"order with this orderID was not found"}` (ccxt
+ * matches its broad rule against `error` only).
+ */
+const ORDER_NOT_FOUND_CODES = [/"(?:edit_failure_reason|failure_reason|error)"\s*:\s*"(?:ORDER_NOT_FOUND|UNKNOWN_CANCEL_ORDER|NOT_FOUND)"/, /"error_details"\s*:\s*"order with this orderID was not found"/];
+
+/** The HTTP status in a ccxt error's message (`coinbase POST https://… 400 Bad Request {…}`). */
+const HTTP_STATUS = /\b(?:GET|POST|PUT|DELETE|PATCH)\s+\S+\s+(\d{3})\b/;
+
+/**
+ * Statuses by which the venue answered that it did not act on the request, even where ccxt raises them
+ * as `ExchangeNotAvailable` (ccxt's table for an answer it cannot read: Coinbase's refused edit is a 400
+ * with `errors[].edit_failure_reason`).
+ */
+const REFUSED_STATUSES: ReadonlySet<number> = new Set([400, 404, 422]);
+
+/**
  * Sorts a ccxt error (or anything a ccxt call threw) into a {@link CcxtErrorKind}. The order of the
  * checks matters: ccxt's `InvalidNonce` and `RateLimitExceeded` are `NetworkError`s, and `OrderNotFound`
  * is an `InvalidOrder`. Anything that is not a ccxt `ExchangeError` (a venue's answer) counts as an
@@ -65,6 +83,11 @@ export function classifyCcxtError(error: unknown): CcxtErrorKind {
   const message = error instanceof Error ? error.message : String(error);
   if (isCcxtError(error, 'InvalidNonce') || error instanceof WsSequenceGap || TIMESTAMP_CODES.some((re) => re.test(message))) return CcxtErrorKind.TIMESTAMP;
   if (isCcxtError(error, 'RateLimitExceeded') || isCcxtError(error, 'DDoSProtection')) return CcxtErrorKind.RATE_LIMIT;
+  if (isCcxtError(error, 'ExchangeError') || isCcxtError(error, 'OperationFailed')) {
+    if (ORDER_NOT_FOUND_CODES.some((re) => re.test(message))) return CcxtErrorKind.ORDER_NOT_FOUND;
+    const status = Number(HTTP_STATUS.exec(message)?.[1]);
+    if (isCcxtError(error, 'OperationFailed') && REFUSED_STATUSES.has(status)) return CcxtErrorKind.INVALID_ORDER;
+  }
   if (isCcxtError(error, 'OperationFailed')) return CcxtErrorKind.UNKNOWN_OUTCOME;
   if (isCcxtError(error, 'AuthenticationError')) return CcxtErrorKind.AUTHENTICATION;
   if (isCcxtError(error, 'InsufficientFunds')) return CcxtErrorKind.INSUFFICIENT_FUNDS;
@@ -93,7 +116,8 @@ export function venueReason(error: unknown, secrets: readonly string[]): string 
     try {
       const body = JSON.parse(raw.slice(json)) as Record<string, unknown>;
       const code = body['code'] ?? body['retCode'] ?? body['error_code'];
-      const msg = body['msg'] ?? body['retMsg'] ?? body['message'] ?? body['error_description'] ?? body['error'];
+      const errors = Array.isArray(body['errors']) ? (body['errors'] as Record<string, unknown>[])[0] : undefined;
+      const msg = body['msg'] ?? body['retMsg'] ?? body['message'] ?? body['error_description'] ?? body['error'] ?? errors?.['edit_failure_reason'] ?? errors?.['message'];
       if (typeof msg === 'string') text = code !== undefined && code !== null ? `${String(code)} ${msg}` : msg;
     } catch {
       // not a JSON body: the text is cleaned below

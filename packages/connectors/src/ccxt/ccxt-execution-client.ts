@@ -56,7 +56,7 @@ import {
 import { BackoffConfigSchema } from '../live/watchdog/backoff';
 import { CcxtCaller, sleep } from './ccxt-caller';
 import { ccxtCapabilities, exchangeTraits, type ExchangeTraits, type ModifyMode } from './ccxt-capabilities';
-import { CcxtErrorKind, OrderOutcomeUnknownError, classifyCcxtError } from './ccxt-errors';
+import { CcxtErrorKind, OrderOutcomeUnknownError } from './ccxt-errors';
 import { CcxtInstruments } from './ccxt-instruments';
 import { ccxtFill, ccxtOrderReport, ccxtOrderStatus, ccxtOrderView, dec, isTerminalStatus, positivePrice } from './ccxt-orders';
 
@@ -342,7 +342,7 @@ export class CcxtExecutionClient implements ExecutionClient {
         await this.enqueue(() => this.applyOrder(order, t));
         return;
       } catch (error) {
-        const kind = classifyCcxtError(error);
+        const kind = this.caller.kind(error);
         const mapped = this.caller.map(error, 'createOrder');
         if ((kind === CcxtErrorKind.TIMESTAMP || kind === CcxtErrorKind.RATE_LIMIT) && attempt < 3) {
           // The venue refused the request before acting on it; ask it anyway before sending again.
@@ -393,7 +393,7 @@ export class CcxtExecutionClient implements ExecutionClient {
           order = await this.caller.once(() => this.exchange.cancelOrder(t.venueOrderId as string, t.symbol, params));
           break;
         } catch (error) {
-          const kind = classifyCcxtError(error);
+          const kind = this.caller.kind(error);
           // A cancel the venue refused before acting on it (timestamp, throttling) is safe to send again.
           if ((kind === CcxtErrorKind.TIMESTAMP || kind === CcxtErrorKind.RATE_LIMIT) && attempt < 2) continue;
           throw error;
@@ -402,7 +402,7 @@ export class CcxtExecutionClient implements ExecutionClient {
       if (order !== undefined && order.status !== undefined && order.status !== null) await this.enqueue(() => this.applyOrder(order!, t));
       else await this.enqueue(() => this.finishTerminal(t, 'OrderCanceled', undefined));
     } catch (error) {
-      const kind = classifyCcxtError(error);
+      const kind = this.caller.kind(error);
       const mapped = this.caller.map(error, 'cancelOrder');
       if (kind === CcxtErrorKind.UNKNOWN_OUTCOME) {
         // The order manager sends the cancel again after its timeout.
@@ -466,7 +466,7 @@ export class CcxtExecutionClient implements ExecutionClient {
     } catch (error) {
       t.replacing = false;
       if (replaced !== undefined) t.replacedIds.delete(replaced);
-      const kind = classifyCcxtError(error);
+      const kind = this.caller.kind(error);
       const mapped = this.caller.map(error, 'editOrder');
       // A cancel-replace may have canceled the order and failed to place the new one: the venue's record decides.
       if (kind === CcxtErrorKind.UNKNOWN_OUTCOME || this.modifyMode === 'cancel-replace') {
@@ -834,7 +834,9 @@ export class CcxtExecutionClient implements ExecutionClient {
     if (hit !== undefined) return hit;
     const has = this.exchange.has as Record<string, unknown>;
     if (has['fetchClosedOrders'] === true || has['fetchClosedOrders'] === 'emulated') {
-      const closed = await this.caller.read('fetchClosedOrders', () => this.exchange.fetchClosedOrders(symbol, undefined, this.config.pageLimit));
+      // ccxt's Coinbase asks for FILLED orders only: a canceled or expired order is closed too.
+      const params = this.traits.closedOrderStatuses !== undefined ? { order_status: [...this.traits.closedOrderStatuses] } : {};
+      const closed = await this.caller.read('fetchClosedOrders', () => this.exchange.fetchClosedOrders(symbol, undefined, this.config.pageLimit, params));
       return closed.find((o) => o.clientOrderId === clientOrderId);
     }
     return undefined;
@@ -1115,9 +1117,15 @@ export class CcxtExecutionClient implements ExecutionClient {
     const totals = (balance.total ?? {}) as unknown as Record<string, number | undefined>;
     const free = (balance.free ?? {}) as unknown as Record<string, number | undefined>;
     const used = (balance.used ?? {}) as unknown as Record<string, number | undefined>;
+    // A futures account's cash is its wallet balance (deposits, realized P&L, fees, funding), as in the
+    // node's ledger; ccxt's total of a Binance futures account is the margin balance, with unrealized P&L.
+    const wallet = (balance.info as { assets?: unknown } | undefined)?.assets;
+    const walletOf = new Map<string, string>();
+    if (Array.isArray(wallet))
+      for (const a of wallet as { asset?: unknown; walletBalance?: unknown }[]) if (typeof a.asset === 'string' && typeof a.walletBalance === 'string') walletOf.set(a.asset, a.walletBalance);
     const out: Balance[] = [];
     for (const [currency, total] of Object.entries(totals)) {
-      const t = dec(total) ?? ZERO;
+      const t = dec(walletOf.get(currency)) ?? dec(total) ?? ZERO;
       if (t.isZero()) continue;
       const f = dec(free[currency]) ?? t;
       out.push({ currency, total: t, free: f, locked: dec(used[currency]) ?? t.minus(f) });

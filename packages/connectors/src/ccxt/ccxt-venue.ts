@@ -167,6 +167,15 @@ export interface CcxtVenue {
   close(): Promise<void>;
 }
 
+/**
+ * ccxt options set by default per exchange (`exchangeOptions` overrides them): Coinbase's balance from
+ * the v3 brokerage accounts, whose `hold` is what open orders lock (ccxt's default reads `/v2/accounts`,
+ * which has none).
+ */
+const EXCHANGE_OPTION_DEFAULTS: Readonly<Record<string, Record<string, unknown>>> = {
+  coinbase: { fetchBalance: 'v3PrivateGetBrokerageAccounts' },
+};
+
 type ExchangeClass = new (config: Record<string, unknown>) => Exchange;
 
 async function exchangeClass(exchangeId: string): Promise<ExchangeClass> {
@@ -205,7 +214,8 @@ export async function ccxtVenue(exchangeId: string, options: CcxtVenueOptions = 
   const make = (): Exchange => {
     const config: Record<string, unknown> = { enableRateLimit: true, timeout: o.timeoutMs, ...(o.credentials ?? {}) };
     if (o.rateLimit !== undefined) config['rateLimit'] = o.rateLimit;
-    if (o.exchangeOptions !== undefined) config['options'] = o.exchangeOptions;
+    const defaults = EXCHANGE_OPTION_DEFAULTS[exchangeId];
+    if (o.exchangeOptions !== undefined || defaults !== undefined) config['options'] = { ...defaults, ...o.exchangeOptions };
     // ccxt's constructor deep-merges these over the exchange's own description.
     if (o.exceptions !== undefined) config['exceptions'] = o.exceptions;
     if (o.httpAgent !== undefined) config['httpAgent'] = o.httpAgent;
