@@ -47,10 +47,16 @@ function fill(instrument: Instrument, side: OrderSide, quantity: DecimalLike, pr
 
 const newLedger = (startingCash: DecimalLike = 100_000): Ledger => new Ledger({ baseCurrency: 'USD', startingCash, instruments });
 
-/** cash + sum(quantity * avgPrice * multiplier) - (startingCash - fees + realized): zero when the books balance. */
+/** Perpetuals and futures are on margin: their cost never went through cash. */
+const margined = (i: Instrument): boolean => i.assetClass === 'perpetual' || i.assetClass === 'future';
+
+/** cash + sum(quantity * avgPrice * multiplier) of cash instruments - (startingCash - fees + realized): zero when the books balance. */
 function imbalance(ledger: Ledger): Decimal {
   let atCost = ledger.cash();
-  for (const p of ledger.openPositions()) atCost = atCost.plus(p.quantity.mul(p.avgPrice).mul(new Decimal(instruments.get(p.instrumentId).multiplier)));
+  for (const p of ledger.openPositions()) {
+    const i = instruments.get(p.instrumentId);
+    if (!margined(i)) atCost = atCost.plus(p.quantity.mul(p.avgPrice).mul(new Decimal(i.multiplier)));
+  }
   return atCost.minus(ledger.startingCash.minus(ledger.totalFees()).plus(ledger.realizedPnl()));
 }
 
@@ -127,13 +133,49 @@ describe('Ledger', () => {
     expect(imbalance(ledger).isZero()).toBe(true);
   });
 
-  it('applies the multiplier to cash and realized P&L', () => {
+  it('books a future on margin: no notional through cash, realized P&L times the multiplier, unrealized P&L in equity', () => {
     const ledger = newLedger(1_000_000);
-    ledger.applyFill(fill(es, 'BUY', 2, '4000'));
-    expect(str(ledger.cash())).toBe('600000'); // 1,000,000 - 2 x 4000 x 50
-    ledger.applyFill(fill(es, 'SELL', 2, '4010.25'));
-    expect(str(ledger.realizedPnl())).toBe('1025'); // 10.25 x 2 x 50
-    expect(str(ledger.cash())).toBe('1001025');
+    ledger.applyFill(fill(es, 'BUY', 2, '4000', '4.5'));
+    expect(str(ledger.cash())).toBe('999995.5'); // only the commission: a futures account pays no notional
+    expect(str(ledger.costBasis(es.id))).toBe('400000'); // 2 x 4000 x 50, the position's cost all the same
+    ledger.mark(es.id, 3990.5);
+    expect(str(ledger.equity())).toBe('999045.5'); // cash + (3990.50 - 4000) x 2 x 50
+    expect(ledger.equityValue()).toBe(999045.5);
+    expect(str(ledger.unrealizedPnl())).toBe('-950');
+    ledger.applyFill(fill(es, 'SELL', 1, '4010.25', '2.25'));
+    expect(str(ledger.realizedPnl())).toBe('512.5'); // 10.25 x 1 x 50
+    expect(str(ledger.cash())).toBe('1000505.75'); // 999995.5 + 512.5 - 2.25
+    ledger.applyFill(fill(es, 'SELL', 3, '4020', '6.75')); // closes 1 (+1000) and opens 2 short at 4020
+    expect(str(ledger.realizedPnl())).toBe('1512.5');
+    expect(str(ledger.cash())).toBe('1001499'); // 1000505.75 + 1000 - 6.75
+    expect(str(ledger.positionQuantity(es.id))).toBe('-2');
+    ledger.mark(es.id, 4000);
+    expect(str(ledger.equity())).toBe('1003499'); // + (4020 - 4000) x 2 x 50 on the short
+    expect(ledger.equityValue()).toBe(1003499);
+  });
+
+  it('books a perpetual on margin in every lot method and position mode, with the same equity as paying its notional would give', () => {
+    const perp = defineInstrument({ symbol: 'BTCUSDT-PERP', venue: 'SIM', assetClass: 'perpetual', base: 'BTC', quote: 'USD', tickSize: '0.1', lotSize: '0.001' });
+    const spot = defineInstrument({ symbol: 'BTCUSDT', venue: 'SIM', assetClass: 'spot', base: 'BTC', quote: 'USD', tickSize: '0.1', lotSize: '0.001' });
+    for (const lotMethod of ['average', 'fifo'] as const)
+      for (const positionMode of ['netting', 'hedging'] as const) {
+        const make = (): Ledger => new Ledger({ baseCurrency: 'USD', startingCash: 10_000, instruments: instrumentRegistry([perp, spot]), lotMethod, positionMode });
+        const [m, c] = [make(), make()];
+        const trades: [OrderSide, string, string, string][] = [['BUY', '0.25', '30000.1', '3.75'], ['BUY', '0.125', '30400.3', '1.9'], ['SELL', '0.3', '31000', '3.72']];
+        for (const [side, q, p, fee] of trades) {
+          m.applyFill(fill(perp, side, q, p, fee), positionMode === 'hedging' ? { positionSide: 'LONG' } : undefined);
+          c.applyFill(fill(spot, side, q, p, fee), positionMode === 'hedging' ? { positionSide: 'LONG' } : undefined);
+        }
+        m.mark(perp.id, 30500.7);
+        c.mark(spot.id, 30500.7);
+        // Margin: cash = 10000 - fees 9.37 + realized; the cash instrument's cash also paid the open 0.075 at cost.
+        expect(str(m.cash())).toBe(str(new Decimal(10_000).minus('9.37').plus(m.realizedPnl())));
+        expect(str(m.realizedPnl())).toBe(str(c.realizedPnl()));
+        expect(str(m.cash().minus(c.cash()))).toBe(str(c.costBasis(spot.id)));
+        expect(str(m.equity())).toBe(str(c.equity()));
+        expect(Math.abs(m.equityValue() - c.equityValue())).toBeLessThan(1e-9);
+        expect(str(m.equity())).toBe(str(m.cash().plus(m.unrealizedPnl())));
+      }
   });
 
   it('pays commissions out of cash and counts them as fees, not as realized P&L', () => {
@@ -191,12 +233,12 @@ describe('Ledger', () => {
     ledger.mark(es.id, 4498.1);
     const exact = ledger.equity();
     expect(Math.abs(ledger.equityValue() / exact.toNumber() - 1)).toBeLessThan(1e-9);
-    // the Decimal figure uses the float marks exactly
+    // the Decimal figure uses the float marks exactly; the future (on margin) counts at its unrealized P&L
     const expected = ledger
       .cash()
       .plus(new Decimal(-63).mul(new Decimal(529.123456789)))
       .plus(new Decimal('0.731').mul(new Decimal(43980.0731)))
-      .plus(new Decimal(-3).mul(new Decimal(4498.1)).mul(50));
+      .plus(new Decimal(-3).mul(new Decimal(4498.1).minus('4512.75')).mul(50));
     expect(exact.eq(expected)).toBe(true);
   });
 
@@ -394,8 +436,10 @@ describe('Ledger invariants (property-based)', () => {
         // float mirror agrees with the exact figure, to rounding relative to the gross amounts summed
         const exact = ledger.equity().toNumber();
         let gross = Math.abs(ledger.cash().toNumber());
-        for (const p of ledger.openPositions())
+        for (const p of ledger.openPositions()) {
           gross += Math.abs(p.quantity.toNumber() * ledger.lastPrice(p.instrumentId)! * Number(instruments.get(p.instrumentId).multiplier));
+          if (margined(instruments.get(p.instrumentId))) gross += Math.abs(ledger.costBasis(p.instrumentId).toNumber()); // its cost is subtracted in float
+        }
         expect(Math.abs(ledger.equityValue() - exact)).toBeLessThanOrEqual(1e-13 * gross + 1e-9);
       }),
       { numRuns: 300 },
@@ -413,10 +457,10 @@ const fxLedger = (extra: Partial<LedgerConfig> = {}): Ledger =>
 function withCurrency(f: Fill, commissionCurrency: string): Fill {
   return { ...f, commissionCurrency };
 }
-/** Per currency: cash + cost of positions quoted in it - (deposits - fees + realized + funding); zero when the books balance. */
+/** Per currency: cash + cost of the cash instruments' positions quoted in it - (deposits - fees + realized + funding); zero when the books balance. */
 function imbalanceIn(ledger: Ledger, currency: string, registry = instrumentsFx): Decimal {
   let atCost = ledger.cash(currency);
-  for (const i of registry.all()) if (i.quote === currency) atCost = atCost.plus(ledger.costBasis(i.id));
+  for (const i of registry.all()) if (i.quote === currency && !margined(i)) atCost = atCost.plus(ledger.costBasis(i.id));
   return atCost.minus(ledger.totalDeposits(currency).minus(ledger.totalFees(currency)).plus(ledger.realizedPnl(currency)).plus(ledger.totalFunding(currency)));
 }
 

@@ -6,6 +6,7 @@
  * cash, FIFO lots, hedging legs, funding, deposits, margin figures and snapshots are opt-in.
  */
 import {
+  AssetClass,
   Decimal,
   OrderSide,
   parseWith,
@@ -246,11 +247,21 @@ class Holding {
   constructor(readonly instrument: Instrument) {}
 }
 
+/**
+ * Asset classes traded on margin: a fill moves no notional through cash (a futures wallet pays and
+ * receives only realized P&L, fees and funding), and the position counts in equity at its unrealized P&L.
+ */
+const MARGIN_ASSET_CLASSES: ReadonlySet<string> = new Set<string>([AssetClass.PERPETUAL, AssetClass.FUTURE]);
+
 /** One position leg: the net position (netting) or the long or short leg (hedging). */
 class Leg {
   readonly multiplierValue: number;
   /** The multiplier is exactly 1 (most instruments): amounts need no multiplication. */
   readonly unitMultiplier: boolean;
+  /** A perpetual or a future: cash moves by realized P&L only, equity counts unrealized P&L (see {@link Ledger}). */
+  readonly margined: boolean;
+  /** `cost.toNumber()` of a margined leg, refreshed on every fill (for {@link Ledger.equityValue}). */
+  costValue = 0;
   readonly avgDecimals: number;
   quantity: Decimal = ZERO;
   /** `quantity.toNumber()`, refreshed on every fill. */
@@ -270,6 +281,7 @@ class Leg {
   ) {
     this.multiplierValue = multiplier.toNumber();
     this.unitMultiplier = multiplier.eq(1);
+    this.margined = MARGIN_ASSET_CLASSES.has(holding.instrument.assetClass);
     this.avgDecimals = holding.instrument.pricePrecision + AVG_PRICE_EXTRA_DECIMALS;
   }
 }
@@ -296,12 +308,17 @@ class Leg {
  * - Cash: a BUY pays `quantity * price * multiplier` in the instrument's quote currency, a SELL receives
  *   it; the commission is paid out of cash in its own currency and added to the fees. Cash may go below
  *   zero (a margin loan); the ledger records, the risk engine limits.
+ * - Perpetuals and futures (`assetClass` `'perpetual'` or `'future'`) are on margin, as a futures wallet
+ *   is: a fill moves no notional through cash, only the realized P&L of what it reduces or closes (and
+ *   the commission, and funding); the open position counts in equity at its unrealized P&L
+ *   `(last - avg) x qty x multiplier` rather than at its value. Equity is the same figure either way.
  * - Currencies: without `fxRates` in the config only the base currency exists and anything else is
  *   rejected with a {@link ValidationError}. With it, every currency has its own cash account, and
  *   equity and totals are translated into the base currency at the latest rates (no FX P&L is booked:
  *   translation differences show in equity only).
- * - Exactness, per currency `c`: `cash(c) + costBasis of c-quoted positions == deposits(c) - fees(c) +
- *   realized(c) + funding(c)`, where the base currency's deposits include the starting cash.
+ * - Exactness, per currency `c`: `cash(c) + costBasis of c-quoted positions in cash instruments ==
+ *   deposits(c) - fees(c) + realized(c) + funding(c)`, where the base currency's deposits include the
+ *   starting cash (a perpetual's or future's cost never went through cash).
  * - Marks are plain numbers: {@link Ledger.mark} stores the last price without building a Decimal;
  *   {@link Ledger.equity} converts it exactly when asked, {@link Ledger.equityValue} stays in float64.
  *   A position never marked is valued at its first fill price; later fills do not overwrite a mark.
@@ -421,6 +438,7 @@ export class Ledger implements AccountLedger {
       leg.quantityValue = leg.quantity.toNumber();
       leg.avgPrice = d(l.avgPrice);
       leg.cost = d(l.cost);
+      leg.costValue = leg.cost.toNumber();
       leg.realizedPnl = d(l.realized);
       leg.ts = l.ts;
       leg.lots = l.lots.map((lot) => ({ quantity: d(lot.quantity), price: d(lot.price), ts: lot.ts }));
@@ -475,8 +493,17 @@ export class Ledger implements AccountLedger {
     const leg = this.legFor(holding, side);
     const account = leg.account;
     const feeAccount = this.accountFor(fill.commissionCurrency);
-    const notional = scaleBy(quantity.mul(price), leg);
-    const afterTrade = buy ? account.cash.minus(notional) : account.cash.plus(notional);
+    const signed = buy ? quantity : quantity.neg();
+    const realized = this.lotMethod === LotMethod.FIFO ? this.fifo(leg, signed, quantity, price, fill.ts) : this.average(leg, signed, quantity, price, buy);
+    // A cash instrument pays or receives its notional; a margined one moves cash by the P&L it realizes.
+    let afterTrade: Decimal;
+    if (leg.margined) {
+      afterTrade = realized.isZero() ? account.cash : account.cash.plus(realized);
+      leg.costValue = leg.cost.toNumber();
+    } else {
+      const notional = scaleBy(quantity.mul(price), leg);
+      afterTrade = buy ? account.cash.minus(notional) : account.cash.plus(notional);
+    }
     if (feeAccount === account) account.setCash(afterTrade.minus(commission));
     else {
       account.setCash(afterTrade);
@@ -485,8 +512,6 @@ export class Ledger implements AccountLedger {
     feeAccount.fees = feeAccount.fees.plus(commission);
     if (!commission.isZero()) holding.fees = addTo(holding.fees, fill.commissionCurrency, commission);
 
-    const signed = buy ? quantity : quantity.neg();
-    const realized = this.lotMethod === LotMethod.FIFO ? this.fifo(leg, signed, quantity, price, fill.ts) : this.average(leg, signed, quantity, price, buy);
     leg.realizedPnl = leg.realizedPnl.plus(realized);
     account.realized = account.realized.plus(realized);
     leg.quantityValue = leg.quantity.toNumber();
@@ -607,8 +632,9 @@ export class Ledger implements AccountLedger {
   }
 
   /**
-   * Cash in every currency plus every open position at its last price times its multiplier, in the base
-   * currency at the latest FX rates, exact in Decimal (an inverted rate to 34 significant digits).
+   * Cash in every currency plus every open position at its last price times its multiplier (a perpetual
+   * or future: its unrealized P&L, its cost never having left cash), in the base currency at the latest
+   * FX rates, exact in Decimal (an inverted rate to 34 significant digits).
    *
    * @throws StateError when an amount is held in a currency with no FX rate.
    */
@@ -616,7 +642,9 @@ export class Ledger implements AccountLedger {
     let total: Decimal = ZERO;
     for (const a of this.accounts) if (!a.cash.isZero()) total = total.plus(a.toBase(a.cash, this.baseCurrency));
     for (const l of this.legs) {
-      if (!l.quantity.isZero()) total = total.plus(l.account.toBase(l.quantity.mul(new Decimal(l.holding.lastPrice)).mul(l.multiplier), this.baseCurrency));
+      if (l.quantity.isZero()) continue;
+      const value = l.margined ? unrealized(l) : l.quantity.mul(new Decimal(l.holding.lastPrice)).mul(l.multiplier);
+      total = total.plus(l.account.toBase(value, this.baseCurrency));
     }
     return total;
   }
@@ -637,7 +665,10 @@ export class Ledger implements AccountLedger {
     const legs = this.legs;
     for (let i = 0; i < legs.length; i++) {
       const l = legs[i]!;
-      if (l.quantityValue !== 0) total += l.quantityValue * l.holding.lastPrice * l.multiplierValue * l.account.rate;
+      if (l.quantityValue === 0) continue;
+      total += l.margined
+        ? (l.quantityValue * l.holding.lastPrice - l.costValue) * l.multiplierValue * l.account.rate
+        : l.quantityValue * l.holding.lastPrice * l.multiplierValue * l.account.rate;
     }
     if (Number.isNaN(total)) this.equity(); // throws the StateError naming the missing rate
     return total;

@@ -50,14 +50,6 @@ export function fakeBinanceHarness(market: 'spot' | 'linear'): VenueHarnessFacto
   return {
     name: market === 'spot' ? 'ccxt binance on the fake Binance (spot)' : 'ccxt binanceusdm on the fake Binance (USDⓈ-M)',
     scenarioTimeoutMs: 20_000,
-    ...(market === 'linear'
-      ? {
-          knownFailures: {
-            'live node restart':
-              "the node's ledger pays a perpetual's notional out of cash on a buy, while the venue's wallet moves only by fees, P&L and funding: its strict cash comparison differs by the notional",
-          },
-        }
-      : {}),
     create: async (): Promise<VenueHarness> => {
       const fake = await FakeBinance.start({
         balances: { USDT: 100_000 },
