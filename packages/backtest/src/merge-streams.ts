@@ -5,7 +5,7 @@
  * fails with a `ValidationError` naming the series and row. With a validator, every event it hands out
  * is checked (fields, and time per instrument across all series) and named by series and row.
  */
-import { marketDataIssue, ValidationError, type MarketData, type MarketDataValidator } from '@rxtrade/core';
+import { isChunkedMarketData, MARKET_DATA_CHUNKS, marketDataIssue, ValidationError, type MarketData, type MarketDataValidator } from '@rxtrade/core';
 
 /** One series of market data: an array, a (generator) iterable, or an async iterable, sorted by `ts`. */
 export type MarketSeries = readonly MarketData[] | Iterable<MarketData> | AsyncIterable<MarketData>;
@@ -49,6 +49,8 @@ export class StreamMerge {
     this.nested = options.nested ?? true;
     this.validator = options.validator;
     this.sources = series.map((s) => {
+      // A chunked stream (a catalog query) costs a Promise per chunk rather than one per event.
+      if (isChunkedMarketData(s)) return { ...chunkPull(s[MARKET_DATA_CHUNKS]()), head: undefined, lastTs: -Infinity, row: -1 };
       const it = Symbol.asyncIterator in s ? (s as AsyncIterable<MarketData>)[Symbol.asyncIterator]() : (s as Iterable<MarketData>)[Symbol.iterator]();
       return { next: () => it.next(), close: () => it.return?.(), head: undefined, lastTs: -Infinity, row: -1 };
     });
@@ -143,6 +145,22 @@ export class StreamMerge {
     source.lastTs = ts;
     source.head = e!;
   }
+}
+
+/** Pulls the events of a chunk iterator one by one: synchronously within a chunk, a Promise at each new chunk. */
+function chunkPull(chunks: AsyncIterator<readonly MarketData[], undefined>): Pick<Source, 'next' | 'close'> {
+  let chunk: readonly MarketData[] = [];
+  let i = 0;
+  const take = (r: IteratorResult<readonly MarketData[], undefined>): Pull => {
+    if (r.done) return { done: true, value: undefined };
+    chunk = r.value;
+    i = 0;
+    return i < chunk.length ? { done: false, value: chunk[i++]! } : chunks.next().then(take);
+  };
+  return {
+    next: () => (i < chunk.length ? { done: false, value: chunk[i++]! } : chunks.next().then(take)),
+    close: () => chunks.return?.(),
+  };
 }
 
 /**

@@ -48,6 +48,8 @@ export {
 } from './domain/market-data';
 export type { Bar, Quote, Trade, BookLevel, OrderBookSnapshot, OrderBookDelta, MarketData } from './domain/market-data';
 export { MarketDataValidator, marketDataIssue } from './domain/validate-market-data';
+export { MARKET_DATA_CHUNKS, isChunkedMarketData } from './data/market-data-chunks';
+export type { ChunkedMarketData } from './data/market-data-chunks';
 export type { MarketDataIssue } from './domain/validate-market-data';
 export { parseBarsCsv, parseBarsCsvChunks, ParseBarsCsvOptionsSchema, BarsCsvColumnsSchema, InvalidRowPolicy, TimestampUnit, BarsCsvPrice } from './data/bars-csv';
 export type { ParseBarsCsvOptions, ParsedBars, SkippedRow } from './data/bars-csv';
