@@ -63,10 +63,14 @@ export type { FaultyDataClientConfig, DataFaults, SilenceOptions, CloseOptions, 
 
 // Market-data catalog: Parquet files in a documented layout, written without overlaps, streamed into backtests
 export { ParquetCatalog } from './catalog/parquet-catalog';
-export type { CatalogWriteResult, ConsolidateResult } from './catalog/parquet-catalog';
+export type { CatalogWriteResult } from './catalog/parquet-catalog';
+export { PostgresCatalog, PostgresCatalogConfigSchema } from './catalog/postgres-catalog';
+export type { PostgresCatalogConfig, PostgresWriteResult } from './catalog/postgres-catalog';
+export type { MarketDataCatalog, CatalogRange, CatalogWriteCounts, ConsolidateResult } from './catalog/market-data-catalog';
+export type { CatalogQueryResult } from './catalog/catalog-reader';
 export { CatalogDataType, CATALOG_COLUMNS } from './catalog/catalog-layout';
 export type { CatalogEventOf, CatalogFile } from './catalog/catalog-layout';
-export { CatalogOverlapError, CatalogFileError } from './catalog/catalog-errors';
+export { CatalogOverlapError, CatalogFileError, CatalogDatabaseError } from './catalog/catalog-errors';
 export { ParquetCatalogConfigSchema, CatalogWriteOptionsSchema, CatalogQuerySchema, ImportParquetOptionsSchema, ConsolidateOptionsSchema, OnOverlap } from './catalog/catalog-config';
 export type { ParquetCatalogConfig, CatalogWriteOptions, CatalogQuery, ImportParquetOptions, ConsolidateOptions } from './catalog/catalog-config';
 

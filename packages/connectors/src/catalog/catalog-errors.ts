@@ -57,3 +57,19 @@ export class CatalogFileError extends RxTradeError {
     super(ErrorCode.VALIDATION, `${file}: ${reason}`, options);
   }
 }
+
+/**
+ * A database under a catalog failed (a `PostgresCatalog` could not connect, or a statement failed): the
+ * message names the server and tables, never the password. A write that fails so changed nothing: it
+ * was one transaction.
+ *
+ * @example
+ * ```ts
+ * try { await catalog.write(bars) } catch (e) { if (e instanceof CatalogDatabaseError) console.log(e.message) }
+ * ```
+ */
+export class CatalogDatabaseError extends RxTradeError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(ErrorCode.NETWORK, message, options);
+  }
+}

@@ -5,7 +5,7 @@
  * the query); events of one instrument keep the order they were written in.
  */
 import type { DuckDBConnection, DuckDBDataChunk, DuckDBInstance, DuckDBListValue, DuckDBResult, DuckDBStructValue } from '@duckdb/node-api';
-import type { BookLevel, InstrumentId, MarketData } from '@rxtrade/core';
+import { MARKET_DATA_CHUNKS, type BookLevel, type ChunkedMarketData, type InstrumentId, type MarketData } from '@rxtrade/core';
 import { CatalogFileError } from './catalog-errors';
 import { CATALOG_COLUMNS, type CatalogDataType, type CatalogFile } from './catalog-layout';
 
@@ -45,7 +45,7 @@ export async function checkFileSchema(con: DuckDBConnection, file: string, dataT
 }
 
 /** The events of one instrument: its files in time order, a chunk at a time. */
-class InstrumentSource {
+export class InstrumentSource implements ChunkSource {
   buf: MarketData[] = [];
   pos = 0;
   private fileIndex = 0;
@@ -149,84 +149,172 @@ function levels(list: unknown): BookLevel[] {
 }
 
 /**
- * An async iterator over the merged events of several instruments. Files are listed when iteration
- * starts; connections are opened lazily and closed at the end, on an error, or when the consumer stops
- * early (`return`).
+ * One instrument's events, a chunk at a time: `buf` holds the current chunk and `pos` the next event in
+ * it. `fill` replaces `buf` with a new array (a chunk handed out is never written to again) and resolves
+ * false at the end of the data, having released what the source held.
  */
-export class CatalogStream<E extends MarketData> implements AsyncIterableIterator<E> {
-  private sources: InstrumentSource[] | undefined;
-  private done = false;
+export interface ChunkSource<E extends MarketData = MarketData> {
+  buf: E[];
+  pos: number;
+  fill(): Promise<boolean>;
+  close(): void | Promise<void>;
+}
 
-  constructor(
-    private readonly instance: DuckDBInstance,
-    private readonly list: () => readonly (readonly CatalogFile[])[],
-    private readonly dataType: CatalogDataType,
-    private readonly ids: readonly InstrumentId[],
-    private readonly start: number,
-    private readonly end: number,
-  ) {}
+const DONE: IteratorResult<never, undefined> = Object.freeze({ done: true, value: undefined });
+
+/** The sources of one iteration of a query, and what releases what they share (a database session). */
+export interface OpenedSources<E extends MarketData = MarketData> {
+  readonly sources: ChunkSource<E>[];
+  /** Called once, after every source was closed; with the error that ended the iteration, if any. */
+  readonly release?: (error?: unknown) => void | Promise<void>;
+}
+
+/**
+ * The merged events of several instruments' sources as chunks: each `next()` merges until one source's
+ * chunk runs out (that source must be refilled before the merge may go on), so a chunk is at most the
+ * sum of the sources' chunks. One source's chunks are handed out as they are. Ties go to the source
+ * named first. Sources are opened by the first `next()` and closed at the end, on an error, or by
+ * `return()`; calls are served one after the other.
+ */
+export class MergedChunks<E extends MarketData> implements AsyncIterator<readonly E[], undefined> {
+  /** The sources that still have data, in the order of the query. */
+  private active: ChunkSource<E>[] | undefined;
+  private all: ChunkSource<E>[] = [];
+  private release: OpenedSources<E>['release'];
+  private done = false;
+  private serial: Promise<unknown> = Promise.resolve();
+
+  constructor(private readonly open: () => Promise<OpenedSources<E>>) {}
+
+  next(): Promise<IteratorResult<readonly E[], undefined>> {
+    const run = this.serial.then(() => this.step());
+    this.serial = run.catch(() => undefined);
+    return run;
+  }
+
+  return(): Promise<IteratorResult<readonly E[], undefined>> {
+    const run = this.serial.then(() => this.finish());
+    this.serial = run.catch(() => undefined);
+    return run;
+  }
+
+  private async step(): Promise<IteratorResult<readonly E[], undefined>> {
+    if (this.done) return DONE;
+    try {
+      let active = this.active;
+      if (active === undefined) {
+        const opened = await this.open();
+        this.all = opened.sources;
+        this.release = opened.release;
+        active = this.active = [...this.all];
+      }
+      // Refill the sources the last merge drained; drop those at their end.
+      for (let s = 0; s < active.length; s++) {
+        const src = active[s]!;
+        if (src.pos < src.buf.length) continue;
+        if (!(await src.fill())) active.splice(s--, 1);
+      }
+      if (active.length === 0) return await this.finish();
+      if (active.length === 1) {
+        const src = active[0]!;
+        const chunk = src.pos === 0 ? src.buf : src.buf.slice(src.pos);
+        src.pos = src.buf.length;
+        return { done: false, value: chunk };
+      }
+      const out: E[] = [];
+      for (;;) {
+        let best = active[0]!;
+        let bestTs = best.buf[best.pos]!.ts;
+        // Strictly earlier wins, so that on a tie the instrument named first in the query goes first.
+        for (let s = 1; s < active.length; s++) {
+          const src = active[s]!;
+          const ts = src.buf[src.pos]!.ts;
+          if (ts < bestTs) {
+            best = src;
+            bestTs = ts;
+          }
+        }
+        out.push(best.buf[best.pos++]!);
+        if (best.pos === best.buf.length) return { done: false, value: out };
+      }
+    } catch (error) {
+      await this.finish(error).catch(() => undefined);
+      throw error;
+    }
+  }
+
+  private async finish(error?: unknown): Promise<IteratorResult<readonly E[], undefined>> {
+    if (this.done) return DONE;
+    this.done = true;
+    this.active = [];
+    try {
+      for (const s of this.all) await s.close();
+    } finally {
+      await this.release?.(error);
+    }
+    return DONE;
+  }
+}
+
+/**
+ * The events of a {@link MergedChunks}, one at a time. `next()` always returns a Promise (the
+ * AsyncIterator contract), resolved at once while the current chunk holds the next event. Calls made
+ * before the previous one settled are served in order.
+ */
+export class CatalogEventIterator<E extends MarketData> implements AsyncIterableIterator<E, undefined> {
+  private chunk: readonly E[] = [];
+  private i = 0;
+  private pending: Promise<unknown> | undefined;
+
+  constructor(private readonly chunks: MergedChunks<E>) {}
 
   [Symbol.asyncIterator](): this {
     return this;
   }
 
-  /**
-   * The next event. While the current chunks hold it (2,047 calls in 2,048), the result itself is
-   * returned rather than a Promise of it: `await`, `for await` and `runBacktest` accept both, and
-   * skipping the Promise and its microtask is most of the cost of reading a bar. Only the call that
-   * must fetch a chunk returns a Promise.
-   */
   next(): Promise<IteratorResult<E, undefined>> {
-    if (this.done) return { done: true, value: undefined } as unknown as Promise<IteratorResult<E, undefined>>;
-    const sources = this.sources;
-    if (sources === undefined) return this.open().then(() => this.next());
-    try {
-      let best: InstrumentSource | undefined;
-      let bestTs = Infinity;
-      // Strictly earlier wins, so that on a tie the instrument named first in the query goes first.
-      for (let s = 0; s < sources.length; s++) {
-        const src = sources[s]!;
-        const head = src.buf[src.pos];
-        if (head !== undefined && head.ts < bestTs) {
-          best = src;
-          bestTs = head.ts;
-        }
-      }
-      if (best === undefined) return this.finish() as unknown as Promise<IteratorResult<E, undefined>>;
-      const result: IteratorResult<E, undefined> = { done: false, value: best.buf[best.pos++] as E };
-      if (best.pos < best.buf.length) return result as unknown as Promise<IteratorResult<E, undefined>>;
-      return best.fill().then(
-        () => result,
-        (error: unknown) => {
-          this.finish();
-          throw error;
-        },
-      );
-    } catch (error) {
-      this.finish();
-      throw error;
-    }
+    if (this.pending !== undefined) return this.pending.then(() => this.next());
+    if (this.i < this.chunk.length) return Promise.resolve({ done: false, value: this.chunk[this.i++]! });
+    const p = this.chunks.next().then((r): IteratorResult<E, undefined> => {
+      this.pending = undefined;
+      if (r.done) return DONE;
+      this.chunk = r.value;
+      this.i = 1;
+      return { done: false, value: r.value[0]! };
+    });
+    this.pending = p.catch(() => {
+      this.pending = undefined;
+    });
+    return p;
   }
 
-  async return(): Promise<IteratorResult<E, undefined>> {
-    return this.finish();
+  return(): Promise<IteratorResult<E, undefined>> {
+    this.chunk = [];
+    this.i = 0;
+    return this.chunks.return().then(() => DONE);
   }
+}
 
-  private async open(): Promise<void> {
-    try {
-      const files = this.list();
-      const sources = this.ids.map((id, i) => new InstrumentSource(this.instance, files[i]!, this.dataType, id, this.start, this.end));
-      this.sources = sources;
-      for (const s of sources) await s.fill();
-    } catch (error) {
-      this.finish();
-      throw error;
-    }
-  }
+/**
+ * What a catalog's `query` returns: an `AsyncIterable` of the events, each iteration reading the
+ * catalog anew, that also offers them in chunks (`MARKET_DATA_CHUNKS`), which `runBacktest` reads
+ * without a Promise per event.
+ *
+ * @example
+ * ```ts
+ * const bars: CatalogQueryResult<Bar> = catalog.query({ dataType: 'bars', instruments: [goog] });
+ * for await (const bar of bars) console.log(bar.close);
+ * ```
+ */
+export interface CatalogQueryResult<E extends MarketData = MarketData> extends ChunkedMarketData<E> {
+  [Symbol.asyncIterator](): AsyncIterableIterator<E, undefined>;
+  [MARKET_DATA_CHUNKS](): AsyncIterator<readonly E[], undefined>;
+}
 
-  private finish(): IteratorResult<E, undefined> {
-    this.done = true;
-    for (const s of this.sources ?? []) s.close();
-    return { done: true, value: undefined };
-  }
+/** A {@link CatalogQueryResult} whose iterations read the sources that `open` makes (called once per iteration). */
+export function catalogQueryResult<E extends MarketData>(open: () => Promise<OpenedSources<E>>): CatalogQueryResult<E> {
+  return {
+    [Symbol.asyncIterator]: () => new CatalogEventIterator(new MergedChunks(open)),
+    [MARKET_DATA_CHUNKS]: () => new MergedChunks(open),
+  };
 }

@@ -26,6 +26,7 @@ import {
   type ParquetCatalogConfig,
 } from './catalog-config';
 import { CatalogOverlapError } from './catalog-errors';
+import { checkCatalogEvent, type CatalogRange, type CatalogWriteCounts, type ConsolidateResult, type MarketDataCatalog } from './market-data-catalog';
 import {
   CATALOG_COLUMNS,
   DATA_TYPES,
@@ -40,28 +41,14 @@ import {
   type CatalogEventOf,
   type CatalogFile,
 } from './catalog-layout';
-import { CatalogStream, checkFileSchema, sqlString } from './catalog-reader';
+import { catalogQueryResult, checkFileSchema, InstrumentSource, sqlString, type CatalogQueryResult, type ChunkSource } from './catalog-reader';
 
-/** What a write did. */
-export interface CatalogWriteResult {
-  /** Events written. */
-  readonly rows: number;
-  /** Events not written because stored data covers their time (`onOverlap: 'skip'`). */
-  readonly skipped: number;
-  /** Stored events removed because the write covered their time (`onOverlap: 'replace'`). */
-  readonly replaced: number;
+/** What a write of a {@link ParquetCatalog} did. */
+export interface CatalogWriteResult extends CatalogWriteCounts {
   /** The files written, absolute paths (a replaced file's remainder included). */
   readonly files: readonly string[];
 }
 
-/** What {@link ParquetCatalog.consolidate} did. */
-export interface ConsolidateResult {
-  /** Partitions (instrument, data type, year) whose files were merged. */
-  readonly partitions: number;
-  /** Files before and after. */
-  readonly filesBefore: number;
-  readonly filesAfter: number;
-}
 
 /** The temporary table of one (data type, instrument) of a write, filled through a DuckDB appender. */
 interface Group {
@@ -146,7 +133,7 @@ const iso = (ts: number): string => new Date(ts).toISOString();
  * catalog.close();
  * ```
  */
-export class ParquetCatalog {
+export class ParquetCatalog implements MarketDataCatalog {
   private queue: Promise<unknown> = Promise.resolve();
   private closed = false;
   private tables = 0;
@@ -259,18 +246,17 @@ export class ParquetCatalog {
    *   console.log(bar.close);
    * ```
    */
-  query<T extends CatalogDataType>(query: CatalogQuery<T>): AsyncIterable<CatalogEventOf[T]> {
+  query<T extends CatalogDataType>(query: CatalogQuery<T>): CatalogQueryResult<CatalogEventOf[T]> {
     const q = parseWith(CatalogQuerySchema, query, 'query');
     const start = q.start ?? 0;
     const end = q.end ?? MAX_TS + 1;
     const ids = q.instruments as InstrumentId[];
     const list = (): CatalogFile[][] => ids.map((id) => listInstrumentFiles(this.root, q.dataType, id).filter((f) => f.last >= start && f.first < end));
-    return {
-      [Symbol.asyncIterator]: () => {
-        this.assertOpen();
-        return new CatalogStream<CatalogEventOf[T]>(this.instance, list, q.dataType, ids, start, end);
-      },
-    };
+    return catalogQueryResult<CatalogEventOf[T]>(async () => {
+      this.assertOpen();
+      const files = list();
+      return { sources: ids.map((id, i) => new InstrumentSource(this.instance, files[i]!, q.dataType, id, start, end) as unknown as ChunkSource<CatalogEventOf[T]>) };
+    });
   }
 
   /**
@@ -287,6 +273,18 @@ export class ParquetCatalog {
     for (const dataType of f.dataType ? [f.dataType] : DATA_TYPES)
       for (const id of f.instruments ?? listInstruments(this.root, dataType)) out.push(...listInstrumentFiles(this.root, dataType, id));
     return out;
+  }
+
+  /**
+   * The stored ranges: the {@link files}, without their paths (the same listing as other catalogs give).
+   *
+   * @example
+   * ```ts
+   * const years = new Set((await catalog.ranges({ dataType: 'bars' })).map((r) => r.year));
+   * ```
+   */
+  async ranges(filter: ConsolidateOptions = {}): Promise<CatalogRange[]> {
+    return this.files(filter).map(({ dataType, instrumentId, year, first, last }) => ({ dataType, instrumentId, year, first, last }));
   }
 
   /**
@@ -386,11 +384,7 @@ export class ParquetCatalog {
       // Returns a promise only when the event starts a new group (a table to create), so that an array or
       // a generator is written without an await per event.
       const accept = (e: MarketData): Promise<void> | undefined => {
-        validator.check(e, i);
-        if (!Number.isInteger(e.ts) || e.ts < 0 || e.ts > MAX_TS)
-          throw new ValidationError([{ path: [label, i, 'ts'], message: `must be a whole number of milliseconds from 0 (1970) to ${MAX_TS} (9999), got ${e.ts}` }]);
-        if ((e.type === 'OrderBookDelta' || e.type === 'OrderBookSnapshot') && !Number.isSafeInteger(e.sequence))
-          throw new ValidationError([{ path: [label, i, 'sequence'], message: `must be a safe integer, got ${e.sequence}` }]);
+        checkCatalogEvent(validator, e, i, label);
         const dataType = dataTypeOf(e);
         const key = `${dataType}\u0000${e.instrumentId}`;
         const add = (g: Group): void => {
