@@ -1,0 +1,190 @@
+/**
+ * Submit-to-acknowledgement latency of `CcxtExecutionClient` against bare ccxt calls, on the fake
+ * Binance on 127.0.0.1, in the same process.
+ *
+ *   npx tsx --conditions=@rxtrade/source packages/connectors/bench/ccxt-submit-latency.bench.ts [orders] [reps] [--profile]
+ *
+ * Each sample is one limit buy of 0.001 BTC at 20,000 (below the book: it rests, no fill), sent only
+ * after the previous one was acknowledged:
+ * - rxtrade: `execution.submit(command)` to the `OrderAccepted` on `execution.events`, through
+ *   `ccxtVenue('binance', …)` with the fake's overrides; with `webSocket: true` (the default: the order
+ *   goes out over `createOrderWs` on the WebSocket API while the private stream is up) and with
+ *   `webSocket: false` (`createOrder` over REST);
+ * - bare ccxt: `await exchange.createOrderWs(…)` and `await exchange.createOrder(…)` on a ccxt.pro
+ *   `binance` instance of their own, with the same client order id parameter.
+ * Timed with `performance.now()` around each. Every repetition runs the four, in a rotating order, with
+ * `orders` samples each (default 200) after 20 unmeasured ones, and cancels every open order between
+ * them (so the fake's book of resting orders is the same size for each); each rxtrade run has a
+ * `ccxtVenue` of its own, connected before the timing (its private stream up), with the REST poll of
+ * tracked orders at its default of 2 s; figures are medians over
+ * `reps` (default 7) of each run's median, with their range; ratios are taken within a repetition.
+ * `--profile` writes a CPU profile of one more rxtrade run (REST) to `.bench-out/`.
+ */
+import * as fs from 'node:fs';
+import * as inspector from 'node:inspector/promises';
+import { performance } from 'node:perf_hooks';
+import ccxt from 'ccxt';
+import type { Exchange } from 'ccxt';
+import { Decimal, clientOrderId, strategyId, type OrderEvent, type SubmitOrder } from '@rxtrade/core';
+import { ccxtVenue, type CcxtVenue } from '../src/ccxt/ccxt-venue';
+import { fakeBinanceVenueOptions } from '../src/ccxt/__fixtures__/conformance/fake-binance-harness';
+import { binanceCcxtOptions } from '../src/ccxt/__fixtures__/fake-binance/ccxt-options';
+import { FakeBinance } from '../src/ccxt/__fixtures__/fake-binance/fake-binance';
+
+const args = process.argv.slice(2).filter((a) => !a.startsWith('--'));
+const PROFILE = process.argv.includes('--profile');
+const ORDERS = Number(args[0] ?? 200);
+const REPS = Number(args[1] ?? 7);
+const WARM_UP = 20;
+const SYMBOL = 'BTC/USDT';
+
+const median = (xs: readonly number[]): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 === 1 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+};
+const range = (xs: readonly number[], f: (x: number) => string): string => `${f(Math.min(...xs))}–${f(Math.max(...xs))}`;
+
+async function until(what: string, probe: () => boolean, ms = 10_000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!probe()) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 2));
+  }
+}
+
+let seq = 0;
+const nextId = (tag: string): string => `${tag}-${process.pid}-${++seq}`;
+
+async function rxtradeVenue(fake: FakeBinance, webSocket: boolean): Promise<CcxtVenue> {
+  // The REST poll of tracked orders at its default interval (the test harness polls every 50 ms).
+  const venue = await ccxtVenue('binance', { ...fakeBinanceVenueOptions(fake, 'spot'), timeoutMs: 10_000, pollIntervalMs: 2_000, webSocket });
+  await until('the execution client CONNECTED', () => venue.execution.status === 'CONNECTED');
+  return venue;
+}
+
+/** Latencies in ms of `n` sequential submits through the adapter, each to its OrderAccepted. */
+async function rxtradeRun(venue: CcxtVenue, n: number): Promise<number[]> {
+  const id = venue.instruments.instruments[0]!.id;
+  const waiting = new Map<string, (e: OrderEvent) => void>();
+  const sub = venue.execution.events.subscribe((e) => {
+    if (e.type === 'OrderAccepted' || e.type === 'OrderRejected') waiting.get(e.clientOrderId)?.(e);
+  });
+  const out: number[] = [];
+  try {
+    for (let i = 0; i < n; i++) {
+      const cid = nextId('rx');
+      const command: SubmitOrder = {
+        type: 'SubmitOrder', clientOrderId: clientOrderId(cid), strategyId: strategyId('bench'), instrumentId: id, side: 'BUY', orderType: 'LIMIT',
+        quantity: new Decimal('0.001'), price: new Decimal(20_000), triggerPrice: undefined, timeInForce: 'GTC', expireTime: undefined, reduceOnly: false, postOnly: false, ts: Date.now(),
+      };
+      const acked = new Promise<OrderEvent>((resolve) => waiting.set(cid, resolve));
+      const t0 = performance.now();
+      venue.execution.submit(command);
+      const e = await acked;
+      out.push(performance.now() - t0);
+      waiting.delete(cid);
+      if (e.type !== 'OrderAccepted') throw new Error(`rxtrade: ${cid} ${e.type}`);
+    }
+  } finally {
+    sub.unsubscribe();
+  }
+  return out;
+}
+
+/** Latencies in ms of `n` sequential bare ccxt calls. */
+async function bareRun(ex: Exchange, ws: boolean, n: number): Promise<number[]> {
+  const out: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const params = { clientOrderId: nextId('bare') };
+    const t0 = performance.now();
+    const order = ws ? await ex.createOrderWs(SYMBOL, 'limit', 'buy', 0.001, 20_000, params) : await ex.createOrder(SYMBOL, 'limit', 'buy', 0.001, 20_000, params);
+    out.push(performance.now() - t0);
+    if (order.id === undefined) throw new Error('bare: no order id');
+  }
+  return out;
+}
+
+type Variant = 'rxtrade ws' | 'bare createOrderWs' | 'rxtrade rest' | 'bare createOrder';
+const VARIANTS: readonly Variant[] = ['rxtrade ws', 'bare createOrderWs', 'rxtrade rest', 'bare createOrder'];
+
+const fake = await FakeBinance.start({ balances: { USDT: 100_000_000 } });
+fake.spot.setBook('BTCUSDT', { bids: [[29_999, 10]], asks: [[30_001, 10]] });
+const bare = new ccxt.pro.binance({ ...binanceCcxtOptions(fake), timeout: 10_000 });
+await bare.loadMarkets();
+const cleaner = new ccxt.binance({ ...binanceCcxtOptions(fake), timeout: 10_000 });
+await cleaner.loadMarkets();
+
+/** A run of the adapter on a venue of its own (connected outside the timing), so that it tracks this run's orders only. */
+async function rxtradeFresh(webSocket: boolean, n: number): Promise<number[]> {
+  const venue = await rxtradeVenue(fake, webSocket);
+  try {
+    await rxtradeRun(venue, WARM_UP);
+    return await rxtradeRun(venue, n);
+  } finally {
+    await venue.close();
+  }
+}
+
+async function run(v: Variant, n: number): Promise<number[]> {
+  switch (v) {
+    case 'rxtrade ws':
+      return rxtradeFresh(true, n);
+    case 'rxtrade rest':
+      return rxtradeFresh(false, n);
+    case 'bare createOrderWs':
+      return bareRun(bare, true, n);
+    default:
+      return bareRun(bare, false, n);
+  }
+}
+
+const medians = new Map<Variant, number[]>(VARIANTS.map((v) => [v, []]));
+const ratioWs: number[] = [];
+const ratioRest: number[] = [];
+try {
+  for (const v of VARIANTS) await run(v, WARM_UP);
+  await cleaner.cancelAllOrders(SYMBOL);
+  for (let rep = 0; rep < REPS; rep++) {
+    const order = VARIANTS.map((_, i) => VARIANTS[(i + rep) % VARIANTS.length]!);
+    const here = new Map<Variant, number>();
+    for (const v of order) {
+      if (v.startsWith('bare')) await run(v, WARM_UP);
+      here.set(v, median(await run(v, ORDERS)));
+      await cleaner.cancelAllOrders(SYMBOL);
+      if (fake.spot.openOrders('BTCUSDT').length !== 0) throw new Error('open orders left');
+    }
+    for (const [v, m] of here) medians.get(v)!.push(m);
+    ratioWs.push(here.get('rxtrade ws')! / here.get('bare createOrderWs')!);
+    ratioRest.push(here.get('rxtrade rest')! / here.get('bare createOrder')!);
+    console.error(`rep ${rep + 1}: ${[...here].map(([v, m]) => `${v} ${m.toFixed(3)} ms`).join(', ')}`);
+  }
+  if (PROFILE) {
+    const session = new inspector.Session();
+    session.connect();
+    await session.post('Profiler.enable');
+    await session.post('Profiler.setSamplingInterval', { interval: 100 });
+    await session.post('Profiler.start');
+    await run('rxtrade rest', ORDERS * 5);
+    const { profile } = await session.post('Profiler.stop');
+    fs.mkdirSync('.bench-out', { recursive: true });
+    fs.writeFileSync('.bench-out/ccxt-submit.cpuprofile', JSON.stringify(profile));
+    console.error('profile: .bench-out/ccxt-submit.cpuprofile');
+    await cleaner.cancelAllOrders(SYMBOL);
+  }
+} finally {
+  await bare.close();
+  await fake.stop();
+}
+
+const ms = (x: number): string => `${x.toFixed(2)} ms`;
+const x = (r: number): string => `${r.toFixed(2)}x`;
+console.log(`\nsubmit to acknowledgement, fake Binance spot on 127.0.0.1, ${ORDERS} resting limit orders per run, medians of ${REPS} runs' medians (range)\n`);
+console.log('| path | CcxtExecutionClient | bare ccxt | rxtrade / bare |');
+console.log('| --- | --- | --- | --- |');
+const row = (label: string, rx: Variant, b: Variant, ratios: number[]): void =>
+  console.log(`| ${label} | ${ms(median(medians.get(rx)!))} (${range(medians.get(rx)!, ms)}) | ${ms(median(medians.get(b)!))} (${range(medians.get(b)!, ms)}) | ${x(median(ratios))} (${range(ratios, x)}) |`);
+row('WebSocket API (`createOrderWs`)', 'rxtrade ws', 'bare createOrderWs', ratioWs);
+row('REST (`createOrder`)', 'rxtrade rest', 'bare createOrder', ratioRest);
+const crossed = medians.get('rxtrade ws')!.map((m, i) => m / medians.get('bare createOrder')![i]!);
+console.log(`\nrxtrade's default path (WebSocket) against bare REST createOrder: ${x(median(crossed))} (${range(crossed, x)})`);
