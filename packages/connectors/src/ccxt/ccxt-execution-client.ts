@@ -590,7 +590,11 @@ export class CcxtExecutionClient implements ExecutionClient {
       for (const trade of orphans) await this.applyTrade(trade);
     }
     if (status === 'ACCEPTED' || status === 'PARTIALLY_FILLED') {
-      const amount = dec(order.amount);
+      // An open order's quantity is its filled plus its remaining amount (ccxt's Coinbase user channel
+      // gives `amount` the cumulative quantity filled).
+      const filledNow = dec(order.filled);
+      const remaining = dec(order.remaining);
+      const amount = filledNow !== undefined && remaining !== undefined ? filledNow.plus(remaining) : dec(order.amount);
       const price = order.type === 'market' ? undefined : dec(order.price);
       if (amount !== undefined && (!amount.eq(t.quantity) || (price !== undefined && t.price !== undefined && !price.eq(t.price))))
         this.emitUpdated(t, amount, price ?? t.price, positivePrice(order.triggerPrice) ?? t.triggerPrice, ts);
@@ -833,6 +837,11 @@ export class CcxtExecutionClient implements ExecutionClient {
     const hit = open.find((o) => o.clientOrderId === clientOrderId);
     if (hit !== undefined) return hit;
     const has = this.exchange.has as Record<string, unknown>;
+    if (has['fetchCanceledAndClosedOrders'] === true) {
+      // ccxt's Bybit asks fetchClosedOrders for Filled orders only; its order history without a status has every closed one.
+      const closed = await this.caller.read('fetchCanceledAndClosedOrders', () => this.exchange.fetchCanceledAndClosedOrders(symbol, undefined, this.config.pageLimit));
+      return closed.find((o) => o.clientOrderId === clientOrderId);
+    }
     if (has['fetchClosedOrders'] === true || has['fetchClosedOrders'] === 'emulated') {
       // ccxt's Coinbase asks for FILLED orders only: a canceled or expired order is closed too.
       const params = this.traits.closedOrderStatuses !== undefined ? { order_status: [...this.traits.closedOrderStatuses] } : {};

@@ -222,6 +222,7 @@ describe('orders and trades', () => {
     expect(ccxtOrderStatus(order({}))).toBe('ACCEPTED');
     expect(ccxtOrderStatus(order({ filled: 0.1 }))).toBe('PARTIALLY_FILLED');
     expect(ccxtOrderStatus(order({ status: 'closed', filled: 0.3 }))).toBe('FILLED');
+    expect(ccxtOrderStatus(order({ status: 'closed', filled: 0.1 }))).toBe('CANCELED'); // Bybit's PartiallyFilledCanceled
     expect(ccxtOrderStatus(order({ status: 'canceled' }))).toBe('CANCELED');
     expect(ccxtOrderStatus(order({ status: 'expired' }))).toBe('EXPIRED');
     const rejected = ccxtOrderReport(order({ status: 'rejected', info: { r: 'INSUFFICIENT_BALANCE' } }), btc, []);

@@ -37,18 +37,22 @@ export function positivePrice(value: number | string | undefined | null): Decima
 
 /**
  * rxtrade's status of a ccxt order: ccxt's `open` is ACCEPTED or PARTIALLY_FILLED by its filled amount,
- * `closed` is FILLED, `canceled`, `expired` and `rejected` keep their names.
+ * `closed` is FILLED, unless less than its amount filled: then it was canceled (ccxt maps Bybit's
+ * `PartiallyFilledCanceled`, a spot order canceled after a partial fill, to `closed`); `canceled`,
+ * `expired` and `rejected` keep their names.
  *
  * @example
  * ```ts
  * ccxtOrderStatus({ status: 'open', filled: 0.5 } as Order); // 'PARTIALLY_FILLED'
  * ```
  */
-export function ccxtOrderStatus(order: Pick<CcxtOrder, 'status' | 'filled'>): OrderStatus {
+export function ccxtOrderStatus(order: Pick<CcxtOrder, 'status' | 'filled'> & { readonly amount?: CcxtOrder['amount'] }): OrderStatus {
   const filled = dec(order.filled) ?? ZERO;
   switch (order.status) {
-    case 'closed':
-      return 'FILLED';
+    case 'closed': {
+      const amount = dec(order.amount);
+      return amount !== undefined && amount.gt(0) && filled.lt(amount) ? 'CANCELED' : 'FILLED';
+    }
     case 'canceled':
     case 'cancelled' as CcxtOrder['status']:
       return 'CANCELED';

@@ -495,14 +495,17 @@ export class FakeCoinbase {
     const price = body['price'] === undefined ? Number(cfg['limit_price']) : Number(body['price']);
     const size = body['size'] === undefined ? o.origQty : Number(body['size']);
     if (!(price > 0) || !(size > 0)) return fail('INVALID_EDITED_SIZE');
+    // The configuration changes first: the core publishes the edited order (the user channel) as it modifies it.
+    const before = { limit_price: cfg['limit_price'], base_size: cfg['base_size'] };
+    cfg['limit_price'] = dstr(price);
+    cfg['base_size'] = dstr(size);
     try {
       this.venue.modifyOrder(o.symbol, { orderId: o.orderId }, { price, qty: size });
     } catch (e) {
+      Object.assign(cfg, before);
       if (!(e instanceof VenueRejectError)) throw e;
       return fail(e.reason === 'unknown_order' ? 'ORDER_NOT_FOUND' : e.reason === 'post_only_would_cross' ? 'INVALID_EDITED_LIMIT_PRICE_POST_ONLY' : 'INVALID_EDITED_SIZE');
     }
-    cfg['limit_price'] = dstr(price);
-    cfg['base_size'] = dstr(size);
     extra.editHistory.push({ price: dstr(price), size: dstr(size), replace_accept_timestamp: iso(this.venue.now()) });
     return this.ok({ success: true, errors: [] });
   }
