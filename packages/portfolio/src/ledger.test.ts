@@ -778,3 +778,46 @@ describe('Ledger invariants with FIFO, hedging and several currencies (property-
     );
   });
 });
+
+describe('Ledger: a commission in the base currency of a spot fill', () => {
+  it('takes it from the position as the venue does and books it as a fee in the quote currency at the fill price', () => {
+    const ledger = newLedger();
+    // BUY 0.01 BTC at 30000.50, commission 0.00001 BTC: the venue credits 0.00999 BTC for 300.005 USD.
+    ledger.applyFill(withCurrency(fill(btc, 'BUY', '0.01', '30000.5', '0.00001'), 'BTC'));
+    let p = ledger.position(btc.id)!;
+    expect([str(p.quantity), str(p.avgPrice), str(ledger.cash()), str(ledger.totalFees()), str(ledger.realizedPnl())]).toEqual(['0.00999', '30000.5', '99699.995', '0.300005', '0']);
+    expect(str(ledger.totalFees('BTC'))).toBe('0');
+    expect(ledger.balances().map((b) => b.currency)).toEqual(['USD']);
+    ledger.mark(btc.id, 31_000);
+    expect(str(ledger.equity())).toBe('100009.685'); // 99699.995 + 0.00999 x 31000
+    expect(str(ledger.instrumentPnl(btc.id).total)).toBe('9.685'); // unrealized 0.00999 x 999.50 = 9.985005, less the fee 0.300005
+    // SELL 0.005 at 31000, commission 0.000005 BTC taken from the coins: 0.005005 leave the position, 155 USD come in.
+    ledger.applyFill(withCurrency(fill(btc, 'SELL', '0.005', '31000', '0.000005'), 'BTC'));
+    p = ledger.position(btc.id)!;
+    expect([str(p.quantity), str(ledger.cash()), str(ledger.totalFees()), str(ledger.realizedPnl())]).toEqual(['0.004985', '99854.995', '0.455005', '5.0024975']);
+    expect(imbalance(ledger).isZero()).toBe(true);
+    expect(str(ledger.equity())).toBe('100009.53'); // 99854.995 + 0.004985 x 31000
+  });
+
+  it('refuses a commission in a third currency naming it, unless the ledger holds several currencies', () => {
+    const ledger = newLedger();
+    const bnb = withCurrency(fill(btc, 'BUY', '0.01', '30000', '0.0004'), 'BNB');
+    expect(() => ledger.applyFill(bnb)).toThrow(/fill\.commissionCurrency: is "BNB" but the ledger holds USD only: a commission is booked in USD or in BTC, the base currency of BTCUSD\.SIM/);
+    expect(() => ledger.checkFill(bnb)).toThrow(/fill\.commissionCurrency: is "BNB"/);
+    ledger.checkFill(withCurrency(fill(btc, 'BUY', '0.01', '30000', '0.00001'), 'BTC')); // bookable: checked, not booked
+    expect(str(ledger.cash())).toBe('100000');
+    expect(ledger.position(btc.id)).toBeUndefined();
+    // A multi-currency ledger holds BNB: the commission is owed in BNB, the position gets the whole quantity.
+    const multi = fxLedger({ fxRates: { BNBUSD: 600 } });
+    multi.applyFill(bnb);
+    expect([str(multi.positionQuantity(btc.id)), str(multi.cash('USD')), str(multi.cash('BNB')), str(multi.totalFees())]).toEqual(['0.01', '99700', '-0.0004', '0.24']);
+  });
+
+  it('refuses a base-currency commission as large as the quantity, and leaves margined instruments alone', () => {
+    const ledger = newLedger();
+    expect(() => ledger.applyFill(withCurrency(fill(btc, 'BUY', '0.01', '30000', '0.01'), 'BTC'))).toThrow(/fill\.quantity: 0\.01 is not more than the commission 0\.01 BTC/);
+    const perp = defineInstrument({ symbol: 'BTCUSD-PERP', venue: 'SIM', assetClass: 'perpetual', base: 'BTC', quote: 'USD', tickSize: '0.1', lotSize: '0.001' });
+    const margin = new Ledger({ baseCurrency: 'USD', startingCash: 10_000, instruments: instrumentRegistry([perp]) });
+    expect(() => margin.applyFill(withCurrency(fill(perp, 'BUY', '0.01', '30000', '0.00001'), 'BTC'))).toThrow(/is "BTC" but the ledger holds USD only: a commission is booked in USD; pass fxRates/);
+  });
+});

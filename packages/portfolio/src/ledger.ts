@@ -449,12 +449,86 @@ export class Ledger implements AccountLedger {
   /**
    * Books one fill: cash, fees, the position's quantity, cost and lots, and realized P&L.
    *
+   * A commission charged in the instrument's base currency (a spot exchange's fee on a buy, taken from
+   * the coins bought: Binance's BTC on BTC/USDT) is taken from the position, as the venue takes it: a
+   * BUY of `quantity` adds `quantity - commission`, a SELL removes `quantity + commission`, at the fill
+   * price, while cash pays or receives `quantity x price` as for any fill. The commission is a fee in
+   * the quote currency, valued at the fill price (`commission x price x multiplier`), so the books
+   * balance exactly and P&L counts it as a fee, not as a loss on the position. Perpetuals and futures
+   * (margined, with no coins to take it from) and an instrument whose base is its quote do not do this.
+   *
    * @throws ValidationError naming `fill.instrumentId` (unknown instrument), `fill.quantity` (not > 0, or
-   *   more than the hedging leg it closes), `fill.price`, `fill.commission` (not finite), `fill.side`,
-   *   `instrument.quote` or `fill.commissionCurrency` (not the base currency in a single-currency ledger),
-   *   `options.positionSide`. Nothing is changed when it throws.
+   *   more than the hedging leg it closes, or not more than a commission taken from it), `fill.price`,
+   *   `fill.commission` (not finite), `fill.side`, `instrument.quote` or `fill.commissionCurrency`
+   *   (neither the base currency of a single-currency ledger nor the instrument's base currency: a third
+   *   currency, such as BNB, needs a multi-currency ledger), `options.positionSide`. Nothing is changed
+   *   when it throws.
+   * @example
+   * ```ts
+   * // BUY 0.01 BTC at 30000 on BTC/USDT, commission 0.00001 BTC: the position is 0.00999 BTC at 30000,
+   * // cash pays 300 USDT and the fee is 0.3 USDT.
+   * ledger.applyFill({ ...fill, quantity: new Decimal('0.01'), price: new Decimal(30000), commission: new Decimal('0.00001'), commissionCurrency: 'BTC' });
+   * ```
    */
   applyFill(fill: Fill, options?: ApplyFillOptions): void {
+    const { instrument, quantity, price, commission, fromPosition, buy, moved, side } = this.checkedFill(fill, options);
+    const holding = this.holdingFor(instrument);
+    const leg = this.legFor(holding, side);
+    const account = leg.account;
+    // A commission taken from the position is a fee in the quote currency, at the fill price.
+    const feeCurrency = fromPosition ? instrument.quote : fill.commissionCurrency;
+    const fee = fromPosition && !commission.isZero() ? scaleBy(commission.mul(price), leg) : commission;
+    const feeAccount = fromPosition ? account : this.accountFor(fill.commissionCurrency);
+    const signed = buy ? moved : moved.neg();
+    const realized = this.lotMethod === LotMethod.FIFO ? this.fifo(leg, signed, moved, price, fill.ts) : this.average(leg, signed, moved, price, buy);
+    // A cash instrument pays or receives its notional; a margined one moves cash by the P&L it realizes.
+    let afterTrade: Decimal;
+    if (leg.margined) {
+      afterTrade = realized.isZero() ? account.cash : account.cash.plus(realized);
+      leg.costValue = leg.cost.toNumber();
+    } else {
+      const notional = scaleBy(quantity.mul(price), leg);
+      afterTrade = buy ? account.cash.minus(notional) : account.cash.plus(notional);
+    }
+    // The fee taken from the position was paid in coins, not cash: cash pays the notional alone, and
+    // the coins' value at the fill price (the fee) is what the position did not get for it.
+    if (fromPosition) account.setCash(afterTrade);
+    else if (feeAccount === account) account.setCash(afterTrade.minus(fee));
+    else {
+      account.setCash(afterTrade);
+      feeAccount.setCash(feeAccount.cash.minus(fee));
+    }
+    feeAccount.fees = feeAccount.fees.plus(fee);
+    if (!fee.isZero()) holding.fees = addTo(holding.fees, feeCurrency, fee);
+
+    leg.realizedPnl = leg.realizedPnl.plus(realized);
+    account.realized = account.realized.plus(realized);
+    leg.quantityValue = leg.quantity.toNumber();
+    leg.ts = fill.ts;
+    holding.opened = true;
+    holding.ts = fill.ts;
+    if (Number.isNaN(holding.lastPrice)) holding.lastPrice = price.toNumber();
+  }
+
+  /**
+   * Checks that {@link Ledger.applyFill} would book `fill`, and changes nothing: for a caller that must
+   * refuse a fill before it records it (a live node, before its journal).
+   *
+   * @throws ValidationError as {@link Ledger.applyFill} does.
+   * @example
+   * ```ts
+   * ledger.checkFill(fill); // throws `fill.commissionCurrency: is "BNB" but the ledger holds USDT only: …`
+   * ```
+   */
+  checkFill(fill: Fill, options?: ApplyFillOptions): void {
+    this.checkedFill(fill, options);
+  }
+
+  /** The validation of {@link Ledger.applyFill}: the checked figures, or a ValidationError naming the field. */
+  private checkedFill(
+    fill: Fill,
+    options: ApplyFillOptions | undefined,
+  ): { instrument: Instrument; quantity: Decimal; price: Decimal; commission: Decimal; fromPosition: boolean; buy: boolean; moved: Decimal; side: PositionSide } {
     const instrument = this.instruments.find(fill.instrumentId);
     if (!instrument) throw fieldError('fill', 'instrumentId', `unknown instrument ${JSON.stringify(fill.instrumentId)}`);
     if (!this.multiCurrency && instrument.quote !== this.baseCurrency)
@@ -467,16 +541,24 @@ export class Ledger implements AccountLedger {
     if (!quantity.gt(0)) throw fieldError('fill', 'quantity', `must be > 0, got ${quantity.toString()}`);
     const price = checkDecimal(fill.price, 'price');
     const commission = checkDecimal(fill.commission, 'commission');
-    if (!this.multiCurrency && fill.commissionCurrency !== this.baseCurrency)
+    // A commission in the base currency of a cash instrument is taken from the position (see above).
+    const fromPosition = fill.commissionCurrency === instrument.base && instrument.base !== instrument.quote && !MARGIN_ASSET_CLASSES.has(instrument.assetClass);
+    if (!this.multiCurrency && fill.commissionCurrency !== this.baseCurrency && !fromPosition)
       throw fieldError(
         'fill',
         'commissionCurrency',
-        `is ${JSON.stringify(fill.commissionCurrency)} but the ledger's base currency is ${this.baseCurrency}; pass fxRates in the config for a multi-currency ledger`,
+        `is ${JSON.stringify(fill.commissionCurrency)} but the ledger holds ${this.baseCurrency} only: a commission is booked in ${this.baseCurrency}` +
+          (MARGIN_ASSET_CLASSES.has(instrument.assetClass) || instrument.base === instrument.quote ? '' : ` or in ${instrument.base}, the base currency of ${instrument.id}`) +
+          `; pass fxRates in the config for a multi-currency ledger that holds ${JSON.stringify(fill.commissionCurrency)}`,
       );
     if (typeof fill.commissionCurrency !== 'string' || fill.commissionCurrency === '')
       throw fieldError('fill', 'commissionCurrency', `must be a currency code, got ${JSON.stringify(fill.commissionCurrency)}`);
     if (fill.side !== OrderSide.BUY && fill.side !== OrderSide.SELL) throw fieldError('fill', 'side', `must be BUY or SELL, got ${String(fill.side)}`);
     const buy = fill.side === OrderSide.BUY;
+    // What the position gains or loses: the quantity, less (BUY) or plus (SELL) a commission taken from it.
+    const moved = !fromPosition || commission.isZero() ? quantity : buy ? quantity.minus(commission) : quantity.plus(commission);
+    if (!moved.gt(0))
+      throw fieldError('fill', 'quantity', `${quantity.toString()} is not more than the commission ${commission.toString()} ${fill.commissionCurrency} taken from it`);
     const side = this.legSideOf(buy, options?.positionSide);
     if (side !== PositionSide.NET) {
       const reducing = (side === PositionSide.LONG) !== buy;
@@ -484,41 +566,11 @@ export class Ledger implements AccountLedger {
         const existing = this.byId.get(instrument.id);
         const leg = side === PositionSide.LONG ? existing?.long : existing?.short;
         const held = leg ? leg.quantity.abs() : ZERO;
-        if (quantity.gt(held))
-          throw fieldError('fill', 'quantity', `${quantity.toString()} exceeds the ${side} leg of ${instrument.id} (${held.toString()}) it closes`);
+        if (moved.gt(held))
+          throw fieldError('fill', 'quantity', `${moved.toString()} exceeds the ${side} leg of ${instrument.id} (${held.toString()}) it closes`);
       }
     }
-
-    const holding = this.holdingFor(instrument);
-    const leg = this.legFor(holding, side);
-    const account = leg.account;
-    const feeAccount = this.accountFor(fill.commissionCurrency);
-    const signed = buy ? quantity : quantity.neg();
-    const realized = this.lotMethod === LotMethod.FIFO ? this.fifo(leg, signed, quantity, price, fill.ts) : this.average(leg, signed, quantity, price, buy);
-    // A cash instrument pays or receives its notional; a margined one moves cash by the P&L it realizes.
-    let afterTrade: Decimal;
-    if (leg.margined) {
-      afterTrade = realized.isZero() ? account.cash : account.cash.plus(realized);
-      leg.costValue = leg.cost.toNumber();
-    } else {
-      const notional = scaleBy(quantity.mul(price), leg);
-      afterTrade = buy ? account.cash.minus(notional) : account.cash.plus(notional);
-    }
-    if (feeAccount === account) account.setCash(afterTrade.minus(commission));
-    else {
-      account.setCash(afterTrade);
-      feeAccount.setCash(feeAccount.cash.minus(commission));
-    }
-    feeAccount.fees = feeAccount.fees.plus(commission);
-    if (!commission.isZero()) holding.fees = addTo(holding.fees, fill.commissionCurrency, commission);
-
-    leg.realizedPnl = leg.realizedPnl.plus(realized);
-    account.realized = account.realized.plus(realized);
-    leg.quantityValue = leg.quantity.toNumber();
-    leg.ts = fill.ts;
-    holding.opened = true;
-    holding.ts = fill.ts;
-    if (Number.isNaN(holding.lastPrice)) holding.lastPrice = price.toNumber();
+    return { instrument, quantity, price, commission, fromPosition, buy, moved, side };
   }
 
   /**

@@ -776,7 +776,13 @@ export class LiveNode implements LiveNodeView {
 
   private wrap(venue: ExecutionClient): void {
     const w = new JournaledVenue(scrubbingClient(venue, this.secrets), {
-      journal: (event) => this.append({ ts: this.clock.now(), kind: 'orderEvent', payload: event }),
+      journal: (event) => {
+        // A fill the ledger cannot book (a commission in a currency it does not hold) fails the node
+        // before it is journaled, naming the field and the currency, rather than after the venue's order
+        // already reflects it.
+        if (event.type === 'OrderFilled') this.ledgerRef.checkFill(event);
+        return this.append({ ts: this.clock.now(), kind: 'orderEvent', payload: event });
+      },
       track: (work) => void this.kernelRef?.work.track(work),
       fail: (error) => void this.fail(error),
       isRelease: (command) => {

@@ -339,6 +339,21 @@ async function startNode(h: VenueHarness, venue: ExecutionClient, dir: string, r
   return { node, commands };
 }
 
+/**
+ * What the account holds of the harness's instrument after the venue's fills: a commission charged in
+ * the instrument's base currency (a spot venue's fee on a buy, taken from the coins) is not held.
+ */
+async function heldAfterFills(h: VenueHarness, venue: ExecutionClient): Promise<Decimal> {
+  const margined = h.instrument.assetClass === 'perpetual' || h.instrument.assetClass === 'future';
+  let held = new Decimal(0);
+  for (const f of await venue.fillsSince(0)) {
+    if (f.instrumentId !== h.instrument.id) continue;
+    const fee = !margined && f.commissionCurrency === h.instrument.base ? f.commission : new Decimal(0);
+    held = f.side === 'BUY' ? held.plus(f.quantity).minus(fee) : held.minus(f.quantity).minus(fee);
+  }
+  return held;
+}
+
 async function withDir<T>(run: (dir: string) => Promise<T>): Promise<T> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'venue-conformance-'));
   try {
@@ -360,7 +375,12 @@ const nodeRestart: ConformanceScenario = {
       first.commands.next((ctx) => ctx.orderFactory.market({ instrumentId: h.instrument.id, side: 'BUY', quantity: q }));
       await settle(20);
       await h.setMarket(h.bid, h.ask);
-      await waitUntil(() => first.node.ledger.positionQuantity(h.instrument.id).eq(q) || undefined, 'the first node’s position', h.timeoutMs ?? 5000, () => first.node.ledger.positionQuantity(h.instrument.id).toString());
+      await waitUntil(() => first.node.ledger.positionQuantity(h.instrument.id).gt(0) || undefined, 'the first node’s position', h.timeoutMs ?? 5000, () => first.node.ledger.positionQuantity(h.instrument.id).toString());
+      await first.node.idle();
+      // q, less a commission the venue took from the coins bought.
+      const bought = await heldAfterFills(h, h.venue);
+      const firstPos = first.node.ledger.positionQuantity(h.instrument.id);
+      expectThat(bought.gt(0) && bought.lte(q) && firstPos.eq(bought), 'the first node’s position', `what the venue’s fills of ${q.toString()} hold, ${bought.toString()}`, () => firstPos.toString());
       first.commands.next((ctx) => ctx.orderFactory.limit({ instrumentId: h.instrument.id, side: 'BUY', quantity: q, price: below(h, 10) }));
       const working = await waitUntil(() => first.node.snapshot().openOrders.find((o) => !o.inFlight && o.status === 'ACCEPTED'), 'the working order', h.timeoutMs ?? 5000, () => JSON.stringify(first.node.snapshot().openOrders));
       await first.node.idle();
@@ -374,13 +394,16 @@ const nodeRestart: ConformanceScenario = {
         throw error;
       }
       const pos = second.node.ledger.positionQuantity(h.instrument.id);
-      expectThat(pos.eq(q), 'the restarted node’s position', q.toString(), () => pos.toString());
+      expectThat(pos.eq(bought), 'the restarted node’s position', bought.toString(), () => pos.toString());
       const open = second.node.snapshot().openOrders;
       const again = open.find((o) => o.clientOrderId === working.clientOrderId);
       expectThat(again !== undefined && again.external !== true, 'the restarted node’s open orders', `${working.clientOrderId}, the node’s own`, () => JSON.stringify(open.map((o) => [o.clientOrderId, o.external])));
       await h.tradeAgainst('BUY', below(h, 10), q);
-      await waitUntil(() => second.node.ledger.positionQuantity(h.instrument.id).eq(q.mul(2)) || undefined, 'the working order’s fill in the restarted node', (h.timeoutMs ?? 5000) * 2, () => second.node.ledger.positionQuantity(h.instrument.id).toString());
+      await waitUntil(() => second.node.ledger.positionQuantity(h.instrument.id).gt(bought) || undefined, 'the working order’s fill in the restarted node', (h.timeoutMs ?? 5000) * 2, () => second.node.ledger.positionQuantity(h.instrument.id).toString());
       await second.node.idle();
+      const both = await heldAfterFills(h, venue);
+      const finalPos = second.node.ledger.positionQuantity(h.instrument.id);
+      expectThat(both.gt(q) && finalPos.eq(both), 'the restarted node’s position after the fill', `what the venue’s fills of ${q.mul(2).toString()} hold, ${both.toString()}`, () => finalPos.toString());
       await second.node.stop();
     });
   },

@@ -10,7 +10,7 @@ import { Decimal, type ExecutionClient } from '@rxtrade/core';
 import { ccxtVenue, type CcxtVenue } from '../../ccxt-venue';
 import type { VenueHarness, VenueHarnessFactory } from '../../../testing/venue-conformance/harness';
 import { binanceCcxtOptions } from '../fake-binance/ccxt-options';
-import { DEFAULT_SPOT_MARKETS, FakeBinance } from '../fake-binance/fake-binance';
+import { FakeBinance } from '../fake-binance/fake-binance';
 
 /** The `ccxtVenue` options that point it at `fake` (the overrides `binanceCcxtOptions` gives a ccxt constructor). */
 export function fakeBinanceVenueOptions(fake: FakeBinance, market: 'spot' | 'linear') {
@@ -43,19 +43,15 @@ async function connected(venue: CcxtVenue): Promise<void> {
 
 /**
  * The harness of the ccxt adapter on the fake Binance: `spot` (`binance`, BTC/USDT, a cash account of
- * 100,000 USDT, no fees: the node's single-currency ledger cannot book Binance's buy commission in
- * BTC) or `linear` (`binanceusdm`, BTC/USDT:USDT, a 100,000 USDT wallet, Binance's default fees).
+ * 100,000 USDT, Binance's default fees: a buy's commission in BTC) or `linear` (`binanceusdm`,
+ * BTC/USDT:USDT, a 100,000 USDT wallet, Binance's default fees).
  */
 export function fakeBinanceHarness(market: 'spot' | 'linear'): VenueHarnessFactory {
   return {
     name: market === 'spot' ? 'ccxt binance on the fake Binance (spot)' : 'ccxt binanceusdm on the fake Binance (USDⓈ-M)',
     scenarioTimeoutMs: 20_000,
     create: async (): Promise<VenueHarness> => {
-      const fake = await FakeBinance.start({
-        balances: { USDT: 100_000 },
-        futuresWallet: { USDT: 100_000 },
-        spotMarkets: DEFAULT_SPOT_MARKETS.map((m) => ({ ...m, makerFee: 0, takerFee: 0 })),
-      });
+      const fake = await FakeBinance.start({ balances: { USDT: 100_000 }, futuresWallet: { USDT: 100_000 } });
       const book = market === 'spot' ? fake.spot : fake.futures;
       const exchangeId = market === 'spot' ? 'binance' : 'binanceusdm';
       const open = async (): Promise<CcxtVenue> => {
