@@ -6,6 +6,7 @@
  * reads, and maps what is left onto rxtrade's errors without the request or the credentials.
  */
 import type { Exchange } from 'ccxt';
+import { LiveClock, type Clock } from '@rxtrade/core';
 import { backoffDelay, seededRandom, type BackoffPolicy } from '../live/watchdog/backoff';
 import { CcxtErrorKind, classifyCcxtError, toRxTradeError } from './ccxt-errors';
 
@@ -39,7 +40,7 @@ export interface CcxtCallerStats {
  *
  * @example
  * ```ts
- * const caller = new CcxtCaller(exchange, { venue: 'BINANCE', backoff: { initialDelayMs: 500, maxDelayMs: 10_000, multiplier: 2, jitter: 0.2 } });
+ * const caller = new CcxtCaller(exchange, { venue: 'BINANCE', backoff: { initialDelayMs: 500, maxDelayMs: 10_000, multiplier: 2, jitter: 0.2 }, clock: new LiveClock() });
  * const balance = await caller.read('fetchBalance', () => exchange.fetchBalance());
  * ```
  */
@@ -53,12 +54,15 @@ export class CcxtCaller {
   private lastAuthResync = Number.NEGATIVE_INFINITY;
   /** Authentication failures after which the clock was resynced: they count as timestamp errors. */
   private readonly clockSuspects = new WeakSet<object>();
+  /** The time of the pauses, the backoff waits and the resync spacing (ccxt's own timers are ccxt's). */
+  readonly clock: Clock;
 
   constructor(
     readonly exchange: Exchange,
-    private readonly options: { venue: string; backoff: BackoffPolicy; readRetries?: number; extraSecrets?: readonly string[] },
+    private readonly options: { venue: string; backoff: BackoffPolicy; readRetries?: number; extraSecrets?: readonly string[]; clock?: Clock | undefined },
   ) {
     this.random = options.backoff.seed !== undefined ? seededRandom(options.backoff.seed) : Math.random;
+    this.clock = options.clock ?? new LiveClock();
   }
 
   /** The credentials to redact, read from the exchange each time (they may be set after construction). */
@@ -82,8 +86,8 @@ export class CcxtCaller {
    * decide (a submit must not be repeated blindly).
    */
   async once<T>(fn: () => Promise<T>): Promise<T> {
-    const wait = this.pausedUntil - Date.now();
-    if (wait > 0) await sleep(wait);
+    const wait = this.pausedUntil - this.clock.now();
+    if (wait > 0) await sleep(this.clock, wait);
     try {
       const result = await fn();
       this.strikes = 0;
@@ -92,13 +96,13 @@ export class CcxtCaller {
       const kind = classifyCcxtError(error);
       if (kind === CcxtErrorKind.RATE_LIMIT) {
         this.stats.rateLimited++;
-        this.pausedUntil = Math.max(this.pausedUntil, Date.now() + this.delay(this.strikes++));
+        this.pausedUntil = Math.max(this.pausedUntil, this.clock.now() + this.delay(this.strikes++));
       } else if (kind === CcxtErrorKind.TIMESTAMP) {
         await this.resyncTime();
-      } else if (kind === CcxtErrorKind.AUTHENTICATION && CLOCK_IN_AUTH.has(this.exchange.id) && Date.now() - this.lastAuthResync > AUTH_RESYNC_MS && error !== null && typeof error === 'object') {
+      } else if (kind === CcxtErrorKind.AUTHENTICATION && CLOCK_IN_AUTH.has(this.exchange.id) && this.clock.now() - this.lastAuthResync > AUTH_RESYNC_MS && error !== null && typeof error === 'object') {
         // Coinbase answers a JWT outside its time window with a bare 401: resync once in a while, and
         // treat the failure as a timestamp error (a bad key fails again after the resync and stays one).
-        this.lastAuthResync = Date.now();
+        this.lastAuthResync = this.clock.now();
         await this.resyncTime();
         this.clockSuspects.add(error);
       }
@@ -130,7 +134,7 @@ export class CcxtCaller {
         const retryable = kind === CcxtErrorKind.RATE_LIMIT || kind === CcxtErrorKind.TIMESTAMP || kind === CcxtErrorKind.UNKNOWN_OUTCOME;
         if (!retryable || attempt >= retries) throw this.map(error, operation);
         this.stats.retries++;
-        if (kind === CcxtErrorKind.UNKNOWN_OUTCOME) await sleep(this.delay(attempt));
+        if (kind === CcxtErrorKind.UNKNOWN_OUTCOME) await sleep(this.clock, this.delay(attempt));
       }
     }
   }
@@ -172,7 +176,17 @@ function venueSeconds(exchange: Exchange): void {
   ex['seconds'] = () => Math.floor((ms() - (typeof ex.options['timeDifference'] === 'number' ? (ex.options['timeDifference'] as number) : 0)) / 1000);
 }
 
-/** Waits `ms` (a real timer: ccxt's requests are real). */
-export function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, Math.max(0, ms)));
+/**
+ * Waits `ms` on `clock`'s timers (a `LiveClock`'s are real ones; a virtual clock's fire when it is
+ * advanced).
+ *
+ * @example
+ * ```ts
+ * await sleep(new LiveClock(), 250);
+ * ```
+ */
+export function sleep(clock: Clock, ms: number): Promise<void> {
+  return new Promise((resolve) => {
+    clock.setTimer(clock.now() + Math.max(0, ms), () => resolve());
+  });
 }

@@ -7,11 +7,11 @@
 import ccxt from 'ccxt';
 import type { Exchange } from 'ccxt';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { instrumentId, type MarketData, type OrderBookDelta, type OrderBookSnapshot } from '@rxtrade/core';
+import { BacktestClock, instrumentId, type MarketData, type OrderBookDelta, type OrderBookSnapshot } from '@rxtrade/core';
 import { binanceCcxtOptions } from './__fixtures__/fake-binance/ccxt-options';
 import { FakeBinance } from './__fixtures__/fake-binance/fake-binance';
 import { CcxtDataClient } from './ccxt-data-client';
-import { loadCcxtInstruments } from './ccxt-instruments';
+import { loadCcxtInstruments, type CcxtInstruments } from './ccxt-instruments';
 
 let fake: FakeBinance;
 let exchange: Exchange;
@@ -103,6 +103,31 @@ describe('CcxtDataClient against a fake Binance', () => {
     expect(fake.server.requests.some((r) => r.startsWith('GET /api/v3/ticker/bookTicker'))).toBe(true);
     expect(client.stats()[0]).toMatchObject({ kind: 'QUOTES' });
     expect(client.stats()[0]!.reconnects).toBeGreaterThanOrEqual(1);
+  });
+
+  it('runs its watchdog and its backoff on its clock: a silent socket is stale when the clock passes staleAfterMs, and is back after the clock passes the backoff', async () => {
+    await client.disconnect();
+    const clock = new BacktestClock(Date.now());
+    client = new CcxtDataClient({ exchange, instruments: (client as unknown as { instruments: CcxtInstruments }).instruments, clock, staleAfterMs: { QUOTES: 60_000 }, backoff: { initialDelayMs: 5_000, maxDelayMs: 5_000, jitter: 0 } });
+    client.events.subscribe((e) => events.push(e));
+    client.subscribe({ kind: 'QUOTES', instrumentId: btc });
+    await client.connect();
+    await waitFor('the socket', () => fake.socketsOf('market').length > 0 || undefined);
+    fake.spot.setLevel('BTCUSDT', 'bid', 30_000, 1);
+    await waitFor('a quote', () => events.find((e) => e.type === 'Quote' && e.bid === 30_000));
+    fake.faults.silent = true;
+    fake.spot.setLevel('BTCUSDT', 'ask', 30_000.5, 2);
+    clock.advanceTo(clock.now() + 59_999);
+    await new Promise((r) => setTimeout(r, 100)); // wall time does not make a watch stale
+    expect(client.stats()[0]!.stale).toBe(0);
+    clock.advanceTo(clock.now() + 1);
+    await waitFor('stale', () => client.stats()[0]!.stale > 0 || undefined);
+    fake.faults.silent = false;
+    await new Promise((r) => setTimeout(r, 100)); // the reconnect waits out its backoff on the clock, not on the wall
+    expect(events.some((e) => e.type === 'Quote' && e.ask === 30_000.5)).toBe(false);
+    clock.advanceTo(clock.now() + 5_000);
+    await waitFor('the resynced quote', () => events.find((e) => e.type === 'Quote' && e.ask === 30_000.5));
+    expect(client.stats()[0]!.reconnects).toBe(1);
   });
 
   it('keeps the book equal to the venue’s through deltas, and resyncs after a gap in the update ids', async () => {

@@ -17,15 +17,18 @@ import { z } from 'zod';
 import type { Exchange, OHLCV, Trade as CcxtTrade, Ticker } from 'ccxt';
 import {
   ConnectionStatus,
+  LiveClock,
   MarketDataKind,
   parseWith,
   type Bar,
+  type Clock,
   type DataClient,
   type DataSubscription,
   type InstrumentId,
   type Logger,
   type MarketData,
   type Quote,
+  type TimerHandle,
   type Trade,
   silentLogger,
 } from '@rxtrade/core';
@@ -72,6 +75,11 @@ export const CcxtDataClientConfigSchema = z.strictObject({
   backfillTrades: z.boolean().default(true),
   /** Logs reconnects and resyncs (never a credential). */
   logger: z.custom<Logger>((v) => typeof v === 'object' && v !== null && typeof (v as Logger).warn === 'function', 'must be a Logger').optional(),
+  /**
+   * The time of the staleness watchdog, the reconnect and throttling waits, and of which bar has closed
+   * (default a `LiveClock`); ccxt's own timers (its keep-alive pings, its throttler) are ccxt's.
+   */
+  clock: z.custom<Clock>((v) => typeof v === 'object' && v !== null && typeof (v as Clock).now === 'function' && typeof (v as Clock).setTimer === 'function', 'must be a Clock').optional(),
 });
 
 /**
@@ -162,6 +170,7 @@ export class CcxtDataClient implements DataClient {
   private readonly config: z.output<typeof CcxtDataClientConfigSchema>;
   private readonly instruments: CcxtInstruments;
   private readonly logger: Logger;
+  private readonly clock: Clock;
   private readonly subject = new Subject<MarketData>();
   private readonly status = new BehaviorSubject<ConnectionStatus>(ConnectionStatus.DISCONNECTED);
   private readonly streams = new Map<string, Stream>();
@@ -175,7 +184,8 @@ export class CcxtDataClient implements DataClient {
     this.id = this.instruments.venue;
     this.logger = this.config.logger ?? silentLogger;
     this.tfMs = timeframeMs(this.config.timeframe);
-    this.caller = new CcxtCaller(this.exchange, { venue: this.id, backoff: this.config.backoff });
+    this.clock = this.config.clock ?? new LiveClock();
+    this.caller = new CcxtCaller(this.exchange, { venue: this.id, backoff: this.config.backoff, clock: this.clock });
     // Coinbase numbers its messages, Bybit each book topic's; ccxt checks neither: lost or reordered book
     // updates resubscribe the book for a fresh snapshot.
     guardWsSequence(this.exchange, (gap) => this.logger.warn(`${this.id}: WebSocket book updates lost (expected ${gap.expected}, got ${gap.got}); book resubscribed`));
@@ -280,14 +290,14 @@ export class CcxtDataClient implements DataClient {
   private async watchOrStale(s: Stream): Promise<unknown> {
     const ms = this.staleAfter(s.sub.kind);
     const call = this.watch(s);
-    let timer: ReturnType<typeof setTimeout> | undefined;
+    let timer: TimerHandle | undefined;
     const stale = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new StaleWatch(ms)), ms);
+      timer = this.clock.setTimer(this.clock.now() + ms, () => reject(new StaleWatch(ms)));
     });
     try {
       return await Promise.race([call, stale]);
     } finally {
-      clearTimeout(timer);
+      timer?.cancel();
       call.catch(() => undefined);
     }
   }
@@ -349,7 +359,7 @@ export class CcxtDataClient implements DataClient {
         this.updateStatus();
         this.logger.warn(`${this.id}: ${s.key} ${stale ? 'went silent' : 'failed'}; reconnecting`, { error: stale ? (error as Error).message : this.caller.map(error, 'watch').message });
         recover = true;
-        await sleep(this.caller.delay(attempt++));
+        await sleep(this.clock, this.caller.delay(attempt++));
       }
     }
   }
@@ -370,7 +380,7 @@ export class CcxtDataClient implements DataClient {
         case 'BOOKS': {
           s.book?.reset();
           const snap = await this.caller.read('fetchOrderBook', () => this.exchange.fetchOrderBook(s.symbol, this.config.bookDepth));
-          const out = s.book!.update(snap, Date.now());
+          const out = s.book!.update(snap, this.clock.now());
           if (out !== undefined && !('reason' in out)) this.publish(s, out);
           // The next watched book starts from its own snapshot: compare it as a snapshot, not a delta.
           s.book!.reset();
@@ -385,7 +395,7 @@ export class CcxtDataClient implements DataClient {
           if (!this.config.backfillTrades || s.lastTs === undefined) break;
           // ccxt's Coinbase refuses `since` without `until`, and Coinbase requires `limit` (at most 1000)
           const bounded = exchangeTraits(this.exchange.id).tradesSinceNeedsUntil === true;
-          const params = bounded ? { until: Date.now() } : {};
+          const params = bounded ? { until: this.clock.now() } : {};
           const trades = await this.caller.read('fetchTrades', () => this.exchange.fetchTrades(s.symbol, s.lastTs, bounded ? 1000 : undefined, params));
           const n = this.handleTrades(s, trades);
           s.stats.backfilled += n;
@@ -397,7 +407,7 @@ export class CcxtDataClient implements DataClient {
           const candles = await this.caller.read('fetchOHLCV', () => this.exchange.fetchOHLCV(s.symbol, this.config.timeframe, since));
           const before = s.lastTs;
           this.handleCandles(s, candles);
-          if (s.lastTs !== before) s.stats.backfilled += candles.filter((c) => c[0]! > (before ?? -1) && c[0]! + this.tfMs <= Date.now()).length;
+          if (s.lastTs !== before) s.stats.backfilled += candles.filter((c) => c[0]! > (before ?? -1) && c[0]! + this.tfMs <= this.clock.now()).length;
           break;
         }
       }
@@ -423,7 +433,7 @@ export class CcxtDataClient implements DataClient {
         return undefined;
       }
       default: {
-        const out = s.book!.update(value as Parameters<BookSync['update']>[0], Date.now());
+        const out = s.book!.update(value as Parameters<BookSync['update']>[0], this.clock.now());
         if (out === undefined) return undefined;
         if ('reason' in out) return out.reason;
         this.publish(s, out);
@@ -448,7 +458,7 @@ export class CcxtDataClient implements DataClient {
       s.lastCandle = c;
     }
     const last = s.lastCandle;
-    if (last !== undefined && last[0]! + this.tfMs <= Date.now() && (s.lastTs === undefined || last[0]! > s.lastTs) && sorted.length > 1) {
+    if (last !== undefined && last[0]! + this.tfMs <= this.clock.now() && (s.lastTs === undefined || last[0]! > s.lastTs) && sorted.length > 1) {
       // History (a backfill) whose last bar is over: it is final too.
       this.publish(s, this.barOf(s, last));
     }
@@ -479,7 +489,7 @@ export class CcxtDataClient implements DataClient {
 
   private quoteOf(s: Stream, t: Ticker | undefined): Quote | undefined {
     if (t === undefined || typeof t.bid !== 'number' || typeof t.ask !== 'number' || !(t.bid > 0) || !(t.ask > 0) || t.bid > t.ask) return undefined;
-    return { type: 'Quote', instrumentId: s.sub.instrumentId, ts: t.timestamp ?? Date.now(), bid: t.bid, ask: t.ask, bidSize: t.bidVolume ?? 0, askSize: t.askVolume ?? 0 };
+    return { type: 'Quote', instrumentId: s.sub.instrumentId, ts: t.timestamp ?? this.clock.now(), bid: t.bid, ask: t.ask, bidSize: t.bidVolume ?? 0, askSize: t.askVolume ?? 0 };
   }
 
   private async fetchQuote(s: Stream): Promise<Quote | undefined> {
@@ -500,7 +510,7 @@ export class CcxtDataClient implements DataClient {
     const f = (byType?.['fetchOHLCV'] ?? (byType?.['linear'] as Record<string, unknown> | undefined)?.['fetchOHLCV']) as { limit?: number } | undefined;
     const limit = f?.limit ?? 500;
     const bars: Bar[] = [];
-    const now = Date.now();
+    const now = this.clock.now();
     let since = start;
     for (let pages = 0; since <= end && pages < 10_000; pages++) {
       const page = await this.caller.read('fetchOHLCV', () => this.exchange.fetchOHLCV(symbol, this.config.timeframe, since, limit));
@@ -527,7 +537,7 @@ export class CcxtDataClient implements DataClient {
       case 'BOOKS': {
         const book = await this.caller.read('fetchOrderBook', () => this.exchange.fetchOrderBook(symbol, this.config.bookDepth));
         const sync = new BookSync(id, this.config.bookDepth);
-        const out = sync.update(book, Date.now());
+        const out = sync.update(book, this.clock.now());
         return out !== undefined && !('reason' in out) ? out : undefined;
       }
       case 'QUOTES':
@@ -539,7 +549,7 @@ export class CcxtDataClient implements DataClient {
         return { type: 'Trade', instrumentId: id, ts: t.timestamp, price: t.price ?? 0, size: t.amount ?? 0, aggressor: t.side === 'buy' ? 'BUYER' : t.side === 'sell' ? 'SELLER' : 'NONE', tradeId: String(t.id) };
       }
       default: {
-        const now = Date.now();
+        const now = this.clock.now();
         const candles = await this.caller.read('fetchOHLCV', () => this.exchange.fetchOHLCV(symbol, this.config.timeframe, now - 3 * this.tfMs));
         const closed = candles.filter((c) => c[0]! + this.tfMs <= now);
         const c = closed[closed.length - 1];

@@ -7,7 +7,7 @@
 import ccxt from 'ccxt';
 import type { Exchange } from 'ccxt';
 import { afterEach, describe, expect, it } from 'vitest';
-import { Decimal, LiveClock, clientOrderId, instrumentRegistry, strategyId, type FundingPayment, type OrderEvent, type SubmitOrder } from '@rxtrade/core';
+import { BacktestClock, Decimal, LiveClock, clientOrderId, instrumentRegistry, strategyId, type FundingPayment, type OrderEvent, type SubmitOrder } from '@rxtrade/core';
 import { OrderManager } from '@rxtrade/execution';
 import { bybitCcxtOptions } from './__fixtures__/fake-bybit/ccxt-options';
 import { FakeBybit } from './__fixtures__/fake-bybit/fake-bybit';
@@ -96,6 +96,24 @@ describe('CcxtExecutionClient against a fake Bybit', () => {
     const rejected = await waitFor(() => events.find((e) => e.type === 'OrderRejected'), 'rejected', 3000);
     expect((rejected as { reason: string }).reason).toMatch(/^BYBIT createOrder: 170131 Insufficient balance/);
     expect((await venue.balances()).find((b) => b.currency === 'USDT')?.locked.toString()).toBe('0');
+  });
+
+  it('polls on its clock: a fill made at the venue is seen by the REST poll once the clock passes the poll interval, not before', async () => {
+    const clock = new BacktestClock(Date.now());
+    const venue = await setup(['BTC/USDT'], false, { clock, pollIntervalMs: 2000 });
+    clock.advanceTo(clock.now()); // the first poll, due at the start
+    await waitFor(() => venue.status === 'CONNECTED' || undefined, 'the first poll', 3000);
+    const cmd = order(spot);
+    venue.submit(cmd);
+    await waitFor(() => events.find((e) => e.type === 'OrderAccepted'), 'accepted', 3000);
+    fake.spot.trade('BTCUSDT', { side: 'sell', price: 29_999, qty: 1.5 });
+    clock.advanceTo(clock.now() + 1999);
+    await new Promise((r) => setTimeout(r, 150)); // wall time does not poll
+    expect(events.some((e) => e.type === 'OrderFilled')).toBe(false);
+    expect(fake.server.requests.filter((r) => r.startsWith('GET /v5/order/realtime')).length).toBe(0);
+    clock.advanceTo(clock.now() + 1);
+    const fill = await waitFor(() => events.find((e) => e.type === 'OrderFilled'), 'the polled fill', 3000);
+    expect(fill).toMatchObject({ clientOrderId: cmd.clientOrderId, tsInit: clock.now() });
   });
 
   it('a submit whose acknowledgement never comes is an unknown outcome, reconciled by orderLinkId and never sent twice', async () => {

@@ -35,6 +35,7 @@ import {
   type CancelOrder,
   type ClientOrderId,
   type Clock,
+  type TimerHandle,
   type ExecutionClient,
   type Fill,
   type FundingPayment,
@@ -73,7 +74,10 @@ export const CcxtExecutionClientConfigSchema = z.strictObject({
   exchange: z.custom<Exchange>((v) => typeof v === 'object' && v !== null && typeof (v as Exchange).createOrder === 'function', 'must be a ccxt exchange instance'),
   /** The instruments traded there (`loadCcxtInstruments`). */
   instruments: z.instanceof(CcxtInstruments, { message: 'must be CcxtInstruments (loadCcxtInstruments)' }),
-  /** Stamps `tsInit` of events (default a `LiveClock`). */
+  /**
+   * The time of events (`tsInit`), of the REST poll, the socket monitor, the funding poll, the backoff
+   * and throttling waits and of the fill look-back (default a `LiveClock`); ccxt's own timers are ccxt's.
+   */
   clock: z.custom<Clock>((v) => typeof v === 'object' && v !== null && typeof (v as Clock).now === 'function', 'must be a Clock').optional(),
   /** Use ccxt's WebSocket methods where the exchange has them (default true); false polls REST only. */
   webSocket: z.boolean().default(true),
@@ -194,9 +198,9 @@ export class CcxtExecutionClient implements ExecutionClient {
   private serial: Promise<void> = Promise.resolve();
   private running = false;
   private socketUp = false;
-  private pollTimer: ReturnType<typeof setTimeout> | undefined;
-  private monitorTimer: ReturnType<typeof setInterval> | undefined;
-  private fundingTimer: ReturnType<typeof setTimeout> | undefined;
+  private pollTimer: TimerHandle | undefined;
+  private monitorTimer: TimerHandle | undefined;
+  private fundingTimer: TimerHandle | undefined;
   private readonly usesWatch: boolean;
 
   constructor(config: CcxtExecutionClientConfig) {
@@ -205,6 +209,7 @@ export class CcxtExecutionClient implements ExecutionClient {
     this.instruments = this.config.instruments;
     this.id = toVenueId(this.instruments.venue);
     this.clock = this.config.clock ?? new LiveClock();
+    this.fundingSince = this.clock.now();
     this.logger = this.config.logger ?? silentLogger;
     this.traits = exchangeTraits(this.exchange.id);
     const types = this.instruments.instruments.map((i) => this.instruments.marketOf(i.id).type ?? 'spot');
@@ -212,7 +217,7 @@ export class CcxtExecutionClient implements ExecutionClient {
     this.modifyMode = caps.modifyMode;
     const { modifyMode: _mode, ...capabilities } = caps;
     this.capabilities = Object.freeze(capabilities);
-    this.caller = new CcxtCaller(this.exchange, { venue: this.id, backoff: this.config.backoff, readRetries: this.config.readRetries });
+    this.caller = new CcxtCaller(this.exchange, { venue: this.id, backoff: this.config.backoff, readRetries: this.config.readRetries, clock: this.clock });
     const has = this.exchange.has as Record<string, unknown>;
     this.usesWatch = this.config.webSocket && has['watchOrders'] === true;
     this.statusSubject = new BehaviorSubject<ConnectionStatus>(ConnectionStatus.DISCONNECTED);
@@ -252,8 +257,7 @@ export class CcxtExecutionClient implements ExecutionClient {
         void this.watchLoop('watchMyTrades', () => this.exchange.watchMyTrades(), (trades) => this.enqueue(async () => {
           for (const t of trades) await this.applyTrade(t);
         }));
-      this.monitorTimer = setInterval(() => this.checkSocket(), 100);
-      this.monitorTimer.unref?.();
+      this.monitorTimer = this.clock.setRepeatingTimer({ interval: 100 }, () => this.checkSocket());
       this.schedulePoll(0);
     } else {
       this.schedulePoll(0);
@@ -264,9 +268,9 @@ export class CcxtExecutionClient implements ExecutionClient {
   /** Stops the streams and the polls and closes the exchange's sockets. */
   async disconnect(): Promise<void> {
     this.running = false;
-    clearTimeout(this.pollTimer);
-    clearInterval(this.monitorTimer);
-    clearTimeout(this.fundingTimer);
+    this.pollTimer?.cancel();
+    this.monitorTimer?.cancel();
+    this.fundingTimer?.cancel();
     this.statusSubject.next(ConnectionStatus.DISCONNECTED);
     await (this.exchange as unknown as { close?: () => Promise<void> }).close?.().catch(() => undefined);
     await this.serial.catch(() => undefined);
@@ -704,7 +708,7 @@ export class CcxtExecutionClient implements ExecutionClient {
         this.logger.warn(`${this.id}: ${name} failed; polling until the socket is back`, { error: mapped.message });
         this.setSocket(false);
         this.forgetListenKeys();
-        await sleep(this.caller.delay(failures++));
+        await sleep(this.clock, this.caller.delay(failures++));
       }
     }
   }
@@ -738,9 +742,8 @@ export class CcxtExecutionClient implements ExecutionClient {
   }
 
   private schedulePoll(delay: number): void {
-    clearTimeout(this.pollTimer);
-    this.pollTimer = setTimeout(() => void this.poll(), delay);
-    this.pollTimer.unref?.();
+    this.pollTimer?.cancel();
+    this.pollTimer = this.clock.setTimer(this.clock.now() + delay, () => void this.poll());
   }
 
   /** One REST poll of the orders this client tracks; rescheduled while polling stands in for the socket. */
@@ -774,11 +777,12 @@ export class CcxtExecutionClient implements ExecutionClient {
   }
 
   private scheduleFunding(delay: number): void {
-    this.fundingTimer = setTimeout(() => void this.pollFunding(), delay);
-    this.fundingTimer.unref?.();
+    this.fundingTimer?.cancel();
+    this.fundingTimer = this.clock.setTimer(this.clock.now() + delay, () => void this.pollFunding());
   }
 
-  private fundingSince = Date.now();
+  /** The time from which funding payments are asked for (the client's start, then the last payment's). */
+  private fundingSince: number;
 
   /** Polls `fetchFundingHistory` for the perpetuals traded and publishes each payment once. */
   private async pollFunding(): Promise<void> {
@@ -970,7 +974,7 @@ export class CcxtExecutionClient implements ExecutionClient {
     const spanMs = typeof feature?.['untilDays'] === 'number' ? (feature['untilDays'] as number) * 86_400_000 : undefined;
     const limit = Math.min(this.config.pageLimit, typeof feature?.['limit'] === 'number' ? (feature['limit'] as number) : this.config.pageLimit);
     const out: CcxtTrade[] = [];
-    const now = Date.now();
+    const now = this.clock.now();
     let since = Math.max(ts, now - this.config.maxFillLookbackMs);
     while (since <= now) {
       const until = spanMs !== undefined ? Math.min(since + spanMs, now + 1) : undefined;

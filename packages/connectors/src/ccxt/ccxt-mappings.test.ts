@@ -7,7 +7,7 @@
 import ccxt from 'ccxt';
 import type { Exchange, Order, Trade } from 'ccxt';
 import { describe, expect, it } from 'vitest';
-import { Decimal, ErrorCode, InsufficientFundsError, InvalidOrderError, NetworkError, OrderNotFoundError, RateLimitError, ValidationError, clientOrderId, instrumentId } from '@rxtrade/core';
+import { BacktestClock, Decimal, ErrorCode, InsufficientFundsError, InvalidOrderError, NetworkError, OrderNotFoundError, RateLimitError, ValidationError, clientOrderId, instrumentId } from '@rxtrade/core';
 import { BookSync } from './ccxt-book';
 import { CcxtCaller } from './ccxt-caller';
 import { ccxtCapabilities, exchangeTraits } from './ccxt-capabilities';
@@ -281,6 +281,32 @@ describe('rate limits', () => {
       expect(most).toBeLessThanOrEqual(Math.floor(windowMs / spacing) + Math.ceil(1 / weight) + 1);
     }
     expect(times.at(-1)! - times[0]!).toBeGreaterThanOrEqual((times.length - 1 - Math.ceil(1 / weight)) * spacing - 5);
+  });
+});
+
+describe('the caller on its clock', () => {
+  it('a 429 pauses every request until the clock passes the backoff; a read retried after a network failure waits on the clock', async () => {
+    const clock = new BacktestClock(1_000_000);
+    const caller = new CcxtCaller(new ccxt.binance(), { venue: 'BINANCE', backoff: { initialDelayMs: 500, maxDelayMs: 5_000, multiplier: 2, jitter: 0 }, clock });
+    await expect(caller.once(() => Promise.reject(new ccxt.RateLimitExceeded('binance 429 Too Many Requests')))).rejects.toBeInstanceOf(ccxt.RateLimitExceeded);
+    let sent = 0;
+    const next = caller.once(async () => ++sent);
+    await new Promise((r) => setTimeout(r, 20));
+    clock.advanceTo(1_000_499);
+    await new Promise((r) => setTimeout(r, 20));
+    expect(sent).toBe(0); // paused: 500 ms of the clock have not passed
+    clock.advanceTo(1_000_500);
+    await expect(next).resolves.toBe(1);
+    let tries = 0;
+    const read = caller.read('fetchBalance', async () => {
+      if (++tries === 1) throw new ccxt.NetworkError('binance GET /api/v3/account socket hang up');
+      return 'ok';
+    });
+    await new Promise((r) => setTimeout(r, 20));
+    expect(tries).toBe(1); // the retry waits 500 ms of the clock (attempt 0 of the backoff)
+    clock.advanceTo(1_001_000);
+    await expect(read).resolves.toBe('ok');
+    expect([tries, caller.stats.rateLimited, caller.stats.retries]).toEqual([2, 1, 1]);
   });
 });
 

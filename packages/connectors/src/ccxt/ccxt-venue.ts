@@ -139,7 +139,7 @@ export const CcxtVenueOptionsSchema = z.strictObject({
   pollIntervalMs: z.number().int().positive().optional(),
   /** Use ccxt's WebSocket methods (default true). */
   webSocket: z.boolean().default(true),
-  /** Clock of the execution client's events (default a `LiveClock`). */
+  /** The time of both clients: events, timers, polls, watchdogs and backoff waits (default a `LiveClock`). */
   clock: z.custom<Clock>((v) => typeof v === 'object' && v !== null && typeof (v as Clock).now === 'function', 'must be a Clock').optional(),
   logger: z.custom<Logger>((v) => typeof v === 'object' && v !== null && typeof (v as Logger).warn === 'function', 'must be a Logger').optional(),
   /** Start the execution client's streams before returning (default true). */
@@ -255,6 +255,7 @@ export async function ccxtVenue(exchangeId: string, options: CcxtVenueOptions = 
     timeframe: o.timeframe,
     ...(o.staleAfterMs !== undefined ? { staleAfterMs: o.staleAfterMs } : {}),
     ...(o.backoff !== undefined ? { backoff: o.backoff } : {}),
+    ...(o.clock !== undefined ? { clock: o.clock } : {}),
     ...(o.logger !== undefined ? { logger: o.logger } : {}),
   });
   if (o.connect && o.credentials !== undefined) await execution.connect();

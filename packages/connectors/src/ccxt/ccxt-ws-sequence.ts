@@ -84,10 +84,12 @@ function bybitSymbol(ex: GuardedExchange, client: WsClient, marketId: string): s
  * Drops a Bybit book topic so that the next `watchOrderBook` subscribes again and gets a snapshot: the
  * venue unsubscribed, ccxt's subscription and book forgotten, the topic's deltas dropped meanwhile.
  */
+let unsubscribeIds = 0;
+
 function dropBybitTopic(ex: GuardedExchange, client: WsClient, topic: string, symbol: string): void {
   topicsOf(topicState(ex), client).set(topic, 'resync');
   try {
-    void Promise.resolve(client.send({ op: 'unsubscribe', req_id: String(ex.requestId?.() ?? Date.now()), args: [topic] })).catch(() => undefined);
+    void Promise.resolve(client.send({ op: 'unsubscribe', req_id: String(ex.requestId?.() ?? `unsubscribe-${++unsubscribeIds}`), args: [topic] })).catch(() => undefined);
   } catch {
     // the socket is closing: the next subscription is on a new one
   }
