@@ -222,8 +222,6 @@ export class LiveNode implements LiveNodeView {
   /** Funding payments journaled (key and payment time), to book each once; trimmed like {@link tradeIds}. */
   private readonly fundingSeen = new Map<string, number>();
   private fundingSeenTrimAt = 1024;
-  /** The size of {@link tradeIds} at which it is next trimmed. */
-  private tradeIdsTrimAt = 1024;
   private readonly groups = new Map<string, OrderGroup>();
   private ordinal = 0;
   private sinceSnapshot = 0;
@@ -804,7 +802,8 @@ export class LiveNode implements LiveNodeView {
       handedOver: (command) => {
         this.sent.push(command);
         // Trimmed in steps, so that a push costs O(1) amortized.
-        if (this.sent.length >= 2 * LiveNode.SENT_KEPT) this.sent.splice(0, this.sent.length - LiveNode.SENT_KEPT);
+        // Trimmed by an eighth at a time: the list stays between SENT_KEPT and 1.125 times it.
+        if (this.sent.length >= LiveNode.SENT_KEPT + (LiveNode.SENT_KEPT >> 3)) this.sent.splice(0, this.sent.length - LiveNode.SENT_KEPT);
         if (command.type === 'SubmitOrder') {
           const ts = this.clock.now();
           this.submitTimes.set(command.clientOrderId, ts);
@@ -874,16 +873,20 @@ export class LiveNode implements LiveNodeView {
 
   /**
    * Forgets trade ids of fills more than {@link TRADE_ID_RETENTION_MS} (or `fillLookbackMs`, if longer)
-   * older than the newest one, checked once the map has doubled since the last trim: memory follows the
-   * fill rate, not the session. A restart asks for fills since the last one less the lookback, so it never
+   * older than the newest one, at every fill: memory follows the fill rate, not the session. A restart asks for fills since the last one less the lookback, so it never
    * sees fills that old; a stream that redelivered one is recognised by its order while the order is open
    * and reported as an anomaly after (the order manager no longer knows the order).
    */
   private trimTradeIds(newest: number): void {
-    if (this.tradeIds.size < this.tradeIdsTrimAt) return;
+    // Oldest first (a Map iterates in insertion order, and fills arrive nearly in time order): drop the
+    // expired ones from the front and stop at the first one still kept. Each id is visited about once,
+    // and the map holds the window's fills at every moment (no sawtooth of a periodic sweep). An id
+    // that arrived late behind a newer one goes once the ids before it have.
     const horizon = newest - Math.max(this.c.fillLookbackMs, TRADE_ID_RETENTION_MS);
-    for (const [id, ts] of this.tradeIds) if (ts < horizon) this.tradeIds.delete(id);
-    this.tradeIdsTrimAt = Math.max(1024, 2 * this.tradeIds.size);
+    for (const [id, ts] of this.tradeIds) {
+      if (ts >= horizon) break;
+      this.tradeIds.delete(id);
+    }
   }
 
   private noteFill(fill: OrderFilled): void {
