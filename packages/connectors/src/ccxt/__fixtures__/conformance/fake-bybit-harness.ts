@@ -11,7 +11,7 @@ import { Decimal, type ExecutionClient } from '@rxtrade/core';
 import { ccxtVenue, type CcxtVenue } from '../../ccxt-venue';
 import type { VenueHarness, VenueHarnessFactory } from '../../../testing/venue-conformance/harness';
 import { bybitCcxtOptions } from '../fake-bybit/ccxt-options';
-import { DEFAULT_SPOT_MARKETS, FakeBybit } from '../fake-bybit/fake-bybit';
+import { FakeBybit } from '../fake-bybit/fake-bybit';
 import { waitFor } from '../fake-exchange/wait-for';
 
 /** The `ccxtVenue` options that point it at `fake` (the overrides `bybitCcxtOptions` gives a ccxt constructor). */
@@ -35,20 +35,16 @@ export function fakeBybitVenueOptions(fake: FakeBybit, market: 'spot' | 'linear'
 }
 
 /**
- * The harness of the ccxt adapter on the fake Bybit: `spot` (BTC/USDT, 100,000 USDT in the unified
- * account, no fees, as the fake Binance spot harness: Bybit charges a spot buy's fee in the base
- * currency) or `linear` (BTC/USDT:USDT, a 100,000 USDT wallet, Bybit's
- * default fees, leverage 10).
+ * The harness of the ccxt adapter on the fake Bybit, with Bybit's default fees: `spot` (BTC/USDT,
+ * 100,000 USDT in the unified account; a buy's fee is charged in BTC) or `linear` (BTC/USDT:USDT, a
+ * 100,000 USDT wallet, leverage 10).
  */
 export function fakeBybitHarness(market: 'spot' | 'linear'): VenueHarnessFactory {
   return {
     name: market === 'spot' ? 'ccxt bybit on the fake Bybit (spot)' : 'ccxt bybit on the fake Bybit (USDT perpetual)',
     scenarioTimeoutMs: 20_000,
     create: async (): Promise<VenueHarness> => {
-      const fake = await FakeBybit.start({
-        ...(market === 'spot' ? { balances: { USDT: 100_000 } } : { linearWallet: { USDT: 100_000 } }),
-        spotMarkets: DEFAULT_SPOT_MARKETS.map((m) => ({ ...m, makerFee: 0, takerFee: 0 })),
-      });
+      const fake = await FakeBybit.start(market === 'spot' ? { balances: { USDT: 100_000 } } : { linearWallet: { USDT: 100_000 } });
       const book = market === 'spot' ? fake.spot : fake.linear;
       const open = async (): Promise<CcxtVenue> => {
         const v = await ccxtVenue('bybit', fakeBybitVenueOptions(fake, market));
