@@ -131,6 +131,44 @@ describe('TradingKernel', () => {
     expect(kernel.work.pending).toBe(0);
   });
 
+  it('fails the run, through onFailure, on a fill or a funding payment its ledger refuses, instead of throwing inside a subscriber', () => {
+    const clock = new BacktestClock(0);
+    const instruments = instrumentRegistry([btc]);
+    const binance = remoteVenue('BINANCE');
+    const funding = new Subject<{ instrumentId: typeof btc.id; amount: never; currency: string; rate: number; ts: number }>();
+    (binance.venue as { fundingPayments?: unknown }).fundingPayments = funding;
+    const ledger = new TestLedger(100_000);
+    const refused = new Error('fill.commissionCurrency: is "BNB" but the ledger holds USDT only');
+    ledger.applyFill = () => {
+      throw refused;
+    };
+    const kernel = new TradingKernel({ clock, instruments, venues: [binance.venue], ledger, strategyId: 's' });
+    const failures: unknown[] = [];
+    kernel.onFailure = (error) => failures.push(error);
+    const heard: string[] = [];
+    kernel.start((ctx) => {
+      ctx.orderEvents.subscribe((e) => heard.push(e.type));
+      return ctx.market.bars(btc.id).pipe(take(1), map(() => ctx.orderFactory.market({ instrumentId: btc.id, side: 'BUY', quantity: 1 })));
+    });
+    kernel.handle(bar(btc.id, DAY, 40_000, 40_100, 39_900, 40_050));
+    const [order] = binance.submitted;
+    const events = binance.venue.events as Subject<OrderEvent>;
+    const base = { clientOrderId: order!.clientOrderId, strategyId: order!.strategyId, instrumentId: btc.id, ts: DAY, tsInit: DAY };
+    events.next({ type: 'OrderAccepted', ...base, venueOrderId: 'B-1' as never });
+    expect(() =>
+      events.next({ type: 'OrderFilled', ...base, venueOrderId: 'B-1' as never, tradeId: 't1' as never, side: 'BUY', quantity: order!.quantity, price: order!.quantity.mul(40_000), commission: order!.quantity.mul(0), commissionCurrency: 'BNB', liquiditySide: 'TAKER' }),
+    ).not.toThrow();
+    expect(failures).toEqual([refused]);
+    // The pipeline never hears of a fill the ledger did not book.
+    expect(heard).toEqual(['OrderSubmitted', 'OrderAccepted']);
+
+    const second = new TradingKernel({ clock, instruments, venues: [binance.venue], ledger: Object.assign(new TestLedger(1), { applyFunding: () => { throw refused; } }), strategyId: 's' });
+    const secondFailures: unknown[] = [];
+    second.onFailure = (error) => secondFailures.push(error);
+    expect(() => funding.next({ instrumentId: btc.id, amount: 1 as never, currency: 'USDT', rate: 0.0001, ts: DAY })).not.toThrow();
+    expect(secondFailures).toEqual([refused]);
+  });
+
   it('describes an event for errors', () => {
     expect(describeMarketEvent(bar(goog.id, Date.UTC(2024, 0, 2), 1, 1, 1, 1))).toBe('Bar of GOOG.NASDAQ at 2024-01-02T00:00:00.000Z');
   });

@@ -217,14 +217,30 @@ export class TradingKernel {
     for (const v of venues) {
       if (venues.length > 1 && isMarketDataSink(v)) this.byVenue.set(v.id, v);
       // Perpetual funding is booked by the venue at the funding times; the ledger is the account of record.
-      if (v.fundingPayments !== undefined) this.subscriptions.push(v.fundingPayments.subscribe((p) => ledger.applyFunding(p.instrumentId, p.amount, p.currency)));
+      if (v.fundingPayments !== undefined)
+        this.subscriptions.push(
+          v.fundingPayments.subscribe((p) => {
+            try {
+              ledger.applyFunding(p.instrumentId, p.amount, p.currency);
+            } catch (error) {
+              this.fail(error);
+            }
+          }),
+        );
       if (v.connection !== undefined) this.subscriptions.push(this.watchConnection(v));
     }
     // The ledger applies a fill before the pipeline hears of it, so state read through the context is
     // already current when the event arrives.
     this.orderManager.events.subscribe((event) => {
       if (event.type === 'OrderFilled') {
-        ledger.applyFill(event);
+        // A fill the ledger refuses (a commission in a currency it does not hold, say) fails the run:
+        // thrown here it would surface later as an unhandled error, with the run carrying on.
+        try {
+          ledger.applyFill(event);
+        } catch (error) {
+          this.fail(error);
+          return;
+        }
         this.fillCount++;
         const notional = event.price.mul(event.quantity);
         const multiplier = instruments.get(event.instrumentId).multiplier;
