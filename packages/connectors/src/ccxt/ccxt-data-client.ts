@@ -39,6 +39,7 @@ import { exchangeTraits } from './ccxt-capabilities';
 import { CcxtErrorKind, classifyCcxtError } from './ccxt-errors';
 import { CcxtInstruments } from './ccxt-instruments';
 import { guardWsSequence, resubscribeBook } from './ccxt-ws-sequence';
+import { settleCcxtWsPromises } from './ccxt-ws-settle';
 
 const staleLimits = z.strictObject({
   BARS: z.number().int().positive().optional(),
@@ -189,6 +190,9 @@ export class CcxtDataClient implements DataClient {
     // Coinbase numbers its messages, Bybit each book topic's; ccxt checks neither: lost or reordered book
     // updates resubscribe the book for a fresh snapshot.
     guardWsSequence(this.exchange, (gap) => this.logger.warn(`${this.id}: WebSocket book updates lost (expected ${gap.expected}, got ${gap.got}); book resubscribed`));
+    // ccxt sends a subscription after its throttler's wait without observing the send: one on a socket the
+    // watchdog (or the venue) closed meanwhile must not become the application's unhandled rejection.
+    settleCcxtWsPromises(this.exchange);
     this.events = this.subject.asObservable();
     this.connection = this.status.asObservable();
   }

@@ -60,6 +60,7 @@ import { ccxtCapabilities, exchangeTraits, type ExchangeTraits, type ModifyMode 
 import { CcxtErrorKind, OrderOutcomeUnknownError } from './ccxt-errors';
 import { CcxtInstruments } from './ccxt-instruments';
 import { ccxtFill, ccxtOrderReport, ccxtOrderStatus, ccxtOrderView, dec, isTerminalStatus, positivePrice } from './ccxt-orders';
+import { settleCcxtWsPromises } from './ccxt-ws-settle';
 
 /**
  * Schema of {@link CcxtExecutionClientConfig}.
@@ -227,6 +228,9 @@ export class CcxtExecutionClient implements ExecutionClient {
     const perpetuals = this.instruments.instruments.some((i) => i.assetClass === 'perpetual');
     this.fundingPayments = perpetuals && has['fetchFundingHistory'] === true ? this.fundingSubject.asObservable() : undefined;
     this.spotHolders(); // a wrong spotHoldings entry is an error now, not at the first reconciliation
+    // ccxt leaves some promises of its sockets unobserved (a positions snapshot's future, a subscription
+    // sent on a closing socket): a disconnect must not turn them into the application's unhandled rejection.
+    settleCcxtWsPromises(this.exchange);
     // ccxt refuses an open-orders query without a symbol on Binance unless told that it is meant.
     (this.exchange.options as Record<string, unknown>)['warnOnFetchOpenOrdersWithoutSymbol'] = false;
     // ccxt's Bybit refuses fetchOrder (the poll, the reconciliation reads) unless told that the order is
