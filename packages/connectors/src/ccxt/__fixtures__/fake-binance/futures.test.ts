@@ -71,6 +71,11 @@ describe('fake Binance USD-M futures through ccxt', { timeout: 5000 }, () => {
     const orders = ex.watchOrders(SYM);
     await waitFor(() => fake.socketsOf('userData', 'futures').length === 1, 'the listen-key socket');
     expect(fake.listenKeys.size).toBe(1);
+    // Beside the private streams ccxt loads a positions snapshot (GET positionRisk) into a future that only
+    // watchPositions awaits: awaited here, or the close after the test could reject it with nobody listening.
+    const client = Object.values(ex.clients).find((c) => 'future:fetchPositionsSnapshot' in c.futures);
+    expect(client?.url).toContain('/fstream/');
+    expect(await client!.futures['future:fetchPositionsSnapshot']).toHaveLength(0);
     const trades = ex.watchMyTrades(SYM);
     await ex.createOrder(SYM, 'limit', 'sell', 0.05, 30_200, { clientOrderId: 'lk-1' });
     expect((await orders).at(-1)).toMatchObject({ clientOrderId: 'lk-1', status: 'open', side: 'sell' });
