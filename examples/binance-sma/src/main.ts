@@ -79,7 +79,8 @@ try {
   const where = paper ? 'paper trading on Binance market data' : 'Binance spot testnet';
   console.log(`${where}: ${instrument.id}, SMA ${values.fast ?? 10}/${values.slow ?? 30}, size ${size} BTC, holding left alone ${run.hold.toString()} BTC`);
   console.log(`journal ${run.journalDir}; averages warmed up on ${run.warmUp.length} bars; Ctrl-C stops`);
-  const show = (): string => `position ${node.ledger.positionQuantity(instrument.id).toString()} BTC, cash ${node.ledger.cash(instrument.quote).toString()} ${instrument.quote}`;
+  const show = (): string =>
+    `position ${node.ledger.positionQuantity(instrument.id).toString()} BTC, cash ${node.ledger.cash(instrument.quote).toString()} ${instrument.quote}, fees ${node.ledger.totalFees().toString()} ${instrument.quote}`;
   console.log(show());
   node.events.on('state', ({ from, to, reason }) => console.log(`state ${from} -> ${to}${reason !== '' ? ` (${reason})` : ''}`));
   node.events.on('reconciliation', ({ venue: v, differences }) => differences.forEach((d) => console.log(`reconciliation ${v}: ${d}`)));
@@ -89,6 +90,8 @@ try {
   node.events.on('feed', (f) => console.log(`feed ${f.name}: ${f.status}`));
   await run.stopped;
   console.log(`stopped: ${show()}, equity ${node.snapshot().equity}`);
+  // ERROR: the node failed (a fill its ledger refuses, a journal that cannot be written); the reason was printed with the state.
+  if (node.state === 'ERROR') process.exit(1);
 } catch (error) {
   if (error instanceof ValidationError) fail(error.message);
   console.error(`binance-sma: ${(error as Error).message}`);

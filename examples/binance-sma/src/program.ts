@@ -14,7 +14,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { z } from 'zod';
-import { Decimal, LiveClock, ValidationError, instrumentRegistry, parseWith, type DecimalLike, type ExecutionClient, type Instrument, type Logger } from '@rxtrade/core';
+import { Decimal, LiveClock, ValidationError, instrumentRegistry, parseWith, roundQuantity, type DecimalLike, type ExecutionClient, type Instrument, type Logger } from '@rxtrade/core';
 import { ccxtVenue, runLive, timeframeMs, type CcxtVenue, type CcxtVenueOptions, type LiveNode } from '@rxtrade/connectors';
 import { PercentFeeModel, SimulatedVenue } from '@rxtrade/execution';
 import { RiskEngine } from '@rxtrade/risk';
@@ -41,7 +41,7 @@ export const BinanceSmaConfigSchema = z.strictObject({
   /** SMA lengths, in bars of the venue's `timeframe` (default `1m`). */
   fast: z.number().int().min(1).default(10),
   slow: z.number().int().min(2).default(30),
-  /** BTC bought on an upward cross and sold on a downward one (a multiple of the lot, 0.00001 BTC). */
+  /** BTC bought on an upward cross (a multiple of the lot, 0.00001 BTC); a downward cross sells the whole lots bought. */
   size: z.union([z.string(), z.number()]).default('0.001'),
   /** Warm the averages up with the last `slow` closed bars from REST before trading (default true). */
   warmUp: z.boolean().default(true),
@@ -162,8 +162,14 @@ export async function startBinanceSma(config: BinanceSmaConfig): Promise<Binance
     const risk = new RiskEngine({
       clock,
       instruments: [instrument],
-      // Every order of the strategy is `size` or less; one order works at a time.
-      limits: { maxOrderQuantity: size.toNumber(), maxOpenOrders: 1, maxPosition: hold.plus(size).toNumber() },
+      // Every order of the strategy is `size` or less; one order works at a time. A buy comes on top of
+      // what the last sell left, less than one lot (a commission taken in BTC leaves part of a lot); the
+      // risk engine counts a position off the lot grid as the next whole lot, hence `hold` rounded up.
+      limits: {
+        maxOrderQuantity: size.toNumber(),
+        maxOpenOrders: 1,
+        maxPosition: roundQuantity(instrument, hold, 'up').plus(size).plus(instrument.lotSize).toNumber(),
+      },
       audit: { sink: (line) => fs.writeSync(audit, `${line}\n`), keepInMemory: false },
     });
     const timeoutMs = Number(venueOptions.timeoutMs ?? 10_000);

@@ -1,7 +1,15 @@
 /**
  * The SMA crossover of `examples/sma-crossover`, long-only for a spot market: when the fast SMA of the
- * closes crosses above the slow one, hold `hold + size`; when it crosses below, hold `hold`. A spot
- * account cannot go short, so the downward cross goes flat instead of reversing to `-size`.
+ * closes crosses above the slow one, buy `size`; when it crosses below, sell what was bought, back down
+ * to `hold`. A spot account cannot go short, so the downward cross goes flat instead of reversing to
+ * `-size`.
+ *
+ * A spot exchange may take a buy's commission from the coins bought (Binance: 0.1% of a BTC/USDT buy, in
+ * BTC), so a buy of `size` leaves `size - commission` above `hold`, often not a whole number of lots
+ * (0.001 BTC less 0.000001 on a lot of 0.00001). The downward cross therefore sells the whole lots above
+ * `hold` (0.00099 of 0.000999), never more than is held; what is left is below one lot, which the venue
+ * cannot sell on its own. Below one lot above `hold` counts as flat: the next upward cross buys `size`
+ * again, and the next downward cross sells the leftover with it, so it never grows past one lot.
  *
  * `examples/sma-crossover` is an application, not a library (its package exports nothing), so its cross
  * detector is copied here unchanged: a cross is detected as backtrader's `CrossOver` does, against the
@@ -9,7 +17,7 @@
  * signals nor hides the next cross.
  */
 import { filter, map } from 'rxjs';
-import { Decimal, Sma, type DecimalLike, type InstrumentId, type Pipeline, type SubmitOrder } from '@rxtrade/core';
+import { Decimal, Sma, roundQuantity, type DecimalLike, type InstrumentId, type Pipeline, type SubmitOrder } from '@rxtrade/core';
 
 /** Parameters of {@link longOnlySmaCrossover}. */
 export interface LongOnlySmaCrossoverOptions {
@@ -18,7 +26,7 @@ export interface LongOnlySmaCrossoverOptions {
   readonly fast: number;
   /** Length of the slow average, in bars; above `fast`. */
   readonly slow: number;
-  /** The quantity bought on an upward cross and sold on a downward one, in units of the instrument. */
+  /** The quantity bought on an upward cross, in units of the instrument: a whole number of its lots. */
   readonly size: DecimalLike;
   /**
    * The holding the strategy leaves alone (default 0): on a spot account the position of an instrument
@@ -59,9 +67,10 @@ export function crossDetector(): (fast: number | undefined, slow: number | undef
 }
 
 /**
- * The long-only SMA crossover pipeline: one market order per cross, sized so that the position becomes
- * `hold + size` (upward) or `hold` (downward); nothing when it is there already (or, on a downward cross,
- * below `hold`).
+ * The long-only SMA crossover pipeline: one market order per cross. An upward cross buys `size` when the
+ * position is less than one lot above `hold` (flat); a downward cross sells the whole lots above `hold`
+ * (the quantity bought, less a commission taken in the coins bought, rounded down to the lot). Nothing
+ * otherwise: coins below `hold` are neither sold nor bought back.
  *
  * @example
  * ```ts
@@ -76,6 +85,9 @@ export function longOnlySmaCrossover(options: LongOnlySmaCrossoverOptions): Pipe
   if (!size.gt(0)) throw new RangeError(`longOnlySmaCrossover: size must be > 0, got ${size.toString()}`);
   const hold = new Decimal(options.hold ?? 0);
   return (ctx) => {
+    const instrument = ctx.instruments.get(instrumentId);
+    if (!size.div(instrument.lotSize).isInteger())
+      throw new RangeError(`longOnlySmaCrossover: size must be a multiple of the lot size ${instrument.lotSize.toString()}, got ${size.toString()}`);
     const fast = new Sma(options.fast);
     const slow = new Sma(options.slow);
     const cross = crossDetector();
@@ -86,11 +98,11 @@ export function longOnlySmaCrossover(options: LongOnlySmaCrossoverOptions): Pipe
       map((bar) => cross(fast.update(bar.close), slow.update(bar.close))),
       filter((signal) => signal !== 0),
       map((signal): SubmitOrder | undefined => {
-        const target = signal > 0 ? hold.plus(size) : hold;
-        const delta = target.minus(ctx.ledger.positionQuantity(instrumentId));
-        // An upward cross only buys and a downward one only sells: coins below `hold` are not bought back.
-        if (signal > 0 ? !delta.gt(0) : !delta.lt(0)) return undefined;
-        return ctx.orderFactory.market({ instrumentId, side: delta.gt(0) ? 'BUY' : 'SELL', quantity: delta.abs() });
+        const above = ctx.ledger.positionQuantity(instrumentId).minus(hold);
+        if (signal > 0) return above.lt(instrument.lotSize) ? ctx.orderFactory.market({ instrumentId, side: 'BUY', quantity: size }) : undefined;
+        // Whole lots only: the venue refuses any other quantity, and a remainder below one lot is not sellable.
+        const sell = roundQuantity(instrument, above, 'down');
+        return sell.gt(0) ? ctx.orderFactory.market({ instrumentId, side: 'SELL', quantity: sell }) : undefined;
       }),
       filter((order): order is SubmitOrder => order !== undefined),
     );
