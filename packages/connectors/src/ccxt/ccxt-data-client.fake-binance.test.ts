@@ -33,11 +33,17 @@ beforeEach(async () => {
   events.length = 0;
   fake = await FakeBinance.start({ balances: { USDT: 1000 } });
   fake.spot.setBook('BTCUSDT', { bids: [[29_999, 1], [29_998, 2]], asks: [[30_001, 1], [30_002, 2]] });
-  exchange = new ccxt.pro.binance(binanceCcxtOptions(fake));
+  // ccxt delays each new dial of a socket it dialed within 30 s (1 s, doubling per dial: its own reconnect
+  // backoff), which would stack seconds on every reconnect these tests cause; the adapter's backoff below
+  // is what they exercise.
+  exchange = new ccxt.pro.binance(binanceCcxtOptions(fake, { options: { ws: { backoff: { base: 20, max: 100 } } } }));
   const instruments = await loadCcxtInstruments(exchange, { venue: 'BINANCE', symbols: ['BTC/USDT'] });
   client = new CcxtDataClient({ exchange, instruments, staleAfterMs: { QUOTES: 300, BOOKS: 300, TRADES: 5000 }, bookDepth: 5, backoff: { initialDelayMs: 20, maxDelayMs: 100, jitter: 0 } });
   client.events.subscribe((e) => events.push(e));
 });
+
+/** Whether the fake's market socket carries `stream` (the subscription reached the venue). */
+const subscribed = (stream: string): true | undefined => fake.socketsOf('market').some((s) => (s.state.get('streams') as Set<string> | undefined)?.has(stream)) || undefined;
 
 let ticker: ReturnType<typeof setInterval> | undefined;
 /** A live market: the best bid's size changes every 40 ms, so a healthy feed is never quiet for long. */
@@ -86,7 +92,7 @@ describe('CcxtDataClient against a fake Binance', () => {
     client.subscribe({ kind: 'QUOTES', instrumentId: btc });
     await client.connect();
     tickMarket();
-    await waitFor('the socket', () => fake.socketsOf('market').length > 0 || undefined);
+    await waitFor('the subscription', () => subscribed('btcusdt@bookTicker'));
     fake.spot.setLevel('BTCUSDT', 'bid', 30_000, 1);
     const q = await waitFor('a quote', () => events.find((e) => e.type === 'Quote' && e.bid === 30_000));
     expect(q).toMatchObject({ type: 'Quote', instrumentId: btc, bid: 30_000, ask: 30_001, askSize: 1 });
@@ -112,7 +118,8 @@ describe('CcxtDataClient against a fake Binance', () => {
     client.events.subscribe((e) => events.push(e));
     client.subscribe({ kind: 'QUOTES', instrumentId: btc });
     await client.connect();
-    await waitFor('the socket', () => fake.socketsOf('market').length > 0 || undefined);
+    // The one book change below reaches the quotes stream only once the subscription is in.
+    await waitFor('the subscription', () => subscribed('btcusdt@bookTicker'));
     fake.spot.setLevel('BTCUSDT', 'bid', 30_000, 1);
     await waitFor('a quote', () => events.find((e) => e.type === 'Quote' && e.bid === 30_000));
     fake.faults.silent = true;
@@ -159,7 +166,7 @@ describe('CcxtDataClient against a fake Binance', () => {
   it('backfills the trades printed while the socket was down, each once', async () => {
     client.subscribe({ kind: 'TRADES', instrumentId: btc });
     await client.connect();
-    await waitFor('the subscription', () => fake.socketsOf('market').some((s) => (s.state.get('streams') as Set<string>).has('btcusdt@trade')) || undefined);
+    await waitFor('the subscription', () => subscribed('btcusdt@trade'));
     fake.spot.trade('BTCUSDT', { side: 'buy', price: 30_001, qty: 0.1 });
     await waitFor('the first trade', () => events.find((e) => e.type === 'Trade'));
     fake.restart(); // every socket closed; the client reconnects after its backoff
