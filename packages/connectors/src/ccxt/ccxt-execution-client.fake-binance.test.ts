@@ -64,12 +64,29 @@ afterEach(async () => {
 });
 
 describe('CcxtExecutionClient against a fake Binance', () => {
-  it('submits over the WebSocket API, is accepted and filled as maker by trade id from the user data stream', async () => {
+  it('by default submits over REST while the private socket is up; the acknowledgement and the fill are the same as over the WebSocket API', async () => {
     const venue = await start(true);
+    expect(venue.status).toBe('CONNECTED');
+    const cmd = order();
+    venue.submit(cmd);
+    const accepted = await waitFor('accepted', () => events.find((e) => e.type === 'OrderAccepted'));
+    expect(fake.server.requests.filter((r) => r.startsWith('POST /api/v3/order'))).toHaveLength(1); // createOrder, not createOrderWs
+    const placed = fake.spot.allOrders('BTCUSDT').filter((o) => o.clientOrderId === cmd.clientOrderId);
+    expect(placed).toHaveLength(1);
+    expect(accepted).toMatchObject({ clientOrderId: cmd.clientOrderId, venueOrderId: String(placed[0]!.orderId) });
+    fake.spot.trade('BTCUSDT', { side: 'sell', price: 29_999, qty: 1.5 });
+    const fill = await waitFor('the fill', () => events.find((e) => e.type === 'OrderFilled'));
+    expect(fill).toMatchObject({ clientOrderId: cmd.clientOrderId, liquiditySide: 'MAKER' });
+    expect((fill as { quantity: Decimal }).quantity.toString()).toBe('0.5');
+  });
+
+  it("with orderEntry 'websocket', submits over the WebSocket API, is accepted and filled as maker by trade id from the user data stream", async () => {
+    const venue = await start(true, { orderEntry: 'websocket' });
     const cmd = order();
     venue.submit(cmd);
     const accepted = await waitFor('accepted', () => events.find((e) => e.type === 'OrderAccepted'));
     expect(fake.server.requests.some((r) => r.startsWith('POST /api/v3/order'))).toBe(false); // sent over the WebSocket API
+    expect(fake.spot.allOrders('BTCUSDT').filter((o) => o.clientOrderId === cmd.clientOrderId)).toHaveLength(1);
     expect(accepted).toMatchObject({ clientOrderId: cmd.clientOrderId, strategyId: 's', instrumentId: btc });
     fake.spot.trade('BTCUSDT', { side: 'sell', price: 29_999, qty: 1.5 }); // takes the scripted 1 BTC, then our 0.5
     const fill = await waitFor('the fill', () => events.find((e) => e.type === 'OrderFilled'));

@@ -55,8 +55,8 @@ const spot = 'BTCUSDT.BYBIT';
 const perp = 'BTCUSDT-PERP.BYBIT';
 
 describe('CcxtExecutionClient against a fake Bybit', () => {
-  it('submits over the trade socket; accepted and filled as maker from the private topics, once', async () => {
-    const venue = await setup(['BTC/USDT'], true);
+  it("with orderEntry 'websocket', submits over the trade socket; accepted and filled as maker from the private topics, once", async () => {
+    const venue = await setup(['BTC/USDT'], true, { orderEntry: 'websocket' });
     const cmd = order(spot);
     venue.submit(cmd);
     const accepted = await waitFor(() => events.find((e) => e.type === 'OrderAccepted'), 'accepted', 3000);

@@ -1,6 +1,6 @@
 /**
- * The execution half of a ccxt venue: orders go out through `createOrderWs` (when the exchange has it
- * and the private socket is up) or `createOrder`, cancels and modifies through `cancelOrder` and
+ * The execution half of a ccxt venue: orders go out through `createOrder` (or, with `orderEntry:
+ * 'websocket'`, through `createOrderWs` while the private socket is up), cancels and modifies through `cancelOrder` and
  * `editOrder`; order updates and fills come from `watchOrders` and `watchMyTrades`, with REST polling
  * (`fetchOrder`, `fetchOrderTrades` / `fetchMyTrades`) while the socket is down or when the exchange has
  * no private stream. The adapter only translates: it keeps just enough per order to turn ccxt's order
@@ -82,6 +82,15 @@ export const CcxtExecutionClientConfigSchema = z.strictObject({
   clock: z.custom<Clock>((v) => typeof v === 'object' && v !== null && typeof (v as Clock).now === 'function', 'must be a Clock').optional(),
   /** Use ccxt's WebSocket methods where the exchange has them (default true); false polls REST only. */
   webSocket: z.boolean().default(true),
+  /**
+   * How orders go out (default `'rest'`): `'rest'` sends every submit with `createOrder`; `'websocket'`
+   * with `createOrderWs` over the exchange's WebSocket API while the private socket is up (where ccxt has
+   * it; REST otherwise). ccxt throttles each WebSocket message at `options.ws.cost` (5 on Binance) of its
+   * `rateLimit`, against a fraction of it for a REST order: at Binance's `rateLimit` of 50 ms that is one
+   * WebSocket order every 250 ms per connection, against one REST order every 10 ms. Order updates and
+   * fills come from the private streams either way.
+   */
+  orderEntry: z.enum(['rest', 'websocket']).default('rest'),
   /** How often open orders are polled while the private socket is down or absent, in ms (default 2000). */
   pollIntervalMs: z.number().int().positive().default(2000),
   /** Waits between reconnects of the private stream, and after throttling. */
@@ -108,6 +117,8 @@ export const CcxtExecutionClientConfigSchema = z.strictObject({
    * instruments were loaded. The others of that base currency report no position.
    */
   spotHoldings: z.record(z.string().min(1), z.string().min(1)).optional(),
+}).superRefine((c, ctx) => {
+  if (c.orderEntry === 'websocket' && !c.webSocket) ctx.addIssue({ code: 'custom', path: ['orderEntry'], message: "'websocket' needs webSocket: true" });
 });
 
 /**
@@ -337,7 +348,7 @@ export class CcxtExecutionClient implements ExecutionClient {
     if (type === 'market' && t.side === 'buy' && this.traits.marketBuyBaseParams !== undefined)
       Object.assign(params, this.traits.marketBuyBaseParams(String(this.exchange.amountToPrecision(t.symbol, c.quantity.toNumber()))));
     const send = (): Promise<CcxtOrder> => {
-      const viaWs = this.socketUp && (this.exchange.has as Record<string, unknown>)['createOrderWs'] === true;
+      const viaWs = this.config.orderEntry === 'websocket' && this.socketUp && (this.exchange.has as Record<string, unknown>)['createOrderWs'] === true;
       const amount = c.quantity.toNumber();
       const price = c.price?.toNumber();
       return this.caller.once(() =>

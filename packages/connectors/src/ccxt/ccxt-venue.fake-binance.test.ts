@@ -46,6 +46,8 @@ describe('ccxtVenue overrides', () => {
       [{ exceptions: { exact: { '-2010': 'InsufficientFunds' } } }, 'ccxtVenue.exceptions.exact.-2010'],
       [{ httpAgent: { keepAlive: true } }, 'ccxtVenue.httpAgent: must be an http.Agent'],
       [{ fundingPollMs: -1 }, 'ccxtVenue.fundingPollMs'],
+      [{ orderEntry: 'fix' }, 'ccxtVenue.orderEntry'],
+      [{ orderEntry: 'websocket', webSocket: false }, "ccxtVenue.orderEntry: 'websocket' needs webSocket: true"],
       [{ credentals: { apiKey: secret } }, 'credentals'],
     ] as const;
     for (const [options, field] of bad) {
@@ -56,6 +58,24 @@ describe('ccxtVenue overrides', () => {
       expect(error).toBeInstanceOf(ValidationError);
       expect((error as Error).message).toContain(field);
       expect((error as Error).message).not.toContain(secret);
+    }
+  });
+
+  it('orderEntry reaches the execution client: a submit goes out over REST by default, over the WebSocket API with websocket', async () => {
+    const fake = await FakeBinance.start({ balances: { USDT: 100_000 } });
+    closers.push(() => fake.stop());
+    fake.spot.setBook('BTCUSDT', { bids: [[29_999, 1]], asks: [[30_001, 1]] });
+    const posts = (): number => fake.server.requests.filter((r) => r.startsWith('POST /api/v3/order')).length;
+    for (const [orderEntry, restPosts] of [[undefined, 1], ['websocket', 0]] as const) {
+      const venue = await start(fake, 'spot', orderEntry === undefined ? {} : { orderEntry });
+      const before = posts();
+      const cid = `entry-${orderEntry ?? 'default'}`;
+      venue.execution.submit({
+        type: 'SubmitOrder', clientOrderId: clientOrderId(cid), strategyId: strategyId('s'), instrumentId: 'BTCUSDT.BINANCE' as never, side: 'BUY', orderType: 'LIMIT',
+        quantity: new Decimal('0.001'), price: new Decimal('20000'), triggerPrice: undefined, timeInForce: 'GTC', expireTime: undefined, reduceOnly: false, postOnly: false, ts: Date.now(),
+      });
+      await until(`${cid} at the venue`, () => fake.spot.openOrders('BTCUSDT').some((o) => o.clientOrderId === cid));
+      expect(posts() - before).toBe(restPosts);
     }
   });
 

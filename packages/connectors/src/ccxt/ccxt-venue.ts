@@ -139,11 +139,18 @@ export const CcxtVenueOptionsSchema = z.strictObject({
   pollIntervalMs: z.number().int().positive().optional(),
   /** Use ccxt's WebSocket methods (default true). */
   webSocket: z.boolean().default(true),
+  /**
+   * How orders go out (default `'rest'`): `createOrder` over REST, or `'websocket'`: `createOrderWs` over
+   * the exchange's WebSocket API while the private socket is up (see `CcxtExecutionClientConfig`).
+   */
+  orderEntry: z.enum(['rest', 'websocket']).default('rest'),
   /** The time of both clients: events, timers, polls, watchdogs and backoff waits (default a `LiveClock`). */
   clock: z.custom<Clock>((v) => typeof v === 'object' && v !== null && typeof (v as Clock).now === 'function', 'must be a Clock').optional(),
   logger: z.custom<Logger>((v) => typeof v === 'object' && v !== null && typeof (v as Logger).warn === 'function', 'must be a Logger').optional(),
   /** Start the execution client's streams before returning (default true). */
   connect: z.boolean().default(true),
+}).superRefine((o, ctx) => {
+  if (o.orderEntry === 'websocket' && !o.webSocket) ctx.addIssue({ code: 'custom', path: ['orderEntry'], message: "'websocket' needs webSocket: true" });
 });
 
 /**
@@ -242,6 +249,7 @@ export async function ccxtVenue(exchangeId: string, options: CcxtVenueOptions = 
     exchange: tradeEx,
     instruments,
     webSocket: o.webSocket,
+    orderEntry: o.orderEntry,
     ...(o.backoff !== undefined ? { backoff: o.backoff } : {}),
     ...(o.pollIntervalMs !== undefined ? { pollIntervalMs: o.pollIntervalMs } : {}),
     ...(o.clock !== undefined ? { clock: o.clock } : {}),
