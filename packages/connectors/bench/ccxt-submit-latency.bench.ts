@@ -7,18 +7,20 @@
  * Each sample is one limit buy of 0.001 BTC at 20,000 (below the book: it rests, no fill), sent only
  * after the previous one was acknowledged:
  * - rxtrade: `execution.submit(command)` to the `OrderAccepted` on `execution.events`, through
- *   `ccxtVenue('binance', …)` with the fake's overrides; with `webSocket: true` (the default: the order
- *   goes out over `createOrderWs` on the WebSocket API while the private stream is up) and with
- *   `webSocket: false` (`createOrder` over REST);
+ *   `ccxtVenue('binance', …)` with the fake's overrides and its private stream up; with the default
+ *   `orderEntry: 'rest'` (the order goes out over `createOrder`) and with `orderEntry: 'websocket'`
+ *   (`createOrderWs` on the WebSocket API);
  * - bare ccxt: `await exchange.createOrderWs(…)` and `await exchange.createOrder(…)` on a ccxt.pro
- *   `binance` instance of their own, with the same client order id parameter.
- * Timed with `performance.now()` around each. Every repetition runs the four, in a rotating order, with
+ *   `binance` instance of their own, with the same client order id parameter; and `createOrder` on a fresh
+ *   instance per run with a `watchOrders` loop running on it (the user data stream up, as the adapter
+ *   keeps it): the same work as the adapter's default path, the stream's report of each order included.
+ * Timed with `performance.now()` around each. Every repetition runs the five, in a rotating order, with
  * `orders` samples each (default 200) after 20 unmeasured ones, and cancels every open order between
  * them (so the fake's book of resting orders is the same size for each); each rxtrade run has a
  * `ccxtVenue` of its own, connected before the timing (its private stream up), with the REST poll of
  * tracked orders at its default of 2 s; figures are medians over
  * `reps` (default 7) of each run's median, with their range; ratios are taken within a repetition.
- * `--profile` writes a CPU profile of one more rxtrade run (REST) to `.bench-out/`.
+ * `--profile` writes a CPU profile of one more rxtrade run (the default, REST) to `.bench-out/`.
  */
 import * as fs from 'node:fs';
 import * as inspector from 'node:inspector/promises';
@@ -56,9 +58,9 @@ async function until(what: string, probe: () => boolean, ms = 10_000): Promise<v
 let seq = 0;
 const nextId = (tag: string): string => `${tag}-${process.pid}-${++seq}`;
 
-async function rxtradeVenue(fake: FakeBinance, webSocket: boolean): Promise<CcxtVenue> {
+async function rxtradeVenue(fake: FakeBinance, orderEntry: 'rest' | 'websocket'): Promise<CcxtVenue> {
   // The REST poll of tracked orders at its default interval (the test harness polls every 50 ms).
-  const venue = await ccxtVenue('binance', { ...fakeBinanceVenueOptions(fake, 'spot'), timeoutMs: 10_000, pollIntervalMs: 2_000, webSocket });
+  const venue = await ccxtVenue('binance', { ...fakeBinanceVenueOptions(fake, 'spot'), timeoutMs: 10_000, pollIntervalMs: 2_000, orderEntry });
   await until('the execution client CONNECTED', () => venue.execution.status === 'CONNECTED');
   return venue;
 }
@@ -105,8 +107,8 @@ async function bareRun(ex: Exchange, ws: boolean, n: number): Promise<number[]> 
   return out;
 }
 
-type Variant = 'rxtrade ws' | 'bare createOrderWs' | 'rxtrade rest' | 'bare createOrder';
-const VARIANTS: readonly Variant[] = ['rxtrade ws', 'bare createOrderWs', 'rxtrade rest', 'bare createOrder'];
+type Variant = 'rxtrade ws' | 'bare createOrderWs' | 'rxtrade rest' | 'bare createOrder' | 'bare createOrder + watchOrders';
+const VARIANTS: readonly Variant[] = ['rxtrade ws', 'bare createOrderWs', 'rxtrade rest', 'bare createOrder', 'bare createOrder + watchOrders'];
 
 const fake = await FakeBinance.start({ balances: { USDT: 100_000_000 } });
 fake.spot.setBook('BTCUSDT', { bids: [[29_999, 10]], asks: [[30_001, 10]] });
@@ -116,8 +118,8 @@ const cleaner = new ccxt.binance({ ...binanceCcxtOptions(fake), timeout: 10_000 
 await cleaner.loadMarkets();
 
 /** A run of the adapter on a venue of its own (connected outside the timing), so that it tracks this run's orders only. */
-async function rxtradeFresh(webSocket: boolean, n: number): Promise<number[]> {
-  const venue = await rxtradeVenue(fake, webSocket);
+async function rxtradeFresh(orderEntry: 'rest' | 'websocket', n: number): Promise<number[]> {
+  const venue = await rxtradeVenue(fake, orderEntry);
   try {
     await rxtradeRun(venue, WARM_UP);
     return await rxtradeRun(venue, n);
@@ -126,14 +128,45 @@ async function rxtradeFresh(webSocket: boolean, n: number): Promise<number[]> {
   }
 }
 
+/** Bare `createOrder` calls on a fresh instance whose `watchOrders` loop runs meanwhile (its user data stream up). */
+async function bareStreamed(n: number): Promise<number[]> {
+  const ex = new ccxt.pro.binance({ ...binanceCcxtOptions(fake), timeout: 10_000 });
+  await ex.loadMarkets();
+  const subscribed = (): number => fake.socketsOf('wsapi').filter((s) => typeof s.state.get('userDataSubscription') === 'number').length;
+  const before = subscribed();
+  let running = true;
+  let updates = 0;
+  const loop = (async () => {
+    while (running) {
+      try {
+        updates += (await ex.watchOrders(SYMBOL)).length;
+      } catch {
+        return;
+      }
+    }
+  })();
+  try {
+    await until('the user data stream', () => subscribed() > before);
+    await bareRun(ex, false, WARM_UP);
+    await until('the stream’s first report', () => updates > 0);
+    return await bareRun(ex, false, n);
+  } finally {
+    running = false;
+    await ex.close();
+    await loop;
+  }
+}
+
 async function run(v: Variant, n: number): Promise<number[]> {
   switch (v) {
     case 'rxtrade ws':
-      return rxtradeFresh(true, n);
+      return rxtradeFresh('websocket', n);
     case 'rxtrade rest':
-      return rxtradeFresh(false, n);
+      return rxtradeFresh('rest', n);
     case 'bare createOrderWs':
       return bareRun(bare, true, n);
+    case 'bare createOrder + watchOrders':
+      return bareStreamed(n);
     default:
       return bareRun(bare, false, n);
   }
@@ -142,6 +175,7 @@ async function run(v: Variant, n: number): Promise<number[]> {
 const medians = new Map<Variant, number[]>(VARIANTS.map((v) => [v, []]));
 const ratioWs: number[] = [];
 const ratioRest: number[] = [];
+const ratioStreamed: number[] = [];
 try {
   for (const v of VARIANTS) await run(v, WARM_UP);
   await cleaner.cancelAllOrders(SYMBOL);
@@ -149,7 +183,7 @@ try {
     const order = VARIANTS.map((_, i) => VARIANTS[(i + rep) % VARIANTS.length]!);
     const here = new Map<Variant, number>();
     for (const v of order) {
-      if (v.startsWith('bare')) await run(v, WARM_UP);
+      if (v === 'bare createOrder' || v === 'bare createOrderWs') await run(v, WARM_UP);
       here.set(v, median(await run(v, ORDERS)));
       await cleaner.cancelAllOrders(SYMBOL);
       if (fake.spot.openOrders('BTCUSDT').length !== 0) throw new Error('open orders left');
@@ -157,6 +191,7 @@ try {
     for (const [v, m] of here) medians.get(v)!.push(m);
     ratioWs.push(here.get('rxtrade ws')! / here.get('bare createOrderWs')!);
     ratioRest.push(here.get('rxtrade rest')! / here.get('bare createOrder')!);
+    ratioStreamed.push(here.get('rxtrade rest')! / here.get('bare createOrder + watchOrders')!);
     console.error(`rep ${rep + 1}: ${[...here].map(([v, m]) => `${v} ${m.toFixed(3)} ms`).join(', ')}`);
   }
   if (PROFILE) {
@@ -184,7 +219,8 @@ console.log('| path | CcxtExecutionClient | bare ccxt | rxtrade / bare |');
 console.log('| --- | --- | --- | --- |');
 const row = (label: string, rx: Variant, b: Variant, ratios: number[]): void =>
   console.log(`| ${label} | ${ms(median(medians.get(rx)!))} (${range(medians.get(rx)!, ms)}) | ${ms(median(medians.get(b)!))} (${range(medians.get(b)!, ms)}) | ${x(median(ratios))} (${range(ratios, x)}) |`);
-row('WebSocket API (`createOrderWs`)', 'rxtrade ws', 'bare createOrderWs', ratioWs);
-row('REST (`createOrder`)', 'rxtrade rest', 'bare createOrder', ratioRest);
+row("REST (`createOrder`, the default `orderEntry: 'rest'`)", 'rxtrade rest', 'bare createOrder', ratioRest);
+row('the same, against `createOrder` with a `watchOrders` loop up', 'rxtrade rest', 'bare createOrder + watchOrders', ratioStreamed);
+row("WebSocket API (`createOrderWs`, `orderEntry: 'websocket'`)", 'rxtrade ws', 'bare createOrderWs', ratioWs);
 const crossed = medians.get('rxtrade ws')!.map((m, i) => m / medians.get('bare createOrder')![i]!);
-console.log(`\nrxtrade's default path (WebSocket) against bare REST createOrder: ${x(median(crossed))} (${range(crossed, x)})`);
+console.log(`\nrxtrade's WebSocket path against bare REST createOrder: ${x(median(crossed))} (${range(crossed, x)})`);
