@@ -110,8 +110,9 @@ describe('fake Binance faults as ccxt sees them', { timeout: 5000 }, () => {
     );
     const key = [...fake.listenKeys][0]!;
     fake.restart();
-    await expect(orders).rejects.toThrow(ccxt.NetworkError);
-    await expect(trades).rejects.toThrow(ccxt.NetworkError);
+    // Both watches observed at once: the spot socket's close may be handled first, and a rejection of
+    // `trades` while only `orders` was awaited would be an unhandled rejection.
+    await Promise.all([expect(orders).rejects.toThrow(ccxt.NetworkError), expect(trades).rejects.toThrow(ccxt.NetworkError)]);
     expect(fake.listenKeys.has(key)).toBe(false);
     await expect(usdm.fapiPrivatePutListenKey({ listenKey: key })).rejects.toThrow(ccxt.ExchangeError);
     await usdm.close();
