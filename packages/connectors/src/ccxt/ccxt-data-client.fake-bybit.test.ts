@@ -82,6 +82,10 @@ describe('CcxtDataClient against a fake Bybit', () => {
     await waitFor(() => fake.topics().length === 1 || undefined, 'the new subscription', 3000);
     expect(fake.topics()).toEqual(['orderbook.50.BTCUSDT']);
     expect(fake.server.requests.filter((r) => r.startsWith('GET /v5/market/orderbook'))).toHaveLength(1);
+    // The first snapshot, the REST one after the gap and the new subscription's, published before the next
+    // change: a change that reached ccxt before the client took the new snapshot would come with it, as
+    // part of that snapshot.
+    await waitFor(() => events.filter((e) => e.type === 'OrderBookSnapshot').length === 3 || undefined, 'the new subscription’s snapshot', 3000);
     // the book went on from the new subscription's snapshot: its deltas follow it
     fake.linear.setLevel('BTCUSDT', 'bid', 29_998, 0);
     await waitFor(() => (JSON.stringify(replay(events)) === JSON.stringify(fakeBook()) && !replay(events).bids.some((l) => l.price === 29_998) ? true : undefined), 'the next delta', 3000);
