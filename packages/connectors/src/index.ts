@@ -85,9 +85,9 @@ export { CcxtInstruments, loadCcxtInstruments, ccxtInstrument, ccxtInstrumentSym
 export type { LoadCcxtInstrumentsOptions } from './ccxt/ccxt-instruments';
 export { ccxtCapabilities, exchangeTraits } from './ccxt/ccxt-capabilities';
 export type { ExchangeTraits, ModifyMode } from './ccxt/ccxt-capabilities';
+export type { CcxtExchange, CcxtMarket } from './ccxt/ccxt-types';
 export { CcxtErrorKind, classifyCcxtError, toRxTradeError, venueReason, OrderOutcomeUnknownError } from './ccxt/ccxt-errors';
-export { CcxtCaller, exchangeSecrets } from './ccxt/ccxt-caller';
+export { CcxtCaller } from './ccxt/ccxt-caller';
 export type { CcxtCallerStats } from './ccxt/ccxt-caller';
 export { BookSync } from './ccxt/ccxt-book';
 export type { CcxtBookLike, BookInconsistency } from './ccxt/ccxt-book';
-export { ccxtFill, ccxtOrderReport, ccxtOrderStatus, ccxtOrderView, ccxtOrderType } from './ccxt/ccxt-orders';

@@ -6,6 +6,7 @@
  * reads, and maps what is left onto rxtrade's errors without the request or the credentials.
  */
 import type { Exchange } from 'ccxt';
+import type { CcxtExchange } from './ccxt-types';
 import { LiveClock, type Clock } from '@rxtrade/core';
 import { backoffDelay, seededRandom, type BackoffPolicy } from '../live/watchdog/backoff';
 import { CcxtErrorKind, classifyCcxtError, toRxTradeError } from './ccxt-errors';
@@ -57,10 +58,13 @@ export class CcxtCaller {
   /** The time of the pauses, the backoff waits and the resync spacing (ccxt's own timers are ccxt's). */
   readonly clock: Clock;
 
+  private readonly exchange: Exchange;
+
   constructor(
-    readonly exchange: Exchange,
+    exchange: CcxtExchange,
     private readonly options: { venue: string; backoff: BackoffPolicy; readRetries?: number; extraSecrets?: readonly string[]; clock?: Clock | undefined },
   ) {
+    this.exchange = exchange as Exchange;
     this.random = options.backoff.seed !== undefined ? seededRandom(options.backoff.seed) : Math.random;
     this.clock = options.clock ?? new LiveClock();
   }

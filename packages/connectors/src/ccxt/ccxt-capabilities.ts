@@ -12,6 +12,7 @@
  * lists.
  */
 import type { Exchange } from 'ccxt';
+import type { CcxtExchange } from './ccxt-types';
 import type { OrderType, TimeInForce, VenueCapabilities } from '@rxtrade/core';
 
 /**
@@ -123,7 +124,8 @@ const ALL_TYPES: readonly OrderType[] = ['MARKET', 'LIMIT', 'STOP_MARKET', 'STOP
  * caps.emulation?.timeInForce; // ['GTD', 'DAY']
  * ```
  */
-export function ccxtCapabilities(exchange: Exchange, marketTypes: readonly string[]): VenueCapabilities & { readonly modifyMode: ModifyMode } {
+export function ccxtCapabilities(instance: CcxtExchange, marketTypes: readonly string[]): VenueCapabilities & { readonly modifyMode: ModifyMode } {
+  const exchange = instance as Exchange;
   const has = exchange.has as Record<string, boolean | 'emulated' | undefined>;
   const types = marketTypes.length > 0 ? [...new Set(marketTypes)] : ['spot'];
   const features = types.map((t) => createOrderFeatures(exchange, t));

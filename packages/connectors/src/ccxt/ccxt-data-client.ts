@@ -40,6 +40,7 @@ import { CcxtErrorKind, classifyCcxtError } from './ccxt-errors';
 import { CcxtInstruments } from './ccxt-instruments';
 import { guardWsSequence, resubscribeBook } from './ccxt-ws-sequence';
 import { settleCcxtWsPromises } from './ccxt-ws-settle';
+import type { CcxtExchange } from './ccxt-types';
 
 const staleLimits = z.strictObject({
   BARS: z.number().int().positive().optional(),
@@ -58,7 +59,7 @@ const staleLimits = z.strictObject({
  */
 export const CcxtDataClientConfigSchema = z.strictObject({
   /** A ccxt pro exchange instance, its markets loaded. */
-  exchange: z.custom<Exchange>((v) => typeof v === 'object' && v !== null && typeof (v as Exchange).fetchOHLCV === 'function', 'must be a ccxt exchange instance'),
+  exchange: z.custom<CcxtExchange>((v) => typeof v === 'object' && v !== null && typeof (v as Exchange).fetchOHLCV === 'function', 'must be a ccxt exchange instance'),
   /** The instruments that may be subscribed to (`loadCcxtInstruments`). */
   instruments: z.instanceof(CcxtInstruments, { message: 'must be CcxtInstruments (loadCcxtInstruments)' }),
   /** Bar timeframe of `BARS` subscriptions and `requestBars` (ccxt's names: `1m`, `1h`, `1d`; default `1m`). */
@@ -166,7 +167,12 @@ export class CcxtDataClient implements DataClient {
   readonly events: Observable<MarketData>;
   readonly connection: Observable<ConnectionStatus>;
   readonly caller: CcxtCaller;
-  readonly exchange: Exchange;
+  /** The ccxt exchange instance (read as ccxt's type inside). */
+  private readonly ex: Exchange;
+  /** The ccxt exchange instance the client drives. */
+  get exchange(): CcxtExchange {
+    return this.ex;
+  }
 
   private readonly config: z.output<typeof CcxtDataClientConfigSchema>;
   private readonly instruments: CcxtInstruments;
@@ -180,19 +186,19 @@ export class CcxtDataClient implements DataClient {
 
   constructor(config: CcxtDataClientConfig) {
     this.config = parseWith(CcxtDataClientConfigSchema, config, 'CcxtDataClientConfig');
-    this.exchange = this.config.exchange;
+    this.ex = this.config.exchange as Exchange;
     this.instruments = this.config.instruments;
     this.id = this.instruments.venue;
     this.logger = this.config.logger ?? silentLogger;
     this.tfMs = timeframeMs(this.config.timeframe);
     this.clock = this.config.clock ?? new LiveClock();
-    this.caller = new CcxtCaller(this.exchange, { venue: this.id, backoff: this.config.backoff, clock: this.clock });
+    this.caller = new CcxtCaller(this.ex, { venue: this.id, backoff: this.config.backoff, clock: this.clock });
     // Coinbase numbers its messages, Bybit each book topic's; ccxt checks neither: lost or reordered book
     // updates resubscribe the book for a fresh snapshot.
-    guardWsSequence(this.exchange, (gap) => this.logger.warn(`${this.id}: WebSocket book updates lost (expected ${gap.expected}, got ${gap.got}); book resubscribed`));
+    guardWsSequence(this.ex, (gap) => this.logger.warn(`${this.id}: WebSocket book updates lost (expected ${gap.expected}, got ${gap.got}); book resubscribed`));
     // ccxt sends a subscription after its throttler's wait without observing the send: one on a socket the
     // watchdog (or the venue) closed meanwhile must not become the application's unhandled rejection.
-    settleCcxtWsPromises(this.exchange);
+    settleCcxtWsPromises(this.ex);
     this.events = this.subject.asObservable();
     this.connection = this.status.asObservable();
   }
@@ -213,7 +219,7 @@ export class CcxtDataClient implements DataClient {
     this.connected = false;
     for (const s of this.streams.values()) s.active = false;
     this.status.next(ConnectionStatus.DISCONNECTED);
-    await (this.exchange as unknown as { close?: () => Promise<void> }).close?.().catch(() => undefined);
+    await (this.ex as unknown as { close?: () => Promise<void> }).close?.().catch(() => undefined);
   }
 
   subscribe(subscription: DataSubscription): void {
@@ -275,7 +281,7 @@ export class CcxtDataClient implements DataClient {
   }
 
   private watch(s: Stream): Promise<unknown> {
-    const ex = this.exchange;
+    const ex = this.ex;
     const has = ex.has as Record<string, unknown>;
     switch (s.sub.kind) {
       case 'BARS':
@@ -308,7 +314,7 @@ export class CcxtDataClient implements DataClient {
 
   /** Closes the exchange's sockets that carry this subscription (all of them when none can be told apart). */
   private closeSockets(s: Stream): void {
-    const clients = (this.exchange as unknown as { clients?: Record<string, { subscriptions?: Record<string, unknown>; close?: () => unknown }> }).clients ?? {};
+    const clients = (this.ex as unknown as { clients?: Record<string, { subscriptions?: Record<string, unknown>; close?: () => unknown }> }).clients ?? {};
     const market = this.instruments.marketOf(s.sub.instrumentId);
     const needles = [String(market.id).toLowerCase(), s.symbol.toLowerCase()];
     const all = Object.values(clients);
@@ -374,7 +380,7 @@ export class CcxtDataClient implements DataClient {
    */
   private resetCcxtBook(s: Stream): void {
     s.book?.reset();
-    resubscribeBook(this.exchange, s.symbol);
+    resubscribeBook(this.ex, s.symbol);
   }
 
   /** After a reconnect: a REST snapshot (books, quotes) or the trades and bars missed. */
@@ -383,7 +389,7 @@ export class CcxtDataClient implements DataClient {
       switch (s.sub.kind) {
         case 'BOOKS': {
           s.book?.reset();
-          const snap = await this.caller.read('fetchOrderBook', () => this.exchange.fetchOrderBook(s.symbol, this.config.bookDepth));
+          const snap = await this.caller.read('fetchOrderBook', () => this.ex.fetchOrderBook(s.symbol, this.config.bookDepth));
           const out = s.book!.update(snap, this.clock.now());
           if (out !== undefined && !('reason' in out)) this.publish(s, out);
           // The next watched book starts from its own snapshot: compare it as a snapshot, not a delta.
@@ -398,9 +404,9 @@ export class CcxtDataClient implements DataClient {
         case 'TRADES': {
           if (!this.config.backfillTrades || s.lastTs === undefined) break;
           // ccxt's Coinbase refuses `since` without `until`, and Coinbase requires `limit` (at most 1000)
-          const bounded = exchangeTraits(this.exchange.id).tradesSinceNeedsUntil === true;
+          const bounded = exchangeTraits(this.ex.id).tradesSinceNeedsUntil === true;
           const params = bounded ? { until: this.clock.now() } : {};
-          const trades = await this.caller.read('fetchTrades', () => this.exchange.fetchTrades(s.symbol, s.lastTs, bounded ? 1000 : undefined, params));
+          const trades = await this.caller.read('fetchTrades', () => this.ex.fetchTrades(s.symbol, s.lastTs, bounded ? 1000 : undefined, params));
           const n = this.handleTrades(s, trades);
           s.stats.backfilled += n;
           break;
@@ -408,7 +414,7 @@ export class CcxtDataClient implements DataClient {
         case 'BARS': {
           if (s.lastCandle === undefined) break;
           const since = s.lastCandle[0]!;
-          const candles = await this.caller.read('fetchOHLCV', () => this.exchange.fetchOHLCV(s.symbol, this.config.timeframe, since));
+          const candles = await this.caller.read('fetchOHLCV', () => this.ex.fetchOHLCV(s.symbol, this.config.timeframe, since));
           const before = s.lastTs;
           this.handleCandles(s, candles);
           if (s.lastTs !== before) s.stats.backfilled += candles.filter((c) => c[0]! > (before ?? -1) && c[0]! + this.tfMs <= this.clock.now()).length;
@@ -497,8 +503,8 @@ export class CcxtDataClient implements DataClient {
   }
 
   private async fetchQuote(s: Stream): Promise<Quote | undefined> {
-    const has = this.exchange.has as Record<string, unknown>;
-    const ticker = has['fetchBidsAsks'] === true ? (await this.caller.read('fetchBidsAsks', () => this.exchange.fetchBidsAsks([s.symbol])))[s.symbol] : await this.caller.read('fetchTicker', () => this.exchange.fetchTicker(s.symbol));
+    const has = this.ex.has as Record<string, unknown>;
+    const ticker = has['fetchBidsAsks'] === true ? (await this.caller.read('fetchBidsAsks', () => this.ex.fetchBidsAsks([s.symbol])))[s.symbol] : await this.caller.read('fetchTicker', () => this.ex.fetchTicker(s.symbol));
     return this.quoteOf(s, ticker);
   }
 
@@ -508,7 +514,7 @@ export class CcxtDataClient implements DataClient {
    */
   async requestBars(instrumentId: InstrumentId, start: number, end: number): Promise<readonly Bar[]> {
     const symbol = this.instruments.symbolOf(instrumentId);
-    const features = this.exchange.features as Record<string, Record<string, unknown> | undefined> | undefined;
+    const features = this.ex.features as Record<string, Record<string, unknown> | undefined> | undefined;
     const type = this.instruments.marketOf(instrumentId).type ?? 'spot';
     const byType = features?.[type];
     const f = (byType?.['fetchOHLCV'] ?? (byType?.['linear'] as Record<string, unknown> | undefined)?.['fetchOHLCV']) as { limit?: number } | undefined;
@@ -517,7 +523,7 @@ export class CcxtDataClient implements DataClient {
     const now = this.clock.now();
     let since = start;
     for (let pages = 0; since <= end && pages < 10_000; pages++) {
-      const page = await this.caller.read('fetchOHLCV', () => this.exchange.fetchOHLCV(symbol, this.config.timeframe, since, limit));
+      const page = await this.caller.read('fetchOHLCV', () => this.ex.fetchOHLCV(symbol, this.config.timeframe, since, limit));
       let last = -Infinity;
       for (const c of page) {
         const ts = c[0]!;
@@ -539,7 +545,7 @@ export class CcxtDataClient implements DataClient {
     const id = subscription.instrumentId;
     switch (subscription.kind) {
       case 'BOOKS': {
-        const book = await this.caller.read('fetchOrderBook', () => this.exchange.fetchOrderBook(symbol, this.config.bookDepth));
+        const book = await this.caller.read('fetchOrderBook', () => this.ex.fetchOrderBook(symbol, this.config.bookDepth));
         const sync = new BookSync(id, this.config.bookDepth);
         const out = sync.update(book, this.clock.now());
         return out !== undefined && !('reason' in out) ? out : undefined;
@@ -547,14 +553,14 @@ export class CcxtDataClient implements DataClient {
       case 'QUOTES':
         return this.fetchQuote({ sub: subscription, symbol } as Stream);
       case 'TRADES': {
-        const trades = await this.caller.read('fetchTrades', () => this.exchange.fetchTrades(symbol, undefined, 1));
+        const trades = await this.caller.read('fetchTrades', () => this.ex.fetchTrades(symbol, undefined, 1));
         const t = trades[trades.length - 1];
         if (t === undefined || t.timestamp === undefined) return undefined;
         return { type: 'Trade', instrumentId: id, ts: t.timestamp, price: t.price ?? 0, size: t.amount ?? 0, aggressor: t.side === 'buy' ? 'BUYER' : t.side === 'sell' ? 'SELLER' : 'NONE', tradeId: String(t.id) };
       }
       default: {
         const now = this.clock.now();
-        const candles = await this.caller.read('fetchOHLCV', () => this.exchange.fetchOHLCV(symbol, this.config.timeframe, now - 3 * this.tfMs));
+        const candles = await this.caller.read('fetchOHLCV', () => this.ex.fetchOHLCV(symbol, this.config.timeframe, now - 3 * this.tfMs));
         const closed = candles.filter((c) => c[0]! + this.tfMs <= now);
         const c = closed[closed.length - 1];
         return c === undefined ? undefined : { type: 'Bar', instrumentId: id, ts: c[0]!, open: c[1]!, high: c[2]!, low: c[3]!, close: c[4]!, volume: c[5] ?? 0 };

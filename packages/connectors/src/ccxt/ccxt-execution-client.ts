@@ -61,6 +61,7 @@ import { CcxtErrorKind, OrderOutcomeUnknownError } from './ccxt-errors';
 import { CcxtInstruments } from './ccxt-instruments';
 import { ccxtFill, ccxtOrderReport, ccxtOrderStatus, ccxtOrderView, dec, isTerminalStatus, positivePrice } from './ccxt-orders';
 import { settleCcxtWsPromises } from './ccxt-ws-settle';
+import type { CcxtExchange } from './ccxt-types';
 
 /**
  * Schema of {@link CcxtExecutionClientConfig}.
@@ -72,7 +73,7 @@ import { settleCcxtWsPromises } from './ccxt-ws-settle';
  */
 export const CcxtExecutionClientConfigSchema = z.strictObject({
   /** A ccxt exchange instance (`new ccxt.pro.binance({...})`), its markets loaded. */
-  exchange: z.custom<Exchange>((v) => typeof v === 'object' && v !== null && typeof (v as Exchange).createOrder === 'function', 'must be a ccxt exchange instance'),
+  exchange: z.custom<CcxtExchange>((v) => typeof v === 'object' && v !== null && typeof (v as Exchange).createOrder === 'function', 'must be a ccxt exchange instance'),
   /** The instruments traded there (`loadCcxtInstruments`). */
   instruments: z.instanceof(CcxtInstruments, { message: 'must be CcxtInstruments (loadCcxtInstruments)' }),
   /**
@@ -191,7 +192,12 @@ export class CcxtExecutionClient implements ExecutionClient {
   /** Submits whose outcome is unknown (the order manager reconciles them), for logs and alerts. */
   readonly unknownOutcomes: Observable<OrderOutcomeUnknownError>;
   readonly caller: CcxtCaller;
-  readonly exchange: Exchange;
+  /** The ccxt exchange instance (read as ccxt's type inside). */
+  private readonly ex: Exchange;
+  /** The ccxt exchange instance the client drives. */
+  get exchange(): CcxtExchange {
+    return this.ex;
+  }
 
   private readonly config: z.output<typeof CcxtExecutionClientConfigSchema>;
   private readonly instruments: CcxtInstruments;
@@ -217,20 +223,20 @@ export class CcxtExecutionClient implements ExecutionClient {
 
   constructor(config: CcxtExecutionClientConfig) {
     this.config = parseWith(CcxtExecutionClientConfigSchema, config, 'CcxtExecutionClientConfig');
-    this.exchange = this.config.exchange;
+    this.ex = this.config.exchange as Exchange;
     this.instruments = this.config.instruments;
     this.id = toVenueId(this.instruments.venue);
     this.clock = this.config.clock ?? new LiveClock();
     this.fundingSince = this.clock.now();
     this.logger = this.config.logger ?? silentLogger;
-    this.traits = exchangeTraits(this.exchange.id);
+    this.traits = exchangeTraits(this.ex.id);
     const types = this.instruments.instruments.map((i) => this.instruments.marketOf(i.id).type ?? 'spot');
-    const caps = ccxtCapabilities(this.exchange, types);
+    const caps = ccxtCapabilities(this.ex, types);
     this.modifyMode = caps.modifyMode;
     const { modifyMode: _mode, ...capabilities } = caps;
     this.capabilities = Object.freeze(capabilities);
-    this.caller = new CcxtCaller(this.exchange, { venue: this.id, backoff: this.config.backoff, readRetries: this.config.readRetries, clock: this.clock });
-    const has = this.exchange.has as Record<string, unknown>;
+    this.caller = new CcxtCaller(this.ex, { venue: this.id, backoff: this.config.backoff, readRetries: this.config.readRetries, clock: this.clock });
+    const has = this.ex.has as Record<string, unknown>;
     this.usesWatch = this.config.webSocket && has['watchOrders'] === true;
     this.statusSubject = new BehaviorSubject<ConnectionStatus>(ConnectionStatus.DISCONNECTED);
     this.events = this.eventSubject.asObservable();
@@ -241,12 +247,12 @@ export class CcxtExecutionClient implements ExecutionClient {
     this.spotHolders(); // a wrong spotHoldings entry is an error now, not at the first reconciliation
     // ccxt leaves some promises of its sockets unobserved (a positions snapshot's future, a subscription
     // sent on a closing socket): a disconnect must not turn them into the application's unhandled rejection.
-    settleCcxtWsPromises(this.exchange);
+    settleCcxtWsPromises(this.ex);
     // ccxt refuses an open-orders query without a symbol on Binance unless told that it is meant.
-    (this.exchange.options as Record<string, unknown>)['warnOnFetchOpenOrdersWithoutSymbol'] = false;
+    (this.ex.options as Record<string, unknown>)['warnOnFetchOpenOrdersWithoutSymbol'] = false;
     // ccxt's Bybit refuses fetchOrder (the poll, the reconciliation reads) unless told that the order is
     // recent: Bybit finds an order by id among the last 500 only; the client asks about its own orders.
-    const options = this.exchange.options as Record<string, unknown>;
+    const options = this.ex.options as Record<string, unknown>;
     options['fetchOrder'] = { ...(options['fetchOrder'] as Record<string, unknown> | undefined), acknowledged: true };
   }
 
@@ -265,11 +271,11 @@ export class CcxtExecutionClient implements ExecutionClient {
     this.running = true;
     this.statusSubject.next(ConnectionStatus.RECONNECTING);
     if (this.usesWatch) {
-      void this.watchLoop('watchOrders', () => this.exchange.watchOrders(), (orders) => this.enqueue(async () => {
+      void this.watchLoop('watchOrders', () => this.ex.watchOrders(), (orders) => this.enqueue(async () => {
         for (const o of orders) await this.applyOrder(o);
       }));
-      if ((this.exchange.has as Record<string, unknown>)['watchMyTrades'] === true)
-        void this.watchLoop('watchMyTrades', () => this.exchange.watchMyTrades(), (trades) => this.enqueue(async () => {
+      if ((this.ex.has as Record<string, unknown>)['watchMyTrades'] === true)
+        void this.watchLoop('watchMyTrades', () => this.ex.watchMyTrades(), (trades) => this.enqueue(async () => {
           for (const t of trades) await this.applyTrade(t);
         }));
       this.monitorTimer = this.clock.setRepeatingTimer({ interval: 100 }, () => this.checkSocket());
@@ -287,7 +293,7 @@ export class CcxtExecutionClient implements ExecutionClient {
     this.monitorTimer?.cancel();
     this.fundingTimer?.cancel();
     this.statusSubject.next(ConnectionStatus.DISCONNECTED);
-    await (this.exchange as unknown as { close?: () => Promise<void> }).close?.().catch(() => undefined);
+    await (this.ex as unknown as { close?: () => Promise<void> }).close?.().catch(() => undefined);
     await this.serial.catch(() => undefined);
   }
 
@@ -346,13 +352,13 @@ export class CcxtExecutionClient implements ExecutionClient {
     const params = this.createParams(c);
     // ccxt sends a spot market buy on Coinbase as a quote amount; rxtrade's quantity is in base units.
     if (type === 'market' && t.side === 'buy' && this.traits.marketBuyBaseParams !== undefined)
-      Object.assign(params, this.traits.marketBuyBaseParams(String(this.exchange.amountToPrecision(t.symbol, c.quantity.toNumber()))));
+      Object.assign(params, this.traits.marketBuyBaseParams(String(this.ex.amountToPrecision(t.symbol, c.quantity.toNumber()))));
     const send = (): Promise<CcxtOrder> => {
-      const viaWs = this.config.orderEntry === 'websocket' && this.socketUp && (this.exchange.has as Record<string, unknown>)['createOrderWs'] === true;
+      const viaWs = this.config.orderEntry === 'websocket' && this.socketUp && (this.ex.has as Record<string, unknown>)['createOrderWs'] === true;
       const amount = c.quantity.toNumber();
       const price = c.price?.toNumber();
       return this.caller.once(() =>
-        viaWs ? this.exchange.createOrderWs(t.symbol, type, t.side, amount, price, { ...params }) : this.exchange.createOrder(t.symbol, type, t.side, amount, price, { ...params }),
+        viaWs ? this.ex.createOrderWs(t.symbol, type, t.side, amount, price, { ...params }) : this.ex.createOrder(t.symbol, type, t.side, amount, price, { ...params }),
       );
     };
     for (let attempt = 0; ; attempt++) {
@@ -409,7 +415,7 @@ export class CcxtExecutionClient implements ExecutionClient {
       let order: CcxtOrder | undefined;
       for (let attempt = 0; ; attempt++) {
         try {
-          order = await this.caller.once(() => this.exchange.cancelOrder(t.venueOrderId as string, t.symbol, params));
+          order = await this.caller.once(() => this.ex.cancelOrder(t.venueOrderId as string, t.symbol, params));
           break;
         } catch (error) {
           const kind = this.caller.kind(error);
@@ -467,7 +473,7 @@ export class CcxtExecutionClient implements ExecutionClient {
     if (this.modifyMode === 'cancel-replace') t.replacing = true;
     try {
       const order = await this.caller.once(() =>
-        this.exchange.editOrder(t.venueOrderId as string, t.symbol, t.ccxtType as 'limit', t.side, quantity.toNumber(), price?.toNumber(), params),
+        this.ex.editOrder(t.venueOrderId as string, t.symbol, t.ccxtType as 'limit', t.side, quantity.toNumber(), price?.toNumber(), params),
       );
       await this.enqueue(async () => {
         t.replacing = false;
@@ -685,12 +691,12 @@ export class CcxtExecutionClient implements ExecutionClient {
   }
 
   private async orderTrades(venueOrderId: string, symbol: string, since: number | undefined): Promise<CcxtTrade[]> {
-    const has = this.exchange.has as Record<string, unknown>;
+    const has = this.ex.has as Record<string, unknown>;
     // ccxt's `has` is per exchange, not per market: Binance's fetchOrderTrades serves spot only.
-    const spotOnly = this.exchange.id === 'binance' || this.exchange.id === 'binanceusdm' || this.exchange.id === 'binancecoinm';
-    const isSpot = (this.exchange.markets?.[symbol] as { spot?: boolean } | undefined)?.spot === true;
-    if (has['fetchOrderTrades'] === true && (!spotOnly || isSpot)) return this.caller.read('fetchOrderTrades', () => this.exchange.fetchOrderTrades(venueOrderId, symbol));
-    const trades = await this.caller.read('fetchMyTrades', () => this.exchange.fetchMyTrades(symbol, since !== undefined ? since - 60_000 : undefined, this.config.pageLimit));
+    const spotOnly = this.ex.id === 'binance' || this.ex.id === 'binanceusdm' || this.ex.id === 'binancecoinm';
+    const isSpot = (this.ex.markets?.[symbol] as { spot?: boolean } | undefined)?.spot === true;
+    if (has['fetchOrderTrades'] === true && (!spotOnly || isSpot)) return this.caller.read('fetchOrderTrades', () => this.ex.fetchOrderTrades(venueOrderId, symbol));
+    const trades = await this.caller.read('fetchMyTrades', () => this.ex.fetchMyTrades(symbol, since !== undefined ? since - 60_000 : undefined, this.config.pageLimit));
     return trades.filter((x) => String(x.order) === venueOrderId);
   }
 
@@ -734,14 +740,14 @@ export class CcxtExecutionClient implements ExecutionClient {
    * venue invalidated (a restart of its stream servers, an expiry) would otherwise be reused until then.
    */
   private forgetListenKeys(): void {
-    for (const value of Object.values(this.exchange.options as Record<string, unknown>)) {
+    for (const value of Object.values(this.ex.options as Record<string, unknown>)) {
       if (value !== null && typeof value === 'object' && 'lastAuthenticatedTime' in value) (value as Record<string, unknown>)['lastAuthenticatedTime'] = 0;
     }
   }
 
   /** Whether one of the exchange's sockets is open (ccxt keeps them in `exchange.clients`). */
   private socketOpen(): boolean {
-    const clients = (this.exchange as unknown as { clients?: Record<string, { isConnected?: boolean; connection?: { readyState?: number } }> }).clients ?? {};
+    const clients = (this.ex as unknown as { clients?: Record<string, { isConnected?: boolean; connection?: { readyState?: number } }> }).clients ?? {};
     return Object.values(clients).some((c) => c.isConnected === true && (c.connection?.readyState === undefined || c.connection.readyState === 1));
   }
 
@@ -768,7 +774,7 @@ export class CcxtExecutionClient implements ExecutionClient {
     for (const t of [...this.orders.values()]) {
       if (t.terminal || t.venueOrderId === undefined) continue;
       try {
-        const order = await this.caller.read('fetchOrder', () => this.exchange.fetchOrder(t.venueOrderId as string, t.symbol));
+        const order = await this.caller.read('fetchOrder', () => this.ex.fetchOrder(t.venueOrderId as string, t.symbol));
         await this.enqueue(() => this.applyOrder(order, t));
       } catch (error) {
         ok = false;
@@ -782,7 +788,7 @@ export class CcxtExecutionClient implements ExecutionClient {
       if (!ok && this.statusSubject.value === ConnectionStatus.CONNECTED) this.statusSubject.next(ConnectionStatus.RECONNECTING);
       if (ok && this.orders.size === 0) {
         // Nothing to poll: one cheap authenticated read says whether the venue answers.
-        await this.caller.read('fetchBalance', () => this.exchange.fetchBalance()).then(
+        await this.caller.read('fetchBalance', () => this.ex.fetchBalance()).then(
           () => undefined,
           () => this.statusSubject.next(ConnectionStatus.RECONNECTING),
         );
@@ -805,7 +811,7 @@ export class CcxtExecutionClient implements ExecutionClient {
     for (const instrument of this.instruments.instruments.filter((i) => i.assetClass === 'perpetual')) {
       try {
         const symbol = this.instruments.symbolOf(instrument.id);
-        const history = await this.caller.read('fetchFundingHistory', () => this.exchange.fetchFundingHistory(symbol, this.fundingSince - 60_000));
+        const history = await this.caller.read('fetchFundingHistory', () => this.ex.fetchFundingHistory(symbol, this.fundingSince - 60_000));
         for (const h of history) {
           const key = `${h.symbol}:${h.id ?? h.timestamp}`;
           if (this.seenFunding.has(key) || h.timestamp === undefined) continue;
@@ -813,7 +819,7 @@ export class CcxtExecutionClient implements ExecutionClient {
           // ccxt passes Bybit's execFee through: positive when the account paid (Binance's income is signed
           // as received). rxtrade's amount is received (positive) or paid (negative).
           const raw = dec(h.amount) ?? ZERO;
-          const amount = FUNDING_PAID_POSITIVE.has(this.exchange.id) ? raw.neg() : raw;
+          const amount = FUNDING_PAID_POSITIVE.has(this.ex.id) ? raw.neg() : raw;
           this.fundingSubject.next({
             type: 'FundingPayment',
             instrumentId: instrument.id,
@@ -846,25 +852,25 @@ export class CcxtExecutionClient implements ExecutionClient {
   private async fetchByClientId(clientOrderId: string, symbol: string): Promise<CcxtOrder | undefined> {
     if (this.traits.queryByClientId === 'fetchOrder') {
       try {
-        return await this.caller.read('fetchOrder', () => this.exchange.fetchOrder(undefined as unknown as string, symbol, { clientOrderId }));
+        return await this.caller.read('fetchOrder', () => this.ex.fetchOrder(undefined as unknown as string, symbol, { clientOrderId }));
       } catch (error) {
         if ((error as { code?: string }).code === 'ORDER_NOT_FOUND') return undefined;
         throw error;
       }
     }
-    const open = await this.caller.read('fetchOpenOrders', () => this.exchange.fetchOpenOrders(symbol));
+    const open = await this.caller.read('fetchOpenOrders', () => this.ex.fetchOpenOrders(symbol));
     const hit = open.find((o) => o.clientOrderId === clientOrderId);
     if (hit !== undefined) return hit;
-    const has = this.exchange.has as Record<string, unknown>;
+    const has = this.ex.has as Record<string, unknown>;
     if (has['fetchCanceledAndClosedOrders'] === true) {
       // ccxt's Bybit asks fetchClosedOrders for Filled orders only; its order history without a status has every closed one.
-      const closed = await this.caller.read('fetchCanceledAndClosedOrders', () => this.exchange.fetchCanceledAndClosedOrders(symbol, undefined, this.config.pageLimit));
+      const closed = await this.caller.read('fetchCanceledAndClosedOrders', () => this.ex.fetchCanceledAndClosedOrders(symbol, undefined, this.config.pageLimit));
       return closed.find((o) => o.clientOrderId === clientOrderId);
     }
     if (has['fetchClosedOrders'] === true || has['fetchClosedOrders'] === 'emulated') {
       // ccxt's Coinbase asks for FILLED orders only: a canceled or expired order is closed too.
       const params = this.traits.closedOrderStatuses !== undefined ? { order_status: [...this.traits.closedOrderStatuses] } : {};
-      const closed = await this.caller.read('fetchClosedOrders', () => this.exchange.fetchClosedOrders(symbol, undefined, this.config.pageLimit, params));
+      const closed = await this.caller.read('fetchClosedOrders', () => this.ex.fetchClosedOrders(symbol, undefined, this.config.pageLimit, params));
       return closed.find((o) => o.clientOrderId === clientOrderId);
     }
     return undefined;
@@ -922,7 +928,7 @@ export class CcxtExecutionClient implements ExecutionClient {
     const symbols = t !== undefined ? [t.symbol] : this.candidateSymbols();
     for (const symbol of symbols) {
       try {
-        const order = await this.caller.read('fetchOrder', () => this.exchange.fetchOrder(venueOrderId, symbol));
+        const order = await this.caller.read('fetchOrder', () => this.ex.fetchOrder(venueOrderId, symbol));
         return this.report(order, this.instruments.instrumentOf(order.symbol ?? symbol)!, t);
       } catch (error) {
         if ((error as { code?: string }).code === 'ORDER_NOT_FOUND') continue;
@@ -935,8 +941,8 @@ export class CcxtExecutionClient implements ExecutionClient {
   async openOrders(): Promise<readonly OrderView[]> {
     const symbolRequired = this.featureSymbolRequired('fetchOpenOrders');
     const orders: CcxtOrder[] = [];
-    if (symbolRequired) for (const symbol of this.candidateSymbols()) orders.push(...(await this.caller.read('fetchOpenOrders', () => this.exchange.fetchOpenOrders(symbol))));
-    else orders.push(...(await this.caller.read('fetchOpenOrders', () => this.exchange.fetchOpenOrders())));
+    if (symbolRequired) for (const symbol of this.candidateSymbols()) orders.push(...(await this.caller.read('fetchOpenOrders', () => this.ex.fetchOpenOrders(symbol))));
+    else orders.push(...(await this.caller.read('fetchOpenOrders', () => this.ex.fetchOpenOrders())));
     const views: OrderView[] = [];
     for (const o of orders) {
       const instrument = this.instruments.instrumentOf(o.symbol);
@@ -973,7 +979,7 @@ export class CcxtExecutionClient implements ExecutionClient {
         if (t !== undefined) ids = { cid: t.clientOrderId, strategy: t.strategyId };
         else {
           // The trade names the venue's order id only: the order says which client order id it had.
-          const order = await this.caller.read('fetchOrder', () => this.exchange.fetchOrder(vid, trade.symbol)).catch(() => undefined);
+          const order = await this.caller.read('fetchOrder', () => this.ex.fetchOrder(vid, trade.symbol)).catch(() => undefined);
           ids = { cid: toClientOrderId(order?.clientOrderId ?? vid), strategy: toStrategyId(this.config.strategyId) };
         }
         clientIds.set(vid, ids);
@@ -994,7 +1000,7 @@ export class CcxtExecutionClient implements ExecutionClient {
     while (since <= now) {
       const until = spanMs !== undefined ? Math.min(since + spanMs, now + 1) : undefined;
       const params = until !== undefined ? { until } : {};
-      const page = await this.caller.read('fetchMyTrades', () => this.exchange.fetchMyTrades(symbol, since, limit, params));
+      const page = await this.caller.read('fetchMyTrades', () => this.ex.fetchMyTrades(symbol, since, limit, params));
       out.push(...page);
       if (page.length >= limit && this.traits.tradesPaging === 'cursor') {
         // Newest first (Bybit): the rest of the window is behind the page's cursor, with the same window.
@@ -1022,7 +1028,7 @@ export class CcxtExecutionClient implements ExecutionClient {
     for (let pages = 0; page.length > 0 && pages < 10_000; pages++) {
       const cursor = page.map((x) => (x.info as Record<string, unknown> | undefined)?.['nextPageCursor']).find((c): c is string => typeof c === 'string' && c !== '');
       if (cursor === undefined) break;
-      page = await this.caller.read('fetchMyTrades', () => this.exchange.fetchMyTrades(symbol, since, limit, { ...params, cursor }));
+      page = await this.caller.read('fetchMyTrades', () => this.ex.fetchMyTrades(symbol, since, limit, { ...params, cursor }));
       out.push(...page);
     }
     return out;
@@ -1054,7 +1060,7 @@ export class CcxtExecutionClient implements ExecutionClient {
   async spotPositions(): Promise<readonly Position[]> {
     const holders = this.spotHolders();
     if (holders.size === 0) return [];
-    const balance = await this.caller.read('fetchBalance', () => this.exchange.fetchBalance());
+    const balance = await this.caller.read('fetchBalance', () => this.ex.fetchBalance());
     const totals = (balance.total ?? {}) as unknown as Record<string, number | undefined>;
     const out: Position[] = [];
     const ts = this.clock.now();
@@ -1093,16 +1099,16 @@ export class CcxtExecutionClient implements ExecutionClient {
    */
   async contractPositions(): Promise<readonly CcxtPosition[]> {
     const contracts = this.instruments.instruments.filter((i) => i.assetClass === 'perpetual' || i.assetClass === 'future');
-    if (contracts.length === 0 || (this.exchange.has as Record<string, unknown>)['fetchPositions'] !== true) return [];
+    if (contracts.length === 0 || (this.ex.has as Record<string, unknown>)['fetchPositions'] !== true) return [];
     const symbols = contracts.map((i) => this.instruments.symbolOf(i.id));
-    const raw = await this.caller.read('fetchPositions', () => this.exchange.fetchPositions(symbols));
+    const raw = await this.caller.read('fetchPositions', () => this.ex.fetchPositions(symbols));
     const leverages = await this.leveragesOf(raw.filter((p) => typeof p.leverage !== 'number' && (dec(p.contracts) ?? ZERO).gt(0)).map((p) => p.symbol as string));
     const out: CcxtPosition[] = [];
     // Bybit's unified account sets the margin mode for the account, not per position: ccxt's position has
     // none, the account's (fetchMarginMode) is every position's.
     let accountMarginMode: string | undefined;
-    if (raw.some((p) => p.marginMode === undefined || p.marginMode === null) && (this.exchange.has as Record<string, unknown>)['fetchMarginMode'] === true && raw.length > 0)
-      accountMarginMode = await this.caller.read('fetchMarginMode', () => this.exchange.fetchMarginMode(raw[0]!.symbol as string)).then((m) => m.marginMode ?? undefined, () => undefined);
+    if (raw.some((p) => p.marginMode === undefined || p.marginMode === null) && (this.ex.has as Record<string, unknown>)['fetchMarginMode'] === true && raw.length > 0)
+      accountMarginMode = await this.caller.read('fetchMarginMode', () => this.ex.fetchMarginMode(raw[0]!.symbol as string)).then((m) => m.marginMode ?? undefined, () => undefined);
     for (const p of raw) {
       const instrument = this.instruments.instrumentOf(p.symbol);
       if (instrument === undefined) continue;
@@ -1131,8 +1137,8 @@ export class CcxtExecutionClient implements ExecutionClient {
    */
   private async leveragesOf(symbols: readonly string[]): Promise<Map<string, number>> {
     const out = new Map<string, number>();
-    if (symbols.length === 0 || (this.exchange.has as Record<string, unknown>)['fetchLeverages'] !== true) return out;
-    const all = await this.caller.read('fetchLeverages', () => this.exchange.fetchLeverages([...symbols])).catch(() => ({}) as Record<string, never>);
+    if (symbols.length === 0 || (this.ex.has as Record<string, unknown>)['fetchLeverages'] !== true) return out;
+    const all = await this.caller.read('fetchLeverages', () => this.ex.fetchLeverages([...symbols])).catch(() => ({}) as Record<string, never>);
     for (const [symbol, l] of Object.entries(all as Record<string, { longLeverage?: number; shortLeverage?: number }>)) {
       const lev = l.longLeverage ?? l.shortLeverage;
       if (typeof lev === 'number') out.set(symbol, lev);
@@ -1141,7 +1147,7 @@ export class CcxtExecutionClient implements ExecutionClient {
   }
 
   async balances(): Promise<readonly Balance[]> {
-    const balance = await this.caller.read('fetchBalance', () => this.exchange.fetchBalance());
+    const balance = await this.caller.read('fetchBalance', () => this.ex.fetchBalance());
     const totals = (balance.total ?? {}) as unknown as Record<string, number | undefined>;
     const free = (balance.free ?? {}) as unknown as Record<string, number | undefined>;
     const used = (balance.used ?? {}) as unknown as Record<string, number | undefined>;
@@ -1163,7 +1169,7 @@ export class CcxtExecutionClient implements ExecutionClient {
 
   private feature(method: string): Record<string, unknown> | undefined {
     const types = new Set(this.instruments.instruments.map((i) => this.instruments.marketOf(i.id).type ?? 'spot'));
-    const features = this.exchange.features as Record<string, Record<string, unknown> | undefined> | undefined;
+    const features = this.ex.features as Record<string, Record<string, unknown> | undefined> | undefined;
     for (const type of types) {
       const byType = features?.[type];
       const f = (byType?.[method] ?? (byType?.['linear'] as Record<string, unknown> | undefined)?.[method]) as Record<string, unknown> | undefined;
@@ -1178,7 +1184,7 @@ export class CcxtExecutionClient implements ExecutionClient {
    */
   private featureSymbolRequired(method: string): boolean {
     if (this.feature(method)?.['symbolRequired'] === true) return true;
-    const defaultType = (this.exchange.options as Record<string, unknown>)['defaultType'];
-    return typeof defaultType === 'string' && SINGLE_TYPE_QUERIES.has(this.exchange.id) && this.instruments.instruments.some((i) => (this.instruments.marketOf(i.id).type ?? 'spot') !== defaultType);
+    const defaultType = (this.ex.options as Record<string, unknown>)['defaultType'];
+    return typeof defaultType === 'string' && SINGLE_TYPE_QUERIES.has(this.ex.id) && this.instruments.instruments.some((i) => (this.instruments.marketOf(i.id).type ?? 'spot') !== defaultType);
   }
 }

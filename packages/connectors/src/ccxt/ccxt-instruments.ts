@@ -10,6 +10,7 @@
  * for the swap; dated futures and options keep their ids, which carry the expiry.
  */
 import type { Exchange, MarketInterface as Market } from 'ccxt';
+import type { CcxtExchange, CcxtMarket } from './ccxt-types';
 import { AssetClass, Decimal, ValidationError, defineInstrument, type Instrument, type InstrumentId } from '@rxtrade/core';
 
 /** ccxt's precision modes (`ccxt.DECIMAL_PLACES`, `ccxt.SIGNIFICANT_DIGITS`, `ccxt.TICK_SIZE`). */
@@ -55,7 +56,8 @@ function assetClassOf(market: Market): AssetClass {
 }
 
 /** The rxtrade symbol of a market (see the file header). */
-export function ccxtInstrumentSymbol(market: Market): string {
+export function ccxtInstrumentSymbol(ccxtMarket: CcxtMarket): string {
+  const market = ccxtMarket as Market;
   return market.swap ? `${market.id}-PERP` : String(market.id);
 }
 
@@ -73,7 +75,8 @@ const decimalOrZero = (v: number | string | undefined): Decimal => (v === undefi
  * btc.tickSize.toString(); // '0.01'
  * ```
  */
-export function ccxtInstrument(market: Market, venue: string, precisionMode: number): Instrument {
+export function ccxtInstrument(ccxtMarket: CcxtMarket, venue: string, precisionMode: number): Instrument {
+  const market = ccxtMarket as Market;
   const symbol = ccxtInstrumentSymbol(market);
   try {
     const tickSize = precisionToIncrement(market.precision.price, precisionMode, 'precision.price');
@@ -120,13 +123,13 @@ export class CcxtInstruments {
 
   constructor(
     readonly venue: string,
-    entries: readonly { instrument: Instrument; market: Market }[],
+    entries: readonly { instrument: Instrument; market: CcxtMarket }[],
   ) {
     for (const e of entries) {
       const clash = this.byId.get(e.instrument.id);
       if (clash !== undefined)
         throw new ValidationError([{ path: ['markets', e.market.symbol], message: `instrument id ${e.instrument.id} is also ${clash.market.symbol}'s: load one of them (marketTypes or symbols)` }]);
-      this.byId.set(e.instrument.id, e);
+      this.byId.set(e.instrument.id, e as { instrument: Instrument; market: Market });
       this.bySymbol.set(e.market.symbol, e.instrument);
     }
     this.instruments = entries.map((e) => e.instrument);
@@ -138,7 +141,7 @@ export class CcxtInstruments {
   }
 
   /** The ccxt market of an instrument; throws a ValidationError naming it when unknown. */
-  marketOf(id: InstrumentId | string): Market {
+  marketOf(id: InstrumentId | string): CcxtMarket {
     const e = this.byId.get(id);
     if (e === undefined) throw new ValidationError([{ path: ['instrumentId'], message: `${id} is not an instrument of ${this.venue}` }]);
     return e.market;
@@ -185,7 +188,8 @@ export interface LoadCcxtInstrumentsOptions {
  * const { instruments } = await loadCcxtInstruments(exchange, { venue: 'BINANCE', symbols: ['BTC/USDT'] });
  * ```
  */
-export async function loadCcxtInstruments(exchange: Exchange, options: LoadCcxtInstrumentsOptions): Promise<CcxtInstruments> {
+export async function loadCcxtInstruments(instance: CcxtExchange, options: LoadCcxtInstrumentsOptions): Promise<CcxtInstruments> {
+  const exchange = instance as Exchange;
   const markets = await exchange.loadMarkets();
   const wanted = options.symbols === undefined ? undefined : new Set(options.symbols);
   for (const s of wanted ?? []) if (markets[s] === undefined) throw new ValidationError([{ path: ['symbols'], message: `${exchange.id} has no market ${s}` }]);
