@@ -18,6 +18,7 @@ import type pg from 'pg';
 import { z } from 'zod';
 import { MarketDataValidator, parseWith, StateError, ValidationError, type InstrumentId, type MarketData } from '@rxtrade/core';
 import { PostgresClientConfigSchema } from '../live/journal-postgres/postgres-journal';
+import { errorText, redactor, urlPassword } from '../postgres/pg-redaction';
 import { streamBarsCsv, type ReadBarsCsvOptions } from '../read-bars-csv';
 import { CatalogQuerySchema, CatalogWriteOptionsSchema, ConsolidateOptionsSchema, type CatalogQuery, type CatalogWriteOptions, type ConsolidateOptions, type OnOverlap } from './catalog-config';
 import { CatalogDatabaseError, CatalogOverlapError } from './catalog-errors';
@@ -632,40 +633,4 @@ class CursorSource<E extends MarketData> implements ChunkSource<E> {
     // The cursor ends with the query's transaction.
     this.ended = true;
   }
-}
-
-function errorText(e: unknown): string {
-  if (e instanceof Error) {
-    const code = (e as { code?: unknown }).code;
-    return typeof code === 'string' && !e.message.includes(code) ? `${e.message} [${code}]` : e.message;
-  }
-  return String(e);
-}
-
-/** The password of a postgres:// URL, when it has one and parses. */
-function urlPassword(connectionString: string): string | undefined {
-  try {
-    const url = new URL(connectionString);
-    const fromQuery = url.searchParams.get('password');
-    return url.password ? decodeURIComponent(url.password) : (fromQuery ?? undefined);
-  } catch {
-    return undefined;
-  }
-}
-
-/** Replaces every secret (as given and URL-encoded), and the whole connection string, in a text meant for an error or a log. */
-function redactor(secrets: readonly string[], connectionString: string | undefined): (text: string) => string {
-  const needles = new Set<string>();
-  if (connectionString) needles.add(connectionString);
-  for (const s of secrets) {
-    if (s.length === 0) continue;
-    needles.add(s);
-    needles.add(encodeURIComponent(s));
-  }
-  const sorted = [...needles].sort((a, b) => b.length - a.length);
-  return (text) => {
-    let out = text;
-    for (const n of sorted) out = out.split(n).join(n === connectionString ? '<connection string>' : '***');
-    return out.replace(/(postgres(?:ql)?:\/\/[^:/@\s]*):[^@\s]*@/gi, '$1:***@');
-  };
 }

@@ -19,6 +19,7 @@ import type pg from 'pg';
 import { z } from 'zod';
 import { StateError, ValidationError, parseWith } from '@rxtrade/core';
 import { JournalEntryWireSchema, JournalWriteError, decodeJournalRecord, type Journal, type JournalEntry, type JournalRecord, type JournalSnapshot } from '@rxtrade/execution';
+import { errorText, redactor, urlPassword } from '../../postgres/pg-redaction';
 import { PostgresJournalCorruptionError, PostgresJournalLockedError } from './postgres-journal-errors';
 
 const identifier = (what: string, max: number) =>
@@ -617,41 +618,4 @@ async function lock(client: pg.Client, c: Config, location: string): Promise<voi
   );
   const row = holder.rows[0];
   throw new PostgresJournalLockedError(c.name, `${location} journal "${c.name}"`, row?.pid ?? 0, row?.addr ?? 'unknown');
-}
-
-function errorText(e: unknown): string {
-  if (e instanceof Error) {
-    const code = (e as { code?: unknown }).code;
-    return typeof code === 'string' && !e.message.includes(code) ? `${e.message} [${code}]` : e.message;
-  }
-  return String(e);
-}
-
-/** The password of a postgres:// URL, when it has one and parses. */
-function urlPassword(connectionString: string): string | undefined {
-  try {
-    const url = new URL(connectionString);
-    const fromQuery = url.searchParams.get('password');
-    return url.password ? decodeURIComponent(url.password) : (fromQuery ?? undefined);
-  } catch {
-    return undefined;
-  }
-}
-
-/** Replaces every secret (as given and URL-encoded), and the whole connection string, in a text meant for an error or a log. */
-function redactor(secrets: readonly string[], connectionString: string | undefined): (text: string) => string {
-  const needles = new Set<string>();
-  if (connectionString) needles.add(connectionString);
-  for (const s of secrets) {
-    if (s.length === 0) continue;
-    needles.add(s);
-    needles.add(encodeURIComponent(s));
-  }
-  const sorted = [...needles].sort((a, b) => b.length - a.length);
-  return (text) => {
-    let out = text;
-    for (const n of sorted) out = out.split(n).join(n === connectionString ? '<connection string>' : '***');
-    // Any other URL with credentials: keep the user, drop the password.
-    return out.replace(/(postgres(?:ql)?:\/\/[^:/@\s]*):[^@\s]*@/gi, '$1:***@');
-  };
 }
