@@ -13,7 +13,6 @@
  */
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -22,11 +21,10 @@ import { childNodeArgs } from '../../../../../tooling/test-kit/bundle-child';
 import { skipWithoutPostgres, startPostgres, type TestPostgres } from '../../../../../tooling/test-kit/postgres';
 import { PostgresJournal } from './postgres-journal';
 import { seededRandom } from '../watchdog/backoff';
-import { encode, readLines } from '../sigkill/__fixtures__/wire';
+import { Venue, same, type Audit, type Fill } from '../sigkill/__fixtures__/venue-control';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const repoRoot = path.resolve(here, '../../../../..');
-const googCsv = path.join(repoRoot, 'examples/sma-crossover/fixtures/goog.csv');
 const temp = fs.mkdtempSync(path.join(os.tmpdir(), 'rxtrade-pg-sigkill-'));
 const { skip, reason } = skipWithoutPostgres();
 let server: TestPostgres | undefined;
@@ -56,65 +54,6 @@ afterAll(async () => {
 /** A seeded generator (mulberry32), so every run kills at the same points. */
 const seeded = seededRandom;
 
-interface Fill {
-  readonly tradeId: string;
-  readonly clientOrderId: string;
-  readonly side: string;
-  readonly quantity: { toString(): string };
-  readonly price: { toString(): string };
-  readonly commission: { toString(): string };
-}
-interface Audit {
-  readonly submits: string[];
-  readonly fills: Fill[];
-  readonly positions: { instrumentId: string; quantity: { toString(): string } }[];
-  readonly balances: { currency: string; total: { toString(): string } }[];
-  readonly open: number;
-  readonly bars: number;
-  readonly fillsDuringReconcile: number;
-}
-
-/** The venue process and the test's own connection to it (audits, market on and off). */
-class Venue {
-  private constructor(
-    private readonly socket: net.Socket,
-    readonly port: number,
-  ) {
-    readLines(socket, (m) => {
-      const { id, result, error } = m as { id: number; result: unknown; error?: string };
-      const w = this.waiting.get(id)!;
-      this.waiting.delete(id);
-      if (error !== undefined) w.reject(new Error(error));
-      else w.resolve(result);
-    });
-  }
-  private nextId = 1;
-  private readonly waiting = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
-
-  static async start(): Promise<Venue> {
-    const child = spawn(process.execPath, venueArgs, { cwd: repoRoot, env: { ...process.env, GOOG_CSV: googCsv, BAR_MS: '4' }, stdio: ['ignore', 'pipe', 'inherit'] });
-    children.add(child);
-    const port = await new Promise<number>((resolve, reject) => {
-      child.stdout.setEncoding('utf8');
-      child.stdout.once('data', (d: string) => (d.startsWith('PORT ') ? resolve(Number(d.slice(5))) : reject(new Error(`venue said ${d}`))));
-      child.once('exit', (code) => reject(new Error(`venue exited with ${code}`)));
-    });
-    const socket = net.connect(port, '127.0.0.1');
-    await new Promise((resolve) => socket.once('connect', resolve));
-    return new Venue(socket, port);
-  }
-
-  request<T = unknown>(op: string): Promise<T> {
-    const id = this.nextId++;
-    return new Promise<T>((resolve, reject) => {
-      this.waiting.set(id, { resolve: resolve as (v: unknown) => void, reject });
-      this.socket.write(encode({ id, op }));
-    });
-  }
-  audit(): Promise<Audit> {
-    return this.request<Audit>('audit');
-  }
-}
 
 const POINTS = ['submit', 'ack', 'fill', 'reconcile', 'insert', 'commit', 'trading', 'startup'] as const;
 type Point = (typeof POINTS)[number];
@@ -248,7 +187,6 @@ async function journalFills(dir: string): Promise<{ fills: Map<string, Fill>; do
   return { fills, doubled, submits, recovered };
 }
 
-const same = (f: Fill): string => `${f.clientOrderId} ${f.side} ${f.quantity.toString()} @ ${f.price.toString()} fee ${f.commission.toString()}`;
 
 /** What must hold at any time: nothing sent twice, nothing in the journal the venue did not do, nothing twice. */
 async function checkNoDuplicates(venue: Venue, dir: string): Promise<{ audit: Audit; journal: Awaited<ReturnType<typeof journalFills>> }> {
@@ -282,7 +220,7 @@ async function lane(
   seed: number,
   kills: number,
 ): Promise<{ hits: Record<string, number>; fills: number; submits: number; readyChecks: number; neverSent: number; recovered: number; raced: number; beforeReady: number }> {
-  const venue = await Venue.start();
+  const venue = await Venue.start(venueArgs, children);
   const dir = `node-${seed}`; // the journal's name
   const rand = seeded(seed ^ 0x5eed);
   const hits: Record<string, number> = {};
