@@ -98,6 +98,24 @@ describe('CcxtExecutionClient against a fake Bybit', () => {
     expect((await venue.balances()).find((b) => b.currency === 'USDT')?.locked.toString()).toBe('0');
   });
 
+  for (const webSocket of [true, false]) {
+    it(`a post-only order that would take, accepted and canceled by Bybit, ends as a rejection with its reason (${webSocket ? 'private socket' : 'REST poll'})`, async () => {
+      const venue = await setup(['BTC/USDT'], webSocket);
+      const taking = order(spot, { price: new Decimal('30001'), quantity: new Decimal('0.01'), postOnly: true });
+      venue.submit(taking);
+      const rejected = await waitFor(() => events.find((e) => e.type === 'OrderRejected'), 'the refusal', 3000);
+      expect((rejected as { reason: string }).reason).toBe('the post-only order would have taken liquidity (EC_PostOnlyWillTakeLiquidity)');
+      await new Promise((r) => setTimeout(r, 150));
+      // Bybit answers the create call (an acceptance) and closes the order; the private socket may tell of the
+      // close before the answer arrives. Either way: nothing after the rejection, no fill, no cancel.
+      expect([['OrderAccepted', 'OrderRejected'], ['OrderRejected']]).toContainEqual(events.map((e) => e.type).filter((t) => t !== 'OrderSubmitted'));
+      expect(fake.spot.getOrder('BTCUSDT', { clientOrderId: taking.clientOrderId })?.status).toBe('canceled');
+      const report = await venue.queryOrder(taking.clientOrderId);
+      expect([report?.status, report?.reason, report?.fills.length]).toEqual(['REJECTED', 'the post-only order would have taken liquidity (EC_PostOnlyWillTakeLiquidity)', 0]);
+      expect(await venue.openOrders()).toEqual([]);
+    });
+  }
+
   it('polls on its clock: a fill made at the venue is seen by the REST poll once the clock passes the poll interval, not before', async () => {
     const clock = new BacktestClock(Date.now());
     const venue = await setup(['BTC/USDT'], false, { clock, pollIntervalMs: 2000 });

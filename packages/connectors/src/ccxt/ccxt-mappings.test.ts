@@ -225,6 +225,12 @@ describe('orders and trades', () => {
     expect(ccxtOrderStatus(order({ status: 'closed', filled: 0.1 }))).toBe('CANCELED'); // Bybit's PartiallyFilledCanceled
     expect(ccxtOrderStatus(order({ status: 'canceled' }))).toBe('CANCELED');
     expect(ccxtOrderStatus(order({ status: 'expired' }))).toBe('EXPIRED');
+    // Bybit accepts a post-only order that would take and cancels it: a refusal, as Binance's rejection is.
+    const postOnly = ccxtOrderReport(order({ status: 'canceled', info: { rejectReason: 'EC_PostOnlyWillTakeLiquidity', cancelType: 'UNKNOWN' } }), btc, []);
+    expect([postOnly.status, postOnly.reason]).toEqual(['REJECTED', 'the post-only order would have taken liquidity (EC_PostOnlyWillTakeLiquidity)']);
+    // Once part of it traded, a cancellation is a cancellation whatever the reason says.
+    expect(ccxtOrderStatus(order({ status: 'canceled', filled: 0.1, info: { rejectReason: 'EC_PostOnlyWillTakeLiquidity' } }))).toBe('CANCELED');
+    expect(ccxtOrderStatus(order({ status: 'canceled', info: { rejectReason: 'EC_NoError', cancelType: 'CancelByUser' } }))).toBe('CANCELED');
     const rejected = ccxtOrderReport(order({ status: 'rejected', info: { r: 'INSUFFICIENT_BALANCE' } }), btc, []);
     expect([rejected.status, rejected.reason, rejected.quantity.toString(), rejected.price?.toString()]).toEqual(['REJECTED', 'INSUFFICIENT_BALANCE', '0.3', '30000.1']);
     const view = ccxtOrderView(order({ filled: 0.1, average: 29999.9 }), btc, 's' as never);

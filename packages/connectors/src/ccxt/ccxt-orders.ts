@@ -46,7 +46,7 @@ export function positivePrice(value: number | string | undefined | null): Decima
  * ccxtOrderStatus({ status: 'open', filled: 0.5 } as Order); // 'PARTIALLY_FILLED'
  * ```
  */
-export function ccxtOrderStatus(order: Pick<CcxtOrder, 'status' | 'filled'> & { readonly amount?: CcxtOrder['amount'] }): OrderStatus {
+export function ccxtOrderStatus(order: Pick<CcxtOrder, 'status' | 'filled'> & { readonly amount?: CcxtOrder['amount']; readonly info?: CcxtOrder['info'] }): OrderStatus {
   const filled = dec(order.filled) ?? ZERO;
   switch (order.status) {
     case 'closed': {
@@ -55,7 +55,9 @@ export function ccxtOrderStatus(order: Pick<CcxtOrder, 'status' | 'filled'> & { 
     }
     case 'canceled':
     case 'cancelled' as CcxtOrder['status']:
-      return 'CANCELED';
+      // A venue that accepts a post-only order that would take and then cancels it (Bybit) refused it:
+      // the same outcome as a venue that rejects the request (Binance's LIMIT_MAKER).
+      return filled.isZero() && postOnlyRefusal(order.info) !== undefined ? 'REJECTED' : 'CANCELED';
     case 'expired':
       return 'EXPIRED';
     case 'rejected':
@@ -91,8 +93,18 @@ export function ccxtOrderType(order: Pick<CcxtOrder, 'type' | 'triggerPrice'>): 
 
 const TIFS: Record<string, TimeInForce> = { GTC: 'GTC', IOC: 'IOC', FOK: 'FOK', GTD: 'GTD', PO: 'GTC', DAY: 'DAY' };
 
+/** The venue's reasons for cancelling a post-only order that would have taken liquidity. */
+const POST_ONLY_REFUSALS: ReadonlySet<string> = new Set(['EC_PostOnlyWillTakeLiquidity']);
+
+function postOnlyRefusal(info: unknown): string | undefined {
+  const reason = typeof info === 'object' && info !== null ? (info as Record<string, unknown>)['rejectReason'] : undefined;
+  return typeof reason === 'string' && POST_ONLY_REFUSALS.has(reason) ? reason : undefined;
+}
+
 /** The venue's reason for a rejected or canceled order, when its payload says (Binance `r`, Bybit `rejectReason`). */
 function reasonOf(order: CcxtOrder): string | undefined {
+  const refusal = postOnlyRefusal(order.info);
+  if (refusal !== undefined) return `the post-only order would have taken liquidity (${refusal})`;
   const info = (order.info ?? {}) as Record<string, unknown>;
   for (const key of ['rejectReason', 'r', 'reject_reason', 'cancelType', 'reason']) {
     const v = info[key];

@@ -122,8 +122,9 @@ export class FakeBybit {
   private constructor(config: FakeBybitConfig) {
     this.apiKey = config.apiKey ?? 'fake-api-key';
     this.secret = config.secret ?? 'fake-secret';
-    this.spot = new FakeVenue({ markets: config.spotMarkets ?? DEFAULT_SPOT_MARKETS, balances: config.balances ?? {} });
-    this.linear = new FakeVenue({ markets: config.linearMarkets ?? DEFAULT_LINEAR_MARKETS, futuresWallet: config.linearWallet ?? {}, defaultLeverage: config.defaultLeverage ?? 10 });
+    // Bybit accepts a post-only order that would take and cancels it (EC_PostOnlyWillTakeLiquidity).
+    this.spot = new FakeVenue({ markets: config.spotMarkets ?? DEFAULT_SPOT_MARKETS, balances: config.balances ?? {}, postOnlyWouldCross: 'cancel' });
+    this.linear = new FakeVenue({ markets: config.linearMarkets ?? DEFAULT_LINEAR_MARKETS, futuresWallet: config.linearWallet ?? {}, defaultLeverage: config.defaultLeverage ?? 10, postOnlyWouldCross: 'cancel' });
     this.server = new FakeServer({ faults: this.faults, faultBody: (f) => this.faultBody(f), http: (req) => this.onHttp(req), ws: (s) => this.onSocket(s) });
     this.wire('spot', this.spot);
     this.wire('linear', this.linear);

@@ -62,6 +62,23 @@ describe('ccxt bybit against the fake over REST', () => {
     expect(all).toHaveLength(30);
   });
 
+  it('accepts a post-only order that would take and cancels it at once, as Bybit does (EC_PostOnlyWillTakeLiquidity)', async () => {
+    for (const symbol of ['BTC/USDT', 'BTC/USDT:USDT']) {
+      const venue = symbol === 'BTC/USDT' ? fake.spot : fake.linear;
+      const ask = venue.bestAsk('BTCUSDT')![0];
+      const created = await ex.createOrder(symbol, 'limit', 'buy', 0.01, ask, { clientOrderId: `po-${venue === fake.spot ? 's' : 'l'}`, postOnly: true });
+      expect(created.id).toBeTruthy();
+      const order = await ex.fetchOrder(created.id!, symbol);
+      expect([order.status, order.filled, order.timeInForce, order.postOnly]).toEqual(['canceled', 0, 'PO', true]);
+      expect([(order.info as Record<string, unknown>)['rejectReason'], (order.info as Record<string, unknown>)['cancelType']]).toEqual(['EC_PostOnlyWillTakeLiquidity', 'UNKNOWN']);
+      // Nothing rests, nothing traded, nothing stays locked.
+      expect(venue.openOrders('BTCUSDT')).toEqual([]);
+      expect(venue.fills('BTCUSDT')).toEqual([]);
+      expect(venue.bestAsk('BTCUSDT')).toEqual([ask, venue === fake.spot ? 1 : 5]);
+    }
+    expect((await ex.fetchBalance()).USDT).toMatchObject({ used: 0 });
+  });
+
   it('creates, finds by orderLinkId, amends and cancels a spot order; fills and balances follow', async () => {
     const created = await ex.createOrder('BTC/USDT', 'limit', 'buy', 0.5, 29_000, { clientOrderId: 'rx-1' });
     expect(created.clientOrderId).toBe('rx-1');

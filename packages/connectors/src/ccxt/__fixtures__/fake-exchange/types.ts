@@ -87,6 +87,8 @@ export interface Order {
   readonly fills: Fill[];
   /** Spot: quote (buy) or base (sell) still locked for this order. */
   locked: number;
+  /** Why the venue itself closed it, when it did: a post-only order that would have taken. */
+  cancelReason?: 'post_only_would_cross';
 }
 
 /** A print on the public tape. */

@@ -67,6 +67,13 @@ export interface FakeVenueConfig {
    * Coinbase does: a buy pays price × size plus the fee).
    */
   readonly spotFeeAsset?: 'received' | 'quote';
+  /**
+   * What a post-only order that would take does: `reject` refuses the request (Binance's LIMIT_MAKER:
+   * error -2010; the default) or `cancel` accepts it and cancels it at once, before it rests or trades
+   * (Bybit v5: the create call succeeds and the order is `Cancelled` with `rejectReason`
+   * `EC_PostOnlyWillTakeLiquidity`). A cancelled one carries `cancelReason: 'post_only_would_cross'`.
+   */
+  readonly postOnlyWouldCross?: 'reject' | 'cancel';
 }
 
 interface Book {
@@ -119,11 +126,13 @@ export class FakeVenue extends EventEmitter<VenueEvents> {
   private manualTime: number | undefined;
   private readonly defaultLeverage: number;
   private readonly spotFeeAsset: 'received' | 'quote';
+  private readonly postOnlyWouldCross: 'reject' | 'cancel';
 
   constructor(config: FakeVenueConfig) {
     super();
     this.defaultLeverage = config.defaultLeverage ?? 20;
     this.spotFeeAsset = config.spotFeeAsset ?? 'received';
+    this.postOnlyWouldCross = config.postOnlyWouldCross ?? 'reject';
     for (const spec of config.markets) {
       this.books.set(spec.id, {
         spec,
@@ -343,7 +352,8 @@ export class FakeVenue extends EventEmitter<VenueEvents> {
     }
     const refPrice = req.price ?? opposite[0]?.[0] ?? this.markPrice(req.symbol);
     if (refPrice * qty < spec.minNotional - EPS) throw new VenueRejectError('min_notional', `notional ${refPrice * qty} below ${spec.minNotional}`);
-    if (req.postOnly && opposite.length > 0 && crosses(opposite[0]![0])) {
+    const postOnlyCrosses = req.postOnly === true && opposite.length > 0 && crosses(opposite[0]![0]);
+    if (postOnlyCrosses && this.postOnlyWouldCross === 'reject') {
       throw new VenueRejectError('post_only_would_cross', 'the post-only order would immediately match and take');
     }
     if (req.type === 'market' && opposite.length === 0) throw new VenueRejectError('no_liquidity', 'no liquidity for a market order');
@@ -396,6 +406,13 @@ export class FakeVenue extends EventEmitter<VenueEvents> {
     };
     this.orders.set(order.orderId, order);
     this.byClientId.set(order.clientOrderId, order);
+    if (postOnlyCrosses) {
+      // Accepted, then cancelled by the matching engine before it rests: no lock, no fill, one update.
+      order.status = 'canceled';
+      order.cancelReason = 'post_only_would_cross';
+      this.emit('order', { order, fill: undefined, exec: 'canceled' });
+      return order;
+    }
     if (spec.kind === 'spot' && req.type === 'limit') {
       const asset = req.side === 'buy' ? spec.quote : spec.base;
       const amount = req.side === 'buy' ? req.price! * qty : qty;
