@@ -186,6 +186,41 @@ describe('CcxtDataClient against a fake Coinbase', () => {
     expect(md.filter((e) => e.type === 'OrderBookSnapshot').length).toBeGreaterThanOrEqual(2);
   });
 
+  it('a silent socket is found by ccxt’s keep-alive (long before the staleness watchdog), reconnected, and the book is the venue’s again', async () => {
+    // Coinbase's WebSocket answers protocol pings: with keepAlive 100 ms, two unanswered pings are a RequestTimeout.
+    const keepAlive = new ccxt.pro.coinbase({ ...coinbaseCcxtOptions(fake), streaming: { keepAlive: 100 } });
+    keepAlive.setMarkets(exchange.markets, exchange.currencies as never);
+    const md: MarketData[] = [];
+    const statuses: string[] = [];
+    data = new CcxtDataClient({ exchange: keepAlive, instruments, bookDepth: 10, staleAfterMs: { BOOKS: 60_000 }, backoff: { initialDelayMs: 20, maxDelayMs: 100, jitter: 0 } });
+    data.events.subscribe((e) => md.push(e));
+    data.connection.subscribe((c) => statuses.push(c));
+    data.subscribe({ kind: 'BOOKS', instrumentId: btc });
+    try {
+      await data.connect();
+      await waitFor(() => md.find((e) => e.type === 'OrderBookSnapshot'), 'the snapshot', 5000);
+      const snapshots = md.filter((e) => e.type === 'OrderBookSnapshot').length;
+      const venueBook = (): string => JSON.stringify((({ bids, asks }) => ({ bids, asks }))(fake.venue.depth('BTC-USD', 10)));
+      fake.faults.silent = true; // open, but nothing arrives and pings go unanswered
+      fake.venue.setLevel('BTC-USD', 'bid', 29_999.5, 0.7); // changes the client cannot hear of
+      fake.venue.setLevel('BTC-USD', 'ask', 30_001, 0);
+      const silentAt = Date.now();
+      await waitFor(() => statuses.includes('RECONNECTING') || undefined, 'the reconnect', 3000);
+      expect(Date.now() - silentAt).toBeLessThan(2000); // the watchdog would wait 60 s
+      fake.faults.silent = false;
+      await waitFor(() => (md.filter((e) => e.type === 'OrderBookSnapshot').length > snapshots && JSON.stringify(replay(md)) === venueBook() ? true : undefined), 'the book after the reconnect', 5000);
+      expect(replay(md).bids[0]).toEqual([29_999.5, 0.7]);
+      expect(replay(md).asks[0]).toEqual([30_002, 2]);
+      // Connected again once the new socket's own snapshot arrives (the REST snapshot may come first).
+      await waitFor(() => (statuses.at(-1) === 'CONNECTED' ? true : undefined), 'CONNECTED again', 5000);
+      expect(JSON.stringify(replay(md))).toBe(venueBook());
+    } finally {
+      await data.disconnect();
+      data = undefined;
+      await keepAlive.close();
+    }
+  });
+
   it('publishes trades and quotes from market_trades and ticker; pages bars from candles', async () => {
     const md: MarketData[] = [];
     data = new CcxtDataClient({ exchange, instruments, backoff: { initialDelayMs: 20, maxDelayMs: 100, jitter: 0 } });

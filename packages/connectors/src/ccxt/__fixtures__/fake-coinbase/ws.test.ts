@@ -61,6 +61,21 @@ describe('fake Coinbase Advanced Trade WebSocket through ccxt.pro', { timeout: 5
     expect((done.info as { total_fees: string }).total_fees).toBe('59.98'); // 0.4 % of 0.5 × 29,990
   });
 
+  it('a silent socket (open, but no message and no pong) times out on ccxt’s keep-alive; a new watch then gets a fresh snapshot', async () => {
+    await ex.watchOrderBook('BTC/USD');
+    const socket = Object.values(ex.clients)[0]!;
+    fake.faults.silent = true;
+    fake.venue.setLevel('BTC-USD', 'bid', 29_999, 4); // while silent: the client never hears of it
+    const started = Date.now();
+    await expect(ex.watchOrderBook('BTC/USD')).rejects.toThrow(ccxt.RequestTimeout);
+    // keepAlive 100 ms × 2 missed pongs, checked every 100 ms: found within a few intervals, the socket closed
+    expect(Date.now() - started).toBeLessThan(1000);
+    expect(socket.isOpen()).toBe(false);
+    fake.faults.silent = false;
+    const book = await ex.watchOrderBook('BTC/USD'); // a new socket, a new level2 snapshot
+    expect(book.bids[0]).toEqual([29_999, 4]);
+  });
+
   it('a user subscription with a JWT of another key fails with authentication failure', async () => {
     const other = cdpKey(fake.key.name);
     const bad = new ccxt.pro.coinbase(coinbaseCcxtOptions(fake, { secret: other.privateKeyPem }));
