@@ -12,6 +12,26 @@ export { resample, ResampleConfigSchema, LateBarPolicy } from './resample';
 export type { ResampleConfig, ResampledBar } from './resample';
 export { Timeframe } from './timeframe';
 
+// Bars from trades
+export { timeBars, tickBars, volumeBars, valueBars, TimeBarsConfigSchema, TickBarsConfigSchema, VolumeBarsConfigSchema, ValueBarsConfigSchema } from './trade-bars';
+export type { TimeBarsConfig, TickBarsConfig, VolumeBarsConfig, ValueBarsConfig } from './trade-bars';
+export { TradeBarAggregator } from './trade-bars-aggregator';
+export type { TradeBar } from './trade-bars-aggregator';
+export {
+  BarCloseAt,
+  PartialBar,
+  EmptyPeriod,
+  TradeBarSpecSchema,
+  TimeBarSpecSchema,
+  TickBarSpecSchema,
+  VolumeBarSpecSchema,
+  ValueBarSpecSchema,
+  barSeriesId,
+  parseBarSeriesId,
+  parseTradeBarSpec,
+} from './trade-bars-spec';
+export type { TradeBarSpec, ResolvedTradeBarSpec } from './trade-bars-spec';
+
 // Transforms (streaming number-to-number indicators)
 export { Returns } from './returns';
 export { LogReturns } from './log-returns';
