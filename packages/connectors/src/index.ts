@@ -73,6 +73,8 @@ export type { CatalogEventOf, CatalogFile } from './catalog/catalog-layout';
 export { CatalogOverlapError, CatalogFileError, CatalogDatabaseError } from './catalog/catalog-errors';
 export { ParquetCatalogConfigSchema, CatalogWriteOptionsSchema, CatalogQuerySchema, ImportParquetOptionsSchema, ConsolidateOptionsSchema, OnOverlap } from './catalog/catalog-config';
 export type { ParquetCatalogConfig, CatalogWriteOptions, CatalogQuery, ImportParquetOptions, ConsolidateOptions } from './catalog/catalog-config';
+export { tradesToBars, TradesToBarsOptionsSchema } from './catalog/transforms/trades-to-bars';
+export type { TradesToBarsOptions, TradesToBarsSummary } from './catalog/transforms/trades-to-bars';
 
 // Crypto venues through ccxt: instruments from markets, capabilities, an execution and a data client per exchange
 export { ccxtVenue, fromEnv, CcxtVenueOptionsSchema } from './ccxt/ccxt-venue';
