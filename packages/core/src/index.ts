@@ -59,6 +59,13 @@ export type { CsvDelimiter } from './data/csv-line';
 export type { DecimalSeparator, ThousandsSeparator } from './data/csv-number';
 export { compileTimestampFormat } from './data/timestamp-format';
 export type { TimestampParser, WallTime } from './data/timestamp-format';
+export { dataQualityReport } from './data/quality/data-quality-report';
+export { DataQualityScanner } from './data/quality/data-quality-scanner';
+export type { QualityBar } from './data/quality/data-quality-scanner';
+export { formatDataQualityReport } from './data/quality/format-data-quality-report';
+export { DataQualityOptionsSchema, DataQualityCalendarSchema, DataQualityCheck, DataQualitySeverity, DATA_QUALITY_CHECKS } from './data/quality/data-quality-options';
+export type { DataQualityOptions, DataQualityCalendar } from './data/quality/data-quality-options';
+export type { DataQualityReport, InstrumentDataQuality, DataQualityCheckResult, DataQualityExample } from './data/quality/data-quality-types';
 
 // Orders, events, venues
 export {
