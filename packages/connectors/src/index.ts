@@ -73,6 +73,13 @@ export type { CatalogEventOf, CatalogFile } from './catalog/catalog-layout';
 export { CatalogOverlapError, CatalogFileError, CatalogDatabaseError } from './catalog/catalog-errors';
 export { ParquetCatalogConfigSchema, CatalogWriteOptionsSchema, CatalogQuerySchema, ImportParquetOptionsSchema, ConsolidateOptionsSchema, OnOverlap } from './catalog/catalog-config';
 export type { ParquetCatalogConfig, CatalogWriteOptions, CatalogQuery, ImportParquetOptions, ConsolidateOptions } from './catalog/catalog-config';
+// History from any ccxt exchange into a catalog, resumed from what the catalog holds
+export { downloadHistory, DownloadInterruptedError } from './catalog/download/download-history';
+export type { DownloadSummary, InstrumentDownload } from './catalog/download/download-history';
+export { DownloadHistoryOptionsSchema } from './catalog/download/download-config';
+export type { DownloadHistoryOptions, DownloadProgress } from './catalog/download/download-config';
+export { tradePaging, missingSpans } from './catalog/download/history-paging';
+export type { TradePaging, TimeSpan } from './catalog/download/history-paging';
 export { tradesToBars, TradesToBarsOptionsSchema } from './catalog/transforms/trades-to-bars';
 export type { TradesToBarsOptions, TradesToBarsSummary } from './catalog/transforms/trades-to-bars';
 
