@@ -367,7 +367,7 @@ describe('help and completion', () => {
   it('completes command names and the flags of a command', async () => {
     const commands = await rxtrade(['--get-yargs-completions', 'rxtrade', '']);
     expect(commands.code).toBe(0);
-    expect(commands.stdout.trim().split('\n').sort()).toEqual(['backtest', 'completion', 'replay', 'report', 'sweep', 'walk-forward', 'worker']);
+    expect(commands.stdout.trim().split('\n').sort()).toEqual(['backtest', 'completion', 'data', 'replay', 'report', 'sweep', 'walk-forward', 'worker']);
     const flags = await rxtrade(['--get-yargs-completions', 'rxtrade', 'sweep', '--']);
     expect(flags.stdout.trim().split('\n')).toEqual(expect.arrayContaining(['--config', '--workers', '--redis', '--queue', '--out', '--report', '--json']));
     expect(flags.stdout).not.toContain('--title');

@@ -16,6 +16,7 @@ import { RxTradeError, unknownOptionMessage, ValidationError } from '@rxtrade/co
 import type { CliCommand } from './cli-command';
 import { println, UsageError, type CliIo } from './cli-io';
 import { backtestCommand } from './command-backtest';
+import { runDataCommand } from './data-dispatch';
 import { reportCommand } from './command-report';
 import { replayCommand } from './command-replay';
 import { sweepCommand } from './command-sweep';
@@ -77,6 +78,8 @@ function parser(io: CliIo, select: (command: CliCommand, argv: Readonly<Record<s
       (argv: Readonly<Record<string, unknown>>) => select(command, argv),
     );
   }
+  // `rxtrade data ...` is handed to @rxtrade/connectors before parsing (see runDataCommand); listed here for the help.
+  y = y.command('data', 'the market-data catalog: import, download, list, inspect, export, quality (needs @rxtrade/connectors)');
   // After the commands: yargs registers `completion` as one more command.
   return y.completion(
     'completion',
@@ -102,6 +105,13 @@ export async function main(args: readonly string[], io: CliIo): Promise<number> 
   // `pnpm rxtrade -- backtest …` passes the `--` on; `rxtrade help [command]` is `--help`.
   let words = args[0] === '--' ? args.slice(1) : [...args];
   if (words[0] === 'help') words = [...words.slice(1), '--help'];
+  if (words[0] === 'data') {
+    try {
+      return await runDataCommand(words.slice(1), io);
+    } catch (e) {
+      return fail(io, 'rxtrade data', e, 'Run `rxtrade --help` for the commands.', io.env ?? process.env);
+    }
+  }
   const named = COMMANDS.find((c) => c.name === words[0]);
   const prefix = named ? `rxtrade ${named.name}` : 'rxtrade';
   const hint = named ? `Run \`rxtrade ${named.name} --help\` for its options.` : 'Run `rxtrade --help` for the commands.';
