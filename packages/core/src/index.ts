@@ -59,6 +59,8 @@ export type { CsvDelimiter } from './data/csv-line';
 export type { DecimalSeparator, ThousandsSeparator } from './data/csv-number';
 export { compileTimestampFormat } from './data/timestamp-format';
 export type { TimestampParser, WallTime } from './data/timestamp-format';
+export { adjustBars, adjustBarsForward, CorporateActionSchema, CorporateActionsSchema, AdjustBarsOptionsSchema, AdjustBarsForwardConfigSchema } from './data/corporate-actions';
+export type { CorporateAction, AdjustBarsOptions, AdjustBarsForwardConfig } from './data/corporate-actions';
 export { dataQualityReport } from './data/quality/data-quality-report';
 export { DataQualityScanner } from './data/quality/data-quality-scanner';
 export type { QualityBar } from './data/quality/data-quality-scanner';
