@@ -73,6 +73,14 @@ export type { CatalogEventOf, CatalogFile } from './catalog/catalog-layout';
 export { CatalogOverlapError, CatalogFileError, CatalogDatabaseError } from './catalog/catalog-errors';
 export { ParquetCatalogConfigSchema, CatalogWriteOptionsSchema, CatalogQuerySchema, ImportParquetOptionsSchema, ConsolidateOptionsSchema, OnOverlap } from './catalog/catalog-config';
 export type { ParquetCatalogConfig, CatalogWriteOptions, CatalogQuery, ImportParquetOptions, ConsolidateOptions } from './catalog/catalog-config';
+// Recording live market data into a catalog: rotation, a bounded buffer, a crash spool, exact replay
+export { CatalogRecorder, DropReason } from './catalog/recording/catalog-recorder';
+export type { RecorderEvents, RecorderStats, RecorderRotated, RecorderRecovered, RecorderDropped } from './catalog/recording/catalog-recorder';
+export { CatalogRecorderConfigSchema, SpoolFsync, OnBufferFull } from './catalog/recording/recorder-config';
+export type { CatalogRecorderConfig } from './catalog/recording/recorder-config';
+export { RecorderBufferFullError, SpoolCorruptionError } from './catalog/recording/recorder-errors';
+export { recordedSeries, RecordedSeriesOptionsSchema, RECORDED_ORDER } from './catalog/recording/recorded-series';
+export type { RecordedSeriesOptions } from './catalog/recording/recorded-series';
 // History from any ccxt exchange into a catalog, resumed from what the catalog holds
 export { downloadHistory, DownloadInterruptedError } from './catalog/download/download-history';
 export type { DownloadSummary, InstrumentDownload } from './catalog/download/download-history';
