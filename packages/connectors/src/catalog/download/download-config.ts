@@ -62,7 +62,7 @@ export const DownloadHistoryOptionsSchema = z.strictObject({
     'must be a MarketDataCatalog (ParquetCatalog, PostgresCatalog)',
   ),
   /** ccxt unified symbols (`BTC/USDT`, `BTC/USDT:USDT`) or instrument ids of the venue (`BTCUSDT.BINANCE`). */
-  symbols: z.array(z.string().min(1)).min(1),
+  symbols: z.array(z.string().min(1)).min(1).readonly(),
   /** `bars` (`fetchOHLCV`) or `trades` (`fetchTrades`). */
   dataType: z.enum(['bars', 'trades']),
   /** Bar timeframe, ccxt's names (`1m`, `1h`, `1d`); bars only (default `1m`). */

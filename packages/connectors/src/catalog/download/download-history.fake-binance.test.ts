@@ -12,6 +12,7 @@ import { NetworkError, ValidationError, instrumentId, type Bar, type Trade } fro
 import { binanceCcxtOptions } from '../../ccxt/__fixtures__/fake-binance/ccxt-options';
 import { FakeBinance } from '../../ccxt/__fixtures__/fake-binance/fake-binance';
 import type { PublicTrade } from '../../ccxt/__fixtures__/fake-exchange/types';
+import type { MarketDataCatalog } from '../market-data-catalog';
 import type { ParquetCatalog } from '../parquet-catalog';
 import { DownloadInterruptedError, downloadHistory } from './download-history';
 import { MINUTE, T0, barsOfTape, clockAt, param, scriptTape, stored, tempCatalog, timeRequests, tradesOfTape } from './__fixtures__/history';
@@ -158,6 +159,32 @@ describe('downloadHistory on the fake Binance', () => {
     const trades = await stored<Trade>(catalog, 'trades', btc);
     expect(trades).toEqual(tradesOfTape(btc, tape).filter((t) => t.ts < end));
     expect(new Set(trades.map((t) => t.tradeId)).size).toBe(trades.length);
+  });
+
+  it('loses only the batch of a write that failed (as a process killed before its write), fetched again by the rerun', async () => {
+    const now = T0 + 600 * MINUTE;
+    let writes = 0;
+    // the third write fails as if the process died between fetching the batch and writing it
+    const failing: MarketDataCatalog = {
+      write: (data, o) => (++writes === 3 ? Promise.reject(new Error('disk full')) : catalog.write(data, o)),
+      importBarsCsv: (...a) => catalog.importBarsCsv(...a),
+      query: (q) => catalog.query(q),
+      ranges: (f) => catalog.ranges(f),
+      consolidate: (o) => catalog.consolidate(o),
+      close: () => undefined,
+    };
+    const error = (await downloadHistory({ exchange, catalog: failing, symbols: ['BTC/USDT'], dataType: 'bars', start: T0, pageLimit: 100, batchRows: 200, clock: clockAt(now) }).then(
+      () => undefined,
+      (e: unknown) => e,
+    )) as DownloadInterruptedError;
+    expect(error).toBeInstanceOf(DownloadInterruptedError);
+    expect(error.cause).toEqual(new Error('disk full'));
+    expect(error.summary.rows).toBe(400);
+    expect(klines()).toHaveLength(6);
+    const rerun = await downloadHistory({ exchange, catalog, symbols: ['BTC/USDT'], dataType: 'bars', start: T0, pageLimit: 100, clock: clockAt(now) });
+    expect(rerun.rows).toBe(200);
+    expect(klines().slice(6).map((r) => Number(param(r, 'startTime')))).toEqual([T0 + 400 * MINUTE, T0 + 500 * MINUTE]);
+    expect(await stored<Bar>(catalog, 'bars', btc)).toEqual(barsOfTape(btc, tape, MINUTE, true).filter((b) => b.ts + MINUTE <= now));
   });
 
   it('waits the backoff after a throttled request, then goes on', async () => {
