@@ -9,9 +9,10 @@
  */
 import yargs, { type Argv } from 'yargs';
 import { RxTradeError, unknownOptionMessage, ValidationError } from '@rxtrade/core';
-import { isSecretKey, redactSecrets as redact } from '../live/observability/redact';
+import { isSecretKey, REDACTED, redactSecrets as redact } from '../live/observability/redact';
 import type { DataCommand } from './data-command';
 import { DataUsageError, println, type DataCliIo } from './data-io';
+import { downloadCommand } from './command-download';
 import { exportCommand } from './command-export';
 import { importCommand } from './command-import';
 import { inspectCommand } from './command-inspect';
@@ -25,7 +26,7 @@ import { listCommand } from './command-list';
  * console.log(DATA_COMMANDS.map((c) => c.name).join(' ')); // import download list inspect export quality
  * ```
  */
-export const DATA_COMMANDS: readonly DataCommand[] = [importCommand, listCommand, inspectCommand, exportCommand];
+export const DATA_COMMANDS: readonly DataCommand[] = [importCommand, downloadCommand, listCommand, inspectCommand, exportCommand];
 
 const PARSER_CONFIGURATION = {
   'camel-case-expansion': false,
@@ -126,13 +127,16 @@ function fail(io: DataCliIo, prefix: string, e: unknown, hint: string, env: Read
   // Exchange keys come from the environment: no message prints one, whatever quoted it.
   const secrets = Object.entries(env).flatMap(([name, value]) => (value !== undefined && isSecretKey(name) ? [value] : []));
   const redactSecrets = (text: string): string => redact(text, secrets);
+  // A message of ours names fields (`apiKey: ...`), which the patterns would take for secrets: only the
+  // values of the environment's secrets are removed from it.
+  const removeSecrets = (text: string): string => secrets.filter((v) => v.length >= 4).reduce((t, v) => t.split(v).join(REDACTED), text);
   if (e instanceof DataUsageError) {
-    println(io.stderr, `${prefix}: ${oneLine(redactSecrets(e.message))}`);
+    println(io.stderr, `${prefix}: ${oneLine(removeSecrets(e.message))}`);
     println(io.stderr, hint);
     return 2;
   }
   if (e instanceof ValidationError) {
-    println(io.stderr, `${prefix}: invalid input: ${oneLine(redactSecrets(e.message))}`);
+    println(io.stderr, `${prefix}: invalid input: ${oneLine(removeSecrets(e.message))}`);
     return 2;
   }
   if (debug && e instanceof Error && e.stack) {

@@ -21,6 +21,8 @@ export interface DataProgressOptions {
   /** What is counted, after the count of an unknown total (`rows`). */
   readonly unit?: string;
   readonly sink: DataCliSink;
+  /** Counted in thousandths of the work (`set(fraction * 1000)`), drawn as a percentage without counts or rate. */
+  readonly fraction?: boolean;
 }
 
 /**
@@ -40,10 +42,11 @@ export class DataProgress {
 
   constructor(private readonly options: DataProgressOptions) {
     if (options.sink.isTTY !== true) return;
-    const { label, total, unit = '' } = options;
+    const { label, unit = '' } = options;
+    const total = options.fraction ? 1000 : options.total;
     this.bar = new cliProgress.SingleBar({
       stream: options.sink as unknown as NodeJS.WritableStream,
-      format: (o, params) => (total === undefined ? countLine(label, unit, params) : barLine(label, params, o)),
+      format: (o, params) => (total === undefined ? countLine(label, unit, params) : barLine(label, params, o, options.fraction === true)),
       barsize: Math.max(10, Math.min(30, (options.sink.columns ?? 80) - label.length - 60)),
       barCompleteChar: '█',
       barIncompleteChar: '░',
@@ -59,11 +62,11 @@ export class DataProgress {
     this.set(this.count + n);
   }
 
-  /** Sets the units of work done (a download reports where it has got to). */
-  set(done: number, total?: number): void {
-    this.count = this.options.total === undefined ? done : Math.min(total ?? this.options.total, done);
+  /** Sets the units of work done (a download reports where it has got to); thousandths with `fraction`. */
+  set(done: number): void {
+    const total = this.options.fraction ? 1000 : this.options.total;
+    this.count = total === undefined ? done : Math.min(total, done);
     if (this.finished || !this.bar) return;
-    if (total !== undefined && this.options.total !== undefined) this.bar.setTotal(total);
     this.bar.update(this.count);
   }
 
@@ -76,13 +79,14 @@ export class DataProgress {
 }
 
 /** `export ████████░░░░ 4000/10000  40%  2.0k/s  2s elapsed  3s left`. */
-function barLine(label: string, params: cliProgress.Params, options: cliProgress.Options): string {
+function barLine(label: string, params: cliProgress.Params, options: cliProgress.Options, fraction: boolean): string {
   const { value, total } = params;
   const elapsed = elapsedSeconds(params);
   const eta = params.eta as unknown;
   const left = value < total && typeof eta === 'number' && Number.isFinite(eta) ? `  ${formatSeconds(eta)} left` : '';
   const bar = cliProgress.Format.BarFormat(params.progress, options);
   const percent = `${Math.floor(params.progress * 100)}`.padStart(3);
+  if (fraction) return `${label} ${bar} ${percent}%  ${formatSeconds(elapsed)} elapsed${left}`;
   return `${label} ${bar} ${value}/${total} ${percent}%  ${rate(value, elapsed)}  ${formatSeconds(elapsed)} elapsed${left}`;
 }
 
