@@ -53,6 +53,8 @@ export function session(n: number, seed = 7, start = Date.UTC(2024, 2, 1)): Mark
   let sequence = 0;
   let nextBar = start + 1000;
   const price = { [BTC]: 62_000, [ETH]: 3_400 } as Record<string, number>;
+  // The levels of each book, so that a delta removes the old ones and the book never crosses.
+  const books = new Map<string, { bids: number[]; asks: number[] }>();
   while (out.length < n) {
     ts += 1 + Math.floor(rand() * 40);
     const tick: MarketData[] = [];
@@ -67,8 +69,17 @@ export function session(n: number, seed = 7, start = Date.UTC(2024, 2, 1)): Mark
       const r = rand();
       price[id] = Math.round(price[id]! * (1 + (rand() - 0.5) * 0.001) * 100) / 100;
       const p = price[id]!;
-      if (r < 0.05) tick.push({ type: 'OrderBookSnapshot', instrumentId: id, ts, sequence: ++sequence, bids: [{ price: p - 0.5, size: 1.5 }, { price: p - 1, size: 2 }], asks: [{ price: p + 0.5, size: 1 }] });
-      else if (r < 0.3) tick.push({ type: 'OrderBookDelta', instrumentId: id, ts, sequence: ++sequence, bids: [{ price: p - 0.5, size: rand() < 0.2 ? 0 : 1.25 }], asks: [] });
+      if (r < 0.05 || (r < 0.3 && !books.has(id))) {
+        books.set(id, { bids: [p - 0.5, p - 1], asks: [p + 0.5] });
+        tick.push({ type: 'OrderBookSnapshot', instrumentId: id, ts, sequence: ++sequence, bids: [{ price: p - 0.5, size: 1.5 }, { price: p - 1, size: 2 }], asks: [{ price: p + 0.5, size: 1 }] });
+      } else if (r < 0.3) {
+        const book = books.get(id)!;
+        const [bid, ask] = [p - 0.5, p + 0.5];
+        const bids = [...book.bids.filter((x) => x !== bid).map((price) => ({ price, size: 0 })), { price: bid, size: Math.round(rand() * 100 + 1) / 100 }];
+        const asks = [...book.asks.filter((x) => x !== ask).map((price) => ({ price, size: 0 })), { price: ask, size: Math.round(rand() * 100 + 1) / 100 }];
+        books.set(id, { bids: [bid], asks: [ask] });
+        tick.push({ type: 'OrderBookDelta', instrumentId: id, ts, sequence: ++sequence, bids, asks });
+      }
       else if (r < 0.6) tick.push({ type: 'Quote', instrumentId: id, ts, bid: p - 0.5, ask: p + 0.5, bidSize: Math.round(rand() * 100) / 10, askSize: Math.round(rand() * 100) / 10 });
       else {
         const burst = rand() < 0.2 ? 3 : 1;
