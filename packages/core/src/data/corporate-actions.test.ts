@@ -74,6 +74,7 @@ describe('adjustBars', () => {
       return 'no error';
     };
     expect(err([{ date: '2024-02-30', instrumentId: ID, split: 2 }])).toMatch(/corporateActions\[0\]\.date: must be a calendar date/);
+    expect(() => adjustBars([], [{ date: '2024-1-3', instrumentId: ID, split: 2 }])).toThrow(/corporateActions\[0\]\.date/); // checked without bars too
     expect(err([{ date: '2024-01-03', instrumentId: ID, split: 0 }])).toMatch(/corporateActions\[0\]\.split/);
     expect(err([{ date: '2024-01-03', instrumentId: ID, dividend: -1 }])).toMatch(/corporateActions\[0\]\.dividend/);
     expect(err([{ date: '2024-01-03', instrumentId: ID }])).toMatch(/corporateActions\[0\]\.split: give split, dividend or both/);

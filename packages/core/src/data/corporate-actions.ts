@@ -138,8 +138,7 @@ interface Action {
 }
 
 /** The actions of one instrument, by date, with their table row for errors. */
-function actionsOf(table: readonly CorporateAction[], instrument: string): Action[] {
-  const rows = parseWith(CorporateActionsSchema, table, 'corporateActions');
+function actionsOf(rows: readonly z.output<typeof CorporateActionSchema>[], instrument: string): Action[] {
   return rows
     .map((r, row) => ({ r, row }))
     .filter(({ r }) => r.instrumentId === instrument)
@@ -187,10 +186,11 @@ const scaled = (b: Bar, p: number, v: number): Bar => ({ type: 'Bar', instrument
  */
 export function adjustBars(bars: readonly Bar[], actions: readonly CorporateAction[], options: AdjustBarsOptions = {}): Bar[] {
   const o = parseWith(AdjustBarsOptionsSchema, options, 'options');
+  const rows = parseWith(CorporateActionsSchema, actions, 'corporateActions');
   if (bars.length === 0) return [];
   const instrument = bars[0]!.instrumentId;
   bars.forEach((b, i) => checkBar(b, i, 'bars', instrument, i === 0 ? -Infinity : bars[i - 1]!.ts));
-  const table = actionsOf(actions, instrument);
+  const table = actionsOf(rows, instrument);
   const dayOf = dayReader(o.timeZone);
   // Each action's first bar (index k >= 1): its factor moves bars [0, k) against bars [k, n).
   const at: Array<{ k: number; price: number; volume: number }> = [];
