@@ -10,7 +10,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { z } from 'zod';
-import { parseWith, ValidationError } from '@rxtrade/core';
+import { parseWith, ValidationError, type DataQualityReport } from '@rxtrade/core';
 import { drawdownSeries, simpleReturns } from '@rxtrade/portfolio';
 import type { Json, TaskResult } from '../search/types';
 import { downsampleMinMax, lastPerTimestamp } from './downsample';
@@ -24,6 +24,7 @@ import type { NamedRun, ReportableResult, ReportInput, SweepReportData, WalkForw
 import { inferPeriodsPerYear, metricKind, reportMetrics, type MetricRow } from './report-metrics';
 import { REPORT_STYLE } from './report-style';
 import { deflatedSharpeSection, monteCarloSection } from './robustness-section';
+import { dataQualitySection } from './data-quality-section';
 import { BenchmarkSeriesSchema } from '../metrics/benchmark-metrics';
 import {
   benchmarkLine,
@@ -136,6 +137,9 @@ export function renderReport(input: ReportInput, options: ReportConfig = {}): st
     sections.push(kpis(primary.result, metrics[o.primary]!));
     sections.push(settingsSection(primary.result, curve!, o, tearPpy, walkForward !== undefined));
   }
+  // The quality of the bars the runs read: the input's own report, else the primary run's.
+  const quality = (input as { dataQuality?: DataQualityReport }).dataQuality ?? primary?.result.dataQuality;
+  if (quality !== undefined) sections.push(dataQualitySection(quality, runs.length > 1 && !(input as { dataQuality?: unknown }).dataQuality ? escapeHtml(primary!.name) : ''));
   // A sweep's own findings come first: the heatmap and the ranking.
   if (sweep) {
     const heat = sweepHeatmap(sweep, o);

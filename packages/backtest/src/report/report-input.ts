@@ -3,6 +3,7 @@
  * (Decimals, `Float64Array`s) and its JSON form (`resultToJson`, read back from a file: decimal
  * strings, plain arrays) are accepted without conversion.
  */
+import type { DataQualityReport } from '@rxtrade/core';
 import type { TaskResult } from '../search/types';
 
 /** An exact figure as a Decimal, its string form, or a number. */
@@ -46,6 +47,8 @@ export interface ReportableResult {
     readonly costs?: Readonly<Record<string, unknown>>;
     readonly instruments?: readonly string[];
   };
+  /** A data-quality report of the bars the run read (`dataQualityReport` from `@rxtrade/core`), shown in its own section. */
+  readonly dataQuality?: DataQualityReport;
 }
 
 /** One run of a multi-run report. */
@@ -57,6 +60,8 @@ export interface NamedRun {
 /** Several runs side by side: an equity and drawdown overlay and a comparison table. */
 export interface MultiRunInput {
   readonly runs: readonly NamedRun[];
+  /** A data-quality report of the bars the runs read; without it the primary run's own is shown, if it has one. */
+  readonly dataQuality?: DataQualityReport;
 }
 
 /** A sweep's task results: `sweep()`'s result fits as it is. */
@@ -73,6 +78,8 @@ export interface SweepReportData {
 export interface SweepInput {
   readonly sweep: SweepReportData;
   readonly runs?: readonly NamedRun[];
+  /** A data-quality report of the bars the sweep read. */
+  readonly dataQuality?: DataQualityReport;
 }
 
 /** One walk-forward fold as the report reads it (`walkForward()`'s folds fit as they are). */
@@ -106,6 +113,8 @@ export interface WalkForwardReportData {
 /** A walk-forward analysis: the stitched out-of-sample run, and in-sample against out-of-sample by fold. */
 export interface WalkForwardInput {
   readonly walkForward: WalkForwardReportData;
+  /** A data-quality report of the bars the analysis read. */
+  readonly dataQuality?: DataQualityReport;
 }
 
 /**
