@@ -64,6 +64,33 @@ afterEach(async () => {
 });
 
 describe('CcxtExecutionClient against a fake Binance', () => {
+  it('reports the acceptance from the private stream’s report before ccxt parses it, once, whichever of the report and the answer comes first', async () => {
+    // What ccxt's own handler sees: whether OrderAccepted was out when the order's NEW report reached it.
+    const seenByCcxt: boolean[] = [];
+    const ex = exchange as unknown as { handleMessage: (client: unknown, message: unknown) => unknown };
+    const ccxtHandler = ex.handleMessage.bind(exchange);
+    ex.handleMessage = (c, m) => {
+      const e = (m as { event?: { e?: string; x?: string } }).event;
+      if (e?.e === 'executionReport' && e.x === 'NEW') seenByCcxt.push(events.some((x) => x.type === 'OrderAccepted'));
+      return ccxtHandler(c, m);
+    };
+    const venue = await start(true);
+    fake.faults.swallowAcks(1); // the answer to the create call never comes: the stream's report is all there is
+    const cmd = order();
+    venue.submit(cmd);
+    const accepted = await waitFor('accepted', () => events.find((e) => e.type === 'OrderAccepted'));
+    const placed = fake.spot.getOrder('BTCUSDT', { clientOrderId: cmd.clientOrderId })!;
+    expect(accepted).toMatchObject({ clientOrderId: cmd.clientOrderId, venueOrderId: String(placed.orderId), ts: placed.time });
+    expect(seenByCcxt).toEqual([true]);
+    // A second order whose answer does come: still one acceptance each, the stream's report first.
+    const second = order({ price: new Decimal('29990') });
+    venue.submit(second);
+    await waitFor('the second acceptance', () => events.find((e) => e.type === 'OrderAccepted' && e.clientOrderId === second.clientOrderId));
+    await new Promise((r) => setTimeout(r, 100));
+    expect(events.filter((e) => e.type === 'OrderAccepted').map((e) => e.clientOrderId)).toEqual([cmd.clientOrderId, second.clientOrderId]);
+    expect(seenByCcxt).toEqual([true, true]);
+  });
+
   it('by default submits over REST while the private socket is up; the acknowledgement and the fill are the same as over the WebSocket API', async () => {
     const venue = await start(true);
     expect(venue.status).toBe('CONNECTED');

@@ -61,6 +61,7 @@ import { CcxtErrorKind, OrderOutcomeUnknownError } from './ccxt-errors';
 import { CcxtInstruments } from './ccxt-instruments';
 import { ccxtFill, ccxtOrderReport, ccxtOrderStatus, ccxtOrderView, dec, isTerminalStatus, positivePrice } from './ccxt-orders';
 import { settleCcxtWsPromises } from './ccxt-ws-settle';
+import { tapOrderAcks, type RawOrderAck } from './ccxt-early-ack';
 import type { CcxtExchange } from './ccxt-types';
 
 /**
@@ -212,6 +213,8 @@ export class CcxtExecutionClient implements ExecutionClient {
   private readonly byVenueId = new Map<string, Tracked>();
   private readonly seenTrades = new Set<string>();
   private readonly orphanTrades = new Map<string, CcxtTrade[]>();
+  /** Removes the tap that reads acknowledgements from the private stream ahead of ccxt. */
+  private untapAcks: () => void = () => undefined;
   private readonly seenFunding = new Set<string>();
   private serial: Promise<void> = Promise.resolve();
   private running = false;
@@ -271,6 +274,7 @@ export class CcxtExecutionClient implements ExecutionClient {
     this.running = true;
     this.statusSubject.next(ConnectionStatus.RECONNECTING);
     if (this.usesWatch) {
+      this.untapAcks = tapOrderAcks(this.ex, (a) => this.earlyAck(a));
       void this.watchLoop('watchOrders', () => this.ex.watchOrders(), (orders) => this.enqueue(async () => {
         for (const o of orders) await this.applyOrder(o);
       }));
@@ -289,6 +293,8 @@ export class CcxtExecutionClient implements ExecutionClient {
   /** Stops the streams and the polls and closes the exchange's sockets. */
   async disconnect(): Promise<void> {
     this.running = false;
+    this.untapAcks();
+    this.untapAcks = () => undefined;
     this.pollTimer?.cancel();
     this.monitorTimer?.cancel();
     this.fundingTimer?.cancel();
@@ -573,6 +579,23 @@ export class CcxtExecutionClient implements ExecutionClient {
     t.accepted = true;
     t.filledEmitted = dec(order.filled) ?? ZERO;
     return t;
+  }
+
+  /**
+   * An acknowledgement read from the private stream before ccxt parsed the message: `OrderAccepted` at
+   * once for a tracked order not yet accepted. Anything beyond a plain acceptance (a cancel-replace in
+   * flight, trades waiting for the order, another venue order id) is left to the parsed update.
+   */
+  private earlyAck(a: RawOrderAck): void {
+    const t = this.orders.get(a.clientOrderId);
+    if (t === undefined || t.accepted || t.terminal || t.replacing) return;
+    if (t.venueOrderId !== undefined && t.venueOrderId !== a.venueOrderId) return;
+    if (this.orphanTrades.has(a.venueOrderId)) return;
+    t.venueOrderId = a.venueOrderId;
+    this.byVenueId.set(a.venueOrderId, t);
+    t.accepted = true;
+    const now = this.clock.now();
+    this.emit({ type: 'OrderAccepted', ...this.ids(t), venueOrderId: toVenueOrderId(a.venueOrderId), ts: a.ts ?? now, tsInit: now });
   }
 
   /** Turns one ccxt order snapshot into the events it implies. */
