@@ -13,7 +13,7 @@ import { binanceCcxtOptions } from '../fake-binance/ccxt-options';
 import { FakeBinance } from '../fake-binance/fake-binance';
 
 /** The `ccxtVenue` options that point it at `fake` (the overrides `binanceCcxtOptions` gives a ccxt constructor). */
-export function fakeBinanceVenueOptions(fake: FakeBinance, market: 'spot' | 'linear') {
+export function fakeBinanceVenueOptions(fake: Pick<FakeBinance, 'apiKey' | 'secret' | 'httpUrl' | 'wsUrl'>, market: 'spot' | 'linear') {
   const o = binanceCcxtOptions(fake, { market }) as {
     apiKey: string; secret: string; urls: Record<string, never>; exceptions: Record<string, never>; httpAgent: import('node:http').Agent; options: Record<string, unknown>;
   };

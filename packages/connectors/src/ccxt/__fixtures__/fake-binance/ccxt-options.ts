@@ -75,7 +75,7 @@ let describeCache: Record<string, unknown> | undefined;
  * await ex.loadMarkets();
  * ```
  */
-export function binanceCcxtOptions(fake: FakeBinance, config: BinanceCcxtOptionsConfig = {}): Record<string, unknown> {
+export function binanceCcxtOptions(fake: Pick<FakeBinance, 'apiKey' | 'secret' | 'httpUrl' | 'wsUrl'>, config: BinanceCcxtOptionsConfig = {}): Record<string, unknown> {
   describeCache ??= new ccxt.pro.binance().describe() as Record<string, unknown>;
   const d = describeCache;
   const market = config.market ?? 'spot';

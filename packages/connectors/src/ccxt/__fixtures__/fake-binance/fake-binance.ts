@@ -66,6 +66,12 @@ export interface FakeBinanceConfig {
   readonly balances?: Readonly<Record<string, number>>;
   /** USDⓈ-M futures wallet (asset → wallet balance). */
   readonly futuresWallet?: Readonly<Record<string, number>>;
+  /**
+   * Delay in ms of the user data streams' messages (spot and futures), in their order. Default 0: sent
+   * at once, so an order's report goes out before the answer to the request that placed it; with a delay
+   * the answer goes first, as it usually does on Binance.
+   */
+  readonly userDataDelayMs?: number;
 }
 
 const CLIENT_ID = /^[.A-Z:/a-z0-9_-]{1,36}$/;
@@ -102,9 +108,12 @@ export class FakeBinance {
   private nextSubscriptionId = 0;
   private readonly sockets = new Set<FakeSocket>();
 
+  private readonly userDataDelayMs: number;
+
   private constructor(config: FakeBinanceConfig) {
     this.apiKey = config.apiKey ?? 'fake-api-key';
     this.secret = config.secret ?? 'fake-secret';
+    this.userDataDelayMs = config.userDataDelayMs ?? 0;
     this.spot = new FakeVenue({ markets: config.spotMarkets ?? DEFAULT_SPOT_MARKETS, balances: config.balances ?? {} });
     this.futures = new FakeVenue({ markets: config.futuresMarkets ?? DEFAULT_FUTURES_MARKETS, futuresWallet: config.futuresWallet ?? {} });
     this.server = new FakeServer({
@@ -1165,6 +1174,14 @@ export class FakeBinance {
   }
 
   private sendSpotUserData(event: Record<string, unknown>): void {
+    if (this.userDataDelayMs > 0) {
+      setTimeout(() => this.sendSpotUserDataNow(event), this.userDataDelayMs);
+      return;
+    }
+    this.sendSpotUserDataNow(event);
+  }
+
+  private sendSpotUserDataNow(event: Record<string, unknown>): void {
     for (const s of this.sockets) {
       const sub = s.state.get('userDataSubscription');
       if (s.state.get('kind') === 'wsapi' && typeof sub === 'number') s.send({ subscriptionId: sub, event });
@@ -1172,6 +1189,14 @@ export class FakeBinance {
   }
 
   private sendFuturesUserData(event: Record<string, unknown>): void {
+    if (this.userDataDelayMs > 0) {
+      setTimeout(() => this.sendFuturesUserDataNow(event), this.userDataDelayMs);
+      return;
+    }
+    this.sendFuturesUserDataNow(event);
+  }
+
+  private sendFuturesUserDataNow(event: Record<string, unknown>): void {
     for (const s of this.sockets) {
       if (s.state.get('kind') === 'userData' && this.listenKeys.has(s.state.get('listenKey') as string)) s.send(event);
     }
