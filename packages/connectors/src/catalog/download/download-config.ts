@@ -79,8 +79,9 @@ export const DownloadHistoryOptionsSchema = z.strictObject({
   /** The instruments of a live venue (`ccxtVenue(...).instruments`), so that downloaded and live data share ids. */
   instruments: z.instanceof(CcxtInstruments, { message: 'must be CcxtInstruments (loadCcxtInstruments)' }).optional(),
   /**
-   * Events asked for per request. Default: the exchange's own maximum (`features[type].fetchOHLCV.limit`
-   * for bars; the venue's documented maximum for trades, 1000 where it is not known).
+   * Events asked for per request. Default and upper bound: the exchange's own maximum
+   * (`features[type].fetchOHLCV.limit` for bars, 500 where ccxt does not say; for trades the venue's
+   * documented maximum, `tradePaging`), 1000 trades on a venue not known there.
    */
   pageLimit: z.number().int().positive().optional(),
   /** Events held before a write to the catalog (default 10,000): what a killed process may have to fetch again. */

@@ -61,6 +61,9 @@ describe('downloadHistory on the fake Binance', () => {
     await downloadHistory({ exchange, catalog, symbols: ['BTC/USDT'], dataType: 'bars', start: T0, end });
     expect(await stored<Bar>(catalog, 'bars', btc)).toEqual(barsOfTape(btc, tape, MINUTE, true).filter((b) => b.ts < end));
     expect(klines().map((r) => param(r, 'limit'))).toEqual(['1000']);
+    // a larger page than the venue serves would leave bars out of its window: it is cut to the venue's
+    await downloadHistory({ exchange, catalog, symbols: ['BTC/USDT'], dataType: 'bars', start: T0, end: T0 + 300 * MINUTE, pageLimit: 5000 });
+    expect(klines().map((r) => [Number(param(r, 'startTime')), param(r, 'limit')])).toEqual([[T0, '1000'], [end, '1000']]);
   });
 
   it('pages trades in windows under an hour, halving a window the venue cut, equal to the tape', async () => {

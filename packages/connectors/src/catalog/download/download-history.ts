@@ -321,7 +321,9 @@ export async function downloadHistory(options: DownloadHistoryOptions): Promise<
       for (const span of spans) {
         p.fetchedSpans.push(span);
         if (bars) {
-          const limit = o.pageLimit ?? ohlcvLimit(ex, market.type ?? 'spot');
+          // never more than the venue serves: a window wider than its page would lose bars
+          const max = ohlcvLimit(ex, market.type ?? 'spot');
+          const limit = Math.min(o.pageLimit ?? max ?? 500, max ?? Number.MAX_SAFE_INTEGER);
           for (let since = span.start; since < span.end; ) {
             const until = since + limit * tf;
             const page: OHLCV[] = await read('fetchOHLCV', () => ex.fetchOHLCV(symbol, timeframe, since, limit, { until: until - 1 }), p);
@@ -331,7 +333,7 @@ export async function downloadHistory(options: DownloadHistoryOptions): Promise<
           }
         } else {
           const paging = tradePaging(ex.id);
-          const limit = o.pageLimit ?? paging.limit(market.type ?? 'spot');
+          const limit = paging.known ? Math.min(o.pageLimit ?? Infinity, paging.limit(market.type ?? 'spot')) : (o.pageLimit ?? paging.limit(market.type ?? 'spot'));
           if (paging.history === 'recent') {
             recent ??= await read('fetchTrades', () => ex.fetchTrades(symbol, undefined, limit), p);
             const sorted = [...recent].sort((a, b) => (a.timestamp ?? 0) - (b.timestamp ?? 0));
@@ -437,11 +439,11 @@ function tradesOf(instrumentId: InstrumentId, page: readonly CcxtTrade[], from: 
   return { trades: kept.map((k) => k.t), dropped };
 }
 
-/** `features[type].fetchOHLCV.limit` (or that of its linear contracts), 500 where ccxt does not say. */
-function ohlcvLimit(ex: Exchange, marketType: string): number {
+/** `features[type].fetchOHLCV.limit` (or that of its linear contracts), where ccxt says it. */
+function ohlcvLimit(ex: Exchange, marketType: string): number | undefined {
   const byType = (ex.features as Record<string, Record<string, unknown> | undefined> | undefined)?.[marketType];
   const f = (byType?.['fetchOHLCV'] ?? (byType?.['linear'] as Record<string, unknown> | undefined)?.['fetchOHLCV']) as { limit?: unknown } | undefined;
-  return typeof f?.limit === 'number' && f.limit > 0 ? f.limit : 500;
+  return typeof f?.limit === 'number' && f.limit > 0 ? f.limit : undefined;
 }
 
 /** The ccxt symbols of `wanted` (ccxt symbols or instrument ids of the venue) and their instruments. */

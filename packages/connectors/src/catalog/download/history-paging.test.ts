@@ -36,6 +36,6 @@ describe('tradePaging', () => {
     expect(tradePaging('coinbase')).toMatchObject({ timeUnitMs: 1000, history: 'time' });
     expect(tradePaging('bybit').limit('spot')).toBe(60);
     expect(tradePaging('bybit').limit('swap')).toBe(1000);
-    expect(tradePaging('kraken')).toMatchObject({ history: 'time' });
+    expect(tradePaging('kraken')).toMatchObject({ known: false, history: 'time' });
   });
 });

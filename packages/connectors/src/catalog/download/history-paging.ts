@@ -10,8 +10,15 @@
  *   Trades"); ccxt's `fetchTrades` refuses `since` without `until`.
  * - Bybit `GET /v5/market/recent-trade`: the latest trades only, no time parameters, `limit` at most 60
  *   for spot and 1000 for the other categories (Bybit v5 API docs, "Get Public Recent Trading History").
+ *
+ * @example
+ * ```ts
+ * const paging: TradePaging = tradePaging('coinbase'); // { known: true, timeUnitMs: 1000, history: 'time', limit }
+ * ```
  */
 export interface TradePaging {
+  /** Whether the venue is one of those above (its limit is documented, and a larger `pageLimit` is cut to it). */
+  readonly known: boolean;
   /** Trades per request at most. */
   readonly limit: (marketType: string) => number;
   /** The longest window the venue accepts, ms from `since` to `until` (both sent; the venue may include `until`). */
@@ -24,15 +31,15 @@ export interface TradePaging {
 
 // `endTime` is inclusive and the window must stay under an hour: a window of 3,599,999 ms asked with
 // `until` at its end covers [start, start + 3,599,999].
-const BINANCE: TradePaging = { limit: () => 1000, maxWindowMs: 3_599_999, history: 'time' };
+const BINANCE: TradePaging = { known: true, limit: () => 1000, maxWindowMs: 3_599_999, history: 'time' };
 
 const TRADE_PAGING: Readonly<Record<string, TradePaging>> = {
   binance: BINANCE,
   binanceus: BINANCE,
   binanceusdm: BINANCE,
   binancecoinm: BINANCE,
-  coinbase: { limit: () => 1000, timeUnitMs: 1000, history: 'time' },
-  bybit: { limit: (type) => (type === 'spot' ? 60 : 1000), history: 'recent' },
+  coinbase: { known: true, limit: () => 1000, timeUnitMs: 1000, history: 'time' },
+  bybit: { known: true, limit: (type) => (type === 'spot' ? 60 : 1000), history: 'recent' },
 };
 
 /**
@@ -45,10 +52,17 @@ const TRADE_PAGING: Readonly<Record<string, TradePaging>> = {
  * ```
  */
 export function tradePaging(exchangeId: string): TradePaging {
-  return TRADE_PAGING[exchangeId] ?? { limit: () => 1000, history: 'time' };
+  return TRADE_PAGING[exchangeId] ?? { known: false, limit: () => 1000, history: 'time' };
 }
 
-/** A time range, epoch ms, `end` excluded. */
+/**
+ * A time range, epoch ms, `end` excluded.
+ *
+ * @example
+ * ```ts
+ * const january: TimeSpan = { start: Date.UTC(2024, 0, 1), end: Date.UTC(2024, 1, 1) };
+ * ```
+ */
 export interface TimeSpan {
   readonly start: number;
   readonly end: number;
