@@ -13,7 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { stripVTControlCharacters } from 'node:util';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LiveClock, instrumentId, type Bar } from '@rxtrade/core';
+import { LiveClock, dataQualityReport, instrumentId, type Bar } from '@rxtrade/core';
 import { ParquetCatalog } from '../catalog/parquet-catalog';
 import { readBarsCsv } from '../read-bars-csv';
 import { dataMain } from './data-main';
@@ -328,6 +328,46 @@ describe('rxtrade data export', () => {
     expectOneLineError(await data(['export', '-i', GOOG, '--catalog', cat, '--type', 'book-deltas', '--out', 'book.csv']), 2, /^rxtrade data export: --to csv: book-deltas hold lists of levels per row: export them with --to parquet$/);
     expectOneLineError(await data(['export', '-i', GOOG, '--catalog', cat, '--out', 'goog.txt']), 2, /^rxtrade data export: --out: goog\.txt ends in neither \.csv nor \.parquet/);
     expect(readdirSync(work).filter((f) => f.endsWith('.tmp'))).toEqual([]);
+  });
+});
+
+describe('rxtrade data quality', () => {
+  const nyse = { calendar: { type: 'session', timeZone: 'America/New_York', open: '09:30', close: '16:00', dailyTs: 'date' } } as const;
+  const options = join(work, 'nyse.json');
+  beforeAll(() => writeFileSync(options, JSON.stringify(nyse)));
+
+  it("gives core's report of the stored bars, and counts missing sessions as a hand count of weekdays does", async () => {
+    const run = await data(['quality', '-i', GOOG, '--catalog', cat, '--options', 'nyse.json', '--interval', '1d', '--json']);
+    expect(run.code).toBe(0);
+    const out = JSON.parse(run.stdout);
+    const bars = readBarsCsv(goog, { instrumentId: instrumentId(GOOG) }).bars;
+    expect(out.reports).toEqual([JSON.parse(JSON.stringify(dataQualityReport(bars, { ...nyse, intervalMs: 86_400_000 })))]);
+    let weekdays = 0;
+    for (let t = googRows[0]!.ts; t <= googRows.at(-1)!.ts; t += 86_400_000) if (![0, 6].includes(new Date(t).getUTCDay())) weekdays++;
+    expect(out.reports[0].instruments[0]).toMatchObject({ instrumentId: GOOG, bars: 1047, expectedBars: weekdays, missingBars: weekdays - 1047, status: 'warning' });
+    expect(out.status).toBe('warning');
+  });
+
+  it('exits 1 under --fail-on when the report is that severe, and writes a standalone HTML page', async () => {
+    const html = join(work, 'quality.html');
+    const run = await data(['quality', '--catalog', cat, '--options', options, '--fail-on', 'warning', '--html', 'quality.html']);
+    expect(run.code).toBe(1);
+    expect(run.stdout).toMatch(/^Data quality: warning$/m);
+    expect(run.stdout).toMatch(/^GOOG\.NASDAQ: 1,047 bars, 2004-08-19 to 2008-10-14; [\d,]+ expected, [\d,]+ missing; warning$/m);
+    expect(run.stdout).toContain(`wrote ${html}`);
+    const page = readFileSync(html, 'utf8');
+    expect(page).toMatch(/^<!doctype html>/);
+    expect(page).toContain('<title>Data quality: warning</title>');
+    expect(page).toContain('<h2>GOOG.NASDAQ <span class="tag warning">warning</span></h2>');
+    expect(page).not.toMatch(/<script|<link|https?:/);
+    expect((await data(['quality', '--catalog', cat, '--options', options, '--fail-on', 'error'])).code).toBe(0);
+  });
+
+  it('names a bad option of the file, a bad interval and an instrument the catalog does not hold', async () => {
+    writeFileSync(join(work, 'bad-quality.json'), JSON.stringify({ priceJumps: { kk: 4 } }));
+    expectOneLineError(await data(['quality', '--catalog', cat, '--options', 'bad-quality.json']), 2, /^rxtrade data quality: invalid input: bad-quality\.json: priceJumps\.kk: unknown option/);
+    expectOneLineError(await data(['quality', '--catalog', cat, '--interval', '7x']), 2, /^rxtrade data quality: --interval: "7x" is not an interval: write 1m, 5m, 1h, 1d or milliseconds$/);
+    expectOneLineError(await data(['quality', '--catalog', cat, '-i', 'GOOG.NASDAQ,MSFT.NASDAQ']), 2, /^rxtrade data quality: --instrument: the catalog holds no bars of MSFT\.NASDAQ \(it holds GOOG\.NASDAQ\)$/);
   });
 });
 

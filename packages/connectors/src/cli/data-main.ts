@@ -17,6 +17,7 @@ import { exportCommand } from './command-export';
 import { importCommand } from './command-import';
 import { inspectCommand } from './command-inspect';
 import { listCommand } from './command-list';
+import { qualityCommand } from './command-quality';
 
 /**
  * Every `rxtrade data` subcommand, in the order `rxtrade data --help` lists them.
@@ -26,7 +27,7 @@ import { listCommand } from './command-list';
  * console.log(DATA_COMMANDS.map((c) => c.name).join(' ')); // import download list inspect export quality
  * ```
  */
-export const DATA_COMMANDS: readonly DataCommand[] = [importCommand, downloadCommand, listCommand, inspectCommand, exportCommand];
+export const DATA_COMMANDS: readonly DataCommand[] = [importCommand, downloadCommand, listCommand, inspectCommand, exportCommand, qualityCommand];
 
 const PARSER_CONFIGURATION = {
   'camel-case-expansion': false,
