@@ -54,6 +54,12 @@ export interface RecorderRecovered {
   readonly rows: number;
   /** Events already in the catalog (a write the crash cut off after it had stored them). */
   readonly skipped: number;
+  /**
+   * Events of the newest millisecond of their series, buffered (and spooled) as if they had just
+   * arrived: the restarted feed may send more events of that millisecond, which the catalog could not
+   * take once it was written.
+   */
+  readonly held: number;
   /** Last lines that the crash cut short (ignored). */
   readonly torn: number;
 }
@@ -150,6 +156,13 @@ function prepare(entries: readonly Entry[]): { events: MarketData[]; duplicates:
     events.push(event);
   }
   return { events, duplicates };
+}
+
+/** What recognizes an event sent again: a bar by its time, a trade by its id, anything else by all its fields. */
+function fingerprint(event: MarketData, encoded: string): string {
+  if (event.type === 'Bar') return `B\u0000${event.instrumentId}\u0000${event.ts}`;
+  if (event.type === 'Trade' && event.tradeId !== '') return `T\u0000${event.instrumentId}\u0000${event.tradeId}`;
+  return encoded;
 }
 
 /** Why an event cannot go into a catalog, or undefined. */
@@ -249,34 +262,47 @@ export class CatalogRecorder extends EventEmitter<RecorderEvents> {
   }
 
   private async startNow(source: DataClient | Observable<MarketData> | undefined): Promise<RecorderRecovered> {
-    let recovered: RecorderRecovered = { files: 0, events: 0, rows: 0, skipped: 0, torn: 0 };
+    let recovered: RecorderRecovered = { files: 0, events: 0, rows: 0, skipped: 0, held: 0, torn: 0 };
     try {
       const s = this.config.spool;
       if (s !== undefined) {
         this.spool = RecorderSpool.open(s.dir, s.fsync, s.fsyncIntervalMs ?? 1000);
         const left = this.spool.leftovers();
         if (left.files.length > 0) {
-          const { events } = prepare(left.events.map((e) => ({ ...e, key: '' })));
+          // As at a rotation, the newest millisecond of each series is kept back: the restarted feed may
+          // still send events of it. The rest is written; what a cut-off write had stored is skipped.
+          const entries = left.events.map((e) => ({ ...e, key: seriesKey(dataTypeOf(e.event), e.event.instrumentId) }));
+          const newest = new Map<string, number>();
+          for (const e of entries) newest.set(e.key, Math.max(newest.get(e.key) ?? -Infinity, e.event.ts));
+          const ready = entries.filter((e) => e.event.ts < newest.get(e.key)!);
+          const kept = entries.filter((e) => e.event.ts === newest.get(e.key)!);
+          const { events } = prepare(ready);
           const counts = events.length > 0 ? await this.catalog.write(events, { onOverlap: 'skip' }) : { rows: 0, skipped: 0 };
-          this.spool.remove(left.files);
-          this.counts.recovered = counts.rows;
-          recovered = { files: left.files.length, events: left.events.length, rows: counts.rows, skipped: counts.skipped, torn: left.torn };
+          await this.loadWatermarks();
           this.nextSeq = left.maxSeq + 1;
           this.fileNo = left.maxFile + 1;
+          this.currentFile = this.spool.begin(this.fileNo);
+          let stored = 0;
+          for (const e of kept) {
+            // Stored already when the crash cut off the final write of a stop() after it had stored them.
+            if (e.event.ts < (this.series.get(e.key)?.watermark ?? -Infinity)) {
+              stored++;
+              continue;
+            }
+            this.keep(e);
+          }
+          this.spool.sync();
+          this.spool.remove(left.files);
+          this.counts.recovered = counts.rows;
+          recovered = { files: left.files.length, events: left.events.length, rows: counts.rows, skipped: counts.skipped + stored, held: kept.length - stored, torn: left.torn };
           if (left.torn > 0) this.logger.warn('recorder: ignored the last line of a spool file, cut short by a crash', { torn: left.torn });
           this.safeEmit('recovered', recovered);
         }
       }
-      for (const r of await this.catalog.ranges()) {
-        const key = seriesKey(r.dataType, r.instrumentId);
-        const known = this.series.get(key);
-        if (known === undefined) this.series.set(key, { newest: r.last, watermark: r.last + 1 });
-        else {
-          known.newest = Math.max(known.newest, r.last);
-          known.watermark = Math.max(known.watermark, r.last + 1);
-        }
+      if (this.currentFile === undefined) {
+        await this.loadWatermarks();
+        if (this.spool !== undefined) this.currentFile = this.spool.begin(this.fileNo);
       }
-      if (this.spool !== undefined) this.currentFile = this.spool.begin(this.fileNo);
     } catch (error) {
       this.spool?.close();
       this.state = 'stopped';
@@ -285,6 +311,35 @@ export class CatalogRecorder extends EventEmitter<RecorderEvents> {
     this.state = 'recording';
     if (source !== undefined) this.attach(source);
     return recovered;
+  }
+
+  /** Reads the catalog's ranges: an event at or before the last stored time of its series is late. */
+  private async loadWatermarks(): Promise<void> {
+    for (const r of await this.catalog.ranges()) {
+      const key = seriesKey(r.dataType, r.instrumentId);
+      const known = this.series.get(key);
+      if (known === undefined) this.series.set(key, { newest: r.last, watermark: r.last + 1 });
+      else {
+        known.newest = Math.max(known.newest, r.last);
+        known.watermark = Math.max(known.watermark, r.last + 1);
+      }
+    }
+  }
+
+  /** Buffers a recovered event of the newest millisecond of its series, as if it had just arrived. */
+  private keep(e: Entry): void {
+    const encoded = encodeEvent(e.event);
+    this.spool!.append(e.seq, encoded);
+    this.pending.push(e);
+    if (this.config.dedupeWindow > 0) this.remember(fingerprint(e.event, encoded));
+    let series = this.series.get(e.key);
+    if (series === undefined) this.series.set(e.key, (series = { newest: -Infinity, watermark: -Infinity }));
+    series.newest = Math.max(series.newest, e.event.ts);
+  }
+
+  private remember(fp: string): void {
+    this.seen.set(fp, true);
+    if (this.seen.size > this.config.dedupeWindow) this.seen.delete(this.seen.keys().next().value!);
   }
 
   /**
@@ -336,10 +391,9 @@ export class CatalogRecorder extends EventEmitter<RecorderEvents> {
     const byKey = event.type === 'Bar' || (event.type === 'Trade' && event.tradeId !== '');
     const encoded = this.spool !== undefined || (window > 0 && !byKey) ? encodeEvent(event) : '';
     if (window > 0) {
-      const fingerprint = event.type === 'Bar' ? `B\u0000${event.instrumentId}\u0000${event.ts}` : event.type === 'Trade' && event.tradeId !== '' ? `T\u0000${event.instrumentId}\u0000${event.tradeId}` : encoded;
-      if (this.seen.has(fingerprint)) return this.drop('duplicate', event, `${event.type} of ${event.instrumentId} at ${new Date(event.ts).toISOString()} was already received`);
-      this.seen.set(fingerprint, true);
-      if (this.seen.size > window) this.seen.delete(this.seen.keys().next().value!);
+      const fp = fingerprint(event, encoded);
+      if (this.seen.has(fp)) return this.drop('duplicate', event, `${event.type} of ${event.instrumentId} at ${new Date(event.ts).toISOString()} was already received`);
+      this.remember(fp);
     }
     if (this.pending.length - this.head >= this.config.bufferLimit) {
       if (this.config.onBufferFull === 'error') {
