@@ -4,7 +4,7 @@
  * the size of the result. The instruments' streams are merged by (time, position of the instrument in
  * the query); events of one instrument keep the order they were written in.
  */
-import type { DuckDBConnection, DuckDBDataChunk, DuckDBInstance, DuckDBListValue, DuckDBResult, DuckDBStructValue } from '@duckdb/node-api';
+import { DuckDBDoubleVector, type DuckDBConnection, type DuckDBDataChunk, type DuckDBInstance, type DuckDBListValue, type DuckDBResult, type DuckDBStructValue } from '@duckdb/node-api';
 import { MARKET_DATA_CHUNKS, type BookLevel, type ChunkedMarketData, type InstrumentId, type MarketData } from '@rxtrade/core';
 import { CatalogFileError } from './catalog-errors';
 import { CATALOG_COLUMNS, type CatalogDataType, type CatalogFile } from './catalog-layout';
@@ -44,6 +44,34 @@ export async function checkFileSchema(con: DuckDBConnection, file: string, dataT
     throw new CatalogFileError(file, `is not a file of ${dataType}: its columns are (${found.join(', ')}), expected (${want.join(', ')})`);
 }
 
+const ALL_VALID = 0xffff_ffff_ffff_ffffn;
+
+/**
+ * The values of a DOUBLE column of a chunk as the Float64Array DuckDB filled, when none of its first `n`
+ * is null; otherwise undefined (the caller reads item by item and names the null). DuckDB's vector keeps
+ * the array and its validity mask private, and its `getItem` tests the mask with BigInt arithmetic on
+ * every call; reading the array once the mask has been checked a 64-row word at a time is several times
+ * faster, and gives the same numbers.
+ */
+function denseDoubles(vector: unknown, n: number): Float64Array | undefined {
+  if (!(vector instanceof DuckDBDoubleVector)) return undefined;
+  const inner = vector as unknown as { items?: unknown; validity?: { data?: unknown; offset?: unknown } };
+  const items = inner.items;
+  const validity = inner.validity;
+  if (!(items instanceof Float64Array) || items.length < n || validity === undefined) return undefined;
+  const mask = validity.data;
+  if (mask === null) return items;
+  if (!(mask instanceof BigUint64Array) || validity.offset !== 0) return undefined;
+  const full = Math.floor(n / 64);
+  for (let w = 0; w < full; w++) if (mask[w] !== ALL_VALID) return undefined;
+  const rest = n % 64;
+  if (rest > 0) {
+    const bits = (1n << BigInt(rest)) - 1n;
+    if (((mask[full] ?? 0n) & bits) !== bits) return undefined;
+  }
+  return items;
+}
+
 /** The events of one instrument: its files in time order, a chunk at a time. */
 export class InstrumentSource implements ChunkSource {
   buf: MarketData[] = [];
@@ -51,6 +79,11 @@ export class InstrumentSource implements ChunkSource {
   private fileIndex = 0;
   private con: DuckDBConnection | undefined;
   private result: DuckDBResult | undefined;
+  /**
+   * The next chunk of `result`, asked for as soon as the current one was decoded: DuckDB reads and
+   * decompresses it on its own threads while the current chunk is consumed.
+   */
+  private ahead: Promise<DuckDBDataChunk | null> | undefined;
 
   constructor(
     private readonly instance: DuckDBInstance,
@@ -79,13 +112,18 @@ export class InstrumentSource implements ChunkSource {
             `SELECT ${SELECTS[this.dataType]} FROM read_parquet(${sqlString(file.path)}) WHERE ts >= ${this.start} AND ts < ${this.end}`,
           );
         }
-        const chunk = await this.result.fetchChunk();
+        const pending = this.ahead;
+        this.ahead = undefined;
+        const chunk = await (pending ?? this.result.fetchChunk());
         if (chunk === null || chunk.rowCount === 0) {
           this.result = undefined;
           this.fileIndex++;
           continue;
         }
         this.decode(chunk, file.path);
+        const ahead = this.result.fetchChunk();
+        ahead.catch(() => undefined); // its failure is met by the fill that awaits it
+        this.ahead = ahead;
         return true;
       } catch (error) {
         this.close();
@@ -95,11 +133,19 @@ export class InstrumentSource implements ChunkSource {
     }
   }
 
-  close(): void {
+  /** Releases the connection; a chunk still being read ahead is waited for first. */
+  close(): void | Promise<void> {
+    const ahead = this.ahead;
+    this.ahead = undefined;
     this.result = undefined;
     this.fileIndex = this.files.length;
-    this.con?.closeSync();
+    const con = this.con;
     this.con = undefined;
+    if (ahead === undefined) return con?.closeSync();
+    return ahead.then(
+      () => con?.closeSync(),
+      () => con?.closeSync(),
+    );
   }
 
   private decode(chunk: DuckDBDataChunk, file: string): void {
@@ -116,10 +162,21 @@ export class InstrumentSource implements ChunkSource {
     const out = this.buf;
     const num = (c: number, j: number): number => value(c, j) as number;
     switch (this.dataType) {
-      case 'bars':
+      case 'bars': {
+        const ts = denseDoubles(cols[0], n);
+        const open = denseDoubles(cols[1], n);
+        const high = denseDoubles(cols[2], n);
+        const low = denseDoubles(cols[3], n);
+        const close = denseDoubles(cols[4], n);
+        const volume = denseDoubles(cols[5], n);
+        if (ts !== undefined && open !== undefined && high !== undefined && low !== undefined && close !== undefined && volume !== undefined) {
+          for (let j = 0; j < n; j++) out.push({ type: 'Bar', instrumentId: id, ts: ts[j]!, open: open[j]!, high: high[j]!, low: low[j]!, close: close[j]!, volume: volume[j]! });
+          return;
+        }
         for (let j = 0; j < n; j++)
           out.push({ type: 'Bar', instrumentId: id, ts: num(0, j), open: num(1, j), high: num(2, j), low: num(3, j), close: num(4, j), volume: num(5, j) });
         return;
+      }
       case 'quotes':
         for (let j = 0; j < n; j++) out.push({ type: 'Quote', instrumentId: id, ts: num(0, j), bid: num(1, j), ask: num(2, j), bidSize: num(3, j), askSize: num(4, j) });
         return;

@@ -365,6 +365,22 @@ describe('ParquetCatalog: validation', () => {
     catalog.close();
   });
 
+  it('a query left early (while the next chunk is being read ahead) releases its connection; the catalog reads on and closes', async () => {
+    const catalog = await open();
+    await catalog.write(bars(A, T0, 10_000)); // five chunks of 2,048
+    for (let round = 0; round < 3; round++) {
+      let seen = 0;
+      for await (const b of catalog.query({ dataType: 'bars', instruments: [A] })) {
+        expect(b.ts).toBe(T0 + seen * MIN);
+        if (++seen === 2_100) break; // in the second chunk, the third being read
+      }
+      expect(seen).toBe(2_100);
+    }
+    const all = await collect(catalog.query({ dataType: 'bars', instruments: [A] }));
+    expect(all).toEqual(bars(A, T0, 10_000));
+    catalog.close();
+  });
+
   it('names a corrupt file, a foreign Parquet file and a stray file in the layout', async () => {
     const catalog = await open();
     await catalog.write(bars(A, T0, 3));
@@ -378,6 +394,14 @@ describe('ParquetCatalog: validation', () => {
     await sql(`COPY (SELECT 1::BIGINT AS ts, 2.0::DOUBLE AS price) TO '${file!.path}' (FORMAT parquet)`);
     e = await errorOf(collect(catalog.query({ dataType: 'bars', instruments: [A] })));
     expect(e.message).toBe(`${file!.path}: is not a file of bars: its columns are (ts BIGINT, price DOUBLE), expected (instrument_id VARCHAR, ts BIGINT, open DOUBLE, high DOUBLE, low DOUBLE, close DOUBLE, volume DOUBLE)`);
+    // A null where a number must be, in the last partial word of the validity mask and past the first 64 rows.
+    for (const [rows, at] of [[3, 1], [200, 130]] as const) {
+      await sql(
+        `COPY (SELECT 'AAA.SIM' AS instrument_id, ${T0}::BIGINT AS ts, 1.0::DOUBLE AS open, 2.0::DOUBLE AS high, 0.5::DOUBLE AS low, CASE WHEN i = ${at} THEN NULL ELSE 1.5 END::DOUBLE AS close, 10.0::DOUBLE AS volume FROM range(${rows}) t(i)) TO '${file!.path}' (FORMAT parquet)`,
+      );
+      e = await errorOf(collect(catalog.query({ dataType: 'bars', instruments: [A] })));
+      expect(e.message).toBe(`${file!.path}: column close is null in a row of time ${T0}`);
+    }
     writeFileSync(file!.path, good);
 
     const stray = join(dirname(file!.path), 'notes.txt');
