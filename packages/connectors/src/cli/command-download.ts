@@ -178,12 +178,14 @@ async function download(argv: DataCliArgv<typeof options>, io: DataCliIo): Promi
   println(io.stdout, `${id}: ${what} from ${iso(summary.start)} to ${iso(summary.end)}`);
   for (const i of summary.instruments) {
     const range = i.first !== undefined ? `${iso(i.first)} to ${iso(i.last!)}` : 'nothing new';
-    println(io.stdout, `  ${i.instrumentId} (${i.symbol}): ${count(i.rows)} written, ${range}; ${count(i.requests)} requests${i.retries > 0 ? `, ${count(i.retries)} retried` : ''}${i.dropped > 0 ? `; ${count(i.dropped)} unusable events left out` : ''}`);
+    println(io.stdout, `  ${i.instrumentId} (${i.symbol}): ${count(i.rows)} written, ${range}; ${plural(i.requests, 'request')}${i.retries > 0 ? `, ${count(i.retries)} retried` : ''}${i.dropped > 0 ? `; ${count(i.dropped)} unusable events left out` : ''}`);
     for (const note of i.notes) println(io.stdout, `    ${note}`);
   }
-  println(io.stdout, `${count(summary.rows)} ${summary.dataType} written in ${count(summary.requests)} requests`);
+  println(io.stdout, `${count(summary.rows)} ${summary.dataType} written in ${plural(summary.requests, 'request')}`);
   return 0;
 }
+
+const plural = (n: number, word: string): string => `${count(n)} ${word}${n === 1 ? '' : 's'}`;
 
 function summaryJson(s: DownloadSummary): Record<string, unknown> {
   return {
