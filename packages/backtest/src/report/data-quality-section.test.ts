@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { dataQualityReport, instrumentId, parseBarsCsv, ValidationError, type Bar, type DataQualityReport } from '@rxtrade/core';
+import { dataQualityReport, instrumentId, tradeDataQualityReport, parseBarsCsv, ValidationError, type Bar, type DataQualityReport } from '@rxtrade/core';
 import { dataQualitySection } from './data-quality-section';
 import { renderReport } from './render-report';
 import type { ReportableResult } from './report-input';
@@ -71,6 +71,16 @@ describe('the data-quality section', () => {
     expect(own).toContain('<span class="note">b &lt;i&gt;</span>');
     const given = section(renderReport({ runs, dataQuality: quality }, { primary: 1 }));
     expect(given).not.toContain('b &lt;i&gt;');
+  });
+
+  it('shows a trades report without a calendar, the checks that do not apply to trades marked not run', () => {
+    const trades = bars.slice(0, 80).map((b, i) => ({ instrumentId: 'GOOG.NASDAQ', ts: b.ts, price: b.close, size: 100, tradeId: String(i % 70) }));
+    const t = text(dataQualitySection(tradeDataQualityReport(trades)));
+    expect(t).not.toContain('Calendar:');
+    // Trades 70 to 79 repeat the ids of trades 0 to 9: left out, so the last trade kept is trade 69's.
+    expect(t).toContain(`GOOG.NASDAQ error 80 trades, 2004-08-19 to ${new Date(bars[69]!.ts).toISOString().slice(0, 10)}`);
+    expect(t).toContain("Repeated trade ids error 10 trade ids seen among the instrument's last 4,096 trades");
+    expect(t).toContain('Gaps not run — not applicable to trades');
   });
 
   it('escapes every text it writes', () => {

@@ -24,15 +24,16 @@ export function dataQualitySection(report: DataQualityReport, about = ''): strin
   const given: unknown = report;
   if (typeof given !== 'object' || given === null || !Array.isArray((given as { instruments?: unknown }).instruments))
     throw new ValidationError([{ path: ['input', 'dataQuality', 'instruments'], message: 'must be an array: pass the report dataQualityReport() returns' }]);
-  const parts: string[] = [
-    `<p class="small"><span class="muted">Calendar:</span> ${escapeHtml(report.calendar)}<br><span class="muted">Interval:</span> ${escapeHtml(report.interval)}</p>`,
-  ];
-  if (report.instruments.length === 0) parts.push('<p class="muted">No bars were checked.</p>');
+  const trades = report.dataType === 'trades';
+  const parts: string[] = trades
+    ? ['<p class="small muted">Trades: order, repeated trade ids, invalid prices and sizes, and price jumps from trade to trade.</p>']
+    : [`<p class="small"><span class="muted">Calendar:</span> ${escapeHtml(report.calendar)}<br><span class="muted">Interval:</span> ${escapeHtml(report.interval)}</p>`];
+  if (report.instruments.length === 0) parts.push(`<p class="muted">No ${trades ? 'trades' : 'bars'} were checked.</p>`);
   for (const i of report.instruments) {
     const span = i.bars > 0 && Number.isFinite(i.firstTs ?? NaN) ? `, ${time(i.firstTs)} to ${time(i.lastTs)}` : '';
     const expected = typeof i.expectedBars === 'number' ? `; ${formatFigure(i.expectedBars, 'integer')} expected, ${formatFigure(i.missingBars ?? 0, 'integer')} missing` : '';
     parts.push(
-      `<h3 class="dq-instrument">${escapeHtml(i.instrumentId)} <span class="dq dq-${escapeHtml(i.status)}">${escapeHtml(i.status)}</span><span class="note">${formatFigure(i.bars, 'integer')} bars${escapeHtml(span + expected)}</span></h3>`,
+      `<h3 class="dq-instrument">${escapeHtml(i.instrumentId)} <span class="dq dq-${escapeHtml(i.status)}">${escapeHtml(i.status)}</span><span class="note">${formatFigure(i.bars, 'integer')} ${trades ? 'trades' : 'bars'}${escapeHtml(span + expected)}</span></h3>`,
     );
     const rows = i.checks
       .map((c) => {

@@ -12,9 +12,12 @@
  * - stale prices: runs of at least `minBars` bars with an unchanged close;
  * - zero-volume runs, and volume spikes: log volumes beyond `k` robust standard deviations above the
  *   trailing window's.
+ *
+ * `tradeDataQualityReport` runs the checks that have a meaning for trades: order, repeated trade ids,
+ * invalid prices and sizes, and price jumps from trade to trade.
  */
 import type { DataQualityOptions } from './data-quality-options';
-import { DataQualityScanner, type QualityBar } from './data-quality-scanner';
+import { DataQualityScanner, type QualityBar, type QualityTrade } from './data-quality-scanner';
 import type { DataQualityReport } from './data-quality-types';
 
 /**
@@ -38,5 +41,25 @@ import type { DataQualityReport } from './data-quality-types';
 export function dataQualityReport(bars: Iterable<QualityBar>, options: DataQualityOptions = {}): DataQualityReport {
   const scanner = new DataQualityScanner(options);
   for (const bar of bars) scanner.push(bar);
+  return scanner.report();
+}
+
+/**
+ * Checks a trade series and reports what it found, per instrument: trades out of time order, repeated
+ * trade ids (among each instrument's last 4,096), prices or sizes that are not positive and finite, and
+ * price jumps from trade to trade (the `priceJumps` options; the window counts trades). The calendar,
+ * OHLC, stale-price and volume checks are about bars and are reported as not applicable.
+ *
+ * @param trades trades of one or more instruments (core's `Trade`, or anything with `instrumentId`, `ts`, `price`, `size`, `tradeId`).
+ * @param options the same options as {@link dataQualityReport}; only `maxExamples` and the four checks above apply.
+ * @example
+ * ```ts
+ * const report = tradeDataQualityReport(trades, { priceJumps: { k: 8, window: 200 } });
+ * console.log(formatDataQualityReport(report));
+ * ```
+ */
+export function tradeDataQualityReport(trades: Iterable<QualityTrade>, options: DataQualityOptions = {}): DataQualityReport {
+  const scanner = new DataQualityScanner(options);
+  for (const trade of trades) scanner.pushTrade(trade);
   return scanner.report();
 }

@@ -1,5 +1,5 @@
 /**
- * The data-quality checks as a scanner that reads one bar at a time, so that a series larger than
+ * The data-quality checks as a scanner that reads one bar (or trade) at a time, so that a series larger than
  * memory (a catalog query, a streamed CSV file) can be checked: what it keeps is, per instrument, the
  * last bar's figures, the trailing windows of the jump and spike checks, and the first `maxExamples`
  * findings of each check; findings beyond those are counted. Without `intervalMs`, the first
@@ -44,6 +44,22 @@ export interface QualityBar {
   readonly volume: number;
 }
 
+/** A trade as the quality checks read it (core's `Trade` fits). */
+export interface QualityTrade {
+  readonly instrumentId: string;
+  readonly ts: number;
+  readonly price: number;
+  readonly size: number;
+  /** The venue's id of the trade: a repeated id is a duplicate (empty ids are not compared). */
+  readonly tradeId: string;
+}
+
+/** Trade ids remembered per instrument to find repeated trades. */
+const RECENT_TRADE_IDS = 4096;
+
+/** The checks that have a meaning for trades; the others are reported as not applicable. */
+const TRADE_CHECKS: ReadonlySet<DataQualityCheck> = new Set<DataQualityCheck>(['outOfOrder', 'duplicates', 'invalidValues', 'priceJumps']);
+
 const TITLES: Readonly<Record<DataQualityCheck, string>> = {
   outOfOrder: 'Out-of-order bars',
   duplicates: 'Duplicate timestamps',
@@ -56,6 +72,8 @@ const TITLES: Readonly<Record<DataQualityCheck, string>> = {
   zeroVolume: 'Zero volume',
   volumeSpikes: 'Volume spikes',
 };
+
+const TRADE_TITLES: Partial<Record<DataQualityCheck, string>> = { outOfOrder: 'Out-of-order trades', duplicates: 'Repeated trade ids', invalidValues: 'Invalid prices or sizes' };
 
 const RANK: Readonly<Record<DataQualitySeverity | 'ok', number>> = { ok: 0, info: 1, warning: 2, error: 3 };
 
@@ -92,6 +110,10 @@ interface InstrumentState {
   // Volume checks.
   zero: Run | undefined;
   volumes: RobustWindow | undefined;
+  // Trades: the last ids seen, in a ring, and as a set.
+  recentIds: string[] | undefined;
+  recentAt: number;
+  recentSet: Set<string> | undefined;
 }
 
 /**
@@ -113,6 +135,7 @@ export class DataQualityScanner {
   private calendarNote: string | undefined;
   private shared: ExpectedBarTimes | undefined;
   private finished: DataQualityReport | undefined;
+  private dataType: 'bars' | 'trades' | undefined;
 
   /** @param options see {@link DataQualityOptionsSchema}; unknown keys and bad values throw a `ValidationError` naming the field. */
   constructor(options: DataQualityOptions = {}) {
@@ -127,9 +150,9 @@ export class DataQualityScanner {
     }
   }
 
-  /** Reads the next bar. Throws a `StateError` after {@link report}. */
+  /** Reads the next bar. Throws a `StateError` after {@link report}, or after a trade. */
   push(bar: QualityBar): void {
-    if (this.finished) throw new StateError('DataQualityScanner.push: the report was already made; start a new scanner');
+    this.expect('bars', 'push');
     if (this.pending) {
       this.pending.push(bar);
       if (this.pending.length >= this.o.inferFrom) this.inferInterval();
@@ -138,13 +161,74 @@ export class DataQualityScanner {
     this.check(bar);
   }
 
+  /**
+   * Reads the next trade: trades are checked for order, repeated trade ids (among the last 4,096 of the
+   * instrument), invalid prices and sizes, and price jumps from trade to trade; the calendar, stale,
+   * OHLC and volume checks are about bars and report "not applicable". Throws a `StateError` after
+   * {@link report}, or after a bar.
+   */
+  pushTrade(trade: QualityTrade): void {
+    this.expect('trades', 'pushTrade');
+    const o = this.o;
+    const st = this.state(String(trade.instrumentId));
+    st.bars++;
+    const { ts, price, size, tradeId } = trade;
+    if (st.accepted > 0 && ts < st.lastTs) {
+      const prev = st.lastTs;
+      if (o.outOfOrder) this.record(st, 'outOfOrder', () => ({ ts, detail: `a trade at ${formatTs(ts)} after a trade at ${formatTs(prev)}; left out`, values: { previousTs: prev, price } }));
+      return;
+    }
+    if (tradeId !== '' && st.recentSet!.has(tradeId)) {
+      if (o.duplicates) this.record(st, 'duplicates', () => ({ ts, detail: `trade id ${JSON.stringify(tradeId)} again at ${formatTs(ts)} (price ${formatNumber(price)}, size ${formatNumber(size)}); left out`, values: { price, size } }));
+      return;
+    }
+    if (tradeId !== '') {
+      const ids = st.recentIds!;
+      const old = ids[st.recentAt];
+      if (old !== undefined) st.recentSet!.delete(old);
+      ids[st.recentAt] = tradeId;
+      st.recentSet!.add(tradeId);
+      st.recentAt = (st.recentAt + 1) % RECENT_TRADE_IDS;
+    }
+    if (st.accepted === 0) st.firstTs = ts;
+    st.accepted++;
+    st.lastTs = ts;
+    const priceOk = price > 0 && Number.isFinite(price);
+    const sizeOk = size > 0 && Number.isFinite(size);
+    if ((!priceOk || !sizeOk) && o.invalidValues)
+      this.record(st, 'invalidValues', () => ({
+        ts,
+        detail: `${[!priceOk ? `price ${formatNumber(price)}` : '', !sizeOk ? `size ${formatNumber(size)}` : ''].filter(Boolean).join(', ')} at ${formatTs(ts)}`,
+        values: { price, size },
+      }));
+    if (priceOk) {
+      this.jump(st, ts, price, 'price');
+      st.prevClose = price;
+    }
+  }
+
+  private expect(dataType: 'bars' | 'trades', method: string): void {
+    if (this.finished) throw new StateError(`DataQualityScanner.${method}: the report was already made; start a new scanner`);
+    if (this.dataType !== undefined && this.dataType !== dataType)
+      throw new StateError(`DataQualityScanner.${method}: this scanner reads ${this.dataType}; check bars and trades with a scanner each`);
+    this.dataType = dataType;
+  }
+
   /** Ends the scan and returns the report; later calls return the same report. */
   report(): DataQualityReport {
     if (this.finished) return this.finished;
-    if (this.pending) this.inferInterval();
+    if (this.pending && this.dataType !== 'trades') this.inferInterval();
     const instruments = [...this.states.values()].map((st) => this.instrumentReport(st));
     const status = instruments.reduce<DataQualitySeverity | 'ok'>((w, i) => (RANK[i.status] > RANK[w] ? i.status : w), 'ok');
-    this.finished = { calendar: this.describeCalendar(), intervalMs: this.intervalMs, interval: this.intervalHow, instruments, status };
+    const trades = this.dataType === 'trades';
+    this.finished = {
+      dataType: trades ? 'trades' : 'bars',
+      calendar: trades ? 'not used for trades' : this.describeCalendar(),
+      intervalMs: trades ? undefined : this.intervalMs,
+      interval: trades ? 'not used for trades' : this.intervalHow,
+      instruments,
+      status,
+    };
     return this.finished;
   }
 
@@ -227,6 +311,9 @@ export class DataQualityScanner {
         stale: undefined,
         zero: undefined,
         volumes: volumeSpikes ? new RobustWindow(volumeSpikes.window) : undefined,
+        recentIds: this.dataType === 'trades' ? [] : undefined,
+        recentAt: 0,
+        recentSet: this.dataType === 'trades' ? new Set() : undefined,
       };
       this.states.set(id, st);
     }
@@ -295,24 +382,7 @@ export class DataQualityScanner {
           high < low ? `high ${formatNumber(high)} is below low ${formatNumber(low)}` : open > high || open < low ? `open ${formatNumber(open)} is outside [${formatNumber(low)}, ${formatNumber(high)}]` : `close ${formatNumber(close)} is outside [${formatNumber(low)}, ${formatNumber(high)}]`;
         this.record(st, 'ohlcInconsistent', () => ({ ts, detail: `${what} at ${formatTs(ts)}`, values: { open, high, low, close } }));
       }
-      if (o.priceJumps && st.prevClose > 0) {
-        const r = Math.log(close / st.prevClose);
-        const w = st.returns!;
-        if (w.isFull) {
-          const median = w.median();
-          const sigma = MAD_TO_SIGMA * w.mad(median);
-          const deviations = Math.abs(r - median) / sigma;
-          if (sigma > 0 && deviations > o.priceJumps.k) {
-            const prevClose = st.prevClose;
-            this.record(st, 'priceJumps', () => ({
-              ts,
-              detail: `close ${formatNumber(close)} after ${formatNumber(prevClose)} at ${formatTs(ts)}: log return ${formatNumber(r, 4)} is ${formatNumber(deviations, 1)} robust deviations from the window's median ${formatNumber(median, 4)}`,
-              values: { previousClose: prevClose, close, logReturn: r, median, sigma, deviations },
-            }));
-          }
-        }
-        w.push(r);
-      }
+      this.jump(st, ts, close, 'close');
       if (o.stalePrices) {
         const same = close === st.prevClose && (o.stalePrices.field === 'close' || (open === st.prevOpen && high === st.prevHigh && low === st.prevLow));
         if (same) {
@@ -356,6 +426,31 @@ export class DataQualityScanner {
         w.push(x);
       }
     } else this.endZero(st);
+  }
+
+  /** The price-jump check of a close (bars) or a trade price against the last one. */
+  private jump(st: InstrumentState, ts: number, price: number, what: 'close' | 'price'): void {
+    const o = this.o;
+    if (!o.priceJumps || !(st.prevClose > 0)) return;
+    const r = Math.log(price / st.prevClose);
+    const w = st.returns!;
+    if (w.isFull) {
+      const median = w.median();
+      const sigma = MAD_TO_SIGMA * w.mad(median);
+      const deviations = Math.abs(r - median) / sigma;
+      if (sigma > 0 && deviations > o.priceJumps.k) {
+        const previous = st.prevClose;
+        this.record(st, 'priceJumps', () => ({
+          ts,
+          detail: `${what} ${formatNumber(price)} after ${formatNumber(previous)} at ${formatTs(ts)}: log return ${formatNumber(r, 4)} is ${formatNumber(deviations, 1)} robust deviations from the window's median ${formatNumber(median, 4)}`,
+          values:
+            what === 'close'
+              ? ({ previousClose: previous, close: price, logReturn: r, median, sigma, deviations } as Record<string, number>)
+              : { previousPrice: previous, price, logReturn: r, median, sigma, deviations },
+        }));
+      }
+    }
+    w.push(r);
   }
 
   private gap(st: InstrumentState, after: number, before: number, where: string): void {
@@ -404,7 +499,7 @@ export class DataQualityScanner {
     this.endStale(st);
     this.endZero(st);
     const calendarRuns = this.intervalMs !== undefined && this.calendarNote === undefined && st.times !== undefined;
-    if (calendarRuns && o.end !== undefined && o.end - 1 > st.lastTs) this.gap(st, st.lastTs, o.end, `after the last bar (${formatTs(st.lastTs)}), until the end ${formatTs(o.end)}`);
+    if (calendarRuns && this.dataType !== 'trades' && o.end !== undefined && o.end - 1 > st.lastTs) this.gap(st, st.lastTs, o.end, `after the last bar (${formatTs(st.lastTs)}), until the end ${formatTs(o.end)}`);
     const notes: Record<DataQualityCheck, string> = {
       outOfOrder: 'bars earlier than a bar before them',
       duplicates: 'bars at the time of the bar before them',
@@ -412,18 +507,24 @@ export class DataQualityScanner {
       ohlcInconsistent: 'high < low, or open or close outside [low, high]',
       gaps: `expected bar times with no bar: ${formatNumber(st.missing, 0)} in all`,
       offCalendar: 'bars at times the calendar does not expect',
-      priceJumps: o.priceJumps ? `|log return - median| > ${o.priceJumps.k} x 1.4826 x MAD of the previous ${o.priceJumps.window} log returns of the close` : '',
+      priceJumps: o.priceJumps ? `|log return - median| > ${o.priceJumps.k} x 1.4826 x MAD of the previous ${o.priceJumps.window} log returns of the ${this.dataType === 'trades' ? 'trade price' : 'close'}` : '',
       stalePrices: o.stalePrices ? `${o.stalePrices.field === 'close' ? 'the close' : 'open, high, low and close'} unchanged for ${o.stalePrices.minBars} bars or more` : '',
       zeroVolume: o.zeroVolume ? `runs of ${o.zeroVolume.minBars === 1 ? 'one or more bars' : `${o.zeroVolume.minBars} bars or more`} with zero volume` : '',
       volumeSpikes: o.volumeSpikes ? `log volume - median > ${o.volumeSpikes.k} x 1.4826 x MAD of the previous ${o.volumeSpikes.window} non-zero log volumes` : '',
     };
+    if (this.dataType === 'trades') {
+      notes.outOfOrder = 'trades earlier than a trade before them';
+      notes.duplicates = `trade ids seen among the instrument's last ${formatNumber(RECENT_TRADE_IDS, 0)} trades`;
+      notes.invalidValues = 'prices or sizes <= 0 or not finite';
+    }
     const checks: DataQualityCheckResult[] = DATA_QUALITY_CHECKS.map((check) => {
       const option = o[check];
       const calendarCheck = check === 'gaps' || check === 'offCalendar';
-      const enabled = option !== false && (!calendarCheck || calendarRuns);
-      const note = option === false ? 'left out by the options' : calendarCheck && !calendarRuns ? (this.calendarNote ?? 'not run: no bars') : notes[check];
+      const applies = this.dataType !== 'trades' || TRADE_CHECKS.has(check);
+      const enabled = applies && option !== false && (!calendarCheck || calendarRuns);
+      const note = !applies ? 'not applicable to trades' : option === false ? 'left out by the options' : calendarCheck && !calendarRuns ? (this.calendarNote ?? 'not run: no bars') : notes[check];
       const f = st.findings[check];
-      return { check, title: TITLES[check], severity: option === false ? 'info' : option.severity, enabled, count: f.count, examples: f.examples, note };
+      return { check, title: (this.dataType === 'trades' ? TRADE_TITLES[check] : undefined) ?? TITLES[check], severity: option === false ? 'info' : option.severity, enabled, count: f.count, examples: f.examples, note };
     });
     const status = checks.reduce<DataQualitySeverity | 'ok'>((w, c) => (c.enabled && c.count > 0 && RANK[c.severity] > RANK[w] ? c.severity : w), 'ok');
     return {

@@ -38,7 +38,7 @@ export interface DataQualityCheckResult {
 /** The report on one instrument's bars. */
 export interface InstrumentDataQuality {
   readonly instrumentId: string;
-  /** Bars read, out-of-order and duplicate ones included. */
+  /** Bars (or trades) read, out-of-order and duplicate ones included. */
   readonly bars: number;
   /** Time of the first and last bar in time order (NaN when there were none). */
   readonly firstTs: number;
@@ -63,6 +63,8 @@ export interface InstrumentDataQuality {
  * ```
  */
 export interface DataQualityReport {
+  /** What was checked: bars ({@link dataQualityReport}) or trades ({@link tradeDataQualityReport}). */
+  readonly dataType: 'bars' | 'trades';
   /** The calendar in words (`24/7, a bar every 1m`). */
   readonly calendar: string;
   /** The bar interval used (ms), or undefined when it could not be inferred (fewer than two increasing bars). */

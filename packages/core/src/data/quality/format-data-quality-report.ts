@@ -17,16 +17,14 @@ import { formatNumber, formatTs } from './format-values';
  * ```
  */
 export function formatDataQualityReport(report: DataQualityReport): string {
-  const lines: string[] = [
-    `Data quality: ${report.status}`,
-    `Calendar: ${report.calendar}`,
-    `Interval: ${report.interval}`,
-  ];
-  if (report.instruments.length === 0) lines.push('', 'No bars.');
+  const lines: string[] = [`Data quality${report.dataType === 'trades' ? ' of trades' : ''}: ${report.status}`];
+  if (report.dataType !== 'trades') lines.push(`Calendar: ${report.calendar}`, `Interval: ${report.interval}`);
+  if (report.instruments.length === 0) lines.push('', report.dataType === 'trades' ? 'No trades.' : 'No bars.');
   for (const i of report.instruments) {
     const span = i.bars > 0 && Number.isFinite(i.firstTs) ? `, ${formatTs(i.firstTs)} to ${formatTs(i.lastTs)}` : '';
     const expected = i.expectedBars !== undefined ? `; ${formatNumber(i.expectedBars, 0)} expected, ${formatNumber(i.missingBars ?? 0, 0)} missing` : '';
-    lines.push('', `${i.instrumentId}: ${formatNumber(i.bars, 0)} bar${i.bars === 1 ? '' : 's'}${span}${expected}; ${i.status}`);
+    const unit = report.dataType === 'trades' ? 'trade' : 'bar';
+    lines.push('', `${i.instrumentId}: ${formatNumber(i.bars, 0)} ${unit}${i.bars === 1 ? '' : 's'}${span}${expected}; ${i.status}`);
     for (const c of i.checks) {
       const tag = !c.enabled ? '-' : c.count === 0 ? 'ok' : c.severity;
       const head = !c.enabled ? `${c.title}: ${c.note}` : `${c.title}: ${c.count === 0 ? 'none' : formatNumber(c.count, 0)} (${c.note})`;
