@@ -69,7 +69,7 @@ export interface FakeBinanceConfig {
   /**
    * Delay in ms of the user data streams' messages (spot and futures), in their order. Default 0: sent
    * at once, so an order's report goes out before the answer to the request that placed it; with a delay
-   * the answer goes first, as it usually does on Binance.
+   * the answer goes first (Binance documents no order between the two).
    */
   readonly userDataDelayMs?: number;
 }
