@@ -2,8 +2,8 @@
  * `rxtrade data ...`: the market-data catalog commands live in `@rxtrade/connectors` (beside the catalog),
  * which this package does not depend on. They are loaded at run time from `@rxtrade/connectors/cli`,
  * looked for in the user's project (the `node_modules` of the current folder and the folders above it),
- * then beside this package; in a workspace checkout running from source, the sibling `packages/connectors`
- * too. Without it, the command
+ * then from this package's folder up, then beside this package (`node_modules/@rxtrade/connectors` next
+ * to `node_modules/@rxtrade/backtest`, or `packages/connectors` in a workspace checkout). Without it, the command
  * says in one line how to install it.
  */
 import { existsSync, readFileSync } from 'node:fs';
@@ -43,8 +43,8 @@ function installedIn(dir: string): string | undefined {
 /**
  * Finds `@rxtrade/connectors/cli` from each folder of `from` in turn (its `node_modules`, then those of
  * the folders above it): the first that has the package wins. With `source` (this package runs from its
- * TypeScript sources), the package's `@rxtrade/source` entry is taken when it has one, and `workspace`
- * is a last package folder to look in.
+ * TypeScript sources), the package's `@rxtrade/source` entry is taken when it has one. `workspace` is a
+ * last package folder to look in (the folder beside `@rxtrade/backtest`).
  *
  * @example
  * ```ts
@@ -88,9 +88,11 @@ export async function runDataCommand(args: readonly string[], io: CliIo): Promis
   const here = currentModuleUrl();
   const source = here.endsWith('.ts');
   const hereDir = dirname(fileURLToPath(here));
-  // From source, this file is packages/backtest/src/cli/: the workspace's connectors are beside backtest.
-  const workspace = source ? join(hereDir, '..', '..', '..', 'connectors') : undefined;
-  const found = findConnectorsCli([process.cwd(), hereDir], { source, ...(workspace ? { workspace } : {}) });
+  // This file is <package>/src/cli/data-dispatch.ts or <package>/dist/cli.js. Beside the package is where a
+  // flat node_modules/@rxtrade/ or the workspace's packages/ folder holds @rxtrade/connectors.
+  const packageDir = source ? join(hereDir, '..', '..') : join(hereDir, '..');
+  const sibling = join(packageDir, '..', 'connectors');
+  const found = findConnectorsCli([process.cwd(), hereDir], { source, workspace: sibling });
   if (found === undefined) throw new UsageError('the data commands need @rxtrade/connectors: install it in your project (npm install @rxtrade/connectors)');
   if (found.entry === undefined) throw new UsageError(`the @rxtrade/connectors in ${found.packageDir} ${found.missing}`);
   const module = (await import(pathToFileURL(found.entry).href)) as Partial<ConnectorsCli>;
