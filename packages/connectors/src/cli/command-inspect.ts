@@ -3,17 +3,16 @@
  * the spacing of its events, the range of its prices and sizes, and its first and last rows.
  */
 import { MARKET_DATA_CHUNKS, type Bar, type MarketData, type OrderBookSnapshot, type Quote, type Trade } from '@rxtrade/core';
-import type { CatalogDataType } from '../catalog/catalog-layout';
+import { CatalogDataType } from '../catalog/catalog-layout';
 import { defineDataCommand, type DataCliArgv, type DataCliOptions } from './data-command';
 import { commonFlags, count, dataTypeOf, fileStats, instrumentOf, iso, parseRange, rangeFlags, withCatalog } from './data-flags';
 import { DataUsageError, println, type DataCliIo } from './data-io';
 import { DataProgress } from './data-progress';
 import { eventRow, formatTable, num, ROW_HEADERS } from './data-rows';
-import { CatalogDataType as DataTypes } from '../catalog/catalog-layout';
 
 const options = {
   instrument: { alias: 'i', type: 'string', requiresArg: true, describe: 'the instrument id' },
-  type: { type: 'string', requiresArg: true, choices: Object.values(DataTypes) as string[], default: 'bars', describe: 'the data type' },
+  type: { type: 'string', requiresArg: true, choices: Object.values(CatalogDataType) as string[], default: 'bars', describe: 'the data type' },
   ...rangeFlags,
   rows: { alias: 'n', type: 'string', requiresArg: true, default: '5', describe: 'rows shown at the head and at the tail (0 for none)' },
   ...commonFlags,

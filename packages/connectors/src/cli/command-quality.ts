@@ -3,9 +3,8 @@
  * out-of-order and duplicate bars, invalid values, inconsistent OHLC, gaps against a calendar, price
  * jumps, stale prices, zero volume, volume spikes), as text, JSON, or a standalone HTML page.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, dirname } from 'node:path';
-import { existsSync } from 'node:fs';
 import {
   DataQualityOptionsSchema,
   DataQualityScanner,

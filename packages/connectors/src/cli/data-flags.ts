@@ -6,7 +6,7 @@ import { existsSync, statSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import { instrumentId, type InstrumentId } from '@rxtrade/core';
 import { ParquetCatalog } from '../catalog/parquet-catalog';
-import { CatalogDataType, DATA_TYPES, MAX_TS, type CatalogFile } from '../catalog/catalog-layout';
+import { DATA_TYPES, MAX_TS, type CatalogDataType, type CatalogFile } from '../catalog/catalog-layout';
 import { sqlString } from '../catalog/catalog-reader';
 import { DataUsageError, type DataCliIo } from './data-io';
 
@@ -146,4 +146,3 @@ export async function fileStats(files: readonly CatalogFile[]): Promise<{ rows: 
 /** Whole numbers with thousands separators, for the readable output. */
 export const count = (n: number): string => n.toLocaleString('en-US');
 
-export { CatalogDataType };
