@@ -2,7 +2,7 @@ import { filter, map } from 'rxjs';
 import { describe, expect, it } from 'vitest';
 import { defineInstrument, ValidationError, WorkTracker, type Bar, type Pipeline } from '@rxtrade/core';
 import { runBacktest } from '@rxtrade/backtest';
-import { applyModel, type Model } from './apply-model';
+import { applyModel, type Predictor } from './apply-model';
 
 const inst = defineInstrument({ symbol: 'M', venue: 'SIM', assetClass: 'stock', base: 'M', quote: 'USD', tickSize: '0.01', lotSize: '1' });
 const data: Bar[] = Array.from({ length: 30 }, (_, i) => ({
@@ -17,13 +17,13 @@ const data: Bar[] = Array.from({ length: 30 }, (_, i) => ({
 }));
 
 /** Predicts "up" when the close rose; answers after a random real delay, like remote inference. */
-const jittery: Model<Bar, number> = {
+const jittery: Predictor<Bar, number> = {
   predict: (bar) => new Promise((resolve) => setTimeout(() => resolve(bar.close > bar.open ? 1 : -1), Math.random() * 4)),
 };
-const immediate: Model<Bar, number> = { predict: (bar) => (bar.close > bar.open ? 1 : -1) };
+const immediate: Predictor<Bar, number> = { predict: (bar) => (bar.close > bar.open ? 1 : -1) };
 
 const pipeline =
-  (model: Model<Bar, number>): Pipeline =>
+  (model: Predictor<Bar, number>): Pipeline =>
   (ctx) =>
     ctx.market.bars().pipe(
       applyModel(model, { work: ctx.work }),

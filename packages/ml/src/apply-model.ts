@@ -7,8 +7,16 @@
 import { mapAsync, type WorkTracker } from '@rxtrade/core';
 import type { OperatorFunction } from 'rxjs';
 
-/** A model: one input in, one prediction out, now or later. */
-export interface Model<I, O> {
+/**
+ * Anything that maps one input to one prediction, now or later: the argument of {@link applyModel}. (A
+ * tensor model, `Model`, goes through `predictStage` instead.)
+ *
+ * @example
+ * ```ts
+ * const sign: Predictor<Float64Array, number> = { predict: async (x) => Math.sign(x[0]!) };
+ * ```
+ */
+export interface Predictor<I, O> {
   predict(input: I): O | PromiseLike<O>;
 }
 
@@ -31,6 +39,6 @@ export interface ApplyModelOptions {
  *   );
  * ```
  */
-export function applyModel<I, O>(model: Model<I, O>, options: ApplyModelOptions): OperatorFunction<I, O> {
+export function applyModel<I, O>(model: Predictor<I, O>, options: ApplyModelOptions): OperatorFunction<I, O> {
   return mapAsync((input: I) => model.predict(input), options);
 }

@@ -6,4 +6,8 @@
  */
 
 export { applyModel } from './apply-model';
-export type { Model, ApplyModelOptions } from './apply-model';
+export type { Predictor, ApplyModelOptions } from './apply-model';
+
+// Models: the contract, adapters, the model stage, scalers
+export { TensorDtype, sampleSize, formatDims, checkPredictInput } from './models/model';
+export type { Model, TensorSpec } from './models/model';
