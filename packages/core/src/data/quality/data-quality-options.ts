@@ -6,11 +6,25 @@
 import { z } from 'zod';
 import { isKnownTimeZone } from '../zone-clock';
 
-/** How serious a finding of a check is. */
+/**
+ * How serious a finding of a check is.
+ *
+ * @example
+ * ```ts
+ * dataQualityReport(bars, { zeroVolume: { severity: DataQualitySeverity.WARNING } });
+ * ```
+ */
 export const DataQualitySeverity = { ERROR: 'error', WARNING: 'warning', INFO: 'info' } as const;
 export type DataQualitySeverity = (typeof DataQualitySeverity)[keyof typeof DataQualitySeverity];
 
-/** The checks of a data-quality report, in the order they are reported. */
+/**
+ * The checks of a data-quality report, in the order they are reported.
+ *
+ * @example
+ * ```ts
+ * const jumps = report.instruments[0]!.checks.find((c) => c.check === DataQualityCheck.PRICE_JUMPS);
+ * ```
+ */
 export const DataQualityCheck = {
   /** Bars of the series whose time is earlier than a bar before them. */
   OUT_OF_ORDER: 'outOfOrder',
@@ -35,7 +49,14 @@ export const DataQualityCheck = {
 } as const;
 export type DataQualityCheck = (typeof DataQualityCheck)[keyof typeof DataQualityCheck];
 
-/** Every check, in report order. */
+/**
+ * Every check, in report order.
+ *
+ * @example
+ * ```ts
+ * const allOff = Object.fromEntries(DATA_QUALITY_CHECKS.map((c) => [c, false])); // then turn on the ones wanted
+ * ```
+ */
 export const DATA_QUALITY_CHECKS: readonly DataQualityCheck[] = Object.values(DataQualityCheck);
 
 const severity = z.enum(['error', 'warning', 'info']);

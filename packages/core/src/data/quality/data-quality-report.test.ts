@@ -8,7 +8,7 @@ import type { DataQualityReport } from './data-quality-types';
 const MINUTE = 60_000;
 const T0 = Date.UTC(2024, 0, 1);
 const at = (i: number): number => T0 + i * MINUTE;
-const iso = (ts: number): string => new Date(ts).toISOString().slice(11, 16);
+const iso = (ts: number): string => (Number.isFinite(ts) ? new Date(ts).toISOString().slice(11, 16) : String(ts));
 
 /** A deterministic uniform generator (mulberry32), so that the clean series is the same on every run. */
 function random(seed: number): () => number {
@@ -119,6 +119,14 @@ describe('dataQualityReport', () => {
       'volume -5 at 2024-01-01 01:01Z',
       'high NaN at 2024-01-01 01:02Z',
     ]);
+  });
+
+  it('reports a bar whose time is not a number as invalid and leaves it out, so the gaps after it are still found', () => {
+    const bars = series(300).filter((_, i) => i !== 201);
+    bars[150] = { ...bars[150]!, ts: NaN };
+    const r = dataQualityReport(bars, minute);
+    expect(r.instruments[0]!.checks.find((c) => c.check === 'invalidValues')!.examples.map((e) => e.detail)).toEqual([`time NaN (close ${bars[150]!.close.toLocaleString('en-US', { maximumFractionDigits: 6 })}); left out`]);
+    expect(findings(r)).toEqual({ invalidValues: ['NaN'], gaps: ['02:30-02:30', '03:21-03:21'] });
   });
 
   it('finds high below low, and open or close outside the range', () => {

@@ -33,7 +33,14 @@ import { MAD_TO_SIGMA, RobustWindow } from './robust-window';
 
 const DAY = 86_400_000;
 
-/** A bar as the quality checks read it (core's `Bar` fits). */
+/**
+ * A bar as the quality checks read it (core's `Bar` fits).
+ *
+ * @example
+ * ```ts
+ * const bar: QualityBar = { instrumentId: 'BTC/USDT.BINANCE', ts: Date.UTC(2024, 0, 1), open: 42_000, high: 42_100, low: 41_900, close: 42_050, volume: 12.5 };
+ * ```
+ */
 export interface QualityBar {
   readonly instrumentId: string;
   readonly ts: number;
@@ -44,7 +51,14 @@ export interface QualityBar {
   readonly volume: number;
 }
 
-/** A trade as the quality checks read it (core's `Trade` fits). */
+/**
+ * A trade as the quality checks read it (core's `Trade` fits).
+ *
+ * @example
+ * ```ts
+ * const trade: QualityTrade = { instrumentId: 'BTC/USDT.BINANCE', ts: Date.UTC(2024, 0, 1), price: 42_000, size: 0.01, tradeId: '1' };
+ * ```
+ */
 export interface QualityTrade {
   readonly instrumentId: string;
   readonly ts: number;
@@ -173,6 +187,7 @@ export class DataQualityScanner {
     const st = this.state(String(trade.instrumentId));
     st.bars++;
     const { ts, price, size, tradeId } = trade;
+    if (this.badTime(st, ts, price, 'price')) return;
     if (st.accepted > 0 && ts < st.lastTs) {
       const prev = st.lastTs;
       if (o.outOfOrder) this.record(st, 'outOfOrder', () => ({ ts, detail: `a trade at ${formatTs(ts)} after a trade at ${formatTs(prev)}; left out`, values: { previousTs: prev, price } }));
@@ -205,6 +220,13 @@ export class DataQualityScanner {
       this.jump(st, ts, price, 'price');
       st.prevClose = price;
     }
+  }
+
+  /** A time that is not a finite number is an invalid value, and the event is left out of every other check. */
+  private badTime(st: InstrumentState, ts: number, price: number, what: 'close' | 'price'): boolean {
+    if (typeof ts === 'number' && Number.isFinite(ts)) return false;
+    if (this.o.invalidValues) this.record(st, 'invalidValues', () => ({ ts: NaN, detail: `time ${String(ts)} (${what} ${formatNumber(price)}); left out`, values: { [what]: price } }));
+    return true;
   }
 
   private expect(dataType: 'bars' | 'trades', method: string): void {
@@ -331,6 +353,7 @@ export class DataQualityScanner {
     const st = this.state(String(bar.instrumentId));
     st.bars++;
     const ts = bar.ts;
+    if (this.badTime(st, ts, bar.close, 'close')) return;
     if (st.accepted > 0 && ts <= st.lastTs) {
       const prev = st.lastTs;
       if (ts === prev) {
@@ -355,8 +378,9 @@ export class DataQualityScanner {
     if (this.intervalMs !== undefined && this.calendarNote === undefined) {
       if (st.accepted === 0) {
         st.times ??= continuousTimes(this.intervalMs, o.calendar.type === 'continuous' ? (o.calendar.offsetMs ?? ts) : 0);
-        if (o.start !== undefined && o.start < ts) this.gap(st, o.start - 1, ts, `before the first bar (${formatTs(ts)}), from the start ${formatTs(o.start)}`);
-      } else this.gap(st, st.lastTs, ts, `between the bars at ${formatTs(st.lastTs)} and ${formatTs(ts)}`);
+        const start = o.start;
+        if (start !== undefined && start < ts) this.gap(st, start - 1, ts, () => `before the first bar (${formatTs(ts)}), from the start ${formatTs(start)}`);
+      } else this.gap(st, st.lastTs, ts, () => `between the bars at ${formatTs(st.lastTs)} and ${formatTs(ts)}`);
       const times = st.times!;
       if (times.expects(ts)) st.onCalendar++;
       else if (o.offCalendar) this.record(st, 'offCalendar', () => ({ ts, detail: `a bar at ${formatTs(ts)}: ${times.reason(ts)}`, values: { close: bar.close, volume: bar.volume } }));
@@ -453,7 +477,7 @@ export class DataQualityScanner {
     w.push(r);
   }
 
-  private gap(st: InstrumentState, after: number, before: number, where: string): void {
+  private gap(st: InstrumentState, after: number, before: number, where: () => string): void {
     const g = st.times!.between(after, before);
     if (g.count === 0) return;
     st.missing += g.count;
@@ -462,7 +486,7 @@ export class DataQualityScanner {
         ts: g.first,
         endTs: g.last,
         bars: g.count,
-        detail: `${formatNumber(g.count, 0)} bar${g.count === 1 ? '' : 's'} missing ${g.count === 1 ? `at ${formatTs(g.first)}` : `from ${formatTs(g.first)} to ${formatTs(g.last)}`}, ${where}`,
+        detail: `${formatNumber(g.count, 0)} bar${g.count === 1 ? '' : 's'} missing ${g.count === 1 ? `at ${formatTs(g.first)}` : `from ${formatTs(g.first)} to ${formatTs(g.last)}`}, ${where()}`,
         values: { missing: g.count },
       }));
   }
@@ -499,7 +523,8 @@ export class DataQualityScanner {
     this.endStale(st);
     this.endZero(st);
     const calendarRuns = this.intervalMs !== undefined && this.calendarNote === undefined && st.times !== undefined;
-    if (calendarRuns && this.dataType !== 'trades' && o.end !== undefined && o.end - 1 > st.lastTs) this.gap(st, st.lastTs, o.end, `after the last bar (${formatTs(st.lastTs)}), until the end ${formatTs(o.end)}`);
+    const end = o.end;
+    if (calendarRuns && this.dataType !== 'trades' && end !== undefined && end - 1 > st.lastTs) this.gap(st, st.lastTs, end, () => `after the last bar (${formatTs(st.lastTs)}), until the end ${formatTs(end)}`);
     const notes: Record<DataQualityCheck, string> = {
       outOfOrder: 'bars earlier than a bar before them',
       duplicates: 'bars at the time of the bar before them',

@@ -5,7 +5,14 @@
  */
 import type { DataQualityCheck, DataQualitySeverity } from './data-quality-options';
 
-/** One finding of a check. */
+/**
+ * One finding of a check.
+ *
+ * @example
+ * ```ts
+ * for (const e of check.examples) console.log(new Date(e.ts).toISOString(), e.detail, e.values);
+ * ```
+ */
 export interface DataQualityExample {
   /** The bar's time (epoch ms), or the first time of a run or gap. */
   readonly ts: number;
@@ -19,7 +26,14 @@ export interface DataQualityExample {
   readonly values: Readonly<Record<string, number>>;
 }
 
-/** The outcome of one check on one instrument. */
+/**
+ * The outcome of one check on one instrument.
+ *
+ * @example
+ * ```ts
+ * const failed = instrument.checks.filter((c) => c.enabled && c.count > 0 && c.severity === 'error');
+ * ```
+ */
 export interface DataQualityCheckResult {
   readonly check: DataQualityCheck;
   /** The check in words (`Price jumps`). */
@@ -35,7 +49,14 @@ export interface DataQualityCheckResult {
   readonly note: string;
 }
 
-/** The report on one instrument's bars. */
+/**
+ * The report on one instrument's bars (or trades).
+ *
+ * @example
+ * ```ts
+ * for (const i of report.instruments) console.log(i.instrumentId, i.status, i.missingBars);
+ * ```
+ */
 export interface InstrumentDataQuality {
   readonly instrumentId: string;
   /** Bars (or trades) read, out-of-order and duplicate ones included. */

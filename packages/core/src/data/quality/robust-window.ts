@@ -1,9 +1,9 @@
 /**
  * The median and the median absolute deviation (MAD) of the last `size` values pushed: the robust
  * location and scale of the data-quality checks. The values are kept in a ring (what leaves) and a
- * sorted array (what is queried), so a push costs O(size) and a query O(size / 2), whatever the
- * values; the MAD is found by merging the deviations on either side of the median, which the sorted
- * array already orders, instead of sorting them.
+ * sorted array (what is queried): a push moves the new value from the place of the one that leaves to
+ * its rank (O(size) at worst), and the MAD is found in O(size / 2) by merging the deviations on either
+ * side of the median, which the sorted array already orders, instead of sorting them.
  *
  * Definitions: the median of an even count is the mean of the two middle values (R's `median`, Python's
  * `statistics.median`); `MAD = median(|x - median(x)|)`, and `1.4826 * MAD` estimates the standard
@@ -33,18 +33,26 @@ export class RobustWindow {
   /** Adds a finite value, dropping the oldest when the window is full. */
   push(x: number): void {
     const s = this.sorted;
-    if (this.count === this.size) {
-      const old = this.ring[this.head]!;
-      const at = lowerBound(s, this.count, old);
-      s.copyWithin(at, at + 1, this.count);
-      this.count--;
+    const n = this.count;
+    // The new value takes the place of the one that leaves (or a new last place), then moves to its rank.
+    let i: number;
+    if (n === this.size) i = lowerBound(s, n, this.ring[this.head]!);
+    else {
+      i = n;
+      this.count = n + 1;
     }
-    const at = lowerBound(s, this.count, x);
-    s.copyWithin(at + 1, at, this.count);
-    s[at] = x;
-    this.count++;
+    const m = this.count;
+    while (i > 0 && s[i - 1]! > x) {
+      s[i] = s[i - 1]!;
+      i--;
+    }
+    while (i < m - 1 && s[i + 1]! < x) {
+      s[i] = s[i + 1]!;
+      i++;
+    }
+    s[i] = x;
     this.ring[this.head] = x;
-    this.head = (this.head + 1) % this.size;
+    this.head = this.head + 1 === this.size ? 0 : this.head + 1;
   }
 
   /** The median of the values held (NaN when empty). */
@@ -64,17 +72,23 @@ export class RobustWindow {
     // above it: the k-th smallest deviation is the k-th step of merging the two runs.
     let r = lowerBound(s, n, median);
     let l = r - 1;
-    const lo = Math.floor((n - 1) / 2);
-    const hi = Math.floor(n / 2);
-    let a = NaN;
+    const lo = (n - 1) >> 1;
+    const hi = n >> 1;
+    let a = 0;
+    let d = 0;
     for (let k = 0; k <= hi; k++) {
-      let d: number;
-      if (l >= 0 && (r >= n || median - s[l]! <= s[r]! - median)) d = median - s[l--]!;
-      else d = s[r++]! - median;
+      const left = l >= 0 ? median - s[l]! : Infinity;
+      const right = r < n ? s[r]! - median : Infinity;
+      if (left <= right) {
+        d = left;
+        l--;
+      } else {
+        d = right;
+        r++;
+      }
       if (k === lo) a = d;
-      if (k === hi) return (a + d) / 2;
     }
-    return a;
+    return (a + d) / 2;
   }
 }
 
