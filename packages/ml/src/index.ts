@@ -11,3 +11,9 @@ export type { Predictor, ApplyModelOptions } from './apply-model';
 // Models: the contract, adapters, the model stage, scalers
 export { TensorDtype, sampleSize, formatDims, checkPredictInput } from './models/model';
 export type { Model, TensorSpec } from './models/model';
+
+// Trees: XGBoost models evaluated in TypeScript
+export { XgboostModel } from './trees/xgboost-model';
+export type { XgboostModelOptions } from './trees/xgboost-model';
+export { XGBOOST_OBJECTIVES } from './trees/xgboost-objective';
+export type { ObjectiveSpec, MarginLink, PredictionTransform } from './trees/xgboost-objective';
