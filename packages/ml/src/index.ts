@@ -17,3 +17,11 @@ export { XgboostModel } from './trees/xgboost-model';
 export type { XgboostModelOptions } from './trees/xgboost-model';
 export { XGBOOST_OBJECTIVES } from './trees/xgboost-objective';
 export type { ObjectiveSpec, MarginLink, PredictionTransform } from './trees/xgboost-objective';
+
+// Regimes: Gaussian hidden Markov models and the streaming regime stage
+export { GaussianHmm } from './regime/gaussian-hmm';
+export type { GaussianHmmFit, HmmObservations, ViterbiResult } from './regime/gaussian-hmm';
+export { CovarianceType, GaussianHmmConfigSchema, GaussianHmmFitOptionsSchema } from './regime/gaussian-hmm-config';
+export type { GaussianHmmConfig, GaussianHmmFitOptions } from './regime/gaussian-hmm-config';
+export { regime } from './regime/regime';
+export { RegimeFilter } from './regime/regime-filter';
