@@ -11,6 +11,10 @@ export type { Predictor, ApplyModelOptions } from './apply-model';
 // Models: the contract, adapters, the model stage, scalers
 export { TensorDtype, sampleSize, formatDims, checkPredictInput } from './models/model';
 export type { Model, TensorSpec } from './models/model';
+export { OnnxModel, OnnxModelConfigSchema } from './models/onnx-model';
+export type { OnnxModelConfig } from './models/onnx-model';
+export { TfjsModel, TfjsBackend, TfjsModelConfigSchema } from './models/tfjs-model';
+export type { TfjsModelConfig, TfjsModelArtifacts } from './models/tfjs-model';
 
 // Trees: XGBoost models evaluated in TypeScript
 export { XgboostModel } from './trees/xgboost-model';
