@@ -5,7 +5,7 @@ needed).
 
     /usr/bin/python3 packages/ml/scripts/xgboost-to-onnx.py model.json model.onnx
 
-The graph: input `input` float[N, F] -> TreeEnsembleRegressor (the raw margin, base_score as base_values)
+The graph: input `input` float[N, F] -> TreeEnsembleRegressor (the raw margin: base_score, then the trees)
 -> the objective's transform -> output `output` float[N, K]:
 
 - Splits are XGBoost's `x < split_condition` (BRANCH_LT on float32 values, as XGBoost compares them);
@@ -61,12 +61,29 @@ def convert(model):
 
     n = dict(treeids=[], nodeids=[], featureids=[], values=[], modes=[], trueids=[], falseids=[], missing_true=[])
     t = dict(treeids=[], nodeids=[], ids=[], weights=[])
-    for tree_id, tree in enumerate(trees):
+    # XGBoost starts each row at the base margin and adds the trees in order, in float32; ONNX Runtime
+    # adds base_values after the trees. A first tree that is one leaf per class holding the base margin
+    # (and base_values of 0) keeps XGBoost's order of additions.
+    n['treeids'].append(0)
+    n['nodeids'].append(0)
+    n['featureids'].append(0)
+    n['values'].append(0.0)
+    n['modes'].append('LEAF')
+    n['trueids'].append(0)
+    n['falseids'].append(0)
+    n['missing_true'].append(0)
+    for k in range(num_class):
+        t['treeids'].append(0)
+        t['nodeids'].append(0)
+        t['ids'].append(k)
+        t['weights'].append(margin)
+    for position, tree in enumerate(trees):
+        tree_id = position + 1
         if any(int(s) != 0 for s in tree.get('split_type', [])):
-            raise ValueError(f'tree {tree_id}: categorical splits are not supported')
+            raise ValueError(f'tree {position}: categorical splits are not supported')
         left, right = tree['left_children'], tree['right_children']
         cond, index, default_left = tree['split_conditions'], tree['split_indices'], tree['default_left']
-        scale = 1.0 if weights is None else float(weights[tree_id])
+        scale = 1.0 if weights is None else float(weights[position])
         for node in range(len(left)):
             n['treeids'].append(tree_id)
             n['nodeids'].append(node)
@@ -79,7 +96,7 @@ def convert(model):
                 n['missing_true'].append(0)
                 t['treeids'].append(tree_id)
                 t['nodeids'].append(node)
-                t['ids'].append(int(tree_info[tree_id]))
+                t['ids'].append(int(tree_info[position]))
                 # DART scales each leaf in float32, as its predictor does.
                 t['weights'].append(float(np.float32(cond[node]) * np.float32(scale)))
             else:
@@ -93,7 +110,7 @@ def convert(model):
     ensemble = helper.make_node(
         'TreeEnsembleRegressor', ['input'], ['margin'], domain='ai.onnx.ml', name='trees',
         n_targets=num_class, aggregate_function='SUM', post_transform='NONE',
-        base_values=[margin] * num_class,
+        base_values=[0.0] * num_class,
         nodes_treeids=n['treeids'], nodes_nodeids=n['nodeids'], nodes_featureids=n['featureids'],
         nodes_values=n['values'], nodes_modes=n['modes'], nodes_truenodeids=n['trueids'],
         nodes_falsenodeids=n['falseids'], nodes_missing_value_tracks_true=n['missing_true'],

@@ -22,6 +22,13 @@ export type { XgboostModelOptions } from './trees/xgboost-model';
 export { XGBOOST_OBJECTIVES } from './trees/xgboost-objective';
 export type { ObjectiveSpec, MarginLink, PredictionTransform } from './trees/xgboost-objective';
 
+// Forecasts: quantile forecasters, their stage, stops and sizes from quantiles
+export { QuantileForecast } from './forecast/quantile-forecast';
+export { QuantileForecaster, QuantileForecasterConfigSchema, forecastQuantiles } from './forecast/quantile-forecaster';
+export type { QuantileForecasterConfig, ForecastQuantilesOptions } from './forecast/quantile-forecaster';
+export { quantileStop, spreadScaledSize } from './forecast/quantile-sizing';
+export type { QuantileStopOptions, SpreadScaledSizeOptions } from './forecast/quantile-sizing';
+
 // Regimes: Gaussian hidden Markov models and the streaming regime stage
 export { GaussianHmm } from './regime/gaussian-hmm';
 export type { GaussianHmmFit, HmmObservations, ViterbiResult } from './regime/gaussian-hmm';
