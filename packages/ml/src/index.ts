@@ -15,6 +15,15 @@ export { OnnxModel, OnnxModelConfigSchema } from './models/onnx-model';
 export type { OnnxModelConfig } from './models/onnx-model';
 export { TfjsModel, TfjsBackend, TfjsModelConfigSchema } from './models/tfjs-model';
 export type { TfjsModelConfig, TfjsModelArtifacts } from './models/tfjs-model';
+export { StandardScaler, StandardScalerConfigSchema, StandardScalerJSONSchema } from './models/scalers/standard-scaler';
+export type { StandardScalerConfig } from './models/scalers/standard-scaler';
+export { MinMaxScaler, MinMaxScalerConfigSchema, MinMaxScalerJSONSchema } from './models/scalers/min-max-scaler';
+export type { MinMaxScalerConfig } from './models/scalers/min-max-scaler';
+export { RobustScaler, RobustScalerConfigSchema, RobustScalerJSONSchema } from './models/scalers/robust-scaler';
+export type { RobustScalerConfig } from './models/scalers/robust-scaler';
+export { scalerFromJSON } from './models/scalers/scaler-from-json';
+export { normalQuantile } from './models/scalers/normal-quantile';
+export type { Scaler, ScalerJSON, StandardScalerJSON, MinMaxScalerJSON, RobustScalerJSON, FitData } from './models/scalers/scaler';
 
 // Trees: XGBoost models evaluated in TypeScript
 export { XgboostModel } from './trees/xgboost-model';
