@@ -109,15 +109,12 @@ export class XgboostModel implements Model {
   private readonly margin0: number;
   private readonly transform: PredictionTransform | 'margin';
   private readonly outWidth: number;
-  // Flattened trees: node n of every tree has a global index; leaves have feature -1 and value = leaf.
+  // Flattened trees: node n of every tree has a global index; nodes[4n..4n+3] hold its split feature
+  // (-1 for a leaf), left, right and default child; values[n] its float32 threshold, or a leaf's value.
   private readonly roots: Int32Array;
   private readonly groups: Int32Array;
-  private readonly feature: Int32Array;
-  private readonly threshold: Float32Array;
-  private readonly left: Int32Array;
-  private readonly right: Int32Array;
-  private readonly missing: Int32Array;
-  private readonly leaf: Float32Array;
+  private readonly nodes: Int32Array;
+  private readonly values: Float32Array;
   private readonly row: Float32Array;
   private readonly acc: Float32Array;
 
@@ -135,12 +132,8 @@ export class XgboostModel implements Model {
     this.outWidth = this.transform === 'argmax' ? 1 : this.numGroup;
     this.roots = trees.roots;
     this.groups = trees.groups;
-    this.feature = trees.feature;
-    this.threshold = trees.threshold;
-    this.left = trees.left;
-    this.right = trees.right;
-    this.missing = trees.missing;
-    this.leaf = trees.leaf;
+    this.nodes = trees.nodes;
+    this.values = trees.values;
     this.row = new Float32Array(this.numFeature);
     this.acc = new Float32Array(this.numGroup);
     this.inputShape = { name: options.inputName ?? 'input', dims: [null, this.numFeature], dtype: 'float32' };
@@ -210,7 +203,7 @@ export class XgboostModel implements Model {
     const ng = this.numGroup;
     const width = this.outWidth;
     const out = new Float32Array(batch * width);
-    const { roots, groups, feature, threshold, left, right, missing, leaf, row, acc } = this;
+    const { roots, groups, nodes, values, row, acc } = this;
     const nTrees = roots.length;
     const m0 = this.margin0;
     for (let b = 0; b < batch; b++) {
@@ -220,16 +213,16 @@ export class XgboostModel implements Model {
       acc.fill(m0);
       for (let t = 0; t < nTrees; t++) {
         let n = roots[t]!;
-        let f = feature[n]!;
+        let f = nodes[n << 2]!;
         while (f >= 0) {
           const v = row[f]!;
-          const s = threshold[n]!;
+          const s = values[n]!;
           // NaN fails both comparisons and takes the default direction.
-          n = v < s ? left[n]! : v >= s ? right[n]! : missing[n]!;
-          f = feature[n]!;
+          n = v < s ? nodes[(n << 2) + 1]! : v >= s ? nodes[(n << 2) + 2]! : nodes[(n << 2) + 3]!;
+          f = nodes[n << 2]!;
         }
         const g = groups[t]!;
-        acc[g] = acc[g]! + leaf[n]!; // float32 accumulation, as XGBoost's bst_float predictions
+        acc[g] = acc[g]! + values[n]!; // float32 accumulation, as XGBoost's bst_float predictions
       }
       if (this.transform === 'margin') out.set(acc, b * width);
       else transformMargins(this.transform, acc, 0, ng, out, b * width);
@@ -243,12 +236,8 @@ interface FlatTrees {
   numGroup: number;
   roots: Int32Array;
   groups: Int32Array;
-  feature: Int32Array;
-  threshold: Float32Array;
-  left: Int32Array;
-  right: Int32Array;
-  missing: Int32Array;
-  leaf: Float32Array;
+  nodes: Int32Array;
+  values: Float32Array;
 }
 
 function positiveInt(text: string, path: string[], min: number): number {
@@ -295,12 +284,8 @@ function flatten(parsed: Parsed): FlatTrees {
     numGroup,
     roots: new Int32Array(nTrees),
     groups: new Int32Array(nTrees),
-    feature: new Int32Array(total),
-    threshold: new Float32Array(total),
-    left: new Int32Array(total),
-    right: new Int32Array(total),
-    missing: new Int32Array(total),
-    leaf: new Float32Array(total),
+    nodes: new Int32Array(4 * total),
+    values: new Float32Array(total),
   };
   let offset = 0;
   trees.forEach((tree, t) => {
@@ -327,20 +312,20 @@ function flatten(parsed: Parsed): FlatTrees {
       const r = tree.right_children[node]!;
       if (l === -1) {
         if (r !== -1) throw new ValidationError([{ path: at('right_children', node), message: `a leaf (left child -1) must have right child -1, got ${r}` }]);
-        out.feature[g] = -1;
+        out.nodes[4 * g] = -1;
         // XGBoost keeps a leaf's value in split_conditions; DART scales it in float32.
-        out.leaf[g] = weights ? Math.fround(Math.fround(tree.split_conditions[node]!) * Math.fround(weight)) : tree.split_conditions[node]!;
+        out.values[g] = weights ? Math.fround(Math.fround(tree.split_conditions[node]!) * Math.fround(weight)) : tree.split_conditions[node]!;
         continue;
       }
       for (const [field, c] of [['left_children', l], ['right_children', r]] as const)
         if (c <= 0 || c >= n) throw new ValidationError([{ path: at(field, node), message: `child ${c} is outside 1..${n - 1}` }]);
       const f = tree.split_indices[node]!;
       if (f < 0 || f >= numFeature) throw new ValidationError([{ path: at('split_indices', node), message: `feature ${f} is outside 0..${numFeature - 1}` }]);
-      out.feature[g] = f;
-      out.threshold[g] = tree.split_conditions[node]!;
-      out.left[g] = offset + l;
-      out.right[g] = offset + r;
-      out.missing[g] = Number(tree.default_left[node]) !== 0 ? offset + l : offset + r;
+      out.nodes[4 * g] = f;
+      out.nodes[4 * g + 1] = offset + l;
+      out.nodes[4 * g + 2] = offset + r;
+      out.nodes[4 * g + 3] = Number(tree.default_left[node]) !== 0 ? offset + l : offset + r;
+      out.values[g] = tree.split_conditions[node]!;
       stack.push(r, l);
     }
     offset += n;
