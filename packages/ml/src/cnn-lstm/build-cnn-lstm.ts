@@ -60,8 +60,8 @@ export function buildCnnLstm(config: unknown): CnnLstm {
   const input = tf.input({ shape: [c.steps, c.features], name: CnnLstmLayerNames.INPUT });
   const apply = (layer: tf.layers.Layer, x: tf.SymbolicTensor | tf.SymbolicTensor[]) => layer.apply(x) as tf.SymbolicTensor;
 
-  const conv = apply(new MultiKernelConv1D({ kernelSizes: c.kernelSizes, filters: c.filters, name: 'conv' }), input);
-  const projection = apply(new Dense({ units: convWidth, name: 'residual_projection' }), input);
+  const conv = apply(new MultiKernelConv1D({ kernelSizes: c.kernelSizes, filters: c.filters, inputGradient: false, name: 'conv' }), input);
+  const projection = apply(new Dense({ units: convWidth, inputGradient: false, name: 'residual_projection' }), input);
   const convOut = apply(tf.layers.add({ name: 'conv_residual' }), [conv, projection]);
   const convAttention = apply(new MultiHeadSelfAttention({ heads: c.attentionHeads, name: 'conv_attention' }), convOut);
   let x = apply(tf.layers.add({ name: 'conv_attention_residual' }), [convOut, convAttention]);

@@ -46,6 +46,8 @@ export interface SeededLayer {
 export interface MultiKernelConv1DArgs {
   kernelSizes: number[];
   filters: number;
+  /** False where the layer reads the model's input, whose gradient training never needs. */
+  inputGradient?: boolean;
   name?: string;
 }
 
@@ -54,6 +56,7 @@ export class MultiKernelConv1D extends tf.layers.Layer implements SeededLayer {
   static readonly className = 'RxtradeMultiKernelConv1D';
   readonly kernelSizes: number[];
   readonly filters: number;
+  readonly inputGradient: boolean;
   private kernels: tf.LayerVariable[] = [];
   private biases: tf.LayerVariable[] = [];
 
@@ -61,6 +64,7 @@ export class MultiKernelConv1D extends tf.layers.Layer implements SeededLayer {
     super(args);
     this.kernelSizes = [...args.kernelSizes];
     this.filters = args.filters;
+    this.inputGradient = args.inputGradient ?? true;
   }
 
   override build(inputShape: Shape | Shape[]): void {
@@ -92,14 +96,20 @@ export class MultiKernelConv1D extends tf.layers.Layer implements SeededLayer {
       // Row (b, t) of the unfolding holds x[b, t - half .. t + half, :], zeros beyond the window's ends.
       const slices = Array.from({ length: widest }, (_, j) => tf.slice(padded, [0, j, 0], [batch, steps, features]));
       const unfolded = tf.reshape(tf.concat(slices, 2), [batch * steps, widest * features]) as tf.Tensor2D;
-      const outputs = this.kernelSizes.map((k, n) => {
-        const offset = (widest - k) / 2;
-        const columns: tf.Tensor2D = k === widest ? unfolded : tf.slice(unfolded, [0, offset * features], [batch * steps, k * features]);
-        const w = tf.reshape(this.kernels[n]!.read(), [k * features, this.filters]) as tf.Tensor2D;
-        return linear(columns, w, this.biases[n]!.read() as tf.Tensor1D, 'relu');
+      // All kernels as one [widest·features, kernels·filters] matrix: kernel k's rows sit at the centre of
+      // the unfolding, zero rows around them (their gradient is dropped by the pad's own gradient).
+      const columns = this.kernelSizes.map((k, n) => {
+        const offset = ((widest - k) / 2) * features;
+        const w = tf.reshape(this.kernels[n]!.read(), [k * features, this.filters]);
+        return k === widest ? w : tf.pad(w, [
+          [offset, offset],
+          [0, 0],
+        ]);
       });
-      const joined = outputs.length === 1 ? outputs[0]! : tf.concat(outputs, 1);
-      return tf.reshape(joined, [batch, steps, this.kernelSizes.length * this.filters]);
+      const kernel = (columns.length === 1 ? columns[0]! : tf.concat(columns, 1)) as tf.Tensor2D;
+      const bias = tf.concat(this.biases.map((b) => b.read()), 0) as tf.Tensor1D;
+      const y = linear(unfolded, kernel, bias, 'relu', this.inputGradient);
+      return tf.reshape(y, [batch, steps, this.kernelSizes.length * this.filters]);
     });
   }
 
@@ -112,7 +122,7 @@ export class MultiKernelConv1D extends tf.layers.Layer implements SeededLayer {
   }
 
   override getConfig(): tf.serialization.ConfigDict {
-    return { ...super.getConfig(), kernelSizes: this.kernelSizes, filters: this.filters };
+    return { ...super.getConfig(), kernelSizes: this.kernelSizes, filters: this.filters, inputGradient: this.inputGradient };
   }
 }
 
@@ -120,6 +130,8 @@ export class MultiKernelConv1D extends tf.layers.Layer implements SeededLayer {
 export interface DenseArgs {
   units: number;
   activation?: 'linear' | 'relu';
+  /** False where the layer reads the model's input, whose gradient training never needs. */
+  inputGradient?: boolean;
   name?: string;
 }
 
@@ -128,6 +140,7 @@ export class Dense extends tf.layers.Layer implements SeededLayer {
   static readonly className = 'RxtradeDense';
   readonly units: number;
   readonly activation: 'linear' | 'relu';
+  readonly inputGradient: boolean;
   private kernel?: tf.LayerVariable;
   private bias?: tf.LayerVariable;
 
@@ -135,6 +148,7 @@ export class Dense extends tf.layers.Layer implements SeededLayer {
     super(args);
     this.units = args.units;
     this.activation = args.activation ?? 'linear';
+    this.inputGradient = args.inputGradient ?? true;
   }
 
   override build(inputShape: Shape | Shape[]): void {
@@ -150,7 +164,7 @@ export class Dense extends tf.layers.Layer implements SeededLayer {
   }
 
   override call(inputs: tf.Tensor | tf.Tensor[]): tf.Tensor {
-    return tf.tidy(() => linearLastAxis(single(inputs), this.kernel!.read() as tf.Tensor2D, this.bias!.read() as tf.Tensor1D, this.activation));
+    return tf.tidy(() => linearLastAxis(single(inputs), this.kernel!.read() as tf.Tensor2D, this.bias!.read() as tf.Tensor1D, this.activation, this.inputGradient));
   }
 
   initializeWeights(rng: SeededRandom): void {
@@ -160,7 +174,7 @@ export class Dense extends tf.layers.Layer implements SeededLayer {
   }
 
   override getConfig(): tf.serialization.ConfigDict {
-    return { ...super.getConfig(), units: this.units, activation: this.activation };
+    return { ...super.getConfig(), units: this.units, activation: this.activation, inputGradient: this.inputGradient };
   }
 }
 
@@ -208,14 +222,13 @@ export class MultiHeadSelfAttention extends tf.layers.Layer implements SeededLay
       const w = this.w!;
       const h = this.heads;
       const dk = width / h;
-      // One product for Q, K and V.
-      const kernel = tf.concat([w.query.kernel.read(), w.key.kernel.read(), w.value.kernel.read()], 1) as tf.Tensor2D;
-      const bias = tf.concat([w.query.bias.read(), w.key.bias.read(), w.value.bias.read()], 0) as tf.Tensor1D;
-      const qkv = linear(tf.reshape(x, [batch * steps, width]), kernel, bias);
-      const split = tf.reshape(tf.transpose(tf.reshape(qkv, [batch, steps, 3, h, dk]), [2, 0, 3, 1, 4]), [3, batch * h, steps, dk]);
-      const [q, k, v] = tf.unstack(split, 0) as [tf.Tensor3D, tf.Tensor3D, tf.Tensor3D];
-      const scores = tf.mul(tf.matMul(q, k, false, true), 1 / Math.sqrt(dk));
-      const attended = tf.matMul(tf.softmax(scores), v); // [batch·heads, steps, dk]
+      const x2 = tf.reshape(x, [batch * steps, width]) as tf.Tensor2D;
+      // [batch·steps, width] → [batch·heads, steps, dk] (rank-4 transposes: the wasm backend's rank-5 one is slow).
+      const heads = (pair: { kernel: tf.LayerVariable; bias: tf.LayerVariable }) =>
+        tf.reshape(tf.transpose(tf.reshape(linear(x2, pair.kernel.read() as tf.Tensor2D, pair.bias.read() as tf.Tensor1D), [batch, steps, h, dk]), [0, 2, 1, 3]), [batch * h, steps, dk]) as tf.Tensor3D;
+      const q = tf.mul(heads(w.query), 1 / Math.sqrt(dk)) as tf.Tensor3D;
+      const scores = tf.matMul(q, heads(w.key), false, true);
+      const attended = tf.matMul(tf.softmax(scores), heads(w.value)); // [batch·heads, steps, dk]
       const merged = tf.reshape(tf.transpose(tf.reshape(attended, [batch, h, steps, dk]), [0, 2, 1, 3]), [batch * steps, width]);
       const out = linear(merged as tf.Tensor2D, w.output.kernel.read() as tf.Tensor2D, w.output.bias.read() as tf.Tensor1D);
       return tf.reshape(out, [batch, steps, width]);

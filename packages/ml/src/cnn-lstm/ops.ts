@@ -6,20 +6,32 @@
  *   by transposed operands, and the wasm backend sends every transposed or batched product to a scalar
  *   loop (only a plain 2-D product reaches XNNPACK). Here the operands are transposed first, so that all
  *   three products of a training step run in XNNPACK.
- * - {@link bidirectionalLstm}: a whole bidirectional LSTM layer over a sequence. Both directions advance
- *   together (the backward one over the reversed sequence) with one recurrent product per step against a
- *   block-diagonal matrix, and back-propagation through time is written out, so a step costs a dozen
- *   kernels forward and two dozen backward instead of the several hundred an op-by-op tape records.
+ * - {@link bidirectionalLstm}: a whole bidirectional LSTM layer over a sequence, a fused kernel. The
+ *   input products of all steps and the weight gradients are single large products on the backend; each
+ *   step's recurrent product is one product of both directions' states against a block-diagonal matrix;
+ *   the gates, the cell update and back-propagation through time run in JavaScript over typed arrays
+ *   (float64 arithmetic, float32 storage). On the wasm backend this replaces some forty kernel launches
+ *   per step, several of which (slice, split, unstack) copy their whole input, by two.
  *
  * Gate order is Keras' and PyTorch's: input, forget, cell (candidate), output.
  */
 import * as tf from '@tensorflow/tfjs';
 
 type Activation = 'linear' | 'relu';
+type LinearOp = (x: tf.Tensor2D, w: tf.Tensor2D, b: tf.Tensor1D) => tf.Tensor2D;
 
-const linearOps: Partial<Record<Activation, (x: tf.Tensor2D, w: tf.Tensor2D, b: tf.Tensor1D) => tf.Tensor2D>> = {};
+const linearOps = new Map<string, LinearOp>();
 
-function makeLinear(activation: Activation): (x: tf.Tensor2D, w: tf.Tensor2D, b: tf.Tensor1D) => tf.Tensor2D {
+/** `aᵀ · b` with plain products only, transposing whichever of `a` and the result is smaller. */
+function matMulTransposeA(a: tf.Tensor2D, b: tf.Tensor2D): tf.Tensor2D {
+  const [n, p] = a.shape;
+  const q = b.shape[1];
+  // Either transpose a ([n, p]) or compute (bᵀ a)ᵀ, transposing b ([n, q]) and the [q, p] result.
+  if (n * p <= n * q + p * q) return tf.matMul(tf.transpose(a), b);
+  return tf.transpose(tf.matMul(tf.transpose(b), a)) as tf.Tensor2D;
+}
+
+function makeLinear(activation: Activation, inputGradient: boolean): LinearOp {
   return tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
     const [x, w, b, save] = args as [tf.Tensor2D, tf.Tensor2D, tf.Tensor1D, tf.GradSaveFunc];
     const y = tf.fused.matMul({ a: x, b: w, bias: b, activation });
@@ -29,10 +41,11 @@ function makeLinear(activation: Activation): (x: tf.Tensor2D, w: tf.Tensor2D, b:
       gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
         const [sx, sw, sy] = saved as [tf.Tensor2D, tf.Tensor2D, tf.Tensor2D];
         const g = activation === 'relu' ? tf.mul(dy, tf.step(sy)) : (dy as tf.Tensor2D);
-        return [tf.matMul(g, tf.transpose(sw)), tf.matMul(tf.transpose(sx), g), tf.sum(g, 0)];
+        const dx = inputGradient ? tf.matMul(g, tf.transpose(sw) as tf.Tensor2D) : tf.zerosLike(sx);
+        return [dx, matMulTransposeA(sx, g as tf.Tensor2D), tf.sum(g, 0)];
       },
     };
-  }) as unknown as (x: tf.Tensor2D, w: tf.Tensor2D, b: tf.Tensor1D) => tf.Tensor2D;
+  }) as unknown as LinearOp;
 }
 
 /**
@@ -44,111 +57,189 @@ function makeLinear(activation: Activation): (x: tf.Tensor2D, w: tf.Tensor2D, b:
  * const y = linear(tf.ones([4, 3]), tf.ones([3, 2]), tf.zeros([2]), 'relu'); // [[3, 3], ...]
  * ```
  */
-export function linear(x: tf.Tensor2D, w: tf.Tensor2D, b: tf.Tensor1D, activation: Activation = 'linear'): tf.Tensor2D {
-  const op = (linearOps[activation] ??= makeLinear(activation));
+export function linear(x: tf.Tensor2D, w: tf.Tensor2D, b: tf.Tensor1D, activation: Activation = 'linear', inputGradient = true): tf.Tensor2D {
+  const key = `${activation}:${inputGradient}`;
+  let op = linearOps.get(key);
+  if (!op) linearOps.set(key, (op = makeLinear(activation, inputGradient)));
   return op(x, w, b);
 }
 
-/** `activation(x · w + b)` over the last axis of a tensor of any rank. */
-export function linearLastAxis(x: tf.Tensor, w: tf.Tensor2D, b: tf.Tensor1D, activation: Activation = 'linear'): tf.Tensor {
-  const inner = x.shape[x.rank - 1]!;
-  const y = linear(tf.reshape(x, [-1, inner]), w, b, activation);
-  return tf.reshape(y, [...x.shape.slice(0, -1), w.shape[1]]);
-}
-
 /**
- * The recurrent matrix of both directions as one block-diagonal `[2u, 8u]` matrix whose columns are grouped
- * by gate: `[i_fwd, i_bwd, f_fwd, f_bwd, g_fwd, g_bwd, o_fwd, o_bwd]`, so that `[h_fwd, h_bwd] · U` gives
- * both directions' gate inputs side by side, and each gate is one contiguous `[batch, 2u]` slice.
+ * `activation(x · w + b)` over the last axis of a tensor of any rank. `inputGradient: false` where `x` is
+ * the model's input, whose gradient training never reads (it is returned as zeros, not computed).
  */
-function blockRecurrent(uf: tf.Tensor2D, ub: tf.Tensor2D): tf.Tensor2D {
-  const u = uf.shape[0];
-  const zero = tf.zeros([u, 4, 1, u]);
-  const top = tf.concat([tf.reshape(uf, [u, 4, 1, u]), zero], 2);
-  const bottom = tf.concat([zero, tf.reshape(ub, [u, 4, 1, u])], 2);
-  return tf.reshape(tf.concat([top, bottom], 0), [2 * u, 8 * u]);
+export function linearLastAxis(x: tf.Tensor, w: tf.Tensor2D, b: tf.Tensor1D, activation: Activation = 'linear', inputGradient = true): tf.Tensor {
+  const inner = x.shape[x.rank - 1]!;
+  const y = linear(tf.reshape(x, [-1, inner]), w, b, activation, inputGradient);
+  return tf.reshape(y, [...x.shape.slice(0, -1), w.shape[1]]);
 }
 
 type BiLstmOp = (x: tf.Tensor3D, wf: tf.Tensor2D, uf: tf.Tensor2D, bf: tf.Tensor1D, wb: tf.Tensor2D, ub: tf.Tensor2D, bb: tf.Tensor1D) => tf.Tensor3D;
 let biLstmOp: BiLstmOp | undefined;
+
+const sigmoid = (v: number): number => 1 / (1 + Math.exp(-v));
+
+/** `[[uf, 0], [0, ub]]`: `[hf, hb] · rec` gives `[hf · uf, hb · ub]` in one product. */
+function blockRecurrent(uf: tf.Tensor2D, ub: tf.Tensor2D): tf.Tensor2D {
+  const [u, g] = uf.shape;
+  const zero = tf.zeros([u, g]);
+  return tf.concat([tf.concat([uf, zero], 1), tf.concat([zero, ub], 1)], 0) as tf.Tensor2D;
+}
+
+/** `a · b` for a JavaScript array `a` ([rows, cols]), read back as a typed array. */
+function product(a: Float32Array, rows: number, cols: number, b: tf.Tensor2D): Float32Array {
+  // Not through tf.tidy: tidy walks a returned typed array element by element.
+  const at = tf.tensor2d(a, [rows, cols]);
+  const out = tf.matMul(at, b);
+  const values = out.dataSync() as Float32Array;
+  at.dispose();
+  out.dispose();
+  return values;
+}
 
 function makeBidirectionalLstm(): BiLstmOp {
   return tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
     const [x, wf, uf, bf, wb, ub, bb, save] = args as [tf.Tensor3D, tf.Tensor2D, tf.Tensor2D, tf.Tensor1D, tf.Tensor2D, tf.Tensor2D, tf.Tensor1D, tf.GradSaveFunc];
     const [batch, steps, inputs] = x.shape;
     const u = uf.shape[0];
-    const x2 = tf.reshape(x, [batch * steps, inputs]);
-    const xr2 = tf.reshape(tf.reverse(x, 1), [batch * steps, inputs]);
-    // Input contributions of every step at once: the forward direction in time order, the backward one
-    // over the reversed sequence, interleaved by gate to match blockRecurrent's columns.
-    const pf = tf.reshape(tf.fused.matMul({ a: x2, b: wf, bias: bf }), [batch, steps, 4, 1, u]);
-    const pb = tf.reshape(tf.fused.matMul({ a: xr2, b: wb, bias: bb }), [batch, steps, 4, 1, u]);
-    const p = tf.unstack(tf.reshape(tf.concat([pf, pb], 3), [batch, steps, 8 * u]), 1) as tf.Tensor2D[];
+    const g4 = 4 * u;
+    const width = 2 * u; // [h_fwd, h_bwd] of one sample
+    // Time-major inputs: row t·batch + b is sample b at time t. The forward direction's step s is time s,
+    // the backward direction's is time steps-1-s.
+    const xt = tf.reshape(tf.transpose(x, [1, 0, 2]), [steps * batch, inputs]) as tf.Tensor2D;
+    const pf = tf.fused.matMul({ a: xt, b: wf, bias: bf }).dataSync() as Float32Array;
+    const pb = tf.fused.matMul({ a: xt, b: wb, bias: bb }).dataSync() as Float32Array;
     const rec = blockRecurrent(uf, ub);
-    let h: tf.Tensor2D = tf.zeros([batch, 2 * u]);
-    let c: tf.Tensor2D = tf.zeros([batch, 2 * u]);
-    const perStep: tf.Tensor[] = [h, c];
-    const hs: tf.Tensor2D[] = [];
+    // Per step s, sample b, unit k of [fwd | bwd]: gates, cell, tanh(cell), output.
+    const n = steps * batch * width;
+    const gi = new Float32Array(n);
+    const gf = new Float32Array(n);
+    const gg = new Float32Array(n);
+    const go = new Float32Array(n);
+    const cell = new Float32Array(n);
+    const tcell = new Float32Array(n);
+    const hidden = new Float32Array(n);
+    let h: Float32Array = new Float32Array(batch * width);
     for (let s = 0; s < steps; s++) {
-      const z = tf.add(p[s]!, tf.matMul(h, rec));
-      const [zi, zf, zg, zo] = tf.split(z, 4, 1) as [tf.Tensor2D, tf.Tensor2D, tf.Tensor2D, tf.Tensor2D];
-      const i = tf.sigmoid(zi);
-      const f = tf.sigmoid(zf);
-      const g = tf.tanh(zg);
-      const o = tf.sigmoid(zo);
-      c = tf.add(tf.mul(f, c), tf.mul(i, g));
-      const tc = tf.tanh(c);
-      h = tf.mul(o, tc);
-      hs.push(h);
-      perStep.push(i, f, g, o, c, tc, h);
-    }
-    const all = tf.stack(hs, 1) as tf.Tensor3D; // [batch, steps, 2u], the backward half in reversed time
-    const y = tf.concat([tf.slice(all, [0, 0, 0], [batch, steps, u]), tf.reverse(tf.slice(all, [0, 0, u], [batch, steps, u]), 1)], 2);
-    save([x2, xr2, wf, wb, rec, ...perStep]);
-    return {
-      value: y,
-      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
-        const [sx2, sxr2, swf, swb, srec] = saved as [tf.Tensor2D, tf.Tensor2D, tf.Tensor2D, tf.Tensor2D, tf.Tensor2D];
-        const state = saved.slice(5);
-        // Step s holds [i, f, g, o, c, tanh(c), h] at state[2 + 7 s ...]; state[0], state[1] are h, c before the first step.
-        const at = (s: number, k: number): tf.Tensor2D => state[2 + 7 * s + k] as tf.Tensor2D;
-        const dyf = tf.slice(dy, [0, 0, 0], [batch, steps, u]);
-        const dyb = tf.reverse(tf.slice(dy, [0, 0, u], [batch, steps, u]), 1);
-        const dOut = tf.unstack(tf.concat([dyf, dyb], 2), 1) as tf.Tensor2D[];
-        const recT = tf.transpose(srec);
-        let dh: tf.Tensor2D | undefined;
-        let dc: tf.Tensor2D | undefined;
-        const dz: tf.Tensor2D[] = new Array(steps);
-        for (let s = steps - 1; s >= 0; s--) {
-          const [i, f, g, o, , tc] = [at(s, 0), at(s, 1), at(s, 2), at(s, 3), at(s, 4), at(s, 5)];
-          const cPrev = s > 0 ? at(s - 1, 4) : (state[1] as tf.Tensor2D);
-          const dhs: tf.Tensor2D = dh ? tf.add(dOut[s]!, dh) : dOut[s]!;
-          const dO = tf.mul(dhs, tc);
-          const dcFromH: tf.Tensor2D = tf.mul(tf.mul(dhs, o), tf.sub(1, tf.square(tc)));
-          const dcs: tf.Tensor2D = dc ? tf.add(dc, dcFromH) : dcFromH;
-          const dzi = tf.mul(tf.mul(dcs, g), tf.mul(i, tf.sub(1, i)));
-          const dzf = tf.mul(tf.mul(dcs, cPrev), tf.mul(f, tf.sub(1, f)));
-          const dzg = tf.mul(tf.mul(dcs, i), tf.sub(1, tf.square(g)));
-          const dzo = tf.mul(dO, tf.mul(o, tf.sub(1, o)));
-          dc = tf.mul(dcs, f) as tf.Tensor2D;
-          const d = tf.concat([dzi, dzf, dzg, dzo], 1) as tf.Tensor2D;
-          dz[s] = d;
-          if (s > 0) dh = tf.matMul(d, recT) as tf.Tensor2D;
+      const r = s === 0 ? new Float32Array(batch * 2 * g4) : product(h, batch, width, rec);
+      h = new Float32Array(batch * width);
+      for (let b = 0; b < batch; b++) {
+        for (let d = 0; d < 2; d++) {
+          const p = d === 0 ? pf : pb;
+          const pRow = ((d === 0 ? s : steps - 1 - s) * batch + b) * g4;
+          const rRow = b * 2 * g4 + d * g4;
+          for (let j = 0; j < u; j++) {
+            const k = (s * batch + b) * width + d * u + j;
+            const i = sigmoid(p[pRow + j]! + r[rRow + j]!);
+            const f = sigmoid(p[pRow + u + j]! + r[rRow + u + j]!);
+            const gv = Math.tanh(p[pRow + 2 * u + j]! + r[rRow + 2 * u + j]!);
+            const o = sigmoid(p[pRow + 3 * u + j]! + r[rRow + 3 * u + j]!);
+            const cPrev = s === 0 ? 0 : cell[k - batch * width]!;
+            const c = f * cPrev + i * gv;
+            const tc = Math.tanh(c);
+            gi[k] = i;
+            gf[k] = f;
+            gg[k] = gv;
+            go[k] = o;
+            cell[k] = c;
+            tcell[k] = tc;
+            hidden[k] = h[b * width + d * u + j] = o * tc;
+          }
         }
-        const dZ = tf.reshape(tf.stack(dz, 1), [batch * steps, 4, 2, u]);
-        const dPf = tf.reshape(tf.slice(dZ, [0, 0, 0, 0], [batch * steps, 4, 1, u]), [batch * steps, 4 * u]);
-        const dPb = tf.reshape(tf.slice(dZ, [0, 0, 1, 0], [batch * steps, 4, 1, u]), [batch * steps, 4 * u]);
-        const dWf = tf.matMul(tf.transpose(sx2), dPf);
-        const dWb = tf.matMul(tf.transpose(sxr2), dPb);
-        const dbf = tf.sum(dPf, 0);
-        const dbb = tf.sum(dPb, 0);
-        const dXf = tf.reshape(tf.matMul(dPf, tf.transpose(swf)), [batch, steps, inputs]);
-        const dXb = tf.reverse(tf.reshape(tf.matMul(dPb, tf.transpose(swb)), [batch, steps, inputs]), 1);
-        const hPrev = tf.reshape(tf.stack([state[0]!, ...Array.from({ length: steps - 1 }, (_, s) => at(s, 6))], 1), [batch * steps, 2 * u]);
-        const dRec = tf.reshape(tf.matMul(tf.transpose(hPrev), tf.reshape(dZ, [batch * steps, 8 * u])), [2 * u, 4, 2, u]);
-        const dUf = tf.reshape(tf.slice(dRec, [0, 0, 0, 0], [u, 4, 1, u]), [u, 4 * u]);
-        const dUb = tf.reshape(tf.slice(dRec, [u, 0, 1, 0], [u, 4, 1, u]), [u, 4 * u]);
-        return [tf.add(dXf, dXb), dWf, dUf, dbf, dWb, dUb, dbb];
+      }
+    }
+    // Output [batch, steps, 2u]: the forward state of step t, then the backward state of step steps-1-t.
+    const y = new Float32Array(batch * steps * width);
+    for (let b = 0; b < batch; b++) {
+      for (let t = 0; t < steps; t++) {
+        const out = (b * steps + t) * width;
+        y.set(hidden.subarray((t * batch + b) * width, (t * batch + b) * width + u), out);
+        const back = ((steps - 1 - t) * batch + b) * width + u;
+        y.set(hidden.subarray(back, back + u), out + u);
+      }
+    }
+    save([xt, wf, wb, rec]);
+    return {
+      value: tf.tensor3d(y, [batch, steps, width]),
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+        const [sxt, swf, swb, srec] = saved as [tf.Tensor2D, tf.Tensor2D, tf.Tensor2D, tf.Tensor2D];
+        const dyv = dy.dataSync();
+        const recT = tf.transpose(srec);
+        const rows = steps * batch;
+        // Gate-input gradients per direction by time (row t·batch + b), row-major [rows, 4u] and transposed [4u, rows].
+        const dpf = new Float32Array(rows * g4);
+        const dpb = new Float32Array(rows * g4);
+        const dpfT = new Float32Array(rows * g4);
+        const dpbT = new Float32Array(rows * g4);
+        // The previous step's states, transposed [u, rows] per direction, for the recurrent kernels' gradients.
+        const hPrevF = new Float32Array(u * rows);
+        const hPrevB = new Float32Array(u * rows);
+        const dbf = new Float64Array(g4);
+        const dbb = new Float64Array(g4);
+        const dz = new Float32Array(batch * 2 * g4);
+        let dh: Float32Array = new Float32Array(batch * width);
+        const dc = new Float32Array(batch * width);
+        for (let s = steps - 1; s >= 0; s--) {
+          for (let b = 0; b < batch; b++) {
+            const row = s * batch + b;
+            for (let d = 0; d < 2; d++) {
+              const dp = d === 0 ? dpf : dpb;
+              const dpT = d === 0 ? dpfT : dpbT;
+              const db = d === 0 ? dbf : dbb;
+              const hPrev = d === 0 ? hPrevF : hPrevB;
+              // The output this state produced: step s forward, step steps-1-s backward.
+              const yRow = d === 0 ? (b * steps + s) * width : (b * steps + (steps - 1 - s)) * width + u;
+              for (let j = 0; j < u; j++) {
+                const k = row * width + d * u + j;
+                const m = b * width + d * u + j;
+                const i = gi[k]!;
+                const f = gf[k]!;
+                const gv = gg[k]!;
+                const o = go[k]!;
+                const tc = tcell[k]!;
+                const cPrev = s === 0 ? 0 : cell[k - batch * width]!;
+                const dhs = dyv[yRow + j]! + dh[m]!;
+                const dcs = dc[m]! + dhs * o * (1 - tc * tc);
+                dc[m] = dcs * f;
+                const zi = dcs * gv * i * (1 - i);
+                const zf = dcs * cPrev * f * (1 - f);
+                const zg = dcs * i * (1 - gv * gv);
+                const zo = dhs * tc * o * (1 - o);
+                const tRow = d === 0 ? row : (steps - 1 - s) * batch + b;
+                const base = tRow * g4;
+                dp[base + j] = zi;
+                dp[base + u + j] = zf;
+                dp[base + 2 * u + j] = zg;
+                dp[base + 3 * u + j] = zo;
+                dpT[j * rows + tRow] = zi;
+                dpT[(u + j) * rows + tRow] = zf;
+                dpT[(2 * u + j) * rows + tRow] = zg;
+                dpT[(3 * u + j) * rows + tRow] = zo;
+                db[j]! += zi;
+                db[u + j]! += zf;
+                db[2 * u + j]! += zg;
+                db[3 * u + j]! += zo;
+                const zRow = b * 2 * g4 + d * g4;
+                dz[zRow + j] = zi;
+                dz[zRow + u + j] = zf;
+                dz[zRow + 2 * u + j] = zg;
+                dz[zRow + 3 * u + j] = zo;
+                hPrev[j * rows + tRow] = s === 0 ? 0 : hidden[k - batch * width]!;
+              }
+            }
+          }
+          if (s > 0) dh = product(dz, batch, 2 * g4, recT);
+        }
+        const dPf = tf.tensor2d(dpf, [rows, g4]);
+        const dPb = tf.tensor2d(dpb, [rows, g4]);
+        const dWf = tf.transpose(tf.matMul(tf.tensor2d(dpfT, [g4, rows]), sxt));
+        const dWb = tf.transpose(tf.matMul(tf.tensor2d(dpbT, [g4, rows]), sxt));
+        const dUf = tf.matMul(tf.tensor2d(hPrevF, [u, rows]), dPf);
+        const dUb = tf.matMul(tf.tensor2d(hPrevB, [u, rows]), dPb);
+        // dX = dPf · Wfᵀ + dPb · Wbᵀ, one product: [dPf, dPb] · [Wf; Wb]ᵀ.
+        const dXt = tf.matMul(tf.concat([dPf, dPb], 1), tf.transpose(tf.concat([swf, swb], 1)));
+        const dX = tf.transpose(tf.reshape(dXt, [steps, batch, inputs]), [1, 0, 2]);
+        return [dX, dWf, dUf, tf.tensor1d(Float32Array.from(dbf)), dWb, dUb, tf.tensor1d(Float32Array.from(dbb))];
       },
     };
   }) as unknown as BiLstmOp;
@@ -159,7 +250,8 @@ function makeBidirectionalLstm(): BiLstmOp {
  * `[batch, steps, 2u]`: the forward direction's `h` then the backward direction's, as PyTorch's
  * `nn.LSTM(bidirectional=True, batch_first=True)` and Keras' `Bidirectional(LSTM(return_sequences=True))`
  * with `merge_mode='concat'` lay them out. Kernels are `[inputs, 4u]`, recurrent kernels `[u, 4u]`,
- * biases `[4u]` (PyTorch's two biases summed), gates in the order input, forget, cell, output.
+ * biases `[4u]` (PyTorch's two biases summed), gates in the order input, forget, cell, output; initial
+ * states are zero.
  *
  * @example
  * ```ts
