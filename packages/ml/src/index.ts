@@ -45,3 +45,36 @@ export { CovarianceType, GaussianHmmConfigSchema, GaussianHmmFitOptionsSchema } 
 export type { GaussianHmmConfig, GaussianHmmFitOptions } from './regime/gaussian-hmm-config';
 export { regime } from './regime/regime';
 export { RegimeFilter } from './regime/regime-filter';
+
+// Lifecycle: registry, walk-forward and background retraining, drift, outlier gate, shadow models
+export { ModelRegistry, ModelVersionMetadataSchema, TrainingWindowSchema } from './lifecycle/model-registry';
+export type { ModelVersionMetadata, SaveModelVersion, LoadedModelVersion, ModelRegistryOptions, TrainingWindow, JsonValue } from './lifecycle/model-registry';
+export { hashTrainingData } from './lifecycle/training-data-hash';
+export type { TrainingRow } from './lifecycle/training-data-hash';
+export type { ModelVersion, ModelVersionSource, TrainingSet, TrainedModel, Trainer } from './lifecycle/model-version';
+export { RetrainTrigger, RetrainScheduleSchema, TrainingWindowRuleSchema } from './lifecycle/retrain-schedule';
+export type { RetrainSchedule, TrainingWindowRule } from './lifecycle/retrain-schedule';
+export { walkForwardModel, WalkForwardModel } from './lifecycle/walk-forward-model';
+export type { WalkForwardModelConfig, WalkForwardVersion } from './lifecycle/walk-forward-model';
+export { predictVersioned } from './lifecycle/predict-versioned';
+export type { PredictVersionedOptions, VersionedPrediction } from './lifecycle/predict-versioned';
+export { BackgroundRetrainer } from './lifecycle/background-retrainer';
+export type { BackgroundRetrainerConfig, ModelSwapped } from './lifecycle/background-retrainer';
+export { ksTwoSample, ksTwoSampleSorted, ksStatisticSorted, kolmogorovSurvival, KS_EXACT_MAX_N, psiBins, populationStabilityIndex, quantileSorted } from './lifecycle/drift-statistics';
+export type { KsTestResult, PsiBins, PsiOptions } from './lifecycle/drift-statistics';
+export { driftMonitor } from './lifecycle/drift-monitor';
+export type { DriftMonitorConfig, DriftAlert, DriftReport } from './lifecycle/drift-monitor';
+export { fitOutlierDetector, OutlierDetector, outlierGate, OutlierRuleSchema } from './lifecycle/outlier-gate';
+export type { OutlierRule, OutlierCheck, OutlierDetectorJson, OutlierGateConfig, OutlierWithheld } from './lifecycle/outlier-gate';
+export { shadowSignals, ShadowLog } from './lifecycle/shadow-signals';
+export type { ShadowSignalsConfig, ShadowLogEntry } from './lifecycle/shadow-signals';
+
+// Signals: the Signal type, the decision stage, sizing, orders
+export { Direction, directionSign, signal, SignalSchema } from './signals/signal';
+export type { Signal } from './signals/signal';
+export { decide } from './signals/decide';
+export type { DecideConfig, DecisionMember, Decision, Vote, MemberFailure } from './signals/decide';
+export { fixedFraction, volatilityTarget, cappedKelly, kellyFraction } from './signals/sizing';
+export type { Sizer, SizingContext, VolatilityTargetConfig, CappedKellyConfig } from './signals/sizing';
+export { sizeSignals } from './signals/size-signals';
+export type { SizeSignalsConfig } from './signals/size-signals';
