@@ -107,7 +107,14 @@ export class QuantileForecaster {
   }
 }
 
-/** Options of {@link forecastQuantiles}. */
+/**
+ * Options of {@link forecastQuantiles}.
+ *
+ * @example
+ * ```ts
+ * forecastQuantiles(forecaster, { work: ctx.work });
+ * ```
+ */
 export interface ForecastQuantilesOptions {
   /** The context's work tracker (`ctx.work`): a backtest waits for each forecast. */
   readonly work: WorkTracker;

@@ -17,15 +17,23 @@ import { z } from 'zod';
 import { checkPredictInput, type Model, type TensorSpec } from '../models/model';
 import { XGBOOST_OBJECTIVES, baseMargin, transformMargins, type PredictionTransform } from './xgboost-objective';
 
-/** Options of {@link XgboostModel.fromJson}. */
+/**
+ * Options of {@link XgboostModel.fromJson}.
+ *
+ * @example
+ * ```ts
+ * const margins = XgboostModel.fromJson(json, { outputMargin: true });
+ * ```
+ */
 export interface XgboostModelOptions {
   /**
    * Answer the raw margins (one per output group) instead of the objective's predictions, as
    * `booster.predict(dmatrix, output_margin=True)`. Default false.
    */
   readonly outputMargin?: boolean;
-  /** Names of the input and output tensors (default `input` and `output`, as the ONNX conversion names them). */
+  /** Name of the input tensor (default `input`, as the ONNX conversion names it). */
   readonly inputName?: string;
+  /** Name of the output tensor (default `output`, as the ONNX conversion names it). */
   readonly outputName?: string;
 }
 

@@ -6,13 +6,34 @@
  * every entry is checked against xgboost's own predictions by the tests.
  */
 
-/** How `base_score` becomes the starting margin: unchanged, logit or natural log. */
+/**
+ * How `base_score` becomes the starting margin: unchanged, logit or natural log.
+ *
+ * @example
+ * ```ts
+ * const link: MarginLink = XGBOOST_OBJECTIVES['count:poisson']!.link; // 'log'
+ * ```
+ */
 export type MarginLink = 'identity' | 'logit' | 'log';
 
-/** How the margin becomes the prediction. */
+/**
+ * How the margin becomes the prediction.
+ *
+ * @example
+ * ```ts
+ * const transform: PredictionTransform = XGBOOST_OBJECTIVES['multi:softprob']!.transform; // 'softmax'
+ * ```
+ */
 export type PredictionTransform = 'none' | 'sigmoid' | 'exp' | 'softmax' | 'argmax' | 'step';
 
-/** What prediction needs to know about an objective. */
+/**
+ * What prediction needs to know about an objective.
+ *
+ * @example
+ * ```ts
+ * const spec: ObjectiveSpec = { link: 'logit', transform: 'sigmoid' }; // binary:logistic
+ * ```
+ */
 export interface ObjectiveSpec {
   readonly link: MarginLink;
   readonly transform: PredictionTransform;
