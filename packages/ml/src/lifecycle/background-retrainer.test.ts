@@ -46,7 +46,7 @@ interface Scenario {
  * training is held open until the old model's second prediction of a later bar releases it, and that
  * prediction waits for the swap. So the swap lands in the middle of a bar's predictions.
  */
-async function scenario(stage: (retrainer: BackgroundRetrainer, work: WorkTracker) => OperatorFunction<FeatureRow, { ts: number; version: string }>): Promise<Scenario> {
+async function scenario(stage: (retrainer: BackgroundRetrainer<FeatureRow>, work: WorkTracker) => OperatorFunction<FeatureRow, { ts: number; version: string }>): Promise<Scenario> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'retrain-live-'));
   const perBar = new Map<number, string[]>();
   let release: (() => void) | undefined;
@@ -142,7 +142,7 @@ describe('BackgroundRetrainer in a live node', () => {
   });
 
   it('would mix versions within a bar if the stage read the current version at each prediction (the scenario is sharp)', async () => {
-    const naive = (retrainer: BackgroundRetrainer, work: WorkTracker) => (rows: import('rxjs').Observable<FeatureRow>) =>
+    const naive = (retrainer: BackgroundRetrainer<FeatureRow>, work: WorkTracker) => (rows: import('rxjs').Observable<FeatureRow>) =>
       rows.pipe(
         mapAsync(
           async (row: FeatureRow) => {

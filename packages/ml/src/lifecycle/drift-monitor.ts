@@ -116,10 +116,10 @@ export function driftMonitor<I>(config: DriftMonitorConfig<I>): MonoTypeOperator
           features.push({ feature: c.names[k]!, psi, ks, drifted: now });
           if (now !== drifted[k]) {
             drifted[k] = now;
-            c.onAlert({ type: now ? 'DriftDetected' : 'DriftCleared', ts, feature: c.names[k]!, index: k, psi, ks, breached });
+            config.onAlert({ type: now ? 'DriftDetected' : 'DriftCleared', ts, feature: c.names[k]!, index: k, psi, ks, breached });
           }
         }
-        c.onReport?.({ ts, features });
+        config.onReport?.({ ts, features });
       };
       return source.subscribe({
         next: (item) => {
