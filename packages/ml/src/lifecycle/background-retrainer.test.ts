@@ -179,6 +179,18 @@ describe('BackgroundRetrainer', () => {
     }
   });
 
+  it('starts the training that history makes due at once, and counts history towards the schedule', async () => {
+    const history = Array.from({ length: 150 }, (_, i): FeatureRow => ({ instrumentId: goog.id, ts: i, values: Float64Array.of(i, -i) }));
+    const sizes: number[] = [];
+    const retrainer = new BackgroundRetrainer({ names, retrain: { everyBars: 100 }, minTrainingRows: 120, history, train: ({ rows }) => (sizes.push(rows.length), { model: numbered(rows.length) }) });
+    await retrainer.whenIdle();
+    expect(retrainer.current?.trainingWindow).toEqual({ start: 0, end: 119, rows: 120 });
+    const feed = retrainer.observe();
+    for (let ts = 150; ts < 220; ts++) await lastValueFrom(from([{ instrumentId: goog.id, ts, values: Float64Array.of(ts, -ts) }]).pipe(feed));
+    await retrainer.whenIdle();
+    expect(sizes).toEqual([120, 220]);
+  });
+
   it('keeps serving the current version when a training fails, and reports the failure', async () => {
     const errors: unknown[] = [];
     let calls = 0;

@@ -39,7 +39,10 @@ export interface BackgroundRetrainerConfig<R extends TrainingRow, M extends Mode
   readonly train: Trainer<R, M>;
   /** The version to serve until the first retraining (one loaded from a registry, say). */
   readonly initial?: ModelVersion<M>;
-  /** Rows seen before the node started (history), so that the first retraining need not wait for them. */
+  /**
+   * Rows seen before the node started (history), in time order: they count towards the schedule, and a
+   * training that comes due within them starts at once, in the background.
+   */
   readonly history?: readonly R[];
   /** Where to save each new version. */
   readonly registry?: ModelRegistry;
@@ -99,7 +102,10 @@ export class BackgroundRetrainer<R extends TrainingRow = TrainingRow, M extends 
     this.window = c.window;
     this.trigger = new RetrainTrigger(c.retrain, c.minTrainingRows);
     this.currentVersion = config.initial;
-    for (const row of config.history ?? []) this.record(row, false);
+    let due = 0;
+    for (const row of config.history ?? []) due = this.record(row, false) || due;
+    // A training that came due within the history starts now, in the background, on the rows it was due on.
+    if (due > 0) this.start(due);
   }
 
   /** The version serving now, or undefined before the first. */
@@ -134,7 +140,8 @@ export class BackgroundRetrainer<R extends TrainingRow = TrainingRow, M extends 
     while (this.running !== undefined) await this.running;
   }
 
-  private record(row: R, live: boolean): void {
+  /** Keeps a row; returns the row count a training is due on (0 for none), and starts it when `live`. */
+  private record(row: R, live: boolean): number {
     if (row.values.length !== this.config.names.length) {
       throw new ValidationError([{ path: ['row', 'values'], message: `must hold ${this.config.names.length} values (one per name), got ${row.values.length}` }]);
     }
@@ -148,6 +155,7 @@ export class BackgroundRetrainer<R extends TrainingRow = TrainingRow, M extends 
       this.dropped += cut;
     }
     if (count > 0 && live) this.start(count);
+    return count;
   }
 
   private start(count: number): void {
