@@ -8,7 +8,7 @@
  */
 import { filter, map, type OperatorFunction } from 'rxjs';
 import { z } from 'zod';
-import { mapAsync, parseWith, type WorkTracker } from '@rxtrade/core';
+import { mapAsync, parseWith, ValidationError, type WorkTracker } from '@rxtrade/core';
 import type { Model } from '../models/model';
 import type { ModelVersion, ModelVersionSource } from './model-version';
 
@@ -56,7 +56,7 @@ export function predictVersioned<I extends { readonly ts: number }, M extends Mo
   options: PredictVersionedOptions<I>,
 ): OperatorFunction<I, VersionedPrediction<I>> {
   parseWith(OptionsSchema, options, 'options');
-  if (typeof source?.versionAt !== 'function') parseWith(z.custom(() => false, 'must have versionAt(ts)'), source, 'source');
+  if (typeof source?.versionAt !== 'function') throw new ValidationError([{ path: ['source'], message: 'must have versionAt(ts): a WalkForwardModel or a BackgroundRetrainer' }]);
   const toInput = options.input ?? ((item: I) => (item as unknown as { values: Float64Array }).values);
   return (items) => {
     let barTs = Number.NaN;

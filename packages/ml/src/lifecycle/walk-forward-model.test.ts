@@ -3,7 +3,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { filter, from, lastValueFrom, map, tap, toArray } from 'rxjs';
 import { describe, expect, it } from 'vitest';
-import { BacktestClock, Decimal, defineInstrument, Returns, toFeatures, type FeatureRow, type Pipeline, type SubmitOrder } from '@rxtrade/core';
+import { BacktestClock, Decimal, defineInstrument, Returns, toFeatures, WorkTracker, type FeatureRow, type Pipeline, type SubmitOrder } from '@rxtrade/core';
 import { readBarsCsv } from '@rxtrade/connectors';
 import { runBacktest } from '@rxtrade/backtest';
 import type { Model } from '../models/model';
@@ -154,5 +154,7 @@ describe('walkForwardModel', () => {
     await expect(walkForwardModel({ rows, names: ['one'], retrain: { everyBars: 5 }, minTrainingRows: 10, train })).rejects.toThrow(/rows\[0\]\.values: must hold 1 values/);
     await expect(walkForwardModel({ rows: [rows[1]!, rows[0]!], retrain: { everyBars: 5 }, minTrainingRows: 1, train })).rejects.toThrow(/rows\[1\]\.ts: must not be before/);
     await expect(walkForwardModel({ rows, retrain: { everyBars: 500 }, minTrainingRows: 10, train: () => ({}) as never })).rejects.toThrow(/train: must return \{ model \}/);
+    expect(() => predictVersioned({} as never, { work: new WorkTracker() })).toThrow(/source: must have versionAt/);
+    expect(() => predictVersioned({ versionAt: () => undefined }, { work: new WorkTracker(), inputs: () => [] } as never)).toThrow(/options\.inputs: unknown option; did you mean "input"\?/);
   });
 });
