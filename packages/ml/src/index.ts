@@ -23,6 +23,12 @@ export { RobustScaler, RobustScalerConfigSchema, RobustScalerJSONSchema } from '
 export type { RobustScalerConfig } from './models/scalers/robust-scaler';
 export { scalerFromJSON } from './models/scalers/scaler-from-json';
 export { normalQuantile } from './models/scalers/normal-quantile';
+export { predictStage, PredictStageConfigSchema } from './models/predict-stage';
+export type { Prediction, PredictStageConfig } from './models/predict-stage';
+export { precomputePredictions, PrecomputedPredictions, PrecomputeConfigSchema } from './models/precompute-predictions';
+export type { PrecomputeConfig, FeatureFactory } from './models/precompute-predictions';
+export { predictBars, PredictBarsConfigSchema } from './models/predict-bars';
+export type { PredictBarsConfig } from './models/predict-bars';
 export type { Scaler, ScalerJSON, StandardScalerJSON, MinMaxScalerJSON, RobustScalerJSON, FitData } from './models/scalers/scaler';
 
 // Trees: XGBoost models evaluated in TypeScript
