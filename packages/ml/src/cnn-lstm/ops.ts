@@ -8,7 +8,7 @@
  *   three products of a training step run in XNNPACK.
  * - {@link bidirectionalLstm}: a whole bidirectional LSTM layer over a sequence, a fused kernel. The
  *   input products of all steps and the weight gradients are single large products on the backend; each
- *   step's recurrent product is one product of both directions' states against a block-diagonal matrix;
+ *   step costs one recurrent product per direction;
  *   the gates, the cell update and back-propagation through time run in JavaScript over typed arrays
  *   (float64 arithmetic, float32 storage). On the wasm backend this replaces some forty kernel launches
  *   per step, several of which (slice, split, unstack) copy their whole input, by two.
@@ -79,13 +79,6 @@ let biLstmOp: BiLstmOp | undefined;
 
 const sigmoid = (v: number): number => 1 / (1 + Math.exp(-v));
 
-/** `[[uf, 0], [0, ub]]`: `[hf, hb] · rec` gives `[hf · uf, hb · ub]` in one product. */
-function blockRecurrent(uf: tf.Tensor2D, ub: tf.Tensor2D): tf.Tensor2D {
-  const [u, g] = uf.shape;
-  const zero = tf.zeros([u, g]);
-  return tf.concat([tf.concat([uf, zero], 1), tf.concat([zero, ub], 1)], 0) as tf.Tensor2D;
-}
-
 /** `a · b` for a JavaScript array `a` ([rows, cols]), read back as a typed array. */
 function product(a: Float32Array, rows: number, cols: number, b: tf.Tensor2D): Float32Array {
   // Not through tf.tidy: tidy walks a returned typed array element by element.
@@ -109,7 +102,6 @@ function makeBidirectionalLstm(): BiLstmOp {
     const xt = tf.reshape(tf.transpose(x, [1, 0, 2]), [steps * batch, inputs]) as tf.Tensor2D;
     const pf = tf.fused.matMul({ a: xt, b: wf, bias: bf }).dataSync() as Float32Array;
     const pb = tf.fused.matMul({ a: xt, b: wb, bias: bb }).dataSync() as Float32Array;
-    const rec = blockRecurrent(uf, ub);
     // Per step s, sample b, unit k of [fwd | bwd]: gates, cell, tanh(cell), output.
     const n = steps * batch * width;
     const gi = new Float32Array(n);
@@ -119,15 +111,18 @@ function makeBidirectionalLstm(): BiLstmOp {
     const cell = new Float32Array(n);
     const tcell = new Float32Array(n);
     const hidden = new Float32Array(n);
-    let h: Float32Array = new Float32Array(batch * width);
+    // Each direction's state [batch, u] and its recurrent product [batch, 4u].
+    const hs: [Float32Array, Float32Array] = [new Float32Array(batch * u), new Float32Array(batch * u)];
+    const zero = new Float32Array(batch * g4);
     for (let s = 0; s < steps; s++) {
-      const r = s === 0 ? new Float32Array(batch * 2 * g4) : product(h, batch, width, rec);
-      h = new Float32Array(batch * width);
+      const rs = s === 0 ? [zero, zero] : [product(hs[0], batch, u, uf), product(hs[1], batch, u, ub)];
       for (let b = 0; b < batch; b++) {
         for (let d = 0; d < 2; d++) {
           const p = d === 0 ? pf : pb;
+          const r = rs[d]!;
+          const h = hs[d]!;
           const pRow = ((d === 0 ? s : steps - 1 - s) * batch + b) * g4;
-          const rRow = b * 2 * g4 + d * g4;
+          const rRow = b * g4;
           for (let j = 0; j < u; j++) {
             const k = (s * batch + b) * width + d * u + j;
             const i = sigmoid(p[pRow + j]! + r[rRow + j]!);
@@ -143,7 +138,7 @@ function makeBidirectionalLstm(): BiLstmOp {
             go[k] = o;
             cell[k] = c;
             tcell[k] = tc;
-            hidden[k] = h[b * width + d * u + j] = o * tc;
+            hidden[k] = h[b * u + j] = o * tc;
           }
         }
       }
@@ -158,13 +153,14 @@ function makeBidirectionalLstm(): BiLstmOp {
         y.set(hidden.subarray(back, back + u), out + u);
       }
     }
-    save([xt, wf, wb, rec]);
+    save([xt, wf, wb, uf, ub]);
     return {
       value: tf.tensor3d(y, [batch, steps, width]),
       gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
-        const [sxt, swf, swb, srec] = saved as [tf.Tensor2D, tf.Tensor2D, tf.Tensor2D, tf.Tensor2D];
+        const [sxt, swf, swb, suf, sub] = saved as [tf.Tensor2D, tf.Tensor2D, tf.Tensor2D, tf.Tensor2D, tf.Tensor2D];
         const dyv = dy.dataSync();
-        const recT = tf.transpose(srec);
+        const ufT = tf.transpose(suf) as tf.Tensor2D;
+        const ubT = tf.transpose(sub) as tf.Tensor2D;
         const rows = steps * batch;
         // Gate-input gradients per direction by time (row t·batch + b), row-major [rows, 4u] and transposed [4u, rows].
         const dpf = new Float32Array(rows * g4);
@@ -176,8 +172,9 @@ function makeBidirectionalLstm(): BiLstmOp {
         const hPrevB = new Float32Array(u * rows);
         const dbf = new Float64Array(g4);
         const dbb = new Float64Array(g4);
-        const dz = new Float32Array(batch * 2 * g4);
-        let dh: Float32Array = new Float32Array(batch * width);
+        // Per direction: this step's gate-input gradients [batch, 4u], the state gradient from the next step [batch, u].
+        const dzs: [Float32Array, Float32Array] = [new Float32Array(batch * g4), new Float32Array(batch * g4)];
+        let dhs: Float32Array[] = [new Float32Array(batch * u), new Float32Array(batch * u)];
         const dc = new Float32Array(batch * width);
         for (let s = steps - 1; s >= 0; s--) {
           for (let b = 0; b < batch; b++) {
@@ -187,24 +184,27 @@ function makeBidirectionalLstm(): BiLstmOp {
               const dpT = d === 0 ? dpfT : dpbT;
               const db = d === 0 ? dbf : dbb;
               const hPrev = d === 0 ? hPrevF : hPrevB;
+              const dz = dzs[d]!;
+              const dh = dhs[d]!;
               // The output this state produced: step s forward, step steps-1-s backward.
               const yRow = d === 0 ? (b * steps + s) * width : (b * steps + (steps - 1 - s)) * width + u;
               for (let j = 0; j < u; j++) {
                 const k = row * width + d * u + j;
                 const m = b * width + d * u + j;
+                const mh = b * u + j;
                 const i = gi[k]!;
                 const f = gf[k]!;
                 const gv = gg[k]!;
                 const o = go[k]!;
                 const tc = tcell[k]!;
                 const cPrev = s === 0 ? 0 : cell[k - batch * width]!;
-                const dhs = dyv[yRow + j]! + dh[m]!;
-                const dcs = dc[m]! + dhs * o * (1 - tc * tc);
+                const dht = dyv[yRow + j]! + dh[mh]!;
+                const dcs = dc[m]! + dht * o * (1 - tc * tc);
                 dc[m] = dcs * f;
                 const zi = dcs * gv * i * (1 - i);
                 const zf = dcs * cPrev * f * (1 - f);
                 const zg = dcs * i * (1 - gv * gv);
-                const zo = dhs * tc * o * (1 - o);
+                const zo = dht * tc * o * (1 - o);
                 const tRow = d === 0 ? row : (steps - 1 - s) * batch + b;
                 const base = tRow * g4;
                 dp[base + j] = zi;
@@ -219,7 +219,7 @@ function makeBidirectionalLstm(): BiLstmOp {
                 db[u + j]! += zf;
                 db[2 * u + j]! += zg;
                 db[3 * u + j]! += zo;
-                const zRow = b * 2 * g4 + d * g4;
+                const zRow = b * g4;
                 dz[zRow + j] = zi;
                 dz[zRow + u + j] = zf;
                 dz[zRow + 2 * u + j] = zg;
@@ -228,7 +228,7 @@ function makeBidirectionalLstm(): BiLstmOp {
               }
             }
           }
-          if (s > 0) dh = product(dz, batch, 2 * g4, recT);
+          if (s > 0) dhs = [product(dzs[0], batch, g4, ufT), product(dzs[1], batch, g4, ubT)];
         }
         const dPf = tf.tensor2d(dpf, [rows, g4]);
         const dPb = tf.tensor2d(dpb, [rows, g4]);
@@ -236,8 +236,7 @@ function makeBidirectionalLstm(): BiLstmOp {
         const dWb = tf.transpose(tf.matMul(tf.tensor2d(dpbT, [g4, rows]), sxt));
         const dUf = tf.matMul(tf.tensor2d(hPrevF, [u, rows]), dPf);
         const dUb = tf.matMul(tf.tensor2d(hPrevB, [u, rows]), dPb);
-        // dX = dPf · Wfᵀ + dPb · Wbᵀ, one product: [dPf, dPb] · [Wf; Wb]ᵀ.
-        const dXt = tf.matMul(tf.concat([dPf, dPb], 1), tf.transpose(tf.concat([swf, swb], 1)));
+        const dXt = tf.add(tf.matMul(dPf, tf.transpose(swf) as tf.Tensor2D), tf.matMul(dPb, tf.transpose(swb) as tf.Tensor2D));
         const dX = tf.transpose(tf.reshape(dXt, [steps, batch, inputs]), [1, 0, 2]);
         return [dX, dWf, dUf, tf.tensor1d(Float32Array.from(dbf)), dWb, dUb, tf.tensor1d(Float32Array.from(dbb))];
       },
