@@ -52,6 +52,20 @@ export type { GaussianHmmConfig, GaussianHmmFitOptions } from './regime/gaussian
 export { regime } from './regime/regime';
 export { RegimeFilter } from './regime/regime-filter';
 
+// CNN+LSTM: builder, trainer, joint loss, custom layers, files
+export { buildCnnLstm, initializeCnnLstmWeights, CNN_LSTM_CLASSES, CnnLstmLayerNames } from './cnn-lstm/build-cnn-lstm';
+export type { CnnLstm, CnnLstmClass } from './cnn-lstm/build-cnn-lstm';
+export { CnnLstmConfigSchema, parseCnnLstmConfig } from './cnn-lstm/config';
+export type { CnnLstmConfig, CnnLstmConfigInput } from './cnn-lstm/config';
+export { trainCnnLstm, evaluateCnnLstm, checkCnnLstmDataset, TrainCnnLstmOptionsSchema } from './cnn-lstm/train-cnn-lstm';
+export type { TrainCnnLstmOptions, CnnLstmDataset, CnnLstmMetrics, CnnLstmEpochLog, CnnLstmBatchProgress, CnnLstmTrainingResult } from './cnn-lstm/train-cnn-lstm';
+export { jointLoss } from './cnn-lstm/loss';
+export type { JointLoss } from './cnn-lstm/loss';
+export { MultiKernelConv1D, Dense as CnnLstmDense, MultiHeadSelfAttention, BidirectionalLstm, SeededDropout, registerCnnLstmLayers } from './cnn-lstm/layers';
+export { linear, bidirectionalLstm } from './cnn-lstm/ops';
+export { fileIoHandler, saveCnnLstm, loadCnnLstm } from './cnn-lstm/io';
+export type { CnnLstmSaveOptions, LoadedCnnLstm } from './cnn-lstm/io';
+
 // Lifecycle: registry, walk-forward and background retraining, drift, outlier gate, shadow models
 export { ModelRegistry, ModelVersionMetadataSchema, TrainingWindowSchema } from './lifecycle/model-registry';
 export type { ModelVersionMetadata, SaveModelVersion, LoadedModelVersion, ModelRegistryOptions, TrainingWindow, JsonValue } from './lifecycle/model-registry';
