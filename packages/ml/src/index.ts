@@ -1,6 +1,7 @@
 /**
- * `@rxtrade/ml`: model adapters for rxtrade pipelines. This version holds the model contract and the
- * `applyModel` stage; adapters for TensorFlow.js and ONNX Runtime are not part of this version.
+ * `@rxtrade/ml`: machine learning for rxtrade pipelines: the `Model` contract with its ONNX Runtime and
+ * TensorFlow.js adapters, the model stage, scalers, and the models, regimes, forecasts and lifecycle
+ * tools built on them.
  *
  * @packageDocumentation
  */
