@@ -41,7 +41,7 @@ import {
   type CatalogEventOf,
   type CatalogFile,
 } from './catalog-layout';
-import { catalogQueryResult, checkFileSchema, InstrumentSource, sqlString, type CatalogQueryResult, type ChunkSource } from './catalog-reader';
+import { catalogQueryResult, checkFileSchema, InstrumentSource, READ_AHEAD_CHUNKS, sqlString, type CatalogQueryResult, type ChunkSource } from './catalog-reader';
 
 /** What a write of a {@link ParquetCatalog} did. */
 export interface CatalogWriteResult extends CatalogWriteCounts {
@@ -255,7 +255,7 @@ export class ParquetCatalog implements MarketDataCatalog {
     return catalogQueryResult<CatalogEventOf[T]>(async () => {
       this.assertOpen();
       const files = list();
-      return { sources: ids.map((id, i) => new InstrumentSource(this.instance, files[i]!, q.dataType, id, start, end) as unknown as ChunkSource<CatalogEventOf[T]>) };
+      return { sources: ids.map((id, i) => new InstrumentSource(this.instance, files[i]!, q.dataType, id, start, end, Math.max(2, Math.floor(READ_AHEAD_CHUNKS / ids.length))) as unknown as ChunkSource<CatalogEventOf[T]>) };
     });
   }
 
