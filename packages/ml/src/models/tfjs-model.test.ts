@@ -1,12 +1,18 @@
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { UnsupportedError, ValidationError } from '@rxtrade/core';
 import { TfjsModel } from './tfjs-model';
 import { CNN_LSTM_TFJS, maxRelativeError, modelsReference } from './__fixtures__/reference';
 
 const ref = modelsReference();
+// Test files share a process: leave TensorFlow.js on the backend it had.
+await tf.ready();
+const before = tf.getBackend();
+afterAll(async () => {
+  await tf.setBackend(before);
+});
 const x32 = Float32Array.from(ref.x);
 const dir = dirname(CNN_LSTM_TFJS);
 const artifacts = () => ({ modelJson: readFileSync(CNN_LSTM_TFJS), weights: readFileSync(join(dir, 'weights.bin')) });
@@ -33,9 +39,14 @@ describe('TfjsModel', () => {
     expect(wasm.backend).toBe('wasm');
     expect(maxRelativeError(await wasm.predict(x32, ref.batch), ref.cnnLstm)).toBeLessThan(1e-5);
     expect(maxRelativeError(await cpu.predict(x32, ref.batch), ref.cnnLstm)).toBeLessThan(1e-5);
+    // Each model runs on its own backend and leaves TensorFlow.js on the one it found.
+    await tf.setBackend('cpu');
+    expect(maxRelativeError(await wasm.predict(x32, ref.batch), ref.cnnLstm)).toBeLessThan(1e-5);
     expect(tf.getBackend()).toBe('cpu');
-    await wasm.predict(x32, ref.batch);
-    expect(tf.getBackend()).toBe('wasm');
+    const [a, b] = await Promise.all([wasm.predict(x32, ref.batch), cpu.predict(x32, ref.batch)]);
+    expect(maxRelativeError(a, ref.cnnLstm)).toBeLessThan(1e-5);
+    expect(maxRelativeError(b, ref.cnnLstm)).toBeLessThan(1e-5);
+    expect(tf.getBackend()).toBe('cpu');
     wasm.dispose();
     cpu.dispose();
   });

@@ -7,7 +7,9 @@
  * times faster for small dense and recurrent models) and `'tensorflow'` (`@tensorflow/tfjs-node`, the
  * native TensorFlow library: an optional peer dependency, installed by the user). `'auto'`, the default,
  * takes `'tensorflow'` when `@tensorflow/tfjs-node` can be imported and `'cpu'` otherwise. TensorFlow.js
- * has one active backend per process: a model switches to its own before each prediction.
+ * has one active backend per process: a model switches to its own for each prediction (and for loading)
+ * and switches back to the one it found, so models on different backends, and other TensorFlow.js code,
+ * share a process.
  */
 import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
@@ -104,7 +106,10 @@ async function importTf(backend: TfjsBackend): Promise<LoadedTf> {
       const specifier = '@tensorflow/tfjs-node';
       const tfNode = (await import(specifier)) as TfModule & { default?: TfModule };
       const tf = typeof tfNode.loadLayersModel === 'function' ? tfNode : tfNode.default!;
-      await tf.setBackend('tensorflow');
+      const previous = tf.getBackend();
+      const started = await tf.setBackend('tensorflow');
+      await restore(tf, previous);
+      if (!started) throw new UnsupportedError("TensorFlow.js could not start its 'tensorflow' backend (@tensorflow/tfjs-node)");
       return { tf, backend: 'tensorflow' };
     } catch (error) {
       if (!isModuleNotFound(error, '@tensorflow/tfjs-node')) throw error;
@@ -115,6 +120,10 @@ async function importTf(backend: TfjsBackend): Promise<LoadedTf> {
     }
   }
   const tf = await import('@tensorflow/tfjs');
+  // Settles the process's backend before the wasm package registers its own (at a higher priority, it
+  // would otherwise become the default of code that never picks one); it is given back below.
+  await tf.ready();
+  const previous = tf.getBackend();
   if (backend === TfjsBackend.WASM) {
     try {
       await import('@tensorflow/tfjs-backend-wasm');
@@ -123,11 +132,12 @@ async function importTf(backend: TfjsBackend): Promise<LoadedTf> {
         throw new UnsupportedError("TfjsModel's 'wasm' backend needs the @tensorflow/tfjs-backend-wasm package: npm install @tensorflow/tfjs-backend-wasm");
       throw error;
     }
-    if (!(await tf.setBackend('wasm'))) throw new UnsupportedError("TensorFlow.js could not start its 'wasm' backend");
-    return { tf, backend: 'wasm' };
   }
-  if (!(await tf.setBackend('cpu'))) throw new UnsupportedError("TensorFlow.js could not start its 'cpu' backend");
-  return { tf, backend: 'cpu' };
+  const name = backend === TfjsBackend.WASM ? 'wasm' : 'cpu';
+  const started = await tf.setBackend(name);
+  await restore(tf, previous);
+  if (!started) throw new UnsupportedError(`TensorFlow.js could not start its '${name}' backend`);
+  return { tf, backend: name };
 }
 
 /**
@@ -200,10 +210,17 @@ export class TfjsModel implements Model {
     const options = parseWith(TfjsModelConfigSchema, config, 'TfjsModel');
     const artifacts = typeof source === 'string' ? await readArtifacts(source) : parseArtifacts(source, 'source');
     const { tf, backend } = await loadTf(options.backend);
-    await use(tf, backend);
-    const model = await tf.loadLayersModel(
-      tf.io.fromMemory({ modelTopology: artifacts.topology, weightSpecs: artifacts.weightSpecs as Tf.io.WeightsManifestEntry[], weightData: artifacts.weightData }),
-    );
+    const model = await exclusive(tf, async () => {
+      const previous = tf.getBackend();
+      await use(tf, backend);
+      try {
+        return await tf.loadLayersModel(
+          tf.io.fromMemory({ modelTopology: artifacts.topology, weightSpecs: artifacts.weightSpecs as Tf.io.WeightsManifestEntry[], weightData: artifacts.weightData }),
+        );
+      } finally {
+        await restore(tf, previous);
+      }
+    });
     try {
       return new TfjsModel(tf, backend, model, options.output);
     } catch (error) {
@@ -230,7 +247,6 @@ export class TfjsModel implements Model {
   static async fromLayersModel(model: Tf.LayersModel, config: TfjsModelConfig = {}): Promise<TfjsModel> {
     const options = parseWith(TfjsModelConfigSchema, config, 'TfjsModel');
     const { tf, backend } = await loadTf(options.backend);
-    await use(tf, backend);
     return new TfjsModel(tf, backend, model, options.output);
   }
 
@@ -245,20 +261,27 @@ export class TfjsModel implements Model {
   async predict(input: Float32Array | Float64Array, batch: number): Promise<Float32Array> {
     if (this.disposed) throw new ValidationError([{ path: ['TfjsModel'], message: 'was disposed: load it again to predict' }]);
     checkPredictInput(this, input, batch);
-    const tf = this.tf;
-    if (tf.getBackend() !== this.backend) await use(tf, this.backend);
-    const out = tf.tidy(() => {
-      // tf.tensor keeps a Float32Array as is (no copy); it takes no Float64Array.
-      const x = tf.tensor(input instanceof Float32Array ? input : Float32Array.from(input), [batch, ...this.inputDims], 'float32');
-      const y = this.model.predict(x);
-      return Array.isArray(y) ? y[this.outputIndex]! : (y as Tf.Tensor);
+    return exclusive(this.tf, async () => {
+      const tf = this.tf;
+      const previous = tf.getBackend();
+      await use(tf, this.backend);
+      try {
+        const out = tf.tidy(() => {
+          // tf.tensor keeps a Float32Array as is (no copy); it takes no Float64Array.
+          const x = tf.tensor(input instanceof Float32Array ? input : Float32Array.from(input), [batch, ...this.inputDims], 'float32');
+          const y = this.model.predict(x);
+          return Array.isArray(y) ? y[this.outputIndex]! : (y as Tf.Tensor);
+        });
+        try {
+          // Copied out of the backend's memory: the answer is the caller's to keep.
+          return new Float32Array(out.dataSync() as Float32Array);
+        } finally {
+          out.dispose();
+        }
+      } finally {
+        await restore(tf, previous);
+      }
     });
-    try {
-      // Copied out of the backend's memory: the answer is the caller's to keep.
-      return new Float32Array(out.dataSync() as Float32Array);
-    } finally {
-      out.dispose();
-    }
   }
 
   /** The wrapped TensorFlow.js model. */
@@ -272,6 +295,30 @@ export class TfjsModel implements Model {
     this.disposed = true;
     this.model.dispose();
   }
+}
+
+const queues = new WeakMap<TfModule, Promise<unknown>>();
+
+/**
+ * Runs `task` when the TfjsModels' earlier tasks on the same TensorFlow.js have finished: a task switches
+ * the process-wide backend, and two interleaved tasks on different backends would switch it under each
+ * other.
+ */
+function exclusive<T>(tf: TfModule, task: () => Promise<T>): Promise<T> {
+  const run = (queues.get(tf) ?? Promise.resolve()).then(task, task);
+  queues.set(
+    tf,
+    run.then(
+      () => undefined,
+      () => undefined,
+    ),
+  );
+  return run;
+}
+
+/** Gives TensorFlow.js back the backend it had (other code in the process may rely on it). */
+async function restore(tf: TfModule, previous: string): Promise<void> {
+  if (previous && tf.getBackend() !== previous) await tf.setBackend(previous);
 }
 
 async function use(tf: TfModule, backend: string): Promise<void> {
