@@ -149,7 +149,7 @@ export class PrecomputedPredictions {
  * const model = await OnnxModel.load('packages/ml/src/models/__fixtures__/tiny-cnn-lstm.onnx');
  * const features: FeatureFactory = () => (bars$) => bars$.pipe(toFeatures({ features: { r1: new Returns(1), r2: new Returns(2), r5: new Returns(5) } }), window(8));
  * const pre = await precomputePredictions(model, { bars, features });
- * console.log(pre.count); // 1039: one per bar from the 8th row of features on
+ * console.log(pre.count); // 1035: one per bar from the 8th row of features on
  * ```
  */
 export async function precomputePredictions(model: Model, config: PrecomputeConfig): Promise<PrecomputedPredictions> {

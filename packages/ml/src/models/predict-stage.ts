@@ -108,7 +108,7 @@ interface Pending {
  *     filter(() => false), // a strategy would turn the predictions into orders here
  *   );
  * await runBacktest(pipeline, { data: bars, instruments: [goog], ledger: { startingCash: 100_000 } });
- * console.log(signals.length); // 1039, the same values on every run
+ * console.log(signals.length); // 1035, the same values on every run
  * ```
  */
 export function predictStage(model: Model, config: PredictStageConfig): OperatorFunction<FeatureWindow | FeatureRow, Prediction> {
