@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildCnnLstm, type CnnLstm } from './build-cnn-lstm';
 import { jointLoss } from './loss';
 
@@ -58,8 +58,14 @@ function loadFixtureWeights(net: CnnLstm): Map<string, tf.LayerVariable> {
 }
 
 const backends = ['cpu', 'wasm'] as const;
+// Other test files in this process may use tfjs: leave its backend as found.
+let previousBackend = 'cpu';
+beforeAll(async () => {
+  await tf.ready();
+  previousBackend = tf.getBackend();
+});
 afterAll(async () => {
-  await tf.setBackend('cpu');
+  await tf.setBackend(previousBackend);
 });
 
 describe.each(backends)('the CNN+LSTM on the %s backend equals the same network in PyTorch', (backend) => {

@@ -1,11 +1,17 @@
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MultiKernelConv1D, registerCnnLstmLayers } from './layers';
 import { SeededRandom } from './random';
 
+// Other test files in this process may use tfjs: leave its backend as found.
+let previousBackend = 'cpu';
+beforeAll(async () => {
+  await tf.ready();
+  previousBackend = tf.getBackend();
+});
 afterAll(async () => {
-  await tf.setBackend('cpu');
+  await tf.setBackend(previousBackend);
 });
 
 describe.each(['cpu', 'wasm'] as const)('MultiKernelConv1D on the %s backend', (backend) => {

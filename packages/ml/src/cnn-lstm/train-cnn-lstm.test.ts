@@ -34,8 +34,14 @@ function dataset(n: number, seed: number): CnnLstmDataset {
 
 const weightsOf = (net: CnnLstm) => net.model.getWeights().map((w) => Array.from(w.dataSync()));
 
+let previousBackend = 'cpu';
 beforeAll(async () => {
+  await tf.ready();
+  previousBackend = tf.getBackend();
   await tf.setBackend('cpu');
+});
+afterAll(async () => {
+  await tf.setBackend(previousBackend);
 });
 
 describe('trainCnnLstm', () => {
