@@ -4,6 +4,7 @@
  * the size of the result. The instruments' streams are merged by (time, position of the instrument in
  * the query); events of one instrument keep the order they were written in.
  */
+import { statSync } from 'node:fs';
 import { DuckDBDoubleVector, type DuckDBConnection, type DuckDBDataChunk, type DuckDBInstance, type DuckDBListValue, type DuckDBResult, type DuckDBStructValue } from '@duckdb/node-api';
 import { MARKET_DATA_CHUNKS, type BookLevel, type ChunkedMarketData, type InstrumentId, type MarketData } from '@rxtrade/core';
 import { CatalogFileError } from './catalog-errors';
@@ -146,6 +147,25 @@ export class ReadAhead {
   }
 }
 
+/**
+ * Files whose columns a query checked, per database instance: the path, and its size, modification time
+ * and inode when checked. A later query skips the check (a `DESCRIBE` of the file, about a millisecond)
+ * while they are the same; a catalog replaces a file by renaming a new one over it, which changes them.
+ */
+const CHECKED = new WeakMap<DuckDBInstance, Map<string, string>>();
+
+async function checkFileSchemaOnce(instance: DuckDBInstance, con: DuckDBConnection, file: string, dataType: CatalogDataType): Promise<void> {
+  const st = statSync(file, { throwIfNoEntry: false });
+  const stamp = st === undefined ? undefined : `${dataType} ${st.size} ${st.mtimeMs} ${st.ino}`;
+  let checked = CHECKED.get(instance);
+  if (checked === undefined) CHECKED.set(instance, (checked = new Map()));
+  if (stamp !== undefined && checked.get(file) === stamp) return;
+  await checkFileSchema(con, file, dataType);
+  if (stamp === undefined) return;
+  if (checked.size >= 100_000) checked.clear();
+  checked.set(file, stamp);
+}
+
 /** The events of one instrument: its files in time order, a chunk at a time. */
 export class InstrumentSource implements ChunkSource {
   buf: MarketData[] = [];
@@ -178,7 +198,7 @@ export class InstrumentSource implements ChunkSource {
       try {
         if (this.reader === undefined) {
           this.con ??= await this.instance.connect();
-          await checkFileSchema(this.con, file.path, this.dataType);
+          await checkFileSchemaOnce(this.instance, this.con, file.path, this.dataType);
           const result = await this.con.stream(
             `SELECT ${SELECTS[this.dataType]} FROM read_parquet(${sqlString(file.path)}) WHERE ts >= ${this.start} AND ts < ${this.end}`,
           );
