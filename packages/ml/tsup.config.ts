@@ -1,3 +1,4 @@
 import { packageConfig } from '../../tooling/tsup';
 
-export default packageConfig();
+// The library, and `@rxtrade/ml/tfjs` (what TensorFlow.js types: TfjsModel and the CNN+LSTM).
+export default packageConfig({ entry: { index: 'src/index.ts', tfjs: 'src/tfjs.ts' } });

@@ -17,7 +17,7 @@ import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
-import { buildCnnLstm, trainCnnLstm } from '../src/index';
+import { buildCnnLstm, trainCnnLstm } from '../src/tfjs';
 
 const REPS = Number(process.argv[2] ?? 7);
 const BACKEND = process.argv[3] ?? 'wasm';

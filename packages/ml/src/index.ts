@@ -1,7 +1,9 @@
 /**
- * `@rxtrade/ml`: machine learning for rxtrade pipelines: the `Model` contract with its ONNX Runtime and
- * TensorFlow.js adapters, the model stage, scalers, and the models, regimes, forecasts and lifecycle
- * tools built on them.
+ * `@rxtrade/ml`: machine learning for rxtrade pipelines: the `Model` contract with its ONNX Runtime
+ * adapter, the model stage, scalers, and the models, regimes, forecasts and lifecycle tools built on them.
+ * What TensorFlow.js types (the `TfjsModel` adapter and the CNN+LSTM) is in `@rxtrade/ml/tfjs`, so that
+ * this entry neither loads TensorFlow.js nor puts its declarations (which need the DOM's types) into a
+ * program that does not use it.
  *
  * @packageDocumentation
  */
@@ -13,9 +15,7 @@ export type { Predictor, ApplyModelOptions } from './apply-model';
 export { TensorDtype, sampleSize, formatDims, checkPredictInput } from './models/model';
 export type { Model, TensorSpec } from './models/model';
 export { OnnxModel, OnnxModelConfigSchema } from './models/onnx-model';
-export type { OnnxModelConfig } from './models/onnx-model';
-export { TfjsModel, TfjsBackend, TfjsModelConfigSchema } from './models/tfjs-model';
-export type { TfjsModelConfig, TfjsModelArtifacts } from './models/tfjs-model';
+export type { OnnxModelConfig, OnnxSession } from './models/onnx-model';
 export { StandardScaler, StandardScalerConfigSchema, StandardScalerJSONSchema } from './models/scalers/standard-scaler';
 export type { StandardScalerConfig } from './models/scalers/standard-scaler';
 export { MinMaxScaler, MinMaxScalerConfigSchema, MinMaxScalerJSONSchema } from './models/scalers/min-max-scaler';
@@ -52,20 +52,6 @@ export { CovarianceType, GaussianHmmConfigSchema, GaussianHmmFitOptionsSchema } 
 export type { GaussianHmmConfig, GaussianHmmFitOptions } from './regime/gaussian-hmm-config';
 export { regime } from './regime/regime';
 export { RegimeFilter } from './regime/regime-filter';
-
-// CNN+LSTM: builder, trainer, joint loss, custom layers, files
-export { buildCnnLstm, initializeCnnLstmWeights, CNN_LSTM_CLASSES, CnnLstmLayerNames } from './cnn-lstm/build-cnn-lstm';
-export type { CnnLstm, CnnLstmClass } from './cnn-lstm/build-cnn-lstm';
-export { CnnLstmConfigSchema, parseCnnLstmConfig } from './cnn-lstm/config';
-export type { CnnLstmConfig, CnnLstmConfigInput } from './cnn-lstm/config';
-export { trainCnnLstm, evaluateCnnLstm, checkCnnLstmDataset, TrainCnnLstmOptionsSchema } from './cnn-lstm/train-cnn-lstm';
-export type { TrainCnnLstmOptions, CnnLstmDataset, CnnLstmMetrics, CnnLstmEpochLog, CnnLstmBatchProgress, CnnLstmTrainingResult } from './cnn-lstm/train-cnn-lstm';
-export { jointLoss } from './cnn-lstm/loss';
-export type { JointLoss } from './cnn-lstm/loss';
-export { MultiKernelConv1D, Dense as CnnLstmDense, MultiHeadSelfAttention, BidirectionalLstm, SeededDropout, registerCnnLstmLayers } from './cnn-lstm/layers';
-export { linear, bidirectionalLstm } from './cnn-lstm/ops';
-export { fileIoHandler, saveCnnLstm, loadCnnLstm } from './cnn-lstm/io';
-export type { CnnLstmSaveOptions, LoadedCnnLstm } from './cnn-lstm/io';
 
 // Lifecycle: registry, walk-forward and background retraining, drift, outlier gate, shadow models
 export { ModelRegistry, ModelVersionMetadataSchema, TrainingWindowSchema } from './lifecycle/model-registry';

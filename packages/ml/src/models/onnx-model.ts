@@ -93,6 +93,21 @@ const ORT_DTYPES: Record<string, TensorDtype> = {
   string: 'string',
 };
 
+/**
+ * What an ONNX Runtime session offers, named structurally (onnxruntime-node's `InferenceSession` has it).
+ *
+ * @example
+ * ```ts
+ * const outputs = await model.session.run({ [model.session.inputNames[0]!]: tensor });
+ * ```
+ */
+export interface OnnxSession {
+  readonly inputNames: readonly string[];
+  readonly outputNames: readonly string[];
+  run(feeds: Readonly<Record<string, unknown>>, options?: unknown): Promise<Record<string, unknown>>;
+  release(): Promise<void>;
+}
+
 function specOf(meta: InferenceSession.ValueMetadata, role: 'input' | 'output'): TensorSpec {
   if (!meta.isTensor) throw new ValidationError([{ path: ['model', role, meta.name], message: 'is not a tensor (a sequence or a map): not supported' }]);
   const dtype = ORT_DTYPES[meta.type];
@@ -236,9 +251,19 @@ export class OnnxModel implements Model {
     return Float32Array.from(values as ArrayLike<number>, Number);
   }
 
-  /** The ONNX Runtime session, for what the {@link Model} contract does not cover (several outputs at once). */
-  get session(): InferenceSession {
-    return this.onnxSession;
+  /**
+   * The ONNX Runtime session (onnxruntime-node's `InferenceSession`), for what the {@link Model} contract
+   * does not cover (several outputs at once). Typed structurally here, so that these declarations do not
+   * import onnxruntime's, which need the DOM's types; cast it to `InferenceSession` to use the rest.
+   *
+   * @example
+   * ```ts
+   * import type { InferenceSession } from 'onnxruntime-node';
+   * const session = model.session as unknown as InferenceSession;
+   * ```
+   */
+  get session(): OnnxSession {
+    return this.onnxSession as unknown as OnnxSession;
   }
 
   /** Releases the session. */

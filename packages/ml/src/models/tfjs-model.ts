@@ -145,7 +145,7 @@ async function importTf(backend: TfjsBackend): Promise<LoadedTf> {
  *
  * @example
  * ```ts
- * import { TfjsModel } from '@rxtrade/ml';
+ * import { TfjsModel } from '@rxtrade/ml/tfjs';
  *
  * const model = await TfjsModel.load('packages/ml/src/models/__fixtures__/tiny-cnn-lstm-tfjs/model.json', { backend: 'cpu' });
  * console.log(model.backend, model.inputShape.dims, model.outputShape.dims); // cpu [null, 8, 3] [null, 2]
@@ -198,7 +198,7 @@ export class TfjsModel implements Model {
    * @example
    * ```ts
    * import { readFileSync } from 'node:fs';
-   * import { TfjsModel } from '@rxtrade/ml';
+   * import { TfjsModel } from '@rxtrade/ml/tfjs';
    *
    * const dir = 'packages/ml/src/models/__fixtures__/tiny-cnn-lstm-tfjs';
    * const model = await TfjsModel.load({ modelJson: readFileSync(`${dir}/model.json`), weights: readFileSync(`${dir}/weights.bin`) }, { backend: 'wasm' });
@@ -237,7 +237,7 @@ export class TfjsModel implements Model {
    * @example
    * ```ts
    * import * as tf from '@tensorflow/tfjs';
-   * import { TfjsModel } from '@rxtrade/ml';
+   * import { TfjsModel } from '@rxtrade/ml/tfjs';
    *
    * const net = tf.sequential({ layers: [tf.layers.dense({ units: 1, inputShape: [4] })] });
    * const model = await TfjsModel.fromLayersModel(net, { backend: 'cpu' });
