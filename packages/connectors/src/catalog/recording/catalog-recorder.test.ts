@@ -71,15 +71,21 @@ describe('rotation', () => {
     catalog.close();
   });
 
-  it('rotates by age: maxAgeMs after the first event since the last rotation', async () => {
+  it('rotates by age on its clock: maxAgeMs after the first event since the last rotation, not before', async () => {
     const catalog = await open();
-    const recorder = new CatalogRecorder(catalog, { rotation: { maxEvents: 1_000, maxAgeMs: 40 } });
+    const clock = new BacktestClock(T0);
+    const recorder = new CatalogRecorder(catalog, { rotation: { maxEvents: 1_000, maxAgeMs: 40 }, clock });
     await recorder.start();
-    const t = performance.now();
+    const rotations: RecorderRotated[] = [];
+    recorder.on('rotated', (r) => rotations.push(r));
     recorder.record(trade(T0, '1'));
     recorder.record(trade(T0 + 1, '2'));
-    const r = await next(recorder, 'rotated');
-    expect(performance.now() - t).toBeGreaterThanOrEqual(35);
+    clock.advanceTo(T0 + 39);
+    await new Promise((r) => setTimeout(r, 20));
+    expect(rotations).toEqual([]);
+    const rotated = next(recorder, 'rotated');
+    clock.advanceTo(T0 + 40);
+    const r = await rotated;
     expect(r).toMatchObject({ rotation: 1, rows: 1, held: 1 });
     await recorder.stop();
     expect(catalog.files().length).toBe(2);

@@ -9,7 +9,7 @@
  */
 import { EventEmitter } from 'eventemitter3';
 import type { Observable, Subscription } from 'rxjs';
-import { marketDataIssue, parseWith, silentLogger, StateError, type DataClient, type Logger, type MarketData } from '@rxtrade/core';
+import { LiveClock, marketDataIssue, parseWith, silentLogger, StateError, type Clock, type DataClient, type Logger, type MarketData, type TimerHandle } from '@rxtrade/core';
 import { dataTypeOf, MAX_TS, type CatalogDataType } from '../catalog-layout';
 import type { MarketDataCatalog } from '../market-data-catalog';
 import { CatalogRecorderConfigSchema, type CatalogRecorderConfig } from './recorder-config';
@@ -214,7 +214,8 @@ export class CatalogRecorder extends EventEmitter<RecorderEvents> {
   /** Spool files of a failed write, whose events wait in `pending` for the next one. */
   private carried: string[] = [];
   private sinceRotation = 0;
-  private ageTimer: ReturnType<typeof setTimeout> | undefined;
+  private ageTimer: TimerHandle | undefined;
+  private readonly clock: Clock;
   private writing: Promise<void> | undefined;
   private due = false;
   private inFlight = 0;
@@ -239,6 +240,7 @@ export class CatalogRecorder extends EventEmitter<RecorderEvents> {
     super();
     this.config = parseWith(CatalogRecorderConfigSchema, config, 'config');
     this.logger = this.config.logger ?? silentLogger;
+    this.clock = this.config.clock ?? new LiveClock();
   }
 
   /**
@@ -415,8 +417,7 @@ export class CatalogRecorder extends EventEmitter<RecorderEvents> {
     this.pending.push({ seq, event, key });
     if (event.ts > series.newest) series.newest = event.ts;
     if (++this.sinceRotation === 1) {
-      this.ageTimer = setTimeout(() => this.rotate(), this.config.rotation.maxAgeMs);
-      this.ageTimer.unref?.();
+      this.ageTimer = this.clock.setTimer(this.clock.now() + this.config.rotation.maxAgeMs, () => this.rotate());
     }
     if (this.sinceRotation >= this.config.rotation.maxEvents) this.rotate();
   }
@@ -487,7 +488,7 @@ export class CatalogRecorder extends EventEmitter<RecorderEvents> {
   }
 
   private clearAgeTimer(): void {
-    if (this.ageTimer !== undefined) clearTimeout(this.ageTimer);
+    this.ageTimer?.cancel();
     this.ageTimer = undefined;
   }
 

@@ -3,7 +3,7 @@
  * naming it, and a bad value names its field (`config.rotation.maxEvents: ...`).
  */
 import { z } from 'zod';
-import type { Logger } from '@rxtrade/core';
+import type { Clock, Logger } from '@rxtrade/core';
 
 /**
  * When the spool file is flushed to the disk (`fsync`).
@@ -101,6 +101,8 @@ export const CatalogRecorderConfigSchema = z
           ctx.addIssue({ code: 'custom', path: ['fsyncIntervalMs'], message: `only applies to fsync 'interval', not '${s.fsync}'` });
       })
       .optional(),
+    /** The clock of `rotation.maxAgeMs` (a `LiveClock` by default; a `BacktestClock` in tests and replays). */
+    clock: z.custom<Clock>((v) => typeof v === 'object' && v !== null && typeof (v as Clock).now === 'function' && typeof (v as Clock).setTimer === 'function', 'must be a Clock').optional(),
     /** Where drops and failed writes are logged (at `warn`); silent by default. */
     logger: z.custom<Logger>((v) => typeof v === 'object' && v !== null && typeof (v as Logger).warn === 'function', 'must be a Logger').optional(),
   })
