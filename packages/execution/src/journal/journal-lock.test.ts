@@ -44,11 +44,11 @@ afterAll(removeTempDirs);
 
 describe('journal lock across processes', () => {
   it('lets exactly one of several processes take over a stale lock at the same moment', async () => {
-    for (let round = 0; round < 3; round++) {
+    for (let round = 0; round < 5; round++) {
       const dir = tempDir('race');
       const stale = deadPid();
       fs.writeFileSync(path.join(dir, 'journal.lock'), JSON.stringify({ pid: stale, hostname: os.hostname(), acquiredAt: 'then' }));
-      const answers = await race(dir, 4, Date.now() + 700);
+      const answers = await race(dir, 6, Date.now() + 700);
       const winners = answers.filter((a) => a === 'GOT');
       expect(answers.filter((a) => a.startsWith('ERROR'))).toEqual([]);
       expect(winners, answers.join(', ')).toHaveLength(1);
@@ -58,5 +58,17 @@ describe('journal lock across processes', () => {
       for (const a of answers.filter((x) => x !== 'GOT')) expect(a).toBe(`LOCKED ${owner}`);
       expect(fs.readdirSync(dir).sort()).toEqual(['journal.lock']); // no claim or staging file left behind
     }
-  }, 30_000);
+  }, 60_000);
+
+  it('refuses, naming the folder, a stale lock whose takeover was interrupted by the taker’s end', async () => {
+    const dir = tempDir('interrupted');
+    const dead = deadPid();
+    fs.writeFileSync(path.join(dir, 'journal.lock'), JSON.stringify({ pid: dead, hostname: os.hostname(), acquiredAt: 'then' }));
+    fs.mkdirSync(path.join(dir, 'journal.lock.takeover'));
+    fs.writeFileSync(path.join(dir, 'journal.lock.takeover', 'owner'), JSON.stringify({ pid: deadPid(), hostname: os.hostname(), acquiredAt: 'then' }));
+    const [answer] = await race(dir, 1, Date.now());
+    expect(answer).toMatch(/^ERROR .*a takeover of the journal lock by process \d+ was interrupted by its end; if no node uses this journal, delete .*journal\.lock\.takeover/);
+    // Nothing was taken or moved.
+    expect(fs.readdirSync(dir).sort()).toEqual(['journal.lock', 'journal.lock.takeover']);
+  });
 });

@@ -2,8 +2,12 @@
  * The single-writer lock of a journal directory: a file `journal.lock` holding the writer's PID and
  * host. It is created atomically (written under a private name, then hard-linked into place, which fails
  * when the lock exists), so a lock file is never seen half-written. A lock whose process is gone (a node
- * that crashed) is taken over: it is first renamed to a private name, so of two processes taking it over
- * at once only one gets it, and it is deleted only after that private copy is seen to name a dead process.
+ * that crashed) is taken over by one process at a time: the taker holds a takeover mutex (the directory
+ * `journal.lock.takeover`, created atomically, with its owner inside), reads the lock again under it, and
+ * deletes it only if it is still the dead process's lock; then it takes the lock like any process, by the
+ * hard link. A fresh lock is never moved or deleted by another process, so a process that took the lock
+ * keeps it. A takeover interrupted by a crash leaves the mutex behind: that is an error naming the folder
+ * to delete, never a guess.
  */
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -65,6 +69,48 @@ function tryUnlink(file: string): void {
   }
 }
 
+const sameOwner = (a: LockOwner, b: LockOwner): boolean => a.pid === b.pid && a.hostname === b.hostname && a.acquiredAt === b.acquiredAt;
+
+/** Waits `ms` without returning to the event loop (lock contention lasts microseconds to milliseconds). */
+function pause(ms: number): void {
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+}
+
+/** How long a takeover mutex without an owner file may be young before it counts as abandoned. */
+const MUTEX_OWNERLESS_MS = 10_000;
+
+/**
+ * Enters the takeover mutex `mutex`: true when this process holds it, false when a live process does (look
+ * again later). A mutex whose holder is dead is a takeover interrupted by a crash: a `StateError`.
+ */
+function enterTakeover(mutex: string, mine: LockOwner): boolean {
+  try {
+    fs.mkdirSync(mutex);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+    const holder = readOwner(path.join(mutex, 'owner'));
+    if (holder === undefined || holder === 'unreadable') {
+      const age = (() => {
+        try {
+          return Date.now() - fs.statSync(mutex).mtimeMs;
+        } catch {
+          return 0; // left meanwhile
+        }
+      })();
+      if (age < MUTEX_OWNERLESS_MS) return false; // being entered right now
+      throw new StateError(`a takeover of the journal lock was interrupted (${mutex} has no owner); if no node uses this journal, delete that folder`);
+    }
+    if (ownerAlive(holder)) return false;
+    throw new StateError(`a takeover of the journal lock by process ${holder.pid} was interrupted by its end; if no node uses this journal, delete ${mutex}`);
+  }
+  fs.writeFileSync(path.join(mutex, 'owner'), JSON.stringify(mine));
+  return true;
+}
+
+function leaveTakeover(mutex: string): void {
+  fs.rmSync(mutex, { recursive: true, force: true });
+}
+
 /**
  * Takes the lock of `dir` or throws {@link JournalLockedError} when a live process holds it.
  *
@@ -80,9 +126,10 @@ export function acquireJournalLock(dir: string): JournalLock {
   const mine: LockOwner = { pid: process.pid, hostname: os.hostname(), acquiredAt: new Date().toISOString() };
   const staging = `${file}.${process.pid}.${token}.new`;
   fs.writeFileSync(staging, JSON.stringify(mine));
+  const mutex = `${file}.takeover`;
   let takenOverFrom: number | undefined;
   try {
-    for (let attempt = 0; attempt < 5; attempt++) {
+    for (let attempt = 0; attempt < 200; attempt++) {
       try {
         fs.linkSync(staging, file);
         removeLeftovers(dir);
@@ -94,27 +141,20 @@ export function acquireJournalLock(dir: string): JournalLock {
       if (owner === undefined) continue; // released meanwhile
       if (owner === 'unreadable') throw new StateError(`journal lock file ${file} is unreadable; if no node uses this journal, delete it`);
       if (ownerAlive(owner)) throw new JournalLockedError(file, owner.pid, owner.hostname);
-      // Stale: claim it under a private name, then look at what was actually claimed.
-      const claim = `${file}.${process.pid}.${token}.stale`;
+      // Stale: delete it under the takeover mutex, only if it is still the dead process's lock.
+      if (!enterTakeover(mutex, mine)) {
+        pause(2); // another process is taking it over: look again
+        continue;
+      }
       try {
-        fs.renameSync(file, claim);
-      } catch (e) {
-        if ((e as NodeJS.ErrnoException).code === 'ENOENT') continue; // someone else claimed it first
-        throw e;
-      }
-      const claimed = readOwner(claim);
-      if (claimed !== undefined && claimed !== 'unreadable' && ownerAlive(claimed)) {
-        // A competitor's fresh lock was renamed away: put it back and give up.
-        try {
-          fs.linkSync(claim, file);
-        } catch (e) {
-          if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+        const current = readOwner(file);
+        if (current !== undefined && current !== 'unreadable' && sameOwner(current, owner)) {
+          tryUnlink(file);
+          takenOverFrom = owner.pid;
         }
-        tryUnlink(claim);
-        throw new JournalLockedError(file, claimed.pid, claimed.hostname);
+      } finally {
+        leaveTakeover(mutex);
       }
-      tryUnlink(claim);
-      if (claimed !== undefined && claimed !== 'unreadable') takenOverFrom = claimed.pid;
     }
     throw new StateError(`could not take the journal lock ${file}: other processes keep contending for it`);
   } finally {
@@ -122,7 +162,7 @@ export function acquireJournalLock(dir: string): JournalLock {
   }
 }
 
-/** Deletes private lock files (`journal.lock.<pid>.<token>.new|.stale`) that dead processes left behind. */
+/** Deletes private lock files (`journal.lock.<pid>.<token>.new`, and `.stale` of earlier versions) that dead processes left behind. */
 function removeLeftovers(dir: string): void {
   for (const name of fs.readdirSync(dir)) {
     const m = /^journal\.lock\.(\d+)\.[0-9a-f]+\.(new|stale)$/.exec(name);
