@@ -6,13 +6,12 @@
  * ccxt client.
  */
 import ccxt from 'ccxt';
-import type { Exchange } from 'ccxt';
-import { Decimal, type ExecutionClient } from '@rxtrade/core';
-import { ccxtVenue, type CcxtVenue } from '../../ccxt-venue';
+import { Decimal } from '@rxtrade/core';
+import { ccxtVenue } from '../../ccxt-venue';
 import type { VenueHarness, VenueHarnessFactory } from '../../../testing/venue-conformance/harness';
 import { bybitCcxtOptions } from '../fake-bybit/ccxt-options';
 import { FakeBybit } from '../fake-bybit/fake-bybit';
-import { waitFor } from '../fake-exchange/wait-for';
+import { ccxtFakeHarness, openConnected } from './ccxt-fake-harness';
 
 /** The `ccxtVenue` options that point it at `fake` (the overrides `bybitCcxtOptions` gives a ccxt constructor). */
 export function fakeBybitVenueOptions(fake: FakeBybit, market: 'spot' | 'linear') {
@@ -45,65 +44,21 @@ export function fakeBybitHarness(market: 'spot' | 'linear'): VenueHarnessFactory
     scenarioTimeoutMs: 20_000,
     create: async (): Promise<VenueHarness> => {
       const fake = await FakeBybit.start(market === 'spot' ? { balances: { USDT: 100_000 } } : { linearWallet: { USDT: 100_000 } });
-      const book = market === 'spot' ? fake.spot : fake.linear;
-      const open = async (): Promise<CcxtVenue> => {
-        const v = await ccxtVenue('bybit', fakeBybitVenueOptions(fake, market));
-        await waitFor(() => v.execution.status === 'CONNECTED' || undefined, 'the ccxt execution client on the fake Bybit', 5000);
-        return v;
-      };
-      let venue = await open();
-      const first = venue.execution as ExecutionClient;
-      const instrument = venue.instruments.instruments[0]!;
-      const symbol = venue.instruments.symbolOf(instrument.id);
-      let other: Exchange | undefined;
-      const otherClient = (): Exchange => (other ??= new ccxt.bybit(bybitCcxtOptions(fake, { types: [market] })));
-      const bid = new Decimal(29_999);
-      const ask = new Decimal(30_001);
-      let top = { bid: bid.toNumber(), ask: ask.toNumber() };
-      const setMarket = async (b: Decimal, a: Decimal): Promise<void> => {
-        top = { bid: b.toNumber(), ask: a.toNumber() };
-        book.setBook('BTCUSDT', { bids: [[top.bid, 100]], asks: [[top.ask, 100]] });
-        if (market === 'linear') book.setMarkPrice('BTCUSDT', (top.bid + top.ask) / 2);
-      };
-      return {
-        venue: first,
-        instrument,
-        quantity: new Decimal('0.01'),
-        bid,
-        ask,
+      return ccxtFakeHarness({
+        fake,
+        book: market === 'spot' ? fake.spot : fake.linear,
+        marketId: 'BTCUSDT',
+        open: () => openConnected(() => ccxtVenue('bybit', fakeBybitVenueOptions(fake, market)), 'the fake Bybit'),
+        otherClient: () => new ccxt.bybit(bybitCcxtOptions(fake, { types: [market] })),
+        cash: 'USDT',
+        markPrice: market === 'linear',
         rejection: { quantity: new Decimal(market === 'spot' ? 50 : 900), reason: market === 'spot' ? /insufficient/i : /not enough/i },
-        setMarket,
-        tradeAgainst: async (side, price, quantity) => {
-          // The scripted liquidity on that side steps aside, so that the print reaches the account's order.
-          if (side === 'BUY') book.setBook('BTCUSDT', { bids: [], asks: [[top.ask, 100]] });
-          else book.setBook('BTCUSDT', { bids: [[top.bid, 100]], asks: [] });
-          book.trade('BTCUSDT', { side: side === 'BUY' ? 'sell' : 'buy', price: price.toNumber(), qty: quantity.toNumber() });
-          book.setBook('BTCUSDT', { bids: [[top.bid, 100]], asks: [[top.ask, 100]] });
-        },
-        restart: async () => {
-          await venue.close();
-          venue = await open();
-          return venue.execution;
-        },
-        dropConnection: async () => fake.restart(),
-        placeExternalOrder: async (o) => {
-          await otherClient().createOrder(symbol, 'limit', o.side === 'BUY' ? 'buy' : 'sell', o.quantity.toNumber(), o.price.toNumber(), { clientOrderId: o.clientOrderId });
-        },
-        addExternalPosition: async (quantity) => {
+        clientOrderIdParam: 'clientOrderId',
+        addExternalPosition: async (quantity, other) => {
           if (market === 'spot') fake.spot.setBalance('BTC', quantity.toNumber()); // deposited, or bought elsewhere
-          else await otherClient().createOrder(symbol, 'market', 'buy', quantity.toNumber());
+          else await other.createOrder('BTC/USDT:USDT', 'market', 'buy', quantity.toNumber());
         },
-        account: {
-          baseCurrency: 'USDT',
-          cash: async () => (await venue.execution.balances()).find((b) => b.currency === 'USDT')?.total ?? new Decimal(0),
-        },
-        timeoutMs: 5000,
-        close: async () => {
-          await venue.close();
-          await (other as unknown as { close?: () => Promise<void> } | undefined)?.close?.();
-          await fake.stop();
-        },
-      };
+      });
     },
   };
 }
