@@ -60,15 +60,29 @@ describe('journal lock across processes', () => {
     }
   }, 60_000);
 
-  it('refuses, naming the folder, a stale lock whose takeover was interrupted by the taker’s end', async () => {
-    const dir = tempDir('interrupted');
-    const dead = deadPid();
-    fs.writeFileSync(path.join(dir, 'journal.lock'), JSON.stringify({ pid: dead, hostname: os.hostname(), acquiredAt: 'then' }));
+  it('recovers from takeovers cut short by their takers’ ends, nested too: one process gets the lock and nothing is left behind', async () => {
+    for (let round = 0; round < 3; round++) {
+      const dir = tempDir('interrupted');
+      const owner = (pid: number, token: string) => JSON.stringify({ pid, hostname: os.hostname(), acquiredAt: 'then', token });
+      const taker = deadPid();
+      fs.writeFileSync(path.join(dir, 'journal.lock'), owner(deadPid(), 'a1'));
+      // A taker died holding the takeover mutex; another died while removing that taker's mutex.
+      fs.writeFileSync(path.join(dir, 'journal.lock.takeover'), owner(taker, 'b2'));
+      if (round > 0) fs.writeFileSync(path.join(dir, `journal.lock.takeover.${taker}-b2`), owner(deadPid(), 'c3'));
+      const answers = await race(dir, round === 0 ? 1 : 5, Date.now() + 500);
+      expect(answers.filter((a) => a === 'GOT'), answers.join(', ')).toHaveLength(1);
+      const winner = (JSON.parse(fs.readFileSync(path.join(dir, 'journal.lock'), 'utf8')) as { pid: number }).pid;
+      for (const a of answers.filter((x) => x !== 'GOT')) expect(a).toBe(`LOCKED ${winner}`);
+      expect(fs.readdirSync(dir).sort()).toEqual(['journal.lock']);
+    }
+  }, 60_000);
+
+  it('refuses, naming the file, a takeover mutex it cannot read (a folder)', async () => {
+    const dir = tempDir('unreadable');
+    fs.writeFileSync(path.join(dir, 'journal.lock'), JSON.stringify({ pid: deadPid(), hostname: os.hostname(), acquiredAt: 'then' }));
     fs.mkdirSync(path.join(dir, 'journal.lock.takeover'));
-    fs.writeFileSync(path.join(dir, 'journal.lock.takeover', 'owner'), JSON.stringify({ pid: deadPid(), hostname: os.hostname(), acquiredAt: 'then' }));
     const [answer] = await race(dir, 1, Date.now());
-    expect(answer).toMatch(/^ERROR .*a takeover of the journal lock by process \d+ was interrupted by its end; if no node uses this journal, delete .*journal\.lock\.takeover/);
-    // Nothing was taken or moved.
+    expect(answer).toMatch(/^ERROR .*takeover mutex .*journal\.lock\.takeover is unreadable; if no node uses this journal, delete it/);
     expect(fs.readdirSync(dir).sort()).toEqual(['journal.lock', 'journal.lock.takeover']);
   });
 });
