@@ -27,5 +27,7 @@ export type { JointLoss } from './cnn-lstm/loss';
 export { MultiKernelConv1D, Dense as CnnLstmDense, MultiHeadSelfAttention, BidirectionalLstm, SeededDropout, registerCnnLstmLayers } from './cnn-lstm/layers';
 export { linear, bidirectionalLstm } from './cnn-lstm/ops';
 export { fileIoHandler, saveCnnLstm, loadCnnLstm } from './cnn-lstm/io';
+export { CnnLstmModel, CnnLstmModelOptionsSchema } from './cnn-lstm/cnn-lstm-model';
+export type { CnnLstmModelOptions, CnnLstmPrediction } from './cnn-lstm/cnn-lstm-model';
 export type { CnnLstmSaveOptions, LoadedCnnLstm } from './cnn-lstm/io';
 

@@ -34,7 +34,9 @@ function glorot(rng: SeededRandom, size: number, fanIn: number, fanOut: number):
 }
 
 function setValue(variable: tf.LayerVariable, values: Float32Array): void {
-  variable.write(tf.tensor(values, variable.shape as number[]));
+  const value = tf.tensor(values, variable.shape as number[]);
+  variable.write(value); // the variable takes the value's data; the tensor itself is ours to release
+  value.dispose();
 }
 
 /** A layer whose weights the model's seed initialises. */
