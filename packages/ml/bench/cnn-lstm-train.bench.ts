@@ -1,17 +1,21 @@
 /**
- * Training speed of the CNN+LSTM: tfjs (this package, wasm backend by default) against the same network
- * in PyTorch on the CPU (packages/ml/scripts/cnn-lstm-train-speed.py, run as a child process), in one run.
+ * Training speed of the CNN+LSTM: tfjs (this package, wasm backend by default) on one thread and on
+ * `threads` threads (data-parallel, `trainCnnLstm`'s `threads`), against the same network in PyTorch on
+ * the CPU (packages/ml/scripts/cnn-lstm-train-speed.py, run as child processes) on its default thread
+ * count and on `threads` threads, in one run.
  *
  * The architecture of both: 30 steps x 20 features, parallel convolutions 3/5/7/11 x 32 filters, one
  * bidirectional LSTM of 64 units, attention over the convolutions and over the LSTM, dense 32, two heads,
- * joint loss, Adam, batch 64. Each repetition trains 10 batches on each side, one after the other (the
- * order alternates), so that both see the same machine load; the figures are medians of the repetitions
- * and their ratio. PyTorch uses its default thread count unless one is given; tfjs' wasm backend runs on
- * one thread in Node.
+ * joint loss, Adam, batch 64. Each repetition times 10 batches of each of the four, one after the other
+ * (the order reverses every other repetition), so that all see the same machine load; the figures are
+ * medians of the repetitions and their ratios. PyTorch warms up with 3 batches before its first
+ * repetition; a tfjs repetition trains 13 batches and times the last 10 (its worker threads start afresh
+ * in each training call; their start is reported apart).
  *
- *   npx tsx --conditions=@rxtrade/source packages/ml/bench/cnn-lstm-train.bench.ts [reps=7] [backend=wasm] [torchThreads=default]
+ *   npx tsx --conditions=@rxtrade/source packages/ml/bench/cnn-lstm-train.bench.ts [reps=7] [backend=wasm] [threads=2]
  */
 import { spawn } from 'node:child_process';
+import { loadavg } from 'node:os';
 import { createInterface } from 'node:readline';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -21,9 +25,10 @@ import { buildCnnLstm, trainCnnLstm } from '../src/tfjs';
 
 const REPS = Number(process.argv[2] ?? 7);
 const BACKEND = process.argv[3] ?? 'wasm';
-const TORCH_THREADS = process.argv[4] ?? '0';
+const THREADS = Number(process.argv[4] ?? 2);
 const BATCH = 64;
-const STEPS_PER_REP = 10;
+const TIMED = 10;
+const WARM = 3;
 const here = dirname(fileURLToPath(import.meta.url));
 const script = resolve(here, '../scripts/cnn-lstm-train-speed.py');
 
@@ -32,44 +37,72 @@ const median = (v: number[]) => {
   return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
 };
 
-// PyTorch in a child that runs one repetition per line it reads.
-const child = spawn('/usr/bin/python3', [script, String(REPS), String(STEPS_PER_REP), TORCH_THREADS, '--serve'], { stdio: ['pipe', 'pipe', 'inherit'] });
-const lines = createInterface({ input: child.stdout! })[Symbol.asyncIterator]();
-const nextJson = async () => {
-  const { value, done } = await lines.next();
-  if (done) throw new Error('the PyTorch child ended early');
-  return JSON.parse(value as string) as { samplesPerSecond?: number; threads: number };
-};
-const ready = await nextJson();
+/** PyTorch in a child that runs one repetition per line it reads; `threads` 0: its default. */
+async function torchChild(threads: number) {
+  const child = spawn('/usr/bin/python3', [script, String(REPS), String(TIMED), String(threads), '--serve'], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const lines = createInterface({ input: child.stdout! })[Symbol.asyncIterator]();
+  const nextJson = async () => {
+    const { value, done } = await lines.next();
+    if (done) throw new Error('the PyTorch child ended early');
+    return JSON.parse(value as string) as { samplesPerSecond?: number; threads: number };
+  };
+  const ready = await nextJson();
+  return {
+    threads: ready.threads,
+    rep: async () => {
+      child.stdin!.write('go\n');
+      return (await nextJson()).samplesPerSecond!;
+    },
+    end: () => child.stdin!.end(),
+  };
+}
+
+const torchDefault = await torchChild(0);
+const torchN = await torchChild(THREADS);
 
 await tf.setBackend(BACKEND);
 await tf.ready();
 const net = buildCnnLstm({ steps: 30, features: 20, kernelSizes: [3, 5, 7, 11], filters: 32, attentionHeads: 4, lstmUnits: [64], dropout: 0.1, headUnits: 32, seed: 1 });
-const n = BATCH * STEPS_PER_REP;
+const n = BATCH * (WARM + TIMED);
 const x = new Float32Array(n * 30 * 20).map((_, i) => Math.sin(i * 0.37) + Math.cos(i * 0.011));
 const labels = Int32Array.from({ length: n }, (_, i) => i % 3);
 const returns = Float32Array.from({ length: n }, (_, i) => 0.01 * Math.sin(i));
-const tfjsRep = async () => (await trainCnnLstm(net, { x, labels, returns }, { epochs: 1, batchSize: BATCH, progress: false })).history[0]!.samplesPerSecond;
-const torchRep = async () => {
-  child.stdin!.write('go\n');
-  return (await nextJson()).samplesPerSecond!;
+const starts: number[] = [];
+const tfjsRep = async (threads: number) => {
+  const called = performance.now();
+  const ends: number[] = [];
+  await trainCnnLstm(net, { x, labels, returns }, { epochs: 1, batchSize: BATCH, shuffle: false, progress: false, threads, onBatchEnd: () => ends.push(performance.now()) });
+  if (threads > 1) starts.push((ends[0]! - called) / 1000);
+  return (TIMED * BATCH) / ((ends.at(-1)! - ends[WARM - 1]!) / 1000);
 };
 
-await tfjsRep(); // warm-up: XNNPACK operators, V8 optimisation
-const tfjs: number[] = [];
-const torch: number[] = [];
+const runs = {
+  tfjs1: { rep: () => tfjsRep(1), values: [] as number[] },
+  tfjsN: { rep: () => tfjsRep(THREADS), values: [] as number[] },
+  torchDefault: { rep: torchDefault.rep, values: [] as number[] },
+  torchN: { rep: torchN.rep, values: [] as number[] },
+};
+await tfjsRep(1); // warm-up: XNNPACK operators, V8 optimisation
+const load: number[] = [];
 for (let r = 0; r < REPS; r++) {
-  if (r % 2 === 0) {
-    tfjs.push(await tfjsRep());
-    torch.push(await torchRep());
-  } else {
-    torch.push(await torchRep());
-    tfjs.push(await tfjsRep());
-  }
-  console.log(`rep ${r + 1}: tfjs ${tfjs.at(-1)!.toFixed(1)} samples/s, PyTorch ${torch.at(-1)!.toFixed(1)} samples/s`);
+  const order = Object.values(runs);
+  for (const run of r % 2 === 0 ? order : order.reverse()) run.values.push(await run.rep());
+  load.push(loadavg()[0]!);
+  console.log(
+    `rep ${r + 1}: tfjs ${runs.tfjs1.values.at(-1)!.toFixed(1)} (1 thread) ${runs.tfjsN.values.at(-1)!.toFixed(1)} (${THREADS} threads), ` +
+      `PyTorch ${runs.torchDefault.values.at(-1)!.toFixed(1)} (default, ${torchDefault.threads}) ${runs.torchN.values.at(-1)!.toFixed(1)} (${torchN.threads}) samples/s; load ${load.at(-1)!.toFixed(2)}`,
+  );
 }
-child.stdin!.end();
-const ratio = median(tfjs) / median(torch);
-console.log(`\ntfjs ${tf.getBackend()} backend: median ${median(tfjs).toFixed(1)} samples/s`);
-console.log(`PyTorch CPU (${ready.threads} thread${ready.threads === 1 ? '' : 's'}): median ${median(torch).toFixed(1)} samples/s`);
-console.log(`ratio tfjs / PyTorch: ${ratio.toFixed(2)} (median of ${REPS} repetitions of ${STEPS_PER_REP} batches of ${BATCH})`);
+torchDefault.end();
+torchN.end();
+const m = Object.fromEntries(Object.entries(runs).map(([k, v]) => [k, median(v.values)])) as Record<keyof typeof runs, number>;
+const plural = (t: number) => `${t} thread${t === 1 ? '' : 's'}`;
+console.log(`\nmedians of ${REPS} repetitions of ${TIMED} batches of ${BATCH}, tfjs ${tf.getBackend()} backend, 1-minute load average ${median(load).toFixed(2)} (median):`);
+console.log(`tfjs, 1 thread: ${m.tfjs1.toFixed(1)} samples/s`);
+console.log(`tfjs, ${plural(THREADS)}: ${m.tfjsN.toFixed(1)} samples/s (worker start ${median(starts).toFixed(2)} s before the first batch, median)`);
+console.log(`PyTorch CPU, default (${plural(torchDefault.threads)}): ${m.torchDefault.toFixed(1)} samples/s`);
+console.log(`PyTorch CPU, ${plural(torchN.threads)}: ${m.torchN.toFixed(1)} samples/s`);
+console.log(`ratio tfjs 1 thread / PyTorch default: ${(m.tfjs1 / m.torchDefault).toFixed(2)}`);
+console.log(`ratio tfjs ${plural(THREADS)} / PyTorch default: ${(m.tfjsN / m.torchDefault).toFixed(2)}`);
+console.log(`ratio tfjs ${plural(THREADS)} / PyTorch ${plural(torchN.threads)}: ${(m.tfjsN / m.torchN).toFixed(2)}`);
+console.log(`tfjs ${plural(THREADS)} / tfjs 1 thread: ${(m.tfjsN / m.tfjs1).toFixed(2)}`);

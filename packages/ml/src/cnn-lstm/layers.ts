@@ -9,14 +9,16 @@
  * - `RxtradeMultiHeadSelfAttention`: scaled dot-product self-attention with `heads` heads (Vaswani et al.,
  *   2017, section 3.2.2): `softmax(Q Kᵀ / √d_k) V` per head, heads concatenated and projected.
  * - `RxtradeBidirectionalLstm`: a bidirectional LSTM returning every step ({@link bidirectionalLstm}).
- * - `RxtradeSeededDropout`: inverted dropout whose masks come from a seeded generator, so that training is
- *   repeatable (tfjs' dropout draws from `Math.random` or repeats one mask for a fixed seed).
+ * - `RxtradeSeededDropout`: inverted dropout whose masks come from a seeded generator, one stream per call
+ *   and per sample of the batch, so that training is repeatable and the same whether a batch is computed
+ *   whole or in shards on several threads (tfjs' dropout draws from `Math.random` or repeats one mask for
+ *   a fixed seed).
  *
  * Each layer's weights are set by `initializeWeights(rng)`, from the model's seed.
  */
 import * as tf from '@tensorflow/tfjs';
 import { linear, linearLastAxis, bidirectionalLstm } from './ops';
-import type { SeededRandom } from './random';
+import { mixSeed, SeededRandom } from './random';
 
 type Shape = (number | null)[];
 type Kwargs = Record<string, unknown>;
@@ -319,7 +321,10 @@ export interface SeededDropoutArgs {
 /**
  * Inverted dropout: during training each value is zeroed with probability `rate` and the rest scaled by
  * `1 / (1 - rate)`; at inference it passes its input through. Masks come from a generator reseeded by the
- * trainer ({@link SeededDropout.reseed}), so that the same seed gives the same masks.
+ * trainer ({@link SeededDropout.reseed}), so that the same seed gives the same masks. The mask of each
+ * sample is drawn from its own stream, `mixSeed(seed, call, sample)` where `sample` is its position in
+ * the whole batch: a shard of a batch computed on another thread ({@link SeededDropout.seek}) draws
+ * exactly the masks the whole batch would.
  */
 export class SeededDropout extends tf.layers.Layer {
   static readonly className = 'RxtradeSeededDropout';
@@ -328,6 +333,7 @@ export class SeededDropout extends tf.layers.Layer {
   training = false;
   private seed = 0;
   private calls = 0;
+  private sampleOffset = 0;
 
   constructor(args: SeededDropoutArgs) {
     super(args);
@@ -338,6 +344,16 @@ export class SeededDropout extends tf.layers.Layer {
   reseed(seed: number): void {
     this.seed = seed >>> 0;
     this.calls = 0;
+    this.sampleOffset = 0;
+  }
+
+  /**
+   * Positions the mask sequence: the next call draws the masks of call `calls + 1`, for samples
+   * `sampleOffset`, `sampleOffset + 1`, … of its batch (a shard that starts at `sampleOffset`).
+   */
+  seek(calls: number, sampleOffset = 0): void {
+    this.calls = calls;
+    this.sampleOffset = sampleOffset;
   }
 
   override computeOutputShape(inputShape: Shape | Shape[]): Shape {
@@ -349,9 +365,16 @@ export class SeededDropout extends tf.layers.Layer {
       const x = single(inputs);
       const training = (kwargs['training'] as boolean | undefined) ?? this.training;
       if (!training || this.rate === 0) return tf.clone(x);
-      const seed = (this.seed + Math.imul(++this.calls, 0x9e3779b1)) >>> 0;
-      const keep = tf.cast(tf.greaterEqual(tf.randomUniform(x.shape, 0, 1, 'float32', seed), this.rate), 'float32');
-      return tf.mul(x, tf.mul(keep, 1 / (1 - this.rate)));
+      const call = ++this.calls;
+      const samples = x.shape[0]!;
+      const per = x.size / samples;
+      const scale = 1 / (1 - this.rate);
+      const mask = new Float32Array(x.size);
+      for (let i = 0; i < samples; i++) {
+        const rng = new SeededRandom(mixSeed(this.seed, call, this.sampleOffset + i));
+        for (let j = i * per, end = j + per; j < end; j++) mask[j] = rng.next() < this.rate ? 0 : scale;
+      }
+      return tf.mul(x, tf.tensor(mask, x.shape, 'float32'));
     });
   }
 

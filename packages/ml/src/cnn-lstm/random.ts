@@ -42,3 +42,18 @@ export class SeededRandom {
     return values;
   }
 }
+
+/**
+ * A 32-bit seed derived from `seed` and a list of indices (murmur3's finaliser over each), so that
+ * independent streams (a dropout mask per call and per sample) come from one seed without sharing state.
+ */
+export function mixSeed(seed: number, ...indices: number[]): number {
+  let h = seed >>> 0;
+  for (const index of indices) {
+    h = (h ^ Math.imul(index >>> 0, 0x9e3779b1)) >>> 0;
+    h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
+    h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
+    h = (h ^ (h >>> 16)) >>> 0;
+  }
+  return h;
+}

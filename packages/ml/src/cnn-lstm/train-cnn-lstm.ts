@@ -6,14 +6,21 @@
  * in each epoch and every dropout mask, and the same seed gives the same weights and losses on every run.
  * Validation metrics (joint loss, accuracy, per-class precision and recall, confusion matrix, MSE) are
  * computed after each epoch on a held-out set, which also drives early stopping.
+ *
+ * With `threads` above 1 each batch is split into that many contiguous shards: the first is computed on
+ * this thread, the others on worker threads that hold replicas of the model ({@link GradientWorkers}),
+ * and the shards' gradients are summed in shard order before the one optimizer step.
  */
 import * as tf from '@tensorflow/tfjs';
 import { parseWith, ValidationError, type ValidationIssue } from '@rxtrade/core';
 import { z } from 'zod';
 import type { CnnLstm } from './build-cnn-lstm';
+import { abortError, GradientWorkers, sharedFloat32 } from './data-parallel';
 import { SeededDropout } from './layers';
 import { jointLoss } from './loss';
 import { SeededRandom } from './random';
+import { batchNormalisers, flatSize, gatherBatch, readWeights, shardGradients, type ShardSums } from './shard-gradients';
+import type { TrainWorkerStep } from './train-worker-protocol';
 
 /** Training data: `n` windows of `steps × features` values (row-major, sample first) with their targets. */
 export interface CnnLstmDataset {
@@ -102,6 +109,14 @@ export const TrainCnnLstmOptionsSchema = z.strictObject({
   progress: z.union([z.boolean(), z.literal('auto')]).default('auto'),
   onBatchEnd: fn<(progress: CnnLstmBatchProgress) => void>().optional(),
   onEpochEnd: fn<(log: CnnLstmEpochLog) => void>().optional(),
+  /**
+   * Threads that compute each batch's gradient together: this one and `threads - 1` worker threads, each
+   * on a contiguous shard of the batch with its own replica of the model on the same backend. More than
+   * the machine's cores only adds overhead.
+   */
+  threads: z.number().int().min(1).max(64).default(1),
+  /** Stops the training: the call rejects with the signal's reason and its worker threads are stopped. */
+  signal: z.custom<AbortSignal>((v) => v instanceof AbortSignal, { message: 'must be an AbortSignal' }).optional(),
 });
 
 /** Options of {@link trainCnnLstm}. */
@@ -139,19 +154,6 @@ export function checkCnnLstmDataset(data: CnnLstmDataset, steps: number, feature
   return n;
 }
 
-function batchTensors(data: CnnLstmDataset, rows: readonly number[], steps: number, features: number) {
-  const size = steps * features;
-  const x = new Float32Array(rows.length * size);
-  const labels = new Int32Array(rows.length);
-  const returns = new Float32Array(rows.length);
-  rows.forEach((r, i) => {
-    x.set(data.x.subarray(r * size, (r + 1) * size), i * size);
-    labels[i] = data.labels[r]!;
-    returns[i] = data.returns[r]!;
-  });
-  return { x: tf.tensor3d(x, [rows.length, steps, features]), labels: tf.tensor1d(labels, 'int32'), returns: tf.tensor1d(returns) };
-}
-
 function setTraining(net: CnnLstm, training: boolean): void {
   for (const layer of net.model.layers) if (layer instanceof SeededDropout) layer.training = training;
 }
@@ -184,7 +186,7 @@ export function evaluateCnnLstm(net: CnnLstm, data: CnnLstmDataset, options: { c
   let se = 0;
   for (let start = 0; start < n; start += batchSize) {
     const rows = Array.from({ length: Math.min(batchSize, n - start) }, (_, i) => start + i);
-    const t = batchTensors(data, rows, steps, features);
+    const t = gatherBatch(data, rows, steps, features);
     const [logits, predicted] = net.trainingModel.apply(t.x) as tf.Tensor2D[];
     const logp = tf.logSoftmax(logits!);
     const lp = logp.dataSync();
@@ -224,6 +226,52 @@ function progressBar(p: CnnLstmBatchProgress): string {
   return `\repoch ${p.epoch}/${p.epochs} [${'='.repeat(done)}${' '.repeat(width - done)}] ${p.batch}/${p.batches} loss ${p.loss.toFixed(4)}`;
 }
 
+/** The worker threads of a training on several threads, and the buffers shared with them. */
+interface Parallel {
+  readonly workers: GradientWorkers;
+  readonly threads: number;
+  /** The weights the workers read at each step (shared). */
+  readonly weights: Float32Array;
+  /** This thread's shard gradient, into which the others are summed. */
+  readonly gradient: Float32Array;
+}
+
+/** What one training step answers: the batch's joint loss and its two terms. */
+interface StepLoss {
+  readonly loss: number;
+  readonly crossEntropy: number;
+  readonly meanSquaredError: number;
+}
+
+/** The bounds `[start, end)` of `threads` contiguous shards of `size` rows, the first ones a row longer. */
+function shardBounds(size: number, threads: number): [number, number][] {
+  const base = Math.floor(size / threads);
+  const longer = size % threads;
+  const bounds: [number, number][] = [];
+  for (let k = 0, start = 0; k < threads; k++) {
+    const end = start + base + (k < longer ? 1 : 0);
+    bounds.push([start, end]);
+    start = end;
+  }
+  return bounds;
+}
+
+async function startParallel(net: CnnLstm, data: CnnLstmDataset, variables: tf.Variable[], threads: number, classWeights: [number, number, number], dropoutSeeds: number[], signal: AbortSignal | undefined): Promise<Parallel> {
+  const x = sharedFloat32(data.x.length);
+  x.set(data.x);
+  const labels = new Int32Array(new SharedArrayBuffer(4 * data.labels.length));
+  const returns = sharedFloat32(data.returns.length);
+  for (let i = 0; i < labels.length; i++) {
+    labels[i] = data.labels[i]!;
+    returns[i] = data.returns[i]!;
+  }
+  const weights = sharedFloat32(flatSize(variables));
+  readWeights(variables, weights);
+  const init = { config: net.config, backend: tf.getBackend(), x, labels, returns, weights, classWeights, dropoutSeeds, shapes: variables.map((v) => v.shape) };
+  const workers = await GradientWorkers.start(threads - 1, init, signal);
+  return { workers, threads, weights, gradient: new Float32Array(weights.length) };
+}
+
 /**
  * Trains `net` in place on `data` and answers the per-epoch history.
  *
@@ -232,6 +280,9 @@ function progressBar(p: CnnLstmBatchProgress): string {
  * const net = buildCnnLstm({ steps: 30, features: 20, seed: 1 });
  * const result = await trainCnnLstm(net, train, { epochs: 30, validation, classWeights: 'balanced', earlyStopping: { patience: 4 } });
  * console.log(result.bestEpoch, result.history.at(-1)?.validation?.accuracy);
+ *
+ * // The same on two threads (this one and a worker thread), each computing half of every batch:
+ * await trainCnnLstm(buildCnnLstm({ steps: 30, features: 20, seed: 1 }), train, { epochs: 30, threads: 2 });
  * ```
  */
 export async function trainCnnLstm(net: CnnLstm, data: CnnLstmDataset, options: TrainCnnLstmOptions = {}): Promise<CnnLstmTrainingResult> {
@@ -241,7 +292,12 @@ export async function trainCnnLstm(net: CnnLstm, data: CnnLstmDataset, options: 
   if (o.validation) checkCnnLstmDataset(o.validation, steps, features, 'options.validation');
   const classWeights: [number, number, number] = o.classWeights === 'balanced' ? balancedWeights(data.labels) : o.classWeights ? [...o.classWeights] : [1, 1, 1];
   const rng = new SeededRandom(o.seed ?? net.config.seed);
-  for (const layer of net.model.layers) if (layer instanceof SeededDropout) layer.reseed(rng.nextSeed());
+  const dropouts = net.model.layers.filter((l): l is SeededDropout => l instanceof SeededDropout);
+  const dropoutSeeds = dropouts.map((layer) => {
+    const seed = rng.nextSeed();
+    layer.reseed(seed);
+    return seed;
+  });
   const variables = net.trainingModel.trainableWeights.map((w) => w.read() as tf.Variable);
   const optimizer = tf.train.adam(o.learningRate);
   const weightTensor = tf.tensor1d(classWeights);
@@ -253,7 +309,71 @@ export async function trainCnnLstm(net: CnnLstm, data: CnnLstmDataset, options: 
   let bestWeights: tf.Tensor[] | undefined;
   let stale = 0;
   let stoppedEarly = false;
+  let parallel: Parallel | undefined;
+
+  /** One batch on this thread alone: the joint loss, differentiated and minimised by tfjs. */
+  const singleStep = (rows: number[]): StepLoss => {
+    const t = gatherBatch(data, rows, steps, features);
+    let parts: [tf.Scalar, tf.Scalar] | undefined;
+    const value = optimizer.minimize(
+      () => {
+        const [logits, predicted] = net.trainingModel.apply(t.x) as tf.Tensor2D[];
+        const l = jointLoss(logits!, predicted!, t.labels, t.returns, weightTensor, classificationWeight, regressionWeight);
+        parts = [tf.keep(l.crossEntropy), tf.keep(l.meanSquaredError)];
+        return l.loss;
+      },
+      true,
+      variables,
+    )!;
+    const result = { loss: value.dataSync()[0]!, crossEntropy: parts![0].dataSync()[0]!, meanSquaredError: parts![1].dataSync()[0]! };
+    tf.dispose([value, ...parts!, t.x, t.labels, t.returns]);
+    return result;
+  };
+
+  /** One batch in shards over the threads: the shards' gradients summed in shard order, one optimizer step. */
+  const parallelStep = async (p: Parallel, rows: number[], calls: number): Promise<StepLoss> => {
+    const normalisers = batchNormalisers(data.labels, rows, classWeights);
+    const bounds = shardBounds(rows.length, p.threads);
+    const workerSteps = bounds.slice(1).map(([start, end]): TrainWorkerStep | undefined =>
+      end > start ? { type: 'step', rows: Int32Array.from(rows.slice(start, end)), calls, offset: start, ...normalisers } : undefined,
+    );
+    const others = p.workers.step(workerSteps, o.signal);
+    others.catch(() => undefined); // awaited below; this thread's shard may throw first
+    const t = gatherBatch(data, rows.slice(0, bounds[0]![1]), steps, features);
+    let own: ShardSums;
+    try {
+      own = shardGradients(net, variables, t, weightTensor, normalisers, p.gradient);
+    } finally {
+      tf.dispose([t.x, t.labels, t.returns]);
+    }
+    const sums = await others;
+    let weightedNll = own.weightedNll;
+    let squaredError = own.squaredError;
+    const sum = p.gradient;
+    sums.forEach((s, i) => {
+      if (!s) return;
+      weightedNll += s.weightedNll;
+      squaredError += s.squaredError;
+      const g = p.workers.gradients[i]!;
+      for (let j = 0; j < sum.length; j++) sum[j]! += g[j]!;
+    });
+    let offset = 0;
+    const gradients = variables.map((v) => {
+      const tensor = tf.tensor(sum.slice(offset, offset + v.size), v.shape, 'float32');
+      offset += v.size;
+      return { name: v.name, tensor };
+    });
+    optimizer.applyGradients(gradients);
+    tf.dispose(gradients.map((g) => g.tensor));
+    readWeights(variables, p.weights);
+    const crossEntropy = weightedNll / normalisers.weightSum;
+    const meanSquaredError = squaredError / normalisers.count;
+    return { loss: classificationWeight * crossEntropy + regressionWeight * meanSquaredError, crossEntropy, meanSquaredError };
+  };
+
   try {
+    if (o.threads > 1) parallel = await startParallel(net, data, variables, o.threads, classWeights, dropoutSeeds, o.signal);
+    let calls = 0; // dropout calls so far: one per batch
     for (let epoch = 1; epoch <= o.epochs; epoch++) {
       const order = Array.from({ length: n }, (_, i) => i);
       if (o.shuffle) rng.shuffle(order);
@@ -263,25 +383,15 @@ export async function trainCnnLstm(net: CnnLstm, data: CnnLstmDataset, options: 
       const started = performance.now();
       setTraining(net, true);
       for (let b = 0; b < batches; b++) {
+        if (o.signal?.aborted) throw abortError(o.signal);
         const rows = order.slice(b * o.batchSize, (b + 1) * o.batchSize);
-        const t = batchTensors(data, rows, steps, features);
-        let parts: [tf.Scalar, tf.Scalar] | undefined;
-        const value = optimizer.minimize(
-          () => {
-            const [logits, predicted] = net.trainingModel.apply(t.x) as tf.Tensor2D[];
-            const l = jointLoss(logits!, predicted!, t.labels, t.returns, weightTensor, classificationWeight, regressionWeight);
-            parts = [tf.keep(l.crossEntropy), tf.keep(l.meanSquaredError)];
-            return l.loss;
-          },
-          true,
-          variables,
-        )!;
-        const batchLoss = value.dataSync()[0]!;
-        loss += batchLoss * rows.length;
-        ce += parts![0].dataSync()[0]! * rows.length;
-        mse += parts![1].dataSync()[0]! * rows.length;
-        tf.dispose([value, ...parts!, t.x, t.labels, t.returns]);
-        const progress = { epoch, epochs: o.epochs, batch: b + 1, batches, loss: batchLoss };
+        for (const layer of dropouts) layer.seek(calls, 0);
+        const step = parallel ? await parallelStep(parallel, rows, calls) : singleStep(rows);
+        calls++;
+        loss += step.loss * rows.length;
+        ce += step.crossEntropy * rows.length;
+        mse += step.meanSquaredError * rows.length;
+        const progress = { epoch, epochs: o.epochs, batch: b + 1, batches, loss: step.loss };
         o.onBatchEnd?.(progress);
         if (drawBar) process.stderr.write(progressBar(progress));
       }
@@ -312,5 +422,6 @@ export async function trainCnnLstm(net: CnnLstm, data: CnnLstmDataset, options: 
     setTraining(net, false);
     tf.dispose([weightTensor, ...(bestWeights ?? [])]);
     optimizer.dispose();
+    await parallel?.workers.terminate();
   }
 }
