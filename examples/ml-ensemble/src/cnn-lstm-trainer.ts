@@ -9,7 +9,8 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
-import type { FeatureRow } from '@rxtrade/core';
+import { z } from 'zod';
+import { parseWith, type FeatureRow } from '@rxtrade/core';
 import { StandardScaler, type JsonValue, type TrainedModel, type Trainer } from '@rxtrade/ml';
 import { buildCnnLstm, CnnLstmModel, trainCnnLstm, type CnnLstmConfigInput, type CnnLstmDataset } from '@rxtrade/ml/tfjs';
 import { classOf, nextReturnOf } from './features';
@@ -27,6 +28,16 @@ export interface CnnLstmTrainerOptions {
   /** The network's shape, beyond `steps`, `features` and `seed` (default: a small network, below). */
   readonly network?: Omit<CnnLstmConfigInput, 'steps' | 'features' | 'seed'>;
 }
+
+/** Schema of {@link CnnLstmTrainerOptions}: strict, so a misspelled option is an error naming it. */
+export const CnnLstmTrainerOptionsSchema = z.strictObject({
+  steps: z.number().int().min(2).optional(),
+  epochs: z.number().int().positive().optional(),
+  seed: z.number().int().min(0).max(0xffffffff).optional(),
+  backend: z.enum(['wasm', 'cpu']).optional(),
+  // buildCnnLstm checks the network's fields itself.
+  network: z.record(z.string(), z.unknown()).optional(),
+});
 
 /** A network small enough to retrain 17 times in about a minute on two cores. */
 export const SMALL_NETWORK = { kernelSizes: [3, 5], filters: 4, attentionHeads: 2, lstmUnits: [8], headUnits: 8, dropout: 0.1 } as const;
@@ -97,6 +108,7 @@ function slice(data: LabelledWindows, from: number, to: number, sample: number, 
  * ```
  */
 export function cnnLstmTrainer(options: CnnLstmTrainerOptions = {}): Trainer<FeatureRow, CnnLstmModel> {
+  parseWith(CnnLstmTrainerOptionsSchema, options, 'cnnLstmTrainer');
   const steps = options.steps ?? 20;
   const epochs = options.epochs ?? 4;
   const seed = options.seed ?? 7;

@@ -89,6 +89,11 @@ describe('runEnsemble', () => {
     expect(figures.hitRates.cnnLstm.calls + figures.hitRates.xgboost.calls).toBeGreaterThan(1000);
   });
 
+  it('names a misspelled option', async () => {
+    await expect(runEnsemble({ quick: true, cnn: { epoch: 2 } as never })).rejects.toThrow(/runEnsemble\.cnn.*epoch/);
+    await expect(runEnsemble({ quick: true, treshold: 0.2 } as never)).rejects.toThrow(/runEnsemble.*treshold/);
+  });
+
   it('names a bad flag', async () => {
     let stderr = '';
     const io = { stdout: { write: () => true }, stderr: { write: (t: string) => (stderr += t) } };

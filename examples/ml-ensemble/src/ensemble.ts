@@ -3,11 +3,12 @@
  * CNN+LSTM trained here, XGBoost loaded from the committed versions), the backtest of the ensemble
  * strategy, and the figures of the out-of-sample period.
  */
-import type { Bar, FeatureRow } from '@rxtrade/core';
+import { z } from 'zod';
+import { parseWith, type Bar, type FeatureRow } from '@rxtrade/core';
 import { runBacktest, type RunResult } from '@rxtrade/backtest';
 import { walkForwardModel, type Decision, type WalkForwardModel, type XgboostModel } from '@rxtrade/ml';
 import type { CnnLstmModel } from '@rxtrade/ml/tfjs';
-import { cnnLstmTrainer, type CnnLstmTrainerOptions } from './cnn-lstm-trainer';
+import { cnnLstmTrainer, CnnLstmTrainerOptionsSchema, type CnnLstmTrainerOptions } from './cnn-lstm-trainer';
 import { readSp500, SP500 } from './data';
 import { FEATURE_NAMES, featureRows } from './features';
 import { ensembleFigures, type EnsembleFigures } from './report';
@@ -40,6 +41,21 @@ export interface EnsembleOptions {
   readonly onProgress?: (line: string) => void;
 }
 
+const fn = z.custom<(line: string) => void>((f) => typeof f === 'function', 'must be a function');
+
+/** Schema of {@link EnsembleOptions}: strict, so a misspelled option is an error naming it. */
+export const EnsembleOptionsSchema = z.strictObject({
+  bars: z.array(z.custom<Bar>((b) => typeof (b as Bar)?.ts === 'number', 'must be a bar')).optional(),
+  quick: z.boolean().optional(),
+  cash: z.number().positive().finite().optional(),
+  commission: z.number().min(0).lt(0.1).optional(),
+  threshold: z.number().min(0).max(1).optional(),
+  targetVolatility: z.number().positive().max(2).optional(),
+  cnn: CnnLstmTrainerOptionsSchema.extend({ minTrainingRows: z.number().int().positive().optional() }).optional(),
+  xgboost: z.strictObject({ manifest: z.custom<XgboostManifest>((m) => typeof m === 'object' && m !== null, 'must be a parsed manifest').optional(), dir: z.string().min(1).optional() }).optional(),
+  onProgress: fn.optional(),
+});
+
 /** Everything a run made. */
 export interface EnsembleRun {
   readonly bars: readonly Bar[];
@@ -69,6 +85,7 @@ const iso = (ts: number): string => new Date(ts).toISOString().slice(0, 10);
  * ```
  */
 export async function runEnsemble(options: EnsembleOptions = {}): Promise<EnsembleRun> {
+  parseWith(EnsembleOptionsSchema, options, 'runEnsemble');
   const bars = options.bars ?? (options.quick ? readSp500().slice(0, QUICK_BARS) : readSp500());
   const steps = options.cnn?.steps ?? 20;
   const progress = options.onProgress ?? (() => {});
@@ -85,14 +102,15 @@ export async function runEnsemble(options: EnsembleOptions = {}): Promise<Ensemb
   });
   progress(`xgboost: ${xgboost.versions.length} committed versions loaded, each on the rows that its manifest hash names`);
 
-  const train = cnnLstmTrainer({ epochs: options.quick ? 2 : 4, ...options.cnn, steps });
+  const { minTrainingRows: cnnMinTrainingRows, ...cnnOptions } = options.cnn ?? {};
+  const train = cnnLstmTrainer({ epochs: options.quick ? 2 : 4, ...cnnOptions, steps });
   let trainingMs = 0;
   const cnn = await walkForwardModel({
     rows,
     names,
     retrain: RETRAIN,
     window: WINDOW,
-    minTrainingRows: options.cnn?.minTrainingRows ?? MIN_TRAINING_ROWS,
+    minTrainingRows: cnnMinTrainingRows ?? MIN_TRAINING_ROWS,
     train: async (set) => {
       const started = performance.now();
       const trained = await train(set);
