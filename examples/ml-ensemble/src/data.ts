@@ -21,7 +21,14 @@ export const SP500: Instrument = defineInstrument({
   lotSize: '1',
 });
 
-/** Path of `data/sp500-2000.csv` in the installed `vega-datasets`. */
+/**
+ * Path of `data/sp500-2000.csv` in the installed `vega-datasets`.
+ *
+ * @example
+ * ```ts
+ * readBarsCsv(sp500Path(), { instrumentId: SP500.id });
+ * ```
+ */
 export function sp500Path(): string {
   // vega-datasets exports only its JS entry; the CSVs sit beside it in the package.
   const entry = createRequire(import.meta.url).resolve('vega-datasets');

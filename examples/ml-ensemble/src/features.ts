@@ -24,7 +24,15 @@ export const FEATURE_NAMES = ['ret1', 'ret5', 'ret20', 'vol20', 'z20', 'range'] 
 /** A next-day return below `-FLAT_BAND` is down, above `FLAT_BAND` up, flat otherwise. */
 export const FLAT_BAND = 0.003;
 
-/** Class of a next-day return: 0 down, 1 flat, 2 up (the CNN+LSTM's and the trees' class order). */
+/**
+ * Class of a next-day return: 0 down, 1 flat, 2 up (the CNN+LSTM's and the trees' class order).
+ *
+ * @example
+ * ```ts
+ * classOf(-0.004); // 0
+ * classOf(0.001); // 1
+ * ```
+ */
 export function classOf(nextReturn: number): 0 | 1 | 2 {
   return nextReturn < -FLAT_BAND ? 0 : nextReturn > FLAT_BAND ? 2 : 1;
 }

@@ -61,7 +61,14 @@ function numberFlag(name: string, text: string | undefined, check: (v: number) =
   return v;
 }
 
-/** The JSON form of a run's figures (no timings: the same run prints the same bytes). */
+/**
+ * The JSON form of a run's figures (no timings: the same run prints the same bytes).
+ *
+ * @example
+ * ```ts
+ * console.log(JSON.stringify(runJson(await runEnsemble({ quick: true }))));
+ * ```
+ */
 export function runJson(run: EnsembleRun): Record<string, unknown> {
   return {
     data: 'sp500-2000.csv',

@@ -59,7 +59,14 @@ export interface EnsembleStrategyConfig {
 
 const iso = (ts: number): string => new Date(ts).toISOString().slice(0, 10);
 
-/** Direction and confidence from class probabilities [down, flat, up]. */
+/**
+ * Direction and confidence from class probabilities [down, flat, up].
+ *
+ * @example
+ * ```ts
+ * signalOf([0.2, 0.2, 0.6]); // { direction: 'long', confidence: 0.4 } (to rounding)
+ * ```
+ */
 export function signalOf(probabilities: ArrayLike<number>): Pick<Signal, 'direction' | 'confidence'> {
   const score = probabilities[2]! - probabilities[0]!;
   return { direction: score > 0 ? 'long' : score < 0 ? 'short' : 'flat', confidence: Math.min(1, Math.abs(score)) };
