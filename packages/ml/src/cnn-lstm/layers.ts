@@ -7,7 +7,8 @@
  *   backend can train (its `Conv2DBackpropFilter` kernel is missing) and which equals `conv1d`.
  * - `RxtradeDense`: a dense layer over the last axis of any rank, trained through {@link linear}.
  * - `RxtradeMultiHeadSelfAttention`: scaled dot-product self-attention with `heads` heads (Vaswani et al.,
- *   2017, section 3.2.2): `softmax(Q Kᵀ / √d_k) V` per head, heads concatenated and projected.
+ *   2017, section 3.2.2): `softmax(Q Kᵀ / √d_k) V` per head, heads concatenated and projected; on the
+ *   cpu and wasm backends the part between the projections is one fused operation ({@link multiHeadAttention}).
  * - `RxtradeBidirectionalLstm`: a bidirectional LSTM returning every step ({@link bidirectionalLstm}).
  * - `RxtradeSeededDropout`: inverted dropout whose masks come from a seeded generator, one stream per call
  *   and per sample of the batch, so that training is repeatable and the same whether a batch is computed
@@ -17,6 +18,7 @@
  * Each layer's weights are set by `initializeWeights(rng)`, from the model's seed.
  */
 import * as tf from '@tensorflow/tfjs';
+import { fusedAttentionBackend, multiHeadAttention } from './attention-op';
 import { linear, linearLastAxis, bidirectionalLstm } from './ops';
 import { mixSeed, SeededRandom } from './random';
 
@@ -227,6 +229,13 @@ export class MultiHeadSelfAttention extends tf.layers.Layer implements SeededLay
       const h = this.heads;
       const dk = width / h;
       const x2 = tf.reshape(x, [batch * steps, width]) as tf.Tensor2D;
+      if (fusedAttentionBackend()) {
+        // One fused operation from the projections to the heads' outputs (no head split, batched products or softmax kernels).
+        const project = (pair: { kernel: tf.LayerVariable; bias: tf.LayerVariable }) =>
+          tf.reshape(linear(x2, pair.kernel.read() as tf.Tensor2D, pair.bias.read() as tf.Tensor1D), [batch, steps, width]) as tf.Tensor3D;
+        const merged = tf.reshape(multiHeadAttention(project(w.query), project(w.key), project(w.value), h), [batch * steps, width]) as tf.Tensor2D;
+        return tf.reshape(linear(merged, w.output.kernel.read() as tf.Tensor2D, w.output.bias.read() as tf.Tensor1D), [batch, steps, width]);
+      }
       // [batch·steps, width] → [batch·heads, steps, dk] (rank-4 transposes: the wasm backend's rank-5 one is slow).
       const heads = (pair: { kernel: tf.LayerVariable; bias: tf.LayerVariable }) =>
         tf.reshape(tf.transpose(tf.reshape(linear(x2, pair.kernel.read() as tf.Tensor2D, pair.bias.read() as tf.Tensor1D), [batch, steps, h, dk]), [0, 2, 1, 3]), [batch * h, steps, dk]) as tf.Tensor3D;

@@ -42,9 +42,9 @@ afterAll(async () => {
 });
 
 describe('trainCnnLstm on several threads', () => {
-  // 100 samples in batches of 36: the last batch has 28, split 10/9/9 on three threads.
+  // 100 samples in batches of 35: shards of 18 and 17 rows, then 15 and 15 in the last batch.
   const train = dataset(100, 1);
-  const options: TrainCnnLstmOptions = { epochs: 2, batchSize: 36, learningRate: 0.01, classWeights: [1, 2.5, 0.5], progress: false };
+  const options: TrainCnnLstmOptions = { epochs: 2, batchSize: 35, learningRate: 0.01, classWeights: [1, 2.5, 0.5], progress: false };
   const run = async (threads: number) => {
     const net = buildCnnLstm(tiny);
     const result = await trainCnnLstm(net, train, { ...options, threads });
@@ -54,15 +54,12 @@ describe('trainCnnLstm on several threads', () => {
   it('trains as one thread does, to float32 rounding, dropout included; the same seed and threads give identical weights', async () => {
     const one = await run(1);
     const two = await run(2);
-    const three = await run(3);
     const twoAgain = await run(2);
     expect(twoAgain).toEqual(two);
-    for (const other of [two, three]) {
-      expect(maxRelative(other.losses, one.losses)).toBeLessThan(1e-5);
-      // Adam divides each step by the root of the gradient's running square: where a gradient is near
-      // zero, its rounding moves the step by more than the rounding itself, hence 1e-4 after six steps.
-      expect(maxRelative(other.weights, one.weights)).toBeLessThan(1e-4);
-    }
+    expect(maxRelative(two.losses, one.losses)).toBeLessThan(1e-5);
+    // Adam divides each step by the root of the gradient's running square: where a gradient is near
+    // zero, its rounding moves the step by more than the rounding itself, hence 1e-4 after six steps.
+    expect(maxRelative(two.weights, one.weights)).toBeLessThan(1e-4);
     // Training moved the weights: the comparison is not of two untouched models.
     expect(maxRelative(one.weights, flatWeights(buildCnnLstm(tiny)))).toBeGreaterThan(1e-3);
     expect(runningTrainWorkers()).toBe(0);
