@@ -1,6 +1,7 @@
 /**
  * The demo's command line. `main` runs in this process with captured streams; one test starts the demo
- * as `pnpm demo -- …` does (tsx on src/main.ts, with the `--` that pnpm passes on).
+ * as `pnpm demo -- …` does (scripts/demo.mjs, with the `--` that pnpm passes on) where the sources
+ * cannot be bundled, so that it runs them with tsx. bundle.test.ts runs the bundle.
  */
 import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -10,8 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from './main';
 
-const root = fileURLToPath(new URL('../../..', import.meta.url));
-const entry = fileURLToPath(new URL('./main.ts', import.meta.url));
+const launcher = new URL('../scripts/demo.mjs', import.meta.url).href;
 const goog = fileURLToPath(new URL('../fixtures/goog.csv', import.meta.url));
 const golden = ['--data', goog, '--fast', '10', '--slow', '30', '--size', '100', '--commission', '0.002', '--cash', '100000', '--json'];
 const work = mkdtempSync(join(tmpdir(), 'rxtrade-demo-'));
@@ -22,12 +22,21 @@ interface Run {
   readonly stderr: string;
 }
 
-/** Started first and awaited by its test: the process mostly transpiles, so the other tests run meanwhile. */
+/**
+ * Started first and awaited by its test: the process mostly transpiles, so the other tests run meanwhile.
+ * The bundle's folder is a file, so bundling fails and the launcher falls back to tsx.
+ */
 let asPnpmRunsIt: Promise<Run>;
 beforeAll(() => {
+  const notAFolder = join(work, 'dist');
+  writeFileSync(notAFolder, '');
+  const script = 'const { startDemo } = await import(process.env.DEMO_LAUNCHER); process.exitCode = await startDemo(JSON.parse(process.env.DEMO_ARGS), { outdir: process.env.DEMO_OUTDIR });';
   asPnpmRunsIt = new Promise<Run>((done) => {
-    execFile(process.execPath, ['--conditions=@rxtrade/source', '--import', 'tsx', entry, '--', ...golden], { cwd: root, encoding: 'utf8' }, (error, out, err) =>
-      done({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stdout: out, stderr: err }),
+    execFile(
+      process.execPath,
+      ['--input-type=module', '-e', script],
+      { encoding: 'utf8', env: { ...process.env, DEMO_LAUNCHER: launcher, DEMO_ARGS: JSON.stringify(['--', ...golden]), DEMO_OUTDIR: notAFolder } },
+      (error, out, err) => done({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stdout: out, stderr: err }),
     );
   });
 });
@@ -112,6 +121,25 @@ describe('demo CLI', () => {
     expectOneLineError(await demo(args), message);
   });
 
+  it('reports its CPU time when its code starts, when the bars are read and at the first bar under RXTRADE_PROFILE_STARTUP=1', async () => {
+    const plain = await demo(golden);
+    const probed = await demo(golden, { RXTRADE_PROFILE_STARTUP: '1' });
+    expect(probed.code).toBe(0);
+    expect(probed.stdout).toBe(plain.stdout);
+    const lines = probed.stderr.trimEnd().split('\n');
+    expect(lines.map((l) => l.split(' ')[1])).toEqual(['main', 'data', 'first-bar']);
+    const cpu = lines.map((l) => {
+      const m = /^rxtrade-startup \S+ cpu-ms=([\d.]+) user-ms=([\d.]+) system-ms=([\d.]+) wall-ms=([\d.]+) pid=(\d+)$/.exec(l);
+      expect(m).not.toBeNull();
+      expect(Number(m![1])).toBeCloseTo(Number(m![2]) + Number(m![3]), 0);
+      expect(Number(m![5])).toBe(process.pid);
+      return Number(m![1]);
+    });
+    expect(cpu[1]).toBeGreaterThanOrEqual(cpu[0]!);
+    expect(cpu[2]).toBeGreaterThanOrEqual(cpu[1]!);
+    expect(plain.stderr).toBe('');
+  });
+
   it('names the row of a CSV it cannot read, with exit code 2', async () => {
     const bad = join(work, 'bad.csv');
     writeFileSync(bad, 'Date,Open,High,Low,Close,Volume\n2020-01-02,10,11,9,10.5,100\n2020-01-03,10,eleven,9,10.5,100\n');
@@ -122,9 +150,9 @@ describe('demo CLI', () => {
     expect(run.stderr.split('\n')).toHaveLength(2);
   });
 
-  it('runs as `pnpm demo -- --json` runs it, in its own process', async () => {
+  it('runs as `pnpm demo -- --json` runs it, in its own process, from the sources with tsx where they cannot be bundled', async () => {
     const { code, stdout, stderr } = await asPnpmRunsIt;
-    expect(stderr).toBe('');
+    expect(stderr).toMatch(/^demo: could not bundle the sources \(.*dist.*\); running them with tsx\n$/);
     expect(code).toBe(0);
     expect(JSON.parse(stdout)).toMatchObject({ fills: 31, finalEquity: '176251.036' });
   });

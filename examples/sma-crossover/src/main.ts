@@ -12,7 +12,8 @@ import { realpathSync, statSync } from 'node:fs';
 import { basename, dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import yargs from 'yargs';
-import { defineInstrument, instrumentId, RxTradeError, unknownOptionMessage, ValidationError } from '@rxtrade/core';
+import { tap, type Observable } from 'rxjs';
+import { defineInstrument, instrumentId, RxTradeError, unknownOptionMessage, ValidationError, type Bar, type InstrumentId, type Pipeline } from '@rxtrade/core';
 import { readBarsCsv } from '@rxtrade/connectors';
 import { runBacktest } from '@rxtrade/backtest';
 import { smaBracket, smaCrossover } from './strategy';
@@ -76,6 +77,8 @@ export async function main(args: readonly string[], io: DemoIo = { stdout: proce
 }
 
 async function run(words: readonly string[], io: DemoIo): Promise<number> {
+  const probe = startupProbe(io);
+  probe?.('main');
   let help = '';
   const values = await yargs()
     .scriptName('demo')
@@ -128,6 +131,7 @@ async function run(words: readonly string[], io: DemoIo): Promise<number> {
   const symbol = basename(path).replace(/\.[^.]+$/, '').toUpperCase();
   const id = instrumentId(`${symbol}.DATA`);
   const { bars, pricePrecision } = readBarsCsv(path, { instrumentId: id });
+  probe?.('data');
   const instrument = defineInstrument({
     id,
     symbol,
@@ -138,7 +142,8 @@ async function run(words: readonly string[], io: DemoIo): Promise<number> {
     tickSize: `1e-${pricePrecision}`,
     lotSize: '1',
   });
-  const pipeline = values['take-profit'] === undefined ? smaCrossover({ instrumentId: id, fast, slow, size }) : smaBracket({ instrumentId: id, fast, slow, size, takeProfit, stopLoss });
+  const strategy = values['take-profit'] === undefined ? smaCrossover({ instrumentId: id, fast, slow, size }) : smaBracket({ instrumentId: id, fast, slow, size, takeProfit, stopLoss });
+  const pipeline = probe ? probeFirstBar(strategy, probe) : strategy;
   const result = await runBacktest(pipeline, {
     data: bars,
     instruments: [instrument],
@@ -179,6 +184,48 @@ async function run(words: readonly string[], io: DemoIo): Promise<number> {
     for (const f of recent) out(`  ${new Date(f.ts).toISOString().slice(0, 10)} ${f.side.padEnd(4)} ${f.quantity.toString().padStart(6)} @ ${f.price.toString()}`);
   }
   return 0;
+}
+
+/** Where the startup probe reports: the demo entered, the bars read, the first bar in the pipeline. */
+type StartupMark = 'main' | 'data' | 'first-bar';
+
+/**
+ * The startup probe (`RXTRADE_PROFILE_STARTUP=1`): one line on stderr at each mark, with this process's
+ * CPU time (user + system) and wall time since it started, in milliseconds:
+ *
+ *   rxtrade-startup main cpu-ms=… user-ms=… system-ms=… wall-ms=… pid=…
+ *
+ * `main` when the demo's code starts (its modules are loaded), `data` when the CSV is read, `first-bar`
+ * when the first bar reaches the pipeline. With `RXTRADE_PROFILE_STARTUP=stop` the process stops itself
+ * (SIGSTOP) after `first-bar` until it is continued, so that a benchmark reads the CPU time of every
+ * process of the command (npx, pnpm, node) at that moment: `bench/startup.bench.ts` does. Without the
+ * variable there is no probe, and the pipeline runs as it is.
+ */
+function startupProbe(io: DemoIo): ((mark: StartupMark) => void) | undefined {
+  const mode = (io.env ?? process.env).RXTRADE_PROFILE_STARTUP;
+  if (mode !== '1' && mode !== 'stop') return undefined;
+  return (mark) => {
+    const cpu = process.cpuUsage();
+    const ms = (us: number): string => (us / 1000).toFixed(1);
+    io.stderr.write(`rxtrade-startup ${mark} cpu-ms=${ms(cpu.user + cpu.system)} user-ms=${ms(cpu.user)} system-ms=${ms(cpu.system)} wall-ms=${performance.now().toFixed(1)} pid=${process.pid}\n`);
+    if (mark === 'first-bar' && mode === 'stop') process.kill(process.pid, 'SIGSTOP');
+  };
+}
+
+/** `pipeline`, with `probe('first-bar')` when the first bar reaches it. */
+function probeFirstBar(pipeline: Pipeline, probe: (mark: StartupMark) => void): Pipeline {
+  return (ctx) => {
+    let first = true;
+    const bars = (instrument?: InstrumentId): Observable<Bar> =>
+      ctx.market.bars(instrument).pipe(
+        tap(() => {
+          if (!first) return;
+          first = false;
+          probe('first-bar');
+        }),
+      );
+    return pipeline({ ...ctx, market: { bars, quotes: (i) => ctx.market.quotes(i), trades: (i) => ctx.market.trades(i), books: (i) => ctx.market.books(i) } });
+  };
 }
 
 /** One line on stderr (the stack too under `RXTRADE_DEBUG=1`); returns the exit code. */
@@ -223,7 +270,7 @@ function commandLineMessage(message: string, words: readonly string[]): string {
   return message.charAt(0).toLowerCase() + message.slice(1);
 }
 
-/** Run as a script (`pnpm demo`, `tsx src/main.ts`), not when a test imports `main`. */
+/** Run as a script (`tsx src/main.ts`), not when a test or `scripts/demo.mjs` imports it. */
 function isEntry(): boolean {
   const script = process.argv[1];
   if (script === undefined) return false;
@@ -234,13 +281,26 @@ function isEntry(): boolean {
   }
 }
 
-if (isEntry()) {
+/**
+ * Runs the demo as a command on this process's streams and resolves with the exit code; what
+ * `scripts/demo.mjs` (`pnpm demo`) calls in the bundle.
+ *
+ * @example
+ * ```ts
+ * process.exitCode = await runAsCommand(process.argv.slice(2));
+ * ```
+ */
+export async function runAsCommand(args: readonly string[]): Promise<number> {
   // `pnpm demo --help | head` closes the pipe early: stop quietly, as other command-line tools do.
   process.stdout.on('error', (e: NodeJS.ErrnoException) => {
     if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
     throw e;
   });
-  main(process.argv.slice(2)).then((code) => {
+  return main(args);
+}
+
+if (isEntry()) {
+  runAsCommand(process.argv.slice(2)).then((code) => {
     process.exitCode = code;
   });
 }
