@@ -23,9 +23,14 @@ function softmaxRows(heap: Float32Array, offset: number, rows: number, cols: num
     let max = -Infinity;
     for (let c = 0; c < cols; c++) max = Math.max(max, heap[row + c]!);
     let sum = 0;
-    for (let c = 0; c < cols; c++) sum += Math.exp(heap[row + c]! - max);
     for (let c = 0; c < cols; c++) {
-      const p = Math.exp(heap[row + c]! - max) / sum;
+      const e = Math.exp(heap[row + c]! - max);
+      heap[row + c] = e;
+      sum += e;
+    }
+    const inverse = 1 / sum;
+    for (let c = 0; c < cols; c++) {
+      const p = heap[row + c]! * inverse;
       heap[row + c] = p;
       copy[at + r * cols + c] = p;
     }
@@ -42,9 +47,9 @@ function makeAttention(heads: number): AttentionOp {
     const n = batch * steps * width;
     const tt = steps * steps;
     // Copies of the inputs: the cpu backend's dataSync answers its own storage.
-    const qv = Float32Array.from(q.dataSync() as Float32Array);
-    const kv = Float32Array.from(k.dataSync() as Float32Array);
-    const vv = Float32Array.from(v.dataSync() as Float32Array);
+    const qv = (q.dataSync() as Float32Array).slice();
+    const kv = (k.dataSync() as Float32Array).slice();
+    const vv = (v.dataSync() as Float32Array).slice();
     const probabilities = new Float32Array(batch * heads * tt);
     // Heap: Q, K, V, O, then one head's scores.
     const [Q, K, V, O, S] = [0, n, 2 * n, 3 * n, 4 * n];
