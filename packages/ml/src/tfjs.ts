@@ -26,6 +26,7 @@ export { jointLoss } from './cnn-lstm/loss';
 export type { JointLoss } from './cnn-lstm/loss';
 export { MultiKernelConv1D, Dense as CnnLstmDense, MultiHeadSelfAttention, BidirectionalLstm, SeededDropout, registerCnnLstmLayers } from './cnn-lstm/layers';
 export { linear, bidirectionalLstm } from './cnn-lstm/ops';
+export { multiHeadAttention } from './cnn-lstm/attention-op';
 export { fileIoHandler, saveCnnLstm, loadCnnLstm } from './cnn-lstm/io';
 export { CnnLstmModel, CnnLstmModelOptionsSchema } from './cnn-lstm/cnn-lstm-model';
 export type { CnnLstmModelOptions, CnnLstmPrediction } from './cnn-lstm/cnn-lstm-model';
