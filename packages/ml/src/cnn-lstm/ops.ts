@@ -77,17 +77,89 @@ export function linearLastAxis(x: tf.Tensor, w: tf.Tensor2D, b: tf.Tensor1D, act
 type BiLstmOp = (x: tf.Tensor3D, wf: tf.Tensor2D, uf: tf.Tensor2D, bf: tf.Tensor1D, wb: tf.Tensor2D, ub: tf.Tensor2D, bb: tf.Tensor1D) => tf.Tensor3D;
 let biLstmOp: BiLstmOp | undefined;
 
-const sigmoid = (v: number): number => 1 / (1 + Math.exp(-v));
-
-/** `a · b` for a JavaScript array `a` ([rows, cols]), read back as a typed array. */
-function product(a: Float32Array, rows: number, cols: number, b: tf.Tensor2D): Float32Array {
+/** `a · b` for `rows` rows of `a` (row-major, `b.shape[0]` columns) read in place, read back as a typed array. */
+function product(a: Float32Array, rows: number, b: tf.Tensor2D): Float32Array {
   // Not through tf.tidy: tidy walks a returned typed array element by element.
-  const at = tf.tensor2d(a, [rows, cols]);
+  const at = tf.tensor2d(a, [rows, b.shape[0]]);
   const out = tf.matMul(at, b);
   const values = out.dataSync() as Float32Array;
   at.dispose();
   out.dispose();
   return values;
+}
+
+/**
+ * One direction's step over a batch, in place: `gates` holds the block's pre-activations `[batch, 4u]`
+ * (input products and bias) and receives the activated gates; `r` (or none on the first step) the
+ * recurrent products. Writes the cell, its tanh and the state of each sample and unit.
+ */
+function forwardStep(gates: Float32Array, at: number, r: Float32Array | undefined, cell: Float32Array, tcell: Float32Array, hidden: Float32Array, out: number, prev: number, batch: number, u: number): void {
+  for (let b = 0; b < batch; b++) {
+    const row = at + b * 4 * u;
+    const rRow = b * 4 * u;
+    const o0 = out + b * u;
+    const p0 = prev + b * u;
+    for (let j = 0; j < u; j++) {
+      const zi = r ? gates[row + j]! + r[rRow + j]! : gates[row + j]!;
+      const zf = r ? gates[row + u + j]! + r[rRow + u + j]! : gates[row + u + j]!;
+      const zg = r ? gates[row + 2 * u + j]! + r[rRow + 2 * u + j]! : gates[row + 2 * u + j]!;
+      const zo = r ? gates[row + 3 * u + j]! + r[rRow + 3 * u + j]! : gates[row + 3 * u + j]!;
+      const i = 1 / (1 + Math.exp(-zi));
+      const f = 1 / (1 + Math.exp(-zf));
+      const gv = Math.tanh(zg);
+      const o = 1 / (1 + Math.exp(-zo));
+      const c = r ? f * cell[p0 + j]! + i * gv : i * gv;
+      const tc = Math.tanh(c);
+      gates[row + j] = i;
+      gates[row + u + j] = f;
+      gates[row + 2 * u + j] = gv;
+      gates[row + 3 * u + j] = o;
+      cell[o0 + j] = c;
+      tcell[o0 + j] = tc;
+      hidden[o0 + j] = o * tc;
+    }
+  }
+}
+
+/**
+ * One direction's step of back-propagation through time over a batch: from the output gradient (`dy`,
+ * row stride `yStride`), the state gradient from the next step (`dhr`, or none) and the cell gradient
+ * carried in `dc` (updated in place), the gate-input gradients into `dz` at `at` and their sums into `db`.
+ */
+function backwardStep(
+  gates: Float32Array, cell: Float32Array, tcell: Float32Array, at: number, out: number, prev: number, first: boolean,
+  dy: Float32Array, yAt: number, yStride: number, dhr: Float32Array | undefined, dc: Float32Array, dz: Float32Array, db: Float64Array, batch: number, u: number,
+): void {
+  for (let b = 0; b < batch; b++) {
+    const row = at + b * 4 * u;
+    const o0 = out + b * u;
+    const p0 = prev + b * u;
+    const y0 = yAt + b * yStride;
+    const m0 = b * u;
+    for (let j = 0; j < u; j++) {
+      const i = gates[row + j]!;
+      const f = gates[row + u + j]!;
+      const gv = gates[row + 2 * u + j]!;
+      const o = gates[row + 3 * u + j]!;
+      const tc = tcell[o0 + j]!;
+      const cPrev = first ? 0 : cell[p0 + j]!;
+      const dht = dhr ? dy[y0 + j]! + dhr[m0 + j]! : dy[y0 + j]!;
+      const dcs = dc[m0 + j]! + dht * o * (1 - tc * tc);
+      dc[m0 + j] = dcs * f;
+      const zi = dcs * gv * i * (1 - i);
+      const zf = dcs * cPrev * f * (1 - f);
+      const zg = dcs * i * (1 - gv * gv);
+      const zo = dht * tc * o * (1 - o);
+      dz[row + j] = zi;
+      dz[row + u + j] = zf;
+      dz[row + 2 * u + j] = zg;
+      dz[row + 3 * u + j] = zo;
+      db[j]! += zi;
+      db[u + j]! += zf;
+      db[2 * u + j]! += zg;
+      db[3 * u + j]! += zo;
+    }
+  }
 }
 
 function makeBidirectionalLstm(): BiLstmOp {
@@ -96,149 +168,72 @@ function makeBidirectionalLstm(): BiLstmOp {
     const [batch, steps, inputs] = x.shape;
     const u = uf.shape[0];
     const g4 = 4 * u;
-    const width = 2 * u; // [h_fwd, h_bwd] of one sample
-    // Time-major inputs: row t·batch + b is sample b at time t. The forward direction's step s is time s,
-    // the backward direction's is time steps-1-s.
-    const xt = tf.reshape(tf.transpose(x, [1, 0, 2]), [steps * batch, inputs]) as tf.Tensor2D;
-    const pf = tf.fused.matMul({ a: xt, b: wf, bias: bf }).dataSync() as Float32Array;
-    const pb = tf.fused.matMul({ a: xt, b: wb, bias: bb }).dataSync() as Float32Array;
-    // Per step s, sample b, unit k of [fwd | bwd]: gates, cell, tanh(cell), output.
-    const n = steps * batch * width;
-    const gi = new Float32Array(n);
-    const gf = new Float32Array(n);
-    const gg = new Float32Array(n);
-    const go = new Float32Array(n);
-    const cell = new Float32Array(n);
-    const tcell = new Float32Array(n);
-    const hidden = new Float32Array(n);
-    // Each direction's state [batch, u] and its recurrent product [batch, 4u].
-    const hs: [Float32Array, Float32Array] = [new Float32Array(batch * u), new Float32Array(batch * u)];
-    const zero = new Float32Array(batch * g4);
+    const rows = steps * batch;
+    // Time-major inputs: row t·batch + b is sample b at time t. Every per-direction array below is
+    // time-major too: the forward direction's step s is time s, the backward direction's time steps-1-s.
+    const xt = tf.reshape(tf.transpose(x, [1, 0, 2]), [rows, inputs]) as tf.Tensor2D;
+    // Gate pre-activations [rows, 4u], replaced step by step by the activated gates.
+    const gates = [tf.fused.matMul({ a: xt, b: wf, bias: bf }), tf.fused.matMul({ a: xt, b: wb, bias: bb })].map((t) => {
+      const v = (t.dataSync() as Float32Array).slice();
+      t.dispose();
+      return v;
+    }) as [Float32Array, Float32Array];
+    const cell = [new Float32Array(rows * u), new Float32Array(rows * u)];
+    const tcell = [new Float32Array(rows * u), new Float32Array(rows * u)];
+    const hidden = [new Float32Array(rows * u), new Float32Array(rows * u)];
+    const recurrent = [uf, ub];
     for (let s = 0; s < steps; s++) {
-      const rs = s === 0 ? [zero, zero] : [product(hs[0], batch, u, uf), product(hs[1], batch, u, ub)];
-      for (let b = 0; b < batch; b++) {
-        for (let d = 0; d < 2; d++) {
-          const p = d === 0 ? pf : pb;
-          const r = rs[d]!;
-          const h = hs[d]!;
-          const pRow = ((d === 0 ? s : steps - 1 - s) * batch + b) * g4;
-          const rRow = b * g4;
-          for (let j = 0; j < u; j++) {
-            const k = (s * batch + b) * width + d * u + j;
-            const i = sigmoid(p[pRow + j]! + r[rRow + j]!);
-            const f = sigmoid(p[pRow + u + j]! + r[rRow + u + j]!);
-            const gv = Math.tanh(p[pRow + 2 * u + j]! + r[rRow + 2 * u + j]!);
-            const o = sigmoid(p[pRow + 3 * u + j]! + r[rRow + 3 * u + j]!);
-            const cPrev = s === 0 ? 0 : cell[k - batch * width]!;
-            const c = f * cPrev + i * gv;
-            const tc = Math.tanh(c);
-            gi[k] = i;
-            gf[k] = f;
-            gg[k] = gv;
-            go[k] = o;
-            cell[k] = c;
-            tcell[k] = tc;
-            hidden[k] = h[b * u + j] = o * tc;
-          }
-        }
+      for (let d = 0; d < 2; d++) {
+        const t = d === 0 ? s : steps - 1 - s;
+        const tp = d === 0 ? t - 1 : t + 1; // the previous step's time
+        const r = s === 0 ? undefined : product(hidden[d]!.subarray(tp * batch * u, (tp + 1) * batch * u), batch, recurrent[d]!);
+        forwardStep(gates[d]!, t * batch * g4, r, cell[d]!, tcell[d]!, hidden[d]!, t * batch * u, tp * batch * u, batch, u);
       }
     }
-    // Output [batch, steps, 2u]: the forward state of step t, then the backward state of step steps-1-t.
-    const y = new Float32Array(batch * steps * width);
+    // Output [batch, steps, 2u]: the forward then the backward state of each step.
+    const y = new Float32Array(rows * 2 * u);
     for (let b = 0; b < batch; b++) {
       for (let t = 0; t < steps; t++) {
-        const out = (b * steps + t) * width;
-        y.set(hidden.subarray((t * batch + b) * width, (t * batch + b) * width + u), out);
-        const back = ((steps - 1 - t) * batch + b) * width + u;
-        y.set(hidden.subarray(back, back + u), out + u);
+        const from = (t * batch + b) * u;
+        const to = (b * steps + t) * 2 * u;
+        y.set(hidden[0]!.subarray(from, from + u), to);
+        y.set(hidden[1]!.subarray(from, from + u), to + u);
       }
     }
     save([xt, wf, wb, uf, ub]);
     return {
-      value: tf.tensor3d(y, [batch, steps, width]),
+      value: tf.tensor3d(y, [batch, steps, 2 * u]),
       gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
         const [sxt, swf, swb, suf, sub] = saved as [tf.Tensor2D, tf.Tensor2D, tf.Tensor2D, tf.Tensor2D, tf.Tensor2D];
-        const dyv = dy.dataSync();
-        const ufT = tf.transpose(suf) as tf.Tensor2D;
-        const ubT = tf.transpose(sub) as tf.Tensor2D;
-        const rows = steps * batch;
-        // Gate-input gradients per direction by time (row t·batch + b), row-major [rows, 4u] and transposed [4u, rows].
-        const dpf = new Float32Array(rows * g4);
-        const dpb = new Float32Array(rows * g4);
-        const dpfT = new Float32Array(rows * g4);
-        const dpbT = new Float32Array(rows * g4);
-        // The previous step's states, transposed [u, rows] per direction, for the recurrent kernels' gradients.
-        const hPrevF = new Float32Array(u * rows);
-        const hPrevB = new Float32Array(u * rows);
-        const dbf = new Float64Array(g4);
-        const dbb = new Float64Array(g4);
-        // Per direction: this step's gate-input gradients [batch, 4u], the state gradient from the next step [batch, u].
-        const dzs: [Float32Array, Float32Array] = [new Float32Array(batch * g4), new Float32Array(batch * g4)];
-        let dhs: Float32Array[] = [new Float32Array(batch * u), new Float32Array(batch * u)];
-        const dc = new Float32Array(batch * width);
+        const dyv = dy.dataSync() as Float32Array;
+        const recurrentT = [tf.transpose(suf) as tf.Tensor2D, tf.transpose(sub) as tf.Tensor2D];
+        // Gate-input gradients per direction [rows, 4u] (time-major), the bias gradients, the carried cell gradient.
+        const dz = [new Float32Array(rows * g4), new Float32Array(rows * g4)];
+        const db = [new Float64Array(g4), new Float64Array(g4)];
+        const dc = [new Float32Array(batch * u), new Float32Array(batch * u)];
+        const dhr: (Float32Array | undefined)[] = [undefined, undefined];
         for (let s = steps - 1; s >= 0; s--) {
-          for (let b = 0; b < batch; b++) {
-            const row = s * batch + b;
-            for (let d = 0; d < 2; d++) {
-              const dp = d === 0 ? dpf : dpb;
-              const dpT = d === 0 ? dpfT : dpbT;
-              const db = d === 0 ? dbf : dbb;
-              const hPrev = d === 0 ? hPrevF : hPrevB;
-              const dz = dzs[d]!;
-              const dh = dhs[d]!;
-              // The output this state produced: step s forward, step steps-1-s backward.
-              const yRow = d === 0 ? (b * steps + s) * width : (b * steps + (steps - 1 - s)) * width + u;
-              for (let j = 0; j < u; j++) {
-                const k = row * width + d * u + j;
-                const m = b * width + d * u + j;
-                const mh = b * u + j;
-                const i = gi[k]!;
-                const f = gf[k]!;
-                const gv = gg[k]!;
-                const o = go[k]!;
-                const tc = tcell[k]!;
-                const cPrev = s === 0 ? 0 : cell[k - batch * width]!;
-                const dht = dyv[yRow + j]! + dh[mh]!;
-                const dcs = dc[m]! + dht * o * (1 - tc * tc);
-                dc[m] = dcs * f;
-                const zi = dcs * gv * i * (1 - i);
-                const zf = dcs * cPrev * f * (1 - f);
-                const zg = dcs * i * (1 - gv * gv);
-                const zo = dht * tc * o * (1 - o);
-                const tRow = d === 0 ? row : (steps - 1 - s) * batch + b;
-                const base = tRow * g4;
-                dp[base + j] = zi;
-                dp[base + u + j] = zf;
-                dp[base + 2 * u + j] = zg;
-                dp[base + 3 * u + j] = zo;
-                dpT[j * rows + tRow] = zi;
-                dpT[(u + j) * rows + tRow] = zf;
-                dpT[(2 * u + j) * rows + tRow] = zg;
-                dpT[(3 * u + j) * rows + tRow] = zo;
-                db[j]! += zi;
-                db[u + j]! += zf;
-                db[2 * u + j]! += zg;
-                db[3 * u + j]! += zo;
-                const zRow = b * g4;
-                dz[zRow + j] = zi;
-                dz[zRow + u + j] = zf;
-                dz[zRow + 2 * u + j] = zg;
-                dz[zRow + 3 * u + j] = zo;
-                hPrev[j * rows + tRow] = s === 0 ? 0 : hidden[k - batch * width]!;
-              }
-            }
+          for (let d = 0; d < 2; d++) {
+            const t = d === 0 ? s : steps - 1 - s;
+            const tp = d === 0 ? t - 1 : t + 1;
+            backwardStep(gates[d]!, cell[d]!, tcell[d]!, t * batch * g4, t * batch * u, tp * batch * u, s === 0, dyv, t * 2 * u + d * u, steps * 2 * u, dhr[d], dc[d]!, dz[d]!, db[d]!, batch, u);
+            if (s > 0) dhr[d] = product(dz[d]!.subarray(t * batch * g4, (t + 1) * batch * g4), batch, recurrentT[d]!);
           }
-          if (s > 0) dhs = [product(dzs[0], batch, g4, ufT), product(dzs[1], batch, g4, ubT)];
         }
-        const dPf = tf.tensor2d(dpf, [rows, g4]);
-        const dPb = tf.tensor2d(dpb, [rows, g4]);
-        const dWf = tf.transpose(tf.matMul(tf.tensor2d(dpfT, [g4, rows]), sxt));
-        const dWb = tf.transpose(tf.matMul(tf.tensor2d(dpbT, [g4, rows]), sxt));
-        const dUf = tf.matMul(tf.tensor2d(hPrevF, [u, rows]), dPf);
-        const dUb = tf.matMul(tf.tensor2d(hPrevB, [u, rows]), dPb);
-        const dXt = tf.add(tf.matMul(dPf, tf.transpose(swf) as tf.Tensor2D), tf.matMul(dPb, tf.transpose(swb) as tf.Tensor2D));
+        const dZ = dz.map((v) => tf.tensor2d(v, [rows, g4]));
+        const xtT = tf.transpose(sxt) as tf.Tensor2D;
+        // dU = Σ_t h_prev(t)ᵀ dz(t): the forward states of times 0..T-2 against dz of times 1..T-1, the
+        // backward states of times 1..T-1 against dz of times 0..T-2 (the first step's previous state is zero).
+        const span = (steps - 1) * batch;
+        const dU = (d: number) => {
+          if (steps === 1) return tf.zeros([u, g4]);
+          const h = tf.tensor2d(hidden[d]!.subarray(d === 0 ? 0 : batch * u, (d === 0 ? 0 : batch * u) + span * u), [span, u]);
+          const z = tf.tensor2d(dz[d]!.subarray(d === 0 ? batch * g4 : 0, (d === 0 ? batch * g4 : 0) + span * g4), [span, g4]);
+          return tf.matMul(tf.transpose(h) as tf.Tensor2D, z);
+        };
+        const dXt = tf.add(tf.matMul(dZ[0]!, tf.transpose(swf) as tf.Tensor2D), tf.matMul(dZ[1]!, tf.transpose(swb) as tf.Tensor2D));
         const dX = tf.transpose(tf.reshape(dXt, [steps, batch, inputs]), [1, 0, 2]);
-        return [dX, dWf, dUf, tf.tensor1d(Float32Array.from(dbf)), dWb, dUb, tf.tensor1d(Float32Array.from(dbb))];
+        return [dX, tf.matMul(xtT, dZ[0]!), dU(0), tf.tensor1d(Float32Array.from(db[0]!)), tf.matMul(xtT, dZ[1]!), dU(1), tf.tensor1d(Float32Array.from(db[1]!))];
       },
     };
   }) as unknown as BiLstmOp;
