@@ -1,6 +1,7 @@
 /**
- * Compiles the attention kernels (packages/ml/src/cnn-lstm/attention-kernels.wat) with wabt's wat2wasm
- * and writes the module, base64, into attention-kernels-wasm.ts. Run it after editing the .wat:
+ * Compiles the CNN+LSTM's WebAssembly kernels (packages/ml/src/cnn-lstm/attention-kernels.wat and
+ * lstm-kernels.wat) with wabt's wat2wasm and writes each module, base64, into attention-kernels-wasm.ts
+ * and lstm-kernels-wasm.ts. Run it after editing a .wat:
  *
  *   npx tsx packages/ml/scripts/cnn-lstm-attention-kernels.ts
  */
@@ -12,17 +13,20 @@ import { fileURLToPath } from 'node:url';
 
 const WABT = 'wabt@1.0.39';
 const dir = resolve(dirname(fileURLToPath(import.meta.url)), '../src/cnn-lstm');
-const tmp = mkdtempSync(join(tmpdir(), 'attention-kernels-'));
+const tmp = mkdtempSync(join(tmpdir(), 'cnn-lstm-kernels-'));
 try {
-  const wasm = join(tmp, 'attention-kernels.wasm');
-  execFileSync('npx', ['-y', '-p', WABT, 'wat2wasm', join(dir, 'attention-kernels.wat'), '-o', wasm], { stdio: 'inherit' });
-  const base64 = readFileSync(wasm).toString('base64');
-  const lines = base64.match(/.{1,100}/g)!.map((l) => `  '${l}'`);
-  writeFileSync(
-    join(dir, 'attention-kernels-wasm.ts'),
-    `/** attention-kernels.wat compiled by ${WABT}'s wat2wasm, base64 (packages/ml/scripts/cnn-lstm-attention-kernels.ts writes this file). */\nexport const ATTENTION_KERNELS_WASM =\n${lines.join(' +\n')};\n`,
-  );
-  console.log(`attention-kernels-wasm.ts: ${readFileSync(wasm).byteLength} bytes of WebAssembly`);
+  for (const name of ['attention-kernels', 'lstm-kernels']) {
+    const wasm = join(tmp, `${name}.wasm`);
+    execFileSync('npx', ['-y', '-p', WABT, 'wat2wasm', join(dir, `${name}.wat`), '-o', wasm], { stdio: 'inherit' });
+    const base64 = readFileSync(wasm).toString('base64');
+    const lines = base64.match(/.{1,100}/g)!.map((l) => `  '${l}'`);
+    const constant = `${name.replace('-', '_').toUpperCase()}_WASM`;
+    writeFileSync(
+      join(dir, `${name}-wasm.ts`),
+      `/** ${name}.wat compiled by ${WABT}'s wat2wasm, base64 (packages/ml/scripts/cnn-lstm-attention-kernels.ts writes this file). */\nexport const ${constant} =\n${lines.join(' +\n')};\n`,
+    );
+    console.log(`${name}-wasm.ts: ${readFileSync(wasm).byteLength} bytes of WebAssembly`);
+  }
 } finally {
   rmSync(tmp, { recursive: true, force: true });
 }

@@ -10,12 +10,14 @@
  *   input products of all steps and the weight gradients are single large products on the backend; each
  *   step costs one recurrent product per direction;
  *   the gates, the cell update and back-propagation through time run in JavaScript over typed arrays
- *   (float64 arithmetic, float32 storage). On the wasm backend this replaces some forty kernel launches
+ *   (float64 arithmetic, float32 storage): the forward gates in WebAssembly SIMD ({@link lstmKernels}, two
+ *   units at a time in float64 lanes) where the engine has it and `u` is even. On the wasm backend this replaces some forty kernel launches
  *   per step, several of which (slice, split, unstack) copy their whole input, by two.
  *
  * Gate order is Keras' and PyTorch's: input, forget, cell (candidate), output.
  */
 import * as tf from '@tensorflow/tfjs';
+import { lstmKernels } from './lstm-kernels';
 
 type Activation = 'linear' | 'relu';
 type LinearOp = (x: tf.Tensor2D, w: tf.Tensor2D, b: tf.Tensor1D) => tf.Tensor2D;
@@ -173,21 +175,57 @@ function makeBidirectionalLstm(): BiLstmOp {
     // time-major too: the forward direction's step s is time s, the backward direction's time steps-1-s.
     const xt = tf.reshape(tf.transpose(x, [1, 0, 2]), [rows, inputs]) as tf.Tensor2D;
     // Gate pre-activations [rows, 4u], replaced step by step by the activated gates.
-    const gates = [tf.fused.matMul({ a: xt, b: wf, bias: bf }), tf.fused.matMul({ a: xt, b: wb, bias: bb })].map((t) => {
-      const v = (t.dataSync() as Float32Array).slice();
-      t.dispose();
-      return v;
-    }) as [Float32Array, Float32Array];
-    const cell = [new Float32Array(rows * u), new Float32Array(rows * u)];
-    const tcell = [new Float32Array(rows * u), new Float32Array(rows * u)];
-    const hidden = [new Float32Array(rows * u), new Float32Array(rows * u)];
+    const pre = [tf.fused.matMul({ a: xt, b: wf, bias: bf }), tf.fused.matMul({ a: xt, b: wb, bias: bb })];
     const recurrent = [uf, ub];
-    for (let s = 0; s < steps; s++) {
+    const kernels = u % 2 === 0 ? lstmKernels() : undefined;
+    let gates: [Float32Array, Float32Array];
+    let cell: Float32Array[];
+    let tcell: Float32Array[];
+    let hidden: Float32Array[];
+    if (kernels) {
+      // Both directions' gates, cells, tanh of cells and states, then one step's recurrent products, in the
+      // kernels' heap (offsets in floats); copied out once the sequence is done.
+      const gateOff = [0, rows * g4];
+      const unitOff = (k: number, d: number) => 2 * rows * g4 + (2 * k + d) * rows * u;
+      const rOff = 2 * rows * g4 + 6 * rows * u;
+      const heap = kernels.heap(rOff + batch * g4);
       for (let d = 0; d < 2; d++) {
-        const t = d === 0 ? s : steps - 1 - s;
-        const tp = d === 0 ? t - 1 : t + 1; // the previous step's time
-        const r = s === 0 ? undefined : product(hidden[d]!.subarray(tp * batch * u, (tp + 1) * batch * u), batch, recurrent[d]!);
-        forwardStep(gates[d]!, t * batch * g4, r, cell[d]!, tcell[d]!, hidden[d]!, t * batch * u, tp * batch * u, batch, u);
+        heap.set(pre[d]!.dataSync() as Float32Array, gateOff[d]!);
+        pre[d]!.dispose();
+      }
+      for (let s = 0; s < steps; s++) {
+        for (let d = 0; d < 2; d++) {
+          const t = d === 0 ? s : steps - 1 - s;
+          const tp = d === 0 ? t - 1 : t + 1;
+          if (s > 0) {
+            const from = unitOff(2, d) + tp * batch * u;
+            const r = product(heap.subarray(from, from + batch * u), batch, recurrent[d]!);
+            heap.set(r, rOff);
+          }
+          kernels.forwardStep(gateOff[d]! + t * batch * g4, rOff, unitOff(0, d) + tp * batch * u, unitOff(0, d) + t * batch * u, unitOff(1, d) + t * batch * u, unitOff(2, d) + t * batch * u, batch, u, s === 0);
+        }
+      }
+      gates = [heap.slice(0, rows * g4), heap.slice(rows * g4, 2 * rows * g4)];
+      const copy = (k: number) => [0, 1].map((d) => heap.slice(unitOff(k, d), unitOff(k, d) + rows * u));
+      cell = copy(0);
+      tcell = copy(1);
+      hidden = copy(2);
+    } else {
+      gates = pre.map((t) => {
+        const v = (t.dataSync() as Float32Array).slice();
+        t.dispose();
+        return v;
+      }) as [Float32Array, Float32Array];
+      cell = [new Float32Array(rows * u), new Float32Array(rows * u)];
+      tcell = [new Float32Array(rows * u), new Float32Array(rows * u)];
+      hidden = [new Float32Array(rows * u), new Float32Array(rows * u)];
+      for (let s = 0; s < steps; s++) {
+        for (let d = 0; d < 2; d++) {
+          const t = d === 0 ? s : steps - 1 - s;
+          const tp = d === 0 ? t - 1 : t + 1; // the previous step's time
+          const r = s === 0 ? undefined : product(hidden[d]!.subarray(tp * batch * u, (tp + 1) * batch * u), batch, recurrent[d]!);
+          forwardStep(gates[d]!, t * batch * g4, r, cell[d]!, tcell[d]!, hidden[d]!, t * batch * u, tp * batch * u, batch, u);
+        }
       }
     }
     // Output [batch, steps, 2u]: the forward then the backward state of each step.
