@@ -69,12 +69,13 @@ describe('lstmKernels', () => {
     const pre = Float32Array.from({ length: batch * g4 }, next);
     const r = Float32Array.from({ length: batch * g4 }, next);
     const cPrev = Float32Array.from({ length: batch * u }, next);
-    const heap = k.heap(2 * batch * g4 + 4 * batch * u);
+    const scratch = 2 * batch * g4 + 4 * batch * u;
+    const heap = k.heap(scratch + 4 * u);
     heap.set(pre, 0);
     heap.set(r, batch * g4);
     heap.set(cPrev, 2 * batch * g4);
     const [cell, tcell, hidden] = [1, 2, 3].map((i) => 2 * batch * g4 + i * batch * u) as [number, number, number];
-    k.forwardStep(0, batch * g4, 2 * batch * g4, cell, tcell, hidden, batch, u, false);
+    k.forwardStep(0, batch * g4, 2 * batch * g4, cell, tcell, hidden, batch, u, false, scratch);
     const sig = (z: number) => 1 / (1 + Math.exp(-z));
     for (let b = 0; b < batch; b++) {
       for (let j = 0; j < u; j++) {
@@ -86,6 +87,7 @@ describe('lstmKernels', () => {
         expect(got).toEqual(expected);
       }
     }
-    expect(() => k.forwardStep(0, 0, 0, 0, 0, 0, 1, 3, true)).toThrow(/u must be even/);
+    expect(() => k.forwardStep(0, 0, 0, 0, 0, 0, 1, 3, true, 0)).toThrow(/u must be even/);
+    expect(() => k.forwardStep(0, 0, 0, 0, 0, 0, 1, 2, true, 2)).toThrow(/scratch must be a multiple of 4/);
   });
 });

@@ -15,7 +15,7 @@ interface WasmApi {
 
 interface KernelExports {
   readonly memory: { readonly buffer: ArrayBuffer; grow(pages: number): number };
-  forward_step(gates: number, r: number, cellPrev: number, cell: number, tcell: number, hidden: number, batch: number, u: number, first: number): void;
+  forward_step(gates: number, r: number, cellPrev: number, cell: number, tcell: number, hidden: number, batch: number, u: number, first: number, scratch: number): void;
   map_f64(f: number, src: number, dst: number, n: number): void;
 }
 
@@ -27,9 +27,10 @@ export interface LstmKernels {
    * One direction's step over a batch, in place: `gates` (`[batch, 4u]`) holds the pre-activations and
    * receives the activated gates (input, forget, cell, output); `r` the recurrent products, read unless
    * `first`; `cellPrev` the previous step's cells; `cell`, `tcell`, `hidden` (`[batch, u]`) receive the
-   * cells, their tanh and the states. `u` must be even.
+   * cells, their tanh and the states. `u` must be even; `scratch` (a multiple of 4) has room for `4u`
+   * floats.
    */
-  forwardStep(gates: number, r: number, cellPrev: number, cell: number, tcell: number, hidden: number, batch: number, u: number, first: boolean): void;
+  forwardStep(gates: number, r: number, cellPrev: number, cell: number, tcell: number, hidden: number, batch: number, u: number, first: boolean, scratch: number): void;
   /** `e^x`, the sigmoid or tanh of each value, as the step computes them (for tests). */
   map(f: 'exp' | 'sigmoid' | 'tanh', x: Float64Array): Float64Array;
 }
@@ -65,9 +66,10 @@ export function lstmKernels(): LstmKernels | undefined {
   shared = {
     heap,
     // The module takes byte addresses.
-    forwardStep: (gates, r, cellPrev, cell, tcell, hidden, batch, u, first) => {
+    forwardStep: (gates, r, cellPrev, cell, tcell, hidden, batch, u, first, scratch) => {
       if (u % 2 !== 0) throw new RangeError(`lstmKernels: u must be even, got ${u}`);
-      exports.forward_step(4 * gates, 4 * r, 4 * cellPrev, 4 * cell, 4 * tcell, 4 * hidden, batch, u, first ? 1 : 0);
+      if (scratch % 4 !== 0) throw new RangeError(`lstmKernels: scratch must be a multiple of 4, got ${scratch}`);
+      exports.forward_step(4 * gates, 4 * r, 4 * cellPrev, 4 * cell, 4 * tcell, 4 * hidden, batch, u, first ? 1 : 0, 4 * scratch);
     },
     map(f, x) {
       const n = x.length + (x.length % 2);

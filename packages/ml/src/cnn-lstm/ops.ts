@@ -184,11 +184,12 @@ function makeBidirectionalLstm(): BiLstmOp {
     let hidden: Float32Array[];
     if (kernels) {
       // Both directions' gates, cells, tanh of cells and states, then one step's recurrent products, in the
-      // kernels' heap (offsets in floats); copied out once the sequence is done.
+      // kernels' heap (offsets in floats), and the kernel's scratch; copied out once the sequence is done.
       const gateOff = [0, rows * g4];
       const unitOff = (k: number, d: number) => 2 * rows * g4 + (2 * k + d) * rows * u;
       const rOff = 2 * rows * g4 + 6 * rows * u;
-      const heap = kernels.heap(rOff + batch * g4);
+      const scratch = rOff + batch * g4;
+      const heap = kernels.heap(scratch + 4 * u);
       for (let d = 0; d < 2; d++) {
         heap.set(pre[d]!.dataSync() as Float32Array, gateOff[d]!);
         pre[d]!.dispose();
@@ -202,7 +203,7 @@ function makeBidirectionalLstm(): BiLstmOp {
             const r = product(heap.subarray(from, from + batch * u), batch, recurrent[d]!);
             heap.set(r, rOff);
           }
-          kernels.forwardStep(gateOff[d]! + t * batch * g4, rOff, unitOff(0, d) + tp * batch * u, unitOff(0, d) + t * batch * u, unitOff(1, d) + t * batch * u, unitOff(2, d) + t * batch * u, batch, u, s === 0);
+          kernels.forwardStep(gateOff[d]! + t * batch * g4, rOff, unitOff(0, d) + tp * batch * u, unitOff(0, d) + t * batch * u, unitOff(1, d) + t * batch * u, unitOff(2, d) + t * batch * u, batch, u, s === 0, scratch);
         }
       }
       gates = [heap.slice(0, rows * g4), heap.slice(rows * g4, 2 * rows * g4)];
