@@ -1,7 +1,7 @@
 /**
- * Compiles the CNN+LSTM's WebAssembly kernels (packages/ml/src/cnn-lstm/attention-kernels.wat and
- * lstm-kernels.wat) with wabt's wat2wasm and writes each module, base64, into attention-kernels-wasm.ts
- * and lstm-kernels-wasm.ts. Run it after editing a .wat:
+ * Compiles the CNN+LSTM's WebAssembly kernels (packages/ml/src/cnn-lstm/attention-kernels.wat,
+ * lstm-kernels.wat, adam-kernels.wat) with wabt's wat2wasm and writes each module, base64, into its
+ * `-wasm.ts` file. Run it after editing a .wat:
  *
  *   npx tsx packages/ml/scripts/cnn-lstm-attention-kernels.ts
  */
@@ -15,7 +15,7 @@ const WABT = 'wabt@1.0.39';
 const dir = resolve(dirname(fileURLToPath(import.meta.url)), '../src/cnn-lstm');
 const tmp = mkdtempSync(join(tmpdir(), 'cnn-lstm-kernels-'));
 try {
-  for (const name of ['attention-kernels', 'lstm-kernels']) {
+  for (const name of ['attention-kernels', 'lstm-kernels', 'adam-kernels']) {
     const wasm = join(tmp, `${name}.wasm`);
     execFileSync('npx', ['-y', '-p', WABT, 'wat2wasm', join(dir, `${name}.wat`), '-o', wasm], { stdio: 'inherit' });
     const base64 = readFileSync(wasm).toString('base64');

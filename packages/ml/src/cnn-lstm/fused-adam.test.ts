@@ -26,15 +26,15 @@ function gradients(rng: SeededRandom, shapes: number[][]): Float32Array[] {
 }
 
 describe('FusedAdam', () => {
-  for (const backend of ['cpu', 'wasm']) {
-    it(`updates the weights exactly as tf.train.adam on the ${backend} backend, step after step`, async () => {
+  for (const [backend, implementation] of [['cpu', 'auto'], ['wasm', 'auto'], ['wasm', 'js']] as const) {
+    it(`updates the weights exactly as tf.train.adam on the ${backend} backend, step after step (${implementation === 'js' ? 'the JavaScript loop' : 'WebAssembly SIMD'})`, async () => {
       await tf.setBackend(backend);
       const shapes = [[7, 5], [5], [3, 4, 2], [1]];
       const rng = new SeededRandom(3);
       const start = gradients(rng, shapes);
-      const ours = start.map((w, i) => tf.variable(tf.tensor(w, shapes[i]), true, `fused_adam_test_${backend}_a${i}`));
-      const theirs = start.map((w, i) => tf.variable(tf.tensor(w, shapes[i]), true, `fused_adam_test_${backend}_b${i}`));
-      const adam = new FusedAdam(ours, { learningRate: 0.003 });
+      const ours = start.map((w, i) => tf.variable(tf.tensor(w, shapes[i]), true, `fused_adam_test_${backend}_${implementation}_a${i}`));
+      const theirs = start.map((w, i) => tf.variable(tf.tensor(w, shapes[i]), true, `fused_adam_test_${backend}_${implementation}_b${i}`));
+      const adam = new FusedAdam(ours, { learningRate: 0.003, implementation });
       const reference = tf.train.adam(0.003);
       for (let step = 0; step < 25; step++) {
         const g = gradients(rng, shapes).map((v, i) => tf.tensor(v, shapes[i]));

@@ -11,11 +11,47 @@
  * w ← (m / (1 − β₁ᵗ)) / (√(v / (1 − β₂ᵗ)) + ε) · (−lr) + w
  * ```
  *
- * with `β₁ᵗ` and `β₂ᵗ` kept as float32 products as tfjs keeps them, and ε the backend's epsilon.
+ * with `β₁ᵗ` and `β₂ᵗ` kept as float32 products as tfjs keeps them, and ε the backend's epsilon. The loop
+ * runs in WebAssembly SIMD (`adam-kernels.wat`, four weights at a time in float32 lanes, the same
+ * operations with the same rounding) where the engine has it, in JavaScript otherwise.
  */
 import * as tf from '@tensorflow/tfjs';
+import { ADAM_KERNELS_WASM } from './adam-kernels-wasm';
 
 const f = Math.fround;
+
+/** The parts of the WebAssembly API used here (the project's TypeScript libraries do not declare it). */
+interface WasmApi {
+  Module: new (bytes: Uint8Array) => object;
+  Instance: new (module: object) => { readonly exports: unknown };
+}
+
+interface AdamExports {
+  readonly memory: { readonly buffer: ArrayBuffer; grow(pages: number): number };
+  adam(m: number, v: number, g: number, w: number, n: number, beta1: number, beta2: number, omb1: number, omb2: number, bias1: number, bias2: number, eps: number, rate: number): void;
+}
+
+let adamModule: object | null | undefined;
+
+/**
+ * A fresh instance of the Adam kernel whose memory holds `floats` float32 values (zeros), or undefined
+ * where the engine cannot compile WebAssembly SIMD.
+ */
+function adamKernel(floats: number): AdamExports | undefined {
+  const api = (globalThis as { WebAssembly?: WasmApi }).WebAssembly;
+  if (adamModule === undefined) {
+    try {
+      adamModule = new api!.Module(Uint8Array.from(atob(ADAM_KERNELS_WASM), (c) => c.charCodeAt(0)));
+    } catch {
+      adamModule = null;
+    }
+  }
+  if (!adamModule) return undefined;
+  const exports = new api!.Instance(adamModule).exports as AdamExports;
+  const missing = 4 * floats - exports.memory.buffer.byteLength;
+  if (missing > 0) exports.memory.grow(Math.ceil(missing / 65536));
+  return exports;
+}
 
 /** Options of {@link FusedAdam}: tfjs' defaults. */
 export interface FusedAdamConfig {
@@ -24,6 +60,8 @@ export interface FusedAdamConfig {
   readonly beta2?: number;
   /** Defaults to the backend's epsilon, as `tf.train.adam` does. */
   readonly epsilon?: number;
+  /** `'js'` keeps the loop in JavaScript; by default it runs in WebAssembly SIMD where the engine has it. */
+  readonly implementation?: 'auto' | 'js';
 }
 
 /**
@@ -38,8 +76,12 @@ export interface FusedAdamConfig {
  */
 export class FusedAdam {
   private readonly variables: readonly tf.Variable[];
+  /** The first and second moments of each variable: views of the kernel's memory where it runs. */
   private readonly m: Float32Array[];
   private readonly v: Float32Array[];
+  /** The WebAssembly kernel: its memory holds m, v, then one variable's gradient and weights. */
+  private readonly kernel: AdamExports | undefined;
+  private readonly scratch: number;
   private readonly beta1: number;
   private readonly beta2: number;
   private readonly oneMinusBeta1: number;
@@ -52,8 +94,24 @@ export class FusedAdam {
 
   constructor(variables: readonly tf.Variable[], config: FusedAdamConfig) {
     this.variables = [...variables];
-    this.m = variables.map((v) => new Float32Array(v.size));
-    this.v = variables.map((v) => new Float32Array(v.size));
+    const total = variables.reduce((s, v) => s + v.size, 0);
+    const largest = variables.reduce((s, v) => Math.max(s, v.size), 0);
+    this.scratch = 2 * total;
+    this.kernel = config.implementation === 'js' ? undefined : adamKernel(2 * total + 2 * largest);
+    if (this.kernel) {
+      const { buffer } = this.kernel.memory;
+      let at = 0; // in floats; the memory never grows after this, so the views stay valid
+      const take = (n: number) => {
+        const view = new Float32Array(buffer, 4 * at, n);
+        at += n;
+        return view;
+      };
+      this.m = variables.map((v) => take(v.size));
+      this.v = variables.map((v) => take(v.size));
+    } else {
+      this.m = variables.map((v) => new Float32Array(v.size));
+      this.v = variables.map((v) => new Float32Array(v.size));
+    }
     const beta1 = config.beta1 ?? 0.9;
     const beta2 = config.beta2 ?? 0.999;
     this.beta1 = f(beta1);
@@ -91,9 +149,22 @@ export class FusedAdam {
       }
       offset += n;
       const w = variable.dataSync() as Float32Array;
-      const next = new Float32Array(n);
       const m = this.m[k]!;
       const v = this.v[k]!;
+      const kernel = this.kernel;
+      if (kernel) {
+        const heap = new Float32Array(kernel.memory.buffer);
+        const gAt = this.scratch;
+        const wAt = gAt + n;
+        heap.set(g, gAt);
+        heap.set(w, wAt);
+        kernel.adam(m.byteOffset, v.byteOffset, 4 * gAt, 4 * wAt, n, beta1, beta2, oneMinusBeta1, oneMinusBeta2, bias1, bias2, epsilon, negativeRate);
+        const value = tf.tensor(heap.slice(wAt, wAt + n), variable.shape, 'float32');
+        variable.assign(value);
+        value.dispose();
+        return;
+      }
+      const next = new Float32Array(n);
       for (let i = 0; i < n; i++) {
         const gi = g[i]!;
         const mi = f(f(m[i]! * beta1) + f(gi * oneMinusBeta1));
