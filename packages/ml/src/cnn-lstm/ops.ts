@@ -76,6 +76,26 @@ export function linearLastAxis(x: tf.Tensor, w: tf.Tensor2D, b: tf.Tensor1D, act
   return tf.reshape(y, [...x.shape.slice(0, -1), w.shape[1]]);
 }
 
+/**
+ * Float32Arrays of the LSTM's sequences (gates, cells, states, gate gradients) that a backward pass has
+ * finished with, by length, for the next forward pass: a training step would otherwise allocate some
+ * 10 MB of them at the benchmark's size, which the garbage collector then has to free. Arrays taken from
+ * here hold stale values; every user overwrites all of them.
+ */
+const spareArrays = new Map<number, Float32Array[]>();
+
+function takeArray(length: number): Float32Array {
+  return spareArrays.get(length)?.pop() ?? new Float32Array(length);
+}
+
+function giveBack(arrays: readonly Float32Array[]): void {
+  for (const a of arrays) {
+    let spare = spareArrays.get(a.length);
+    if (!spare) spareArrays.set(a.length, (spare = []));
+    if (spare.length < 8) spare.push(a);
+  }
+}
+
 type BiLstmOp = (x: tf.Tensor3D, wf: tf.Tensor2D, uf: tf.Tensor2D, bf: tf.Tensor1D, wb: tf.Tensor2D, ub: tf.Tensor2D, bb: tf.Tensor1D) => tf.Tensor3D;
 let biLstmOp: BiLstmOp | undefined;
 
@@ -206,11 +226,16 @@ function makeBidirectionalLstm(): BiLstmOp {
           kernels.forwardStep(gateOff[d]! + t * batch * g4, rOff, unitOff(0, d) + tp * batch * u, unitOff(0, d) + t * batch * u, unitOff(1, d) + t * batch * u, unitOff(2, d) + t * batch * u, batch, u, s === 0, scratch);
         }
       }
-      gates = [heap.slice(0, rows * g4), heap.slice(rows * g4, 2 * rows * g4)];
-      const copy = (k: number) => [0, 1].map((d) => heap.slice(unitOff(k, d), unitOff(k, d) + rows * u));
-      cell = copy(0);
-      tcell = copy(1);
-      hidden = copy(2);
+      const copy = (from: number, length: number) => {
+        const a = takeArray(length);
+        a.set(heap.subarray(from, from + length));
+        return a;
+      };
+      gates = [copy(0, rows * g4), copy(rows * g4, rows * g4)];
+      const units = (k: number) => [0, 1].map((d) => copy(unitOff(k, d), rows * u));
+      cell = units(0);
+      tcell = units(1);
+      hidden = units(2);
     } else {
       gates = pre.map((t) => {
         const v = (t.dataSync() as Float32Array).slice();
@@ -247,7 +272,7 @@ function makeBidirectionalLstm(): BiLstmOp {
         const dyv = dy.dataSync() as Float32Array;
         const recurrentT = [tf.transpose(suf) as tf.Tensor2D, tf.transpose(sub) as tf.Tensor2D];
         // Gate-input gradients per direction [rows, 4u] (time-major), the bias gradients, the carried cell gradient.
-        const dz = [new Float32Array(rows * g4), new Float32Array(rows * g4)];
+        const dz = [takeArray(rows * g4), takeArray(rows * g4)]; // every value written below
         const db = [new Float64Array(g4), new Float64Array(g4)];
         const dc = [new Float32Array(batch * u), new Float32Array(batch * u)];
         const dhr: (Float32Array | undefined)[] = [undefined, undefined];
@@ -272,7 +297,11 @@ function makeBidirectionalLstm(): BiLstmOp {
         };
         const dXt = tf.add(tf.matMul(dZ[0]!, tf.transpose(swf) as tf.Tensor2D), tf.matMul(dZ[1]!, tf.transpose(swb) as tf.Tensor2D));
         const dX = tf.transpose(tf.reshape(dXt, [steps, batch, inputs]), [1, 0, 2]);
-        return [dX, tf.matMul(xtT, dZ[0]!), dU(0), tf.tensor1d(Float32Array.from(db[0]!)), tf.matMul(xtT, dZ[1]!), dU(1), tf.tensor1d(Float32Array.from(db[1]!))];
+        const grads = [dX, tf.matMul(xtT, dZ[0]!), dU(0), tf.tensor1d(Float32Array.from(db[0]!)), tf.matMul(xtT, dZ[1]!), dU(1), tf.tensor1d(Float32Array.from(db[1]!))];
+        // Every product above has run (the backends compute eagerly), so the arrays are free; the tensors
+        // that view them on the cpu backend are intermediates of this pass, disposed with it.
+        giveBack([...gates, ...cell, ...tcell, ...hidden, ...dz]);
+        return grads;
       },
     };
   }) as unknown as BiLstmOp;
