@@ -12,6 +12,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { attentionKernels } from './attention-kernels';
+import { giveBack, takeArray } from './spare-arrays';
 
 type AttentionOp = (q: tf.Tensor3D, k: tf.Tensor3D, v: tf.Tensor3D) => tf.Tensor3D;
 const ops = new Map<number, AttentionOp>();
@@ -46,11 +47,17 @@ function makeAttention(heads: number): AttentionOp {
     const kernels = attentionKernels(dk);
     const n = batch * steps * width;
     const tt = steps * steps;
-    // Copies of the inputs: the cpu backend's dataSync answers its own storage.
-    const qv = (q.dataSync() as Float32Array).slice();
-    const kv = (k.dataSync() as Float32Array).slice();
-    const vv = (v.dataSync() as Float32Array).slice();
-    const probabilities = new Float32Array(batch * heads * tt);
+    // Copies of the inputs (the cpu backend's dataSync answers its own storage), kept for the backward
+    // pass in arrays it gives back for the next step (spare-arrays.ts).
+    const copy = (t: tf.Tensor) => {
+      const a = takeArray(n);
+      a.set(t.dataSync() as Float32Array);
+      return a;
+    };
+    const qv = copy(q);
+    const kv = copy(k);
+    const vv = copy(v);
+    const probabilities = takeArray(batch * heads * tt); // every value written below
     // Heap: Q, K, V, O, then one head's scores.
     const [Q, K, V, O, S] = [0, n, 2 * n, 3 * n, 4 * n];
     let heap = kernels.heap(4 * n + tt);
@@ -94,6 +101,7 @@ function makeAttention(heads: number): AttentionOp {
           }
         }
         const shape: [number, number, number] = [batch, steps, width];
+        giveBack([qv, kv, vv, probabilities]);
         return [tf.tensor3d(heap.slice(dQ, dQ + n), shape), tf.tensor3d(heap.slice(dK, dK + n), shape), tf.tensor3d(heap.slice(dV, dV + n), shape)];
       },
     };

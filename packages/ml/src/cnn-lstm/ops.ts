@@ -18,6 +18,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { lstmKernels } from './lstm-kernels';
+import { giveBack, takeArray } from './spare-arrays';
 
 type Activation = 'linear' | 'relu';
 type LinearOp = (x: tf.Tensor2D, w: tf.Tensor2D, b: tf.Tensor1D) => tf.Tensor2D;
@@ -74,26 +75,6 @@ export function linearLastAxis(x: tf.Tensor, w: tf.Tensor2D, b: tf.Tensor1D, act
   const inner = x.shape[x.rank - 1]!;
   const y = linear(tf.reshape(x, [-1, inner]), w, b, activation, inputGradient);
   return tf.reshape(y, [...x.shape.slice(0, -1), w.shape[1]]);
-}
-
-/**
- * Float32Arrays of the LSTM's sequences (gates, cells, states, gate gradients) that a backward pass has
- * finished with, by length, for the next forward pass: a training step would otherwise allocate some
- * 10 MB of them at the benchmark's size, which the garbage collector then has to free. Arrays taken from
- * here hold stale values; every user overwrites all of them.
- */
-const spareArrays = new Map<number, Float32Array[]>();
-
-function takeArray(length: number): Float32Array {
-  return spareArrays.get(length)?.pop() ?? new Float32Array(length);
-}
-
-function giveBack(arrays: readonly Float32Array[]): void {
-  for (const a of arrays) {
-    let spare = spareArrays.get(a.length);
-    if (!spare) spareArrays.set(a.length, (spare = []));
-    if (spare.length < 8) spare.push(a);
-  }
 }
 
 type BiLstmOp = (x: tf.Tensor3D, wf: tf.Tensor2D, uf: tf.Tensor2D, bf: tf.Tensor1D, wb: tf.Tensor2D, ub: tf.Tensor2D, bb: tf.Tensor1D) => tf.Tensor3D;
@@ -298,8 +279,9 @@ function makeBidirectionalLstm(): BiLstmOp {
         const dXt = tf.add(tf.matMul(dZ[0]!, tf.transpose(swf) as tf.Tensor2D), tf.matMul(dZ[1]!, tf.transpose(swb) as tf.Tensor2D));
         const dX = tf.transpose(tf.reshape(dXt, [steps, batch, inputs]), [1, 0, 2]);
         const grads = [dX, tf.matMul(xtT, dZ[0]!), dU(0), tf.tensor1d(Float32Array.from(db[0]!)), tf.matMul(xtT, dZ[1]!), dU(1), tf.tensor1d(Float32Array.from(db[1]!))];
-        // Every product above has run (the backends compute eagerly), so the arrays are free; the tensors
-        // that view them on the cpu backend are intermediates of this pass, disposed with it.
+        // Every product above has run (the backends compute eagerly), so the arrays are free for the next
+        // step (spare-arrays.ts); the tensors that view them on the cpu backend are intermediates of this
+        // pass, disposed with it.
         giveBack([...gates, ...cell, ...tcell, ...hidden, ...dz]);
         return grads;
       },
