@@ -55,6 +55,7 @@ import { Order, OrderHold } from './order';
 import { OrderAnomalyReason, type OrderAnomaly } from './order-anomaly';
 import { OrderEmulator, RELEASE_TYPE } from './order-emulator';
 import { RetryPolicy, RetryPolicyConfigSchema } from './retry-policy';
+import { plainSubmitIsValid } from './submit-check';
 
 const positiveMs = z.number().positive().finite();
 
@@ -887,8 +888,11 @@ export class OrderManager implements OrdersView {
 
   /** Why a submit must be denied, or undefined when it may go to the venue (natively or emulated). */
   private denialReason(command: SubmitOrder): string | undefined {
-    const parsed = SubmitOrderSchema.safeParse(command);
-    if (!parsed.success) return issuesMessage(parsed.error.issues);
+    // The schema runs only when the quick check cannot vouch for the command (it never denies one).
+    if (!plainSubmitIsValid(command)) {
+      const parsed = SubmitOrderSchema.safeParse(command);
+      if (!parsed.success) return issuesMessage(parsed.error.issues);
+    }
     const instrument = this.instruments.find(command.instrumentId);
     if (instrument === undefined) return `instrumentId: unknown instrument ${command.instrumentId}`;
     const reason = incrementRefusal(instrument, command.quantity, command.price, command.triggerPrice);
