@@ -87,6 +87,14 @@ describe('Order', () => {
     expect(order.status).toBe('PARTIALLY_FILLED');
   });
 
+  it('recognises the trade ids of every fill, not only the first', () => {
+    const order = accepted();
+    for (const t of ['t1', 't2', 't3']) expect(order.apply(fill(order, t, '10', '100'))).toEqual({ applied: true });
+    for (const t of ['t3', 't2', 't1']) expect(order.apply(fill(order, t, '10', '100'))).toMatchObject({ applied: false, reason: 'DUPLICATE_FILL' });
+    expect([order.hasTrade('t1'), order.hasTrade('t2'), order.hasTrade('t3'), order.hasTrade('t4')]).toEqual([true, true, true, false]);
+    expect(order.filledQuantity.toString()).toBe('30');
+  });
+
   it('reports an overfill and does not apply it', () => {
     const order = accepted();
     order.apply(fill(order, 't1', '60', '100'));

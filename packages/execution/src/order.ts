@@ -89,7 +89,9 @@ export class Order implements OrderView {
   private _tsLast: number;
   /** The last open status before PENDING_CANCEL / PENDING_UPDATE, restored when a request is refused. */
   private previous: OrderStatus = OrderStatus.INITIALIZED;
-  private readonly tradeIds = new Set<string>();
+  /** The first fill's trade id; most orders fill once, so a Set is built only for a second fill. */
+  private firstTradeId: string | undefined;
+  private moreTradeIds: Set<string> | undefined;
 
   /**
    * @param command the submit command (fields that are not Decimals, as in a malformed command that is
@@ -173,7 +175,7 @@ export class Order implements OrderView {
 
   /** Whether a fill with this trade id was applied. */
   hasTrade(tradeId: string): boolean {
-    return this.tradeIds.has(tradeId);
+    return tradeId === this.firstTradeId || (this.moreTradeIds !== undefined && this.moreTradeIds.has(tradeId));
   }
 
   /**
@@ -222,7 +224,7 @@ export class Order implements OrderView {
   }
 
   private fill(event: OrderFilled): OrderApplyResult {
-    if (this.tradeIds.has(event.tradeId))
+    if (this.hasTrade(event.tradeId))
       return this.refuse(OrderAnomalyReason.DUPLICATE_FILL, `trade ${event.tradeId} was already applied to order ${this.clientOrderId}`);
     // A fill behind the OrderCanceled (or OrderExpired) that closed the order happened before the venue
     // closed it: the two crossed on the wire (fills and order updates often come on separate streams).
@@ -253,7 +255,8 @@ export class Order implements OrderView {
     this._avgFillPrice = prevAvg === undefined ? px : prevAvg.mul(this._filledQuantity).plus(px.mul(qty)).div(filled);
     this._filledQuantity = filled;
     this._venueOrderId ??= event.venueOrderId;
-    this.tradeIds.add(event.tradeId);
+    if (this.firstTradeId === undefined) this.firstTradeId = event.tradeId;
+    else (this.moreTradeIds ??= new Set()).add(event.tradeId);
     if (!late) this.moveTo(next);
     // A partial fill while a cancel is in flight keeps PENDING_CANCEL; a refused cancel returns here.
     if (next === OrderStatus.PENDING_CANCEL) this.previous = OrderStatus.PARTIALLY_FILLED;
