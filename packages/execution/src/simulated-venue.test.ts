@@ -1,4 +1,4 @@
-import { OrderFactory, strategyId, type OrderEvent, type OrderFilled } from '@rxtrade/core';
+import { BacktestClock, OrderFactory, defineInstrument, instrumentRegistry, strategyId, type OrderEvent, type OrderFilled } from '@rxtrade/core';
 import { describe, expect, it } from 'vitest';
 import { DAY, bar, btc, goog, setup } from './__fixtures__/setup';
 import { PercentFeeModel } from './percent-fee-model';
@@ -152,6 +152,25 @@ describe('SimulatedVenue', () => {
     // Closed 20 @ 100 (loss 20 * 3 = 60, total 80), then short 30 opened at 100.
     expect([short?.quantity.toString(), short?.avgPrice.toString(), short?.realizedPnl.toString()]).toEqual(['-30', '100', '80']);
     expect(await venue.balances()).toEqual([]);
+  });
+
+  it('books realized P&L of a contract with a multiplier, and closes the smaller of position and fill on a flip', async () => {
+    const es = defineInstrument({ symbol: 'ES', venue: 'SIM', assetClass: 'future', base: 'ES', quote: 'USD', tickSize: '0.25', lotSize: '1', multiplier: '50' });
+    const clock = new BacktestClock(0);
+    const venue = new SimulatedVenue({ clock, instruments: instrumentRegistry([es]) });
+    const factory = new OrderFactory(clock, instrumentRegistry([es]), strategyId('s'), 'M');
+    venue.submit(factory.market({ instrumentId: es.id, side: 'BUY', quantity: 3 }));
+    venue.processBar(bar(es.id, DAY, 4000, 4001, 3999, 4000));
+    venue.submit(factory.market({ instrumentId: es.id, side: 'SELL', quantity: 5 }));
+    venue.processBar(bar(es.id, 2 * DAY, 4010.25, 4011, 4009, 4010));
+    const [pos] = await venue.positions();
+    // Long 3 @ 4000 closed @ 4010.25: 3 * 10.25 * 50 = 1537.5; short 2 opened @ 4010.25.
+    expect([pos?.quantity.toString(), pos?.avgPrice.toString(), pos?.realizedPnl.toString()]).toEqual(['-2', '4010.25', '1537.5']);
+    venue.submit(factory.market({ instrumentId: es.id, side: 'BUY', quantity: 1 }));
+    venue.processBar(bar(es.id, 3 * DAY, 4020, 4021, 4019, 4020));
+    const [after] = await venue.positions();
+    // Short 1 of 2 closed @ 4020: loss 9.75 * 50 = 487.5.
+    expect([after?.quantity.toString(), after?.avgPrice.toString(), after?.realizedPnl.toString()]).toEqual(['-1', '4010.25', '1050']);
   });
 
   it('validates its config and names the bad field', () => {

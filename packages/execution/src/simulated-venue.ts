@@ -97,6 +97,7 @@ import { ClosedOrder, cleanDecimal, WorkingOrder } from './matching/working-orde
 import { participationCap } from './slippage/participation';
 import { NO_SLIPPAGE, type SlippageModel } from './slippage/slippage-model';
 import { PerpetualFunding } from './account/perpetual-funding';
+import { isUnitMultiplier } from './unit-multiplier';
 
 const DAY_MS = 86_400_000;
 
@@ -1044,10 +1045,14 @@ export class SimulatedVenue implements ExecutionClient, MarketDataSink, MatchEng
       p.avgPrice = q.isZero() ? price : p.avgPrice.mul(q).plus(price.mul(signedQty)).div(total);
       p.quantity = total;
     } else {
-      const closing = Decimal.min(q.abs(), signedQty.abs());
+      // The smaller of the two sizes, without Decimal.min (it copies both arguments).
+      const held = q.abs();
+      const traded = signedQty.abs();
+      const closing = held.lte(traded) ? held : traded;
       // Long closed by a sell gains (price - avg); short closed by a buy gains (avg - price).
       const perUnit = q.isNeg() ? p.avgPrice.minus(price) : price.minus(p.avgPrice);
-      p.realizedPnl = p.realizedPnl.plus(perUnit.mul(closing).mul(instrument.multiplier));
+      const pnl = perUnit.mul(closing);
+      p.realizedPnl = p.realizedPnl.plus(isUnitMultiplier(instrument.multiplier) ? pnl : pnl.mul(instrument.multiplier));
       const total = q.plus(signedQty);
       if (total.isZero()) p.avgPrice = ZERO;
       else if (total.isNeg() !== q.isNeg()) p.avgPrice = price; // flipped: the remainder opened at this price

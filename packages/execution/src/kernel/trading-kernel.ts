@@ -51,6 +51,7 @@ import { commandIssue } from './command-issue';
 import { EquityRecorder } from './equity-recorder';
 import { OrderAnomalyError, StageTimeoutError } from './kernel-errors';
 import { MarketHub } from './market-hub';
+import { isUnitMultiplier } from '../unit-multiplier';
 
 const ExecutionClientSchema = z.custom<ExecutionClient>(
   (v) => isObject(v) && typeof v['id'] === 'string' && typeof v['submit'] === 'function' && isObject(v['capabilities']) && isObject(v['events']),
@@ -244,7 +245,7 @@ export class TradingKernel {
         this.fillCount++;
         const notional = event.price.mul(event.quantity);
         const multiplier = instruments.get(event.instrumentId).multiplier;
-        this.tradedNotional = this.tradedNotional.plus(multiplier.eq(1) ? notional : notional.mul(multiplier));
+        this.tradedNotional = this.tradedNotional.plus(isUnitMultiplier(multiplier) ? notional : notional.mul(multiplier));
         if (c.keepHistory) this.fills.push(event);
       }
       this.orderEvents.next(event);
