@@ -1,0 +1,119 @@
+/**
+ * The cost of one order, from the strategy's submit through the venue's fill and the ledger to the
+ * equity point: the golden pipeline's SMA(10)/SMA(30) crossover (±100 target, market orders at the
+ * next open, 0.2% commission, history kept) on synthetic bars, run in one process once as it is and
+ * once with a variant that computes the same signals but submits nothing. The difference of the two
+ * medians divided by the orders of a run is the order path's cost; the no-order run, per bar, is the
+ * cost of a bar.
+ *
+ *   npx tsx --conditions=@rxtrade/source packages/backtest/bench/order-path.bench.ts [bars] [ROOT ...]
+ *
+ * With no ROOT it measures the packages as imported (sources with the condition above, the built
+ * `dist` files without it). Each ROOT is another checkout of the repository whose packages were built
+ * (`dist/index.js` of core and backtest): its rows run interleaved with the others', so two builds
+ * (before and after a change) are compared in the same process on the same bars.
+ *
+ * Each repetition is the mean of 3 back-to-back runs (the collection of earlier runs' garbage lands on
+ * one run in three); rows are interleaved in rotating order; figures are medians of 5 after a warm-up.
+ */
+import { filter, map } from 'rxjs';
+import { pathToFileURL } from 'node:url';
+import { syntheticBars } from './synthetic-bars';
+import type * as CoreModule from '@rxtrade/core';
+import type * as BacktestModule from '@rxtrade/backtest';
+
+const N = Number(process.argv[2] ?? 1_000_000);
+const roots = process.argv.slice(3);
+const REPS = 5;
+const GROUP = 3;
+
+interface Build {
+  readonly name: string;
+  readonly core: typeof CoreModule;
+  readonly backtest: typeof BacktestModule;
+}
+
+async function load(root: string | undefined): Promise<Build> {
+  if (root === undefined) return { name: 'this checkout', core: await import('@rxtrade/core'), backtest: await import('@rxtrade/backtest') };
+  const at = (p: string): string => pathToFileURL(`${root}/packages/${p}/dist/index.js`).href;
+  return { name: root, core: (await import(at('core'))) as typeof CoreModule, backtest: (await import(at('backtest'))) as typeof BacktestModule };
+}
+
+/** The golden strategy, written against one build's core; `trade: false` computes the signals and submits nothing. */
+function strategy(core: typeof CoreModule, instrumentId: CoreModule.InstrumentId, trade: boolean): CoreModule.Pipeline {
+  return (ctx) => {
+    const fast = new core.Sma(10);
+    const slow = new core.Sma(30);
+    let lastNonZero: number | undefined;
+    const cross = (f: number | undefined, s: number | undefined): number => {
+      if (f === undefined || s === undefined) return 0;
+      const diff = f - s;
+      const previous = lastNonZero;
+      if (diff !== 0 || previous === undefined) lastNonZero = diff;
+      if (previous === undefined) return 0;
+      if (previous < 0 && diff > 0) return 1;
+      if (previous > 0 && diff < 0) return -1;
+      return 0;
+    };
+    return ctx.market.bars(instrumentId).pipe(
+      map((bar) => cross(fast.update(bar.close), slow.update(bar.close))),
+      filter((signal) => trade && signal !== 0),
+      map((signal): CoreModule.SubmitOrder | undefined => {
+        const delta = new core.Decimal(signal * 100).minus(ctx.ledger.positionQuantity(instrumentId));
+        if (delta.isZero()) return undefined;
+        return ctx.orderFactory.market({ instrumentId, side: delta.gt(0) ? 'BUY' : 'SELL', quantity: delta.abs() });
+      }),
+      filter((order): order is CoreModule.SubmitOrder => order !== undefined),
+    );
+  };
+}
+
+const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+
+async function main(): Promise<void> {
+  const builds = roots.length === 0 ? [await load(undefined)] : await Promise.all(roots.map((r) => load(r)));
+  const rows = builds.flatMap((b) => {
+    const inst = b.core.defineInstrument({ symbol: 'SYN', venue: 'SIM', assetClass: 'stock', base: 'SYN', quote: 'USD', tickSize: '0.01', lotSize: '1' });
+    const config = { instruments: [inst], ledger: { startingCash: 100_000 }, venue: { commission: 0.002 }, strategyId: 'bench' };
+    const bars = Array.from(syntheticBars(N, inst.id));
+    const run = async (trade: boolean): Promise<{ ms: number; fills: number; equity: string }> => {
+      const t = performance.now();
+      const r = await b.backtest.runBacktest(strategy(b.core, inst.id, trade), { ...config, data: bars });
+      return { ms: performance.now() - t, fills: r.summary.fills, equity: r.summary.finalEquity.toString() };
+    };
+    return [
+      { build: b.name, trade: true, run, times: [] as number[], fills: 0, equity: '' },
+      { build: b.name, trade: false, run, times: [] as number[], fills: 0, equity: '' },
+    ];
+  });
+  for (const row of rows) {
+    const w = await row.run(row.trade);
+    row.fills = w.fills;
+    row.equity = w.equity;
+  }
+  const traded = rows.filter((r) => r.trade);
+  if (traded.some((r) => r.fills !== traded[0]!.fills || r.equity !== traded[0]!.equity))
+    throw new Error(`builds disagree: ${traded.map((r) => `${r.build}: ${r.fills} fills, equity ${r.equity}`).join('; ')}`);
+  if (rows.some((r) => !r.trade && r.fills !== 0)) throw new Error('the no-order variant traded');
+  for (let rep = 0; rep < REPS; rep++) {
+    for (let k = 0; k < rows.length; k++) {
+      const row = rows[(k + rep) % rows.length]!;
+      let ms = 0;
+      for (let g = 0; g < GROUP; g++) ms += (await row.run(row.trade)).ms;
+      row.times.push(ms / GROUP);
+    }
+  }
+  console.log(`bars: ${N}, orders (fills) per run: ${traded[0]!.fills}, final equity ${traded[0]!.equity}`);
+  for (const b of builds) {
+    const withOrders = rows.find((r) => r.build === b.name && r.trade)!;
+    const without = rows.find((r) => r.build === b.name && !r.trade)!;
+    const w = median(withOrders.times);
+    const wo = median(without.times);
+    console.log(`${b.name}`);
+    console.log(`  with orders     median ${w.toFixed(1)} ms  ${((N / w) * 1e3 / 1e6).toFixed(2)} M bars/s   runs ${withOrders.times.map((x) => x.toFixed(0)).join(' ')}`);
+    console.log(`  without orders  median ${wo.toFixed(1)} ms  ${((N / wo) * 1e3 / 1e6).toFixed(2)} M bars/s  ${((wo / N) * 1e6).toFixed(0)} ns/bar   runs ${without.times.map((x) => x.toFixed(0)).join(' ')}`);
+    console.log(`  per order       ${(((w - wo) / withOrders.fills) * 1e3).toFixed(2)} µs`);
+  }
+}
+
+void main();
