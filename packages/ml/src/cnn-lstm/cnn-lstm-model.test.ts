@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { ValidationError } from '@rxtrade/core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
+import { keepTfjsBackend } from './__fixtures__/tfjs-backend';
 import { StandardScaler } from '../models/scalers/standard-scaler';
 import { buildCnnLstm } from './build-cnn-lstm';
 import { CnnLstmModel } from './cnn-lstm-model';
@@ -30,15 +31,9 @@ function direct(net: ReturnType<typeof buildCnnLstm>, x: Float32Array, batch: nu
   });
 }
 
-let previousBackend = 'cpu';
+keepTfjsBackend('cpu');
 const dirs: string[] = [];
-beforeAll(async () => {
-  await tf.ready();
-  previousBackend = tf.getBackend();
-  await tf.setBackend('cpu');
-});
-afterAll(async () => {
-  await tf.setBackend(previousBackend);
+afterAll(() => {
   for (const d of dirs) rmSync(d, { recursive: true, force: true });
 });
 

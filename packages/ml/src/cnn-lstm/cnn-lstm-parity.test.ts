@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { keepTfjsBackend } from './__fixtures__/tfjs-backend';
 import { buildCnnLstm, type CnnLstm } from './build-cnn-lstm';
 import { jointLoss } from './loss';
 
@@ -59,14 +60,7 @@ function loadFixtureWeights(net: CnnLstm): Map<string, tf.LayerVariable> {
 
 const backends = ['cpu', 'wasm'] as const;
 // Other test files in this process may use tfjs: leave its backend as found.
-let previousBackend = 'cpu';
-beforeAll(async () => {
-  await tf.ready();
-  previousBackend = tf.getBackend();
-});
-afterAll(async () => {
-  await tf.setBackend(previousBackend);
-});
+keepTfjsBackend();
 
 describe.each(backends)('the CNN+LSTM on the %s backend equals the same network in PyTorch', (backend) => {
   it('in the forward pass: class probabilities and next return', async () => {

@@ -1,17 +1,11 @@
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { keepTfjsBackend } from './__fixtures__/tfjs-backend';
 import { FusedAdam } from './fused-adam';
 import { SeededRandom } from './random';
 
-let previousBackend = 'cpu';
-beforeAll(async () => {
-  await tf.ready();
-  previousBackend = tf.getBackend();
-});
-afterAll(async () => {
-  await tf.setBackend(previousBackend);
-});
+keepTfjsBackend();
 
 /** Gradients of every size and sign, some zero, some tiny, some large, drawn from `seed`. */
 function gradients(rng: SeededRandom, shapes: number[][]): Float32Array[] {

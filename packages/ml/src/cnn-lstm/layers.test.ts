@@ -1,18 +1,12 @@
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { keepTfjsBackend } from './__fixtures__/tfjs-backend';
 import { MultiKernelConv1D, registerCnnLstmLayers } from './layers';
 import { SeededRandom } from './random';
 
 // Other test files in this process may use tfjs: leave its backend as found.
-let previousBackend = 'cpu';
-beforeAll(async () => {
-  await tf.ready();
-  previousBackend = tf.getBackend();
-});
-afterAll(async () => {
-  await tf.setBackend(previousBackend);
-});
+keepTfjsBackend();
 
 describe.each(['cpu', 'wasm'] as const)('MultiKernelConv1D on the %s backend', (backend) => {
   it("equals tfjs' conv1d with same padding and ReLU, kernel by kernel, in value and in the kernels' gradients", async () => {

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { keepTfjsBackend } from './__fixtures__/tfjs-backend';
 import { buildCnnLstm, type CnnLstm } from './build-cnn-lstm';
 import { runningTrainWorkers } from './data-parallel';
 import { SeededRandom } from './random';
@@ -31,15 +32,7 @@ function maxRelative(a: readonly number[], b: readonly number[]): number {
   return diff / scale;
 }
 
-let previousBackend = 'cpu';
-beforeAll(async () => {
-  await tf.ready();
-  previousBackend = tf.getBackend();
-  await tf.setBackend('cpu');
-});
-afterAll(async () => {
-  await tf.setBackend(previousBackend);
-});
+keepTfjsBackend('cpu');
 
 describe('trainCnnLstm on several threads', () => {
   // 100 samples in batches of 35: shards of 18 and 17 rows, then 15 and 15 in the last batch.

@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { ValidationError } from '@rxtrade/core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
+import { keepTfjsBackend } from './__fixtures__/tfjs-backend';
 import { StandardScaler } from '../models/scalers/standard-scaler';
 import { buildCnnLstm, type CnnLstm } from './build-cnn-lstm';
 import { loadCnnLstm, saveCnnLstm } from './io';
@@ -34,15 +35,7 @@ function dataset(n: number, seed: number): CnnLstmDataset {
 
 const weightsOf = (net: CnnLstm) => net.model.getWeights().map((w) => Array.from(w.dataSync()));
 
-let previousBackend = 'cpu';
-beforeAll(async () => {
-  await tf.ready();
-  previousBackend = tf.getBackend();
-  await tf.setBackend('cpu');
-});
-afterAll(async () => {
-  await tf.setBackend(previousBackend);
-});
+keepTfjsBackend('cpu');
 
 describe('trainCnnLstm', () => {
   const train = dataset(96, 1);
