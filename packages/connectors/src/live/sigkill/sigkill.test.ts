@@ -152,8 +152,8 @@ function runNode(
       else if (line === 'STARTING') {
         if (plan?.point === 'startup') setTimeout(kill, plan.k);
       } else if (line === 'ACKED') {
-        // An order is working. Stop: the market paused (the order stays open for the stop to cancel),
-        // then SIGTERM. Drop: the venue drops the connection while the market runs on.
+        // An order is working. Stop: the market paused since the venue received it (the order stays
+        // open for the stop to cancel), then SIGTERM. Drop: the venue drops the connection while the market runs on.
         if (stopPlan) void venue.request('pause').then(() => child.kill('SIGTERM'));
         else void venue.request('drop');
       } else if (line.startsWith('AT ')) {
@@ -161,7 +161,11 @@ function runNode(
         kill();
       } else if (line.startsWith('READY ')) {
         ready = true;
-        onReady(JSON.parse(line.slice(6)) as Figures).then(
+        // A stop needs an order still open at SIGTERM: the venue pauses its market at the next submit,
+        // before matching it (pausing on ACKED alone lost the race on a slow machine: the order filled first).
+        (stopPlan ? venue.request('pauseAtNextSubmit') : Promise.resolve())
+          .then(() => onReady(JSON.parse(line.slice(6)) as Figures))
+          .then(
           () => {
             if (plan === undefined) setTimeout(() => void venue.request('pause').then(() => setTimeout(() => child.kill('SIGTERM'), 20)), runMs);
             else if (plan.point === 'trading') setTimeout(kill, plan.k);
@@ -178,7 +182,7 @@ function runNode(
       clearTimeout(guard);
       children.delete(child);
       if (failure !== undefined) reject(failure);
-      else if (plan === undefined ? code !== 0 : signal !== 'SIGKILL') reject(new Error(`node process ended with code ${code} signal ${signal}: ${spare.stderr}`));
+      else if (plan === undefined ? code !== 0 : signal !== 'SIGKILL') reject(new Error(`node process with plan ${plan === undefined ? 'none' : `${plan.point}:${plan.k}`} (kill point ${hit ?? 'not reached'}) ended with code ${code} signal ${signal}: ${spare.stderr}`));
       else resolve({ hit, ready, stopped });
     });
     spare.listener = onLine;

@@ -8,7 +8,8 @@
  *
  * Every submit is logged by client order id, whichever connection it came on, so the test sees a
  * duplicate. The test's own connection asks `audit` (the log, every fill, positions, balances),
- * pauses or plays the market, and has the venue `drop` every node's connection (the node reconnects). The market also moves one bar right before each fillsSince is answered
+ * pauses or plays the market (or has it pause itself at the next submit it receives, so that the order
+ * stays open however slow the test is to react), and has the venue `drop` every node's connection (the node reconnects). The market also moves one bar right before each fillsSince is answered
  * (a fill pushed live while the same fill is in the answer). Prints `PORT <n>` once listening.
  */
 import * as net from 'node:net';
@@ -65,6 +66,8 @@ function tick(): void {
 function play(): void {
   ticker ??= setInterval(tick, barMs);
 }
+/** Pause the market at the next submit, before it is matched: the order stays open until `play`. */
+let pauseAtNextSubmit = false;
 function pause(): void {
   if (ticker !== undefined) clearInterval(ticker);
   ticker = undefined;
@@ -79,6 +82,10 @@ async function answer(socket: net.Socket, req: Request): Promise<unknown> {
     case 'submit': {
       const command = OrderCommandWireSchema.parse(args) as unknown as SubmitOrder;
       submits.push(command.clientOrderId);
+      if (pauseAtNextSubmit) {
+        pauseAtNextSubmit = false;
+        pause();
+      }
       venue.submit(command);
       return true;
     }
@@ -114,7 +121,11 @@ async function answer(socket: net.Socket, req: Request): Promise<unknown> {
       traders.clear();
       return true;
     case 'pause':
+      pauseAtNextSubmit = false;
       pause();
+      return true;
+    case 'pauseAtNextSubmit':
+      pauseAtNextSubmit = true;
       return true;
     case 'exit':
       setImmediate(() => process.exit(0));
