@@ -50,6 +50,10 @@ export type { Bar, Quote, Trade, BookLevel, OrderBookSnapshot, OrderBookDelta, M
 export { MarketDataValidator, marketDataIssue } from './domain/validate-market-data';
 export { MARKET_DATA_CHUNKS, isChunkedMarketData } from './data/market-data-chunks';
 export type { ChunkedMarketData } from './data/market-data-chunks';
+export { BarColumns, BarColumnsBuilder, isBarColumns, BAR_COLUMN_FIELDS } from './data/bar-columns';
+export type { BarColumnsInput, BarColumnsOptions, BarColumnsBuilderOptions, BarColumnField } from './data/bar-columns';
+export { parseBarsCsvColumns } from './data/bar-columns-csv';
+export type { ParsedBarColumns } from './data/bar-columns-csv';
 export type { MarketDataIssue } from './domain/validate-market-data';
 export { parseBarsCsv, parseBarsCsvChunks, ParseBarsCsvOptionsSchema, BarsCsvColumnsSchema, InvalidRowPolicy, TimestampUnit, BarsCsvPrice } from './data/bars-csv';
 export type { ParseBarsCsvOptions, ParsedBars, SkippedRow } from './data/bars-csv';

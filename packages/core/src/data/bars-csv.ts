@@ -393,6 +393,11 @@ function optionConflicts(o: OptionsObject): ValidationIssue[] {
   return issues;
 }
 
+/** @internal Where {@link BarsCsvParser} hands out its bars: an array, or columns being built. */
+export interface BarSink {
+  push(bar: Bar): unknown;
+}
+
 interface Held {
   readonly bar: Bar;
   readonly row: number;
@@ -465,7 +470,7 @@ export class BarsCsvParser {
   }
 
   /** Validates one line (without its `\n`), appending to `out` the bars that are ready. */
-  line(raw: string, out: Bar[]): void {
+  line(raw: string, out: BarSink): void {
     const row = ++this.lineNumber;
     let text = raw.length > 0 && raw.charCodeAt(raw.length - 1) === 13 ? raw.slice(0, -1) : raw;
     if (row === 1 && text.charCodeAt(0) === 0xfeff) text = text.slice(1);
@@ -473,7 +478,7 @@ export class BarsCsvParser {
   }
 
   /** Validates one physical line: a record, or part of a record whose quoted field spans lines. */
-  private physical(text: string, row: number, out: Bar[]): void {
+  private physical(text: string, row: number, out: BarSink): void {
     const pending = this.pending;
     if (pending !== undefined) {
       pending.lines.push(text);
@@ -500,7 +505,7 @@ export class BarsCsvParser {
     this.fields(cells, row, out);
   }
 
-  private fields(cells: string[] | string, row: number, out: Bar[]): void {
+  private fields(cells: string[] | string, row: number, out: BarSink): void {
     if (typeof cells === 'string') {
       if (this.width === 0 && this.settings.header) throw new ValidationError([{ path: ['row'], message: `the header cannot be read: ${cells}` }], this.where(row));
       return this.fail(row, 'row', cells);
@@ -512,7 +517,7 @@ export class BarsCsvParser {
    * Gives up a record whose quoted field never closes: its first row is bad (an error, or skipped), and
    * the lines it swallowed are read again as rows of their own, so that one stray quote costs one row.
    */
-  private abandon(message: string, out: Bar[]): void {
+  private abandon(message: string, out: BarSink): void {
     const { lines, row } = this.pending!;
     this.pending = undefined;
     if (this.width === 0 && this.settings.header) throw new ValidationError([{ path: ['row'], message: `the header cannot be read: ${message}` }], this.where(row));
@@ -524,7 +529,7 @@ export class BarsCsvParser {
    * Validates one record already split into fields (the header first, when the file has one),
    * appending to `out` the bars that are ready.
    */
-  record(cells: readonly string[], row: number, out: Bar[]): void {
+  record(cells: readonly string[], row: number, out: BarSink): void {
     if (this.width === 0) {
       if (this.settings.header) return this.readHeader(cells, row);
       this.locateByIndex(cells, row);
@@ -591,7 +596,7 @@ export class BarsCsvParser {
   }
 
   /** Ends the input, appending the bars still held. */
-  end(out: Bar[]): void {
+  end(out: BarSink): void {
     while (this.pending !== undefined) this.abandon('a quoted field opened on this row is not closed by the end of the input', out);
     if (this.width === 0 && this.settings.header) this.readHeader([''], 1);
     while (this.held.length > 0) this.release(out);
@@ -709,7 +714,7 @@ export class BarsCsvParser {
    * costs none of the held rows after it: the longest run of rows in increasing time that can follow
    * it is at least as long, plus itself, as the longest run that can follow the last row handed out.
    */
-  private release(out: Bar[]): void {
+  private release(out: BarSink): void {
     const { bar, row, timeText } = this.held.shift()!;
     const field = this.timeLabel;
     if (bar.ts <= this.lastTs) {
