@@ -1,6 +1,6 @@
 /**
- * CPU time of the README's demo command up to the demo's first bar: `npx -y pnpm@10 demo`, and the same
- * start without npx, without pnpm, and as the demo ran before it had a bundle (tsx on the sources), with
+ * CPU time of the README's demo command up to the demo's first bar (after the install:
+ * `node examples/sma-crossover/scripts/demo.mjs`), the same start through `npx -y pnpm@10 demo` and `pnpm demo`, and as the demo ran before it had a bundle (tsx on the sources), with
  * npx, pnpm and node alone for the breakdown.
  *
  *   npx tsx examples/sma-crossover/bench/startup.bench.ts [runs] [row]
@@ -150,9 +150,9 @@ const pnpmBin = realpathSync(execFileSync('npx', ['-y', '-p', 'pnpm@10', '-c', '
 const tsx = ['--conditions=@rxtrade/source', 'examples/sma-crossover/src/main.ts'];
 
 const allRows: Row[] = [
-  { name: 'npx -y pnpm@10 demo (the README; the bundle)', until: 'first bar', run: () => toFirstBar(['npx', '-y', 'pnpm@10', 'demo']) },
+  { name: 'node examples/sma-crossover/scripts/demo.mjs (the README)', until: 'first bar', run: () => toFirstBar([process.execPath, 'examples/sma-crossover/scripts/demo.mjs']) },
+  { name: 'npx -y pnpm@10 demo (the bundle)', until: 'first bar', run: () => toFirstBar(['npx', '-y', 'pnpm@10', 'demo']) },
   { name: 'pnpm demo (pnpm without npx)', until: 'first bar', run: () => toFirstBar([process.execPath, pnpmBin, 'demo']) },
-  { name: 'node examples/sma-crossover/scripts/demo.mjs', until: 'first bar', run: () => toFirstBar([process.execPath, 'examples/sma-crossover/scripts/demo.mjs']) },
   { name: 'npx -y pnpm@10 exec tsx … src/main.ts (before: tsx)', until: 'first bar', run: () => toFirstBar(['npx', '-y', 'pnpm@10', 'exec', 'tsx', ...tsx]) },
   { name: 'tsx … src/main.ts (tsx without npx and pnpm)', until: 'first bar', run: () => toFirstBar(['node_modules/.bin/tsx', ...tsx]) },
   { name: 'npx -y pnpm@10 --version', until: 'exit', run: () => toExit('npx -y pnpm@10 --version') },

@@ -96,7 +96,7 @@ describe('demo CLI', () => {
       const { code, stdout, stderr } = await demo(args);
       expect(code).toBe(0);
       expect(stderr).toBe('');
-      expect(stdout).toMatch(/^Usage: npx -y pnpm@10 demo /);
+      expect(stdout).toMatch(/^Usage: node examples\/sma-crossover\/scripts\/demo\.mjs \[options\]\nor: npx -y pnpm@10 demo /);
       for (const flag of ['--data', '--fast', '--slow', '--size', '--commission', '--cash', '--take-profit', '--stop-loss', '--json', '--help']) expect(stdout).toMatch(new RegExp(`^ +(-h, )?${flag} `, 'm'));
     }
   });

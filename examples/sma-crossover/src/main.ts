@@ -54,7 +54,8 @@ const OPTIONS = {
   json: { type: 'boolean', default: false, describe: 'print one JSON object instead of the summary' },
 } as const;
 
-const USAGE = `Usage: npx -y pnpm@10 demo [--] [options]
+const USAGE = `Usage: node examples/sma-crossover/scripts/demo.mjs [options]
+or: npx -y pnpm@10 demo [--] [options]
 
 Backtests an SMA crossover (one market order reversing through zero on each cross) and prints trades, fees, final equity, total return and maximum drawdown.`;
 
