@@ -2,11 +2,12 @@
  * Merges several time-ordered series into one, by (ts, series index): ties between series are broken by
  * the order the series were given in, never by wall time, so every run sees the same sequence.
  */
-import type { MarketData } from '@rxtrade/core';
+import type { Bar, BarColumns, MarketData } from '@rxtrade/core';
 import { StreamMerge, unsorted } from './merge-streams';
 
 /**
- * Iterates the events of `series` in (ts, series index) order. Each series must be sorted by `ts`
+ * Iterates the events of `series` (arrays of events, or `BarColumns`, which yield a fresh `Bar` per
+ * row) in (ts, series index) order. Each series must be sorted by `ts`
  * (equal timestamps allowed within a series); a series that goes back in time fails with a
  * `ValidationError` naming the series and row.
  *
@@ -15,10 +16,10 @@ import { StreamMerge, unsorted } from './merge-streams';
  * for (const event of mergeByTime([googBars, spyBars])) console.log(event.ts);
  * ```
  */
-export function* mergeByTime<T extends MarketData>(series: readonly (readonly T[])[]): Generator<T, void, undefined> {
+export function* mergeByTime<T extends MarketData>(series: readonly (readonly T[] | BarColumns)[]): Generator<T | Bar, void, undefined> {
   const merge = StreamMerge.openSync(series);
   for (;;) {
-    const event = merge.next() as T | undefined;
+    const event = merge.next() as T | Bar | undefined;
     if (event === undefined) return;
     yield event;
   }

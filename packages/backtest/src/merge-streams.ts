@@ -5,10 +5,10 @@
  * fails with a `ValidationError` naming the series and row. With a validator, every event it hands out
  * is checked (fields, and time per instrument across all series) and named by series and row.
  */
-import { isChunkedMarketData, MARKET_DATA_CHUNKS, marketDataIssue, ValidationError, type MarketData, type MarketDataValidator } from '@rxtrade/core';
+import { isBarColumns, isChunkedMarketData, MARKET_DATA_CHUNKS, marketDataIssue, ValidationError, type BarColumns, type MarketData, type MarketDataValidator } from '@rxtrade/core';
 
-/** One series of market data: an array, a (generator) iterable, or an async iterable, sorted by `ts`. */
-export type MarketSeries = readonly MarketData[] | Iterable<MarketData> | AsyncIterable<MarketData>;
+/** One series of market data: an array, `BarColumns`, a (generator) iterable, or an async iterable, sorted by `ts`. */
+export type MarketSeries = readonly MarketData[] | BarColumns | Iterable<MarketData> | AsyncIterable<MarketData>;
 
 type Pull = IteratorResult<MarketData, unknown> | Promise<IteratorResult<MarketData, unknown>>;
 
@@ -51,6 +51,8 @@ export class StreamMerge {
     this.sources = series.map((s) => {
       // A chunked stream (a catalog query) costs a Promise per chunk rather than one per event.
       if (isChunkedMarketData(s)) return { ...chunkPull(s[MARKET_DATA_CHUNKS]()), head: undefined, lastTs: -Infinity, row: -1 };
+      // Columns hand out a fresh Bar per row without an iterator's result object.
+      if (isBarColumns(s)) return { ...columnsPull(s), head: undefined, lastTs: -Infinity, row: -1 };
       const it = Symbol.asyncIterator in s ? (s as AsyncIterable<MarketData>)[Symbol.asyncIterator]() : (s as Iterable<MarketData>)[Symbol.iterator]();
       return { next: () => it.next(), close: () => it.return?.(), head: undefined, lastTs: -Infinity, row: -1 };
     });
@@ -145,6 +147,28 @@ export class StreamMerge {
     source.lastTs = ts;
     source.head = e!;
   }
+}
+
+/**
+ * Pulls the bars of columns one by one, each a fresh object. The result object is reused: `accept`
+ * reads it at once and keeps only its bar.
+ */
+function columnsPull(c: BarColumns): Pick<Source, 'next' | 'close'> {
+  const { instrumentId, ts, open, high, low, close, volume, length } = c;
+  const result = { done: false as const, value: undefined as unknown as MarketData };
+  const end = { done: true as const, value: undefined };
+  let i = 0;
+  return {
+    next: () => {
+      if (i >= length) return end;
+      result.value = { type: 'Bar', instrumentId, ts: ts[i]!, open: open[i]!, high: high[i]!, low: low[i]!, close: close[i]!, volume: volume[i]! };
+      i++;
+      return result;
+    },
+    close: () => {
+      i = length;
+    },
+  };
 }
 
 /** Pulls the events of a chunk iterator one by one: synchronously within a chunk, a Promise at each new chunk. */

@@ -3,7 +3,7 @@
  * arrive in (accelerated) wall time, exactly as a live feed would push them.
  */
 import { Observable } from 'rxjs';
-import { ValidationError, type Clock, type MarketData, type TimerHandle } from '@rxtrade/core';
+import { ValidationError, type BarColumns, type Clock, type MarketData, type TimerHandle } from '@rxtrade/core';
 import { mergeByTime } from './merge-by-time';
 
 /** Options of {@link replayFeed}: a fixed gap between events, or a speed-up of recorded time. */
@@ -16,14 +16,14 @@ export interface ReplayFeedOptions {
 }
 
 /**
- * Emits the merged events of `series` spaced on `clock`.
+ * Emits the merged events of `series` (arrays of events, or `BarColumns`) spaced on `clock`.
  *
  * @example
  * ```ts
  * const feed = replayFeed([bars], { clock: new LiveClock(), intervalMs: 1 });
  * ```
  */
-export function replayFeed(series: readonly (readonly MarketData[])[], options: ReplayFeedOptions): Observable<MarketData> {
+export function replayFeed(series: readonly (readonly MarketData[] | BarColumns)[], options: ReplayFeedOptions): Observable<MarketData> {
   const { clock, intervalMs, speed } = options;
   if (intervalMs === undefined && speed === undefined) throw new ValidationError([{ path: ['intervalMs'], message: 'give intervalMs or speed' }]);
   if (intervalMs !== undefined && !(intervalMs >= 0)) throw new ValidationError([{ path: ['intervalMs'], message: `must be >= 0, got ${intervalMs}` }]);
