@@ -8,7 +8,7 @@
  */
 
 // Files
-export { readBarsCsv, streamBarsCsv, ReadBarsCsvOptionsSchema } from './read-bars-csv';
+export { readBarsCsv, readBarsCsvColumns, streamBarsCsv, ReadBarsCsvOptionsSchema } from './read-bars-csv';
 export type { ReadBarsCsvOptions } from './read-bars-csv';
 export type { BarsCsvColumns, BarsCsvFormat, CsvColumn, CsvDelimiter, DecimalSeparator, ThousandsSeparator } from '@rxtrade/core';
 

@@ -8,7 +8,18 @@
  */
 import { closeSync, createReadStream, openSync, readFileSync, readSync } from 'node:fs';
 import { basename } from 'node:path';
-import { parseBarsCsv, parseBarsCsvChunks, ParseBarsCsvOptionsSchema, parseWith, ValidationError, type Bar, type ParseBarsCsvOptions, type ParsedBars } from '@rxtrade/core';
+import {
+  parseBarsCsv,
+  parseBarsCsvChunks,
+  parseBarsCsvColumns,
+  ParseBarsCsvOptionsSchema,
+  parseWith,
+  ValidationError,
+  type Bar,
+  type ParseBarsCsvOptions,
+  type ParsedBarColumns,
+  type ParsedBars,
+} from '@rxtrade/core';
 
 /**
  * Schema of {@link ReadBarsCsvOptions}; unknown keys are rejected, and contradicting options (such as
@@ -46,6 +57,23 @@ export function readBarsCsv(path: string, options: ReadBarsCsvOptions): ParsedBa
   const parseOptions = toParseOptions(path, options);
   const bytes = readFileSync(path);
   return parseBarsCsv(bytes.toString(encodingOf(bytes.subarray(0, 2), parseOptions.source!)), parseOptions);
+}
+
+/**
+ * Reads and validates a CSV file of bars into `BarColumns` (a `Float64Array` per field, 48 bytes a bar)
+ * instead of `Bar` objects: the rules and errors of {@link readBarsCsv}, for files of millions of bars
+ * that a backtest holds in memory.
+ *
+ * @example
+ * ```ts
+ * const { columns } = readBarsCsvColumns('data/goog-1min.csv', { instrumentId: instrumentId('GOOG.NASDAQ') });
+ * const result = await runBacktest(pipeline, { data: columns, instruments: [goog], ledger: { startingCash: 100_000 } });
+ * ```
+ */
+export function readBarsCsvColumns(path: string, options: ReadBarsCsvOptions): ParsedBarColumns {
+  const parseOptions = toParseOptions(path, options);
+  const bytes = readFileSync(path);
+  return parseBarsCsvColumns(bytes.toString(encodingOf(bytes.subarray(0, 2), parseOptions.source!)), parseOptions);
 }
 
 /**
