@@ -110,6 +110,8 @@ export { InProcessExecutor, InProcessExecutorConfigSchema } from './search/in-pr
 export type { InProcessExecutorConfig } from './search/in-process-executor';
 export { WorkerThreadExecutor, WorkerThreadExecutorConfigSchema } from './search/worker-thread-executor';
 export type { WorkerThreadExecutorConfig } from './search/worker-thread-executor';
+export { BatchSizeSchema } from './search/batching';
+export type { BatchSize } from './search/batching';
 export { BullmqExecutor, BullmqExecutorConfigSchema, DEFAULT_SWEEP_QUEUE } from './search/bullmq-executor';
 export type { BullmqExecutorConfig } from './search/bullmq-executor';
 export { startBullmqWorker, BullmqWorkerConfigSchema } from './search/bullmq-worker';

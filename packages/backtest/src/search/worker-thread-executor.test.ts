@@ -68,6 +68,57 @@ describe('WorkerThreadExecutor', () => {
     }
   });
 
+  it('sends several tasks per message with the same results, and a failing task of a message fails alone', async () => {
+    const batched = new WorkerThreadExecutor({ workers: 2, tasksPerMessage: 5 });
+    try {
+      expect((await sweep({ ...grid, executor: batched })).results).toEqual((await sweep(grid)).results);
+      const space = { fast: { min: 5, max: 12, integer: true }, slow: { choices: [20] }, failOn: { choices: [6] } };
+      const result = await sweep({ ...grid, strategy: failingStrategy, space, executor: batched });
+      expect(result.results.map((r) => r.id)).toEqual([0, 2, 3, 4, 5, 6, 7]);
+      expect(result.failures).toEqual([{ id: 1, params: { fast: 6, slow: 20, failOn: 6 }, reason: 'error', error: 'deliberate failure for fast=6' }]);
+    } finally {
+      await batched.close();
+    }
+  });
+
+  it('reports a crash in the middle of a message as its task\'s, and runs the message\'s other tasks on a fresh thread', async () => {
+    const evaluator = { module: fileURLToPath(new URL('./__fixtures__/exiting-evaluator.ts', import.meta.url)), export: 'evaluate' };
+    const crashing = new WorkerThreadExecutor({ workers: 1, tasksPerMessage: 6, evaluator });
+    try {
+      const result = await sweep({ ...grid, executor: crashing });
+      expect(result.failures.map((f) => [f.id, f.reason])).toEqual([[2, 'crash']]);
+      expect(result.results.map((r) => r.id)).toEqual([0, 1, 3, 4, 5, 6, 7, 8, 9, 10, 11]);
+    } finally {
+      await crashing.close();
+    }
+  });
+
+  it('times a task that starts right after another of its message from that moment, and terminates it when stuck', async () => {
+    const stuck = new WorkerThreadExecutor({ workers: 1, tasksPerMessage: 3, taskTimeoutMs: 1500 });
+    try {
+      const space = { fast: { choices: [5, 6, 7] }, slow: { choices: [20] }, hangOn: { choices: [6] } };
+      const started = performance.now();
+      const result = await sweep({ ...grid, strategy: hangingStrategy, space, executor: stuck });
+      // Without the start of task 1 in task 0's reply, its deadline would be the minute a thread gets to start.
+      expect(performance.now() - started).toBeLessThan(30_000);
+      expect(result.failures).toEqual([{ id: 1, params: { fast: 6, slow: 20, hangOn: 6 }, reason: 'timeout', error: 'no result after 1500 ms: the worker thread was terminated' }]);
+      expect(result.results.map((r) => r.id)).toEqual([0, 2]);
+    } finally {
+      await stuck.close();
+    }
+  });
+
+  it('starts its threads ahead of a run on start(), once', async () => {
+    const early = new WorkerThreadExecutor({ workers: 2 });
+    try {
+      await early.start();
+      await early.start();
+      expect((await sweep({ ...grid, executor: early })).results).toEqual((await sweep(grid)).results);
+    } finally {
+      await early.close();
+    }
+  });
+
   it('has a per-task timeout by default, and 0 turns it off', () => {
     expect(new WorkerThreadExecutor().taskTimeoutMs).toBe(600_000);
     expect(new WorkerThreadExecutor({ taskTimeoutMs: 0 }).taskTimeoutMs).toBe(Infinity);
@@ -75,5 +126,7 @@ describe('WorkerThreadExecutor', () => {
 
   it('names a bad setting', () => {
     expect(() => new WorkerThreadExecutor({ workers: 0 })).toThrow(/executor\.workers/);
+    expect(() => new WorkerThreadExecutor({ tasksPerMessage: 0 })).toThrow(/executor\.tasksPerMessage/);
+    expect(() => new WorkerThreadExecutor({ batch: 4 } as never)).toThrow(/batch/);
   });
 });

@@ -1,8 +1,11 @@
 /**
- * Runs sweep tasks on a pool of `node:worker_threads`, one task per thread at a time (with the next one
- * already queued in the thread, so that it never waits for the main thread), and returns the
- * results in task order whatever order they finish in. Threads start on the first `run` and are reused
- * until `close`; a thread that crashes or runs past the per-task timeout is terminated and replaced.
+ * Runs sweep tasks on a pool of `node:worker_threads`, one task per thread at a time, and returns the
+ * results in task order whatever order they finish in. Tasks go to a thread several per message (large
+ * batches first, single tasks at the end: `tasksPerMessage`), and the next batch is already queued in
+ * the thread before its last task ends, so that a thread never waits for the main thread; each result
+ * comes back as its task ends. Threads start on `start()` or the first `run` and are reused until
+ * `close`, with their caches (strategy modules, parsed CSV files); a thread that crashes or runs past
+ * the per-task timeout is terminated and replaced.
  * Each thread imports the evaluator (by default `evaluateTask`) and the strategy module
  * itself, so tasks carry only JSON.
  *
@@ -17,6 +20,7 @@ import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { z } from 'zod';
 import { LiveClock, StateError, parseWith, type Clock, type TimerHandle } from '@rxtrade/core';
+import { BatchSizeSchema, nextBatchSize, type BatchSize } from './batching';
 import { EvaluatorRefSchema, type EvaluatorRef } from './task-evaluator';
 import { TaskFailedError, TaskFailure } from './task-failed-error';
 import { TaskTimeoutSchema } from './task-timeout';
@@ -42,6 +46,11 @@ export const WorkerThreadExecutorConfigSchema = z
      * go on with a fresh thread; default 10 minutes, 0 or Infinity: never.
      */
     taskTimeoutMs: TaskTimeoutSchema,
+    /**
+     * Tasks sent to a thread per message: `'auto'` (default) sends a quarter of each thread's share of
+     * the tasks left (at most 64), so that messages shrink to single tasks towards the end; a number fixes it.
+     */
+    tasksPerMessage: BatchSizeSchema,
     /** Clock of the timeout; a LiveClock by default. */
     clock: z.custom<Clock>((v) => typeof v === 'object' && v !== null && 'setTimer' in v, 'must be a Clock').optional(),
   })
@@ -54,12 +63,14 @@ interface Slot {
   worker: Worker;
   /** The thread died while idle: it is replaced when the next run starts. */
   dead?: boolean;
+  /** Settles when the thread has loaded its evaluator, failed to, or ended. */
+  ready: Promise<void>;
   /** Tasks sent to the thread and not yet answered, in the order it runs them; the first is running. */
   readonly tasks: SweepTask[];
 }
 
-/** Tasks queued per thread: the next one is already there when the current one ends. */
-const PREFETCH = 2;
+/** A thread gets its next batch once it has no more than this many tasks left (the running one). */
+const REFILL_AT = 1;
 
 /** The least time a thread gets to start and begin a task before the task counts as stuck. */
 const START_TIMEOUT_MS = 60_000;
@@ -86,6 +97,7 @@ export class WorkerThreadExecutor implements SweepExecutor {
   readonly taskTimeoutMs: number;
   private readonly evaluator: EvaluatorRef | undefined;
   private readonly clock: Clock;
+  private readonly tasksPerMessage: BatchSize;
   private slots: Slot[] = [];
   private running = false;
 
@@ -95,6 +107,27 @@ export class WorkerThreadExecutor implements SweepExecutor {
     this.evaluator = c.evaluator;
     this.taskTimeoutMs = c.taskTimeoutMs;
     this.clock = c.clock ?? new LiveClock();
+    this.tasksPerMessage = c.tasksPerMessage;
+  }
+
+  /**
+   * Starts the threads now and resolves once each has loaded its evaluator (or failed to: its tasks
+   * then report why), so that a later `run` finds them ready: call it while the sweep's inputs are
+   * being prepared. Optional: `run` starts the threads it needs itself.
+   *
+   * @example
+   * ```ts
+   * const executor = new WorkerThreadExecutor({ workers: 2 });
+   * const starting = executor.start();
+   * const run = buildRunConfig(); // meanwhile
+   * await starting;
+   * await sweep({ strategy, space, run, objective: { metric: 'sharpeRatio' }, executor });
+   * ```
+   */
+  async start(): Promise<void> {
+    if (this.running) throw new StateError('WorkerThreadExecutor.start: a run is in progress on this executor');
+    this.revive();
+    await Promise.all(this.slots.map((s) => s.ready));
   }
 
   async run(tasks: readonly SweepTask[], onResult?: (result: TaskResult) => void, onFailure?: (failure: TaskFailedError) => void): Promise<TaskResult[]> {
@@ -119,18 +152,15 @@ export class WorkerThreadExecutor implements SweepExecutor {
     onResult: ((result: TaskResult) => void) | undefined,
     onFailure: ((failure: TaskFailedError) => void) | undefined,
   ): Promise<TaskResult[]> {
-    for (const slot of this.slots)
-      if (slot.dead) {
-        slot.worker = this.spawn();
-        slot.dead = false;
-      }
-    while (this.slots.length < this.workers) this.slots.push({ worker: this.spawn(), tasks: [] });
+    this.revive();
     const results = new Array<TaskResult | undefined>(tasks.length);
     const indexOf = new Map<number, number>(tasks.map((t, i) => [t.id, i]));
     /** Tasks not yet sent to a thread; tasks taken back from a replaced thread go to the front. */
     const queue: SweepTask[] = [...tasks].reverse();
     let remaining = tasks.length;
     const timeoutMs = this.taskTimeoutMs;
+    const workers = this.slots.length;
+    const perMessage = this.tasksPerMessage;
     return new Promise<TaskResult[]>((resolve, reject) => {
       let settled = false;
       const detachers = new Map<Slot, () => void>();
@@ -168,14 +198,17 @@ export class WorkerThreadExecutor implements SweepExecutor {
           }),
         );
       };
-      const feed = (slot: Slot, limit = PREFETCH): void => {
+      /** Sends a thread one batch, and another while it would have no task waiting behind the running one. */
+      const feed = (slot: Slot, once = false): void => {
         if (slot.dead) return;
         const wasIdle = slot.tasks.length === 0;
-        while (slot.tasks.length < limit && queue.length > 0) {
-          const task = queue.pop()!;
-          slot.tasks.push(task);
-          const message: ToWorker = { type: 'task', task };
+        while (slot.tasks.length <= REFILL_AT && queue.length > 0) {
+          const batch: SweepTask[] = [];
+          for (let n = nextBatchSize(queue.length, workers, perMessage); n > 0; n--) batch.push(queue.pop()!);
+          for (const task of batch) slot.tasks.push(task);
+          const message: ToWorker = { type: 'tasks', tasks: batch };
           slot.worker.postMessage(message);
+          if (once) break;
         }
         if (wasIdle && slot.tasks.length > 0) arm(slot, false);
       };
@@ -201,6 +234,7 @@ export class WorkerThreadExecutor implements SweepExecutor {
         const [running, ...queued] = slot.tasks.splice(0);
         for (const t of queued.reverse()) queue.push(t);
         slot.worker = this.spawn();
+        slot.ready = readyOf(slot.worker);
         attach(slot);
         if (failure && running !== undefined) {
           if (!fail(failure)) return;
@@ -208,12 +242,12 @@ export class WorkerThreadExecutor implements SweepExecutor {
         } else {
           queue.push(running!);
         }
-        if (!settled) feed(slot, 1);
         if (!settled) feed(slot);
       };
       const attach = (slot: Slot): void => {
         const worker = slot.worker;
         const onMessage = (message: FromWorker): void => {
+          if (message.type === 'ready') return;
           const task = slot.tasks[0];
           if (settled || task === undefined || message.taskId !== task.id) return;
           if (message.type === 'started') {
@@ -229,7 +263,9 @@ export class WorkerThreadExecutor implements SweepExecutor {
             results[indexOf.get(task.id)!] = message.result;
             onResult?.(message.result);
           }
-          arm(slot, false);
+          // The thread started its next task as it sent this reply, when it had one.
+          const head = slot.tasks[0];
+          arm(slot, head !== undefined && head.id === message.next);
           settle();
           if (!settled) feed(slot);
         };
@@ -251,10 +287,24 @@ export class WorkerThreadExecutor implements SweepExecutor {
         });
       };
       for (const slot of this.slots) attach(slot);
-      // One task per thread first, then the prefetched ones, so that a short batch spreads evenly.
-      for (const slot of this.slots) feed(slot, 1);
+      // One batch per thread first, then the next ones, so that a short run spreads evenly.
+      for (const slot of this.slots) feed(slot, true);
       for (const slot of this.slots) feed(slot);
     });
+  }
+
+  /** Replaces the threads that died while idle and starts the missing ones. */
+  private revive(): void {
+    for (const slot of this.slots)
+      if (slot.dead) {
+        slot.worker = this.spawn();
+        slot.ready = readyOf(slot.worker);
+        slot.dead = false;
+      }
+    while (this.slots.length < this.workers) {
+      const worker = this.spawn();
+      this.slots.push({ worker, tasks: [], ready: readyOf(worker) });
+    }
   }
 
   private spawn(): Worker {
@@ -271,6 +321,24 @@ export class WorkerThreadExecutor implements SweepExecutor {
     const code = `Promise.all([import(${JSON.stringify(tsxApi.esm)}), import(${JSON.stringify(tsxApi.cjs)})]).then(([esm, cjs]) => { esm.register(); cjs.register(); return import(${JSON.stringify(entry.href)}); });`;
     return new Worker(code, { eval: true, workerData, execArgv });
   }
+}
+
+/** Settles when a thread says it is ready, or fails or ends. */
+function readyOf(worker: Worker): Promise<void> {
+  return new Promise<void>((resolve) => {
+    const done = (): void => {
+      worker.off('message', onMessage);
+      worker.off('error', done);
+      worker.off('exit', done);
+      resolve();
+    };
+    const onMessage = (message: FromWorker): void => {
+      if (message.type === 'ready') done();
+    };
+    worker.on('message', onMessage);
+    worker.on('error', done);
+    worker.on('exit', done);
+  });
 }
 
 /** Whether this process was started with tsx (`tsx file.ts` or `node --import tsx`). */

@@ -1,0 +1,39 @@
+import { describe, expect, it } from 'vitest';
+import { parseWith } from '@rxtrade/core';
+import { z } from 'zod';
+import { BatchSizeSchema, MAX_AUTO_BATCH, batchSizes, nextBatchSize } from './batching';
+
+describe('batch sizes', () => {
+  it('cover every task once, start at a quarter of a worker\'s share and shrink to single tasks', () => {
+    for (const [count, workers] of [
+      [1, 1],
+      [12, 2],
+      [200, 2],
+      [200, 8],
+      [1000, 3],
+      [7, 16],
+    ] as const) {
+      const sizes = batchSizes(count, workers, 'auto');
+      expect(sizes.reduce((a, b) => a + b, 0)).toBe(count);
+      expect(sizes[0]).toBe(Math.min(MAX_AUTO_BATCH, Math.ceil(count / (4 * workers))));
+      expect(sizes.at(-1)).toBe(1);
+      for (let k = 1; k < sizes.length; k++) expect(sizes[k]).toBeLessThanOrEqual(sizes[k - 1]!);
+    }
+    expect(batchSizes(200, 2, 'auto').slice(0, 4)).toEqual([25, 22, 20, 17]);
+    expect(batchSizes(12, 2, 'auto')).toEqual([2, 2, 1, 1, 1, 1, 1, 1, 1, 1]);
+  });
+
+  it('never exceed the cap in auto mode, and a fixed size holds until the last batch', () => {
+    expect(nextBatchSize(100_000, 1, 'auto')).toBe(MAX_AUTO_BATCH);
+    expect(batchSizes(23, 2, 5)).toEqual([5, 5, 5, 5, 3]);
+    expect(batchSizes(3, 2, 1)).toEqual([1, 1, 1]);
+    expect(nextBatchSize(0, 2, 'auto')).toBe(0);
+  });
+
+  it('accept auto or a positive integer, naming the field otherwise', () => {
+    const schema = z.strictObject({ tasksPerMessage: BatchSizeSchema });
+    expect(parseWith(schema, {}, 'executor').tasksPerMessage).toBe('auto');
+    expect(parseWith(schema, { tasksPerMessage: 8 }, 'executor').tasksPerMessage).toBe(8);
+    for (const bad of [0, 1.5, 'big', -1]) expect(() => parseWith(schema, { tasksPerMessage: bad }, 'executor')).toThrow(/executor\.tasksPerMessage/);
+  });
+});
