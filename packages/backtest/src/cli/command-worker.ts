@@ -54,8 +54,10 @@ async function work(values: CliArgv<typeof options>, io: CliIo): Promise<number>
     ...(values.prefix ? { prefix: values.prefix } : {}),
     ...(concurrency !== undefined ? { concurrency } : {}),
     onTask: (e) => {
-      done++;
-      if (values['log-jobs']) println(io.stdout, `${e.ok ? 'completed' : 'failed'} task ${e.taskId} (job ${e.jobId})`);
+      // A job carries one task or several consecutive ones.
+      done += e.tasks;
+      const which = e.tasks === 1 ? `task ${e.taskId}` : `${e.tasks} tasks from task ${e.taskId}`;
+      if (values['log-jobs']) println(io.stdout, `${e.ok ? 'completed' : 'failed'} ${which} (job ${e.jobId})`);
     },
   });
   println(io.stdout, `rxtrade worker ready queue=${worker.queue} pid=${process.pid}`);

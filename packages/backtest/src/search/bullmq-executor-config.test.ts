@@ -20,6 +20,8 @@ describe('BullMQ executor and worker config', () => {
     expect(() => new BullmqExecutor({ connection: 'http://localhost:6379' })).toThrow(ValidationError);
     expect(() => new BullmqExecutor({ connection: 'redis://localhost:6379', queue: 'a:b' })).toThrow(/executor\.queue: must not contain ":"/);
     expect(() => new BullmqExecutor({ connection: 'redis://localhost:6379', idleTimeoutMs: 0 })).toThrow(/executor\.idleTimeoutMs/);
+    expect(() => new BullmqExecutor({ connection: 'redis://localhost:6379', tasksPerJob: 0 })).toThrow(/executor\.tasksPerJob/);
+    expect(() => new BullmqExecutor({ connection: 'redis://localhost:6379', tasksPerJob: 'all' as never })).toThrow(/executor\.tasksPerJob/);
     await expect(startBullmqWorker({ connection: 'redis://localhost:6379', concurrency: 0 })).rejects.toThrow(/worker\.concurrency/);
   });
 

@@ -60,10 +60,16 @@ describe.skipIf(skip)(`BullmqExecutor on redis-server with 2 worker processes${s
   it('shares one sweep between both worker processes', async () => {
     const executor = new BullmqExecutor({ connection: url, queue, idleTimeoutMs: 30_000 });
     try {
-      const result = await sweep({ ...grid, space: wideSpace, method: 'random', samples: 24, seed: 3, executor });
+      // Tasks of 100 ms: long enough that the second worker wakes before the first has taken every job.
+      const result = await sweep({ ...grid, strategy: slowStrategy, space: { ...wideSpace, busyMs: { choices: [100] } }, method: 'random', samples: 24, seed: 3, executor });
       expect(result.results).toHaveLength(24);
       const prefix = `completed ${executor.sweepId}.1.`;
-      const counts = (): number[] => jobLog.map((log) => log().split('\n').filter((l) => l.startsWith(prefix)).length);
+      // Job ids end in the task id, or in the first and last task ids of a job of several tasks.
+      const tasksOf = (line: string): number => {
+        const [a, b] = line.slice(prefix.length).split('-').map(Number);
+        return b === undefined ? 1 : b - a! + 1;
+      };
+      const counts = (): number[] => jobLog.map((log) => log().split('\n').filter((l) => l.startsWith(prefix)).reduce((n, l) => n + tasksOf(l), 0));
       // A worker's log line can reach us just after the coordinator has the job's result.
       await vi.waitFor(() => expect(counts()[0]! + counts()[1]!).toBe(24), { timeout: 5000 });
       expect(counts()[0]).toBeGreaterThan(0);
@@ -95,6 +101,32 @@ describe.skipIf(skip)(`BullmqExecutor on redis-server with 2 worker processes${s
       const failFast = await sweep({ ...grid, strategy: failingStrategy, space: { fast: smallSpace.fast, slow: { choices: [20] }, failOn: { choices: [6] } }, executor, failFast: true }).catch((e: unknown) => e);
       expect(failFast).toBeInstanceOf(TaskFailedError);
       expect((failFast as Error).message).toMatch(/^task 1 \{"fast":6,"slow":20,"failOn":6\} failed \(error\): on a BullMQ worker: deliberate failure for fast=6/);
+    } finally {
+      await executor.close();
+    }
+  });
+
+  it('runs several tasks per job with the same results, and a failing task of a job fails alone', async () => {
+    const executor = new BullmqExecutor({ connection: url, queue, idleTimeoutMs: 30_000, tasksPerJob: 4 });
+    try {
+      expect((await sweep({ ...grid, executor })).results).toEqual((await sweep(grid)).results);
+      const space = { fast: { min: 5, max: 12, integer: true }, slow: { choices: [20] }, failOn: { choices: [6] } };
+      const result = await sweep({ ...grid, strategy: failingStrategy, space, executor });
+      expect(result.results.map((r) => r.id)).toEqual([0, 2, 3, 4, 5, 6, 7]);
+      expect(result.failures).toEqual([{ id: 1, params: { fast: 6, slow: 20, failOn: 6 }, reason: 'error', error: 'on a BullMQ worker: deliberate failure for fast=6' }]);
+    } finally {
+      await executor.close();
+    }
+  });
+
+  it('times each task of a job from its own start (the worker reports its progress)', async () => {
+    const executor = new BullmqExecutor({ connection: url, queue, taskTimeoutMs: 1500, idleTimeoutMs: 30_000, tasksPerJob: 3 });
+    try {
+      // One job of three tasks of 800 ms each: 2.4 s for the job, each task well within 1.5 s.
+      const space = { fast: { choices: [5, 6, 7] }, slow: { choices: [20] }, busyMs: { choices: [800] } };
+      const result = await sweep({ ...grid, strategy: slowStrategy, space, executor });
+      expect(result.failures).toEqual([]);
+      expect(result.results.map((r) => r.id)).toEqual([0, 1, 2]);
     } finally {
       await executor.close();
     }

@@ -1,8 +1,11 @@
 /**
  * Runs sweep tasks on a BullMQ queue in Redis, so that workers on any number of hosts share a sweep
- * (start them with `startBullmqWorker` or `rxtrade worker`). The coordinator enqueues every task of a
- * batch as a job whose id is `<sweepId>.<batch>.<taskId>` (BullMQ forbids ':' in job ids), collects the
- * return values from the queue's event stream, and returns them in task order.
+ * (start them with `startBullmqWorker` or `rxtrade worker`). The coordinator enqueues the tasks of a
+ * batch as jobs of one or more consecutive tasks (`tasksPerJob`; by default large jobs first, single
+ * tasks at the end), with ids `<sweepId>.<batch>.<taskId>` or `<sweepId>.<batch>.<firstId>-<lastId>`
+ * (BullMQ forbids ':' in job ids), collects the return values from the queue's event stream, and
+ * returns the results in task order. A job of several tasks is one unit for BullMQ (a worker that dies
+ * mid-job has the whole job run again elsewhere) but its tasks succeed or fail one by one.
  *
  * A task fails (reported to the caller's `onFailure`, or rejecting the run without one) when its job
  * fails on a worker (the strategy threw, the worker's per-task timeout ended it, its thread crashed, or
@@ -25,7 +28,8 @@ import { LiveClock, NetworkError, StateError, UnsupportedError, parseWith, type 
 import type { Queue, QueueEvents } from 'bullmq';
 import { RedisConnectionSchema, connectRedis, describeRedis, openRedis, redactRedisSecret, type RedisClientLike } from './redis-connection';
 import { TaskFailedError, TaskFailure } from './task-failed-error';
-import { decodeTaskResult, type WireTaskResult } from './task-result-wire';
+import { BatchSizeSchema, batchSizes } from './batching';
+import { decodeTaskResult, isBatchReturn, type BatchJobData, type BatchOutcome, type BatchReturn, type WireTaskResult } from './task-result-wire';
 import type { SweepExecutor, SweepTask, TaskResult } from './types';
 
 /**
@@ -60,6 +64,13 @@ export const BullmqExecutorConfigSchema = z
     taskTimeoutMs: z.number().int().positive().optional(),
     /** Fail a batch when no task of it starts or finishes for this long (ms): no worker is listening. */
     idleTimeoutMs: z.number().int().positive().optional(),
+    /**
+     * Tasks per job: `'auto'` (default) puts several consecutive tasks in each job, a quarter of each
+     * listening worker's share of what is left (at most 64), so the jobs shrink to single tasks towards the
+     * end of a batch; a number fixes it (1: a job per task). A job's tasks run one after another on one
+     * worker, which returns their results (and failures) together; a failing task fails alone.
+     */
+    tasksPerJob: BatchSizeSchema,
     /** Attempts per job (BullMQ `attempts`): 1 means a failure is reported at once. */
     attempts: z.number().int().min(1).default(1),
     /** How often the coordinator checks that its pending jobs are still in Redis (ms); default 5 s. */
@@ -209,7 +220,20 @@ export class BullmqExecutor implements SweepExecutor {
     return { queue, events, clients: [a, b].filter((c) => c.owned).map((c) => c.client), client: a.client };
   }
 
-  #collect(
+  /** How many workers listen on the queue now (1 when Redis does not say within a second). */
+  async #workersListening(queue: Queue): Promise<number> {
+    let timer: TimerHandle | undefined;
+    const count = await Promise.race([
+      queue.getWorkersCount().catch(() => 1),
+      new Promise<number>((resolve) => {
+        timer = this.#clock.setTimer(this.#clock.now() + Math.min(1_000, this.#config.redisTimeoutMs), () => resolve(1));
+      }),
+    ]);
+    timer?.cancel();
+    return Math.max(1, count);
+  }
+
+  async #collect(
     open: Open,
     tasks: readonly SweepTask[],
     onResult: ((result: TaskResult) => void) | undefined,
@@ -219,17 +243,39 @@ export class BullmqExecutor implements SweepExecutor {
     const config = this.#config;
     const clock = this.#clock;
     const batchId = `${this.sweepId}.${++this.#batch}`;
-    const jobId = (task: SweepTask): string => `${batchId}.${task.id}`;
-    const indexOf = new Map<string, number>(tasks.map((t, i) => [jobId(t), i]));
+    const { taskTimeoutMs, idleTimeoutMs, jobCheckIntervalMs, redisTimeoutMs } = config;
+    // The workers listening now set the batch sizes of 'auto' (at least 1: workers may come later).
+    const listening = config.tasksPerJob === 'auto' ? await this.#workersListening(queue) : 1;
+    /** The jobs of this batch: consecutive tasks, by job id. */
+    const jobs = new Map<string, { readonly first: number; readonly count: number }>();
+    /** Task index to its job id. */
+    const jobOf: string[] = [];
+    const bulk: { name: string; data: SweepTask | BatchJobData; opts: Record<string, unknown> }[] = [];
+    const jobOpts = { attempts: config.attempts, removeOnComplete: true, removeOnFail: true };
+    let first = 0;
+    for (const count of batchSizes(tasks.length, listening, config.tasksPerJob)) {
+      const a = tasks[first]!;
+      const id = count === 1 ? `${batchId}.${a.id}` : `${batchId}.${a.id}-${tasks[first + count - 1]!.id}`;
+      jobs.set(id, { first, count });
+      for (let k = 0; k < count; k++) jobOf.push(id);
+      const data: SweepTask | BatchJobData =
+        count === 1 ? a : { tasks: tasks.slice(first, first + count), ...(taskTimeoutMs !== undefined ? { progress: true } : {}) };
+      bulk.push({ name: 'backtest', data, opts: { ...jobOpts, jobId: id } });
+      first += count;
+    }
     const results = new Array<TaskResult | undefined>(tasks.length);
-    /** Job ids of the tasks that have neither a result nor a failure yet. */
-    const pending = new Set<string>(indexOf.keys());
+    /** Indices of the tasks that have neither a result nor a failure yet. */
+    const pending = new Set<number>(tasks.keys());
     const taskTimers = new Map<string, TimerHandle>();
     let idleTimer: TimerHandle | undefined;
     let checkTimer: TimerHandle | undefined;
-    const { taskTimeoutMs, idleTimeoutMs, jobCheckIntervalMs, redisTimeoutMs } = config;
     const keyPrefix = `${config.prefix ?? 'bull'}:${config.queue}:`;
     const where = describeRedis(config.connection);
+    const jobPending = (id: string): boolean => {
+      const job = jobs.get(id)!;
+      for (let i = job.first; i < job.first + job.count; i++) if (pending.has(i)) return true;
+      return false;
+    };
 
     return new Promise<TaskResult[]>((resolve, reject) => {
       let settled = false;
@@ -237,6 +283,7 @@ export class BullmqExecutor implements SweepExecutor {
         events.off('completed', onCompleted);
         events.off('failed', onFailed);
         events.off('active', onActive);
+        events.off('progress', onProgress);
         idleTimer?.cancel();
         checkTimer?.cancel();
         for (const t of taskTimers.values()) t.cancel();
@@ -251,31 +298,36 @@ export class BullmqExecutor implements SweepExecutor {
         cleanup();
         resolve(results.filter((r): r is TaskResult => r !== undefined));
       };
-      const taskAt = (id: string): SweepTask | undefined => {
-        const i = indexOf.get(id);
-        return i === undefined ? undefined : tasks[i];
-      };
       /** One task failed: report it and go on, or (without onFailure) reject the run. */
-      const failTask = (id: string, reason: TaskFailure, detail: string): void => {
-        const task = taskAt(id);
-        if (settled || task === undefined || !pending.has(id)) return;
-        pending.delete(id);
-        taskTimers.get(id)?.cancel();
+      const failTask = (i: number, reason: TaskFailure, detail: string): void => {
+        const task = tasks[i];
+        if (settled || task === undefined || !pending.has(i)) return;
+        pending.delete(i);
+        const id = jobOf[i]!;
         const failure = new TaskFailedError(task.id, task.params, reason, redactRedisSecret(detail, config.connection));
         if (!onFailure) {
           settled = true;
           cleanup();
           // Take the rest of this batch off the queue so that workers do not run an abandoned sweep.
-          removeJobs(indexOf.keys());
+          removeJobs(jobs.keys());
           reject(failure);
           return;
         }
-        removeJobs([id]);
+        if (!jobPending(id)) {
+          taskTimers.get(id)?.cancel();
+          removeJobs([id]);
+        }
         onFailure(failure);
         finishIfDone();
       };
+      /** Every pending task of a job fails, in task order. */
+      const failJob = (id: string, reason: TaskFailure, detail: string): void => {
+        const job = jobs.get(id);
+        if (job === undefined) return;
+        for (let i = job.first; i < job.first + job.count; i++) failTask(i, reason, detail);
+      };
       const failPending = (reason: TaskFailure, detail: (id: string) => string): void => {
-        for (const id of [...pending].sort((x, y) => indexOf.get(x)! - indexOf.get(y)!)) failTask(id, reason, detail(id));
+        for (const i of [...pending].sort((x, y) => x - y)) failTask(i, reason, detail(jobOf[i]!));
       };
       const armIdle = (): void => {
         if (idleTimeoutMs === undefined) return;
@@ -284,32 +336,59 @@ export class BullmqExecutor implements SweepExecutor {
           failPending(TaskFailure.TIMEOUT, () => `no task of the batch started or finished for ${idleTimeoutMs} ms: is a worker listening on queue ${JSON.stringify(config.queue)}?`),
         );
       };
+      /** Task `k` of job `id` has started on a worker: it fails after taskTimeoutMs without a result. */
+      const armTask = (id: string, k: number): void => {
+        taskTimers.get(id)?.cancel();
+        taskTimers.delete(id);
+        const job = jobs.get(id)!;
+        const i = job.first + k;
+        if (taskTimeoutMs === undefined || k >= job.count || !pending.has(i)) return;
+        taskTimers.set(
+          id,
+          clock.setTimer(clock.now() + taskTimeoutMs, () => failTask(i, TaskFailure.TIMEOUT, `still running after ${taskTimeoutMs} ms`)),
+        );
+      };
       const onActive = ({ jobId: id }: { jobId: string }): void => {
-        const task = taskAt(id);
-        if (!task || settled || !pending.has(id)) return;
+        if (settled || !jobs.has(id) || !jobPending(id)) return;
         armIdle();
-        if (taskTimeoutMs !== undefined) {
-          taskTimers.get(id)?.cancel();
-          taskTimers.set(
-            id,
-            clock.setTimer(clock.now() + taskTimeoutMs, () => failTask(id, TaskFailure.TIMEOUT, `still running after ${taskTimeoutMs} ms`)),
-          );
-        }
+        // A job taken again after its worker died starts again from its first task.
+        armTask(id, 0);
+      };
+      // A worker running a job of several tasks reports how many it has finished (only when this
+      // executor has a task timeout): the next one has started.
+      const onProgress = ({ jobId: id, data }: { jobId: string; data: unknown }): void => {
+        if (settled || !jobs.has(id) || typeof data !== 'number') return;
+        armIdle();
+        armTask(id, data);
       };
       const onCompleted = ({ jobId: id, returnvalue }: { jobId: string; returnvalue: unknown }): void => {
-        const i = indexOf.get(id);
-        if (i === undefined || settled || !pending.has(id)) return;
-        pending.delete(id);
+        const job = jobs.get(id);
+        if (job === undefined || settled || !jobPending(id)) return;
         taskTimers.get(id)?.cancel();
-        const result = decodeTaskResult(returnvalue as WireTaskResult);
-        results[i] = result;
+        taskTimers.delete(id);
         armIdle();
-        onResult?.(result);
+        const outcomes: readonly BatchOutcome[] = job.count === 1 && !isBatchReturn(returnvalue) ? [{ result: returnvalue as WireTaskResult }] : (returnvalue as BatchReturn).outcomes;
+        for (let k = 0; k < job.count && !settled; k++) {
+          const i = job.first + k;
+          if (!pending.has(i)) continue;
+          const outcome = outcomes[k];
+          if (outcome === undefined) {
+            failTask(i, TaskFailure.ERROR, `on a BullMQ worker: job ${id} returned no outcome for this task`);
+          } else if ('failure' in outcome) {
+            failTask(i, outcome.failure.reason, `on a BullMQ worker: ${outcome.failure.detail}`);
+          } else {
+            pending.delete(i);
+            const result = decodeTaskResult(outcome.result);
+            results[i] = result;
+            onResult?.(result);
+          }
+        }
         finishIfDone();
       };
       const onFailed = ({ jobId: id, failedReason }: { jobId: string; failedReason: string }): void => {
+        if (!jobs.has(id)) return;
         const { reason, detail } = workerFailure(failedReason);
-        failTask(id, reason, `on a BullMQ worker: ${detail}`);
+        failJob(id, reason, `on a BullMQ worker: ${detail}`);
       };
 
       // Lost jobs and a silent Redis. A pending job whose key is gone on two checks in a row is lost
@@ -319,7 +398,7 @@ export class BullmqExecutor implements SweepExecutor {
       let checking = false;
       let missingBefore = new Set<string>();
       const check = async (): Promise<void> => {
-        const ids = [...pending];
+        const ids = [...jobs.keys()].filter(jobPending);
         if (ids.length === 0) return;
         // Our own client: BullMQ's queue.client rejects for good once its connection has dropped.
         const client = open.client as unknown as { exists(...keys: string[]): Promise<number> };
@@ -331,10 +410,10 @@ export class BullmqExecutor implements SweepExecutor {
           });
         }
         lastAnswer = clock.now();
-        const lost = [...missing].filter((id) => missingBefore.has(id) && pending.has(id));
+        const lost = [...missing].filter((id) => missingBefore.has(id) && jobPending(id));
         missingBefore = missing;
-        for (const id of lost.sort((x, y) => indexOf.get(x)! - indexOf.get(y)!))
-          failTask(id, TaskFailure.LOST, `job ${id} is no longer in Redis (was Redis restarted without persistence, or the job removed?)`);
+        for (const id of lost.sort((x, y) => jobs.get(x)!.first - jobs.get(y)!.first))
+          failJob(id, TaskFailure.LOST, `job ${id} is no longer in Redis (was Redis restarted without persistence, or the job removed?)`);
       };
       const tick = (): void => {
         if (settled) return;
@@ -354,17 +433,12 @@ export class BullmqExecutor implements SweepExecutor {
       events.on('completed', onCompleted);
       events.on('failed', onFailed);
       events.on('active', onActive);
+      events.on('progress', onProgress);
       armIdle();
       // Until the jobs are added there is nothing to check, but Redis must still answer in time.
       checkTimer = clock.setTimer(clock.now() + Math.min(jobCheckIntervalMs, redisTimeoutMs), tick);
       queue
-        .addBulk(
-          tasks.map((task) => ({
-            name: 'backtest',
-            data: task,
-            opts: { jobId: jobId(task), attempts: config.attempts, removeOnComplete: true, removeOnFail: true },
-          })),
-        )
+        .addBulk(bulk)
         .then(() => {
           lastAnswer = clock.now();
         })
@@ -378,6 +452,7 @@ export class BullmqExecutor implements SweepExecutor {
     });
   }
 }
+
 
 /**
  * A worker's failed reason: `[timeout] …` and `[crash] …` (set by `startBullmqWorker`), BullMQ's

@@ -83,6 +83,34 @@ describe.skipIf(skip)(`BullMQ failures on redis-server${skip ? ` (skipped: ${mis
     }
   }, 30_000);
 
+  it('runs the whole job of a worker killed in the middle of it again on the other worker', async () => {
+    const queue = 'recovery-batch';
+    const flags = ['--redis', url, '--queue', queue, '--log-jobs', '--lock-duration', '2000', '--stalled-interval', '1000'];
+    workers.push(...(await Promise.all([startWorkerProcess(flags), startWorkerProcess(flags)])));
+    const executor = new BullmqExecutor({ connection: url, queue, idleTimeoutMs: 30_000, tasksPerJob: 3 });
+    try {
+      const space = { fast: { choices: [5, 6, 7] }, slow: { choices: [20] }, busyMs: { choices: [700] } };
+      const running = sweep({ ...base, strategy: slowStrategy, space, executor });
+      let victim: TestWorker | undefined;
+      for (let i = 0; i < 400 && victim === undefined; i++) {
+        victim = workers.find((w) => /^active /m.test(w.output()));
+        if (victim === undefined) await new Promise((r) => setTimeout(r, 25));
+      }
+      expect(victim).toBeDefined();
+      // Into the job's second task.
+      await new Promise((r) => setTimeout(r, 900));
+      victim!.process.kill('SIGKILL');
+      const result = await running;
+      expect(result.failures).toEqual([]);
+      expect(result.results.map((r) => r.id)).toEqual([0, 1, 2]);
+      expect(result.results).toEqual((await sweep({ ...base, strategy: slowStrategy, space })).results);
+      const survivor = workers.find((w) => w !== victim)!;
+      await vi.waitFor(() => expect(survivor.output()).toMatch(new RegExp(`^completed ${executor.sweepId}\\.1\\.0-2$`, 'm')), { timeout: 5000 });
+    } finally {
+      await executor.close();
+    }
+  }, 30_000);
+
   it('terminates a task stuck in an endless loop on a worker after the worker\'s task timeout', async () => {
     const queue = 'stuck';
     workers.push(await startWorkerProcess(['--redis', url, '--queue', queue, '--task-timeout', '1500']));
@@ -91,6 +119,15 @@ describe.skipIf(skip)(`BullMQ failures on redis-server${skip ? ` (skipped: ${mis
       const result = await sweep({ ...base, strategy: hangingStrategy, space: { fast: { choices: [5, 6, 7] }, slow: { choices: [20] }, hangOn: { choices: [6] } }, executor });
       expect(result.results.map((r) => r.id)).toEqual([0, 2]);
       expect(result.failures).toEqual([{ id: 1, params: { fast: 6, slow: 20, hangOn: 6 }, reason: 'timeout', error: 'on a BullMQ worker: no result after 1500 ms: the worker thread was terminated' }]);
+      // The same with the three tasks in one job: the stuck one fails alone.
+      const batched = new BullmqExecutor({ connection: url, queue, idleTimeoutMs: 30_000, tasksPerJob: 3 });
+      try {
+        const again = await sweep({ ...base, strategy: hangingStrategy, space: { fast: { choices: [5, 6, 7] }, slow: { choices: [20] }, hangOn: { choices: [6] } }, executor: batched });
+        expect(again.results.map((r) => r.id)).toEqual([0, 2]);
+        expect(again.failures).toEqual(result.failures);
+      } finally {
+        await batched.close();
+      }
     } finally {
       await executor.close();
     }

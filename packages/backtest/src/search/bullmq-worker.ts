@@ -4,6 +4,11 @@
  * Run one per CPU core on every host that should help (`rxtrade worker --redis redis://host:6379`);
  * each host needs the same code, strategy modules and data files at the paths the tasks name.
  *
+ * A job carries one task or several (see the executor's `tasksPerJob`); a job's tasks run one after
+ * another and its return value holds each task's result or failure, so that one failing task fails
+ * alone. The threads start (and load the evaluator) before the worker says it is ready, so that the
+ * first job does not wait for them; each keeps its strategy modules and parsed CSV files across jobs.
+ *
  * Each task runs on a worker thread of this process (one per unit of concurrency), so that the event
  * loop stays free to renew the job's lock however long a backtest takes. That is what lets the lock be
  * short: when a worker process is killed, its job's lock expires within `lockDurationMs` and the next
@@ -13,14 +18,14 @@
  */
 import { z } from 'zod';
 import { StateError, UnsupportedError, parseWith } from '@rxtrade/core';
-import type { Worker } from 'bullmq';
+import type { Job, Worker } from 'bullmq';
 import { DEFAULT_SWEEP_QUEUE } from './bullmq-executor';
 import { RedisConnectionSchema, connectRedis, openRedis } from './redis-connection';
 import { TaskFailedError, TaskFailure } from './task-failed-error';
 import { EvaluatorRefSchema } from './task-evaluator';
 import { TaskTimeoutSchema } from './task-timeout';
 import { WorkerThreadExecutor } from './worker-thread-executor';
-import { encodeTaskResult, type WireTaskResult } from './task-result-wire';
+import { encodeTaskResult, isBatchJobData, type BatchJobData, type BatchOutcome, type BatchReturn, type WireTaskResult } from './task-result-wire';
 import type { SweepTask } from './types';
 
 /**
@@ -60,10 +65,13 @@ export const BullmqWorkerConfigSchema = z
     taskTimeoutMs: TaskTimeoutSchema,
     /** A custom evaluator module; defaults to `evaluateTask`. */
     evaluator: EvaluatorRefSchema.optional(),
-    /** Called after each task this worker finishes (for logs and progress). */
-    onTask: z.custom<(event: { taskId: number; jobId: string; ok: boolean }) => void>((v) => typeof v === 'function').optional(),
-    /** Called when this worker starts a task. */
-    onStart: z.custom<(event: { taskId: number; jobId: string }) => void>((v) => typeof v === 'function').optional(),
+    /**
+     * Called after each job this worker finishes (for logs and progress): `taskId` is its first task,
+     * `tasks` how many it carried; `ok` is false when the job failed as a whole.
+     */
+    onTask: z.custom<(event: { taskId: number; jobId: string; ok: boolean; tasks: number }) => void>((v) => typeof v === 'function').optional(),
+    /** Called when this worker starts a job (`taskId`: its first task; `tasks`: how many it carries). */
+    onStart: z.custom<(event: { taskId: number; jobId: string; tasks: number }) => void>((v) => typeof v === 'function').optional(),
   })
   .strict()
   .refine((c) => c.stalledIntervalMs < c.lockDurationMs, { message: 'must be shorter than lockDurationMs', path: ['stalledIntervalMs'] });
@@ -101,6 +109,8 @@ export async function startBullmqWorker(config: BullmqWorkerConfig): Promise<Bul
     () => new WorkerThreadExecutor({ workers: 1, taskTimeoutMs: c.taskTimeoutMs, ...(c.evaluator ? { evaluator: c.evaluator } : {}) }),
   );
   const all = [...idle];
+  // The threads start while this worker connects, so that the first job finds them ready.
+  const starting = Promise.all(all.map((e) => e.start()));
   const evaluate = async (task: SweepTask): Promise<WireTaskResult> => {
     const executor = idle.pop();
     if (executor === undefined) throw new StateError('no free evaluation thread: more jobs at once than the concurrency');
@@ -115,33 +125,68 @@ export async function startBullmqWorker(config: BullmqWorkerConfig): Promise<Bul
       idle.push(executor);
     }
   };
+  /** The tasks of one job on one thread, each to its own outcome; the finished count as the job's progress when asked. */
+  const evaluateBatch = async (data: BatchJobData, job: Job): Promise<BatchReturn> => {
+    const executor = idle.pop();
+    if (executor === undefined) throw new StateError('no free evaluation thread: more jobs at once than the concurrency');
+    const outcomes = new Array<BatchOutcome | undefined>(data.tasks.length);
+    const position = new Map(data.tasks.map((t, k) => [t.id, k]));
+    let done = 0;
+    const finished = (): void => {
+      done++;
+      if (data.progress && done < data.tasks.length) void job.updateProgress(done).catch(() => undefined);
+    };
+    try {
+      await executor.run(
+        data.tasks,
+        (result) => {
+          outcomes[position.get(result.id)!] = { result: encodeTaskResult(result) };
+          finished();
+        },
+        (failure) => {
+          outcomes[position.get(failure.taskId)!] = { failure: { reason: failure.reason, detail: failure.detail } };
+          finished();
+        },
+      );
+    } finally {
+      idle.push(executor);
+    }
+    return { outcomes: outcomes.map((o) => o ?? { failure: { reason: TaskFailure.ERROR, detail: 'the task produced no outcome' } }) };
+  };
   const { client, owned } = openRedis(c.connection);
   try {
     if (owned) await connectRedis(client, c.connection);
+    await starting;
   } catch (error) {
     await Promise.all(all.map((e) => e.close()));
     throw error;
   }
-  const worker: Worker<SweepTask, WireTaskResult> = new bullmq.Worker<SweepTask, WireTaskResult>(c.queue, async (job) => evaluate(job.data), {
+  const worker: Worker<SweepTask | BatchJobData, WireTaskResult | BatchReturn> = new bullmq.Worker<SweepTask | BatchJobData, WireTaskResult | BatchReturn>(
+    c.queue,
+    async (job) => (isBatchJobData(job.data) ? evaluateBatch(job.data, job) : evaluate(job.data)),
+    {
     connection: client as never,
     concurrency: c.concurrency,
     lockDuration: c.lockDurationMs,
     stalledInterval: c.stalledIntervalMs,
     maxStalledCount: c.maxStalledCount,
     ...(c.prefix ? { prefix: c.prefix } : {}),
-  });
+    },
+  );
+  const describe = (data: SweepTask | BatchJobData): { taskId: number; tasks: number } =>
+    isBatchJobData(data) ? { taskId: data.tasks[0]?.id ?? -1, tasks: data.tasks.length } : { taskId: data.id, tasks: 1 };
   // Errors of the connection are reported by BullMQ's reconnect loop; without a listener Node would
   // treat them as unhandled.
   worker.on('error', () => undefined);
   if (c.onStart) {
     const onStart = c.onStart;
-    worker.on('active', (job) => onStart({ taskId: job.data.id, jobId: String(job.id) }));
+    worker.on('active', (job) => onStart({ ...describe(job.data), jobId: String(job.id) }));
   }
   if (c.onTask) {
     const onTask = c.onTask;
-    worker.on('completed', (job) => onTask({ taskId: job.data.id, jobId: String(job.id), ok: true }));
+    worker.on('completed', (job) => onTask({ ...describe(job.data), jobId: String(job.id), ok: true }));
     worker.on('failed', (job) => {
-      if (job) onTask({ taskId: job.data.id, jobId: String(job.id), ok: false });
+      if (job) onTask({ ...describe(job.data), jobId: String(job.id), ok: false });
     });
   }
   await worker.waitUntilReady();
