@@ -1,3 +1,6 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { ValidationError } from '@rxtrade/core';
@@ -28,6 +31,28 @@ describe('evaluateTask', () => {
     expect(JSON.stringify(b)).toBe(JSON.stringify(a));
     expect(JSON.parse(JSON.stringify(a))).toEqual(a);
     for (const v of Object.values(a.metrics)) expect(Number.isFinite(v)).toBe(true);
+  });
+
+  it('keeps each distinct run config apart, and re-reads a bars CSV that changed', async () => {
+    const first = await evaluateTask(task());
+    // Another config after the first was parsed and cached: its own starting cash and instrument.
+    const richer = await evaluateTask(task({ run: { ...run, ledger: { startingCash: '200000' } } }));
+    expect(richer.summary.startingCash).toBe('200000');
+    expect(Number(richer.summary.finalEquity) - 200000).toBeCloseTo(Number(first.summary.finalEquity) - 100000, 6);
+    const dir = mkdtempSync(join(tmpdir(), 'rxtrade-evaluate-'));
+    try {
+      const path = join(dir, 'bars.csv');
+      const lines = readFileSync(googCsv, 'utf8').trimEnd().split('\n');
+      writeFileSync(path, lines.join('\n') + '\n');
+      const copied = { ...run, data: [{ path, instrument: 'GOOG.NASDAQ' }] };
+      expect((await evaluateTask(task({ run: copied }))).summary).toEqual(first.summary);
+      // Half the rows: a different size, so the file is parsed again.
+      writeFileSync(path, lines.slice(0, Math.floor(lines.length / 2)).join('\n') + '\n');
+      const half = await evaluateTask(task({ run: copied }));
+      expect(Number(half.summary.events)).toBeLessThan(Number(first.summary.events));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('restricts the run to the window [start, end) and trades only inside it after warm-up bars', async () => {

@@ -16,6 +16,22 @@ import type { StrategyDefinition, StrategyRef, SweepTask, TaskResult } from './t
 
 const modules = new Map<string, Promise<Record<string, unknown>>>();
 const csvCache = new Map<string, { key: string; bars: Bar[] }>();
+/** Run configs parsed by this process, by their JSON text (the tasks of a sweep share one). */
+const parsedRuns = new Map<string, ParsedRunConfig>();
+const PARSED_RUNS_KEPT = 16;
+/** The instruments of a parsed run config (immutable values, unlike the venue's fee and account models). */
+const instrumentsOf = new WeakMap<ParsedRunConfig, Instrument[]>();
+
+/** Parses a task's run config, once per distinct config in this process. */
+function parseRun(json: SweepTask['run']): ParsedRunConfig {
+  const key = JSON.stringify(json);
+  const hit = parsedRuns.get(key);
+  if (hit !== undefined) return hit;
+  const run = parseWith(RunConfigSchema, json, 'run');
+  if (parsedRuns.size >= PARSED_RUNS_KEPT) parsedRuns.delete(parsedRuns.keys().next().value!);
+  parsedRuns.set(key, run);
+  return run;
+}
 
 
 /**
@@ -91,14 +107,18 @@ function windowed(bars: readonly Bar[], window: ParsedRunConfig['window']): read
  */
 export function prepareRun(run: ParsedRunConfig): { instruments: Instrument[]; config: Parameters<typeof runBacktest>[1] } {
   const baseDir = run.baseDir ?? process.cwd();
-  const instruments = run.instruments.map((def, i) => {
-    try {
-      return defineInstrument(def);
-    } catch (e) {
-      if (e instanceof ValidationError) throw new ValidationError(e.issues.map((x) => ({ path: ['run', 'instruments', i, ...x.path.slice(1)], message: x.message })));
-      throw e;
-    }
-  });
+  let instruments = instrumentsOf.get(run);
+  if (instruments === undefined) {
+    instruments = run.instruments.map((def, i) => {
+      try {
+        return defineInstrument(def);
+      } catch (e) {
+        if (e instanceof ValidationError) throw new ValidationError(e.issues.map((x) => ({ path: ['run', 'instruments', i, ...x.path.slice(1)], message: x.message })));
+        throw e;
+      }
+    });
+    instrumentsOf.set(run, instruments);
+  }
   const data = run.data.map((d, i) => {
     const path = resolve(baseDir, d.path);
     let bars: Bar[];
@@ -125,10 +145,10 @@ export function prepareRun(run: ParsedRunConfig): { instruments: Instrument[]; c
   const tradingStart = run.window?.start;
   const registry = instrumentRegistry(instruments);
   return {
-    instruments,
+    instruments: [...instruments],
     config: {
       data,
-      instruments,
+      instruments: [...instruments],
       ledger: { startingCash: String(run.ledger.startingCash), ...(run.ledger.baseCurrency ? { baseCurrency: run.ledger.baseCurrency } : {}) },
       venue: simulatedVenueOptions(run.venue, registry),
       ...(run.venues ? { venues: run.venues.map((v) => ({ ...simulatedVenueOptions(v, registry), id: v.id! })) } : {}),
@@ -183,7 +203,8 @@ export function taskFigures(result: RunResult): Pick<TaskResult, 'metrics' | 'su
 
 /**
  * Evaluates one sweep task: imports `task.strategy.module` (cached per process), takes its export
- * (default `strategy`) as a {@link StrategyDefinition}, validates `task.run` as a {@link RunConfig},
+ * (default `strategy`) as a {@link StrategyDefinition}, validates `task.run` as a {@link RunConfig}
+ * (once per distinct config in a process; the bars CSV files are parsed once and re-read when they change),
  * runs the backtest and returns the metrics and the exact figures. A bad run config fails with a
  * `ValidationError` naming the field (such as `run.ledger.startingCash`).
  *
@@ -199,7 +220,7 @@ export function taskFigures(result: RunResult): Pick<TaskResult, 'metrics' | 'su
  * ```
  */
 export async function evaluateTask(task: SweepTask): Promise<TaskResult> {
-  const run = parseWith(RunConfigSchema, task.run, 'run');
+  const run = parseRun(task.run);
   const definition = await loadStrategy(task.strategy);
   const result = await runFromConfig(definition.pipeline(task.params), run);
   return { id: task.id, params: task.params, ...taskFigures(result) };
