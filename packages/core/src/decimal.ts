@@ -64,7 +64,8 @@ export function roundToIncrement(value: Decimal, increment: Decimal, mode: 'near
   // Most ticks and lots are powers of ten (0.01, 1, 0.001): rounding to decimal places is the same and
   // avoids a division, the costliest Decimal operation.
   const places = powerOfTenPlaces(increment);
-  if (places !== undefined) return value.toDecimalPlaces(places, rounding);
+  // A value already on the grid is its own rounding (a Decimal never changes): no copy.
+  if (places !== undefined) return value.decimalPlaces() <= places ? value : value.toDecimalPlaces(places, rounding);
   return value.div(increment).toDecimalPlaces(0, rounding).mul(increment);
 }
 
@@ -85,10 +86,61 @@ export function isMultipleOf(value: Decimal, increment: Decimal): boolean {
 
 const POWERS_OF_TEN = new Map<number, Decimal>();
 
+/**
+ * The answers of {@link powerOfTenPlaces} for the last increments asked about, by identity (a Decimal
+ * never changes): an instrument's tick and lot are the same objects on every order, and asking again
+ * costs two Decimal operations.
+ */
+const placesSeen: (Decimal | undefined)[] = [undefined, undefined, undefined, undefined];
+const placesAnswers: (number | undefined)[] = [undefined, undefined, undefined, undefined];
+let placesNext = 0;
+
 /** k when `increment` is 10^-k for some k >= 0 (1, 0.1, 0.01, …), otherwise undefined. */
 function powerOfTenPlaces(increment: Decimal): number | undefined {
+  for (let i = 0; i < 4; i++) if (placesSeen[i] === increment) return placesAnswers[i];
   const places = increment.decimalPlaces();
   let power = POWERS_OF_TEN.get(places);
   if (power === undefined) POWERS_OF_TEN.set(places, (power = new Decimal(10).pow(-places)));
-  return increment.eq(power) ? places : undefined;
+  const answer = increment.eq(power) ? places : undefined;
+  placesSeen[placesNext] = increment;
+  placesAnswers[placesNext] = answer;
+  placesNext = (placesNext + 1) & 3;
+  return answer;
+}
+
+/** Exact powers of ten as numbers: 10^0 … 10^22 are exactly representable in a float64. */
+const EXACT_POWERS = Array.from({ length: 23 }, (_, k) => Number(`1e${k}`));
+
+/**
+ * `value.toNumber()` without its string: the same number (the float64 nearest to the exact decimal
+ * value), computed from decimal.js's digits when they allow it and by `toNumber` otherwise.
+ *
+ * When the digits form an integer m below 2^53 and the value is m x 10^k with |k| <= 22, both m and
+ * 10^|k| are exact in a float64, and IEEE 754 rounds their product or quotient correctly, so the
+ * result is the nearest float64 to the exact value, which is what `toNumber` (a correctly rounded
+ * parse of the decimal string) returns too (Clinger's fast path). About ten times faster than
+ * `toNumber` on prices, quantities and cash amounts.
+ *
+ * @example
+ * ```ts
+ * decimalToNumber(new Decimal('180.36')) // 180.36, as new Decimal('180.36').toNumber()
+ * ```
+ */
+export function decimalToNumber(value: Decimal): number {
+  const d = (value as unknown as { d: number[] | null }).d;
+  if (d === null || d.length > 3) return value.toNumber();
+  const first = d[0]!;
+  if (first === 0) return value.isNeg() ? -0 : 0;
+  // decimal.js keeps base-1e7 limbs, the first one without leading zeros, `e` the exponent of the first digit.
+  let m = first;
+  for (let i = 1; i < d.length; i++) m = m * 1e7 + d[i]!;
+  if (m > 9007199254740991) return value.toNumber();
+  const firstDigits = first < 10 ? 1 : first < 100 ? 2 : first < 1e3 ? 3 : first < 1e4 ? 4 : first < 1e5 ? 5 : first < 1e6 ? 6 : 7;
+  const shift = (value as unknown as { e: number }).e - (firstDigits + 7 * (d.length - 1) - 1);
+  let n: number;
+  if (shift === 0) n = m;
+  else if (shift > 0 && shift <= 22) n = m * EXACT_POWERS[shift]!;
+  else if (shift < 0 && shift >= -22) n = m / EXACT_POWERS[-shift]!;
+  else return value.toNumber();
+  return (value as unknown as { s: number }).s < 0 ? -n : n;
 }

@@ -3,7 +3,7 @@
  * fills when the next bar arrives. Slippage, spread and intrabar-path models implement the same
  * interface.
  */
-import { Decimal, roundPrice, type Bar, type Instrument, type OrderSide } from '@rxtrade/core';
+import { Decimal, decimalToNumber, roundPrice, type Bar, type Instrument, type OrderSide } from '@rxtrade/core';
 
 /**
  * Decides the fill price of a market order on the first bar it meets.
@@ -50,7 +50,7 @@ export class BarOpenFillModel implements FillModel {
     const price = roundPrice(instrument, open);
     // Rounding to the nearest tick can step outside the bar when the extreme is off the tick grid;
     // round toward the inside instead (compared as numbers: the hot path avoids Decimal compares).
-    const n = price.toNumber();
+    const n = decimalToNumber(price);
     if (n > bar.high) return roundPrice(instrument, open, 'down');
     if (n < bar.low) return roundPrice(instrument, open, 'up');
     return price;

@@ -109,6 +109,11 @@ export type OrderManagerConfig = z.input<typeof OrderManagerConfigSchema>;
 
 /** How a valid submit is carried out. */
 type Route = { readonly kind: 'NATIVE' | 'EMULATED'; readonly emulatedTif: boolean };
+/** The four routes, shared: routeOf runs on every submit. */
+const ROUTES: Readonly<Record<'NATIVE' | 'EMULATED', readonly [Route, Route]>> = {
+  NATIVE: [Object.freeze({ kind: 'NATIVE', emulatedTif: false }), Object.freeze({ kind: 'NATIVE', emulatedTif: true })],
+  EMULATED: [Object.freeze({ kind: 'EMULATED', emulatedTif: false }), Object.freeze({ kind: 'EMULATED', emulatedTif: true })],
+};
 
 /**
  * Keeps the state of every order, sends valid commands to the venue and applies the venue's events.
@@ -748,7 +753,7 @@ export class OrderManager implements OrdersView {
   /** How a valid command is carried out on this venue (native or emulated), checked by denialReason first. */
   private routeOf(command: SubmitOrder): Route {
     const caps = this.venue.capabilities;
-    return { kind: caps.orderTypes.includes(command.orderType) ? 'NATIVE' : 'EMULATED', emulatedTif: this.tifEmulated(command.timeInForce) };
+    return ROUTES[caps.orderTypes.includes(command.orderType) ? 'NATIVE' : 'EMULATED'][this.tifEmulated(command.timeInForce) ? 1 : 0];
   }
 
   private tifEmulated(tif: TimeInForce): boolean {
@@ -900,7 +905,7 @@ export class OrderManager implements OrdersView {
     const knownPrice = command.price ?? command.triggerPrice;
     if (knownPrice !== undefined) {
       const minNotional = instrument.minNotional;
-      if (minNotional.gt(0)) {
+      if (minNotional.isPositive() && !minNotional.isZero()) {
         const notional = command.quantity.mul(knownPrice).mul(instrument.multiplier);
         if (notional.lt(minNotional))
           return `quantity: notional ${notional.toString()} is below the minimum notional ${minNotional.toString()} of ${instrument.id}`;

@@ -47,6 +47,7 @@
 import { BehaviorSubject, Subject, type Observable } from 'rxjs';
 import { z } from 'zod';
 import {
+  decimalToNumber,
   Decimal,
   ZERO,
   parseWith,
@@ -566,10 +567,10 @@ export class SimulatedVenue implements ExecutionClient, MarketDataSink, MatchEng
       const slipped =
         this.slippage === NO_SLIPPAGE
           ? ref
-          : this.slippage.price({ instrument, side: order.command.side, quantity: qty.toNumber(), price: ref, bar, quote: quote ?? this.quotes.get(instrument.id) });
+          : this.slippage.price({ instrument, side: order.command.side, quantity: decimalToNumber(qty), price: ref, bar, quote: quote ?? this.quotes.get(instrument.id) });
       price = roundPrice(instrument, cleanDecimal(slipped), order.buy ? 'up' : 'down');
       if (bar !== undefined) {
-        const n = price.toNumber();
+        const n = decimalToNumber(price);
         if (n > bar.high) price = roundPrice(instrument, cleanDecimal(bar.high), 'down');
         else if (n < bar.low) price = roundPrice(instrument, cleanDecimal(bar.low), 'up');
       }
@@ -593,7 +594,7 @@ export class SimulatedVenue implements ExecutionClient, MarketDataSink, MatchEng
     if (reduce < order.leavesNum) order.reduceCapped = true;
     if (cap <= 0) return 0;
     if (order.fok && (cap < order.leavesNum || book.available(order.command.side, limit) < order.leavesNum - 1e-9)) return 0;
-    const levels = book.take(order.command.side, cap, limit, order.instrument.lotSize.toNumber());
+    const levels = book.take(order.command.side, cap, limit, decimalToNumber(order.instrument.lotSize));
     let total = 0;
     for (const level of levels) {
       if (order.done) break;
@@ -630,7 +631,7 @@ export class SimulatedVenue implements ExecutionClient, MarketDataSink, MatchEng
     order.extreme = price;
     const offset = order.trailingOffsetNum;
     const raw = order.trailingPercent ? (buy ? price * (1 + offset / 100) : price * (1 - offset / 100)) : buy ? price + offset : price - offset;
-    const tick = order.instrument.tickSize.toNumber();
+    const tick = decimalToNumber(order.instrument.tickSize);
     // Away from the market: a BUY stop rounds up, a SELL stop down (the distance is never below the offset).
     const ticks = buy ? Math.ceil(raw / tick - 1e-9) : Math.floor(raw / tick + 1e-9);
     if (ticks <= 0) return;
@@ -714,7 +715,7 @@ export class SimulatedVenue implements ExecutionClient, MarketDataSink, MatchEng
         return `reduceOnly: a ${command.side} would increase the net position ${net.toString()} in ${command.instrumentId}`;
     }
     if (command.postOnly && command.price !== undefined) {
-      const p = command.price.toNumber();
+      const p = decimalToNumber(command.price);
       const touch = this.touch(command.instrumentId, command.side);
       if (touch !== undefined && (command.side === 'BUY' ? p >= touch.price : p <= touch.price))
         return `postOnly: ${command.side} limit ${command.price.toString()} would take liquidity (${touch.what} ${touch.price})`;
@@ -788,7 +789,7 @@ export class SimulatedVenue implements ExecutionClient, MarketDataSink, MatchEng
         : `triggerPrice: a ${order.orderType} order has no trigger`;
     if (order.postOnly && command.price !== undefined) {
       // A post-only order moved across the market would take liquidity: refused as on arrival.
-      const p = command.price.toNumber();
+      const p = decimalToNumber(command.price);
       const touch = this.touch(order.command.instrumentId, order.command.side);
       if (touch !== undefined && (order.buy ? p >= touch.price : p <= touch.price))
         return `postOnly: ${order.command.side} limit ${command.price.toString()} would take liquidity (${touch.what} ${touch.price})`;
@@ -874,7 +875,7 @@ export class SimulatedVenue implements ExecutionClient, MarketDataSink, MatchEng
     if (max >= order.leavesNum) return order.leaves;
     if (order.fok || !(max > 0)) return undefined;
     const lot = order.instrument.lotSize;
-    const lots = Math.floor(max / lot.toNumber() + 1e-9);
+    const lots = Math.floor(max / decimalToNumber(lot) + 1e-9);
     if (lots <= 0) return undefined;
     const qty = lot.mul(lots);
     return qty.gte(order.leaves) ? order.leaves : qty;
@@ -887,7 +888,7 @@ export class SimulatedVenue implements ExecutionClient, MarketDataSink, MatchEng
    */
   private fill(order: WorkingOrder, price: Decimal, quantity: Decimal, liquidity: LiquiditySide, ts: number, cap: number): number {
     const { command, instrument } = order;
-    const n = cap === Infinity ? 0 : quantity === order.leaves ? order.leavesNum : quantity.toNumber();
+    const n = cap === Infinity ? 0 : quantity === order.leaves ? order.leavesNum : decimalToNumber(quantity);
     const commission = this.feeModel.commission(instrument, command.side, quantity, price, liquidity, {
       ts,
       clientOrderId: command.clientOrderId,
@@ -903,8 +904,10 @@ export class SimulatedVenue implements ExecutionClient, MarketDataSink, MatchEng
     order.tsLast = ts;
     if (complete) this.close(order);
     this.unbooked.push({ instrument, signedQty: order.buy ? quantity : quantity.neg(), price, ts });
-    // Positions are booked lazily (reduce-only checks and reconciliation read them), in batches.
-    if (this.unbooked.length >= 4096) this.bookFills();
+    // Positions are booked lazily (reduce-only checks and reconciliation read them), in small batches:
+    // a pending entry that lived through thousands of fills would outlive the young generation and be
+    // copied by the collector, which costs more than the booking saves.
+    if (this.unbooked.length >= 64) this.bookFills();
     const event: OrderFilled = {
       type: 'OrderFilled',
       tradeId: `${this.id}-T-${++this.tradeSeq}` as TradeId,

@@ -6,6 +6,7 @@
  * cash, FIFO lots, hedging legs, funding, deposits, margin figures and snapshots are opt-in.
  */
 import {
+  decimalToNumber,
   AssetClass,
   Decimal,
   OrderSide,
@@ -219,7 +220,7 @@ class Account {
 
   setCash(cash: Decimal): void {
     this.cash = cash;
-    this.cashValue = cash.toNumber();
+    this.cashValue = decimalToNumber(cash);
     this.used = true;
   }
 }
@@ -279,7 +280,7 @@ class Leg {
     readonly account: Account,
     readonly multiplier: Decimal,
   ) {
-    this.multiplierValue = multiplier.toNumber();
+    this.multiplierValue = decimalToNumber(multiplier);
     this.unitMultiplier = multiplier.eq(1);
     this.margined = MARGIN_ASSET_CLASSES.has(holding.instrument.assetClass);
     this.avgDecimals = holding.instrument.pricePrecision + AVG_PRICE_EXTRA_DECIMALS;
@@ -435,10 +436,10 @@ export class Ledger implements AccountLedger {
       const holding = ledger.holdingFor(instrumentOf(l.instrumentId, ['legs', i, 'instrumentId']));
       const leg = ledger.legFor(holding, l.side);
       leg.quantity = d(l.quantity);
-      leg.quantityValue = leg.quantity.toNumber();
+      leg.quantityValue = decimalToNumber(leg.quantity);
       leg.avgPrice = d(l.avgPrice);
       leg.cost = d(l.cost);
-      leg.costValue = leg.cost.toNumber();
+      leg.costValue = decimalToNumber(leg.cost);
       leg.realizedPnl = d(l.realized);
       leg.ts = l.ts;
       leg.lots = l.lots.map((lot) => ({ quantity: d(lot.quantity), price: d(lot.price), ts: lot.ts }));
@@ -485,7 +486,7 @@ export class Ledger implements AccountLedger {
     let afterTrade: Decimal;
     if (leg.margined) {
       afterTrade = realized.isZero() ? account.cash : account.cash.plus(realized);
-      leg.costValue = leg.cost.toNumber();
+      leg.costValue = decimalToNumber(leg.cost);
     } else {
       const notional = scaleBy(quantity.mul(price), leg);
       afterTrade = buy ? account.cash.minus(notional) : account.cash.plus(notional);
@@ -501,13 +502,16 @@ export class Ledger implements AccountLedger {
     feeAccount.fees = feeAccount.fees.plus(fee);
     if (!fee.isZero()) holding.fees = addTo(holding.fees, feeCurrency, fee);
 
-    leg.realizedPnl = leg.realizedPnl.plus(realized);
-    account.realized = account.realized.plus(realized);
-    leg.quantityValue = leg.quantity.toNumber();
+    // An opening fill realizes nothing: adding zero would build two Decimals equal to the old ones.
+    if (!realized.isZero()) {
+      leg.realizedPnl = leg.realizedPnl.plus(realized);
+      account.realized = account.realized.plus(realized);
+    }
+    leg.quantityValue = decimalToNumber(leg.quantity);
     leg.ts = fill.ts;
     holding.opened = true;
     holding.ts = fill.ts;
-    if (Number.isNaN(holding.lastPrice)) holding.lastPrice = price.toNumber();
+    if (Number.isNaN(holding.lastPrice)) holding.lastPrice = decimalToNumber(price);
   }
 
   /**
@@ -538,7 +542,8 @@ export class Ledger implements AccountLedger {
         `${instrument.id} is quoted in ${instrument.quote} but the ledger's base currency is ${this.baseCurrency}; pass fxRates in the config for a multi-currency ledger`,
       );
     const quantity = checkDecimal(fill.quantity, 'quantity');
-    if (!quantity.gt(0)) throw fieldError('fill', 'quantity', `must be > 0, got ${quantity.toString()}`);
+    // isPositive/isZero read the sign and digits; gt(0) would build a Decimal from 0 on every fill.
+    if (!quantity.isPositive() || quantity.isZero()) throw fieldError('fill', 'quantity', `must be > 0, got ${quantity.toString()}`);
     const price = checkDecimal(fill.price, 'price');
     const commission = checkDecimal(fill.commission, 'commission');
     // A commission in the base currency of a cash instrument is taken from the position (see above).
@@ -557,7 +562,7 @@ export class Ledger implements AccountLedger {
     const buy = fill.side === OrderSide.BUY;
     // What the position gains or loses: the quantity, less (BUY) or plus (SELL) a commission taken from it.
     const moved = !fromPosition || commission.isZero() ? quantity : buy ? quantity.minus(commission) : quantity.plus(commission);
-    if (!moved.gt(0))
+    if (!moved.isPositive() || moved.isZero())
       throw fieldError('fill', 'quantity', `${quantity.toString()} is not more than the commission ${commission.toString()} ${fill.commissionCurrency} taken from it`);
     const side = this.legSideOf(buy, options?.positionSide);
     if (side !== PositionSide.NET) {
@@ -1033,7 +1038,9 @@ export class Ledger implements AccountLedger {
       return this.setAverage(leg, held.mul(leg.avgPrice).plus(signed.mul(price)), held.plus(signed));
     }
     // Reduce, close or reverse: realize P&L on the part that closes at the old average.
-    const closing = Decimal.min(quantity, held.abs());
+    // The smaller size, without Decimal.min (it copies both arguments).
+    const heldSize = held.abs();
+    const closing = quantity.lte(heldSize) ? quantity : heldSize;
     const perUnit = held.isPositive() ? price.minus(leg.avgPrice) : leg.avgPrice.minus(price);
     let realized = scaleBy(perUnit.mul(closing), leg);
     const remainder = quantity.minus(closing);

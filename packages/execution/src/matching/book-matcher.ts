@@ -5,6 +5,7 @@
  * resting limit fills at its own price (maker) against liquidity that has moved through it
  * (`OrderBook.consumeThrough`). Liquidity one order consumed is not offered to the next.
  */
+import { decimalToNumber } from '@rxtrade/core';
 import { triggerHit, type MatchEngine } from './match-engine';
 import type { OrderBook } from './order-book';
 import type { WorkingOrder } from './working-order';
@@ -41,6 +42,6 @@ export function matchBook(engine: MatchEngine, order: WorkingOrder, book: OrderB
   if (order.immediate) return;
   const cap = Math.min(order.leavesNum, engine.reduceCap(order));
   if (cap <= 0) return;
-  const n = book.consumeThrough(order.command.side, order.priceNum, cap, order.instrument.lotSize.toNumber());
+  const n = book.consumeThrough(order.command.side, order.priceNum, cap, decimalToNumber(order.instrument.lotSize));
   if (n > 0) engine.fillExact(order, order.price!, n, 'MAKER', ts);
 }

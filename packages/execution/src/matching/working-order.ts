@@ -5,6 +5,7 @@
  * numbers for the comparisons of the matching hot path.
  */
 import {
+  decimalToNumber,
   Decimal,
   ZERO,
   type Fill,
@@ -116,10 +117,10 @@ export class WorkingOrder {
     this.quantity = command.quantity;
     this.leaves = command.quantity;
     this.price = command.price;
-    this.priceNum = command.price === undefined ? Number.NaN : command.price.toNumber();
+    this.priceNum = command.price === undefined ? Number.NaN : decimalToNumber(command.price);
     this.triggerPrice = command.triggerPrice;
-    this.triggerNum = command.triggerPrice === undefined ? Number.NaN : command.triggerPrice.toNumber();
-    this.trailingOffsetNum = command.trailingOffset === undefined ? Number.NaN : command.trailingOffset.toNumber();
+    this.triggerNum = command.triggerPrice === undefined ? Number.NaN : decimalToNumber(command.triggerPrice);
+    this.trailingOffsetNum = command.trailingOffset === undefined ? Number.NaN : decimalToNumber(command.trailingOffset);
     this.trailingPercent = command.trailingOffsetType === 'PERCENT';
     this.tsLast = arrival;
   }
@@ -127,7 +128,7 @@ export class WorkingOrder {
   /** `leaves` as a number. */
   get leavesNum(): number {
     let n = this.leavesCache;
-    if (Number.isNaN(n)) this.leavesCache = n = this.leaves.toNumber();
+    if (Number.isNaN(n)) this.leavesCache = n = decimalToNumber(this.leaves);
     return n;
   }
 
@@ -144,13 +145,13 @@ export class WorkingOrder {
   /** Sets the limit price (modify, or a trailing-stop-limit's price at its trigger). */
   setPrice(price: Decimal | undefined): void {
     this.price = price;
-    this.priceNum = price === undefined ? Number.NaN : price.toNumber();
+    this.priceNum = price === undefined ? Number.NaN : decimalToNumber(price);
   }
 
   /** Sets the trigger price (modify, or a trailing stop's ratchet). */
   setTrigger(trigger: Decimal | undefined): void {
     this.triggerPrice = trigger;
-    this.triggerNum = trigger === undefined ? Number.NaN : trigger.toNumber();
+    this.triggerNum = trigger === undefined ? Number.NaN : decimalToNumber(trigger);
   }
 
   /** Sets the order quantity (modify): the remainder follows. */
