@@ -80,6 +80,10 @@ describe('BarColumns.from', () => {
       'columns.price: unknown key (the columns are ts, open, high, low, close, volume)',
     );
     expect(errorOf(() => BarColumns.from(input({ instrumentId: '' }))).message).toBe('columns.instrumentId: must be a non-empty string, got ""');
+    expect(errorOf(() => BarColumns.from({ ...input(), length: 2 })).message).toBe('columns.length: is 2 but the columns have 3 values');
+    // A copy made by structuredClone (or sent to a worker) is a plain object with the same fields.
+    const copy = structuredClone({ ...BarColumns.from(input()) });
+    expect([...BarColumns.from(copy)]).toEqual([...BarColumns.from(input())]);
     expect(errorOf(() => BarColumns.from(input({ low: Float64Array.of(9.5, 11, 10.8) }), { label: 'goog' })).field).toBe('goog.low[1]');
   });
 

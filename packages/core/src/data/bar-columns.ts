@@ -20,9 +20,13 @@ export const BAR_COLUMN_FIELDS = ['ts', 'open', 'high', 'low', 'close', 'volume'
 /** One of {@link BAR_COLUMN_FIELDS}. */
 export type BarColumnField = (typeof BAR_COLUMN_FIELDS)[number];
 
-/** What {@link BarColumns.from} takes: an instrument and a `Float64Array` per field, all of one length. */
+/**
+ * What {@link BarColumns.from} takes: an instrument and a `Float64Array` per field, all of one length
+ * (and that length, optionally: a `BarColumns` copied by `structuredClone` or sent to a worker fits).
+ */
 export interface BarColumnsInput {
   readonly instrumentId: InstrumentId | string;
+  readonly length?: number;
   readonly ts: Float64Array;
   readonly open: Float64Array;
   readonly high: Float64Array;
@@ -112,7 +116,7 @@ export class BarColumns implements Iterable<Bar> {
       throw new ValidationError([{ path: [label, ...path], message }]);
     };
     if (typeof input !== 'object' || input === null) return fail([], `must be an object with instrumentId and the columns ${BAR_COLUMN_FIELDS.join(', ')}, got ${show(input)}`);
-    const known = new Set<string>(['instrumentId', ...BAR_COLUMN_FIELDS]);
+    const known = new Set<string>(['instrumentId', 'length', ...BAR_COLUMN_FIELDS]);
     for (const key of Object.keys(input)) if (!known.has(key)) fail([key], `unknown key (the columns are ${BAR_COLUMN_FIELDS.join(', ')})`);
     const id: unknown = input.instrumentId;
     if (typeof id !== 'string' || id.length === 0) fail(['instrumentId'], `must be a non-empty string, got ${show(id)}`);
@@ -123,6 +127,7 @@ export class BarColumns implements Iterable<Bar> {
     const n = input.ts.length;
     for (const field of BAR_COLUMN_FIELDS)
       if (input[field].length !== n) fail([field], `has ${input[field].length} values but ts has ${n}: every column must have one value per bar`);
+    if (input.length !== undefined && input.length !== n) fail(['length'], `is ${show(input.length)} but the columns have ${n} values`);
     const columns = new BarColumns(input);
     const bad = columns.firstFault();
     if (bad >= 0) columns.explain(bad, label);
