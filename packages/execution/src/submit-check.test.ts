@@ -2,6 +2,7 @@ import { BacktestClock, Decimal, OrderFactory, SubmitOrderSchema, defineInstrume
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { plainSubmitIsValid } from './submit-check';
+import { commandIssue } from './kernel/command-issue';
 
 const inst = defineInstrument({ symbol: 'AAA', venue: 'SIM', assetClass: 'stock', base: 'AAA', quote: 'USD', tickSize: '0.01', lotSize: '1' });
 const factory = new OrderFactory(new BacktestClock(1_000), instrumentRegistry([inst]), strategyId('s'));
@@ -76,7 +77,7 @@ describe('plainSubmitIsValid', () => {
     expect(plainSubmitIsValid({ ...market, ts: 1.5 })).toBe(false);
   });
 
-  it('never accepts a command the schema refuses', () => {
+  it('never accepts a command that the schema or the kernel\'s structural check refuses', () => {
     let accepted = 0;
     fc.assert(
       fc.property(commandArb, (raw) => {
@@ -84,6 +85,8 @@ describe('plainSubmitIsValid', () => {
         if (plainSubmitIsValid(command)) {
           accepted++;
           expect(SubmitOrderSchema.safeParse(command).success).toBe(true);
+          // The kernel skips its field by field check for what the quick check accepts.
+          expect(submitIssueOf(command)).toBeUndefined();
         }
       }),
       { numRuns: 5_000, seed: 7 },
@@ -92,3 +95,10 @@ describe('plainSubmitIsValid', () => {
     expect(accepted).toBeGreaterThan(500);
   });
 });
+
+/** The kernel's field by field check alone (commandIssue takes the quick check's answer first). */
+function submitIssueOf(command: SubmitOrder): unknown {
+  const plain = { ...(command as unknown as Record<string, unknown>) };
+  // A key the quick check does not know sends commandIssue down its field by field path.
+  return commandIssue({ ...plain, __fieldByField: true }) ?? undefined;
+}

@@ -9,8 +9,10 @@ import {
   OrderType,
   TimeInForce,
   TrailingOffsetType,
+  type SubmitOrder,
   type ValidationIssue,
 } from '@rxtrade/core';
+import { plainSubmitIsValid } from '../submit-check';
 
 const SIDES: ReadonlySet<unknown> = new Set(Object.values(OrderSide));
 const ORDER_TYPES: ReadonlySet<unknown> = new Set(Object.values(OrderType));
@@ -90,7 +92,9 @@ export function commandIssue(command: unknown): ValidationIssue | undefined {
   const c = command as Record<string, unknown>;
   switch (c['type']) {
     case 'SubmitOrder':
-      return submitIssue(c, []);
+      // A plain MARKET or LIMIT order as the order factory builds it passes every check below (the
+      // quick check is stricter); anything else takes the field by field path, which names the fault.
+      return plainSubmitIsValid(command as SubmitOrder) ? undefined : submitIssue(c, []);
     case 'SubmitOrderList': {
       const issue = idIssue(c, [], 'orderListId') ?? idIssue(c, [], 'strategyId') ?? idIssue(c, [], 'instrumentId') ?? tsIssue(c, []);
       if (issue !== undefined) return issue;
