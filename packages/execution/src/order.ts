@@ -242,7 +242,8 @@ export class Order implements OrderView {
     // isPositive/isZero read the sign and digits; lte(0) would build a Decimal from 0 on every fill.
     if (!(qty instanceof Decimal) || !qty.isFinite() || !qty.isPositive() || qty.isZero() || !(px instanceof Decimal) || !px.isFinite() || !px.isPositive() || px.isZero())
       return this.refuse(OrderAnomalyReason.INVALID_FILL, `fill ${event.tradeId} has quantity ${String(qty)} and price ${String(px)}; both must be positive`);
-    const filled = this._filledQuantity.plus(qty);
+    // The first fill's quantity is the filled quantity itself: no Decimal built (and none kept) for 0 + qty.
+    const filled = this._filledQuantity.isZero() ? qty : this._filledQuantity.plus(qty);
     const cmp = filled.cmp(this._quantity);
     if (cmp > 0)
       return this.refuse(
