@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { bufferTime, config as rxConfig, filter, from, interval, map, merge, mergeMap, EMPTY, of, tap, throwError, timer } from 'rxjs';
 import { describe, expect, it } from 'vitest';
-import { defineInstrument, mapAsync, parseWith, ValidationError, type Bar, type Instrument, type Pipeline } from '@rxtrade/core';
+import { Decimal, defineInstrument, mapAsync, parseWith, ValidationError, type Bar, type Instrument, type Pipeline } from '@rxtrade/core';
 import { BacktestConfigSchema, runBacktest } from './run-backtest';
 import { StageTimeoutError } from './run-errors';
 
@@ -209,6 +209,8 @@ describe('runBacktest without history', () => {
     expect(lean.orders.map((o) => o.status)).toEqual(['ACCEPTED']); // the one order still waiting for a bar
     const exact = (r: typeof full) => [r.summary.fills, r.summary.orders, r.summary.finalEquity.toString(), r.summary.totalFees.toString(), r.summary.tradedNotional.toString()];
     expect(exact(lean)).toEqual(exact(full));
+    // Summed from the kept fills when read (with history) and fill by fill (without): the same exact sum.
+    expect(full.summary.tradedNotional.toString()).toBe(full.fills.reduce((sum, f) => sum.plus(f.price.mul(f.quantity)), new Decimal(0)).toString());
     expect(lean.metrics.sharpeRatio).toBe(full.metrics.sharpeRatio);
     expect(lean.metrics.trades).toBeNaN();
     expect(lean.trades).toEqual([]);

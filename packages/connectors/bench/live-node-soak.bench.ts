@@ -203,7 +203,7 @@ async function main(): Promise<void> {
  */
 function attribute(node: LiveNode, gc: () => void): void {
   const n = node as unknown as { sent: unknown[]; tradeIds: { size: number; clear(): void } };
-  const kernel = node.kernel as unknown as { fills: unknown[]; equity: { ts: Float64Array; values: Float64Array; length: number } };
+  const kernel = node.kernel as unknown as { fillLog: unknown[]; equity: { ts: Float64Array; values: Float64Array; length: number } };
   const om = node.kernel.orderManager as unknown as { all: Map<string, { isOpen: boolean }> };
   const measure = (): { heap: number; buffers: number } => {
     gc();
@@ -217,7 +217,7 @@ function attribute(node: LiveNode, gc: () => void): void {
       n.tradeIds.clear();
       return k;
     }],
-    ['TradingKernel.fills (keepHistory: every fill)', 'fill', () => kernel.fills.splice(0).length],
+    ['TradingKernel.fills (keepHistory: every fill)', 'fill', () => kernel.fillLog.splice(0).length],
     ['OrderManager closed orders (keepHistory)', 'order', () => {
       let k = 0;
       for (const [id, o] of om.all) if (!o.isOpen) (om.all.delete(id), k++);
