@@ -421,7 +421,6 @@ export class TradingKernel {
     });
   }
 
-  /** Records the equity point for the event just handled (after its work has settled). */
   /** |price x quantity x multiplier| of one fill. */
   private notionalOf(fill: OrderFilled): Decimal {
     const notional = fill.price.mul(fill.quantity);
@@ -429,6 +428,7 @@ export class TradingKernel {
     return isUnitMultiplier(multiplier) ? notional : notional.mul(multiplier);
   }
 
+  /** Records the equity point for the event just handled (after its work has settled). */
   recordEquity(ts: number): void {
     this.equity.record(ts, this.ledger.equityValue());
   }
