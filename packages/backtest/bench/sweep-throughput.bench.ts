@@ -5,19 +5,23 @@
  * redis-server, bullmq or ioredis is missing). Every executor's ranked results are checked equal to the
  * in-process ones.
  *
- *   npx tsx --conditions=@rxtrade/source packages/backtest/bench/sweep-throughput.bench.ts [goog|sp500] [reps]
+ *   npx tsx --conditions=@rxtrade/source packages/backtest/bench/sweep-throughput.bench.ts [goog|sp500] [reps] [--unbatched]
  *
  * goog: GOOG daily, 1,047 bars (light tasks); sp500: S&P 500 daily 2000-2020 from vega-datasets, 5,104
- * bars (about 5x heavier). "warm" figures are medians of `reps` sweeps (default 3) after a warm-up
+ * bars (about 5x heavier). `--unbatched` adds 2 worker threads with one task per message and 2 BullMQ
+ * workers with one task per job, for comparison. "warm" figures are medians of `reps` sweeps (default 5) after a warm-up
  * sweep on the same executor (threads and processes started, modules loaded, CSV cached); "cold" is
  * the first sweep of a fresh executor, start-up included. "CPU of this process" is the median CPU time
  * of all its threads per warm sweep (for BullMQ, the coordinator's only): when it is close to the wall
  * time on 2 threads, the threads got one core between them. The machine is shared: compare ratios,
- * and read the control line (pure arithmetic on 1 vs 2 threads) for the parallelism actually available.
+ * and read the control line (pure arithmetic on 1 vs 2 threads) for the parallelism actually available:
+ * "of the control" divides a speed-up by the control of the same round. The load average (1 minute)
+ * is printed before and after.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
+import { loadavg } from 'node:os';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
@@ -32,8 +36,10 @@ import {
   type SweepResult,
 } from '@rxtrade/backtest';
 
-const which = process.argv[2] ?? 'goog';
-const REPS = Number(process.argv[3] ?? 3);
+const args = process.argv.slice(2).filter((a) => !a.startsWith('--'));
+const unbatched = process.argv.includes('--unbatched');
+const which = args[0] ?? 'goog';
+const REPS = Number(args[1] ?? 5);
 const here = dirname(fileURLToPath(import.meta.url));
 const repoRoot = resolve(here, '../../..');
 const require = createRequire(import.meta.url);
@@ -185,7 +191,8 @@ async function cpuCeiling(): Promise<number> {
   return (await time(1)) / (await time(2));
 }
 
-console.log(`sweep throughput: 200-combination grid on ${which} (${data.path.split('/').pop()}), node ${process.version}, ${REPS} rounds`);
+const load = (): string => loadavg().map((l) => l.toFixed(2)).join(' ');
+console.log(`sweep throughput: 200-combination grid on ${which} (${data.path.split('/').pop()}), node ${process.version}, ${REPS} rounds; load average ${load()}`);
 const bull = await startBullmq();
 const all: Measured[] = [];
 const controls: number[] = [];
@@ -194,6 +201,10 @@ try {
   all.push(await open('1 worker thread', new WorkerThreadExecutor({ workers: 1 })));
   all.push(await open('2 worker threads', new WorkerThreadExecutor({ workers: 2 })));
   if (bull) all.push(await open('2 BullMQ worker processes', new BullmqExecutor({ connection: bull.url, queue: 'bench', idleTimeoutMs: 120_000 })));
+  if (unbatched) {
+    all.push(await open('2 threads, 1 task/message', new WorkerThreadExecutor({ workers: 2, tasksPerMessage: 1 })));
+    if (bull) all.push(await open('2 BullMQ, 1 task/job', new BullmqExecutor({ connection: bull.url, queue: 'bench', idleTimeoutMs: 120_000, tasksPerJob: 1 })));
+  }
   // Rounds interleave the executors (and the control), so that load from other jobs on this shared
   // machine falls on all of them alike rather than on whichever ran during a busy spell.
   for (let round = 0; round < REPS; round++) {
@@ -206,10 +217,21 @@ try {
 }
 for (const m of all)
   console.log(
-    `${m.name.padEnd(26)} ${String(m.n).padStart(4)} backtests  warm ${rate(m, median(m.times)).toFixed(1).padStart(7)} /s (median ${median(m.times).toFixed(0)} ms; rounds ${m.times.map((x) => x.toFixed(0)).join(', ')})  cold ${rate(m, m.cold).toFixed(1).padStart(6)} /s  CPU of this process ${median(m.cpu).toFixed(0)} ms`,
+    `${m.name.padEnd(26)} ${String(m.n).padStart(4)} backtests  warm ${rate(m, median(m.times)).toFixed(1).padStart(7)} /s (median ${median(m.times).toFixed(0)} ms; rounds ${m.times.map((x) => x.toFixed(0)).join(', ')})  cold ${rate(m, m.cold).toFixed(1).padStart(6)} /s (${(m.cold / median(m.times)).toFixed(2)}x the warm time)  CPU of this process ${median(m.cpu).toFixed(0)} ms`,
   );
 const paired = (a: Measured, b: Measured): number => median(a.times.map((t, i) => b.times[i]! / t));
-const [inProcess, one, two, distributed] = all as [Measured, Measured, Measured, Measured | undefined];
-console.log(`control, pure arithmetic on 2 threads vs 1, per round: ${controls.map((c) => c.toFixed(2)).join(', ')} (2.00 = two free cores)`);
-console.log(`speed-up (median of per-round ratios): 2 threads vs 1 thread ${paired(two, one).toFixed(2)}x; 2 threads vs in-process ${paired(two, inProcess).toFixed(2)}x`);
-if (distributed) console.log(`speed-up (median of per-round ratios): 2 BullMQ workers vs in-process ${paired(distributed, inProcess).toFixed(2)}x`);
+/** A speed-up as a share of the control of the same round (1.00: all the parallelism the machine offered). */
+const ofControl = (a: Measured, b: Measured): number => median(a.times.map((t, i) => b.times[i]! / t / controls[i]!));
+const byName = (name: string): Measured | undefined => all.find((m) => m.name === name);
+const [inProcess, one, two] = all as [Measured, Measured, Measured];
+const distributed = byName('2 BullMQ worker processes');
+console.log(`control, pure arithmetic on 2 threads vs 1, per round: ${controls.map((c) => c.toFixed(2)).join(', ')}, median ${median(controls).toFixed(2)} (2.00 = two free cores)`);
+console.log(
+  `speed-up (median of per-round ratios): 2 threads vs 1 thread ${paired(two, one).toFixed(2)}x (${(100 * ofControl(two, one)).toFixed(0)}% of the control); 2 threads vs in-process ${paired(two, inProcess).toFixed(2)}x`,
+);
+if (distributed) console.log(`speed-up (median of per-round ratios): 2 BullMQ workers vs in-process ${paired(distributed, inProcess).toFixed(2)}x (${(100 * ofControl(distributed, inProcess)).toFixed(0)}% of the control)`);
+const twoUnbatched = byName('2 threads, 1 task/message');
+if (twoUnbatched) console.log(`unbatched: 2 threads with 1 task per message vs 1 thread ${paired(twoUnbatched, one).toFixed(2)}x (${(100 * ofControl(twoUnbatched, one)).toFixed(0)}% of the control)`);
+const bullUnbatched = byName('2 BullMQ, 1 task/job');
+if (bullUnbatched) console.log(`unbatched: 2 BullMQ workers with 1 task per job vs in-process ${paired(bullUnbatched, inProcess).toFixed(2)}x (${(100 * ofControl(bullUnbatched, inProcess)).toFixed(0)}% of the control)`);
+console.log(`load average at the end: ${load()}`);
