@@ -2,7 +2,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { sweep, type SweepConfig } from './sweep';
 import { TaskFailedError } from './task-failed-error';
-import { WorkerThreadExecutor } from './worker-thread-executor';
+import { WorkerThreadExecutor, startWorker } from './worker-thread-executor';
 import { failingStrategy, googRun, hangingStrategy, smallSpace, smaStrategy, wideSpace } from './__fixtures__/goog-run';
 
 const grid: SweepConfig = { strategy: smaStrategy, space: smallSpace, run: googRun, objective: { metric: 'sharpeRatio' }, method: 'grid' };
@@ -116,6 +116,17 @@ describe('WorkerThreadExecutor', () => {
       expect((await sweep({ ...grid, executor: early })).results).toEqual((await sweep(grid)).results);
     } finally {
       await early.close();
+    }
+  });
+
+  it('starts a thread without the process-wide flags Node refuses for threads, and keeps the others', async () => {
+    const code = `const { parentPort } = require('node:worker_threads'); parentPort.postMessage(process.execArgv);`;
+    const worker = startWorker(code, { eval: true, execArgv: ['--single-threaded-gc', '--conditions=rxtrade-test'] });
+    try {
+      const argv = await new Promise((resolve) => worker.once('message', resolve));
+      expect(argv).toEqual(['--conditions=rxtrade-test']);
+    } finally {
+      await worker.terminate();
     }
   });
 

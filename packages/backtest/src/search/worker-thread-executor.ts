@@ -17,7 +17,7 @@
 import { availableParallelism } from 'node:os';
 import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import { Worker, type WorkerOptions } from 'node:worker_threads';
 import { z } from 'zod';
 import { LiveClock, StateError, parseWith, type Clock, type TimerHandle } from '@rxtrade/core';
 import { BatchSizeSchema, nextBatchSize, type BatchSize } from './batching';
@@ -319,7 +319,28 @@ export class WorkerThreadExecutor implements SweepExecutor {
     const execArgv = fromSource && !process.execArgv.includes('--conditions=@rxtrade/source') ? [...process.execArgv, '--conditions=@rxtrade/source'] : process.execArgv;
     // Both of tsx's hooks: ES modules, and require() of TypeScript from a CommonJS build.
     const code = `Promise.all([import(${JSON.stringify(tsxApi.esm)}), import(${JSON.stringify(tsxApi.cjs)})]).then(([esm, cjs]) => { esm.register(); cjs.register(); return import(${JSON.stringify(entry.href)}); });`;
-    return new Worker(code, { eval: true, workerData, execArgv });
+    return startWorker(code, { eval: true, workerData, execArgv });
+  }
+}
+
+/**
+ * Starts a worker thread with these options, leaving out of `execArgv` the flags that Node refuses for a
+ * thread (process-wide V8 flags such as `--single-threaded-gc`, which already apply to every thread).
+ *
+ * @example
+ * ```ts
+ * const worker = startWorker('require("node:worker_threads").parentPort.postMessage(1)', { eval: true, execArgv: ['--single-threaded-gc'] });
+ * ```
+ */
+export function startWorker(code: string | URL, options: WorkerOptions & { execArgv: string[] }): Worker {
+  try {
+    return new Worker(code, options);
+  } catch (error) {
+    const refused = (error as { code?: string }).code === 'ERR_WORKER_INVALID_EXEC_ARGV' ? /flags: (.*)$/.exec((error as Error).message)?.[1]?.split(', ') : undefined;
+    if (refused === undefined || refused.length === 0) throw error;
+    const kept = options.execArgv.filter((a) => !refused.includes(a));
+    if (kept.length === options.execArgv.length) throw error;
+    return new Worker(code, { ...options, execArgv: kept });
   }
 }
 
