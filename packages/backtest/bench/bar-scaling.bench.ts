@@ -9,7 +9,10 @@
  *   garbage of another (a 10M run's kept orders and fills are collected during whatever runs next);
  *   the four rows' children are interleaved, round after round, so that the machine's load drifts
  *   over all rows alike;
- * - the share of each run's time spent in garbage collection (`PerformanceObserver` 'gc' entries);
+ * - wall time and CPU time (`process.cpuUsage`, every thread of the process: the collector's helpers
+ *   too) of each run: on a shared machine the CPU time is the steadier of the two;
+ * - the share of each run's wall time spent in garbage collection pauses (`PerformanceObserver` 'gc'
+ *   entries);
  * - peak resident memory (`process.resourceUsage().maxRSS`, a fresh child per row) with
  *   `keepHistory: false` and the equity curve down-sampled to about 10,000 points, as
  *   memory.bench.ts does: bars streamed from a generator, and bars held as columns, at 1M and 10M;
@@ -60,6 +63,8 @@ function gcClock(): () => number {
 
 interface Run {
   readonly ms: number;
+  /** CPU time of the process over the run, all threads (user + system). */
+  readonly cpuMs: number;
   readonly gcMs: number;
   readonly fills: number;
   readonly equity: string;
@@ -69,11 +74,13 @@ async function timedRun(data: readonly Bar[] | BarColumns, gc: () => number): Pr
   // The observer's entries arrive a timer tick or more after the collection: flush them before the clock starts.
   await new Promise((r) => setTimeout(r, 50));
   gc();
+  const cpu0 = process.cpuUsage();
   const t = performance.now();
   const r = await runBacktest(smaCrossover({ instrumentId: inst.id, fast: 10, slow: 30, size: 100 }), { ...config, data });
   const ms = performance.now() - t;
+  const cpu = process.cpuUsage(cpu0);
   await new Promise((r) => setTimeout(r, 50));
-  return { ms, gcMs: gc(), fills: r.summary.fills, equity: r.summary.finalEquity.toFixed(2) };
+  return { ms, cpuMs: (cpu.user + cpu.system) / 1000, gcMs: gc(), fills: r.summary.fills, equity: r.summary.finalEquity.toFixed(2) };
 }
 
 interface Row {
@@ -143,20 +150,24 @@ async function main(): Promise<void> {
       row.runs.push(child<Run>(['throughput', row.label, String(row.bars)], 16384));
     }
   const rows: Row[] = plan;
-  console.log('held as        bars         median ms   M bars/s   GC share   fills      final equity   runs (ms)');
+  console.log('held as        bars     wall ms  M bars/s    CPU ms  M bars/CPU s  GC share    fills   final equity   wall ms of each run');
   const stats = rows.map((r) => {
     const ms = median(r.runs.map((x) => x.ms));
+    const cpuMs = median(r.runs.map((x) => x.cpuMs));
     const gcShare = median(r.runs.map((x) => x.gcMs / x.ms));
     const rate = r.bars / ms / 1000;
+    const cpuRate = r.bars / cpuMs / 1000;
     console.log(
-      `${r.label.padEnd(8)} ${fmt(r.bars).padStart(12)}  ${ms.toFixed(0).padStart(10)}  ${rate.toFixed(3).padStart(9)}  ${(gcShare * 100).toFixed(1).padStart(8)}%  ${String(r.runs[0]!.fills).padStart(7)}  ${r.runs[0]!.equity.padStart(14)}   ${r.runs.map((x) => x.ms.toFixed(0)).join(' ')}`,
+      `${r.label.padEnd(8)} ${fmt(r.bars).padStart(11)}  ${ms.toFixed(0).padStart(8)}  ${rate.toFixed(3).padStart(8)}  ${cpuMs.toFixed(0).padStart(8)}  ${cpuRate.toFixed(3).padStart(12)}  ${(gcShare * 100).toFixed(1).padStart(7)}%  ${String(r.runs[0]!.fills).padStart(7)}  ${r.runs[0]!.equity.padStart(13)}   ${r.runs.map((x) => x.ms.toFixed(0)).join(' ')}`,
     );
-    return { ...r, rate };
+    return { ...r, rate, cpuRate };
   });
   const [c1, c10, a1, a5] = stats;
-  console.log(`columns ${fmt(large)} / ${fmt(small)} throughput: ${(c10!.rate / c1!.rate).toFixed(3)}`);
-  console.log(`array   ${fmt(arrayLarge)} / ${fmt(small)} throughput: ${(a5!.rate / a1!.rate).toFixed(3)}`);
-  console.log(`columns / array throughput at ${fmt(small)}: ${(c1!.rate / a1!.rate).toFixed(3)}; columns ${fmt(large)} / array ${fmt(arrayLarge)}: ${(c10!.rate / a5!.rate).toFixed(3)}`);
+  const both = (x: { rate: number; cpuRate: number }, y: { rate: number; cpuRate: number }): string => `${(x.rate / y.rate).toFixed(3)} by wall time, ${(x.cpuRate / y.cpuRate).toFixed(3)} by CPU time`;
+  console.log(`columns ${fmt(large)} / ${fmt(small)} throughput: ${both(c10!, c1!)}`);
+  console.log(`array   ${fmt(arrayLarge)} / ${fmt(small)} throughput: ${both(a5!, a1!)}`);
+  console.log(`columns / array throughput at ${fmt(small)}: ${both(c1!, a1!)}`);
+  console.log(`columns ${fmt(large)} / array ${fmt(arrayLarge)} throughput: ${both(c10!, a5!)}`);
 
   console.log('\npeak RSS, keepHistory: false, equity down-sampled to ~10,000 points, a fresh process per row');
   type Mem = { maxRssMb: number; fills: number; equity: string; seconds: number };
