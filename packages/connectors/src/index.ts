@@ -73,6 +73,7 @@ export type { CatalogEventOf, CatalogFile } from './catalog/catalog-layout';
 export { CatalogOverlapError, CatalogFileError, CatalogDatabaseError } from './catalog/catalog-errors';
 export { ParquetCatalogConfigSchema, CatalogWriteOptionsSchema, CatalogQuerySchema, ImportParquetOptionsSchema, ConsolidateOptionsSchema, OnOverlap } from './catalog/catalog-config';
 export type { ParquetCatalogConfig, CatalogWriteOptions, CatalogQuery, ImportParquetOptions, ConsolidateOptions } from './catalog/catalog-config';
+export { BarColumnsQuerySchema, type BarColumnsQuery } from './catalog/catalog-bar-columns';
 // Recording live market data into a catalog: rotation, a bounded buffer, a crash spool, exact replay
 export { CatalogRecorder, DropReason } from './catalog/recording/catalog-recorder';
 export type { RecorderEvents, RecorderStats, RecorderRotated, RecorderRecovered, RecorderDropped } from './catalog/recording/catalog-recorder';

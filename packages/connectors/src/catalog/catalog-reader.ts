@@ -17,7 +17,8 @@ interface Vector {
   getItem(i: number): unknown;
 }
 
-const SELECTS: Readonly<Record<CatalogDataType, string>> = {
+/** The select list of each data type, as a query reads it. */
+export const SELECTS: Readonly<Record<CatalogDataType, string>> = {
   bars: 'ts::DOUBLE, open, high, low, close, volume',
   quotes: 'ts::DOUBLE, bid, ask, bid_size, ask_size',
   trades: 'ts::DOUBLE, price, size, aggressor, trade_id',
@@ -54,7 +55,7 @@ const ALL_VALID = 0xffff_ffff_ffff_ffffn;
  * every call; reading the array once the mask has been checked a 64-row word at a time is several times
  * faster, and gives the same numbers.
  */
-function denseDoubles(vector: unknown, n: number): Float64Array | undefined {
+export function denseDoubles(vector: unknown, n: number): Float64Array | undefined {
   if (!(vector instanceof DuckDBDoubleVector)) return undefined;
   const inner = vector as unknown as { items?: unknown; validity?: { data?: unknown; offset?: unknown } };
   const items = inner.items;
@@ -154,7 +155,8 @@ export class ReadAhead {
  */
 const CHECKED = new WeakMap<DuckDBInstance, Map<string, string>>();
 
-async function checkFileSchemaOnce(instance: DuckDBInstance, con: DuckDBConnection, file: string, dataType: CatalogDataType): Promise<void> {
+/** {@link checkFileSchema}, skipped while the file is the one checked before (same size, time and inode). */
+export async function checkFileSchemaOnce(instance: DuckDBInstance, con: DuckDBConnection, file: string, dataType: CatalogDataType): Promise<void> {
   const st = statSync(file, { throwIfNoEntry: false });
   const stamp = st === undefined ? undefined : `${dataType} ${st.size} ${st.mtimeMs} ${st.ino}`;
   let checked = CHECKED.get(instance);

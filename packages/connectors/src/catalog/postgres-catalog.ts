@@ -16,10 +16,11 @@
  */
 import type pg from 'pg';
 import { z } from 'zod';
-import { MarketDataValidator, parseWith, StateError, ValidationError, type InstrumentId, type MarketData } from '@rxtrade/core';
+import { BarColumnsBuilder, MarketDataValidator, parseWith, StateError, ValidationError, type BarColumns, type InstrumentId, type MarketData } from '@rxtrade/core';
 import { PostgresClientConfigSchema } from '../live/journal-postgres/postgres-journal';
 import { errorText, redactor, urlPassword } from '../postgres/pg-redaction';
 import { streamBarsCsv, type ReadBarsCsvOptions } from '../read-bars-csv';
+import { appendBarRows, BarColumnsQuerySchema, type BarColumnsQuery } from './catalog-bar-columns';
 import { CatalogQuerySchema, CatalogWriteOptionsSchema, ConsolidateOptionsSchema, type CatalogQuery, type CatalogWriteOptions, type ConsolidateOptions, type OnOverlap } from './catalog-config';
 import { CatalogDatabaseError, CatalogOverlapError } from './catalog-errors';
 import { DATA_TYPES, dataTypeOf, MAX_TS, yearOf, type CatalogDataType, type CatalogEventOf } from './catalog-layout';
@@ -321,6 +322,47 @@ export class PostgresCatalog implements MarketDataCatalog {
         },
       };
     });
+  }
+
+  /**
+   * The bars of one instrument from `start` (included) to `end` (excluded) as `BarColumns`: the rows a
+   * `query` of that instrument returns (one read-only snapshot, counted first, then fetched `fetchRows`
+   * at a time through a cursor), appended to the columns without a `Bar` object per row.
+   *
+   * @example
+   * ```ts
+   * const columns = await catalog.barColumns({ instrument: goog, start: Date.UTC(2006, 0, 1) });
+   * const result = await runBacktest(pipeline, { data: columns, instruments: [goog], ledger: { startingCash: 100_000 } });
+   * ```
+   */
+  async barColumns(query: BarColumnsQuery): Promise<BarColumns> {
+    const q = parseWith(BarColumnsQuerySchema, query, 'query');
+    const start = q.start ?? 0;
+    const end = q.end ?? MAX_TS + 1;
+    const id = q.instrument as InstrumentId;
+    this.assertOpen();
+    const client = await this.connect();
+    let builder: BarColumnsBuilder;
+    try {
+      await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+      await client.query('SET LOCAL extra_float_digits = 3');
+      const from = `FROM ${this.table('bars')} WHERE instrument_id = ${pgString(id)} AND ts >= ${start} AND ts < ${end}`;
+      const count = (await client.query<unknown[]>({ text: `SELECT count(*)::float8 ${from}`, rowMode: 'array' })).rows[0]![0] as number;
+      builder = new BarColumnsBuilder(id, { capacity: count });
+      const columns = TABLES.bars.columns.map(([n]) => n).join(', ');
+      await client.query(`DECLARE bars NO SCROLL CURSOR FOR SELECT ts::float8, ${columns} ${from} ORDER BY ts, n`);
+      for (;;) {
+        const rows = (await client.query<unknown[]>({ text: `FETCH ${this.c.fetchRows} FROM bars`, rowMode: 'array' })).rows;
+        if (rows.length === 0) break;
+        appendBarRows(builder, rows);
+      }
+      await client.query('COMMIT');
+    } catch (e) {
+      client.release(true);
+      throw this.dbError('query failed', e);
+    }
+    client.release();
+    return builder.build();
   }
 
   /**
