@@ -125,5 +125,5 @@ export { DEFAULT_TASK_TIMEOUT_MS, TaskTimeoutSchema } from './search/task-timeou
 export { ModuleSpecifierSchema, moduleSpecifierProblem } from './search/module-specifier';
 export { EvaluatorRefSchema, loadEvaluator } from './search/task-evaluator';
 export type { EvaluatorRef, TaskEvaluator } from './search/task-evaluator';
-export { encodeTaskResult, decodeTaskResult } from './search/task-result-wire';
-export type { WireTaskResult } from './search/task-result-wire';
+export { encodeTaskResult, decodeTaskResult, isBatchJobData, isBatchReturn } from './search/task-result-wire';
+export type { WireTaskResult, BatchJobData, BatchOutcome, BatchReturn } from './search/task-result-wire';

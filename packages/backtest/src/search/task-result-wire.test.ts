@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decodeTaskResult, encodeTaskResult } from './task-result-wire';
+import { decodeTaskResult, encodeTaskResult, isBatchJobData, isBatchReturn } from './task-result-wire';
 
 describe('task result wire format', () => {
   it('carries NaN and infinite metrics through JSON unchanged', () => {
@@ -8,5 +8,15 @@ describe('task result wire format', () => {
     expect(back).toEqual(result);
     expect(Number.isNaN(back.metrics.sharpe)).toBe(true);
     expect(back.metrics.profitFactor).toBe(Infinity);
+  });
+
+  it('tells a job of several tasks and its return value from a single task and its result', () => {
+    const task = { id: 0, strategy: { module: 'pkg' }, params: {}, run: null };
+    expect(isBatchJobData({ tasks: [task], progress: true })).toBe(true);
+    expect(isBatchJobData(task)).toBe(false);
+    expect(isBatchJobData(null)).toBe(false);
+    const result = encodeTaskResult({ id: 0, params: {}, metrics: { sharpe: Number.NaN }, summary: {} });
+    expect(isBatchReturn({ outcomes: [{ result }, { failure: { reason: 'error', detail: 'x' } }] })).toBe(true);
+    expect(isBatchReturn(result)).toBe(false);
   });
 });
