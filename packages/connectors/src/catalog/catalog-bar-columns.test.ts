@@ -128,7 +128,8 @@ function barColumnsSuite(open: () => Promise<Catalog>): void {
     };
     await fails({ instruments: [A] }, /query\.instruments: unknown option; did you mean "instrument"\?/);
     await fails({ instrument: A, dataType: 'bars' }, /query\.dataType: unknown option/);
-    await fails({ start: 0 }, /query\.instrument: /);
+    await fails({ start: 0 }, /^query\.instrument: must be an instrument id or an instrument \(an object with an id\)$/);
+    await fails({ instrument: { symbol: 'AAA' } }, /^query\.instrument: must be an instrument id/);
     await fails({ instrument: '' }, /query\.instrument: /);
     await fails({ instrument: A, start: 10, end: 5 }, /query\.end: must not be before start/);
     await fails({ instrument: A, start: 1.5 }, /query\.start: must be a whole number of milliseconds/);

@@ -7,10 +7,15 @@
 import type { DuckDBConnection, DuckDBDataChunk, DuckDBInstance } from '@duckdb/node-api';
 import { z } from 'zod';
 import { BarColumnsBuilder, type BarColumns, type Instrument, type InstrumentId } from '@rxtrade/core';
-import { instrument, time } from './catalog-config';
+import { time } from './catalog-config';
 import { CatalogFileError } from './catalog-errors';
 import type { CatalogFile } from './catalog-layout';
 import { checkFileSchemaOnce, denseDoubles, READ_AHEAD_CHUNKS, ReadAhead, SELECTS, sqlString } from './catalog-reader';
+
+/** An instrument by id or definition, as in a `CatalogQuery` (a missing one said in words, not as zod's "Invalid input"). */
+const instrument = z.union([z.string().min(1), z.looseObject({ id: z.string().min(1) }).transform((i) => i.id)], {
+  error: 'must be an instrument id or an instrument (an object with an id)',
+});
 
 /**
  * Schema of {@link BarColumnsQuery}: strict (an unknown key is an error naming it), `end` not before

@@ -51,8 +51,7 @@ export type CatalogWriteOptions = z.input<typeof CatalogWriteOptionsSchema>;
 
 /** A time bound of a query: epoch milliseconds or a Date, a whole millisecond from 1970 to 9999. */
 export const time = z.union([z.number(), z.date().transform((d) => d.getTime())]).pipe(z.number().int('must be a whole number of milliseconds').min(0).max(MAX_TS + 1));
-/** An instrument of a query: its id, or a definition (its `id` is taken). */
-export const instrument = z.union([z.string().min(1), z.looseObject({ id: z.string().min(1) }).transform((i) => i.id)]);
+const instrument = z.union([z.string().min(1), z.looseObject({ id: z.string().min(1) }).transform((i) => i.id)]);
 
 /**
  * Schema of {@link CatalogQuery}.
