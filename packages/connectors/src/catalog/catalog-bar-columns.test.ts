@@ -96,6 +96,10 @@ function barColumnsSuite(open: () => Promise<Catalog>): void {
     expect(bars).toBeGreaterThan(10_000);
     const all = await catalog.barColumns({ instrument: { id: A } });
     expect(all.length).toBe(5000);
+    // Counted first: every column made once at its final size. (A builder left to grow from its default
+    // 1,024 would hand out views of 1,024-row arrays for these 1,000 rows.)
+    const thousand = await catalog.barColumns({ instrument: A, start: T0 + 1000 * MIN, end: T0 + 2000 * MIN });
+    for (const f of BAR_COLUMN_FIELDS) expect(thousand[f].buffer.byteLength, f).toBe(1000 * 8);
     expect(Object.is(all.volume[97], -0)).toBe(true);
     expect(all.volume[89]).toBe(5e-324);
     expect(differences(all, a)).toEqual([]);
