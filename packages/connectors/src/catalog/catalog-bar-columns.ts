@@ -6,10 +6,10 @@
  */
 import type { DuckDBConnection, DuckDBDataChunk, DuckDBInstance } from '@duckdb/node-api';
 import { z } from 'zod';
-import { BarColumnsBuilder, type BarColumns, type Instrument, type InstrumentId } from '@rxtrade/core';
+import { BarColumnsBuilder, parseWith, type BarColumns, type Instrument, type InstrumentId } from '@rxtrade/core';
 import { time } from './catalog-config';
 import { CatalogFileError } from './catalog-errors';
-import type { CatalogFile } from './catalog-layout';
+import { MAX_TS, type CatalogFile } from './catalog-layout';
 import { checkFileSchemaOnce, denseDoubles, READ_AHEAD_CHUNKS, ReadAhead, SELECTS, sqlString } from './catalog-reader';
 
 /** An instrument by id or definition, as in a `CatalogQuery` (a missing one said in words, not as zod's "Invalid input"). */
@@ -53,6 +53,15 @@ export interface BarColumnsQuery {
   readonly start?: number | Date;
   /** First time excluded, epoch milliseconds UTC or a Date (default: after the latest stored). */
   readonly end?: number | Date;
+}
+
+/**
+ * @internal A query checked (a ValidationError naming the field under `query`) and resolved: the
+ * instrument's id and the range `[start, end)` with its defaults (all stored time).
+ */
+export function resolveBarColumnsQuery(query: BarColumnsQuery): { id: InstrumentId; start: number; end: number } {
+  const q = parseWith(BarColumnsQuerySchema, query, 'query');
+  return { id: q.instrument as InstrumentId, start: q.start ?? 0, end: q.end ?? MAX_TS + 1 };
 }
 
 const BARS = ['ts', 'open', 'high', 'low', 'close', 'volume'] as const;

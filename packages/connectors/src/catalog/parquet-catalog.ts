@@ -12,7 +12,7 @@ import { basename, dirname, join, resolve } from 'node:path';
 import type { DuckDBAppender, DuckDBConnection, DuckDBDoubleVector, DuckDBInstance, DuckDBListType } from '@duckdb/node-api';
 import { MarketDataValidator, parseWith, StateError, ValidationError, type BarColumns, type InstrumentId, type MarketData } from '@rxtrade/core';
 import { streamBarsCsv, type ReadBarsCsvOptions } from '../read-bars-csv';
-import { BarColumnsQuerySchema, readParquetBarColumns, type BarColumnsQuery } from './catalog-bar-columns';
+import { readParquetBarColumns, resolveBarColumnsQuery, type BarColumnsQuery } from './catalog-bar-columns';
 import {
   CatalogQuerySchema,
   CatalogWriteOptionsSchema,
@@ -274,10 +274,7 @@ export class ParquetCatalog implements MarketDataCatalog {
    * ```
    */
   async barColumns(query: BarColumnsQuery): Promise<BarColumns> {
-    const q = parseWith(BarColumnsQuerySchema, query, 'query');
-    const start = q.start ?? 0;
-    const end = q.end ?? MAX_TS + 1;
-    const id = q.instrument as InstrumentId;
+    const { id, start, end } = resolveBarColumnsQuery(query);
     this.assertOpen();
     const files = listInstrumentFiles(this.root, 'bars', id).filter((f) => f.last >= start && f.first < end);
     return readParquetBarColumns(this.instance, files, id, start, end);

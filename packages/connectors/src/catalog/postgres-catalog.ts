@@ -20,7 +20,7 @@ import { BarColumnsBuilder, MarketDataValidator, parseWith, StateError, Validati
 import { PostgresClientConfigSchema } from '../live/journal-postgres/postgres-journal';
 import { errorText, redactor, urlPassword } from '../postgres/pg-redaction';
 import { streamBarsCsv, type ReadBarsCsvOptions } from '../read-bars-csv';
-import { appendBarRows, BarColumnsQuerySchema, type BarColumnsQuery } from './catalog-bar-columns';
+import { appendBarRows, resolveBarColumnsQuery, type BarColumnsQuery } from './catalog-bar-columns';
 import { CatalogQuerySchema, CatalogWriteOptionsSchema, ConsolidateOptionsSchema, type CatalogQuery, type CatalogWriteOptions, type ConsolidateOptions, type OnOverlap } from './catalog-config';
 import { CatalogDatabaseError, CatalogOverlapError } from './catalog-errors';
 import { DATA_TYPES, dataTypeOf, MAX_TS, yearOf, type CatalogDataType, type CatalogEventOf } from './catalog-layout';
@@ -336,10 +336,7 @@ export class PostgresCatalog implements MarketDataCatalog {
    * ```
    */
   async barColumns(query: BarColumnsQuery): Promise<BarColumns> {
-    const q = parseWith(BarColumnsQuerySchema, query, 'query');
-    const start = q.start ?? 0;
-    const end = q.end ?? MAX_TS + 1;
-    const id = q.instrument as InstrumentId;
+    const { id, start, end } = resolveBarColumnsQuery(query);
     this.assertOpen();
     const client = await this.connect();
     let builder: BarColumnsBuilder;
