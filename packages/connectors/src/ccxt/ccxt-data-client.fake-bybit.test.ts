@@ -116,6 +116,9 @@ describe('CcxtDataClient against a fake Bybit', () => {
     client.subscribe({ kind: 'QUOTES', instrumentId: btc });
     await client.connect();
     await waitFor(() => fake.topics().length > 0 || undefined, 'the subscription', 3000);
+    // The first quote is the snapshot's top: change the book only once it arrived (a change made as the
+    // subscription registers could land in the snapshot itself, and the snapshot's quote would be lost).
+    await waitFor(() => events.find((e) => e.type === 'Quote'), 'the snapshot quote', 3000);
     fake.linear.setLevel('BTCUSDT', 'bid', 29_999.5, 0.5);
     const q = await waitFor(() => events.find((e) => e.type === 'Quote' && e.bid === 29_999.5), 'a quote', 3000)
     expect(q).toMatchObject({ instrumentId: btc, bidSize: 0.5, ask: 30_001, askSize: 1 });
