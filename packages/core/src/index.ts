@@ -27,6 +27,7 @@ export { parseWith, unknownOptionMessage, looseObjectPaths } from './validation'
 // Money
 export { Decimal, ZERO, toDecimal, roundToIncrement, isMultipleOf, decimalToNumber } from './decimal';
 export type { DecimalLike } from './decimal';
+export { DecimalAccumulator } from './decimal-accumulator';
 
 // Identifiers
 export { instrumentId, clientOrderId, venueOrderId, tradeId, strategyId, venueId } from './domain/ids';

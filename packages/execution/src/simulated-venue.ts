@@ -47,6 +47,7 @@
 import { BehaviorSubject, Subject, type Observable } from 'rxjs';
 import { z } from 'zod';
 import {
+  DecimalAccumulator,
   decimalToNumber,
   Decimal,
   ZERO,
@@ -199,12 +200,13 @@ export const SimulatedVenueConfigSchema = z.strictObject({
  */
 export type SimulatedVenueConfig = z.input<typeof SimulatedVenueConfigSchema>;
 
-/** The venue's own net position in one instrument, from its fills. */
-interface NetPosition {
-  quantity: Decimal;
-  avgPrice: Decimal;
-  realizedPnl: Decimal;
-  ts: number;
+/** The venue's own net position in one instrument, from its fills (booked in integer arithmetic). */
+class NetPosition {
+  /** Signed. */
+  readonly quantity = new DecimalAccumulator();
+  avgPrice: Decimal = ZERO;
+  readonly realizedPnl = new DecimalAccumulator();
+  ts = 0;
 }
 
 /** The latest price of an instrument, for post-only checks, reservations and marks. */
@@ -251,8 +253,8 @@ export class SimulatedVenue implements ExecutionClient, MarketDataSink, MatchEng
   /** Every order the venue accepted, by client order id (closed ones as compact records). */
   private readonly known = new Map<ClientOrderId, WorkingOrder | ClosedOrder>();
   private readonly netPositions = new Map<InstrumentId, NetPosition>();
-  /** Fills not yet folded into netPositions (booked lazily, in batches). */
-  private unbooked: { readonly instrument: Instrument; readonly signedQty: Decimal; readonly price: Decimal; readonly ts: number }[] = [];
+  /** The P&L of the fill being booked (see updatePosition). */
+  private readonly fillPnl = new DecimalAccumulator();
   private readonly books = new Map<InstrumentId, OrderBook>();
   private readonly quotes = new Map<InstrumentId, Quote>();
   private readonly lastPrices = new Map<InstrumentId, LastPrice>();
@@ -482,11 +484,10 @@ export class SimulatedVenue implements ExecutionClient, MarketDataSink, MatchEng
    */
   positions(): Promise<readonly Position[]> {
     if (this.account !== undefined) return Promise.resolve(this.account.positions());
-    this.bookFills();
     const out: Position[] = [];
     for (const [instrumentId, p] of this.netPositions) {
       if (p.quantity.isZero()) continue;
-      out.push(Object.freeze({ instrumentId, quantity: p.quantity, avgPrice: p.avgPrice, realizedPnl: p.realizedPnl, unrealizedPnl: ZERO, ts: p.ts }));
+      out.push(Object.freeze({ instrumentId, quantity: p.quantity.value, avgPrice: p.avgPrice, realizedPnl: p.realizedPnl.value, unrealizedPnl: ZERO, ts: p.ts }));
     }
     return Promise.resolve(out);
   }
@@ -545,8 +546,7 @@ export class SimulatedVenue implements ExecutionClient, MarketDataSink, MatchEng
 
   /** The venue's signed net position in an instrument from its own fills (0 when none). */
   netPosition(instrumentId: InstrumentId): Decimal {
-    this.bookFills();
-    return this.netPositions.get(instrumentId)?.quantity ?? ZERO;
+    return this.netPositions.get(instrumentId)?.quantity.value ?? ZERO;
   }
 
   // ------------------------------------------------------- MatchEngine (used by matching/*)
@@ -903,11 +903,7 @@ export class SimulatedVenue implements ExecutionClient, MarketDataSink, MatchEng
     order.status = complete ? 'FILLED' : 'PARTIALLY_FILLED';
     order.tsLast = ts;
     if (complete) this.close(order);
-    this.unbooked.push({ instrument, signedQty: order.buy ? quantity : quantity.neg(), price, ts });
-    // Positions are booked lazily (reduce-only checks and reconciliation read them), in small batches:
-    // a pending entry that lived through thousands of fills would outlive the young generation and be
-    // copied by the collector, which costs more than the booking saves.
-    if (this.unbooked.length >= 64) this.bookFills();
+    this.updatePosition(instrument, quantity, order.buy, price, ts);
     const event: OrderFilled = {
       type: 'OrderFilled',
       tradeId: `${this.id}-T-${++this.tradeSeq}` as TradeId,
@@ -1028,38 +1024,42 @@ export class SimulatedVenue implements ExecutionClient, MarketDataSink, MatchEng
     return p === undefined || instrument === undefined ? undefined : roundPrice(instrument, cleanDecimal(p));
   }
 
-  /** Folds the fills not yet booked into the venue's net positions. */
-  private bookFills(): void {
-    if (this.unbooked.length === 0) return;
-    for (const f of this.unbooked) this.updatePosition(f.instrument, f.signedQty, f.price, f.ts);
-    this.unbooked = [];
-  }
-
-  /** Net position bookkeeping: average cost on increases, realized P&L on reductions and flips. */
-  private updatePosition(instrument: Instrument, signedQty: Decimal, price: Decimal, ts: number): void {
-    const p = this.netPositions.get(instrument.id);
-    if (p === undefined) {
-      this.netPositions.set(instrument.id, { quantity: signedQty, avgPrice: price, realizedPnl: ZERO, ts });
-      return;
-    }
+  /**
+   * Net position bookkeeping: average cost on increases, realized P&L on reductions and flips. Runs in
+   * integer arithmetic (DecimalAccumulator) except for the division of an addition's new average.
+   */
+  private updatePosition(instrument: Instrument, quantity: Decimal, buy: boolean, price: Decimal, ts: number): void {
+    let p = this.netPositions.get(instrument.id);
+    if (p === undefined) this.netPositions.set(instrument.id, (p = new NetPosition()));
     const q = p.quantity;
-    if (q.isZero() || q.isNeg() === signedQty.isNeg()) {
-      const total = q.plus(signedQty);
-      p.avgPrice = q.isZero() ? price : p.avgPrice.mul(q).plus(price.mul(signedQty)).div(total);
-      p.quantity = total;
+    if (q.isZero()) {
+      q.set(quantity);
+      if (!buy) q.neg();
+      p.avgPrice = price;
+    } else if (q.isNegative() !== buy) {
+      const before = q.value;
+      const signed = buy ? quantity : quantity.neg();
+      const total = before.plus(signed);
+      p.avgPrice = p.avgPrice.mul(before).plus(price.mul(signed)).div(total);
+      q.set(total);
     } else {
-      // The smaller of the two sizes, without Decimal.min (it copies both arguments).
-      const held = q.abs();
-      const traded = signedQty.abs();
-      const closing = held.lte(traded) ? held : traded;
-      // Long closed by a sell gains (price - avg); short closed by a buy gains (avg - price).
-      const perUnit = q.isNeg() ? p.avgPrice.minus(price) : price.minus(p.avgPrice);
-      const pnl = perUnit.mul(closing);
-      p.realizedPnl = p.realizedPnl.plus(isUnitMultiplier(instrument.multiplier) ? pnl : pnl.mul(instrument.multiplier));
-      const total = q.plus(signedQty);
-      if (total.isZero()) p.avgPrice = ZERO;
-      else if (total.isNeg() !== q.isNeg()) p.avgPrice = price; // flipped: the remainder opened at this price
-      p.quantity = total;
+      // Long closed by a sell gains (price - avg); short closed by a buy gains (avg - price), on the
+      // smaller of the two sizes.
+      const long = !q.isNegative();
+      const pnl = this.fillPnl;
+      if (long) pnl.set(price).sub(p.avgPrice);
+      else pnl.set(p.avgPrice).sub(price);
+      if (q.cmpAbs(quantity) >= 0) pnl.mul(quantity);
+      else {
+        pnl.mul(q);
+        if (!long) pnl.neg();
+      }
+      if (!isUnitMultiplier(instrument.multiplier)) pnl.mul(instrument.multiplier);
+      p.realizedPnl.add(pnl);
+      if (buy) q.add(quantity);
+      else q.sub(quantity);
+      if (q.isZero()) p.avgPrice = ZERO;
+      else if (q.isNegative() === long) p.avgPrice = price; // flipped: the remainder opened at this price
     }
     p.ts = ts;
   }

@@ -9,6 +9,7 @@ import {
   decimalToNumber,
   AssetClass,
   Decimal,
+  DecimalAccumulator,
   OrderSide,
   parseWith,
   StateError,
@@ -173,14 +174,18 @@ export interface InstrumentPnl {
 const AVG_PRICE_EXTRA_DECIMALS = 10;
 const ONE = new Decimal(1);
 
-/** Cash and totals in one currency. Created with every field so that all accounts share one shape. */
+/**
+ * Cash and totals in one currency. Created with every field so that all accounts share one shape.
+ * Cash, fees and realized P&L change on every fill: they are {@link DecimalAccumulator}s, updated in
+ * integer arithmetic, and read as Decimals through `cash`, `fees` and `realized`.
+ */
 class Account {
-  cash: Decimal = ZERO;
+  readonly cashSum = new DecimalAccumulator();
   /** `cash.toNumber()`, refreshed on every change. */
   cashValue = 0;
   deposits: Decimal = ZERO;
-  fees: Decimal = ZERO;
-  realized: Decimal = ZERO;
+  readonly feeSum = new DecimalAccumulator();
+  readonly realizedSum = new DecimalAccumulator();
   funding: Decimal = ZERO;
   used = false;
   /** Base-currency units per unit of this currency: 1 for the base, NaN until a rate is set. */
@@ -218,9 +223,30 @@ class Account {
     return this.isBase || amount.isZero() ? amount : amount.mul(this.rateDecimal(baseCurrency));
   }
 
+  get cash(): Decimal {
+    return this.cashSum.value;
+  }
+  get fees(): Decimal {
+    return this.feeSum.value;
+  }
+  set fees(value: Decimal) {
+    this.feeSum.set(value);
+  }
+  get realized(): Decimal {
+    return this.realizedSum.value;
+  }
+  set realized(value: Decimal) {
+    this.realizedSum.set(value);
+  }
+
   setCash(cash: Decimal): void {
-    this.cash = cash;
-    this.cashValue = decimalToNumber(cash);
+    this.cashSum.set(cash);
+    this.cashChanged();
+  }
+
+  /** Refreshes {@link cashValue} after `cashSum` changed. */
+  cashChanged(): void {
+    this.cashValue = this.cashSum.toNumber();
     this.used = true;
   }
 }
@@ -242,8 +268,9 @@ class Holding {
   net: Leg | undefined = undefined;
   long: Leg | undefined = undefined;
   short: Leg | undefined = undefined;
-  fees: Map<string, Decimal> | undefined = undefined;
-  funding: Map<string, Decimal> | undefined = undefined;
+  /** Fees and funding of this instrument, per currency. */
+  fees: Map<string, DecimalAccumulator> | undefined = undefined;
+  funding: Map<string, DecimalAccumulator> | undefined = undefined;
 
   constructor(readonly instrument: Instrument) {}
 }
@@ -264,15 +291,35 @@ class Leg {
   /** `cost.toNumber()` of a margined leg, refreshed on every fill (for {@link Ledger.equityValue}). */
   costValue = 0;
   readonly avgDecimals: number;
-  quantity: Decimal = ZERO;
+  /** The signed quantity, read as a Decimal through `quantity`. */
+  readonly quantitySum = new DecimalAccumulator();
   /** `quantity.toNumber()`, refreshed on every fill. */
   quantityValue = 0;
   avgPrice: Decimal = ZERO;
   /** Signed cost without the multiplier: `sum(quantity x price)` of the open lots (average: quantity x avgPrice). */
-  cost: Decimal = ZERO;
-  realizedPnl: Decimal = ZERO;
+  readonly costSum = new DecimalAccumulator();
+  readonly realizedSum = new DecimalAccumulator();
   ts = 0;
   lots: Lot[] = [];
+
+  get quantity(): Decimal {
+    return this.quantitySum.value;
+  }
+  set quantity(value: Decimal) {
+    this.quantitySum.set(value);
+  }
+  get cost(): Decimal {
+    return this.costSum.value;
+  }
+  set cost(value: Decimal) {
+    this.costSum.set(value);
+  }
+  get realizedPnl(): Decimal {
+    return this.realizedSum.value;
+  }
+  set realizedPnl(value: Decimal) {
+    this.realizedSum.set(value);
+  }
 
   constructor(
     readonly holding: Holding,
@@ -356,6 +403,8 @@ export class Ledger implements AccountLedger {
   /** Every cash account, base first. */
   private readonly accounts: Account[] = [];
   private readonly byCurrency = new Map<string, Account>();
+  /** The P&L a fill realizes, written by the lot methods and booked by {@link Ledger.applyFill}. */
+  private readonly fillRealized = new DecimalAccumulator();
   /** FX rates as last set, by normalized pair (`EUR/USD`). */
   private readonly fx = new Map<string, { account: Account; inverted: boolean; rate: number }>();
 
@@ -429,8 +478,8 @@ export class Ledger implements AccountLedger {
       holding.lastPrice = h.lastPrice ?? NaN;
       holding.opened = h.opened;
       holding.ts = h.ts;
-      if (h.fees.length) holding.fees = new Map(h.fees.map(([k, v]) => [k, d(v)]));
-      if (h.funding.length) holding.funding = new Map(h.funding.map(([k, v]) => [k, d(v)]));
+      if (h.fees.length) holding.fees = new Map(h.fees.map(([k, v]) => [k, new DecimalAccumulator(d(v))]));
+      if (h.funding.length) holding.funding = new Map(h.funding.map(([k, v]) => [k, new DecimalAccumulator(d(v))]));
     });
     s.legs.forEach((l, i) => {
       const holding = ledger.holdingFor(instrumentOf(l.instrumentId, ['legs', i, 'instrumentId']));
@@ -480,34 +529,42 @@ export class Ledger implements AccountLedger {
     const feeCurrency = fromPosition ? instrument.quote : fill.commissionCurrency;
     const fee = fromPosition && !commission.isZero() ? scaleBy(commission.mul(price), leg) : commission;
     const feeAccount = fromPosition ? account : this.accountFor(fill.commissionCurrency);
-    const signed = buy ? moved : moved.neg();
-    const realized = this.lotMethod === LotMethod.FIFO ? this.fifo(leg, signed, moved, price, fill.ts) : this.average(leg, signed, moved, price, buy);
+    // Nothing below can fail: the fill was checked and the accounts exist.
+    const realized = this.fillRealized;
+    if (this.lotMethod === LotMethod.FIFO) realized.set(this.fifo(leg, buy ? moved : moved.neg(), moved, price, fill.ts));
+    else this.average(leg, moved, price, buy, realized);
     // A cash instrument pays or receives its notional; a margined one moves cash by the P&L it realizes.
-    let afterTrade: Decimal;
+    const cash = account.cashSum;
     if (leg.margined) {
-      afterTrade = realized.isZero() ? account.cash : account.cash.plus(realized);
-      leg.costValue = decimalToNumber(leg.cost);
+      if (!realized.isZero()) cash.add(realized);
+      leg.costValue = leg.costSum.toNumber();
+    } else if (leg.unitMultiplier) {
+      if (buy) cash.subProduct(quantity, price);
+      else cash.addProduct(quantity, price);
     } else {
-      const notional = scaleBy(quantity.mul(price), leg);
-      afterTrade = buy ? account.cash.minus(notional) : account.cash.plus(notional);
+      const notional = quantity.mul(price).mul(leg.multiplier);
+      if (buy) cash.sub(notional);
+      else cash.add(notional);
     }
     // The fee taken from the position was paid in coins, not cash: cash pays the notional alone, and
     // the coins' value at the fill price (the fee) is what the position did not get for it.
-    if (fromPosition) account.setCash(afterTrade);
-    else if (feeAccount === account) account.setCash(afterTrade.minus(fee));
-    else {
-      account.setCash(afterTrade);
-      feeAccount.setCash(feeAccount.cash.minus(fee));
+    if (!fromPosition) {
+      if (feeAccount === account) cash.sub(fee);
+      else {
+        feeAccount.cashSum.sub(fee);
+        feeAccount.cashChanged();
+      }
     }
-    feeAccount.fees = feeAccount.fees.plus(fee);
+    account.cashChanged();
+    feeAccount.feeSum.add(fee);
     if (!fee.isZero()) holding.fees = addTo(holding.fees, feeCurrency, fee);
 
-    // An opening fill realizes nothing: adding zero would build two Decimals equal to the old ones.
+    // An opening fill realizes nothing.
     if (!realized.isZero()) {
-      leg.realizedPnl = leg.realizedPnl.plus(realized);
-      account.realized = account.realized.plus(realized);
+      leg.realizedSum.add(realized);
+      account.realizedSum.add(realized);
     }
-    leg.quantityValue = decimalToNumber(leg.quantity);
+    leg.quantityValue = leg.quantitySum.toNumber();
     leg.ts = fill.ts;
     holding.opened = true;
     holding.ts = fill.ts;
@@ -858,8 +915,8 @@ export class Ledger implements AccountLedger {
         realized = realized.plus(leg.account.toBase(leg.realizedPnl, this.baseCurrency));
         if (!leg.quantity.isZero()) unrealizedTotal = unrealizedTotal.plus(leg.account.toBase(unrealized(leg), this.baseCurrency));
       }
-      for (const [ccy, v] of h.funding ?? []) funding = funding.plus(this.accountFor(ccy).toBase(v, this.baseCurrency));
-      for (const [ccy, v] of h.fees ?? []) fees = fees.plus(this.accountFor(ccy).toBase(v, this.baseCurrency));
+      for (const [ccy, v] of h.funding ?? []) funding = funding.plus(this.accountFor(ccy).toBase(v.value, this.baseCurrency));
+      for (const [ccy, v] of h.fees ?? []) fees = fees.plus(this.accountFor(ccy).toBase(v.value, this.baseCurrency));
     }
     return { instrumentId, realized, unrealized: unrealizedTotal, funding, fees, total: realized.plus(unrealizedTotal).plus(funding).minus(fees) };
   }
@@ -908,7 +965,7 @@ export class Ledger implements AccountLedger {
    */
   snapshot(): LedgerSnapshot {
     const s = (d: Decimal): string => d.toString();
-    const amounts = (m: Map<string, Decimal> | undefined): [string, string][] => [...(m ?? [])].map(([k, v]) => [k, s(v)]);
+    const amounts = (m: Map<string, DecimalAccumulator> | undefined): [string, string][] => [...(m ?? [])].map(([k, v]) => [k, s(v.value)]);
     const rates: { pair: string; rate: number }[] = [];
     const seen = new Set<object>();
     for (const [pair, entry] of this.fx) {
@@ -1029,43 +1086,70 @@ export class Ledger implements AccountLedger {
     return leg;
   }
 
-  /** Average cost: returns the realized P&L (multiplier applied) including any rounding residual. */
-  private average(leg: Leg, signed: Decimal, quantity: Decimal, price: Decimal, buy: boolean): Decimal {
-    const held = leg.quantity;
-    if (held.isZero()) return this.openAt(leg, signed, price);
-    if (held.isNegative() === signed.isNegative()) {
+  /**
+   * Average cost: books a fill of `quantity` (BUY or SELL) at `price` into the leg and writes the P&L it
+   * realizes (multiplier applied, any rounding residual included) into `realized`. Reductions, closes,
+   * reversals and openings run in integer arithmetic (see DecimalAccumulator); an addition to a
+   * position divides for its new average in Decimal.
+   */
+  private average(leg: Leg, quantity: Decimal, price: Decimal, buy: boolean, realized: DecimalAccumulator): void {
+    const held = leg.quantitySum;
+    if (held.isZero()) {
+      this.openAt(leg, quantity, price, buy, realized);
+      return;
+    }
+    const long = !held.isNegative();
+    if (long === buy) {
       // Add: the average moves to the quantity-weighted mean.
-      return this.setAverage(leg, held.mul(leg.avgPrice).plus(signed.mul(price)), held.plus(signed));
+      const signed = buy ? quantity : quantity.neg();
+      const before = leg.quantity;
+      realized.set(this.setAverage(leg, before.mul(leg.avgPrice).plus(signed.mul(price)), before.plus(signed)));
+      return;
     }
     // Reduce, close or reverse: realize P&L on the part that closes at the old average.
-    // The smaller size, without Decimal.min (it copies both arguments).
-    const heldSize = held.abs();
-    const closing = quantity.lte(heldSize) ? quantity : heldSize;
-    const perUnit = held.isPositive() ? price.minus(leg.avgPrice) : leg.avgPrice.minus(price);
-    let realized = scaleBy(perUnit.mul(closing), leg);
-    const remainder = quantity.minus(closing);
-    if (remainder.isZero()) {
-      leg.quantity = held.plus(signed);
-      if (leg.quantity.isZero()) leg.avgPrice = ZERO;
-      leg.cost = leg.quantity.mul(leg.avgPrice);
-    } else {
-      // Crossed through zero: the remainder opens a new position at the fill price.
-      const opened = buy ? remainder : remainder.neg();
-      realized = realized.plus(this.openAt(leg, opened, price));
+    if (long) realized.set(price).sub(leg.avgPrice);
+    else realized.set(leg.avgPrice).sub(price);
+    if (held.cmpAbs(quantity) >= 0) {
+      // The fill closes `quantity` of the position.
+      realized.mul(quantity);
+      if (!leg.unitMultiplier) realized.mul(leg.multiplier);
+      if (buy) held.add(quantity);
+      else held.sub(quantity);
+      if (held.isZero()) leg.avgPrice = ZERO;
+      leg.costSum.set(leg.avgPrice).mul(held);
+      return;
     }
-    return realized;
+    // Crossed through zero: the whole position closes and the remainder opens a new one at the price.
+    realized.mul(held);
+    if (!long) realized.neg();
+    if (!leg.unitMultiplier) realized.mul(leg.multiplier);
+    if (buy) held.add(quantity);
+    else held.sub(quantity);
+    if (price.decimalPlaces() > leg.avgDecimals) {
+      const opened = leg.quantity;
+      realized.add(this.setAverage(leg, opened.mul(price), opened));
+      return;
+    }
+    leg.avgPrice = price;
+    leg.costSum.set(price).mul(held);
   }
 
   /**
    * Opens a position from flat at one price: the average is the price itself, so no division (the
    * costliest Decimal operation) is needed unless the price has more decimals than averages keep.
+   * Writes the rounding residual (zero without a division) into `realized`.
    */
-  private openAt(leg: Leg, quantity: Decimal, price: Decimal): Decimal {
-    if (price.decimalPlaces() > leg.avgDecimals) return this.setAverage(leg, quantity.mul(price), quantity);
-    leg.quantity = quantity;
+  private openAt(leg: Leg, quantity: Decimal, price: Decimal, buy: boolean, realized: DecimalAccumulator): void {
+    if (price.decimalPlaces() > leg.avgDecimals) {
+      const signed = buy ? quantity : quantity.neg();
+      realized.set(this.setAverage(leg, signed.mul(price), signed));
+      return;
+    }
+    const q = leg.quantitySum.set(quantity);
+    if (!buy) q.neg();
     leg.avgPrice = price;
-    leg.cost = quantity.mul(price);
-    return ZERO;
+    leg.costSum.set(price).mul(q);
+    realized.set(ZERO);
   }
 
   /**
@@ -1159,9 +1243,11 @@ function legPosition(l: Leg): Position {
   };
 }
 
-function addTo(map: Map<string, Decimal> | undefined, key: string, value: Decimal): Map<string, Decimal> {
-  const m = map ?? new Map<string, Decimal>();
-  m.set(key, (m.get(key) ?? ZERO).plus(value));
+function addTo(map: Map<string, DecimalAccumulator> | undefined, key: string, value: Decimal): Map<string, DecimalAccumulator> {
+  const m = map ?? new Map<string, DecimalAccumulator>();
+  const sum = m.get(key);
+  if (sum === undefined) m.set(key, new DecimalAccumulator(value));
+  else sum.add(value);
   return m;
 }
 
