@@ -38,6 +38,8 @@ export const OrderHold = { EMULATED: 'EMULATED', CONTINGENT: 'CONTINGENT' } as c
 export type OrderHold = (typeof OrderHold)[keyof typeof OrderHold];
 
 const APPLIED: OrderApplyResult = Object.freeze({ applied: true });
+/** The links of an order without any, shared. */
+const NO_LINKS: readonly ClientOrderId[] = Object.freeze([]);
 
 /**
  * A live order, created from a {@link SubmitOrder} in status INITIALIZED and moved by order events.
@@ -113,7 +115,7 @@ export class Order implements OrderView {
     this.limitOffset = command.limitOffset;
     this.contingencyType = command.contingencyType;
     this.parentOrderId = command.parentOrderId;
-    this.linkedOrderIds = command.linkedOrderIds ?? [];
+    this.linkedOrderIds = command.linkedOrderIds ?? NO_LINKS;
     this._quantity = command.quantity instanceof Decimal ? command.quantity : ZERO;
     this._price = command.price instanceof Decimal ? command.price : undefined;
     this._triggerPrice = command.triggerPrice instanceof Decimal ? command.triggerPrice : undefined;

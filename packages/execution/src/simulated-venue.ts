@@ -902,7 +902,6 @@ export class SimulatedVenue implements ExecutionClient, MarketDataSink, MatchEng
     order.commission = order.commission === ZERO ? commission : order.commission.plus(commission);
     order.status = complete ? 'FILLED' : 'PARTIALLY_FILLED';
     order.tsLast = ts;
-    if (complete) this.close(order);
     this.updatePosition(instrument, quantity, order.buy, price, ts);
     const event: OrderFilled = {
       type: 'OrderFilled',
@@ -920,7 +919,10 @@ export class SimulatedVenue implements ExecutionClient, MarketDataSink, MatchEng
       strategyId: command.strategyId,
       tsInit: this.clock.now(),
     };
-    order.fills.push(event);
+    if (order.fills.length === 0) order.fills = [event];
+    else order.fills.push(event);
+    // Closed after its last fill is recorded: the closed order's record keeps the fills array.
+    if (complete) this.close(order);
     this.account?.applyFill(event);
     this.deliver(order, event, true);
     return n;

@@ -28,6 +28,9 @@ const CONDITIONAL: ReadonlySet<OrderType> = new Set<OrderType>([
   'LIMIT_IF_TOUCHED',
 ]);
 
+/** The fills of an order that has none, shared (never pushed to: see {@link WorkingOrder.fills}). */
+const NO_FILLS = Object.freeze([]) as unknown as Fill[];
+
 /**
  * One order working (or closed) at a simulated venue, with its matching state.
  *
@@ -82,7 +85,11 @@ export class WorkingOrder {
   commission: Decimal = ZERO;
   /** Σ price × quantity of the fills so far, kept only while the order is partly filled (fee models that cap by value read it). */
   filledNotional: Decimal = ZERO;
-  readonly fills: Fill[] = [];
+  /**
+   * Every fill, in order. Starts as a shared empty array and becomes `[fill]` on the first fill: a
+   * closed order keeps it, and an array grown by `push` from empty holds room for 16.
+   */
+  fills: Fill[] = NO_FILLS;
   expiry: TimerHandle | undefined = undefined;
   /** Latency: the delivery time of the last event queued for this order, and how many are queued. */
   deliverAt = Number.NEGATIVE_INFINITY;
