@@ -20,6 +20,7 @@
  * (cancels are idempotent) with jittered exponential backoff, then reconciled the same way.
  */
 import { Subject, type Observable, type Subscription } from 'rxjs';
+import { HotStream } from './kernel/hot-stream';
 import { z } from 'zod';
 import {
   CancelOrderSchema,
@@ -134,7 +135,7 @@ export class OrderManager implements OrdersView {
   readonly events: Observable<OrderEvent>;
   /** Venue events that were not applied, with the reason, and reconciliations that failed. */
   readonly anomalies: Observable<OrderAnomaly>;
-  private readonly eventSubject = new Subject<OrderEvent>();
+  private readonly eventSubject = new HotStream<OrderEvent>();
   private readonly anomalySubject = new Subject<OrderAnomaly>();
   private readonly clock: Clock;
   private readonly instruments: InstrumentRegistry;
@@ -183,7 +184,7 @@ export class OrderManager implements OrdersView {
     this.dayBoundary = c.dayBoundary ?? nextUtcMidnight;
     this.track = c.track;
     // The Subjects themselves, typed as Observables: asObservable() would add a hop to every event.
-    this.events = this.eventSubject;
+    this.events = this.eventSubject.observable;
     this.anomalies = this.anomalySubject;
     this.subscription = this.venue.events.subscribe((event) => this.onVenueEvent(event));
   }

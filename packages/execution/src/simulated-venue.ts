@@ -45,6 +45,7 @@
  *   event; events of one order are delivered in order under any latency.
  */
 import { BehaviorSubject, Subject, type Observable } from 'rxjs';
+import { HotStream } from './kernel/hot-stream';
 import { z } from 'zod';
 import {
   DecimalAccumulator,
@@ -236,7 +237,7 @@ export class SimulatedVenue implements ExecutionClient, MarketDataSink, MatchEng
   /** Funding payments booked on perpetual positions (when `funding` is configured). */
   readonly fundingPayments: Observable<FundingPayment>;
   readonly through: boolean;
-  private readonly subject = new Subject<OrderEvent>();
+  private readonly subject = new HotStream<OrderEvent>();
   private readonly fundingSubject = new Subject<FundingPayment>();
   private readonly clock: Clock;
   private readonly instruments: InstrumentRegistry;
@@ -284,7 +285,7 @@ export class SimulatedVenue implements ExecutionClient, MarketDataSink, MatchEng
     this.capabilities = c.capabilities ?? SIMULATED_VENUE_CAPABILITIES;
     this.retainClosed = c.retainClosedOrders;
     // The Subjects themselves, typed as Observables: asObservable() would add a hop to every event.
-    this.events = this.subject;
+    this.events = this.subject.observable;
     this.fundingPayments = this.fundingSubject;
     if (c.funding !== undefined) {
       new PerpetualFunding({ clock: this.clock, instruments: this.instruments, rates: c.funding.rates, intervalMs: c.funding.intervalMs, offsetMs: c.funding.offsetMs }).start(

@@ -1,19 +1,21 @@
 /**
- * The market streams a runner offers a pipeline: one Subject per event type and, on request, one per
- * instrument, so that no stage has to filter a shared stream (a Subject hop costs about 40 ns).
+ * The market streams a runner offers a pipeline: one stream per event type and, on request, one per
+ * instrument, so that no stage has to filter a shared stream. Each is a {@link HotStream} (a Subject
+ * without a Subject's allocations per value).
  */
-import { Subject, type Observable } from 'rxjs';
+import type { Observable } from 'rxjs';
 import type { Bar, InstrumentId, MarketData, MarketStreams, OrderBookDelta, OrderBookSnapshot, Quote, Trade } from '@rxtrade/core';
+import { HotStream } from './hot-stream';
 
 class Channel<T extends { readonly instrumentId: InstrumentId }> {
-  private readonly all = new Subject<T>();
-  private readonly byId = new Map<InstrumentId, Subject<T>>();
+  private readonly all = new HotStream<T>();
+  private readonly byId = new Map<InstrumentId, HotStream<T>>();
 
   stream(instrumentId?: InstrumentId): Observable<T> {
-    if (instrumentId === undefined) return this.all.asObservable();
-    let subject = this.byId.get(instrumentId);
-    if (!subject) this.byId.set(instrumentId, (subject = new Subject<T>()));
-    return subject.asObservable();
+    if (instrumentId === undefined) return this.all.observable;
+    let stream = this.byId.get(instrumentId);
+    if (!stream) this.byId.set(instrumentId, (stream = new HotStream<T>()));
+    return stream.observable;
   }
 
   publish(value: T): void {

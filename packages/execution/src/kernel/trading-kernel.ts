@@ -12,7 +12,8 @@
  * naming the field), an error from the order manager, or an order anomaly in strict mode. From the
  * first fault on, no command reaches a venue; the runner is told at once through `onFailure`.
  */
-import { Subject, type Subscription } from 'rxjs';
+import type { Subscription } from 'rxjs';
+import { HotStream } from './hot-stream';
 import { z } from 'zod';
 import {
   DecimalAccumulator,
@@ -188,7 +189,7 @@ export class TradingKernel {
   private readonly config: z.output<typeof TradingKernelConfigSchema>;
   private readonly market = new MarketHub();
   private readonly equity: EquityRecorder;
-  private readonly orderEvents = new Subject<OrderEvent>();
+  private readonly orderEvents = new HotStream<OrderEvent>();
   private readonly subscriptions: Subscription[] = [];
   private failure: { error: unknown } | undefined;
   private pipelineSubscription: Subscription | undefined;
@@ -319,7 +320,7 @@ export class TradingKernel {
       ledger,
       orders: this.orderManager,
       market: this.market,
-      orderEvents: this.orderEvents.asObservable(),
+      orderEvents: this.orderEvents.observable,
       orderFactory: new OrderFactory(clock, instruments, toStrategyId(c.strategyId), c.idPrefix ?? c.strategyId),
       work: this.work,
       logger: c.logger ?? silentLogger,
