@@ -2,7 +2,7 @@
  * An exact running value (a balance, a position, a sum of fees) that changes without allocating: it
  * is held as a safe integer over a power of ten while it fits, and as a Decimal when it does not.
  */
-import { Decimal, ZERO } from './decimal';
+import { Decimal, ZERO, decimalFromScaled } from './decimal';
 
 const MAX = Number.MAX_SAFE_INTEGER;
 /** 10^0 … 10^22, each exact in a float64. */
@@ -96,9 +96,7 @@ export class DecimalAccumulator {
     if (c !== undefined) return c;
     const big = this.big;
     if (big !== undefined) return (this.cached = big);
-    const m = this.m;
-    const s = this.s;
-    return (this.cached = s === 0 ? new Decimal(m) : new Decimal(`${m}e-${s}`));
+    return (this.cached = decimalFromScaled(this.m, this.s));
   }
 
   /** The float64 nearest to the value (as `value.toNumber()`), without building a Decimal. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Decimal, decimalToNumber, isMultipleOf, roundToIncrement, toDecimal } from './decimal';
+import { Decimal, decimalFromScaled, decimalToNumber, isMultipleOf, roundToIncrement, toDecimal } from './decimal';
 import { ValidationError } from './errors';
 
 const d = (x: string) => new Decimal(x);
@@ -77,5 +77,44 @@ describe('decimalToNumber', () => {
       const y = x.mul(new Decimal(rand().toFixed(4))).plus(new Decimal((rand() * 1000).toFixed(2))).div(7);
       expect(Object.is(decimalToNumber(y), y.toNumber()), `${text} -> ${y.toString()}`).toBe(true);
     }
+  });
+});
+
+describe('decimalFromScaled', () => {
+  const layout = (x: Decimal) => x as unknown as { s: number; e: number; d: number[] };
+  it('builds the digits, exponent and sign that parsing the same value gives', () => {
+    let seed = 11;
+    const rand = () => {
+      seed = (seed * 1103515245 + 12345) % 2147483648;
+      return seed / 2147483648;
+    };
+    const cases: [number, number][] = [[1, 0], [10_000_000, 0], [18036, 2], [-5, 9], [12, 10], [9007199254740991, 0], [-9007199254740991, 22], [1, 22], [100, 7], [1e7, 7], [123456789, 14]];
+    for (let i = 0; i < 200_000; i++) {
+      const digits = 1 + Math.floor(rand() * 16);
+      let m = Math.floor(rand() * 10 ** digits);
+      if (!Number.isSafeInteger(m)) m = Math.floor(m / 10);
+      if (rand() < 0.2) m *= 10 ** Math.floor(rand() * 4);
+      if (!Number.isSafeInteger(m)) continue;
+      cases.push([rand() < 0.4 ? -m : m, Math.floor(rand() * 23)]);
+    }
+    for (const [m, s] of cases) {
+      const fast = layout(decimalFromScaled(m, s));
+      const parsed = layout(new Decimal(`${m}e-${s}`));
+      if (m === 0) {
+        expect(new Decimal(fast as unknown as Decimal).isZero()).toBe(true);
+        continue;
+      }
+      expect([fast.s, fast.e, fast.d], `${m}e-${s}`).toEqual([parsed.s, parsed.e, parsed.d]);
+    }
+  });
+
+  it('gives Decimals that compute as parsed ones do, and refuses what it cannot represent', () => {
+    const x = decimalFromScaled(18036, 2);
+    expect(x.mul(100).plus('0.5').toString()).toBe('18036.5');
+    expect(decimalFromScaled(-5, 9).toString()).toBe('-0.000000005');
+    expect(decimalFromScaled(0, 5).toString()).toBe('0');
+    expect(() => decimalFromScaled(2 ** 53, 0)).toThrow(RangeError);
+    expect(() => decimalFromScaled(1.5, 0)).toThrow(RangeError);
+    expect(() => decimalFromScaled(1, 23)).toThrow(RangeError);
   });
 });

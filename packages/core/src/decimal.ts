@@ -144,3 +144,64 @@ export function decimalToNumber(value: Decimal): number {
   else return value.toNumber();
   return (value as unknown as { s: number }).s < 0 ? -n : n;
 }
+
+/**
+ * `m x 10^-scale` as a Decimal, built from decimal.js's own digit layout instead of printing and
+ * parsing a string: about a tenth of the time of `new Decimal(`${m}e-${scale}`)`, with the same digits,
+ * exponent and sign (a zero is unsigned).
+ *
+ * decimal.js keeps a value as limbs of 7 decimal digits aligned on the decimal point (`d`, most
+ * significant first, no leading or trailing zero limb), the exponent of its first digit (`e`) and its
+ * sign (`s`); the limbs of `m` are shifted by `scale` mod 7 digits (each product stays below 2^53) and
+ * the zero limbs at either end dropped.
+ *
+ * @param m a safe integer (|m| <= 2^53 - 1).
+ * @param scale decimal places, an integer in [0, 22].
+ * @throws RangeError when `m` is not a safe integer or `scale` is out of range.
+ * @example
+ * ```ts
+ * decimalFromScaled(18036, 2).toString() // '180.36'
+ * decimalFromScaled(-5, 9).toString()    // '-0.000000005'
+ * ```
+ */
+export function decimalFromScaled(m: number, scale: number): Decimal {
+  if (!Number.isSafeInteger(m)) throw new RangeError(`decimalFromScaled: m must be a safe integer, got ${m}`);
+  if (!Number.isInteger(scale) || scale < 0 || scale > 22) throw new RangeError(`decimalFromScaled: scale must be an integer in [0, 22], got ${scale}`);
+  if (m === 0) return new Decimal(0);
+  let t = m < 0 ? -m : m;
+  // Fractional limbs, and the shift that aligns the last digit of m with the end of the last one.
+  const fractional = Math.ceil(scale / 7);
+  const shift = 7 * fractional - scale;
+  const pow = EXACT_POWERS[shift]!;
+  // Limbs of t x 10^shift, least significant first: each limb of t times 10^shift is below 1e13.
+  const low: number[] = scratchLimbs;
+  let n = 0;
+  let carry = 0;
+  while (t > 0) {
+    const limb = t % 1e7;
+    t = (t - limb) / 1e7;
+    const shifted = limb * pow + carry;
+    const kept = shifted % 1e7;
+    low[n++] = kept;
+    carry = (shifted - kept) / 1e7;
+  }
+  if (carry > 0) low[n++] = carry;
+  // The limbs above the point and below it: pad with zero limbs when the value is under 1e-7.
+  while (n < fractional) low[n++] = 0;
+  // Most significant limb first, without leading zero limbs (a value below one) or trailing ones.
+  let top = n - 1;
+  while (low[top] === 0) top--;
+  let bottom = 0;
+  while (low[bottom] === 0) bottom++;
+  const d: number[] = new Array<number>(top - bottom + 1);
+  for (let i = top, j = 0; i >= bottom; i--, j++) d[j] = low[i]!;
+  const first = d[0]!;
+  const digits = first < 10 ? 1 : first < 100 ? 2 : first < 1e3 ? 3 : first < 1e4 ? 4 : first < 1e5 ? 5 : first < 1e6 ? 6 : 7;
+  // A Decimal made by the constructor (so that it has the constructor's shape), given the layout.
+  const x = new Decimal(1) as unknown as { s: number; e: number; d: number[] };
+  x.s = m < 0 ? -1 : 1;
+  x.e = 7 * (top - fractional) + digits - 1;
+  x.d = d;
+  return x as unknown as Decimal;
+}
+const scratchLimbs: number[] = new Array<number>(8).fill(0);

@@ -25,7 +25,7 @@ export type { ValidationIssue } from './errors';
 export { parseWith, unknownOptionMessage, looseObjectPaths } from './validation';
 
 // Money
-export { Decimal, ZERO, toDecimal, roundToIncrement, isMultipleOf, decimalToNumber } from './decimal';
+export { Decimal, ZERO, toDecimal, roundToIncrement, isMultipleOf, decimalToNumber, decimalFromScaled } from './decimal';
 export type { DecimalLike } from './decimal';
 export { DecimalAccumulator } from './decimal-accumulator';
 

@@ -3,7 +3,10 @@
  * fills when the next bar arrives. Slippage, spread and intrabar-path models implement the same
  * interface.
  */
-import { Decimal, decimalToNumber, roundPrice, type Bar, type Instrument, type OrderSide } from '@rxtrade/core';
+import { Decimal, decimalFromScaled, decimalToNumber, roundPrice, type Bar, type Instrument, type OrderSide } from '@rxtrade/core';
+
+/** 10^0 … 10^15, exact in a float64. */
+const TEN_POWERS = Array.from({ length: 16 }, (_, k) => Number(`1e${k}`));
 
 /**
  * Decides the fill price of a market order on the first bar it meets.
@@ -41,8 +44,16 @@ export class BarOpenFillModel implements FillModel {
       this.decimalTick.set(instrument, decimalTick);
     }
     if (decimalTick) {
-      // Fast path: when the open printed with the tick's decimals parses back to the same number, it
-      // already lies on the tick grid and inside the bar, and that string is its exact decimal value.
+      // Fast path: the open is m ticks when m / 10^places is the same number (m below 2^52, so that the
+      // number is closer to m ticks than half a tick): it lies on the grid and inside the bar, and that
+      // decimal is what the slower path below would build from its string.
+      const places = instrument.pricePrecision;
+      if (places <= 15) {
+        const m = Math.round(bar.open * TEN_POWERS[places]!);
+        if (Math.abs(m) < 2 ** 52 && m / TEN_POWERS[places]! === bar.open) return decimalFromScaled(m, places);
+      }
+      // When the open printed with the tick's decimals parses back to the same number, it already lies
+      // on the tick grid and inside the bar, and that string is its exact decimal value.
       const text = bar.open.toFixed(instrument.pricePrecision);
       if (Number(text) === bar.open) return new Decimal(text);
     }

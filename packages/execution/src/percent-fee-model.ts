@@ -3,7 +3,7 @@
  * (venues that round fees to a currency unit can wrap this model).
  */
 import { z } from 'zod';
-import { Decimal, parseWith, type Instrument, type LiquiditySide, type OrderSide } from '@rxtrade/core';
+import { Decimal, DecimalAccumulator, parseWith, type Instrument, type LiquiditySide, type OrderSide } from '@rxtrade/core';
 import type { FeeModel } from './fee-model';
 import { isUnitMultiplier } from './unit-multiplier';
 import { decimalInput } from './fees/decimal-input';
@@ -49,8 +49,14 @@ export class PercentFeeModel implements FeeModel {
   }
 
   commission(instrument: Instrument, _side: OrderSide, quantity: Decimal, price: Decimal, _liquiditySide: LiquiditySide): Decimal {
-    const fee = this.rate.mul(quantity).mul(price);
-    // Most instruments have a multiplier of 1: skip a Decimal multiplication (about 0.6 µs) per fill.
-    return isUnitMultiplier(instrument.multiplier) ? fee : fee.mul(instrument.multiplier);
+    // Multiplied in integer arithmetic while the product fits (see DecimalAccumulator): one Decimal
+    // built, for the result, instead of one per multiplication.
+    const fee = this.product.setProduct(this.rate, quantity).mul(price);
+    // Most instruments have a multiplier of 1: skip a multiplication per fill.
+    if (!isUnitMultiplier(instrument.multiplier)) fee.mul(instrument.multiplier);
+    return fee.value;
   }
+
+  /** Scratch space of {@link commission}. */
+  private readonly product = new DecimalAccumulator();
 }
