@@ -26,9 +26,12 @@ const logger = {
   error: (message: string, fields?: Record<string, unknown>) => void logged.push(message + JSON.stringify(fields)),
 };
 
-function call(server: DashboardServer, method: string, path: string, o: { headers?: Record<string, string>; body?: string } = {}): Promise<Reply> {
+function call(server: DashboardServer, method: string, path: string, o: { headers?: Record<string, string>; body?: string; freshSocket?: boolean } = {}): Promise<Reply> {
   return new Promise((resolve, reject) => {
-    const req = httpRequest({ host: '127.0.0.1', port: server.port, method, path, headers: { Host: `127.0.0.1:${server.port}`, ...o.headers } }, (res) => {
+    // freshSocket: no socket from Node's keep-alive pool (one kept from an earlier request fails with
+    // "socket hang up" once the server is closed, instead of the refused connection a new one gets).
+    const agent = o.freshSocket === true ? { agent: false as const } : {};
+    const req = httpRequest({ host: '127.0.0.1', port: server.port, method, path, headers: { Host: `127.0.0.1:${server.port}`, ...o.headers }, ...agent }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
       res.on('end', () => {
@@ -458,7 +461,7 @@ describe('serveDashboard', () => {
       expect(server.clients).toBe(0);
       expect(listenerCounts(view).every((n) => n === 0)).toBe(true);
       await server.close(); // idempotent
-      await expect(call(server, 'GET', '/')).rejects.toThrow(/ECONNREFUSED/);
+      await expect(call(server, 'GET', '/', { freshSocket: true })).rejects.toThrow(/ECONNREFUSED/);
     });
   });
 
