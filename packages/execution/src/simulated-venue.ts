@@ -284,7 +284,7 @@ export class SimulatedVenue implements ExecutionClient, MarketDataSink, MatchEng
     this.dayBoundary = c.dayBoundary ?? nextUtcMidnight;
     this.capabilities = c.capabilities ?? SIMULATED_VENUE_CAPABILITIES;
     this.retainClosed = c.retainClosedOrders;
-    // The Subjects themselves, typed as Observables: asObservable() would add a hop to every event.
+    // The order events' HotStream, and the funding Subject typed as an Observable (asObservable() would add a hop).
     this.events = this.subject.observable;
     this.fundingPayments = this.fundingSubject;
     if (c.funding !== undefined) {

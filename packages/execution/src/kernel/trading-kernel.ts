@@ -21,7 +21,6 @@ import {
   Decimal,
   OrderFactory,
   ValidationError,
-  ZERO,
   WorkTracker,
   isMarketDataSink,
   parseWith,
@@ -414,7 +413,7 @@ export class TradingKernel {
     });
   }
 
-  /** |price x quantity x multiplier| of one fill. */
+  /** Adds one fill's |price x quantity x multiplier| to the traded notional. */
   private addNotional(fill: OrderFilled): void {
     const multiplier = this.instrumentRegistry.get(fill.instrumentId).multiplier;
     if (isUnitMultiplier(multiplier)) this.notional.addProduct(fill.price, fill.quantity);
