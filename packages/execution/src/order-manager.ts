@@ -20,7 +20,6 @@
  * (cancels are idempotent) with jittered exponential backoff, then reconciled the same way.
  */
 import { Subject, type Observable, type Subscription } from 'rxjs';
-import { HotStream } from './kernel/hot-stream';
 import { z } from 'zod';
 import {
   CancelOrderSchema,
@@ -51,6 +50,7 @@ import {
   type TimerHandle,
   type Venue,
 } from '@rxtrade/core';
+import { HotStream } from './kernel/hot-stream';
 import { ClockSchema, InstrumentRegistrySchema, VenueSchema } from './config-schemas';
 import { Order, OrderHold } from './order';
 import { OrderAnomalyReason, type OrderAnomaly } from './order-anomaly';

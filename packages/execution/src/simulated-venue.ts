@@ -45,7 +45,6 @@
  *   event; events of one order are delivered in order under any latency.
  */
 import { BehaviorSubject, Subject, type Observable } from 'rxjs';
-import { HotStream } from './kernel/hot-stream';
 import { z } from 'zod';
 import {
   DecimalAccumulator,
@@ -84,6 +83,7 @@ import {
   type VenueId,
   type VenueOrderId,
 } from '@rxtrade/core';
+import { HotStream } from './kernel/hot-stream';
 import { ClockSchema, FeeModelSchema, InstrumentRegistrySchema, isObject } from './config-schemas';
 import type { VenueAccount } from './account/venue-account';
 import { ZERO_FEE_MODEL, type FeeModel } from './fee-model';

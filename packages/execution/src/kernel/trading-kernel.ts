@@ -13,7 +13,6 @@
  * first fault on, no command reaches a venue; the runner is told at once through `onFailure`.
  */
 import type { Subscription } from 'rxjs';
-import { HotStream } from './hot-stream';
 import { z } from 'zod';
 import {
   DecimalAccumulator,
@@ -44,6 +43,7 @@ import {
   type Venue,
   type VenueId,
 } from '@rxtrade/core';
+import { HotStream } from './hot-stream';
 import { ClockSchema, InstrumentRegistrySchema, isObject } from '../config-schemas';
 import type { OrderAnomaly, OrderAnomalyReason } from '../order-anomaly';
 import { OrderManager, OrderManagerConfigSchema } from '../order-manager';
