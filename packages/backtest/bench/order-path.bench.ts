@@ -6,12 +6,15 @@
  * medians divided by the orders of a run is the order path's cost; the no-order run, per bar, is the
  * cost of a bar.
  *
- *   npx tsx --conditions=@rxtrade/source packages/backtest/bench/order-path.bench.ts [bars] [ROOT ...]
+ *   npx tsx --conditions=@rxtrade/source packages/backtest/bench/order-path.bench.ts [bars] [ROOT ...] [--columns]
  *
  * With no ROOT it measures the packages as imported (sources with the condition above, the built
  * `dist` files without it). Each ROOT is another checkout of the repository whose packages were built
  * (`dist/index.js` of core and backtest): its rows run interleaved with the others', so two builds
  * (before and after a change) are compared in the same process on the same bars.
+ *
+ * `--columns` holds the bars as `BarColumns` instead of an array of a million `Bar` objects, which every
+ * full collection of the run would otherwise have to mark.
  *
  * Each repetition is the mean of 3 back-to-back runs (the collection of earlier runs' garbage lands on
  * one run in three); rows are interleaved in rotating order; figures are medians of 5 after a warm-up.
@@ -22,8 +25,11 @@ import { syntheticBars } from './synthetic-bars';
 import type * as CoreModule from '@rxtrade/core';
 import type * as BacktestModule from '@rxtrade/backtest';
 
-const N = Number(process.argv[2] ?? 1_000_000);
-const roots = process.argv.slice(3);
+const args = process.argv.slice(2).filter((a) => !a.startsWith('--'));
+const N = Number(args[0] ?? 1_000_000);
+const roots = args.slice(1);
+/** `--columns`: the bars held as `BarColumns` (a Float64Array per field) instead of a million objects. */
+const asColumns = process.argv.includes('--columns');
 const REPS = 5;
 const GROUP = 3;
 
@@ -68,6 +74,13 @@ function strategy(core: typeof CoreModule, instrumentId: CoreModule.InstrumentId
   };
 }
 
+/** The same bars as columns, built through one build's `BarColumnsBuilder`. */
+function columnsOf(core: typeof CoreModule, instrumentId: CoreModule.InstrumentId): CoreModule.BarColumns {
+  const builder = new core.BarColumnsBuilder(instrumentId, { capacity: N });
+  for (const bar of syntheticBars(N, instrumentId)) builder.add(bar.ts, bar.open, bar.high, bar.low, bar.close, bar.volume);
+  return builder.build();
+}
+
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 async function main(): Promise<void> {
@@ -75,7 +88,7 @@ async function main(): Promise<void> {
   const rows = builds.flatMap((b) => {
     const inst = b.core.defineInstrument({ symbol: 'SYN', venue: 'SIM', assetClass: 'stock', base: 'SYN', quote: 'USD', tickSize: '0.01', lotSize: '1' });
     const config = { instruments: [inst], ledger: { startingCash: 100_000 }, venue: { commission: 0.002 }, strategyId: 'bench' };
-    const bars = Array.from(syntheticBars(N, inst.id));
+    const bars = asColumns ? columnsOf(b.core, inst.id) : Array.from(syntheticBars(N, inst.id));
     const run = async (trade: boolean): Promise<{ ms: number; fills: number; equity: string }> => {
       const t = performance.now();
       const r = await b.backtest.runBacktest(strategy(b.core, inst.id, trade), { ...config, data: bars });
@@ -103,7 +116,7 @@ async function main(): Promise<void> {
       row.times.push(ms / GROUP);
     }
   }
-  console.log(`bars: ${N}, orders (fills) per run: ${traded[0]!.fills}, final equity ${traded[0]!.equity}`);
+  console.log(`bars: ${N}${asColumns ? ' (held as columns)' : ''}, orders (fills) per run: ${traded[0]!.fills}, final equity ${traded[0]!.equity}`);
   for (const b of builds) {
     const withOrders = rows.find((r) => r.build === b.name && r.trade)!;
     const without = rows.find((r) => r.build === b.name && !r.trade)!;

@@ -51,6 +51,7 @@ import {
   type Venue,
 } from '@rxtrade/core';
 import { HotStream } from './kernel/hot-stream';
+import { IdTable } from './id-table';
 import { ClockSchema, InstrumentRegistrySchema, VenueSchema } from './config-schemas';
 import { Order, OrderHold } from './order';
 import { OrderAnomalyReason, type OrderAnomaly } from './order-anomaly';
@@ -140,7 +141,7 @@ export class OrderManager implements OrdersView {
   private readonly clock: Clock;
   private readonly instruments: InstrumentRegistry;
   private readonly venue: Venue;
-  private readonly all = new Map<ClientOrderId, Order>();
+  private readonly all = new IdTable<Order>();
   private readonly open = new Map<ClientOrderId, Order>();
   /** openOrders() results, rebuilt lazily after the set of open orders changes. */
   private openCache: readonly Order[] | undefined;

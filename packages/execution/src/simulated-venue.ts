@@ -84,6 +84,7 @@ import {
   type VenueOrderId,
 } from '@rxtrade/core';
 import { HotStream } from './kernel/hot-stream';
+import { IdTable } from './id-table';
 import { ClockSchema, FeeModelSchema, InstrumentRegistrySchema, isObject } from './config-schemas';
 import type { VenueAccount } from './account/venue-account';
 import { ZERO_FEE_MODEL, type FeeModel } from './fee-model';
@@ -252,7 +253,7 @@ export class SimulatedVenue implements ExecutionClient, MarketDataSink, MatchEng
   /** Working orders per instrument, in arrival order (closed ones are dropped after each event). */
   private readonly queues = new Map<InstrumentId, WorkingOrder[]>();
   /** Every order the venue accepted, by client order id (closed ones as compact records). */
-  private readonly known = new Map<ClientOrderId, WorkingOrder | ClosedOrder>();
+  private readonly known = new IdTable<WorkingOrder | ClosedOrder>();
   private readonly netPositions = new Map<InstrumentId, NetPosition>();
   /** The P&L of the fill being booked (see updatePosition). */
   private readonly fillPnl = new DecimalAccumulator();
@@ -506,7 +507,7 @@ export class SimulatedVenue implements ExecutionClient, MarketDataSink, MatchEng
       Object.freeze({
         clientOrderId,
         venueOrderId: o.venueOrderId,
-        instrumentId: o.command.instrumentId,
+        instrumentId: o.instrumentId,
         status: o.status,
         quantity: o.quantity,
         filledQuantity: o.filled,
@@ -523,7 +524,7 @@ export class SimulatedVenue implements ExecutionClient, MarketDataSink, MatchEng
    * orders it knows: reconciliation is rare); undefined when unknown or forgotten.
    */
   queryOrderByVenueId(venueOrderId: VenueOrderId): Promise<OrderStatusReport | undefined> {
-    for (const o of this.known.values()) if (o.venueOrderId === venueOrderId) return this.queryOrder(o.command.clientOrderId);
+    for (const o of this.known.values()) if (o.venueOrderId === venueOrderId) return this.queryOrder(o.clientOrderId);
     return Promise.resolve(undefined);
   }
 
@@ -537,7 +538,7 @@ export class SimulatedVenue implements ExecutionClient, MarketDataSink, MatchEng
     for (const o of this.known.values()) {
       for (const f of o.fills) {
         if (f.ts < ts) continue;
-        const fill: OrderFilled = { ...f, type: 'OrderFilled', strategyId: o.command.strategyId, tsInit: now };
+        const fill: OrderFilled = { ...f, type: 'OrderFilled', strategyId: o.strategyId, tsInit: now };
         found.push({ seq: Number(f.tradeId.slice(f.tradeId.lastIndexOf('-') + 1)), fill });
       }
     }

@@ -8,10 +8,13 @@ import {
   decimalToNumber,
   Decimal,
   ZERO,
+  type ClientOrderId,
   type Fill,
   type Instrument,
+  type InstrumentId,
   type OrderStatus,
   type OrderType,
+  type StrategyId,
   type SubmitOrder,
   type TimeInForce,
   type TimerHandle,
@@ -132,6 +135,17 @@ export class WorkingOrder {
     this.tsLast = arrival;
   }
 
+  /** The command's ids, read as a {@link ClosedOrder}'s are. */
+  get clientOrderId(): ClientOrderId {
+    return this.command.clientOrderId;
+  }
+  get strategyId(): StrategyId {
+    return this.command.strategyId;
+  }
+  get instrumentId(): InstrumentId {
+    return this.command.instrumentId;
+  }
+
   /** `leaves` as a number. */
   get leavesNum(): number {
     let n = this.leavesCache;
@@ -209,7 +223,10 @@ export function cleanDecimal(x: number): Decimal {
  */
 export class ClosedOrder {
   readonly done = true;
-  readonly command: SubmitOrder;
+  /** The ids of the command: the record does not keep the command itself (nor its latency bookkeeping, kept only on working orders). */
+  readonly clientOrderId: ClientOrderId;
+  readonly strategyId: StrategyId;
+  readonly instrumentId: InstrumentId;
   readonly venueOrderId: VenueOrderId;
   readonly status: OrderStatus;
   readonly quantity: Decimal;
@@ -217,14 +234,13 @@ export class ClosedOrder {
   readonly price: Decimal | undefined;
   readonly triggerPrice: Decimal | undefined;
   readonly fills: readonly Fill[];
-  readonly arrival: number;
   readonly tsLast: number;
-  /** Latency bookkeeping still needed to keep late answers behind the order's last queued event. */
-  readonly deliverAt: number;
-  readonly pending: number;
 
   constructor(order: WorkingOrder) {
-    this.command = order.command;
+    const c = order.command;
+    this.clientOrderId = c.clientOrderId;
+    this.strategyId = c.strategyId;
+    this.instrumentId = c.instrumentId;
     this.venueOrderId = order.venueOrderId;
     this.status = order.status;
     this.quantity = order.quantity;
@@ -232,9 +248,6 @@ export class ClosedOrder {
     this.price = order.price;
     this.triggerPrice = order.triggerPrice;
     this.fills = order.fills;
-    this.arrival = order.arrival;
     this.tsLast = order.tsLast;
-    this.deliverAt = order.deliverAt;
-    this.pending = order.pending;
   }
 }

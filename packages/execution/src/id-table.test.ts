@@ -1,0 +1,115 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { IdTable } from './id-table';
+
+type Op = { readonly kind: 'set' | 'delete' | 'get'; readonly id: string };
+
+/** Ids mostly of one counter form (in order, with gaps, repeated, out of order), some of other forms. */
+const idArb = fc.oneof(
+  { weight: 8, arbitrary: fc.integer({ min: 0, max: 3000 }).map((n) => `s-${n}`) },
+  { weight: 1, arbitrary: fc.integer({ min: 0, max: 50 }).map((n) => `other-${n}`) },
+  { weight: 1, arbitrary: fc.constantFrom('s-01', 's-', 's', '-1', 's-1x', 's--1', 'S-1', 'x', 's-1234567890123456', '') },
+);
+
+/** A run the fast path can keep: increasing counters with gaps, deletions of old and new entries. */
+function increasingOps(rng: () => number, count: number): Op[] {
+  const ops: Op[] = [];
+  let n = 1;
+  const live: number[] = [];
+  for (let k = 0; k < count; k++) {
+    const r = rng();
+    if (r < 0.5) {
+      n += rng() < 0.9 ? 1 : 1 + Math.floor(rng() * 40);
+      live.push(n);
+      ops.push({ kind: 'set', id: `run-${n}` });
+    } else if (r < 0.8 && live.length > 0) {
+      const at = rng() < 0.7 ? 0 : Math.floor(rng() * live.length);
+      ops.push({ kind: 'delete', id: `run-${live.splice(at, 1)[0]!}` });
+    } else if (r < 0.9 && live.length > 0) {
+      ops.push({ kind: 'set', id: `run-${live[Math.floor(rng() * live.length)]!}` });
+    } else {
+      ops.push({ kind: 'get', id: `run-${Math.floor(rng() * (n + 2))}` });
+    }
+  }
+  return ops;
+}
+
+function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** Applies the ops to a table and to a Map, comparing every answer and the whole content after each. */
+function replay(ops: readonly Op[]): void {
+  const table = new IdTable<number>();
+  const map = new Map<string, number>();
+  ops.forEach((op, k) => {
+    if (op.kind === 'set') {
+      table.set(op.id, k);
+      map.set(op.id, k);
+    } else if (op.kind === 'delete') {
+      expect(table.delete(op.id), `delete ${op.id} at ${k}`).toBe(map.delete(op.id));
+    }
+    expect(table.get(op.id), `get ${op.id} at ${k}`).toBe(map.get(op.id));
+    expect(table.has(op.id)).toBe(map.has(op.id));
+    expect(table.size).toBe(map.size);
+  });
+  expect([...table.values()]).toEqual([...map.values()]);
+}
+
+describe('IdTable', () => {
+  it('answers as a Map does, values in insertion order included, for any ids and operations', () => {
+    const opArb = fc.record({ kind: fc.constantFrom<Op['kind']>('set', 'set', 'delete', 'get'), id: idArb });
+    fc.assert(
+      fc.property(fc.array(opArb, { maxLength: 120 }), (ops) => {
+        replay(ops);
+      }),
+      { numRuns: 400 },
+    );
+  });
+
+  it('answers as a Map does on long runs of counter ids with gaps, replacements and deletions', () => {
+    for (let seed = 1; seed <= 20; seed++) replay(increasingOps(mulberry32(seed), 3000));
+  });
+
+  it('keeps values in insertion order when an out-of-order id moves it to a map', () => {
+    const table = new IdTable<string>();
+    for (const id of ['b-1', 'b-2', 'b-5', 'b-3', 'b-6', 'x', 'b-4']) table.set(id, id);
+    expect([...table.values()]).toEqual(['b-1', 'b-2', 'b-5', 'b-3', 'b-6', 'x', 'b-4']);
+    expect(table.get('b-5')).toBe('b-5');
+    expect(table.get('b-7')).toBeUndefined();
+  });
+
+  it('holds memory in proportion to its live entries when one old entry stays among many deleted ones', () => {
+    const table = new IdTable<number>();
+    table.set('k-1', 1);
+    for (let n = 2; n < 100_000; n++) {
+      table.set(`k-${n}`, n);
+      table.delete(`k-${n}`);
+    }
+    expect(table.size).toBe(1);
+    expect(table.get('k-1')).toBe(1);
+    // The dense part was given up for a map once it was mostly empty: a Map of one entry.
+    const dense = (table as unknown as { dense: unknown[] }).dense;
+    expect(dense.length).toBeLessThanOrEqual(4096 + 1);
+    expect([...table.values()]).toEqual([1]);
+  });
+
+  it('does not grow when every entry is deleted soon after it is added', () => {
+    const table = new IdTable<number>();
+    for (let n = 1; n < 100_000; n++) {
+      table.set(`k-${n}`, n);
+      if (n > 3) table.delete(`k-${n - 3}`);
+    }
+    expect(table.size).toBe(3);
+    expect((table as unknown as { dense: unknown[]; map: unknown }).map).toBeUndefined();
+    expect((table as unknown as { dense: unknown[] }).dense.length).toBeLessThanOrEqual(8);
+    expect([...table.values()]).toEqual([99_997, 99_998, 99_999]);
+  });
+});
