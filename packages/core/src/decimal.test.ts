@@ -104,6 +104,28 @@ describe('decimalFromScaled', () => {
     }
   });
 
+  it('returns a recent value again, and the right value whatever shares its cache slot', () => {
+    const rand = seeded(12);
+    // A tick grid: a few hundred prices at 2 places, each also at other scales and signs, in random order.
+    const keys: [number, number][] = [];
+    for (let i = 0; i < 3000; i++) keys.push([(rand() < 0.5 ? -1 : 1) * (9000 + Math.floor(rand() * 400)), Math.floor(rand() * 4)]);
+    // Values whose m differ only above its low 32 bits land in one slot; and one m at many scales.
+    for (let k = 0; k < 50; k++) keys.push([k * 2 ** 32 + 7, 2], [7, k % 23]);
+    const first = new Map<string, Decimal>();
+    let same = 0;
+    for (const [m, s] of [...keys, ...keys]) {
+      const x = decimalFromScaled(m, s);
+      expect(x.toString(), `${m}e-${s}`).toBe(new Decimal(`${m}e-${s}`).toString());
+      const key = `${m}e-${s}`;
+      const earlier = first.get(key);
+      if (earlier === undefined) first.set(key, x);
+      else if (earlier === x) same++;
+    }
+    // Most repeats of the 800 grid prices come back as the same object.
+    expect(same).toBeGreaterThan(3000);
+    expect(decimalFromScaled(18036, 2)).toBe(decimalFromScaled(18036, 2));
+  });
+
   it('gives Decimals that compute as parsed ones do, and refuses what it cannot represent', () => {
     const x = decimalFromScaled(18036, 2);
     expect(x.mul(100).plus('0.5').toString()).toBe('18036.5');

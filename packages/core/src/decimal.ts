@@ -155,6 +155,10 @@ export function decimalToNumber(value: Decimal): number {
  * sign (`s`); the limbs of `m` are shifted by `scale` mod 7 digits (each product stays below 2^53) and
  * the zero limbs at either end dropped.
  *
+ * Decimals are immutable, so a value built recently is returned again: the last value of each of
+ * 4,096 slots (by a hash of `m` and `scale`) is kept. Prices on a tick grid repeat, and a backtest's
+ * fills then share their price and commission objects instead of keeping one of each a fill.
+ *
  * @param m a safe integer (|m| <= 2^53 - 1).
  * @param scale decimal places, an integer in [0, 22].
  * @throws RangeError when `m` is not a safe integer or `scale` is out of range.
@@ -168,6 +172,9 @@ export function decimalFromScaled(m: number, scale: number): Decimal {
   if (!Number.isSafeInteger(m)) throw new RangeError(`decimalFromScaled: m must be a safe integer, got ${m}`);
   if (!Number.isInteger(scale) || scale < 0 || scale > 22) throw new RangeError(`decimalFromScaled: scale must be an integer in [0, 22], got ${scale}`);
   if (m === 0) return new Decimal(0);
+  // The low 32 bits of m (exact for a safe integer) and the scale, mixed (Fibonacci hashing).
+  const slot = Math.imul(((m % 4294967296) | 0) ^ (scale << 27), 0x9e3779b1) >>> (32 - CACHE_BITS);
+  if (cacheM[slot] === m && cacheScale[slot] === scale) return cacheValue[slot]!;
   let t = m < 0 ? -m : m;
   // Fractional limbs, and the shift that aligns the last digit of m with the end of the last one.
   const fractional = Math.ceil(scale / 7);
@@ -202,6 +209,14 @@ export function decimalFromScaled(m: number, scale: number): Decimal {
   x.s = m < 0 ? -1 : 1;
   x.e = 7 * (top - fractional) + digits - 1;
   x.d = d;
+  cacheM[slot] = m;
+  cacheScale[slot] = scale;
+  cacheValue[slot] = x as unknown as Decimal;
   return x as unknown as Decimal;
 }
+const CACHE_BITS = 12;
+/** The last value built in each slot of {@link decimalFromScaled}'s cache: its m (NaN: none), scale and Decimal. */
+const cacheM = new Float64Array(1 << CACHE_BITS).fill(Number.NaN);
+const cacheScale = new Int8Array(1 << CACHE_BITS);
+const cacheValue: (Decimal | undefined)[] = new Array<Decimal | undefined>(1 << CACHE_BITS).fill(undefined);
 const scratchLimbs: number[] = new Array<number>(8).fill(0);
