@@ -9,6 +9,8 @@ const MAX_GAP = 1024;
 /** A dense part this much longer than its live entries (and over {@link MIN_SPAN}) moves to the map. */
 const SPARSE_FACTOR = 8;
 const MIN_SPAN = 4096;
+/** Deleted entries at the front of the dense part that make it move its live entries down. */
+const COMPACT_AT = 1024;
 
 /**
  * A `Map<string, V>` for client order ids, with the same results (`get`, `has`, `set`, `delete`,
@@ -104,8 +106,10 @@ export class IdTable<V> {
       let h = i + 1;
       while (h < dense.length && dense[h] === undefined) h++;
       this.head = h;
-      // Drop the empty front once it is half the array (in place): the dense part follows the live entries.
-      if (h === dense.length || h > dense.length >> 1) {
+      // Drop the empty front, in place, once it is long and half the array: the dense part follows the
+      // live entries. Not sooner: an array emptied to length 0 gives up its storage, and the next push
+      // would allocate it again.
+      if (h >= COMPACT_AT && h > dense.length >> 1) {
         dense.copyWithin(0, h);
         dense.length -= h;
         this.base += h;

@@ -142,7 +142,7 @@ export class OrderManager implements OrdersView {
   private readonly instruments: InstrumentRegistry;
   private readonly venue: Venue;
   private readonly all = new IdTable<Order>();
-  private readonly open = new Map<ClientOrderId, Order>();
+  private readonly open = new IdTable<Order>();
   /** openOrders() results, rebuilt lazily after the set of open orders changes. */
   private openCache: readonly Order[] | undefined;
   private openByInstrument = new Map<InstrumentId, readonly Order[]>();
