@@ -3,7 +3,7 @@
  * checked against the events the venue emitted.
  */
 import { BehaviorSubject, firstValueFrom, take, toArray } from 'rxjs';
-import { instrumentRegistry, venueOrderId, type OrderAccepted, type ConnectionStatus, type Venue } from '@rxtrade/core';
+import { Decimal, instrumentRegistry, venueOrderId, type OrderAccepted, type ConnectionStatus, type Venue } from '@rxtrade/core';
 import { describe, expect, it } from 'vitest';
 import { DAY, bar, btc, goog, venueHarness } from './__fixtures__/setup';
 import { VenueRouter } from './routing/venue-router';
@@ -37,6 +37,47 @@ describe('SimulatedVenue as an ExecutionClient', () => {
     expect(all.every((f) => f.type === 'OrderFilled' && f.tsInit === 3 * DAY)).toBe(true);
     expect((await h.venue.fillsSince(2 * DAY)).map((f) => f.tradeId)).toEqual(emitted.slice(2).map((f) => f.tradeId));
     expect(await h.venue.fillsSince(4 * DAY)).toEqual([]);
+  });
+
+  it('answers for closed orders as it did while they worked, whichever record it keeps of them', async () => {
+    const h = venueHarness();
+    // Filled whole by one fill, no limit price (kept as the fill); filled whole at a limit; canceled.
+    const market = h.factory.market({ instrumentId: goog.id, side: 'BUY', quantity: 5 });
+    const limit = h.factory.limit({ instrumentId: goog.id, side: 'SELL', quantity: 2, price: 100 });
+    const resting = h.factory.limit({ instrumentId: goog.id, side: 'BUY', quantity: 1, price: 50 });
+    for (const c of [market, limit, resting]) h.venue.submit(c);
+    const accepted = new Map(h.events.filter((e): e is OrderAccepted => e.type === 'OrderAccepted').map((e) => [e.clientOrderId, e.venueOrderId]));
+    h.clock.advanceTo(DAY);
+    h.venue.process(bar(goog.id, DAY, 101, 102, 99, 101, 1000));
+    h.venue.cancel({ type: 'CancelOrder', clientOrderId: resting.clientOrderId, strategyId: resting.strategyId, instrumentId: goog.id, ts: DAY });
+    const [marketFill, limitFill] = h.fills();
+    expect(await h.venue.queryOrder(market.clientOrderId)).toEqual({
+      clientOrderId: market.clientOrderId,
+      venueOrderId: accepted.get(market.clientOrderId),
+      instrumentId: goog.id,
+      status: 'FILLED',
+      quantity: market.quantity,
+      filledQuantity: market.quantity,
+      price: undefined,
+      triggerPrice: undefined,
+      fills: [marketFill],
+      ts: DAY,
+    });
+    expect(await h.venue.queryOrder(limit.clientOrderId)).toMatchObject({ status: 'FILLED', price: limit.price, filledQuantity: limit.quantity, fills: [limitFill] });
+    expect(await h.venue.queryOrder(resting.clientOrderId)).toMatchObject({ status: 'CANCELED', filledQuantity: new Decimal(0), fills: [] });
+    expect(await h.venue.queryOrderByVenueId(accepted.get(market.clientOrderId)!)).toEqual(await h.venue.queryOrder(market.clientOrderId));
+    expect((await h.venue.fillsSince(0)).map((f) => f.tradeId)).toEqual([marketFill!.tradeId, limitFill!.tradeId]);
+    expect(await h.venue.openOrders()).toEqual([]);
+    // A late cancel or modify of the filled order, and its id used again, are refused as before.
+    h.events.length = 0;
+    h.venue.cancel({ type: 'CancelOrder', clientOrderId: market.clientOrderId, strategyId: market.strategyId, instrumentId: goog.id, ts: DAY });
+    h.venue.modify({ type: 'ModifyOrder', clientOrderId: market.clientOrderId, strategyId: market.strategyId, instrumentId: goog.id, quantity: new Decimal(9), ts: DAY });
+    h.venue.submit(market);
+    expect(h.events.map((e) => `${e.type}: ${'reason' in e ? e.reason : ''}`)).toEqual([
+      `OrderCancelRejected: order ${market.clientOrderId} is already closed (FILLED)`,
+      `OrderModifyRejected: order ${market.clientOrderId} is already closed (FILLED)`,
+      `OrderRejected: clientOrderId: duplicate ${market.clientOrderId}`,
+    ]);
   });
 
   it('is always connected', async () => {

@@ -253,7 +253,7 @@ export class SimulatedVenue implements ExecutionClient, MarketDataSink, MatchEng
   /** Working orders per instrument, in arrival order (closed ones are dropped after each event). */
   private readonly queues = new Map<InstrumentId, WorkingOrder[]>();
   /** Every order the venue accepted, by client order id (closed ones as compact records). */
-  private readonly known = new IdTable<WorkingOrder | ClosedOrder>();
+  private readonly known = new IdTable<WorkingOrder | ClosedOrder | OrderFilled>();
   private readonly netPositions = new Map<InstrumentId, NetPosition>();
   /** The P&L of the fill being booked (see updatePosition). */
   private readonly fillPnl = new DecimalAccumulator();
@@ -501,7 +501,7 @@ export class SimulatedVenue implements ExecutionClient, MarketDataSink, MatchEng
 
   /** One order as the venue knows it, with every fill (while closed orders are retained); undefined when never seen. */
   queryOrder(clientOrderId: ClientOrderId): Promise<OrderStatusReport | undefined> {
-    const o = this.known.get(clientOrderId);
+    const o = this.record(clientOrderId);
     if (o === undefined) return Promise.resolve(undefined);
     return Promise.resolve(
       Object.freeze({
@@ -535,7 +535,8 @@ export class SimulatedVenue implements ExecutionClient, MarketDataSink, MatchEng
   fillsSince(ts: number): Promise<readonly OrderFilled[]> {
     const found: { readonly seq: number; readonly fill: OrderFilled }[] = [];
     const now = this.clock.now();
-    for (const o of this.known.values()) {
+    for (const kept of this.known.values()) {
+      const o = asRecord(kept);
       for (const f of o.fills) {
         if (f.ts < ts) continue;
         const fill: OrderFilled = { ...f, type: 'OrderFilled', strategyId: o.strategyId, tsInit: now };
@@ -739,7 +740,7 @@ export class SimulatedVenue implements ExecutionClient, MarketDataSink, MatchEng
   }
 
   private applyCancel(command: CancelOrder, ts: number): void {
-    const order = this.known.get(command.clientOrderId);
+    const order = this.record(command.clientOrderId);
     if (order === undefined || order.done) {
       const event: OrderEvent = {
         type: 'OrderCancelRejected',
@@ -758,7 +759,7 @@ export class SimulatedVenue implements ExecutionClient, MarketDataSink, MatchEng
   }
 
   private applyModify(command: ModifyOrder, ts: number): void {
-    const order = this.known.get(command.clientOrderId);
+    const order = this.record(command.clientOrderId);
     const reason = this.modifyRefusal(order, command);
     if (reason !== undefined) {
       const event: OrderEvent = { type: 'OrderModifyRejected', clientOrderId: command.clientOrderId, strategyId: command.strategyId, instrumentId: command.instrumentId, ts, tsInit: this.clock.now(), reason };
@@ -954,6 +955,12 @@ export class SimulatedVenue implements ExecutionClient, MarketDataSink, MatchEng
     });
   }
 
+  /** What the venue knows of an order, a closed order kept as its fill read as a record. */
+  private record(clientOrderId: ClientOrderId): WorkingOrder | ClosedOrder | undefined {
+    const kept = this.known.get(clientOrderId);
+    return kept === undefined ? undefined : asRecord(kept);
+  }
+
   /** Marks an order done; forgets it when closed orders are not retained. */
   private close(order: WorkingOrder): void {
     order.done = true;
@@ -962,7 +969,7 @@ export class SimulatedVenue implements ExecutionClient, MarketDataSink, MatchEng
     order.expiry = undefined;
     if (!this.retainClosed) this.known.delete(order.command.clientOrderId);
     // Keep a compact record instead (under latency the live order keeps its delivery bookkeeping).
-    else if (this.latency === undefined) this.known.set(order.command.clientOrderId, new ClosedOrder(order));
+    else if (this.latency === undefined) this.known.set(order.command.clientOrderId, ClosedOrder.keptAsFill(order) ? (order.fills[0] as OrderFilled) : new ClosedOrder(order));
   }
 
   private view(order: WorkingOrder): OrderView {
@@ -1079,3 +1086,7 @@ function compact(queue: WorkingOrder[]): void {
   queue.length = j;
 }
 
+/** A kept order as a record: a closed order kept as its one fill is read back as a {@link ClosedOrder}. */
+function asRecord(kept: WorkingOrder | ClosedOrder | OrderFilled): WorkingOrder | ClosedOrder {
+  return kept instanceof WorkingOrder || kept instanceof ClosedOrder ? kept : ClosedOrder.ofFill(kept);
+}

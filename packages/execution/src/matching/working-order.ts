@@ -12,6 +12,7 @@ import {
   type Fill,
   type Instrument,
   type InstrumentId,
+  type OrderFilled,
   type OrderStatus,
   type OrderType,
   type StrategyId,
@@ -213,7 +214,9 @@ export function cleanDecimal(x: number): Decimal {
 /**
  * What the venue keeps of an order after it closed (when closed orders are retained): enough for
  * queryOrder, duplicate detection and refusing late cancels, in far less memory than a
- * {@link WorkingOrder} (millions of orders stay cheap for the garbage collector).
+ * {@link WorkingOrder} (millions of orders stay cheap for the garbage collector). An order without a
+ * limit or trigger price that one fill filled whole is kept as that fill alone (the run keeps the fill
+ * anyway), and read through {@link ClosedOrder.ofFill} when asked for.
  *
  * @example
  * ```ts
@@ -249,5 +252,32 @@ export class ClosedOrder {
     this.triggerPrice = order.triggerPrice;
     this.fills = order.fills;
     this.tsLast = order.tsLast;
+  }
+
+  /**
+   * Whether a closed order can be kept as its one fill: filled whole by it, with no limit or trigger
+   * price (everything else a record holds is in the fill).
+   */
+  static keptAsFill(order: WorkingOrder): boolean {
+    const fills = order.fills;
+    return order.status === 'FILLED' && fills.length === 1 && order.price === undefined && order.triggerPrice === undefined && fills[0]!.quantity === order.quantity && fills[0]!.ts === order.tsLast;
+  }
+
+  /** The record of an order kept as its one fill (see {@link ClosedOrder.keptAsFill}). */
+  static ofFill(fill: OrderFilled): ClosedOrder {
+    const record = Object.create(ClosedOrder.prototype) as { -readonly [K in keyof ClosedOrder]: ClosedOrder[K] };
+    record.done = true;
+    record.clientOrderId = fill.clientOrderId;
+    record.strategyId = fill.strategyId;
+    record.instrumentId = fill.instrumentId;
+    record.venueOrderId = fill.venueOrderId;
+    record.status = 'FILLED';
+    record.quantity = fill.quantity;
+    record.filled = fill.quantity;
+    record.price = undefined;
+    record.triggerPrice = undefined;
+    record.fills = [fill];
+    record.tsLast = fill.ts;
+    return record as ClosedOrder;
   }
 }
