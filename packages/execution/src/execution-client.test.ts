@@ -71,7 +71,7 @@ describe('SimulatedVenue as an ExecutionClient', () => {
     // A late cancel or modify of the filled order, and its id used again, are refused as before.
     h.events.length = 0;
     h.venue.cancel({ type: 'CancelOrder', clientOrderId: market.clientOrderId, strategyId: market.strategyId, instrumentId: goog.id, ts: DAY });
-    h.venue.modify({ type: 'ModifyOrder', clientOrderId: market.clientOrderId, strategyId: market.strategyId, instrumentId: goog.id, quantity: new Decimal(9), ts: DAY });
+    h.venue.modify({ type: 'ModifyOrder', clientOrderId: market.clientOrderId, strategyId: market.strategyId, instrumentId: goog.id, quantity: new Decimal(9), price: undefined, triggerPrice: undefined, ts: DAY });
     h.venue.submit(market);
     expect(h.events.map((e) => `${e.type}: ${'reason' in e ? e.reason : ''}`)).toEqual([
       `OrderCancelRejected: order ${market.clientOrderId} is already closed (FILLED)`,

@@ -252,7 +252,7 @@ export class SimulatedVenue implements ExecutionClient, MarketDataSink, MatchEng
   private readonly retainClosed: boolean;
   /** Working orders per instrument, in arrival order (closed ones are dropped after each event). */
   private readonly queues = new Map<InstrumentId, WorkingOrder[]>();
-  /** Every order the venue accepted, by client order id (closed ones as compact records). */
+  /** Every order the venue accepted, by client order id (closed ones as compact records, or as their one fill: see ClosedOrder). */
   private readonly known = new IdTable<WorkingOrder | ClosedOrder | OrderFilled>();
   private readonly netPositions = new Map<InstrumentId, NetPosition>();
   /** The P&L of the fill being booked (see updatePosition). */
@@ -1088,5 +1088,5 @@ function compact(queue: WorkingOrder[]): void {
 
 /** A kept order as a record: a closed order kept as its one fill is read back as a {@link ClosedOrder}. */
 function asRecord(kept: WorkingOrder | ClosedOrder | OrderFilled): WorkingOrder | ClosedOrder {
-  return kept instanceof WorkingOrder || kept instanceof ClosedOrder ? kept : ClosedOrder.ofFill(kept);
+  return kept instanceof WorkingOrder || kept instanceof ClosedOrder ? kept : new ClosedOrder(kept);
 }

@@ -216,7 +216,7 @@ export function cleanDecimal(x: number): Decimal {
  * queryOrder, duplicate detection and refusing late cancels, in far less memory than a
  * {@link WorkingOrder} (millions of orders stay cheap for the garbage collector). An order without a
  * limit or trigger price that one fill filled whole is kept as that fill alone (the run keeps the fill
- * anyway), and read through {@link ClosedOrder.ofFill} when asked for.
+ * anyway), and read back as a record when asked for.
  *
  * @example
  * ```ts
@@ -239,19 +239,34 @@ export class ClosedOrder {
   readonly fills: readonly Fill[];
   readonly tsLast: number;
 
-  constructor(order: WorkingOrder) {
-    const c = order.command;
-    this.clientOrderId = c.clientOrderId;
-    this.strategyId = c.strategyId;
-    this.instrumentId = c.instrumentId;
-    this.venueOrderId = order.venueOrderId;
-    this.status = order.status;
-    this.quantity = order.quantity;
-    this.filled = order.filled;
-    this.price = order.price;
-    this.triggerPrice = order.triggerPrice;
-    this.fills = order.fills;
-    this.tsLast = order.tsLast;
+  /** @param from the order, or its one fill when it was kept as that fill (see {@link ClosedOrder.keptAsFill}). */
+  constructor(from: WorkingOrder | OrderFilled) {
+    if (from instanceof WorkingOrder) {
+      const c = from.command;
+      this.clientOrderId = c.clientOrderId;
+      this.strategyId = c.strategyId;
+      this.instrumentId = c.instrumentId;
+      this.venueOrderId = from.venueOrderId;
+      this.status = from.status;
+      this.quantity = from.quantity;
+      this.filled = from.filled;
+      this.price = from.price;
+      this.triggerPrice = from.triggerPrice;
+      this.fills = from.fills;
+      this.tsLast = from.tsLast;
+    } else {
+      this.clientOrderId = from.clientOrderId;
+      this.strategyId = from.strategyId;
+      this.instrumentId = from.instrumentId;
+      this.venueOrderId = from.venueOrderId;
+      this.status = 'FILLED';
+      this.quantity = from.quantity;
+      this.filled = from.quantity;
+      this.price = undefined;
+      this.triggerPrice = undefined;
+      this.fills = [from];
+      this.tsLast = from.ts;
+    }
   }
 
   /**
@@ -261,23 +276,5 @@ export class ClosedOrder {
   static keptAsFill(order: WorkingOrder): boolean {
     const fills = order.fills;
     return order.status === 'FILLED' && fills.length === 1 && order.price === undefined && order.triggerPrice === undefined && fills[0]!.quantity === order.quantity && fills[0]!.ts === order.tsLast;
-  }
-
-  /** The record of an order kept as its one fill (see {@link ClosedOrder.keptAsFill}). */
-  static ofFill(fill: OrderFilled): ClosedOrder {
-    const record = Object.create(ClosedOrder.prototype) as { -readonly [K in keyof ClosedOrder]: ClosedOrder[K] };
-    record.done = true;
-    record.clientOrderId = fill.clientOrderId;
-    record.strategyId = fill.strategyId;
-    record.instrumentId = fill.instrumentId;
-    record.venueOrderId = fill.venueOrderId;
-    record.status = 'FILLED';
-    record.quantity = fill.quantity;
-    record.filled = fill.quantity;
-    record.price = undefined;
-    record.triggerPrice = undefined;
-    record.fills = [fill];
-    record.tsLast = fill.ts;
-    return record as ClosedOrder;
   }
 }
