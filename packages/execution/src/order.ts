@@ -246,7 +246,9 @@ export class Order implements OrderView {
       return this.refuse(OrderAnomalyReason.INVALID_FILL, `fill ${event.tradeId} has quantity ${String(qty)} and price ${String(px)}; both must be positive`);
     // The first fill's quantity is the filled quantity itself: no Decimal built (and none kept) for 0 + qty.
     const filled = this._filledQuantity.isZero() ? qty : this._filledQuantity.plus(qty);
-    const cmp = filled.cmp(this._quantity);
+    // A fill of the whole order usually carries the order's own quantity object: equal without cmp,
+    // which copies its argument into a new Decimal.
+    const cmp = filled === this._quantity ? 0 : filled.cmp(this._quantity);
     if (cmp > 0)
       return this.refuse(
         OrderAnomalyReason.OVERFILL,
