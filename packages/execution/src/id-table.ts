@@ -24,8 +24,8 @@ const COMPACT_AT = 1024;
  *
  * An id of another form, another prefix, a counter not above the last one, or a jump of more than
  * {@link MAX_GAP} moves every entry to the map, in insertion order, and the table is a plain map from
- * then on. So is a dense part that deletions left mostly empty behind a long-lived entry: it never
- * holds more than a bounded multiple of the live entries.
+ * then on. So does a dense part that deletions left mostly empty behind a long-lived entry: the dense
+ * part stays within a small multiple of its live entries, or a few thousand slots.
  *
  * @example
  * ```ts
