@@ -75,6 +75,7 @@ export interface RunSettings {
 
 /** Result of `runBacktest` or `runPaper`. */
 export interface RunResult {
+  /** Every order of the run as it ended, in submission order (plain frozen copies, made when first read). */
   readonly orders: readonly OrderView[];
   readonly fills: readonly OrderFilled[];
   /** Closed round trips, FIFO per instrument (see `roundTrips`); computed when first read, like `positions`, `drawdownCurve` and `metrics`. */

@@ -58,6 +58,22 @@ describe('runBacktest', () => {
     expect(result.orders.map((o) => o.status)).toEqual(['ACCEPTED']);
   });
 
+  it('snapshots the orders when they are first read: plain frozen copies as the run ended, the same array on every read, in JSON', async () => {
+    const data = bars(aaa, 5);
+    const result = await runBacktest(buyOnFirst(2), { ...base, data });
+    // Not made yet: a sweep that reads only the metrics never pays for the copies.
+    expect(typeof Object.getOwnPropertyDescriptor(result, 'orders')?.get).toBe('function');
+    const orders = result.orders;
+    expect(orders.map((o) => [o.clientOrderId, o.status, o.filledQuantity.toString(), o.avgFillPrice?.toString(), o.tsLast])).toEqual([
+      [result.fills[0]!.clientOrderId, 'FILLED', '1', '101', data[1]!.ts],
+      [result.fills[1]!.clientOrderId, 'FILLED', '1', '102', data[2]!.ts],
+    ]);
+    expect(orders.every((o) => Object.isFrozen(o) && Object.getPrototypeOf(o) === Object.prototype)).toBe(true);
+    expect(result.orders).toBe(orders);
+    expect(Object.getOwnPropertyDescriptor(result, 'orders')).toMatchObject({ value: orders, writable: false, enumerable: true });
+    expect((JSON.parse(JSON.stringify(result)) as { orders: Array<{ status: string }> }).orders.map((o) => o.status)).toEqual(['FILLED', 'FILLED']);
+  });
+
   it('shows a stage the state as of bar N only: clock, marks and positions never run ahead', async () => {
     const data = bars(aaa, 6);
     const seen: Array<{ ts: number; now: number; qty: number; equity: number }> = [];

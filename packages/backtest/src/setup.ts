@@ -71,14 +71,13 @@ function lazy<T extends object, K extends keyof T>(target: T, key: K, compute: (
 }
 
 /**
- * @internal Assembles the result once a run has ended. Round trips, the position log, the drawdown
- * curve and the metrics are derived from the fills and the equity curve when first read.
+ * @internal Assembles the result once a run has ended. The orders' snapshots, round trips, the position
+ * log, the drawdown curve and the metrics are made when first read (a sweep reads only the metrics).
  */
 export function collectResult(node: TradingKernel, ledger: Ledger, startingCash: Decimal, metrics: MetricsConfig = { periodsPerYear: 252 }): RunResult {
   const instruments = node.instruments;
   const equityCurve = node.equityCurve();
   const finalEquity = ledger.equity();
-  const orders = node.orderManager.orders().map(snapshotOrder);
   const fills = node.fills.slice();
   // The portfolio analytics measure drawdowns from the first point, which must be > 0.
   const measurable = equityCurve.equity.length > 0 && equityCurve.equity[0]! > 0;
@@ -95,7 +94,9 @@ export function collectResult(node: TradingKernel, ledger: Ledger, startingCash:
     maxDrawdown: equityCurve.equity.length === 0 ? 0 : measurable ? maxDrawdown(equityCurve.equity) : NaN,
   };
   const anomalies = node.anomalies.slice();
-  const result = { orders, fills, equityCurve, summary, anomalies } as Partial<RunResult> as RunResult;
+  const result = { fills, equityCurve, summary, anomalies } as Partial<RunResult> as RunResult;
+  // The orders end the run as they are read: the run is over, and nothing changes them any more.
+  lazy(result, 'orders', () => node.orderManager.orders().map(snapshotOrder));
   lazy(result, 'trades', () => roundTrips(fills, instruments));
   lazy(result, 'positions', () => positionChanges(fills));
   lazy(result, 'drawdownCurve', () => ({
