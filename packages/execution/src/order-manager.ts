@@ -52,6 +52,7 @@ import {
 } from '@rxtrade/core';
 import { HotStream } from './kernel/hot-stream';
 import { IdTable } from './id-table';
+import { ClosedOrderRows } from './closed-order-rows';
 import { ClockSchema, InstrumentRegistrySchema, VenueSchema } from './config-schemas';
 import { Order, OrderHold } from './order';
 import { OrderAnomalyReason, type OrderAnomaly } from './order-anomaly';
@@ -141,7 +142,13 @@ export class OrderManager implements OrdersView {
   private readonly clock: Clock;
   private readonly instruments: InstrumentRegistry;
   private readonly venue: Venue;
-  private readonly all = new IdTable<Order>();
+  /**
+   * Every order by client order id: open ones and closed ones that may still change as `Order`
+   * objects, the others as their row in {@link rows}.
+   */
+  private readonly all = new IdTable<Order | number>();
+  /** Closed orders nothing can change any more (FILLED, REJECTED, DENIED), when they are retained. */
+  private readonly rows = new ClosedOrderRows();
   private readonly open = new IdTable<Order>();
   /** openOrders() results, rebuilt lazily after the set of open orders changes. */
   private openCache: readonly Order[] | undefined;
@@ -244,7 +251,7 @@ export class OrderManager implements OrdersView {
    * ```
    */
   releaseEmulated(clientOrderId: ClientOrderId, command: SubmitOrder): boolean {
-    const order = this.all.get(clientOrderId);
+    const order = this.open.get(clientOrderId);
     if (order === undefined || !order.isOpen || order.held !== OrderHold.EMULATED) return false;
     this.emulator.remove(order);
     this.releaseHeld(order, command);
@@ -261,7 +268,7 @@ export class OrderManager implements OrdersView {
    * ```
    */
   emulationState(clientOrderId: ClientOrderId): { readonly trigger: number; readonly extreme: number } | undefined {
-    const order = this.all.get(clientOrderId);
+    const order = this.open.get(clientOrderId);
     return order === undefined || order.held !== OrderHold.EMULATED ? undefined : this.emulator.state(order);
   }
 
@@ -275,7 +282,7 @@ export class OrderManager implements OrdersView {
    * ```
    */
   restoreEmulationState(clientOrderId: ClientOrderId, state: { readonly trigger: number; readonly extreme: number }): boolean {
-    const order = this.all.get(clientOrderId);
+    const order = this.open.get(clientOrderId);
     return order !== undefined && order.held === OrderHold.EMULATED && this.emulator.restore(order, state);
   }
 
@@ -289,9 +296,13 @@ export class OrderManager implements OrdersView {
     this.send(order, { ...command, quantity: order.quantity, ts: this.clock.now() }, emulatedTif);
   }
 
-  /** An order by client order id. */
+  /**
+   * An order by client order id. A FILLED, REJECTED or DENIED order that is retained comes back as a
+   * new object on each call, equal in every field to the one it was (nothing can change it any more).
+   */
   order(clientOrderId: ClientOrderId): Order | undefined {
-    return this.all.get(clientOrderId);
+    const v = this.all.get(clientOrderId);
+    return typeof v === 'number' ? this.rows.order(v) : v;
   }
 
   /** Orders not in a terminal status (held, SUBMITTED and pending ones included), in creation order. */
@@ -309,7 +320,9 @@ export class OrderManager implements OrdersView {
 
   /** Every order, in creation order (open orders only when closed orders are not retained). */
   orders(): readonly Order[] {
-    return [...this.all.values()];
+    const out: Order[] = [];
+    for (const v of this.all.values()) out.push(typeof v === 'number' ? this.rows.order(v) : v);
+    return out;
   }
 
   /** Number of orders created so far, forgotten ones included. */
@@ -364,8 +377,7 @@ export class OrderManager implements OrdersView {
     const byId = new Map(orders.map((o) => [o.clientOrderId, o] as const));
     const supported = this.venue.capabilities.emulation?.contingencies ?? [];
     for (const c of orders) {
-      const existing = this.all.get(c.clientOrderId);
-      let reason: string | undefined = existing === undefined ? this.denialReason(c) : `clientOrderId: duplicate ${c.clientOrderId} (an order with this id already exists)`;
+      let reason: string | undefined = !this.all.has(c.clientOrderId) ? this.denialReason(c) : `clientOrderId: duplicate ${c.clientOrderId} (an order with this id already exists)`;
       if (reason === undefined && c.strategyId !== list.strategyId) reason = `strategyId: ${c.strategyId} differs from the list's ${list.strategyId}`;
       if (reason === undefined && c.contingencyType !== undefined && !supported.includes(c.contingencyType))
         reason = `contingencyType: venue ${this.venue.id} cannot run ${c.contingencyType} orders (emulation.contingencies: ${supported.join(', ') || 'none'})`;
@@ -461,6 +473,7 @@ export class OrderManager implements OrdersView {
   private denyDuplicate(command: SubmitOrder): boolean {
     const existing = this.all.get(command.clientOrderId);
     if (existing === undefined) return false;
+    const status = typeof existing === 'number' ? this.rows.status(existing) : existing.status;
     const now = this.clock.now();
     this.eventSubject.next({
       type: 'OrderDenied',
@@ -469,7 +482,7 @@ export class OrderManager implements OrdersView {
       instrumentId: command.instrumentId,
       ts: now,
       tsInit: now,
-      reason: `clientOrderId: duplicate ${command.clientOrderId} (an order with this id already exists, status ${existing.status})`,
+      reason: `clientOrderId: duplicate ${command.clientOrderId} (an order with this id already exists, status ${status})`,
     });
     return true;
   }
@@ -488,7 +501,7 @@ export class OrderManager implements OrdersView {
       this.eventSubject.next({ type: 'OrderCancelRejected', clientOrderId: command.clientOrderId, strategyId: command.strategyId, instrumentId: command.instrumentId, ts: now, tsInit: now, reason });
       return;
     }
-    this.cancelOrder(this.all.get(command.clientOrderId) as Order);
+    this.cancelOrder(this.open.get(command.clientOrderId) as Order);
   }
 
   /** Cancels an open order: locally when held, else through the venue (unless a cancel is already in flight). */
@@ -541,7 +554,8 @@ export class OrderManager implements OrdersView {
   private modify(command: ModifyOrder): void {
     const now = this.clock.now();
     let reason = this.requestRefusal(command, ModifyOrderSchema);
-    const order = this.all.get(command.clientOrderId) as Order;
+    // Open when the request is not refused.
+    const order = this.open.get(command.clientOrderId) as Order;
     if (reason === undefined) reason = this.modifyRefusal(command, order);
     if (reason !== undefined) {
       this.eventSubject.next({ type: 'OrderModifyRejected', clientOrderId: command.clientOrderId, strategyId: command.strategyId, instrumentId: command.instrumentId, ts: now, tsInit: now, reason });
@@ -580,7 +594,7 @@ export class OrderManager implements OrdersView {
     // Most events are for open orders: the small map of open orders stays in the CPU's cache, while a
     // lookup in the map of every order a long run has seen (tens of thousands) costs about a
     // microsecond of cache misses.
-    const order = this.open.get(event.clientOrderId) ?? this.all.get(event.clientOrderId);
+    const order = this.open.get(event.clientOrderId) ?? this.order(event.clientOrderId);
     if (order === undefined) {
       this.report(OrderAnomalyReason.UNKNOWN_ORDER, `${event.type} for unknown order ${event.clientOrderId}`, event, undefined);
       return;
@@ -704,7 +718,7 @@ export class OrderManager implements OrdersView {
   private resizeChild(parent: Order, child: Order): void {
     let target = parent.filledQuantity;
     for (const id of child.linkedOrderIds) {
-      const sibling = this.all.get(id);
+      const sibling = this.order(id);
       if (sibling !== undefined && sibling.parentOrderId === parent.clientOrderId) target = target.minus(sibling.filledQuantity);
     }
     if (target.lte(child.filledQuantity)) {
@@ -889,6 +903,8 @@ export class OrderManager implements OrdersView {
     this.expiring.delete(id);
     this.resentCancels.delete(id);
     if (!this.retainClosed) this.all.delete(id);
+    // Kept as a row: a run's history is then no object per order for the collector to copy and mark.
+    else if (ClosedOrderRows.accepts(order)) this.all.set(id, this.rows.add(order));
   }
 
   private invalidateOpen(): void {
@@ -942,6 +958,7 @@ export class OrderManager implements OrdersView {
     if (!parsed.success) return issuesMessage(parsed.error.issues);
     const order = this.all.get(command.clientOrderId);
     if (order === undefined) return `clientOrderId: unknown order ${command.clientOrderId}`;
+    if (typeof order === 'number') return `order ${command.clientOrderId} is ${this.rows.status(order)} (closed)`;
     if (!order.isOpen) return `order ${command.clientOrderId} is ${order.status} (closed)`;
     if (order.instrumentId !== command.instrumentId) return `instrumentId: ${command.instrumentId} does not match the order's ${order.instrumentId}`;
     if (order.strategyId !== command.strategyId) return `strategyId: ${command.strategyId} does not own order ${command.clientOrderId}`;

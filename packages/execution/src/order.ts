@@ -13,12 +13,12 @@ import {
   type InstrumentId,
   type OrderEvent,
   type OrderFilled,
-  type OrderSide,
-  type OrderType,
+  OrderSide,
+  OrderType,
   type OrderView,
   type StrategyId,
   type SubmitOrder,
-  type TimeInForce,
+  TimeInForce,
   type TrailingOffsetType,
   type ContingencyType,
   type VenueOrderId,
@@ -36,6 +36,33 @@ import { isTerminalStatus, nextStatus } from './order-state-machine';
  */
 export const OrderHold = { EMULATED: 'EMULATED', CONTINGENT: 'CONTINGENT' } as const;
 export type OrderHold = (typeof OrderHold)[keyof typeof OrderHold];
+
+/** @internal Slots of `refs` one closed order takes (see `Order.writeRow`). */
+export const ORDER_ROW_SLOTS = 12;
+
+// A closed order's row packs its side, type, time in force, status and previous status into one
+// small integer, as indexes into these lists.
+const SIDES = Object.values(OrderSide);
+const ORDER_TYPES = Object.values(OrderType);
+const TIFS = Object.values(TimeInForce);
+const STATUSES = Object.values(OrderStatus);
+const codesOf = <T extends string>(values: readonly T[]): Record<T, number> => Object.fromEntries(values.map((v, i) => [v, i])) as Record<T, number>;
+const SIDE_CODE = codesOf(SIDES);
+const ORDER_TYPE_CODE = codesOf(ORDER_TYPES);
+const TIF_CODE = codesOf(TIFS);
+const STATUS_CODE = codesOf(STATUSES);
+
+/** The fields of a closed order's row that most orders leave empty, kept in one object only when set. */
+interface RareFields {
+  readonly expireTime: number | undefined;
+  readonly trailingOffset: Decimal | undefined;
+  readonly trailingOffsetType: TrailingOffsetType | undefined;
+  readonly limitOffset: Decimal | undefined;
+  readonly contingencyType: ContingencyType | undefined;
+  readonly parentOrderId: ClientOrderId | undefined;
+  readonly linkedOrderIds: readonly ClientOrderId[];
+  readonly moreTradeIds: Set<string> | undefined;
+}
 
 const APPLIED: OrderApplyResult = Object.freeze({ applied: true });
 /** The links of an order without any, shared. */
@@ -267,6 +294,106 @@ export class Order implements OrderView {
     if (next === OrderStatus.PENDING_CANCEL) this.previous = OrderStatus.PARTIALLY_FILLED;
     this._tsLast = event.ts;
     return APPLIED;
+  }
+
+  /**
+   * @internal Writes a closed order that nothing can change any more (FILLED, REJECTED or DENIED) as one row:
+   * {@link ORDER_ROW_SLOTS} slots of `refs` from `slot * ORDER_ROW_SLOTS`, and its two times at
+   * `times[2 * row]`. The row holds references to the order's ids and Decimals, which its fills hold
+   * too, and no object of its own.
+   */
+  static writeRow(order: Order, refs: unknown[], slot: number, times: Float64Array, row: number): void {
+    const at = slot * ORDER_ROW_SLOTS;
+    const rare =
+      order.expireTime !== undefined ||
+      order.trailingOffset !== undefined ||
+      order.trailingOffsetType !== undefined ||
+      order.limitOffset !== undefined ||
+      order.contingencyType !== undefined ||
+      order.parentOrderId !== undefined ||
+      order.linkedOrderIds !== NO_LINKS ||
+      order.moreTradeIds !== undefined
+        ? ({
+            expireTime: order.expireTime,
+            trailingOffset: order.trailingOffset,
+            trailingOffsetType: order.trailingOffsetType,
+            limitOffset: order.limitOffset,
+            contingencyType: order.contingencyType,
+            parentOrderId: order.parentOrderId,
+            linkedOrderIds: order.linkedOrderIds,
+            moreTradeIds: order.moreTradeIds,
+          } satisfies RareFields)
+        : undefined;
+    // The slots start undefined (a fresh chunk): stores are only made for what is set, and a filled
+    // quantity that is the quantity itself (a whole fill) is not stored twice.
+    refs[at] = order.clientOrderId;
+    refs[at + 1] = order.strategyId;
+    refs[at + 2] = order.instrumentId;
+    refs[at + 3] = order._quantity;
+    if (order._price !== undefined) refs[at + 4] = order._price;
+    if (order._triggerPrice !== undefined) refs[at + 5] = order._triggerPrice;
+    if (order._venueOrderId !== undefined) refs[at + 6] = order._venueOrderId;
+    if (order._filledQuantity !== order._quantity) refs[at + 7] = order._filledQuantity;
+    if (order._avgFillPrice !== undefined) refs[at + 8] = order._avgFillPrice;
+    if (order.firstTradeId !== undefined) refs[at + 9] = order.firstTradeId;
+    refs[at + 10] =
+      SIDE_CODE[order.side] |
+      (ORDER_TYPE_CODE[order.orderType] << 1) |
+      (TIF_CODE[order.timeInForce] << 5) |
+      (STATUS_CODE[order._status] << 9) |
+      (STATUS_CODE[order.previous] << 13) |
+      (order._acknowledged ? 1 << 17 : 0) |
+      (order.reduceOnly ? 1 << 18 : 0) |
+      (order.postOnly ? 1 << 19 : 0);
+    if (rare !== undefined) refs[at + 11] = rare;
+    times[2 * row] = order.tsCreated;
+    times[2 * row + 1] = order._tsLast;
+  }
+
+  /** @internal The status of the order {@link Order.writeRow} wrote, without reading it back. */
+  static rowStatus(refs: readonly unknown[], slot: number): OrderStatus {
+    return STATUSES[((refs[slot * ORDER_ROW_SLOTS + 10] as number) >> 9) & 15]!;
+  }
+
+  /** @internal The order {@link Order.writeRow} wrote: a new object, equal in every field. */
+  static readRow(refs: readonly unknown[], slot: number, times: Float64Array, row: number): Order {
+    const at = slot * ORDER_ROW_SLOTS;
+    const rare = refs[at + 11] as RareFields | undefined;
+    const codes = refs[at + 10] as number;
+    const quantity = refs[at + 3] as Decimal;
+    const command = {
+      type: 'SubmitOrder',
+      clientOrderId: refs[at] as ClientOrderId,
+      strategyId: refs[at + 1] as StrategyId,
+      instrumentId: refs[at + 2] as InstrumentId,
+      side: SIDES[codes & 1]!,
+      orderType: ORDER_TYPES[(codes >> 1) & 15]!,
+      timeInForce: TIFS[(codes >> 5) & 15]!,
+      quantity,
+      price: refs[at + 4] as Decimal | undefined,
+      triggerPrice: refs[at + 5] as Decimal | undefined,
+      expireTime: rare?.expireTime,
+      reduceOnly: (codes & (1 << 18)) !== 0,
+      postOnly: (codes & (1 << 19)) !== 0,
+      trailingOffset: rare?.trailingOffset,
+      trailingOffsetType: rare?.trailingOffsetType,
+      limitOffset: rare?.limitOffset,
+      contingencyType: rare?.contingencyType,
+      parentOrderId: rare?.parentOrderId,
+      linkedOrderIds: rare?.linkedOrderIds,
+      ts: times[2 * row]!,
+    } as SubmitOrder;
+    const order = new Order(command, times[2 * row]!);
+    order._venueOrderId = refs[at + 6] as VenueOrderId | undefined;
+    order._filledQuantity = (refs[at + 7] as Decimal | undefined) ?? quantity;
+    order._avgFillPrice = refs[at + 8] as Decimal | undefined;
+    order._status = STATUSES[(codes >> 9) & 15]!;
+    order.previous = STATUSES[(codes >> 13) & 15]!;
+    order.firstTradeId = refs[at + 9] as string | undefined;
+    order.moreTradeIds = rare?.moreTradeIds;
+    order._acknowledged = (codes & (1 << 17)) !== 0;
+    order._tsLast = times[2 * row + 1]!;
+    return order;
   }
 
   private moveTo(next: OrderStatus): void {
