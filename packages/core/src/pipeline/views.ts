@@ -30,7 +30,10 @@ export interface LedgerView {
 
 /** Orders known to the order manager. */
 export interface OrdersView {
-  /** An order by client order id. */
+  /**
+   * An order by client order id. Compare orders by id, not by object: a closed order that nothing can
+   * change any more may come back as a new, equal object on each call.
+   */
   order(clientOrderId: ClientOrderId): OrderView | undefined;
   /** Orders not yet in a terminal state, optionally for one instrument. */
   openOrders(instrumentId?: InstrumentId): readonly OrderView[];
