@@ -118,7 +118,12 @@ export async function runBacktest(pipeline: Pipeline, config: BacktestConfig, in
   const tradingStart = c.tradingStart ?? -Infinity;
   let parts: ReturnType<typeof createNode>;
   try {
-    parts = createNode(c, clock, c.tradingStart !== undefined ? { tradingStart: c.tradingStart } : {});
+    // Data held in memory says how many events come: the equity curve is allocated once at that size.
+    const expectedEvents = single !== undefined ? single.length : columns !== undefined ? columns.length : undefined;
+    parts = createNode(c, clock, {
+      ...(c.tradingStart !== undefined ? { tradingStart: c.tradingStart } : {}),
+      ...(expectedEvents !== undefined ? { expectedEvents } : {}),
+    });
   } catch (error) {
     merge?.close();
     throw error;

@@ -25,7 +25,11 @@ export const runnerHooks = {
 export type ParsedRunnerConfig = z.output<typeof RunnerConfigSchema> & { readonly onAnomaly?: ((anomaly: OrderAnomaly) => void) | undefined };
 
 /** @internal Builds the trading kernel of a run from its parsed config: simulated venues and a ledger. */
-export function createNode(c: ParsedRunnerConfig, clock: Clock, options: { readonly tradingStart?: number } = {}): { node: TradingKernel; ledger: Ledger; startingCash: Decimal } {
+export function createNode(
+  c: ParsedRunnerConfig,
+  clock: Clock,
+  options: { readonly tradingStart?: number; readonly expectedEvents?: number } = {},
+): { node: TradingKernel; ledger: Ledger; startingCash: Decimal } {
   const instruments = instrumentRegistry(c.instruments);
   const baseCurrency = c.ledger.baseCurrency ?? c.instruments[0]!.quote;
   const ledger = new Ledger({ baseCurrency, startingCash: c.ledger.startingCash, instruments });
@@ -49,6 +53,7 @@ export function createNode(c: ParsedRunnerConfig, clock: Clock, options: { reado
     strict: c.strict,
     ...(c.onAnomaly !== undefined ? { onAnomaly: c.onAnomaly } : {}),
     ...(options.tradingStart !== undefined ? { tradingStart: options.tradingStart } : {}),
+    ...(options.expectedEvents !== undefined ? { expectedEvents: options.expectedEvents } : {}),
   });
   return { node, ledger, startingCash: c.ledger.startingCash };
 }

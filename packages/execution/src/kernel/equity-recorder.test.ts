@@ -54,6 +54,54 @@ describe('EquityRecorder', () => {
     );
   });
 
+  it('told how many events to expect (exactly, too few or too many), records what an unsized one records, and a curve handed out never changes afterwards', () => {
+    fc.assert(
+      fc.property(pointsArb(9_000), fc.constantFrom(1, 2, 7), fc.constantFrom(1, 0.3, 3), fc.double({ min: 0, max: 1, noNaN: true }), (points, every, estimate, cut) => {
+        const sized = new EquityRecorder(every, Math.round(points.length * estimate));
+        const unsized = new EquityRecorder(every);
+        const split = Math.floor(points.length * cut);
+        // The second part starts by replacing the last point: a write into the chunk the views show.
+        const rest = points.slice(split);
+        if (split > 0 && rest.length > 0) rest.unshift([points[split - 1]![0], -12_345]);
+        for (const [t, v] of points.slice(0, split)) {
+          sized.record(t, v);
+          unsized.record(t, v);
+        }
+        const early = sized.curve();
+        const earlyCopy = { ts: Array.from(early.ts), equity: Array.from(early.equity) };
+        const earlyUnsized = unsized.curve();
+        for (const [t, v] of rest) {
+          sized.record(t, v);
+          unsized.record(t, v);
+        }
+        const late = sized.curve();
+        const lateUnsized = unsized.curve();
+        const same = (a: Float64Array, b: ArrayLike<number>): boolean => a.length === b.length && a.every((x, i) => x === b[i]);
+        const want = reference(points.slice(0, split), every);
+        return (
+          same(early.ts, earlyCopy.ts) &&
+          same(early.equity, earlyCopy.equity) &&
+          same(early.ts, want.ts) &&
+          same(early.equity, want.equity) &&
+          same(early.ts, earlyUnsized.ts) &&
+          same(late.ts, lateUnsized.ts) &&
+          same(late.equity, lateUnsized.equity)
+        );
+      }),
+      { numRuns: 80, seed: 7, endOnFailure: true },
+    );
+  });
+
+  it('hands out views of its one chunk when it was told the size, not a copy', () => {
+    const r = new EquityRecorder(1, 5_000);
+    for (let i = 0; i < 5_000; i++) r.record(i, i);
+    const { ts, equity } = r.curve();
+    expect([ts.length, ts.buffer.byteLength, equity[4_999]]).toEqual([5_000, 5_001 * 8, 4_999]);
+    const unsized = new EquityRecorder();
+    for (let i = 0; i < 5_000; i++) unsized.record(i, i);
+    expect(unsized.curve().ts.buffer.byteLength).toBe(5_000 * 8);
+  });
+
   it('records 200,000 points exactly, the value at a repeated time replaced in whichever chunk holds it', () => {
     const r = new EquityRecorder();
     const n = 200_000;

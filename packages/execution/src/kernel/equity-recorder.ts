@@ -7,6 +7,11 @@
  * Chunks grow from 1,024 points to 65,536 and are never copied while recording (a curve kept in one
  * array that doubles copies every point about twice and leaves the old arrays to the collector, about a
  * tenth of a run without orders); {@link EquityRecorder.curve} joins them once.
+ *
+ * A recorder told how many events to expect allocates its first chunk at the size of the whole curve:
+ * the points then go into one pair of arrays, and `curve` hands out views of them instead of copying
+ * (a million-bar run writes 16 MB of fresh memory instead of 32, and about a tenth less time per bar).
+ * A point replaced after that is written into a copy, so a curve handed out never changes.
  */
 const FIRST_CHUNK = 1024;
 const MAX_CHUNK = 65_536;
@@ -29,13 +34,34 @@ export class EquityRecorder {
   private lastTs = NaN;
   private lastValue = NaN;
 
-  constructor(private readonly every = 1) {}
+  /** Whether `curve` handed out views of the current chunk (written to again only after a copy). */
+  private shared = false;
+
+  /**
+   * @param every keep one event time in this many (plus the last).
+   * @param expectedEvents the number of events to come, when known: the first chunk holds the whole curve.
+   */
+  constructor(
+    private readonly every = 1,
+    expectedEvents?: number,
+  ) {
+    if (expectedEvents !== undefined && expectedEvents > 0) {
+      const points = Math.ceil(expectedEvents / every) + 1;
+      if (points > FIRST_CHUNK) {
+        this.ts = new Float64Array(points);
+        this.values = new Float64Array(points);
+      }
+    }
+  }
 
   /** Records the equity after an event at `ts`; a later call with the same `ts` replaces the value. */
   record(ts: number, value: number): void {
     if (ts === this.lastTs) {
       this.lastValue = value;
-      if (this.pushedValues !== undefined && this.pushedTs === ts) this.pushedValues[this.pushedAt] = value;
+      if (this.pushedValues !== undefined && this.pushedTs === ts) {
+        if (this.shared && this.pushedValues === this.values) this.unshare();
+        this.pushedValues[this.pushedAt] = value;
+      }
       return;
     }
     this.lastTs = ts;
@@ -47,6 +73,12 @@ export class EquityRecorder {
   /** The recorded curve, ending with the last point seen. */
   curve(): { ts: Float64Array; equity: Float64Array } {
     if (this.seen > 0 && (this.length === 0 || this.pushedTs !== this.lastTs)) this.push(this.lastTs, this.lastValue);
+    // The whole curve in the one chunk, and most of it used: views, not a copy. Later points go past
+    // the views' end; a replaced point is written into a copy (see record).
+    if (this.fullTs.length === 0 && this.used > FIRST_CHUNK && this.used * 2 >= this.ts.length) {
+      this.shared = true;
+      return { ts: this.ts.subarray(0, this.used), equity: this.values.subarray(0, this.used) };
+    }
     const ts = new Float64Array(this.length);
     const equity = new Float64Array(this.length);
     let at = 0;
@@ -60,8 +92,17 @@ export class EquityRecorder {
     return { ts, equity };
   }
 
+  /** Gives the current chunk's values a copy of their own, leaving the handed-out views as they are. */
+  private unshare(): void {
+    this.values = this.values.slice();
+    this.pushedValues = this.values;
+    this.shared = false;
+  }
+
   private push(ts: number, value: number): void {
     if (this.used === this.ts.length) {
+      // A chunk whose views were handed out is full: it is never written again, and stays shared.
+      this.shared = false;
       this.fullTs.push(this.ts);
       this.fullValues.push(this.values);
       const size = Math.min(this.ts.length * 2, MAX_CHUNK);

@@ -95,6 +95,12 @@ export const TradingKernelConfigSchema = z.strictObject({
   logger: LoggerSchema.optional(),
   /** Keep one equity point in this many event times (plus the last). */
   equityEvery: z.number().int().positive().default(1),
+  /**
+   * The number of market events the run will handle, when the runner knows it (a backtest over data in
+   * memory): the equity curve is then allocated once at its full size and handed to the result without
+   * a copy. A wrong figure costs only memory or a copy, never a point.
+   */
+  expectedEvents: z.number().int().nonnegative().optional(),
   /** Keep closed orders and fills (default true); false bounds memory on very long runs. */
   keepHistory: z.boolean().default(true),
   /** Commands emitted before this time are dropped (indicator warm-up); default: none dropped. */
@@ -209,7 +215,7 @@ export class TradingKernel {
     this.clock = clock;
     this.instrumentRegistry = instruments;
     this.ledger = ledger;
-    this.equity = new EquityRecorder(c.equityEvery);
+    this.equity = new EquityRecorder(c.equityEvery, c.expectedEvents);
     const venue: Venue = venues.length === 1 ? venues[0]! : new VenueRouter({ venues, instruments });
     this.orderManager = new OrderManager({
       clock,
