@@ -1,16 +1,20 @@
 /**
- * The order manager's closed orders that nothing can change any more, kept as rows of two flat arrays
+ * The order manager's closed orders that nothing can change any more, kept as rows of shared arrays
  * instead of one `Order` object each.
  */
 import { OrderStatus } from '@rxtrade/core';
 import { ORDER_ROW_SLOTS, Order } from './order';
 
+/** Rows a chunk of references holds: 1,024 x {@link ORDER_ROW_SLOTS} slots. */
+const CHUNK_ROWS = 1024;
+
 /**
- * Closed orders as rows: the references of each (ids, Decimals, status strings) in arrays of a
- * thousand rows, its two times in a `Float64Array`. An order a backtest keeps for its result would otherwise be an
- * object of about 250 bytes and two boxed numbers that the young generation copies twice before it
- * settles in the old one; a row is a few slots of arrays that live in the old generation already, and
- * the objects it points to are its fill's, kept anyway.
+ * Closed orders as rows: the references of each (ids, Decimals) and a small integer for its side,
+ * type, time in force, status and flags, in arrays of 1,024 rows, and its two times in a
+ * `Float64Array`. An order a backtest keeps for its result would otherwise be an object of about 250
+ * bytes and two boxed numbers that the young generation copies twice before it settles in the old one;
+ * a row is a few slots of arrays that live in the old generation already, and the objects it points to
+ * are its fill's, kept anyway.
  *
  * Only orders that no event can change are kept here ({@link ClosedOrderRows.accepts}): a row is read
  * back as a new `Order`, equal in every field, so the one the caller may still hold stays right.
@@ -24,9 +28,6 @@ import { ORDER_ROW_SLOTS, Order } from './order';
  * }
  * ```
  */
-/** Rows a chunk of references holds: 1,024 x {@link ORDER_ROW_SLOTS} slots. */
-const CHUNK_ROWS = 1024;
-
 export class ClosedOrderRows {
   /**
    * The references, in chunks of {@link CHUNK_ROWS} rows created at full length: a store into an
