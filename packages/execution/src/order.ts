@@ -41,11 +41,14 @@ export type OrderHold = (typeof OrderHold)[keyof typeof OrderHold];
 export const ORDER_ROW_SLOTS = 12;
 
 // A closed order's row packs its side, type, time in force, status and previous status into one
-// small integer, as indexes into these lists.
+// small integer, as indexes into these lists: side in bit 0, type in bits 1-4, time in force 5-8,
+// status 9-12, previous status 13-16, then acknowledged, reduce-only and post-only in bits 17-19.
 const SIDES = Object.values(OrderSide);
 const ORDER_TYPES = Object.values(OrderType);
 const TIFS = Object.values(TimeInForce);
 const STATUSES = Object.values(OrderStatus);
+if (SIDES.length > 2 || ORDER_TYPES.length > 16 || TIFS.length > 16 || STATUSES.length > 16)
+  throw new Error('Order rows: an order enum outgrew the bits its row gives it (see ORDER_ROW_SLOTS)');
 const codesOf = <T extends string>(values: readonly T[]): Record<T, number> => Object.fromEntries(values.map((v, i) => [v, i])) as Record<T, number>;
 const SIDE_CODE = codesOf(SIDES);
 const ORDER_TYPE_CODE = codesOf(ORDER_TYPES);
