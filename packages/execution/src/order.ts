@@ -56,16 +56,9 @@ const TIF_CODE = codesOf(TIFS);
 const STATUS_CODE = codesOf(STATUSES);
 
 /** The fields of a closed order's row that most orders leave empty, kept in one object only when set. */
-interface RareFields {
-  readonly expireTime: number | undefined;
-  readonly trailingOffset: Decimal | undefined;
-  readonly trailingOffsetType: TrailingOffsetType | undefined;
-  readonly limitOffset: Decimal | undefined;
-  readonly contingencyType: ContingencyType | undefined;
-  readonly parentOrderId: ClientOrderId | undefined;
-  readonly linkedOrderIds: readonly ClientOrderId[];
+type RareFields = Pick<Order, 'expireTime' | 'trailingOffset' | 'trailingOffsetType' | 'limitOffset' | 'contingencyType' | 'parentOrderId' | 'linkedOrderIds'> & {
   readonly moreTradeIds: Set<string> | undefined;
-}
+};
 
 const APPLIED: OrderApplyResult = Object.freeze({ applied: true });
 /** The links of an order without any, shared. */
