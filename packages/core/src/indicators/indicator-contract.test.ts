@@ -48,6 +48,7 @@ import {
   ZScore,
   type Indicator,
 } from './index';
+import { periodConfigSchema } from './config';
 
 interface TestBar {
   ts: number;
@@ -318,5 +319,15 @@ describe('error messages', () => {
     expect(() => new ParabolicSar({ acceleration: 0.3, maximum: 0.2 })).toThrow(/ParabolicSar\.acceleration/);
     expect(() => new Vwap({ mode: 'rolling', period: 0 })).toThrow(/Vwap\.period/);
     expect(() => new BollingerBands({ period: 20, multiplier: -1 })).toThrow(/BollingerBands\.multiplier/);
+  });
+
+  it('share one compiled period schema per minimum, which still applies its own minimum', () => {
+    // A sweep builds indicators by the thousand: a schema built per constructor call is compiled again
+    // by zod on its first parse each time.
+    expect(periodConfigSchema(2)).toBe(periodConfigSchema(2));
+    expect(periodConfigSchema(1)).not.toBe(periodConfigSchema(2));
+    expect(periodConfigSchema(1).safeParse({ period: 1 }).success).toBe(true);
+    expect(periodConfigSchema(2).safeParse({ period: 1 }).success).toBe(false);
+    expect(periodConfigSchema(2).safeParse({ period: 2, extra: 1 }).success).toBe(false);
   });
 });
