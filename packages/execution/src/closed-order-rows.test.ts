@@ -115,13 +115,17 @@ describe('ClosedOrderRows', () => {
     );
   });
 
-  it('keeps rows across many chunks of references and times', () => {
+  it('keeps rows across many chunks of references and times, and while the first chunk grows', () => {
     const rows = new ClosedOrderRows();
     const orders = Array.from({ length: 2_600 }, (_, i) =>
       closedOrder({ side: i % 2 ? 'SELL' : 'BUY', orderType: 'MARKET', timeInForce: 'GTC', quantity: 1 + (i % 7), price: undefined, triggerPrice: undefined, reduceOnly: false, postOnly: i % 3 === 0, rare: undefined, end: 1 + (i % 3), createdAt: T0 + i * 60_000 }, i),
     );
-    orders.forEach((o, i) => expect(rows.add(o)).toBe(i));
-    for (const i of [0, 1, 1023, 1024, 1025, 2047, 2048, 2599]) expect(fields(rows.order(i))).toEqual(fields(orders[i]!));
+    orders.forEach((o, i) => {
+      expect(rows.add(o)).toBe(i);
+      // Every earlier row still reads back after each growth of the first chunk (16, 32, ... 1,024 rows).
+      if (i < 1_100 && (i & (i - 1)) === 0) for (let j = 0; j <= i; j++) expect(fields(rows.order(j))).toEqual(fields(orders[j]!));
+    });
+    for (let i = 0; i < orders.length; i++) expect(fields(rows.order(i))).toEqual(fields(orders[i]!));
     expect(orders.every((o, i) => rows.status(i) === o.status)).toBe(true);
   });
 

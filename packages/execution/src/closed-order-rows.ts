@@ -7,6 +7,11 @@ import { ORDER_ROW_SLOTS, Order } from './order';
 
 /** Rows a chunk of references holds: 1,024 x {@link ORDER_ROW_SLOTS} slots. */
 const CHUNK_ROWS = 1024;
+/**
+ * Rows the first chunk holds when created: it doubles up to {@link CHUNK_ROWS}, so that a short
+ * backtest (a sweep runs thousands) does not allocate 100 KB for a few dozen orders.
+ */
+const FIRST_ROWS = 16;
 
 /**
  * Closed orders as rows: the references of each (ids, Decimals) and a small integer for its side,
@@ -30,12 +35,13 @@ const CHUNK_ROWS = 1024;
  */
 export class ClosedOrderRows {
   /**
-   * The references, in chunks of {@link CHUNK_ROWS} rows created at full length: a store into an
-   * array's existing slots is a plain write, where appending to one array grows and copies it.
+   * The references, in chunks of {@link CHUNK_ROWS} rows created at full length (the first one grows
+   * to it by doubling from {@link FIRST_ROWS}): a store into an array's existing slots is a plain
+   * write, where appending to one array grows and copies it.
    */
   private readonly chunks: unknown[][] = [];
   /** The two times of every row, growing by doubling. */
-  private times = new Float64Array(2 * CHUNK_ROWS);
+  private times = new Float64Array(2 * FIRST_ROWS);
   private count = 0;
 
   /** Whether nothing can change `order` any more: FILLED, REJECTED or DENIED, and not held. */
@@ -53,15 +59,15 @@ export class ClosedOrderRows {
   add(order: Order): number {
     const row = this.count++;
     const slot = row % CHUNK_ROWS;
-    if (slot === 0) {
-      this.chunks.push(new Array<unknown>(CHUNK_ROWS * ORDER_ROW_SLOTS).fill(undefined));
-      if (2 * row + 2 > this.times.length) {
-        const grown = new Float64Array(this.times.length * 2);
-        grown.set(this.times);
-        this.times = grown;
-      }
+    const chunks = this.chunks;
+    if (slot === 0) chunks.push(new Array<unknown>((row === 0 ? FIRST_ROWS : CHUNK_ROWS) * ORDER_ROW_SLOTS).fill(undefined));
+    else if (row < CHUNK_ROWS && slot * ORDER_ROW_SLOTS === chunks[0]!.length) chunks[0] = grow(chunks[0]!);
+    if (2 * row + 2 > this.times.length) {
+      const grown = new Float64Array(this.times.length * 2);
+      grown.set(this.times);
+      this.times = grown;
     }
-    Order.writeRow(order, this.chunks[this.chunks.length - 1]!, slot, this.times, row);
+    Order.writeRow(order, chunks[chunks.length - 1]!, slot, this.times, row);
     return row;
   }
 
@@ -74,4 +80,11 @@ export class ClosedOrderRows {
   status(row: number): OrderStatus {
     return Order.rowStatus(this.chunks[(row / CHUNK_ROWS) | 0]!, row % CHUNK_ROWS);
   }
+}
+
+/** The first chunk at twice its length (at most {@link CHUNK_ROWS} rows), its rows copied. */
+function grow(chunk: unknown[]): unknown[] {
+  const grown = new Array<unknown>(Math.min(2 * chunk.length, CHUNK_ROWS * ORDER_ROW_SLOTS)).fill(undefined);
+  for (let i = 0; i < chunk.length; i++) grown[i] = chunk[i];
+  return grown;
 }
