@@ -10,7 +10,7 @@
  * P&L = (exit - entry) x quantity x multiplier for a long, the negative for a short, minus both
  * commission shares; the same convention as backtrader's `TradeAnalyzer` (`pnlcomm`) with FIFO lots.
  */
-import { Decimal, type Fill, type InstrumentId, type InstrumentRegistry } from '@rxtrade/core';
+import { Decimal, ZERO, type Fill, type InstrumentId, type InstrumentRegistry } from '@rxtrade/core';
 
 /**
  * Direction of a round trip.
@@ -42,6 +42,8 @@ export interface RoundTrip {
   readonly holdingMs: number;
 }
 
+const ONE: Decimal = new Decimal(1);
+
 interface Piece {
   readonly ts: number;
   readonly price: Decimal;
@@ -53,7 +55,14 @@ interface Piece {
 
 /** Takes `q` out of a piece and returns the commission share that goes with it (exact remainder on the last piece). */
 function take(p: Piece, q: Decimal): Decimal {
-  const share = q.eq(p.left) ? p.feeLeft : p.commission.mul(q).div(p.quantity);
+  if (q.eq(p.left)) {
+    // The whole rest: its share is the commission left, and nothing is left after it.
+    const share = p.feeLeft;
+    p.left = ZERO;
+    p.feeLeft = ZERO;
+    return share;
+  }
+  const share = p.commission.mul(q).div(p.quantity);
   p.left = p.left.minus(q);
   p.feeLeft = p.feeLeft.minus(share);
   return share;
@@ -74,18 +83,20 @@ export function roundTrips(fills: readonly Fill[], instruments?: InstrumentRegis
   const out: RoundTrip[] = [];
   for (const fill of fills) {
     const buy = fill.side === 'BUY';
-    const multiplier = instruments?.find(fill.instrumentId)?.multiplier;
+    const found = instruments?.find(fill.instrumentId)?.multiplier;
+    // Comparisons take Decimals, not numbers: `x.gt(0)` would build a Decimal of 0 each time.
+    const multiplier = found === undefined || found.eq(ONE) ? undefined : found;
     const piece: Piece = { ts: fill.ts, price: fill.price, quantity: fill.quantity, commission: fill.commission, left: fill.quantity, feeLeft: fill.commission };
     let book = open.get(fill.instrumentId);
     if (book === undefined) open.set(fill.instrumentId, (book = { long: buy, lots: [] }));
     if (book.lots.length === 0) book.long = buy;
     if (book.long !== buy) {
-      while (book.lots.length > 0 && piece.left.gt(0)) {
+      while (book.lots.length > 0 && !piece.left.isZero()) {
         const lot = book.lots[0]!;
-        const q = Decimal.min(lot.left, piece.left);
+        const q = lot.left.lte(piece.left) ? lot.left : piece.left;
         const fees = take(lot, q).plus(take(piece, q));
         let gross = piece.price.minus(lot.price).mul(q);
-        if (multiplier !== undefined && !multiplier.eq(1)) gross = gross.mul(multiplier);
+        if (multiplier !== undefined) gross = gross.mul(multiplier);
         if (!book.long) gross = gross.neg();
         out.push({
           instrumentId: fill.instrumentId,
