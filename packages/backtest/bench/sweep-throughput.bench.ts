@@ -17,6 +17,11 @@
  * and read the control line (pure arithmetic on 1 vs 2 threads) for the parallelism actually available:
  * "of the control" divides a speed-up by the control of the same round. The load average (1 minute)
  * is printed before and after.
+ *
+ * A second control runs the same in-process sweep in 2 separate processes at once against 1 alone:
+ * the parallelism this workload itself gets from the machine (the two copies share caches and memory
+ * bandwidth, which pure arithmetic does not feel), with no executor in between. "of the workload
+ * control" divides a speed-up by it.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createRequire } from 'node:module';
@@ -67,6 +72,28 @@ const config: SweepConfig = {
   objective: { metric: 'sharpeRatio' },
   method: 'grid',
 };
+
+/** Sweeps a workload-control child runs back to back for each timing (one sweep is short and noisy). */
+const CHILD_SWEEPS = 3;
+if (process.argv.includes('--child-sweep')) await childSweep();
+
+/**
+ * The workload control's child process: one warm-up sweep in-process, then `ready`; for each `go`
+ * line on stdin, {@link CHILD_SWEEPS} sweeps, their milliseconds printed; it exits when stdin closes.
+ */
+async function childSweep(): Promise<never> {
+  const executor = new InProcessExecutor();
+  await sweep({ ...config, executor });
+  process.stdout.write('ready\n');
+  const { createInterface } = await import('node:readline');
+  for await (const line of createInterface({ input: process.stdin })) {
+    if (line !== 'go') continue;
+    const t = performance.now();
+    for (let k = 0; k < CHILD_SWEEPS; k++) await sweep({ ...config, executor });
+    process.stdout.write(`${performance.now() - t}\n`);
+  }
+  process.exit(0);
+}
 
 const median = (xs: number[]): number => {
   const s = [...xs].sort((a, b) => a - b);
@@ -191,11 +218,52 @@ async function cpuCeiling(): Promise<number> {
   return (await time(1)) / (await time(2));
 }
 
+interface SweepChild {
+  readonly child: ChildProcess;
+  /** Runs one sweep in the child; resolves with its time in ms. */
+  readonly run: () => Promise<number>;
+}
+
+/** Starts a workload-control child (this script with `--child-sweep`, under the same loader flags). */
+async function startSweepChild(): Promise<SweepChild> {
+  const child = spawn(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), which, '--child-sweep'], { cwd: repoRoot, stdio: ['pipe', 'pipe', 'pipe'] });
+  await waitForLine(child, /^ready$/m);
+  const waiting: ((ms: number) => void)[] = [];
+  let buffer = '';
+  child.stdout?.on('data', (c: Buffer) => {
+    buffer += c.toString();
+    for (let nl = buffer.indexOf('\n'); nl >= 0; nl = buffer.indexOf('\n')) {
+      const line = buffer.slice(0, nl);
+      buffer = buffer.slice(nl + 1);
+      const ms = Number(line);
+      if (line !== 'ready' && Number.isFinite(ms)) waiting.shift()?.(ms);
+    }
+  });
+  const run = (): Promise<number> =>
+    new Promise((res) => {
+      waiting.push(res);
+      child.stdin?.write('go\n');
+    });
+  return { child, run };
+}
+
+/**
+ * The workload control of one round: sweeps in one child alone, then the same in each of the two
+ * children at once; 2 x (time alone) / (time of the slower of the pair).
+ */
+async function workloadCeiling(children: readonly [SweepChild, SweepChild]): Promise<number> {
+  const alone = await children[0].run();
+  const pair = await Promise.all(children.map((c) => c.run()));
+  return (2 * alone) / Math.max(...pair);
+}
+
 const load = (): string => loadavg().map((l) => l.toFixed(2)).join(' ');
 console.log(`sweep throughput: 200-combination grid on ${which} (${data.path.split('/').pop()}), node ${process.version}, ${REPS} rounds; load average ${load()}`);
 const bull = await startBullmq();
 const all: Measured[] = [];
 const controls: number[] = [];
+const workloads: number[] = [];
+const sweepChildren = (await Promise.all([startSweepChild(), startSweepChild()])) as [SweepChild, SweepChild];
 try {
   all.push(await open('in-process', new InProcessExecutor()));
   all.push(await open('1 worker thread', new WorkerThreadExecutor({ workers: 1 })));
@@ -209,11 +277,13 @@ try {
   // machine falls on all of them alike rather than on whichever ran during a busy spell.
   for (let round = 0; round < REPS; round++) {
     controls.push(await cpuCeiling());
+    workloads.push(await workloadCeiling(sweepChildren));
     for (const m of all) await once(m);
   }
 } finally {
   for (const m of all) await m.executor.close();
   bull?.stop();
+  for (const c of sweepChildren) c.child.stdin?.end();
 }
 for (const m of all)
   console.log(
@@ -222,14 +292,20 @@ for (const m of all)
 const paired = (a: Measured, b: Measured): number => median(a.times.map((t, i) => b.times[i]! / t));
 /** A speed-up as a share of the control of the same round (1.00: all the parallelism the machine offered). */
 const ofControl = (a: Measured, b: Measured): number => median(a.times.map((t, i) => b.times[i]! / t / controls[i]!));
+/** A speed-up as a share of the workload control of the same round. */
+const ofWorkload = (a: Measured, b: Measured): number => median(a.times.map((t, i) => b.times[i]! / t / workloads[i]!));
 const byName = (name: string): Measured | undefined => all.find((m) => m.name === name);
 const [inProcess, one, two] = all as [Measured, Measured, Measured];
 const distributed = byName('2 BullMQ worker processes');
 console.log(`control, pure arithmetic on 2 threads vs 1, per round: ${controls.map((c) => c.toFixed(2)).join(', ')}, median ${median(controls).toFixed(2)} (2.00 = two free cores)`);
+console.log(`workload control, the in-process sweep in 2 processes at once vs 1, per round: ${workloads.map((c) => c.toFixed(2)).join(', ')}, median ${median(workloads).toFixed(2)}`);
 console.log(
-  `speed-up (median of per-round ratios): 2 threads vs 1 thread ${paired(two, one).toFixed(2)}x (${(100 * ofControl(two, one)).toFixed(0)}% of the control); 2 threads vs in-process ${paired(two, inProcess).toFixed(2)}x`,
+  `speed-up (median of per-round ratios): 2 threads vs 1 thread ${paired(two, one).toFixed(2)}x (${(100 * ofControl(two, one)).toFixed(0)}% of the control, ${(100 * ofWorkload(two, one)).toFixed(0)}% of the workload control); 2 threads vs in-process ${paired(two, inProcess).toFixed(2)}x`,
 );
-if (distributed) console.log(`speed-up (median of per-round ratios): 2 BullMQ workers vs in-process ${paired(distributed, inProcess).toFixed(2)}x (${(100 * ofControl(distributed, inProcess)).toFixed(0)}% of the control)`);
+if (distributed)
+  console.log(
+    `speed-up (median of per-round ratios): 2 BullMQ workers vs in-process ${paired(distributed, inProcess).toFixed(2)}x (${(100 * ofControl(distributed, inProcess)).toFixed(0)}% of the control, ${(100 * ofWorkload(distributed, inProcess)).toFixed(0)}% of the workload control)`,
+  );
 const twoUnbatched = byName('2 threads, 1 task/message');
 if (twoUnbatched) console.log(`unbatched: 2 threads with 1 task per message vs 1 thread ${paired(twoUnbatched, one).toFixed(2)}x (${(100 * ofControl(twoUnbatched, one)).toFixed(0)}% of the control)`);
 const bullUnbatched = byName('2 BullMQ, 1 task/job');
