@@ -21,8 +21,8 @@ export class EquityRecorder {
   private readonly fullTs: Float64Array<ArrayBuffer>[] = [];
   private readonly fullValues: Float64Array<ArrayBuffer>[] = [];
   /** The chunk being filled, and how many points it holds. */
-  private ts: Float64Array<ArrayBuffer> = new Float64Array(FIRST_CHUNK);
-  private values: Float64Array<ArrayBuffer> = new Float64Array(FIRST_CHUNK);
+  private ts: Float64Array<ArrayBuffer>;
+  private values: Float64Array<ArrayBuffer>;
   private used = 0;
   /** Points recorded, over every chunk. */
   private length = 0;
@@ -45,13 +45,10 @@ export class EquityRecorder {
     private readonly every = 1,
     expectedEvents?: number,
   ) {
-    if (expectedEvents !== undefined && expectedEvents > 0) {
-      const points = Math.ceil(expectedEvents / every) + 1;
-      if (points > FIRST_CHUNK) {
-        this.ts = new Float64Array(points);
-        this.values = new Float64Array(points);
-      }
-    }
+    // Allocated once, at the size it will have (a sweep builds thousands of recorders).
+    const points = expectedEvents !== undefined && expectedEvents > 0 ? Math.max(FIRST_CHUNK, Math.ceil(expectedEvents / every) + 1) : FIRST_CHUNK;
+    this.ts = new Float64Array(points);
+    this.values = new Float64Array(points);
   }
 
   /** Records the equity after an event at `ts`; a later call with the same `ts` replaces the value. */
