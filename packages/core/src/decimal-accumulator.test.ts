@@ -64,6 +64,32 @@ describe('DecimalAccumulator', () => {
     }
   });
 
+  it('reads and sums values with up to 16 digits, trailing zeros or not, as decimal.js does', () => {
+    // Trailing zeros are dropped by testing whether m / 10 is an integer: exact for every safe integer,
+    // and most at risk next to 2^53, where a quotient has the fewest places after the point.
+    const rand = rng(11);
+    const edges = [9_007_199_254_740_991, 9_007_199_254_740_990, 9_007_199_254_740_900, 9_007_199_254_740_000, 900_719_925_474_099, 4_503_599_627_370_497, 999_999_999_999_999, 1_000_000_000_000_000];
+    const ms = [...edges];
+    for (let i = 0; i < 2_000; i++) {
+      const digits = 10 + Math.floor(rand() * 7);
+      let m = 1 + Math.floor(rand() * 9);
+      for (let k = 1; k < digits; k++) m = m * 10 + (rand() < 0.4 ? 0 : Math.floor(rand() * 10));
+      if (Number.isSafeInteger(m)) ms.push(m);
+    }
+    for (const m of ms) {
+      for (const scale of [0, 1, 2, 3, 7, 8, 9, 14, 15, 16, 22]) {
+        const x = new Decimal(m).div(new Decimal(10).pow(scale));
+        const acc = new DecimalAccumulator(x);
+        acc.add(new Decimal('0.1'));
+        same(acc, x.plus('0.1'));
+        acc.set(x).sub(x.neg());
+        same(acc, x.mul(2));
+        acc.set(new Decimal(1)).addProduct(x, new Decimal('0.5'));
+        same(acc, x.mul('0.5').plus(1));
+      }
+    }
+  });
+
   it('stays in integer form on money-sized values and leaves it only when a value stops fitting', () => {
     const cash = new DecimalAccumulator(new Decimal('100000'));
     for (let i = 0; i < 1000; i++) {

@@ -8,6 +8,8 @@ const MAX = Number.MAX_SAFE_INTEGER;
 /** 10^0 … 10^22, each exact in a float64. */
 const POW10 = Array.from({ length: 23 }, (_, k) => Number(`1e${k}`));
 const MAX_SCALE = 22;
+/** The largest m for which m x 1e7 + (any limb below 1e7) is still at most 2^53 - 1. */
+const SAFE_BEFORE_LIMB = Math.floor((MAX - 9_999_999) / 1e7);
 
 // The result of `split`, kept in module variables so that reading a Decimal allocates nothing.
 let splitM = 0;
@@ -32,7 +34,8 @@ function split(d: Decimal): boolean {
   let m = first;
   for (let i = 1; i < n; i++) {
     const limb = w[i]!;
-    if (m > (MAX - limb) / 1e7) return false;
+    // Below this bound no limb can take m past 2^53 - 1: the division is needed only above it.
+    if (m > SAFE_BEFORE_LIMB && m > (MAX - limb) / 1e7) return false;
     m = m * 1e7 + limb;
   }
   let low = Math.floor((d as unknown as { e: number }).e / 7) - (n - 1);
@@ -44,8 +47,14 @@ function split(d: Decimal): boolean {
     }
   } else {
     s = -7 * low;
-    while (s > 0 && m % 10 === 0) {
-      m /= 10;
+    // Drops trailing zeros. For an integer |m| <= 2^53 - 1, m / 10 is an integer exactly when 10
+    // divides m: otherwise its fraction (0.1 to 0.9) is at least 0.1 from an integer, more than half a
+    // unit in the last place of a quotient below 2^50 (1/16), so it cannot round to one. This costs a
+    // division, where `m % 10` on a number above 2^31 is a much slower floating-point remainder.
+    while (s > 0) {
+      const q = m / 10;
+      if (q !== Math.trunc(q)) break;
+      m = q;
       s--;
     }
     if (s > MAX_SCALE) return false;
@@ -239,13 +248,16 @@ export class DecimalAccumulator {
 
   /** Stores `m / 10^s` (m a safe integer) with trailing zeros dropped; false when s stays above 22. */
   private fits(m: number, s: number): boolean {
+    // Trailing zeros are dropped as in `split` (m / 10 is an integer exactly when 10 divides m).
     // A zero is stored as +0 with no places (decimal.js would keep the sign of a zero product).
     if (m === 0) {
       m = 0;
       s = 0;
     }
-    while (s > 0 && m % 10 === 0) {
-      m /= 10;
+    while (s > 0) {
+      const q = m / 10;
+      if (q !== Math.trunc(q)) break;
+      m = q;
       s--;
     }
     if (s > MAX_SCALE) return false;
