@@ -172,8 +172,9 @@ export function decimalFromScaled(m: number, scale: number): Decimal {
   if (!Number.isSafeInteger(m)) throw new RangeError(`decimalFromScaled: m must be a safe integer, got ${m}`);
   if (!Number.isInteger(scale) || scale < 0 || scale > 22) throw new RangeError(`decimalFromScaled: scale must be an integer in [0, 22], got ${scale}`);
   if (m === 0) return new Decimal(0);
-  // The low 32 bits of m (exact for a safe integer) and the scale, mixed (Fibonacci hashing).
-  const slot = Math.imul(((m % 4294967296) | 0) ^ (scale << 27), 0x9e3779b1) >>> (32 - CACHE_BITS);
+  // The low 32 bits of m (`| 0` keeps them, exactly, for a safe integer) and the scale, mixed
+  // (Fibonacci hashing).
+  const slot = Math.imul((m | 0) ^ (scale << 27), 0x9e3779b1) >>> (32 - CACHE_BITS);
   if (cacheM[slot] === m && cacheScale[slot] === scale) return cacheValue[slot]!;
   let t = m < 0 ? -m : m;
   // Fractional limbs, and the shift that aligns the last digit of m with the end of the last one.
@@ -184,13 +185,16 @@ export function decimalFromScaled(m: number, scale: number): Decimal {
   const low: number[] = scratchLimbs;
   let n = 0;
   let carry = 0;
+  // Quotients by 1e7 are floored divisions, not remainders (a floating-point remainder is slow): for a
+  // value below 2^53 the quotient is below 2^30, so half a unit in its last place (under 6e-8) is less
+  // than the distance (at least 1e-7) from any true quotient to the next integer, and the floor is exact.
   while (t > 0) {
-    const limb = t % 1e7;
-    t = (t - limb) / 1e7;
+    const above = Math.floor(t / 1e7);
+    const limb = t - above * 1e7;
+    t = above;
     const shifted = limb * pow + carry;
-    const kept = shifted % 1e7;
-    low[n++] = kept;
-    carry = (shifted - kept) / 1e7;
+    carry = Math.floor(shifted / 1e7);
+    low[n++] = shifted - carry * 1e7;
   }
   if (carry > 0) low[n++] = carry;
   // The limbs above the point and below it: pad with zero limbs when the value is under 1e-7.
