@@ -77,6 +77,15 @@ describe('plainSubmitIsValid', () => {
     expect(plainSubmitIsValid({ ...market, ts: 1.5 })).toBe(false);
   });
 
+  it('knows every key of the schema, and no other', () => {
+    const market = factory.market({ instrumentId: inst.id, side: 'BUY', quantity: 10 }) as unknown as Record<string, unknown>;
+    const keys = Object.keys(SubmitOrderSchema.shape);
+    expect(keys.length).toBe(20);
+    // A key of the schema, present and undefined (as the factory leaves the optional ones), keeps a plain order plain.
+    for (const key of keys) expect(plainSubmitIsValid({ ...market, [key]: market[key] } as unknown as SubmitOrder), key).toBe(true);
+    for (const key of ['Type', 'quantity ', 'limitPrice', 'toString']) expect(plainSubmitIsValid({ ...market, [key]: undefined } as unknown as SubmitOrder), key).toBe(false);
+  });
+
   it('never accepts a command that the schema or the kernel\'s structural check refuses', () => {
     let accepted = 0;
     fc.assert(

@@ -220,13 +220,12 @@ export class OrderFactory {
       reduceOnly: o.reduceOnly ?? false,
       postOnly,
       ts: this.clock.now(),
-      ...(links === undefined
-        ? {}
-        : { contingencyType: links.contingencyType, parentOrderId: links.parentOrderId, linkedOrderIds: links.linkedOrderIds }),
     };
     // The order manager validates every command at its boundary (an invalid one becomes OrderDenied),
-    // so the factory does not parse it a second time.
-    return command;
+    // so the factory does not parse it a second time. A plain order is one literal (no spread of an
+    // empty object): it is built for every order a strategy sends.
+    if (links === undefined) return command;
+    return { ...command, contingencyType: links.contingencyType, parentOrderId: links.parentOrderId, linkedOrderIds: links.linkedOrderIds };
   }
 }
 
