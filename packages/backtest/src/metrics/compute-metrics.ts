@@ -10,7 +10,7 @@
  */
 import { z } from 'zod';
 import { parseWith, ZERO, type Decimal, type InstrumentId } from '@rxtrade/core';
-import { annualizedReturn, annualizedVolatility, calmarRatio, capmAlpha, capmBeta, maxDrawdown, sharpeRatio, simpleReturns, sortinoRatio } from '@rxtrade/portfolio';
+import { annualizedReturn, annualizedVolatility, capmAlpha, capmBeta, maxDrawdown, sharpeRatio, simpleReturns, sortinoRatio } from '@rxtrade/portfolio';
 import type { PositionChange } from './position-changes';
 import { sortinoRatioAnnualized } from './sortino-annualized';
 import type { RoundTrip } from './round-trips';
@@ -147,7 +147,8 @@ export function computeMetrics(result: MetricsInput, config: MetricsConfig): Met
     ...moments(returns, c.riskFree),
     sortinoRatio: n > 0 ? sortinoRatio(returns, { mar: c.mar }) : NaN,
     sortinoRatioAnnualized: sortinoRatioAnnualized(returns, ppy, c.mar),
-    calmarRatio: n > 0 ? calmarRatio(returns, ppy) : NaN,
+    // calmarRatio(returns, ppy), without computing the maximum drawdown a second time.
+    calmarRatio: n > 0 ? annualizedReturn(returns, ppy) / mdd : NaN,
     maxDrawdown: mdd,
     maxDrawdownDurationMs: dd.maxMs,
     maxDrawdownDurationPeriods: dd.maxPeriods,
@@ -252,12 +253,15 @@ function tradeStats(trades: readonly RoundTrip[]): Pick<Metrics, 'trades' | 'win
   let holding = 0;
   for (const t of trades) {
     holding += t.holdingMs;
-    if (t.pnl.gt(0)) {
+    // The sign without a comparison (decimal.js builds a Decimal of its argument for one).
+    const pnl = t.pnl;
+    if (pnl.isZero() || pnl.isNaN()) continue;
+    if (pnl.isPositive()) {
       wins++;
-      won = won.plus(t.pnl);
-    } else if (t.pnl.lt(0)) {
+      won = won.plus(pnl);
+    } else {
       losses++;
-      lost = lost.plus(t.pnl);
+      lost = lost.plus(pnl);
     }
   }
   const count = trades.length;

@@ -55,7 +55,9 @@ interface Piece {
 
 /** Takes `q` out of a piece and returns the commission share that goes with it (exact remainder on the last piece). */
 function take(p: Piece, q: Decimal): Decimal {
-  if (q.eq(p.left)) {
+  // The caller takes either this piece's rest or the other's: the same object skips the comparison,
+  // which in decimal.js copies its argument.
+  if (q === p.left || q.eq(p.left)) {
     // The whole rest: its share is the commission left, and nothing is left after it.
     const share = p.feeLeft;
     p.left = ZERO;
