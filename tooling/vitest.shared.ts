@@ -25,6 +25,9 @@ export function packageProject(): ReturnType<typeof defineProject> {
       // several times faster. A test therefore restores whatever global it changes (timers, env).
       pool: 'forks',
       isolate: false,
+      // A config a runner marks as already parsed (`preParsedConfig`) is parsed anyway and compared in
+      // every test, so that a mark where parsing would change something fails here.
+      env: { RXTRADE_CHECK_PREPARSED: '1' },
     },
   });
 }

@@ -22,7 +22,7 @@ export {
   UnsupportedError,
 } from './errors';
 export type { ValidationIssue } from './errors';
-export { parseWith, unknownOptionMessage, looseObjectPaths } from './validation';
+export { parseWith, preParsedConfig, unknownOptionMessage, looseObjectPaths } from './validation';
 
 // Money
 export { Decimal, ZERO, toDecimal, roundToIncrement, isMultipleOf, decimalToNumber, decimalFromScaled } from './decimal';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { ValidationError } from './errors';
-import { looseObjectPaths, parseWith, unknownOptionMessage } from './validation';
+import { looseObjectPaths, parseWith, preParsedConfig, unknownOptionMessage } from './validation';
 
 const Venue = z.strictObject({ commission: z.number().default(0), slippageBps: z.number().optional() });
 const Config = z.strictObject({
@@ -103,5 +103,24 @@ describe('looseObjectPaths', () => {
     });
     expect(looseObjectPaths(loose)).toEqual(['venue', 'list[]', 'either', 'rest']);
     expect(looseObjectPaths(z.object({}))).toEqual(['(root)']);
+  });
+});
+
+describe('preParsedConfig', () => {
+  const Schema = z.strictObject({ size: z.number().int().min(1), mode: z.enum(['a', 'b']).default('a') });
+
+  it('hands a marked config back as it is, once: the next parse of the same object parses it', () => {
+    const config = preParsedConfig({ size: 2, mode: 'b' as const });
+    expect(parseWith(Schema, config, 'config')).toBe(config);
+    const again = parseWith(Schema, config, 'config');
+    expect(again).toEqual(config);
+    expect(again).not.toBe(config);
+  });
+
+  it('fails a mark that parsing would change or refuse, when the check is on (as in every test)', () => {
+    expect(process.env.RXTRADE_CHECK_PREPARSED).toBe('1');
+    expect(() => parseWith(Schema, preParsedConfig({ size: 2 }), 'config')).toThrow('config was marked as parsed but parsing changes it at config.mode');
+    expect(() => parseWith(Schema, preParsedConfig({ size: 0, mode: 'a' }), 'config')).toThrow('config was marked as parsed but does not pass its schema');
+    expect(() => parseWith(Schema, preParsedConfig({ size: 2, mode: 'a', extra: 1 }), 'config')).toThrow('does not pass its schema');
   });
 });

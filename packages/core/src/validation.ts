@@ -22,6 +22,11 @@ import { ValidationError, type ValidationIssue } from './errors';
  * ```
  */
 export function parseWith<S extends z.ZodType>(schema: S, input: unknown, what?: string, where?: { row?: number; source?: string }): z.output<S> {
+  if (typeof input === 'object' && input !== null && preParsed.has(input)) {
+    preParsed.delete(input);
+    if (checkPreParsed) checkParsedAlready(schema, input, what);
+    return input as z.output<S>;
+  }
   const result = schema.safeParse(input);
   if (result.success) return result.data;
   const issues: ValidationIssue[] = [];
@@ -37,6 +42,75 @@ export function parseWith<S extends z.ZodType>(schema: S, input: unknown, what?:
     issues.push({ path: what ? [what, ...path] : path, message: issue.message });
   }
   throw new ValidationError(issues, where);
+}
+
+/** Configs marked by {@link preParsedConfig}, each taken once by the next {@link parseWith}. */
+const preParsed = new WeakSet<object>();
+/**
+ * Whether a config marked as parsed is parsed anyway and compared (`RXTRADE_CHECK_PREPARSED=1`: the
+ * test suite sets it, so that every run it makes checks each mark).
+ */
+const checkPreParsed = typeof process !== 'undefined' && process.env?.['RXTRADE_CHECK_PREPARSED'] === '1';
+
+/**
+ * @internal Marks a config that its builder made from values already validated by the schema that
+ * will parse it, with every default of that schema set: the next {@link parseWith} of it returns it as
+ * it is instead of parsing it again. A backtest builds its venue, ledger, kernel and order manager from
+ * the one config the runner parsed; parsing each part again cost about a tenth of a short backtest.
+ *
+ * With `RXTRADE_CHECK_PREPARSED=1` in the environment the config is parsed anyway and must come out
+ * unchanged (see `checkParsedAlready`), so that a mark put where it does not belong fails the tests.
+ *
+ * @example
+ * ```ts
+ * const venue = new SimulatedVenue(preParsedConfig({ ...parsedOptions, clock, instruments, retainClosedOrders: true }));
+ * ```
+ */
+export function preParsedConfig<T extends object>(config: T): T {
+  preParsed.add(config);
+  return config;
+}
+
+/** Throws when parsing `input` would have given anything else than `input` (an issue, a default, a change). */
+function checkParsedAlready(schema: z.ZodType, input: object, what: string | undefined): void {
+  const result = schema.safeParse(input);
+  const where = what ?? 'config';
+  if (!result.success) throw new Error(`${where} was marked as parsed but does not pass its schema: ${result.error.message}`);
+  const difference = differenceOf(result.data, input, where);
+  if (difference !== undefined) throw new Error(`${where} was marked as parsed but parsing changes it at ${difference}`);
+}
+
+/** Where `parsed` differs from `given` (a path), or undefined: plain objects and arrays by content, Decimals by value, the rest by identity. */
+function differenceOf(parsed: unknown, given: unknown, path: string): string | undefined {
+  if (Object.is(parsed, given)) return undefined;
+  if (Array.isArray(parsed) && Array.isArray(given)) {
+    if (parsed.length !== given.length) return path;
+    for (let i = 0; i < parsed.length; i++) {
+      const d = differenceOf(parsed[i], given[i], `${path}[${i}]`);
+      if (d !== undefined) return d;
+    }
+    return undefined;
+  }
+  if (isDecimalLike(parsed) && isDecimalLike(given)) return parsed.eq(given) ? undefined : path;
+  if (isPlainObject(parsed) && isPlainObject(given)) {
+    // A key given as undefined and a key left out are the same to a schema.
+    for (const key of new Set([...Object.keys(parsed), ...Object.keys(given)])) {
+      const d = differenceOf(parsed[key], given[key], `${path}.${key}`);
+      if (d !== undefined) return d;
+    }
+    return undefined;
+  }
+  return path;
+}
+
+function isPlainObject(v: unknown): v is Record<string, unknown> {
+  if (typeof v !== 'object' || v === null) return false;
+  const proto: unknown = Object.getPrototypeOf(v);
+  return proto === Object.prototype || proto === null;
+}
+
+function isDecimalLike(v: unknown): v is { eq(other: unknown): boolean } {
+  return typeof v === 'object' && v !== null && typeof (v as { eq?: unknown }).eq === 'function' && typeof (v as { toFixed?: unknown }).toFixed === 'function';
 }
 
 /**

@@ -31,6 +31,7 @@ import {
   SubmitOrderSchema,
   ValidationError,
   parseWith,
+  preParsedConfig,
   type CancelOrder,
   type ClientOrderId,
   type Clock,
@@ -188,7 +189,8 @@ export class OrderManager implements OrdersView {
     this.retainClosed = c.retainClosedOrders;
     this.submitTimeoutMs = c.submitTimeoutMs;
     this.cancelTimeoutMs = c.cancelTimeoutMs;
-    this.retry = new RetryPolicy(c.retry);
+    // A parse's output (here or in the kernel's schema): the policy takes it as parsed.
+    this.retry = new RetryPolicy(preParsedConfig(c.retry));
     this.dayBoundary = c.dayBoundary ?? nextUtcMidnight;
     this.track = c.track;
     // The Subjects themselves, typed as Observables: asObservable() would add a hop to every event.

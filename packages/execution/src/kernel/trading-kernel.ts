@@ -23,6 +23,7 @@ import {
   WorkTracker,
   isMarketDataSink,
   parseWith,
+  preParsedConfig,
   silentLogger,
   strategyId as toStrategyId,
   type AccountLedger,
@@ -112,6 +113,12 @@ export const TradingKernelConfigSchema = z.strictObject({
   /** The order manager's reconciliation settings (see `OrderManagerConfig`); default: none, as a simulated venue always answers. */
   orders: OrderManagerConfigSchema.pick({ submitTimeoutMs: true, cancelTimeoutMs: true, retry: true, dayBoundary: true }).optional(),
 });
+
+/** The order manager settings of a kernel given none: `orders: {}` parsed once (the retry policy's defaults). */
+let ordersDefaults: NonNullable<z.output<typeof TradingKernelConfigSchema>['orders']> | undefined;
+function defaultOrders(): NonNullable<z.output<typeof TradingKernelConfigSchema>['orders']> {
+  return (ordersDefaults ??= Object.freeze(parseWith(TradingKernelConfigSchema.shape.orders.unwrap(), {}, 'orders')));
+}
 
 /**
  * Configuration of a {@link TradingKernel}.
@@ -217,15 +224,17 @@ export class TradingKernel {
     this.ledger = ledger;
     this.equity = new EquityRecorder(c.equityEvery, c.expectedEvents);
     const venue: Venue = venues.length === 1 ? venues[0]! : new VenueRouter({ venues, instruments });
-    this.orderManager = new OrderManager({
+    // Built from what this kernel's schema validated (`orders` with the order manager's own field
+    // schemas, its defaults set): the manager takes it as parsed.
+    this.orderManager = new OrderManager(preParsedConfig({
       clock,
       instruments,
       venue,
       retainClosedOrders: c.keepHistory,
-      ...(c.orders ?? {}),
+      ...(c.orders ?? defaultOrders()),
       // A reconciliation after a submit or cancel timeout is work of the run, and its failure the run's.
-      track: (work) => void this.work.track(work).catch((error: unknown) => this.fail(error)),
-    });
+      track: (work: Promise<unknown>) => void this.work.track(work).catch((error: unknown) => this.fail(error)),
+    }));
     const only = venues.length === 1 ? venues[0]! : undefined;
     if (only !== undefined && isMarketDataSink(only)) this.single = only;
     for (const v of venues) {
