@@ -1,6 +1,7 @@
 /**
  * How executors group tasks into batches (one thread message, one BullMQ job): guided self-scheduling.
- * Each batch takes a quarter of the remaining tasks' fair share per worker, so batches start large
+ * Each batch takes a quarter of the remaining tasks' fair share per worker (a half for BullMQ jobs,
+ * which cost more each), so batches start large
  * (few messages or jobs, little overhead per task) and shrink to single tasks towards the end (the
  * last batches are short, so no worker is left with a long tail while the others are idle).
  */
@@ -24,19 +25,21 @@ export type BatchSize = z.output<typeof BatchSizeSchema>;
 export const MAX_AUTO_BATCH = 64;
 
 /**
- * The size of the next batch when `remaining` tasks are left for `workers` workers.
+ * The size of the next batch when `remaining` tasks are left for `workers` workers: with `'auto'`, the
+ * remaining tasks' fair share per worker divided by `share` (4: a quarter; BullMQ jobs take a half).
  *
  * @example
  * ```ts
  * nextBatchSize(200, 2, 'auto'); // 25 (a quarter of each worker's share)
  * nextBatchSize(5, 2, 'auto');   // 1
  * nextBatchSize(200, 2, 10);     // 10
+ * nextBatchSize(200, 2, 'auto', 2); // 50 (half of each worker's share)
  * ```
  */
-export function nextBatchSize(remaining: number, workers: number, size: BatchSize): number {
+export function nextBatchSize(remaining: number, workers: number, size: BatchSize, share = 4): number {
   if (remaining <= 0) return 0;
   if (size !== 'auto') return Math.min(size, remaining);
-  return Math.min(remaining, MAX_AUTO_BATCH, Math.max(1, Math.ceil(remaining / (4 * Math.max(1, workers)))));
+  return Math.min(remaining, MAX_AUTO_BATCH, Math.max(1, Math.ceil(remaining / (share * Math.max(1, workers)))));
 }
 
 /**
@@ -47,10 +50,10 @@ export function nextBatchSize(remaining: number, workers: number, size: BatchSiz
  * batchSizes(12, 2, 'auto'); // [2, 2, 1, 1, 1, 1, 1, 1, 1, 1]
  * ```
  */
-export function batchSizes(count: number, workers: number, size: BatchSize): number[] {
+export function batchSizes(count: number, workers: number, size: BatchSize, share = 4): number[] {
   const sizes: number[] = [];
   for (let left = count; left > 0; ) {
-    const n = nextBatchSize(left, workers, size);
+    const n = nextBatchSize(left, workers, size, share);
     sizes.push(n);
     left -= n;
   }
