@@ -117,7 +117,12 @@ export const TradingKernelConfigSchema = z.strictObject({
 /** The order manager settings of a kernel given none: `orders: {}` parsed once (the retry policy's defaults). */
 let ordersDefaults: NonNullable<z.output<typeof TradingKernelConfigSchema>['orders']> | undefined;
 function defaultOrders(): NonNullable<z.output<typeof TradingKernelConfigSchema>['orders']> {
-  return (ordersDefaults ??= Object.freeze(parseWith(TradingKernelConfigSchema.shape.orders.unwrap(), {}, 'orders')));
+  if (ordersDefaults === undefined) {
+    const parsed = parseWith(TradingKernelConfigSchema.shape.orders.unwrap(), {}, 'orders');
+    // Shared by every such kernel's order manager: frozen, its retry settings included.
+    ordersDefaults = Object.freeze({ ...parsed, retry: Object.freeze({ ...parsed.retry }) });
+  }
+  return ordersDefaults;
 }
 
 /**
