@@ -9,10 +9,9 @@
  * docs/metrics.md for every definition).
  */
 import { z } from 'zod';
-import { parseWith, ZERO, type Decimal, type InstrumentId } from '@rxtrade/core';
+import { parseWith, preParsedConfig, ZERO, type Decimal, type InstrumentId } from '@rxtrade/core';
 import { annualizedReturn, annualizedVolatility, capmAlpha, capmBeta, maxDrawdown, sharpeRatio, simpleReturns, sortinoRatio } from '@rxtrade/portfolio';
 import type { PositionChange } from './position-changes';
-import { sortinoRatioAnnualized } from './sortino-annualized';
 import type { RoundTrip } from './round-trips';
 
 const arrayLike = z.custom<ArrayLike<number>>((v) => Array.isArray(v) || (ArrayBuffer.isView(v) && !(v instanceof DataView)), 'must be an array of numbers');
@@ -131,7 +130,10 @@ export function computeMetrics(result: MetricsInput, config: MetricsConfig): Met
   const returns = equity.length > 1 ? simpleReturns(equity) : new Float64Array(0);
   const n = returns.length;
   const dd = drawdownEpisodes(ts, equity);
-  const mdd = n > 0 ? maxDrawdown(returns, { input: 'returns' }) : 0;
+  // The analytics' options below are built from what MetricsConfigSchema validated, with their
+  // defaults set: they are not parsed again (see preParsedConfig; the tests check each).
+  const mdd = n > 0 ? maxDrawdown(returns, preParsedConfig({ input: 'returns' as const })) : 0;
+  const sortino = n > 0 ? sortinoRatio(returns, preParsedConfig({ mar: c.mar })) : NaN;
   const trades = tradeStats(result.trades);
   let meanEquity = 0;
   for (let i = 0; i < equity.length; i++) meanEquity += equity[i]!;
@@ -143,10 +145,11 @@ export function computeMetrics(result: MetricsInput, config: MetricsConfig): Met
     totalReturn: equity.length > 0 ? equity[equity.length - 1]! / equity[0]! - 1 : NaN,
     annualizedReturn: annualizedReturn(returns, ppy),
     annualizedVolatility: annualizedVolatility(returns, ppy),
-    sharpeRatio: n > 1 ? sharpeRatio(returns, { periodsPerYear: ppy, riskFree: c.riskFree }) : NaN,
+    sharpeRatio: n > 1 ? sharpeRatio(returns, preParsedConfig({ periodsPerYear: ppy, riskFree: c.riskFree })) : NaN,
     ...moments(returns, c.riskFree),
-    sortinoRatio: n > 0 ? sortinoRatio(returns, { mar: c.mar }) : NaN,
-    sortinoRatioAnnualized: sortinoRatioAnnualized(returns, ppy, c.mar),
+    sortinoRatio: sortino,
+    // sortinoRatioAnnualized(returns, ppy, c.mar), from the ratio just computed.
+    sortinoRatioAnnualized: sortino * Math.sqrt(ppy),
     // calmarRatio(returns, ppy), without computing the maximum drawdown a second time.
     calmarRatio: n > 0 ? annualizedReturn(returns, ppy) / mdd : NaN,
     maxDrawdown: mdd,
