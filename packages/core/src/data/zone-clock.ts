@@ -21,8 +21,14 @@ export type ZoneMatch =
   /** The wall time does not occur (clocks were set forward); `after` is the same wall time read with the offset before the gap, which lands past it. */
   | { readonly kind: 'gap'; readonly offsetBefore: number; readonly offsetAfter: number; readonly after: number };
 
-/** Whether `Intl` knows the time zone `name`. */
+/**
+ * Whether `Intl` knows the time zone `name`. `'UTC'`, which every implementation must know (ECMA-402),
+ * is answered without building a `DateTimeFormat`: the first one a process builds loads the time zone
+ * data, 10 to 20 ms that every fresh process reading a CSV file (a cold sweep, a BullMQ worker) paid
+ * to check the default zone.
+ */
 export function isKnownTimeZone(name: string): boolean {
+  if (name === 'UTC') return true;
   try {
     new Intl.DateTimeFormat('en-US', { timeZone: name });
     return true;
