@@ -12,6 +12,7 @@ import {
   defineInstrument,
   instrumentRegistry,
   looseObjectPaths,
+  parseWith,
   Macd,
   ValidationError,
   Vwap,
@@ -19,7 +20,7 @@ import {
   type Pipeline,
 } from '@rxtrade/core';
 import * as execution from '@rxtrade/execution';
-import { FixedBpsSlippage, MakerTakerFeeModel, SimulatedAccount, SimulatedVenue, latencyModel } from '@rxtrade/execution';
+import { FixedBpsSlippage, MakerTakerFeeModel, SimulatedAccount, SimulatedVenue, SimulatedVenueJsonSchema, latencyModel } from '@rxtrade/execution';
 import * as portfolio from '@rxtrade/portfolio';
 import { Ledger, minVariance, rebalanceOnDrift } from '@rxtrade/portfolio';
 import * as risk from '@rxtrade/risk';
@@ -105,6 +106,16 @@ async function rejectionOf(p: () => Promise<unknown>): Promise<string> {
 
 describe('a typo in a config is an error naming its path', () => {
   const base = { data: bars, instruments: [goog], ledger: { startingCash: 10_000 } };
+
+  it('a commission out of [0, 1) names the field the user gave, not the fee model it builds', async () => {
+    for (const commission of [1, 1.5, -0.001])
+      expect(await rejectionOf(() => runBacktest(idle, { ...base, venue: { commission } }))).toMatch(/^config\.venue\.commission: /);
+    expect(await rejectionOf(() => runBacktest(idle, { ...base, venue: { commission: 1 } }))).toBe('config.venue.commission: must be a fraction of notional in [0, 1)');
+    expect(await rejectionOf(() => runBacktest(idle, { ...base, venues: [{ id: 'SIM' }, { id: 'B', commission: 1 }] }))).toBe(
+      'config.venues[1].commission: must be a fraction of notional in [0, 1)',
+    );
+    expect(messageOf(() => parseWith(SimulatedVenueJsonSchema, { commission: 1 }, 'venue'))).toBe('venue.commission: must be a fraction of notional in [0, 1)');
+  });
 
   it('runBacktest: venue, venues, ledger and the venue models', async () => {
     expect(await rejectionOf(() => runBacktest(idle, { ...base, venue: { comission: 0.002 } as never }))).toBe(

@@ -24,8 +24,8 @@ const decimalLike = z.union([z.string(), z.number(), z.instanceof(Decimal as unk
  * `config.venue.<key>`.
  */
 const venueSchema = SimulatedVenueConfigSchema.omit({ clock: true, instruments: true, retainClosedOrders: true }).extend({
-  /** Commission as a fraction of notional on every fill (0.002 = 0.2%). */
-  commission: z.number().min(0).max(1).optional(),
+  /** Commission as a fraction of notional on every fill, in [0, 1) (0.002 = 0.2%). */
+  commission: z.number().min(0).lt(1, 'must be a fraction of notional in [0, 1)').optional(),
 });
 
 /**

@@ -90,8 +90,8 @@ export const SimulatedVenueJsonSchema = z
   .strictObject({
     /** Venue id (for several venues: the `venue` of the instruments it trades). */
     id: z.string().min(1).optional(),
-    /** Commission as a fraction of notional on every fill (0.002 = 0.2%); `fees` overrides it. */
-    commission: z.number().min(0).max(1).optional(),
+    /** Commission as a fraction of notional on every fill, in [0, 1) (0.002 = 0.2%); `fees` overrides it. */
+    commission: z.number().min(0).lt(1, 'must be a fraction of notional in [0, 1)').optional(),
     fees: FeeModelJsonSchema.optional(),
     slippage: SlippageModelJsonSchema.optional(),
     /** Fraction of a bar's volume (or a trade's size) one order may fill per bar, in (0, 1]. */
