@@ -121,4 +121,25 @@ describe('IdTable', () => {
     expect((table as unknown as { dense: unknown[] }).dense.length).toBeLessThanOrEqual(2 * 1024 + 8);
     expect([...table.values()]).toEqual([99_997, 99_998, 99_999]);
   });
+
+  it('answers for the id it read last as for any other: another prefix, a repeated lookup, a lookup before the first id', () => {
+    const table = new IdTable<number>();
+    expect(table.get('a-1')).toBeUndefined(); // read before the table has a prefix
+    table.set('b-1', 1);
+    expect(table.get('a-1')).toBeUndefined(); // the same digits under another prefix
+    expect(table.get('a-1')).toBeUndefined();
+    expect(table.get('b-1')).toBe(1);
+    expect(table.get('b-1')).toBe(1);
+    table.set('b-2', 2);
+    expect(table.get('b-2')).toBe(2);
+    expect(table.delete('b-2')).toBe(true);
+    expect(table.get('b-2')).toBeUndefined();
+    expect(table.has('b-2')).toBe(false);
+    table.set('b-2', 3);
+    expect(table.get('b-2')).toBe(3);
+    table.set('a-1', 4); // another prefix: the table becomes a map
+    expect(table.get('a-1')).toBe(4);
+    expect(table.get('b-1')).toBe(1);
+    expect([...table.values()]).toEqual([1, 3, 4]);
+  });
 });

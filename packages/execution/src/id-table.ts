@@ -48,6 +48,12 @@ export class IdTable<V> {
   private denseSize = 0;
   /** Every entry once the table gave up its dense part; undefined until then. */
   private map: Map<string, V> | undefined;
+  /**
+   * The last id read by {@link counterOf} once the prefix is known, and its counter: an order's id is
+   * looked up several times in a row (a duplicate check, an insertion, each of its events).
+   */
+  private memoId: string | undefined;
+  private memoN = -1;
 
   /** Number of entries. */
   get size(): number {
@@ -146,6 +152,7 @@ export class IdTable<V> {
    * prefix is the table's (any prefix before the first id); -1 otherwise.
    */
   private counterOf(id: string): number {
+    if (id === this.memoId) return this.memoN;
     const end = id.length;
     let i = end - 1;
     let n = 0;
@@ -161,8 +168,11 @@ export class IdTable<V> {
     if (digits === 0 || digits > MAX_DIGITS || i < 0 || id.charCodeAt(i) !== 45) return -1;
     if (digits > 1 && id.charCodeAt(i + 1) === 48) return -1;
     const prefix = this.prefix;
-    if (prefix !== undefined && (i !== prefix.length || !id.startsWith(prefix))) return -1;
-    return n;
+    if (prefix === undefined) return n;
+    const counter = i === prefix.length && id.startsWith(prefix) ? n : -1;
+    this.memoId = id;
+    this.memoN = counter;
+    return counter;
   }
 
   /** Moves every entry to a map, in insertion order (dense ids were added in increasing order). */
