@@ -585,11 +585,14 @@ export class Ledger implements AccountLedger {
     this.checkedFill(fill, options);
   }
 
+  /**
+   * What {@link checkedFill} returns, one object reused: {@link Ledger.applyFill} reads it into locals at
+   * once (a fill a microsecond apart from the next should not allocate a result object).
+   */
+  private readonly checked: CheckedFill = { instrument: undefined as unknown as Instrument, quantity: ZERO, price: ZERO, commission: ZERO, fromPosition: false, buy: false, moved: ZERO, side: PositionSide.NET };
+
   /** The validation of {@link Ledger.applyFill}: the checked figures, or a ValidationError naming the field. */
-  private checkedFill(
-    fill: Fill,
-    options: ApplyFillOptions | undefined,
-  ): { instrument: Instrument; quantity: Decimal; price: Decimal; commission: Decimal; fromPosition: boolean; buy: boolean; moved: Decimal; side: PositionSide } {
+  private checkedFill(fill: Fill, options: ApplyFillOptions | undefined): CheckedFill {
     const instrument = this.instruments.find(fill.instrumentId);
     if (!instrument) throw fieldError('fill', 'instrumentId', `unknown instrument ${JSON.stringify(fill.instrumentId)}`);
     if (!this.multiCurrency && instrument.quote !== this.baseCurrency)
@@ -632,7 +635,16 @@ export class Ledger implements AccountLedger {
           throw fieldError('fill', 'quantity', `${moved.toString()} exceeds the ${side} leg of ${instrument.id} (${held.toString()}) it closes`);
       }
     }
-    return { instrument, quantity, price, commission, fromPosition, buy, moved, side };
+    const checked = this.checked;
+    checked.instrument = instrument;
+    checked.quantity = quantity;
+    checked.price = price;
+    checked.commission = commission;
+    checked.fromPosition = fromPosition;
+    checked.buy = buy;
+    checked.moved = moved;
+    checked.side = side;
+    return checked;
   }
 
   /**
@@ -1260,7 +1272,21 @@ function fieldError(object: string, field: string, message: string): ValidationE
   return new ValidationError([{ path: [object, field], message }]);
 }
 
+/** A fill's figures as {@link Ledger.applyFill} checked them. */
+interface CheckedFill {
+  instrument: Instrument;
+  quantity: Decimal;
+  price: Decimal;
+  commission: Decimal;
+  fromPosition: boolean;
+  buy: boolean;
+  moved: Decimal;
+  side: PositionSide;
+}
+
 function checkDecimal(value: unknown, field: string): Decimal {
+  // This package's Decimal, finite: the fill the kernel books, without isDecimal's second test.
+  if (value instanceof Decimal && value.isFinite()) return value;
   if (!Decimal.isDecimal(value)) throw fieldError('fill', field, `must be a Decimal, got ${typeof value}`);
   const d = value instanceof Decimal ? value : new Decimal(value);
   if (!d.isFinite()) throw fieldError('fill', field, `must be finite, got ${d.toString()}`);
