@@ -160,16 +160,27 @@ export interface TransitionContext {
  * ```
  */
 export function nextStatus(status: OrderStatus, eventType: OrderEventType, context?: TransitionContext, subject = 'order'): OrderStatus {
-  const next = ORDER_TRANSITIONS[status][eventType];
+  const next = resolveStatus(status, eventType, context?.fillCompletes === true, context?.previous);
   if (next === undefined) throw new IllegalTransitionError(status, eventType, subject);
-  if (eventType === 'OrderFilled') return context?.fillCompletes === true ? S.FILLED : next;
+  return next;
+}
+
+/**
+ * {@link nextStatus} without a context object or an error: undefined where the table has no such
+ * transition. For the order's own bookkeeping, which names the order in the error only when it throws
+ * (two transitions an order, each of which would otherwise build the context and the name).
+ *
+ * @internal
+ */
+export function resolveStatus(status: OrderStatus, eventType: OrderEventType, fillCompletes: boolean, previous: OrderStatus | undefined): OrderStatus | undefined {
+  const next = ORDER_TRANSITIONS[status][eventType];
+  if (next === undefined) return undefined;
+  if (eventType === 'OrderFilled') return fillCompletes ? S.FILLED : next;
   if (
     (status === S.PENDING_CANCEL && eventType === 'OrderCancelRejected') ||
     (status === S.PENDING_UPDATE && (eventType === 'OrderModifyRejected' || eventType === 'OrderUpdated'))
-  ) {
-    const previous = context?.previous;
+  )
     return previous !== undefined && RETURNABLE.has(previous) ? previous : next;
-  }
   return next;
 }
 

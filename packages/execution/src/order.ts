@@ -12,6 +12,7 @@ import {
   type ClientOrderId,
   type InstrumentId,
   type OrderEvent,
+  type OrderEventType,
   type OrderFilled,
   OrderSide,
   OrderType,
@@ -24,7 +25,7 @@ import {
   type VenueOrderId,
 } from '@rxtrade/core';
 import { OrderAnomalyReason, type OrderApplyResult } from './order-anomaly';
-import { isTerminalStatus, nextStatus } from './order-state-machine';
+import { isTerminalStatus, resolveStatus } from './order-state-machine';
 
 /**
  * Why an order is held locally by the order manager (see `Order.held`).
@@ -224,7 +225,7 @@ export class Order implements OrderView {
     // OrderAccepted in PENDING_CANCEL for that): it is as illegal as in ACCEPTED.
     if (event.type === 'OrderAccepted' && status === OrderStatus.PENDING_CANCEL && this._acknowledged)
       throw new IllegalTransitionError(status, event.type, `order ${this.clientOrderId} (acknowledged already)`);
-    const next = nextStatus(status, event.type, { previous: this.previous }, `order ${this.clientOrderId}`);
+    const next = resolveStatus(status, event.type, false, this.previous) ?? this.illegal(status, event.type);
     switch (event.type) {
       case 'OrderAccepted':
         this._venueOrderId = event.venueOrderId;
@@ -277,7 +278,7 @@ export class Order implements OrderView {
         OrderAnomalyReason.OVERFILL,
         `fill ${event.tradeId} of ${qty.toString()} would fill ${filled.toString()} of order ${this.clientOrderId} for ${this._quantity.toString()}`,
       );
-    const next = late ? this._status : nextStatus(this._status, 'OrderFilled', { fillCompletes: cmp === 0 }, `order ${this.clientOrderId}`);
+    const next = late ? this._status : (resolveStatus(this._status, 'OrderFilled', cmp === 0, undefined) ?? this.illegal(this._status, 'OrderFilled'));
     const prevAvg = this._avgFillPrice;
     // Quantity-weighted: (avg * previous filled + price * quantity) / filled, exact in Decimal.
     this._avgFillPrice = prevAvg === undefined ? px : prevAvg.mul(this._filledQuantity).plus(px.mul(qty)).div(filled);
@@ -396,6 +397,11 @@ export class Order implements OrderView {
     const current = this._status;
     if (current !== OrderStatus.PENDING_CANCEL && current !== OrderStatus.PENDING_UPDATE) this.previous = current;
     this._status = next;
+  }
+
+  /** Throws the IllegalTransitionError of `eventType` in `status`, naming this order. */
+  private illegal(status: OrderStatus, eventType: OrderEventType): never {
+    throw new IllegalTransitionError(status, eventType, `order ${this.clientOrderId}`);
   }
 
   private refuse(reason: OrderAnomalyReason, message: string): OrderApplyResult {
