@@ -19,13 +19,26 @@ export function instrumentRegistry(list: readonly Instrument[]): InstrumentRegis
     byId.set(instrument.id, instrument);
   });
   const all = Object.freeze([...byId.values()]);
+  // The instrument found last: an order is looked up by its instrument about ten times on its way from
+  // the strategy to the ledger, nearly always the same one in a row.
+  let lastId: InstrumentId | undefined;
+  let last: Instrument | undefined;
+  const find = (id: InstrumentId): Instrument | undefined => {
+    if (id === lastId) return last;
+    const instrument = byId.get(id);
+    if (instrument !== undefined) {
+      lastId = id;
+      last = instrument;
+    }
+    return instrument;
+  };
   return {
     get(id) {
-      const instrument = byId.get(id);
+      const instrument = find(id);
       if (!instrument) throw new ValidationError([{ path: ['instrumentId'], message: `unknown instrument ${JSON.stringify(id)}` }]);
       return instrument;
     },
-    find: (id) => byId.get(id),
+    find,
     all: () => all,
   };
 }
