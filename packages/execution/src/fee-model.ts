@@ -37,7 +37,8 @@ export interface FeeContext {
  */
 export interface FeeModel {
   /**
-   * @param context the order's earlier fills and the time: the simulated venue always passes it; models
+   * @param context the order's earlier fills and the time: the simulated venue passes it to every model
+   *   but `ZERO_FEE_MODEL` and `PercentFeeModel` itself (not a subclass), which do not read it; models
    *   that charge per fill ignore it.
    */
   commission(instrument: Instrument, side: OrderSide, quantity: Decimal, price: Decimal, liquiditySide: LiquiditySide, context?: FeeContext): Decimal;

@@ -902,8 +902,8 @@ export class OrderManager implements OrdersView {
     if (this.expiries.size > 0) this.clearTimer(this.expiries, id);
     if (this.submitTimers.size > 0) this.clearTimer(this.submitTimers, id);
     if (this.cancelTimers.size > 0) this.clearTimer(this.cancelTimers, id);
-    this.expiring.delete(id);
-    this.resentCancels.delete(id);
+    if (this.expiring.size > 0) this.expiring.delete(id);
+    if (this.resentCancels.size > 0) this.resentCancels.delete(id);
     if (!this.retainClosed) this.all.delete(id);
     // Kept as a row: a run's history is then no object per order for the collector to copy and mark.
     else if (ClosedOrderRows.accepts(order)) this.all.set(id, this.rows.add(order));

@@ -88,6 +88,7 @@ import { IdTable } from './id-table';
 import { ClockSchema, FeeModelSchema, InstrumentRegistrySchema, isObject } from './config-schemas';
 import type { VenueAccount } from './account/venue-account';
 import { ZERO_FEE_MODEL, type FeeModel } from './fee-model';
+import { PercentFeeModel } from './percent-fee-model';
 import { BarOpenFillModel, type FillModel } from './fill-model';
 import { latencyModel, LatencyModelConfigSchema, type LatencyModel, type LatencyModelConfig } from './latency-model';
 import { barPath } from './matching/bar-path';
@@ -243,6 +244,8 @@ export class SimulatedVenue implements ExecutionClient, MarketDataSink, MatchEng
   private readonly clock: Clock;
   private readonly instruments: InstrumentRegistry;
   private readonly feeModel: FeeModel;
+  /** Whether the fee model may read a fill's context: the built-in per-fill models do not (an object a fill spared). */
+  private readonly feeContext: boolean;
   private readonly fillModel: FillModel;
   private readonly slippage: SlippageModel;
   private readonly maxParticipation: number | undefined;
@@ -276,6 +279,8 @@ export class SimulatedVenue implements ExecutionClient, MarketDataSink, MatchEng
     this.clock = c.clock;
     this.instruments = c.instruments;
     this.feeModel = c.feeModel ?? ZERO_FEE_MODEL;
+    // Exactly these two: a subclass of PercentFeeModel may read the context.
+    this.feeContext = !(this.feeModel === ZERO_FEE_MODEL || Object.getPrototypeOf(this.feeModel) === PercentFeeModel.prototype);
     this.fillModel = c.fillModel ?? new BarOpenFillModel();
     this.slippage = c.slippageModel ?? NO_SLIPPAGE;
     this.maxParticipation = c.maxParticipation;
@@ -892,13 +897,15 @@ export class SimulatedVenue implements ExecutionClient, MarketDataSink, MatchEng
   private fill(order: WorkingOrder, price: Decimal, quantity: Decimal, liquidity: LiquiditySide, ts: number, cap: number): number {
     const { command, instrument } = order;
     const n = cap === Infinity ? 0 : quantity === order.leaves ? order.leavesNum : decimalToNumber(quantity);
-    const commission = this.feeModel.commission(instrument, command.side, quantity, price, liquidity, {
-      ts,
-      clientOrderId: command.clientOrderId,
-      orderFilledQuantity: order.filled,
-      orderCommission: order.commission,
-      orderFilledNotional: order.filledNotional,
-    });
+    const commission = this.feeContext
+      ? this.feeModel.commission(instrument, command.side, quantity, price, liquidity, {
+          ts,
+          clientOrderId: command.clientOrderId,
+          orderFilledQuantity: order.filled,
+          orderCommission: order.commission,
+          orderFilledNotional: order.filledNotional,
+        })
+      : this.feeModel.commission(instrument, command.side, quantity, price, liquidity);
     const complete = order.addFilled(quantity);
     // Only a later fill of the same order reads it: a fill that completes the order skips the multiplication.
     if (!complete) order.filledNotional = order.filledNotional.plus(price.mul(quantity));
