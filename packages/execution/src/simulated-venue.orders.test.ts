@@ -6,6 +6,7 @@ import { Decimal, type OrderExpired, type OrderUpdated } from '@rxtrade/core';
 import { describe, expect, it } from 'vitest';
 import { DAY, bar, goog, quote, venueHarness } from './__fixtures__/setup';
 import type { FeeContext, FeeModel } from './fee-model';
+import { PercentFeeModel } from './percent-fee-model';
 
 describe('SimulatedVenue time in force', () => {
   it('expires a GTD order at its expire time on the clock, before data stamped then is matched', () => {
@@ -153,6 +154,24 @@ describe('SimulatedVenue modify and queryOrder', () => {
     ]);
     expect(h.fills().map((f) => f.commission.toString())).toEqual(['0.2', '0.11']);
     expect(new Decimal(0.11).eq(h.fills()[1]!.commission)).toBe(true);
+  });
+
+  it('passes the context to a subclass of PercentFeeModel, which may read it, and charges PercentFeeModel its rate without one', () => {
+    const seen: (FeeContext | undefined)[] = [];
+    class CappedPercent extends PercentFeeModel {
+      override commission(...args: Parameters<PercentFeeModel['commission']>): Decimal {
+        seen.push(args[5]);
+        return super.commission(...args);
+      }
+    }
+    const sub = venueHarness({ feeModel: new CappedPercent(0.001) });
+    sub.venue.submit(sub.factory.market({ instrumentId: goog.id, side: 'BUY', quantity: 3 }));
+    sub.venue.process(bar(goog.id, 1, 100, 101, 99, 100));
+    expect(seen.map((c) => c?.orderFilledQuantity.toString())).toEqual(['0']);
+    const plain = venueHarness({ feeModel: new PercentFeeModel(0.001) });
+    plain.venue.submit(plain.factory.market({ instrumentId: goog.id, side: 'BUY', quantity: 3 }));
+    plain.venue.process(bar(goog.id, 1, 100, 101, 99, 100));
+    expect(plain.fills().map((f) => f.commission.toString())).toEqual(['0.3']);
   });
 });
 
