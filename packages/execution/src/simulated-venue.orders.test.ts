@@ -2,7 +2,7 @@
  * The simulated venue's order rules beyond matching: time in force (GTD, DAY), post-only, reduce-only,
  * modify, queryOrder, and fees called with the order's context. Expected values are computed by hand.
  */
-import { Decimal, type OrderExpired, type OrderUpdated } from '@rxtrade/core';
+import { Decimal, type Instrument, type LiquiditySide, type OrderExpired, type OrderSide, type OrderUpdated } from '@rxtrade/core';
 import { describe, expect, it } from 'vitest';
 import { DAY, bar, goog, quote, venueHarness } from './__fixtures__/setup';
 import type { FeeContext, FeeModel } from './fee-model';
@@ -159,9 +159,9 @@ describe('SimulatedVenue modify and queryOrder', () => {
   it('passes the context to a subclass of PercentFeeModel, which may read it, and charges PercentFeeModel its rate without one', () => {
     const seen: (FeeContext | undefined)[] = [];
     class CappedPercent extends PercentFeeModel {
-      override commission(...args: Parameters<PercentFeeModel['commission']>): Decimal {
-        seen.push(args[5]);
-        return super.commission(...args);
+      override commission(instrument: Instrument, side: OrderSide, quantity: Decimal, price: Decimal, liquidity: LiquiditySide, context?: FeeContext): Decimal {
+        seen.push(context);
+        return super.commission(instrument, side, quantity, price, liquidity);
       }
     }
     const sub = venueHarness({ feeModel: new CappedPercent(0.001) });
