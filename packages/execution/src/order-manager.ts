@@ -220,6 +220,16 @@ export class OrderManager implements OrdersView {
   }
 
   /**
+   * {@link OrderManager.execute} of a submit that `plainSubmitIsValid` has just vouched for, which the
+   * manager would otherwise check again: the trading kernel's path for what the order factory builds.
+   *
+   * @internal
+   */
+  executeVouchedSubmit(command: SubmitOrder): void {
+    this.submit(command, true);
+  }
+
+  /**
    * Feeds market data to the emulator: held orders whose trigger the data reaches are released to the
    * venue. The runner calls it after the venue has seen the event and before the strategy does.
    */
@@ -353,11 +363,11 @@ export class OrderManager implements OrdersView {
 
   // ---- submits ---------------------------------------------------------------------------------
 
-  private submit(command: SubmitOrder): void {
+  private submit(command: SubmitOrder, vouched = false): void {
     this.requireIds(command);
     if (this.denyDuplicate(command)) return;
     const order = this.create(command);
-    let reason = this.denialReason(command);
+    let reason = this.denialReason(command, vouched);
     if (reason === undefined && (command.contingencyType !== undefined || command.parentOrderId !== undefined))
       reason = 'contingencyType: contingent orders must be submitted together in a SubmitOrderList (see OrderFactory.bracket / oco)';
     if (reason !== undefined) {
@@ -915,9 +925,9 @@ export class OrderManager implements OrdersView {
   }
 
   /** Why a submit must be denied, or undefined when it may go to the venue (natively or emulated). */
-  private denialReason(command: SubmitOrder): string | undefined {
+  private denialReason(command: SubmitOrder, vouched = false): string | undefined {
     // The schema runs only when the quick check cannot vouch for the command (it never denies one).
-    if (!plainSubmitIsValid(command)) {
+    if (!vouched && !plainSubmitIsValid(command)) {
       const parsed = SubmitOrderSchema.safeParse(command);
       if (!parsed.success) return issuesMessage(parsed.error.issues);
     }

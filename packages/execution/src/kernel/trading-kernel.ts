@@ -38,6 +38,7 @@ import {
   type OrderEvent,
   type OrderEventType,
   type OrderFilled,
+  type SubmitOrder,
   type OrdersView,
   type Pipeline,
   type PipelineContext,
@@ -50,6 +51,7 @@ import type { OrderAnomaly, OrderAnomalyReason } from '../order-anomaly';
 import { OrderManager, OrderManagerConfigSchema } from '../order-manager';
 import { VenueRouter } from '../routing/venue-router';
 import { commandIssue } from './command-issue';
+import { plainSubmitIsValid } from '../submit-check';
 import { EquityRecorder } from './equity-recorder';
 import { OrderAnomalyError, StageTimeoutError } from './kernel-errors';
 import { MarketHub } from './market-hub';
@@ -349,7 +351,10 @@ export class TradingKernel {
       next: (command) => {
         // After a fault nothing more reaches the venue, even from a stage still running.
         if (this.failure !== undefined) return;
-        const issue = commandIssue(command);
+        // A plain MARKET or LIMIT submit the quick check vouches for needs no other structural check, and
+        // the order manager is told so (it would run the same check again).
+        const plain = plainSubmitIsValid(command as SubmitOrder);
+        const issue = plain ? undefined : commandIssue(command);
         if (issue !== undefined) {
           this.fail(new ValidationError([{ path: ['command', ...issue.path], message: issue.message }]));
           return;
@@ -360,7 +365,8 @@ export class TradingKernel {
         }
         // An error thrown here would escape the stream (RxJS reports it later, out of any run): keep it.
         try {
-          this.orderManager.execute(command);
+          if (plain) this.orderManager.executeVouchedSubmit(command as SubmitOrder);
+          else this.orderManager.execute(command);
         } catch (error) {
           this.fail(error);
         }
