@@ -13,6 +13,8 @@ const decimalArb = fc.oneof(
 );
 const maybe = <T>(a: fc.Arbitrary<T>): fc.Arbitrary<T | undefined> => fc.option(a, { nil: undefined });
 
+const SELF = '<own id>';
+
 /** Values each field may take: valid and invalid ones. */
 const FIELDS: Record<string, fc.Arbitrary<unknown>> = {
   type: fc.constantFrom('SubmitOrder', 'SubmitOrderList', undefined),
@@ -32,9 +34,11 @@ const FIELDS: Record<string, fc.Arbitrary<unknown>> = {
   trailingOffset: maybe(decimalArb),
   trailingOffsetType: maybe(fc.constantFrom('PRICE', 'PERCENT', 'x')),
   limitOffset: maybe(decimalArb),
-  contingencyType: maybe(fc.constantFrom('OTO', 'OCO', 'x')),
-  parentOrderId: maybe(fc.constantFrom('p', 'a-1', '')),
-  linkedOrderIds: maybe(fc.constantFrom(['b'], [], ['a-1'])),
+  contingencyType: maybe(fc.constantFrom('OTO', 'OCO', 'OUO', 'x')),
+  // SELF stands for the order's own id (see commandArb).
+  parentOrderId: maybe(fc.constantFrom('p', 'a-1', '', 3, SELF)),
+  // eslint-disable-next-line no-sparse-arrays
+  linkedOrderIds: maybe(fc.constantFrom(['b'], [], ['a-1'], ['b', ''], [5], 'b', [, 'b'], ['b', 'c'], ['b', SELF])),
   extra: fc.constantFrom(1, 'x'),
 };
 const fieldChange = fc.constantFrom(...Object.keys(FIELDS)).chain((key) =>
@@ -44,16 +48,25 @@ const fieldChange = fc.constantFrom(...Object.keys(FIELDS)).chain((key) =>
   ),
 );
 
-/** A valid market or limit order from the factory with zero to three fields changed, set or removed. */
-const commandArb = fc.record({ limit: fc.boolean(), changes: fc.array(fieldChange, { maxLength: 3 }) }).map(({ limit, changes }) => {
-  const base = limit
-    ? factory.limit({ instrumentId: inst.id, side: 'BUY', quantity: 2, price: 100 })
-    : factory.market({ instrumentId: inst.id, side: 'SELL', quantity: 2 });
+/** The orders the quick check is for: plain market, limit and stop-market orders, and the members of a bracket and an OCO. */
+const bases = (): SubmitOrder[] => [
+  factory.limit({ instrumentId: inst.id, side: 'BUY', quantity: 2, price: 100 }),
+  factory.market({ instrumentId: inst.id, side: 'SELL', quantity: 2 }),
+  factory.stopMarket({ instrumentId: inst.id, side: 'SELL', quantity: 2, triggerPrice: 95 }),
+  ...factory.bracket({ instrumentId: inst.id, side: 'BUY', quantity: 2, takeProfit: 110, stopLoss: 95 }).orders,
+  ...factory.oco([factory.limit({ instrumentId: inst.id, side: 'SELL', quantity: 2, price: 110 }), factory.stopMarket({ instrumentId: inst.id, side: 'SELL', quantity: 2, triggerPrice: 95 })]).orders,
+];
+
+/** A valid order from the factory (see `bases`) with zero to three fields changed, set or removed. */
+const commandArb = fc.record({ base: fc.nat(7), changes: fc.array(fieldChange, { maxLength: 3 }) }).map(({ base: at, changes }) => {
+  const base = bases()[at]!;
   const c: Record<string, unknown> = { ...base };
   for (const { key, value, drop } of changes) {
     if (drop) delete c[key];
     else c[key] = value;
   }
+  if (c['parentOrderId'] === SELF) c['parentOrderId'] = c['clientOrderId'];
+  if (Array.isArray(c['linkedOrderIds'])) c['linkedOrderIds'] = (c['linkedOrderIds'] as unknown[]).map((x) => (x === SELF ? c['clientOrderId'] : x));
   return c;
 });
 
@@ -67,9 +80,24 @@ describe('plainSubmitIsValid', () => {
     }
   });
 
+  it('accepts the stop-market orders and the linked orders of brackets and OCOs the factory builds', () => {
+    const orders = [
+      factory.stopMarket({ instrumentId: inst.id, side: 'SELL', quantity: 1, triggerPrice: 99 }),
+      ...factory.bracket({ instrumentId: inst.id, side: 'BUY', quantity: 2, takeProfit: 110, stopLoss: 95 }).orders,
+      ...factory.bracket({ instrumentId: inst.id, side: 'SELL', quantity: 2, entryPrice: 100, takeProfit: 90, stopLoss: 105 }).orders,
+      ...factory.oco([factory.limit({ instrumentId: inst.id, side: 'SELL', quantity: 2, price: 110 }), factory.stopMarket({ instrumentId: inst.id, side: 'SELL', quantity: 2, triggerPrice: 95 })]).orders,
+    ];
+    for (const c of orders) {
+      expect(SubmitOrderSchema.safeParse(c).success, c.clientOrderId).toBe(true);
+      expect(plainSubmitIsValid(c), c.clientOrderId).toBe(true);
+    }
+  });
+
   it('leaves other order types, unknown keys and non-plain objects to the schema', () => {
     const market = factory.market({ instrumentId: inst.id, side: 'BUY', quantity: 10 });
-    expect(plainSubmitIsValid(factory.stopMarket({ instrumentId: inst.id, side: 'SELL', quantity: 1, triggerPrice: 99 }))).toBe(false);
+    expect(plainSubmitIsValid(factory.stopLimit({ instrumentId: inst.id, side: 'SELL', quantity: 1, triggerPrice: 99, price: 98 }))).toBe(false);
+    expect(plainSubmitIsValid(factory.trailingStopMarket({ instrumentId: inst.id, side: 'SELL', quantity: 1, trailingOffset: 2 }))).toBe(false);
+    expect(plainSubmitIsValid({ ...market, contingencyType: 'OCO', linkedOrderIds: [] } as SubmitOrder)).toBe(false);
     expect(plainSubmitIsValid({ ...market, extra: 1 } as SubmitOrder)).toBe(false);
     expect(plainSubmitIsValid(Object.assign(Object.create({ inherited: 1 }) as object, market) as SubmitOrder)).toBe(false);
     expect(plainSubmitIsValid({ ...market, quantity: new Decimal(0) })).toBe(false);

@@ -92,7 +92,7 @@ export function commandIssue(command: unknown): ValidationIssue | undefined {
   const c = command as Record<string, unknown>;
   switch (c['type']) {
     case 'SubmitOrder':
-      // A plain MARKET or LIMIT order as the order factory builds it passes every check below (the
+      // A MARKET, LIMIT or STOP_MARKET order as the order factory builds it passes every check below (the
       // quick check is stricter); anything else takes the field by field path, which names the fault.
       return plainSubmitIsValid(command as SubmitOrder) ? undefined : submitIssue(c, []);
     case 'SubmitOrderList': {

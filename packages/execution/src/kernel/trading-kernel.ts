@@ -351,8 +351,8 @@ export class TradingKernel {
       next: (command) => {
         // After a fault nothing more reaches the venue, even from a stage still running.
         if (this.failure !== undefined) return;
-        // A plain MARKET or LIMIT submit the quick check vouches for needs no other structural check, and
-        // the order manager is told so (it would run the same check again).
+        // A submit the quick check vouches for (a MARKET, LIMIT or STOP_MARKET order as the factory builds
+        // it) needs no other structural check, and the order manager is told so (it would run it again).
         const plain = plainSubmitIsValid(command as SubmitOrder);
         const issue = plain ? undefined : commandIssue(command);
         if (issue !== undefined) {
