@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Decimal, decimalFromScaled, decimalToNumber, isMultipleOf, roundToIncrement, toDecimal } from './decimal';
+import { Decimal, decimalFromScaled, decimalToNumber, isMultipleOf, roundNumberToIncrement, roundToIncrement, toDecimal } from './decimal';
 import { ValidationError } from './errors';
 
 const d = (x: string) => new Decimal(x);
@@ -134,5 +134,67 @@ describe('decimalFromScaled', () => {
     expect(() => decimalFromScaled(2 ** 53, 0)).toThrow(RangeError);
     expect(() => decimalFromScaled(1.5, 0)).toThrow(RangeError);
     expect(() => decimalFromScaled(1, 23)).toThrow(RangeError);
+  });
+});
+
+describe('roundNumberToIncrement', () => {
+  const MODES = ['nearest', 'down', 'up'] as const;
+  const bits = new Float64Array(1);
+  const ints = new BigInt64Array(bits.buffer);
+  /** The next float64 after `x` towards +infinity (`step` 1) or -infinity (`step` -1), for positive x. */
+  const neighbour = (x: number, step: number): number => {
+    bits[0] = x;
+    ints[0] = ints[0]! + BigInt(step);
+    return bits[0];
+  };
+  /** The Decimal path it must equal. */
+  const slow = (v: number, inc: Decimal, mode: (typeof MODES)[number]): Decimal => roundToIncrement(new Decimal(v), inc, mode);
+
+  it('equals rounding the Decimal of the number on grid points, ties, their neighbours and random values, in every mode', () => {
+    let rnd = 12345;
+    const next = (): number => {
+      rnd = (Math.imul(rnd, 1103515245) + 12345) >>> 0;
+      return rnd / 2 ** 32;
+    };
+    const values: number[] = [1.005, 2.675, 0.125, 0.375, 1.115, 8.345, 0.1 + 0.2, 100.1, 1e-9, 123456789.125, 4503599627370495.5, 0.5, 1.5, 2.5, -1.005, -2.5, -0.125];
+    for (let i = 0; i < 4000; i++) {
+      const j = Math.floor(next() * 13);
+      const m = Math.floor(next() * 10 ** (1 + Math.floor(next() * 12)));
+      const v = m / 10 ** j;
+      const tie = (m + 0.5) / 10 ** Math.floor(next() * 9);
+      const sign = next() < 0.2 ? -1 : 1;
+      for (const x of [v, tie, next() * 10 ** (Math.floor(next() * 16) - 6)]) {
+        if (!(x > 0)) continue;
+        values.push(sign * x, sign * neighbour(x, 1), sign * neighbour(x, -1));
+      }
+    }
+    let fast = 0;
+    for (let k = 0; k <= 10; k++) {
+      const inc = new Decimal(10).pow(-k);
+      for (const v of values)
+        for (const mode of MODES) {
+          const got = roundNumberToIncrement(v, inc, mode);
+          if (got === undefined) continue;
+          fast++;
+          const want = slow(v, inc, mode);
+          if (got.toString() !== want.toString() || got.isNegative() !== want.isNegative()) throw new Error(`${v} to ${inc.toString()} (${mode}): ${got.toString()}, Decimal path ${want.toString()}`);
+        }
+    }
+    // The fast path answers most cases, though the values were chosen to be hard (ties, neighbours, beyond 2^50).
+    expect(fast).toBeGreaterThan(values.length * 3 * 11 * 0.6);
+  });
+
+  it('leaves ties, values a rounding error from a grid point, zeros, huge values and other increments to the Decimal path', () => {
+    const cent = new Decimal('0.01');
+    expect(roundNumberToIncrement(1.005, cent, 'nearest')).toBeUndefined(); // exactly half a cent in decimal
+    expect(roundNumberToIncrement(0.1 + 0.2, cent, 'down')).toBeUndefined(); // 0.30000000000000004: a hair above 0.30
+    expect(roundNumberToIncrement(0.001, cent, 'nearest')).toBeUndefined(); // rounds to zero (decimal.js keeps its sign)
+    expect(roundNumberToIncrement(1e20, cent, 'nearest')).toBeUndefined();
+    expect(roundNumberToIncrement(Number.NaN, cent, 'nearest')).toBeUndefined();
+    expect(roundNumberToIncrement(101.25, new Decimal('0.05'), 'nearest')).toBeUndefined();
+    expect(roundNumberToIncrement(101.2345, cent, 'nearest')?.toString()).toBe('101.23');
+    expect(roundNumberToIncrement(101.2355, cent, 'up')?.toString()).toBe('101.24');
+    expect(roundNumberToIncrement(-101.2355, cent, 'down')?.toString()).toBe('-101.23');
+    expect(roundNumberToIncrement(100.1, cent, 'down')?.toString()).toBe('100.1'); // on the grid in decimal, though 10010.000000000002 in binary
   });
 });

@@ -84,6 +84,49 @@ export function isMultipleOf(value: Decimal, increment: Decimal): boolean {
   return value.mod(increment).isZero();
 }
 
+/**
+ * `roundToIncrement(new Decimal(value), increment, mode)` for a number and a power-of-ten increment,
+ * without building the Decimal of `value` (which prints the float64 and parses the string back: most
+ * of a microsecond, for every limit price a strategy computes), or undefined when float arithmetic
+ * cannot decide it and the caller must take the Decimal path.
+ *
+ * A Decimal built from a number holds its shortest round-trip decimal string s. With x = value x 10^k
+ * (10^k exact) below 2^50, x is within |x| x 2^-52 of s x 10^k, and a grid point of spacing 10^-k is
+ * more than four ulps of `value` wide:
+ * - when the float nearest to round(x) / 10^k is `value`, s is that grid point (the only decimal that
+ *   short in `value`'s rounding interval), and every mode returns it;
+ * - otherwise s x 10^k is not an integer, and x decides each mode unless it lies within a safe margin
+ *   of an integer (down, up) or of a half (nearest, half-even): those go to the Decimal path, as do
+ *   zeros (whose sign decimal.js keeps) and values beyond 2^50 x 10^-k.
+ * A property test compares it with the Decimal path on ties, grid points and their neighbours.
+ *
+ * @internal
+ */
+export function roundNumberToIncrement(value: number, increment: Decimal, mode: 'nearest' | 'down' | 'up'): Decimal | undefined {
+  const places = powerOfTenPlaces(increment);
+  if (places === undefined || places > 15) return undefined;
+  const power = EXACT_POWERS[places]!;
+  const x = value * power;
+  const ax = Math.abs(x);
+  if (!(ax < 2 ** 50)) return undefined; // NaN and infinities too
+  let n = Math.round(x);
+  if (n / power !== value) {
+    const margin = ax * 2 ** -46;
+    const floor = Math.floor(x);
+    const f = x - floor; // exact: x and its floor are within one binade
+    if (mode === 'nearest') {
+      if (Math.abs(f - 0.5) <= margin) return undefined;
+      n = f < 0.5 ? floor : floor + 1;
+    } else {
+      if (f <= margin || 1 - f <= margin) return undefined;
+      // Toward zero (down) or away from it (up).
+      n = (mode === 'down') === x >= 0 ? floor : floor + 1;
+    }
+  }
+  if (n === 0) return undefined;
+  return decimalFromScaled(n, places);
+}
+
 const POWERS_OF_TEN = new Map<number, Decimal>();
 
 /**

@@ -3,7 +3,7 @@
  * rounded to the tick size, quantities to the lot size.
  */
 import { z } from 'zod';
-import { Decimal, roundToIncrement, toDecimal, type DecimalLike } from '../decimal';
+import { Decimal, roundNumberToIncrement, roundToIncrement, toDecimal, type DecimalLike } from '../decimal';
 import { parseWith } from '../validation';
 import type { InstrumentId, VenueId } from './ids';
 
@@ -127,6 +127,10 @@ export function defineInstrument(config: InstrumentConfig): Instrument {
  * ```
  */
 export function roundPrice(instrument: Instrument, price: DecimalLike, mode: 'nearest' | 'down' | 'up' = 'nearest'): Decimal {
+  if (typeof price === 'number') {
+    const rounded = roundNumberToIncrement(price, instrument.tickSize, mode);
+    if (rounded !== undefined) return rounded;
+  }
   const d = toDecimal(price, 'price');
   return roundToIncrement(d, instrument.tickSize, mode);
 }
@@ -140,6 +144,10 @@ export function roundPrice(instrument: Instrument, price: DecimalLike, mode: 'ne
  * ```
  */
 export function roundQuantity(instrument: Instrument, quantity: DecimalLike, mode: 'nearest' | 'down' | 'up' = 'down'): Decimal {
+  if (typeof quantity === 'number') {
+    const rounded = roundNumberToIncrement(quantity, instrument.lotSize, mode);
+    if (rounded !== undefined) return rounded;
+  }
   const d = toDecimal(quantity, 'quantity');
   return roundToIncrement(d, instrument.lotSize, mode);
 }
