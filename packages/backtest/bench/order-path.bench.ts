@@ -6,7 +6,7 @@
  * medians divided by the orders of a run is the order path's cost; the no-order run, per bar, is the
  * cost of a bar.
  *
- *   npx tsx --conditions=@rxtrade/source packages/backtest/bench/order-path.bench.ts [bars] [ROOT ...] [--columns]
+ *   npx tsx --conditions=@rxtrade/source packages/backtest/bench/order-path.bench.ts [bars] [ROOT ...] [--columns] [--reps=N]
  *
  * With no ROOT it measures the packages as imported (sources with the condition above, the built
  * `dist` files without it). Each ROOT is another checkout of the repository whose packages were built
@@ -17,7 +17,10 @@
  * full collection of the run would otherwise have to mark.
  *
  * Each repetition is the mean of 3 back-to-back runs (the collection of earlier runs' garbage lands on
- * one run in three); rows are interleaved in rotating order; figures are medians of 5 after a warm-up.
+ * one run in three); rows are interleaved in rotating order; figures are medians of 5 (`--reps=N`) after
+ * a warm-up. With several ROOTs it also prints, for each against the first, the median of the rounds'
+ * ratios (a run with orders, and an order), which resolves differences of a few percent that the
+ * medians of separate rows, moved by the machine's drift, do not.
  */
 import { filter, map } from 'rxjs';
 import { pathToFileURL } from 'node:url';
@@ -30,7 +33,8 @@ const N = Number(args[0] ?? 1_000_000);
 const roots = args.slice(1);
 /** `--columns`: the bars held as `BarColumns` (a Float64Array per field) instead of a million objects. */
 const asColumns = process.argv.includes('--columns');
-const REPS = 5;
+/** `--reps=N`: rounds of every row (default 5); more resolve smaller differences between builds. */
+const REPS = Number(process.argv.find((a) => a.startsWith('--reps='))?.slice('--reps='.length) ?? 5);
 const GROUP = 3;
 
 interface Build {
@@ -126,6 +130,18 @@ async function main(): Promise<void> {
     console.log(`  with orders     median ${w.toFixed(1)} ms  ${((N / w) * 1e3 / 1e6).toFixed(2)} M bars/s   runs ${withOrders.times.map((x) => x.toFixed(0)).join(' ')}`);
     console.log(`  without orders  median ${wo.toFixed(1)} ms  ${((N / wo) * 1e3 / 1e6).toFixed(2)} M bars/s  ${((wo / N) * 1e6).toFixed(0)} ns/bar   runs ${without.times.map((x) => x.toFixed(0)).join(' ')}`);
     console.log(`  per order       ${(((w - wo) / withOrders.fills) * 1e3).toFixed(2)} µs`);
+  }
+  // Rounds run every row once, close together in time: ratios within a round cancel most of the
+  // machine's drift, which moves the medians above by more than a small change does.
+  if (builds.length > 1) {
+    const [first, ...others] = builds;
+    const rowOf = (b: Build, trade: boolean) => rows.find((r) => r.build === b.name && r.trade === trade)!;
+    const perOrder = (b: Build, i: number): number => rowOf(b, true).times[i]! - rowOf(b, false).times[i]!;
+    for (const b of others) {
+      const runs = rowOf(first!, true).times.map((t, i) => rowOf(b, true).times[i]! / t);
+      const orders = rowOf(first!, true).times.map((_, i) => perOrder(b, i) / perOrder(first!, i));
+      console.log(`${b.name} against ${first!.name}, median of the ${REPS} rounds' ratios: a run with orders ${median(runs).toFixed(3)}, an order ${median(orders).toFixed(3)}`);
+    }
   }
 }
 
