@@ -78,7 +78,11 @@ describe('EquityRecorder', () => {
         const lateUnsized = unsized.curve();
         const same = (a: Float64Array, b: ArrayLike<number>): boolean => a.length === b.length && a.every((x, i) => x === b[i]);
         const want = reference(points.slice(0, split), every);
+        // Reading the curve mid-run changes nothing of what is recorded after it.
+        const whole = reference([...points.slice(0, split), ...rest], every);
         return (
+          same(late.ts, whole.ts) &&
+          same(late.equity, whole.equity) &&
           same(early.ts, earlyCopy.ts) &&
           same(early.equity, earlyCopy.equity) &&
           same(early.ts, want.ts) &&

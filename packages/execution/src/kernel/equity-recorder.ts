@@ -67,17 +67,22 @@ export class EquityRecorder {
     this.push(ts, value);
   }
 
-  /** The recorded curve, ending with the last point seen. */
+  /**
+   * The recorded curve, ending with the last point seen. Reading it records nothing: with `every` > 1
+   * the last point seen is appended to the copy handed out, not to the points kept, so a curve read
+   * during a run leaves the final curve as it would have been.
+   */
   curve(): { ts: Float64Array; equity: Float64Array } {
-    if (this.seen > 0 && (this.length === 0 || this.pushedTs !== this.lastTs)) this.push(this.lastTs, this.lastValue);
+    const pending = this.seen > 0 && (this.length === 0 || this.pushedTs !== this.lastTs);
     // The whole curve in the one chunk, and most of it used: views, not a copy. Later points go past
     // the views' end; a replaced point is written into a copy (see record).
-    if (this.fullTs.length === 0 && this.used > FIRST_CHUNK && this.used * 2 >= this.ts.length) {
+    if (!pending && this.fullTs.length === 0 && this.used > FIRST_CHUNK && this.used * 2 >= this.ts.length) {
       this.shared = true;
       return { ts: this.ts.subarray(0, this.used), equity: this.values.subarray(0, this.used) };
     }
-    const ts = new Float64Array(this.length);
-    const equity = new Float64Array(this.length);
+    const n = this.length + (pending ? 1 : 0);
+    const ts = new Float64Array(n);
+    const equity = new Float64Array(n);
     let at = 0;
     for (let i = 0; i < this.fullTs.length; i++) {
       ts.set(this.fullTs[i]!, at);
@@ -86,6 +91,10 @@ export class EquityRecorder {
     }
     ts.set(this.ts.subarray(0, this.used), at);
     equity.set(this.values.subarray(0, this.used), at);
+    if (pending) {
+      ts[n - 1] = this.lastTs;
+      equity[n - 1] = this.lastValue;
+    }
     return { ts, equity };
   }
 
