@@ -11,7 +11,7 @@
  * Each executor runs in `processes` fresh processes (default 3), alternating; figures are medians.
  */
 import { execFileSync } from 'node:child_process';
-import { createRequire } from 'node:module';
+import { sweepData } from './sweep-data.mjs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -28,12 +28,8 @@ const median = (xs) => {
 if (process.argv[5] === '--child') {
   const kind = process.argv[6];
   const { InProcessExecutor, WorkerThreadExecutor, sweep } = await import('@rxtrade/backtest');
-  const require = createRequire(import.meta.url);
-  const data =
-    which === 'sp500'
-      ? { path: resolve(dirname(require.resolve('vega-datasets')), '..', 'data', 'sp500-2000.csv'), symbol: 'SPX', venue: 'INDEX', size: 10 }
-      : { path: resolve(here, '../src/search/__fixtures__/goog.csv'), symbol: 'GOOG', venue: 'NASDAQ', size: 100 };
-  const instrument = `${data.symbol}.${data.venue}`;
+  const data = sweepData(which);
+  const instrument = data.instrument;
   const config = {
     strategy: { module: resolve(here, 'sma-strategy.mjs') },
     space: { fast: { min: 5, max: 24, integer: true }, slow: { min: 20, max: 200, step: 20 }, instrument: { choices: [instrument] }, size: { choices: [data.size] } },

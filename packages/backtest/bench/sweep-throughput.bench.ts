@@ -25,6 +25,7 @@
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createRequire } from 'node:module';
+import { sweepData } from './sweep-data.mjs';
 import { createServer } from 'node:net';
 import { loadavg } from 'node:os';
 import { dirname, resolve } from 'node:path';
@@ -49,11 +50,8 @@ const here = dirname(fileURLToPath(import.meta.url));
 const repoRoot = resolve(here, '../../..');
 const require = createRequire(import.meta.url);
 
-const data =
-  which === 'sp500'
-    ? { path: resolve(dirname(require.resolve('vega-datasets')), '..', 'data', 'sp500-2000.csv'), symbol: 'SPX', venue: 'INDEX', size: 10 }
-    : { path: resolve(here, '../src/search/__fixtures__/goog.csv'), symbol: 'GOOG', venue: 'NASDAQ', size: 100 };
-const instrument = `${data.symbol}.${data.venue}`;
+const data = sweepData(which);
+const instrument = data.instrument;
 const run: Json = {
   data: [{ path: data.path, instrument }],
   instruments: [{ symbol: data.symbol, venue: data.venue, assetClass: 'stock', base: data.symbol, quote: 'USD', tickSize: '0.01', lotSize: '1' }],
