@@ -5,7 +5,7 @@
  * redis-server, bullmq or ioredis is missing). Every executor's ranked results are checked equal to the
  * in-process ones.
  *
- *   npx tsx --conditions=@rxtrade/source packages/backtest/bench/sweep-throughput.bench.ts [goog|sp500] [reps] [--unbatched]
+ *   npx tsx --conditions=@rxtrade/source packages/backtest/bench/sweep-throughput.bench.ts [goog|sp500] [reps] [--unbatched] [--warmup=N]
  *
  * goog: GOOG daily, 1,047 bars (light tasks); sp500: S&P 500 daily 2000-2020 from vega-datasets, 5,104
  * bars (about 5x heavier). `--unbatched` adds 2 worker threads with one task per message and 2 BullMQ
@@ -22,8 +22,20 @@
  * the parallelism this workload itself gets from the machine (the two copies share caches and memory
  * bandwidth, which pure arithmetic does not feel), with no executor in between. "of the workload
  * control" divides a speed-up by it.
+ *
+ * On Linux each executor's line also splits the CPU of a warm sweep by thread (from /proc/self/task):
+ * the main thread, the executor's worker threads (the k busiest other threads of this process, for k
+ * workers) and every other thread, which are V8's and libuv's helpers (garbage collection, the
+ * optimizing compiler). What the helpers take is CPU that the arithmetic control does not need: with
+ * one worker they run on the otherwise idle core, with two they compete with the workers.
+ *
+ * `--warmup=N` runs N more sweeps on each executor after its cold one before the rounds (default 0: the
+ * cold sweep is the only warm-up). V8 goes on optimizing the code that runs once a task for thousands
+ * of tasks, and each thread of a pool of two meets half the tasks of a sweep, so the first rounds of
+ * the pools are still warming up.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { sweepData } from './sweep-data.mjs';
 import { createServer } from 'node:net';
@@ -44,6 +56,7 @@ import {
 
 const args = process.argv.slice(2).filter((a) => !a.startsWith('--'));
 const unbatched = process.argv.includes('--unbatched');
+const WARMUP = Number(process.argv.find((a) => a.startsWith('--warmup='))?.slice('--warmup='.length) ?? 0);
 const which = args[0] ?? 'goog';
 const REPS = Number(args[1] ?? 5);
 const here = dirname(fileURLToPath(import.meta.url));
@@ -104,29 +117,74 @@ let reference: SweepResult | undefined;
 interface Measured {
   readonly name: string;
   readonly executor: SweepExecutor;
+  /** Worker threads of this process that the executor runs tasks on. */
+  readonly threads: number;
   readonly n: number;
   readonly cold: number;
   readonly times: number[];
   readonly cpu: number[];
+  /** CPU ms of each warm sweep: main thread, worker threads, other threads (Linux only). */
+  readonly byThread: { main: number; workers: number; helpers: number }[];
+}
+
+/** CPU ms so far of each thread of this process, by thread id (empty where /proc is not there). */
+function threadCpu(): Map<string, number> {
+  const out = new Map<string, number>();
+  let tids: string[];
+  try {
+    tids = readdirSync('/proc/self/task');
+  } catch {
+    return out;
+  }
+  const tick = 1000 / 100; // USER_HZ is 100 on Linux
+  for (const tid of tids) {
+    try {
+      const stat = readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      out.set(tid, (Number(fields[11]) + Number(fields[12])) * tick);
+    } catch {
+      // the thread ended
+    }
+  }
+  return out;
+}
+
+/** The CPU between two {@link threadCpu} readings: main thread, the `k` busiest other threads, the rest. */
+function splitCpu(before: Map<string, number>, after: Map<string, number>, k: number): { main: number; workers: number; helpers: number } {
+  const main = String(process.pid);
+  const others: number[] = [];
+  let mainMs = 0;
+  for (const [tid, ms] of after) {
+    const d = ms - (before.get(tid) ?? 0);
+    if (tid === main) mainMs = d;
+    else others.push(d);
+  }
+  others.sort((a, b) => b - a);
+  const sum = (xs: number[]): number => xs.reduce((a, b) => a + b, 0);
+  return { main: mainMs, workers: sum(others.slice(0, k)), helpers: sum(others.slice(k)) };
 }
 
 /** A fresh executor's first sweep (cold, start-up included), checked against the in-process ranking. */
-async function open(name: string, executor: SweepExecutor): Promise<Measured> {
+async function open(name: string, executor: SweepExecutor, threads = 0): Promise<Measured> {
   const t = performance.now();
   const first = await sweep({ ...config, executor });
   const cold = performance.now() - t;
   reference ??= first;
   if (JSON.stringify(first.ranked) !== JSON.stringify(reference.ranked)) throw new Error(`${name}: ranked results differ from in-process`);
-  return { name, executor, n: first.results.length, cold, times: [], cpu: [] };
+  for (let i = 0; i < WARMUP; i++) await sweep({ ...config, executor });
+  return { name, executor, threads, n: first.results.length, cold, times: [], cpu: [], byThread: [] };
 }
 
 /** One warm sweep, timed (wall and this process's CPU), checked against the in-process ranking. */
 async function once(m: Measured): Promise<void> {
   const c0 = process.cpuUsage();
+  const t0 = threadCpu();
   const t = performance.now();
   const r = await sweep({ ...config, executor: m.executor });
   m.times.push(performance.now() - t);
   const c = process.cpuUsage(c0);
+  const t1 = threadCpu();
+  if (t1.size > 0) m.byThread.push(splitCpu(t0, t1, m.threads));
   m.cpu.push((c.user + c.system) / 1000);
   if (JSON.stringify(r.ranked) !== JSON.stringify(reference!.ranked)) throw new Error(`${m.name}: ranked results differ from in-process`);
 }
@@ -256,7 +314,7 @@ async function workloadCeiling(children: readonly [SweepChild, SweepChild]): Pro
 }
 
 const load = (): string => loadavg().map((l) => l.toFixed(2)).join(' ');
-console.log(`sweep throughput: 200-combination grid on ${which} (${data.path.split('/').pop()}), node ${process.version}, ${REPS} rounds; load average ${load()}`);
+console.log(`sweep throughput: 200-combination grid on ${which} (${data.path.split('/').pop()}), node ${process.version}, ${REPS} rounds, ${WARMUP} more warm-up sweep(s); load average ${load()}`);
 const bull = await startBullmq();
 const all: Measured[] = [];
 const controls: number[] = [];
@@ -264,11 +322,11 @@ const workloads: number[] = [];
 const sweepChildren = (await Promise.all([startSweepChild(), startSweepChild()])) as [SweepChild, SweepChild];
 try {
   all.push(await open('in-process', new InProcessExecutor()));
-  all.push(await open('1 worker thread', new WorkerThreadExecutor({ workers: 1 })));
-  all.push(await open('2 worker threads', new WorkerThreadExecutor({ workers: 2 })));
+  all.push(await open('1 worker thread', new WorkerThreadExecutor({ workers: 1 }), 1));
+  all.push(await open('2 worker threads', new WorkerThreadExecutor({ workers: 2 }), 2));
   if (bull) all.push(await open('2 BullMQ worker processes', new BullmqExecutor({ connection: bull.url, queue: 'bench', idleTimeoutMs: 120_000 })));
   if (unbatched) {
-    all.push(await open('2 threads, 1 task/message', new WorkerThreadExecutor({ workers: 2, tasksPerMessage: 1 })));
+    all.push(await open('2 threads, 1 task/message', new WorkerThreadExecutor({ workers: 2, tasksPerMessage: 1 }), 2));
     if (bull) all.push(await open('2 BullMQ, 1 task/job', new BullmqExecutor({ connection: bull.url, queue: 'bench', idleTimeoutMs: 120_000, tasksPerJob: 1 })));
   }
   // Rounds interleave the executors (and the control), so that load from other jobs on this shared
@@ -287,6 +345,13 @@ for (const m of all)
   console.log(
     `${m.name.padEnd(26)} ${String(m.n).padStart(4)} backtests  warm ${rate(m, median(m.times)).toFixed(1).padStart(7)} /s (median ${median(m.times).toFixed(0)} ms; rounds ${m.times.map((x) => x.toFixed(0)).join(', ')})  cold ${rate(m, m.cold).toFixed(1).padStart(6)} /s (${(m.cold / median(m.times)).toFixed(2)}x the warm time)  CPU of this process ${median(m.cpu).toFixed(0)} ms`,
   );
+for (const m of all) {
+  if (m.byThread.length === 0) continue;
+  const part = (k: 'main' | 'workers' | 'helpers'): string => median(m.byThread.map((x) => x[k])).toFixed(0);
+  console.log(
+    `${m.name.padEnd(26)} CPU of a warm sweep by thread (median): main ${part('main')} ms${m.threads > 0 ? `, ${m.threads} worker thread${m.threads > 1 ? 's' : ''} ${part('workers')} ms` : ''}, other threads (V8 and libuv helpers) ${part('helpers')} ms`,
+  );
+}
 const paired = (a: Measured, b: Measured): number => median(a.times.map((t, i) => b.times[i]! / t));
 /** A speed-up as a share of the control of the same round (1.00: all the parallelism the machine offered). */
 const ofControl = (a: Measured, b: Measured): number => median(a.times.map((t, i) => b.times[i]! / t / controls[i]!));
