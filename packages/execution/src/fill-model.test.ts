@@ -1,4 +1,5 @@
-import { defineInstrument } from '@rxtrade/core';
+import fc from 'fast-check';
+import { Decimal, defineInstrument, roundPrice } from '@rxtrade/core';
 import { describe, expect, it } from 'vitest';
 import { bar, btc, goog } from './__fixtures__/setup';
 import { BarOpenFillModel } from './fill-model';
@@ -33,5 +34,34 @@ describe('BarOpenFillModel with a tick that is not a power of ten', () => {
     expect(price(es, 5000.5, 5010, 4990)).toBe('5000.5');
     expect(price(es, 5000.13, 5010, 4990)).toBe('5000.25');
     expect(price(es, 5000.12, 5010, 4990)).toBe('5000');
+  });
+});
+
+describe('BarOpenFillModel off the tick grid', () => {
+  /** The price as rounding the Decimal of the open gives it: the reference of the test below. */
+  const reference = (instrument: typeof goog, open: number, high: number, low: number): string => {
+    const d = new Decimal(open);
+    const p = roundPrice(instrument, d);
+    if (p.toNumber() > high) return roundPrice(instrument, d, 'down').toString();
+    if (p.toNumber() < low) return roundPrice(instrument, d, 'up').toString();
+    return p.toString();
+  };
+
+  it('gives the price of rounding new Decimal(open), on six-decimal opens, half ticks and bar edges', () => {
+    const es = defineInstrument({ symbol: 'ES', venue: 'CME', assetClass: 'future', base: 'ES', quote: 'USD', tickSize: '0.25', lotSize: '1', multiplier: '50' });
+    const open = fc.oneof(
+      fc.integer({ min: 1, max: 5_000_000_000 }).map((n) => n / 1e6), // 1455.219971
+      fc.integer({ min: 1, max: 500_000 }).map((n) => n / 100 + 0.005), // half a cent
+      fc.integer({ min: 1, max: 500_000 }).map((n) => n / 100 + 0.125), // half an ES tick
+      fc.double({ min: 0.001, max: 1e7, noNaN: true }),
+    );
+    fc.assert(
+      fc.property(open, fc.double({ min: 0, max: 0.02, noNaN: true }), fc.double({ min: 0, max: 0.02, noNaN: true }), fc.constantFrom(goog, btc, es), (o, up, down, instrument) => {
+        const high = o + up;
+        const low = Math.max(o - down, 0);
+        expect(price(instrument, o, high, low)).toBe(reference(instrument, o, high, low));
+      }),
+      { numRuns: 3000 },
+    );
   });
 });

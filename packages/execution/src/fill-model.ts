@@ -57,7 +57,10 @@ export class BarOpenFillModel implements FillModel {
       const text = bar.open.toFixed(instrument.pricePrecision);
       if (Number(text) === bar.open) return new Decimal(text);
     }
-    const open = new Decimal(bar.open);
+    // Off the tick grid (a price of 1455.219971 on a 0.01 tick): rounded from the number itself, which
+    // `roundPrice` does without building the Decimal of the open (a print and a parse) whenever float
+    // arithmetic decides the rounding, with the same result as rounding `new Decimal(bar.open)`.
+    const open = bar.open;
     const price = roundPrice(instrument, open);
     // Rounding to the nearest tick can step outside the bar when the extreme is off the tick grid;
     // round toward the inside instead (compared as numbers: the hot path avoids Decimal compares).

@@ -98,7 +98,7 @@ import type { MatchEngine } from './matching/match-engine';
 import { OrderBook } from './matching/order-book';
 import { matchQuote } from './matching/quote-matcher';
 import { matchTrade } from './matching/trade-matcher';
-import { ClosedOrder, cleanDecimal, WorkingOrder } from './matching/working-order';
+import { ClosedOrder, cleanNumber, WorkingOrder } from './matching/working-order';
 import { participationCap } from './slippage/participation';
 import { NO_SLIPPAGE, type SlippageModel } from './slippage/slippage-model';
 import { PerpetualFunding } from './account/perpetual-funding';
@@ -576,11 +576,11 @@ export class SimulatedVenue implements ExecutionClient, MarketDataSink, MatchEng
         this.slippage === NO_SLIPPAGE
           ? ref
           : this.slippage.price({ instrument, side: order.command.side, quantity: decimalToNumber(qty), price: ref, bar, quote: quote ?? this.quotes.get(instrument.id) });
-      price = roundPrice(instrument, cleanDecimal(slipped), order.buy ? 'up' : 'down');
+      price = roundPrice(instrument, cleanNumber(slipped), order.buy ? 'up' : 'down');
       if (bar !== undefined) {
         const n = decimalToNumber(price);
-        if (n > bar.high) price = roundPrice(instrument, cleanDecimal(bar.high), 'down');
-        else if (n < bar.low) price = roundPrice(instrument, cleanDecimal(bar.low), 'up');
+        if (n > bar.high) price = roundPrice(instrument, cleanNumber(bar.high), 'down');
+        else if (n < bar.low) price = roundPrice(instrument, cleanNumber(bar.low), 'up');
       }
       const limit = order.price;
       if (limit !== undefined && (order.buy ? price.gt(limit) : price.lt(limit))) price = limit;
@@ -606,7 +606,7 @@ export class SimulatedVenue implements ExecutionClient, MarketDataSink, MatchEng
     let total = 0;
     for (const level of levels) {
       if (order.done) break;
-      const price = roundPrice(order.instrument, cleanDecimal(level.price), order.buy ? 'up' : 'down');
+      const price = roundPrice(order.instrument, cleanNumber(level.price), order.buy ? 'up' : 'down');
       total += this.fillExact(order, price, level.size, 'TAKER', ts);
     }
     return total;
@@ -1039,7 +1039,7 @@ export class SimulatedVenue implements ExecutionClient, MarketDataSink, MatchEng
   private referencePrice(instrumentId: InstrumentId): Decimal | undefined {
     const p = this.lastPrice(instrumentId);
     const instrument = this.instruments.find(instrumentId);
-    return p === undefined || instrument === undefined ? undefined : roundPrice(instrument, cleanDecimal(p));
+    return p === undefined || instrument === undefined ? undefined : roundPrice(instrument, cleanNumber(p));
   }
 
   /**

@@ -9,7 +9,7 @@
  * docs/metrics.md for every definition).
  */
 import { z } from 'zod';
-import { parseWith, preParsedConfig, ZERO, type Decimal, type InstrumentId } from '@rxtrade/core';
+import { DecimalAccumulator, parseWith, preParsedConfig, type Decimal, type InstrumentId } from '@rxtrade/core';
 import { annualizedReturn, annualizedVolatility, capmAlpha, capmBeta, maxDrawdown, sharpeRatio, simpleReturns, sortinoRatio } from '@rxtrade/portfolio';
 import type { PositionChange } from './position-changes';
 import type { RoundTrip } from './round-trips';
@@ -251,8 +251,9 @@ function drawdownEpisodes(ts: ArrayLike<number>, equity: ArrayLike<number>): Epi
 function tradeStats(trades: readonly RoundTrip[]): Pick<Metrics, 'trades' | 'winRate' | 'profitFactor' | 'expectancy' | 'averageWin' | 'averageLoss' | 'averageHoldingMs'> {
   let wins = 0;
   let losses = 0;
-  let won: Decimal = ZERO;
-  let lost: Decimal = ZERO;
+  // Exact sums in integer arithmetic while they fit (see DecimalAccumulator), read once at the end.
+  const wonSum = new DecimalAccumulator();
+  const lostSum = new DecimalAccumulator();
   let holding = 0;
   for (const t of trades) {
     holding += t.holdingMs;
@@ -261,12 +262,14 @@ function tradeStats(trades: readonly RoundTrip[]): Pick<Metrics, 'trades' | 'win
     if (pnl.isZero() || pnl.isNaN()) continue;
     if (pnl.isPositive()) {
       wins++;
-      won = won.plus(pnl);
+      wonSum.add(pnl);
     } else {
       losses++;
-      lost = lost.plus(pnl);
+      lostSum.add(pnl);
     }
   }
+  const won = wonSum.value;
+  const lost = lostSum.value;
   const count = trades.length;
   return {
     trades: count,

@@ -2,7 +2,7 @@
  * Positions over time, compactly: one entry per fill with the signed quantity held in that instrument
  * after it. The position at any time is the last entry at or before it (0 before the first).
  */
-import { ZERO, type Decimal, type Fill, type InstrumentId } from '@rxtrade/core';
+import { DecimalAccumulator, type Decimal, type Fill, type InstrumentId } from '@rxtrade/core';
 
 /** The signed position in one instrument after a fill (negative = short). */
 export interface PositionChange {
@@ -21,13 +21,15 @@ export interface PositionChange {
  * ```
  */
 export function positionChanges(fills: readonly Fill[]): PositionChange[] {
-  const held = new Map<InstrumentId, Decimal>();
+  // Exact running positions in integer arithmetic while they fit (see DecimalAccumulator).
+  const held = new Map<InstrumentId, DecimalAccumulator>();
   const out: PositionChange[] = [];
   for (const f of fills) {
-    const before = held.get(f.instrumentId) ?? ZERO;
-    const quantity = f.side === 'BUY' ? before.plus(f.quantity) : before.minus(f.quantity);
-    held.set(f.instrumentId, quantity);
-    out.push({ ts: f.ts, instrumentId: f.instrumentId, quantity });
+    let position = held.get(f.instrumentId);
+    if (position === undefined) held.set(f.instrumentId, (position = new DecimalAccumulator()));
+    if (f.side === 'BUY') position.add(f.quantity);
+    else position.sub(f.quantity);
+    out.push({ ts: f.ts, instrumentId: f.instrumentId, quantity: position.value });
   }
   return out;
 }

@@ -66,3 +66,81 @@ describe('roundTrips', () => {
     );
   });
 });
+
+/** A Decimal's digits with its sign, that of a zero included (`toString` prints -0 as '0'). */
+const signed = (d: Decimal): string => `${d.isNeg() ? '-' : '+'}${d.abs().toString()}`;
+
+/** The round trips as plain decimal.js arithmetic computes them: the reference of the exactness test below. */
+function referenceRoundTrips(fills: readonly Fill[], multiplier: Decimal | undefined): string[][] {
+  const out: string[][] = [];
+  let long = true;
+  const lots: { ts: number; price: Decimal; quantity: Decimal; commission: Decimal; left: Decimal; feeLeft: Decimal }[] = [];
+  const take = (p: (typeof lots)[number], q: Decimal): Decimal => {
+    if (q.eq(p.left)) {
+      const share = p.feeLeft;
+      p.left = ZERO;
+      p.feeLeft = ZERO;
+      return share;
+    }
+    const share = p.commission.mul(q).div(p.quantity);
+    p.left = p.left.minus(q);
+    p.feeLeft = p.feeLeft.minus(share);
+    return share;
+  };
+  for (const f of fills) {
+    const buy = f.side === 'BUY';
+    const piece = { ts: f.ts, price: f.price, quantity: f.quantity, commission: f.commission, left: f.quantity, feeLeft: f.commission };
+    if (lots.length === 0) long = buy;
+    if (long !== buy) {
+      while (lots.length > 0 && !piece.left.isZero()) {
+        const lot = lots[0]!;
+        const q = lot.left.lte(piece.left) ? lot.left : piece.left;
+        const fees = take(lot, q).plus(take(piece, q));
+        let gross = piece.price.minus(lot.price).mul(q);
+        if (multiplier !== undefined) gross = gross.mul(multiplier);
+        if (!long) gross = gross.neg();
+        out.push([q, lot.price, f.price, fees, gross, gross.minus(fees)].map(signed));
+        if (lot.left.isZero()) lots.shift();
+      }
+      if (piece.left.isZero()) continue;
+      long = buy;
+    }
+    lots.push(piece);
+  }
+  return out;
+}
+
+describe('roundTrips exactness', () => {
+  it('gives what plain decimal.js arithmetic gives, digit for digit and sign of zero included', () => {
+    // Prices and quantities on several scales, break-even exits, zero, negative (rebates) and
+    // repeating-share commissions, a multiplier, and values too large for the integer fast path.
+    const decimal = fc.oneof(
+      fc.integer({ min: 1, max: 2_000 }).map((n) => new Decimal(n)),
+      fc.integer({ min: 1, max: 2_000_000 }).map((n) => new Decimal(n).div(1000)),
+      fc.integer({ min: 1, max: 99 }).map((n) => new Decimal(n).mul('1e15')),
+    );
+    const step = fc.record({
+      buy: fc.boolean(),
+      qty: decimal,
+      price: fc.oneof(decimal, fc.constant(new Decimal(100))),
+      fee: fc.oneof(fc.constant(ZERO), fc.integer({ min: -50, max: 500 }).map((n) => new Decimal(n).div(7)), fc.integer({ min: 0, max: 999 }).map((n) => new Decimal(n).div(100))),
+    });
+    const fut = defineInstrument({ symbol: 'ES', venue: 'CME', assetClass: 'future', base: 'ES', quote: 'USD', tickSize: '0.001', lotSize: '0.001', multiplier: 50 });
+    fc.assert(
+      fc.property(fc.array(step, { minLength: 1, maxLength: 30 }), fc.boolean(), (steps, withMultiplier) => {
+        const id = withMultiplier ? fut.id : A;
+        const fills = steps.map((s, i) => fill(id, s.buy ? 'BUY' : 'SELL', s.qty, s.price, s.fee, i));
+        const trades = roundTrips(fills, withMultiplier ? instrumentRegistry([fut]) : undefined);
+        const got = trades.map((t) => [t.quantity, t.entryPrice, t.exitPrice, t.fees, t.grossPnl, t.pnl].map(signed));
+        expect(got).toEqual(referenceRoundTrips(fills, withMultiplier ? new Decimal(50) : undefined));
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('keeps the sign of a zero gross P&L: a short closed at its entry price', () => {
+    const [t] = roundTrips([fill(A, 'SELL', 2, 100, 0, 1), fill(A, 'BUY', 2, 100, 0, 2)]);
+    expect(signed(t!.grossPnl)).toBe('-0');
+    expect(t!.pnl.isZero()).toBe(true);
+  });
+});

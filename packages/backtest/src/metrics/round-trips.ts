@@ -10,7 +10,7 @@
  * P&L = (exit - entry) x quantity x multiplier for a long, the negative for a short, minus both
  * commission shares; the same convention as backtrader's `TradeAnalyzer` (`pnlcomm`) with FIFO lots.
  */
-import { Decimal, ZERO, type Fill, type InstrumentId, type InstrumentRegistry } from '@rxtrade/core';
+import { Decimal, DecimalAccumulator, ZERO, type Fill, type InstrumentId, type InstrumentRegistry } from '@rxtrade/core';
 
 /**
  * Direction of a round trip.
@@ -65,9 +65,49 @@ function take(p: Piece, q: Decimal): Decimal {
     return share;
   }
   const share = p.commission.mul(q).div(p.quantity);
-  p.left = p.left.minus(q);
-  p.feeLeft = p.feeLeft.minus(share);
+  p.left = difference(p.left, q);
+  p.feeLeft = difference(p.feeLeft, share);
   return share;
+}
+
+/**
+ * Scratch for a round trip's sums: exact integer arithmetic while the values fit a safe integer over a
+ * power of ten (prices, quantities and commissions do), decimal.js when they do not; the Decimal of a
+ * result is built once, when read. A zero result is computed with Decimals instead, which keep the
+ * sign of a zero (a short closed at its entry price has a gross P&L of -0) where the integer form
+ * does not.
+ */
+const scratch = new DecimalAccumulator();
+
+/** `a + b`. */
+function sum(a: Decimal, b: Decimal): Decimal {
+  // Adding a zero to a non-zero value returns the value itself (decimal.js would copy it).
+  const aZero = a.isZero();
+  const bZero = b.isZero();
+  if (bZero && !aZero) return a;
+  if (aZero && !bZero) return b;
+  const acc = scratch.set(a).add(b);
+  return acc.isZero() ? a.plus(b) : acc.value;
+}
+
+/** `a - b`. */
+function difference(a: Decimal, b: Decimal): Decimal {
+  const acc = scratch.set(a).sub(b);
+  return acc.isZero() ? a.minus(b) : acc.value;
+}
+
+/** The gross P&L of `q` entered at `entry` and closed at `exit`: (exit - entry) x q x multiplier, negated for a short. */
+function grossPnl(exit: Decimal, entry: Decimal, q: Decimal, multiplier: Decimal | undefined, long: boolean): Decimal {
+  const acc = scratch.set(exit).sub(entry);
+  if (!acc.isZero()) {
+    acc.mul(q);
+    if (multiplier !== undefined) acc.mul(multiplier);
+    if (!long) acc.neg();
+    return acc.value;
+  }
+  let gross = exit.minus(entry).mul(q);
+  if (multiplier !== undefined) gross = gross.mul(multiplier);
+  return long ? gross : gross.neg();
 }
 
 /**
@@ -96,10 +136,8 @@ export function roundTrips(fills: readonly Fill[], instruments?: InstrumentRegis
       while (book.lots.length > 0 && !piece.left.isZero()) {
         const lot = book.lots[0]!;
         const q = lot.left.lte(piece.left) ? lot.left : piece.left;
-        const fees = take(lot, q).plus(take(piece, q));
-        let gross = piece.price.minus(lot.price).mul(q);
-        if (multiplier !== undefined) gross = gross.mul(multiplier);
-        if (!book.long) gross = gross.neg();
+        const fees = sum(take(lot, q), take(piece, q));
+        const gross = grossPnl(piece.price, lot.price, q, multiplier, book.long);
         out.push({
           instrumentId: fill.instrumentId,
           side: book.long ? TradeSide.LONG : TradeSide.SHORT,
@@ -110,7 +148,7 @@ export function roundTrips(fills: readonly Fill[], instruments?: InstrumentRegis
           exitPrice: fill.price,
           fees,
           grossPnl: gross,
-          pnl: gross.minus(fees),
+          pnl: difference(gross, fees),
           holdingMs: fill.ts - lot.ts,
         });
         if (lot.left.isZero()) book.lots.shift();

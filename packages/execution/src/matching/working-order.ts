@@ -200,15 +200,17 @@ export class WorkingOrder {
 }
 
 /**
- * `new Decimal(x)` of a price computed in floating point, without its binary residue.
+ * A price computed in floating point without its binary residue (12 significant digits), still as a
+ * number: `roundPrice(instrument, cleanNumber(x))` rounds it to the tick without building the Decimal
+ * of the unrounded price.
  *
  * @example
  * ```ts
- * cleanDecimal(0.1 + 0.2).toString() // '0.3'
+ * cleanNumber(0.1 + 0.2) // 0.3
  * ```
  */
-export function cleanDecimal(x: number): Decimal {
-  return new Decimal(Number(x.toPrecision(12)));
+export function cleanNumber(x: number): number {
+  return Number(x.toPrecision(12));
 }
 
 /**
