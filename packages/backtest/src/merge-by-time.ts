@@ -31,12 +31,21 @@ export function* mergeByTime<T extends MarketData>(series: readonly (readonly T[
  * when `series` is -1 (the data was one series).
  */
 export function assertSorted<T extends MarketData>(events: readonly T[], series: number): readonly T[] {
+  if (checkedFrozen.has(events)) return events;
+  // A frozen array of frozen events can never change: once checked, it is not scanned again (a sweep
+  // runs the same cached bars hundreds of times). Other arrays are checked on every run.
+  let frozen = Object.isFrozen(events);
   let previous = -Infinity;
   for (let i = 0; i < events.length; i++) {
     const e = events[i] as T | null | undefined;
     const ts = typeof e === 'object' && e !== null ? e.ts : undefined;
     if (typeof ts !== 'number' || !(ts >= previous)) throw unsorted(e, ts, previous, series >= 0 ? ['data', series, i] : ['data', i]);
     previous = ts;
+    if (frozen && !Object.isFrozen(e)) frozen = false;
   }
+  if (frozen) checkedFrozen.add(events);
   return events;
 }
+
+/** Frozen arrays of frozen events that {@link assertSorted} found sorted. */
+const checkedFrozen = new WeakSet<readonly MarketData[]>();

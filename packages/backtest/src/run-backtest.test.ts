@@ -198,6 +198,27 @@ describe('runBacktest', () => {
     expect((nested as ValidationError).field).toBe('data[0][3].ts');
   });
 
+  it('checks the order of an array on every run, unless the array and its events are frozen and were found sorted before', async () => {
+    // Two instruments, one series: each instrument's own bars stay in order below, so only the check of
+    // the whole array's order (before the run starts) can see the series go back in time.
+    const bbb = instrument('BBB');
+    const config = { ...base, instruments: [aaa, bbb] };
+    const interleaved = (): Bar[] => bars(aaa, 2).flatMap((a, i) => [a, bars(bbb, 2, T0 + DAY / 2)[i]!]);
+    // Events that are not frozen can change between runs: a bar moved back in time is caught then.
+    const open = Object.freeze(interleaved());
+    expect((await runBacktest(buyOnFirst(1), { ...config, data: open })).summary.fills).toBe(1);
+    (open[3] as { ts: number }).ts = T0 + DAY - 1;
+    expect(((await runBacktest(buyOnFirst(1), { ...config, data: open }).catch((x: unknown) => x)) as ValidationError).field).toBe('data[3].ts');
+    // A frozen array of frozen events cannot change: found sorted once, it is not scanned again; one
+    // out of order is refused on every run.
+    const moved = interleaved();
+    (moved[3] as { ts: number }).ts = T0 + DAY - 1;
+    const frozen = Object.freeze(moved.map((b) => Object.freeze(b)));
+    for (let i = 0; i < 2; i++) expect(((await runBacktest(buyOnFirst(1), { ...config, data: frozen }).catch((x: unknown) => x)) as ValidationError).field).toBe('data[3].ts');
+    const sorted = Object.freeze(interleaved().map((b) => Object.freeze(b)));
+    for (let i = 0; i < 2; i++) expect((await runBacktest(buyOnFirst(1), { ...config, data: sorted })).summary.fills).toBe(1);
+  });
+
   it('records an equity point per event and can keep one in N', async () => {
     const data = bars(aaa, 10);
     const all = await runBacktest(buyOnFirst(1), { ...base, data });

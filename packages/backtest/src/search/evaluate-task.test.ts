@@ -55,6 +55,15 @@ describe('evaluateTask', () => {
     }
   });
 
+  it('gives each task the bars as read: a strategy cannot change the cached data of the tasks after it', async () => {
+    const before = await evaluateTask(task());
+    const failing = fileURLToPath(new URL('./__fixtures__/failing-strategy.ts', import.meta.url));
+    const e = await evaluateTask(task({ strategy: { module: failing }, params: { doubleCloses: true } })).catch((x: unknown) => x);
+    expect(e).toBeInstanceOf(TypeError);
+    expect(String(e)).toMatch(/read only property 'close'/);
+    expect(await evaluateTask(task())).toEqual(before);
+  });
+
   it('restricts the run to the window [start, end) and trades only inside it after warm-up bars', async () => {
     const window = { start: '2006-01-03', end: '2007-01-03', warmupBars: 30 };
     const r = await evaluateTask(task({ run: { ...run, window } }));

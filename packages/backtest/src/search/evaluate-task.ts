@@ -17,7 +17,7 @@ import type { StrategyDefinition, StrategyRef, SweepTask, TaskResult } from './t
 const modules = new Map<string, Promise<Record<string, unknown>>>();
 /** The import specifier of each module a task named (`moduleUrl` builds a file URL, about 10 µs, every task). */
 const specifiers = new Map<string, string>();
-const csvCache = new Map<string, { key: string; bars: Bar[] }>();
+const csvCache = new Map<string, { key: string; bars: readonly Bar[] }>();
 /** Run configs parsed by this process, by their JSON text (the tasks of a sweep share one). */
 const parsedRuns = new Map<string, ParsedRunConfig>();
 const PARSED_RUNS_KEPT = 16;
@@ -71,16 +71,22 @@ export async function loadStrategy(ref: StrategyRef): Promise<StrategyDefinition
   return def as StrategyDefinition;
 }
 
-/** Reads a bars CSV once per process (re-read when the file's size or modification time changes). */
-function readBars(path: string, id: string): Bar[] {
+/**
+ * Reads a bars CSV once per process (re-read when the file's size or modification time changes). The
+ * bars and their array are frozen: no task's strategy can change the data the next task gets, and the
+ * backtest checks their order once instead of on every task.
+ */
+function readBars(path: string, id: string): readonly Bar[] {
   const stat = statSync(path);
   const key = `${stat.size}:${stat.mtimeMs}`;
   const cacheKey = `${id}\u0000${path}`;
   const hit = csvCache.get(cacheKey);
   if (hit !== undefined && hit.key === key) return hit.bars;
   const { bars } = parseBarsCsv(readFileSync(path, 'utf8'), { instrumentId: instrumentId(id), source: path });
-  csvCache.set(cacheKey, { key, bars });
-  return bars;
+  for (const bar of bars) Object.freeze(bar);
+  const frozen = Object.freeze(bars);
+  csvCache.set(cacheKey, { key, bars: frozen });
+  return frozen;
 }
 
 /** The bars of one series inside the window [start, end), with `warmupBars` bars before `start`. */
@@ -127,7 +133,7 @@ export function prepareRun(run: ParsedRunConfig): { instruments: Instrument[]; c
   }
   const data = run.data.map((d, i) => {
     const path = resolve(baseDir, d.path);
-    let bars: Bar[];
+    let bars: readonly Bar[];
     try {
       bars = readBars(path, d.instrument);
     } catch (e) {
