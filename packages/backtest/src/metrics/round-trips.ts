@@ -10,7 +10,7 @@
  * P&L = (exit - entry) x quantity x multiplier for a long, the negative for a short, minus both
  * commission shares; the same convention as backtrader's `TradeAnalyzer` (`pnlcomm`) with FIFO lots.
  */
-import { Decimal, DecimalAccumulator, ZERO, type Fill, type InstrumentId, type InstrumentRegistry } from '@rxtrade/core';
+import { Decimal, DecimalAccumulator, decimalFromScaled, decimalToNumber, ZERO, type Fill, type InstrumentId, type InstrumentRegistry } from '@rxtrade/core';
 
 /**
  * Direction of a round trip.
@@ -64,7 +64,7 @@ function take(p: Piece, q: Decimal): Decimal {
     p.feeLeft = ZERO;
     return share;
   }
-  const share = p.commission.mul(q).div(p.quantity);
+  const share = commissionShare(p.commission, q, p.quantity);
   p.left = difference(p.left, q);
   p.feeLeft = difference(p.feeLeft, share);
   return share;
@@ -78,6 +78,29 @@ function take(p: Piece, q: Decimal): Decimal {
  * does not.
  */
 const scratch = new DecimalAccumulator();
+
+/** A second scratch, for the check of a quotient. */
+const product = new DecimalAccumulator();
+
+/**
+ * `commission x q / quantity`, as decimal.js's division gives it (rounded to 34 significant digits).
+ * When the exact quotient is a decimal of at most 13 significant digits (half or a tenth of a fill's
+ * commission: the common case), it is found from the float estimate and confirmed by an exact
+ * multiplication, without the division; otherwise decimal.js divides.
+ */
+function commissionShare(commission: Decimal, q: Decimal, quantity: Decimal): Decimal {
+  if (!commission.isZero()) {
+    const estimate = (decimalToNumber(commission) * decimalToNumber(q)) / decimalToNumber(quantity);
+    const magnitude = Math.abs(estimate);
+    if (magnitude >= 1e-9 && magnitude < 1e12) {
+      // 13 significant digits: the scaled estimate stays far below 2^53.
+      const scale = Math.min(22, Math.max(0, 12 - Math.floor(Math.log10(magnitude))));
+      const candidate = decimalFromScaled(Math.round(estimate * 10 ** scale), scale);
+      if (!candidate.isZero() && scratch.set(candidate).mul(quantity).sub(product.set(commission).mul(q)).isZero()) return candidate;
+    }
+  }
+  return commission.mul(q).div(quantity);
+}
 
 /** `a + b`. */
 function sum(a: Decimal, b: Decimal): Decimal {
