@@ -74,6 +74,25 @@ describe('runBacktest', () => {
     expect((JSON.parse(JSON.stringify(result)) as { orders: Array<{ status: string }> }).orders.map((o) => o.status)).toEqual(['FILLED', 'FILLED']);
   });
 
+  it('makes the parts read on first access with getters that every result shares, and keeps nothing else enumerable', async () => {
+    // Getters made per run would give each result hidden classes of its own, in the old generation,
+    // which kept every short run alive until a full collection: the reason a sweep's runs were
+    // copied and promoted by the young generation's collections before they died.
+    const [a, b] = await Promise.all([runBacktest(buyOnFirst(1), { ...base, data: bars(aaa, 3) }), runBacktest(buyOnFirst(2), { ...base, data: bars(aaa, 4) })]);
+    for (const key of ['orders', 'trades', 'positions', 'drawdownCurve', 'metrics'] as const) {
+      const getter = Object.getOwnPropertyDescriptor(a, key)?.get;
+      expect(typeof getter, key).toBe('function');
+      expect(Object.getOwnPropertyDescriptor(b, key)?.get, key).toBe(getter);
+    }
+    expect(Object.keys(a)).toEqual(['fills', 'equityCurve', 'summary', 'anomalies', 'orders', 'trades', 'positions', 'drawdownCurve', 'metrics']);
+    expect(Object.getOwnPropertySymbols({ ...a })).toEqual([]);
+    // Each result computes its own parts, once.
+    expect(a.summary.fills).toBe(1);
+    expect(b.summary.fills).toBe(2);
+    expect([a.orders.length, b.orders.length, a.positions.length, b.positions.length]).toEqual([1, 2, 1, 2]);
+    expect(b.metrics).toBe(b.metrics);
+  });
+
   it('shows a stage the state as of bar N only: clock, marks and positions never run ahead', async () => {
     const data = bars(aaa, 6);
     const seen: Array<{ ts: number; now: number; qty: number; equity: number }> = [];

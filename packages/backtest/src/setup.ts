@@ -1,6 +1,6 @@
 /** Builds the parts of a run from its config: the same function for backtest and paper. */
 import { z } from 'zod';
-import { instrumentRegistry, preParsedConfig, type Clock, type Decimal } from '@rxtrade/core';
+import { instrumentRegistry, preParsedConfig, type Clock, type Decimal, type Fill } from '@rxtrade/core';
 import { PercentFeeModel, SimulatedVenue, TradingKernel, type OrderAnomaly, type SimulatedVenueConfig } from '@rxtrade/execution';
 import { drawdownSeries, Ledger, LotMethod, maxDrawdown, PositionMode } from '@rxtrade/portfolio';
 import { computeMetrics, type MetricsConfig } from './metrics/compute-metrics';
@@ -66,29 +66,77 @@ export function createNode(
   return { node, ledger, startingCash: c.ledger.startingCash };
 }
 
-/**
- * Defines `key` on `target` as computed on first read, then cached as a plain value. Round trips, the
- * position log, the drawdown curve and the metrics cost about a fifth of a million-bar run with tens
- * of thousands of fills, so a caller that reads only the summary does not pay for them.
- */
-function lazy<T extends object, K extends keyof T>(target: T, key: K, compute: () => T[K]): void {
-  Object.defineProperty(target, key, {
-    enumerable: true,
-    configurable: true,
-    get(): T[K] {
-      const value = compute();
-      Object.defineProperty(target, key, { value, enumerable: true, configurable: false, writable: false });
-      return value;
-    },
-  });
+/** What the parts of a result made on first read are computed from, kept on the result under {@link PENDING}. */
+interface PendingParts {
+  readonly node: TradingKernel;
+  readonly fills: readonly Fill[];
+  readonly equityCurve: { readonly ts: Float64Array; readonly equity: Float64Array };
+  readonly measurable: boolean;
+  readonly metrics: MetricsConfig;
 }
+
+/** The key of a result's {@link PendingParts}: a non-enumerable property, so spreads and JSON leave it out. */
+const PENDING = Symbol('rxtrade.pendingParts');
+
+type LazyKey = 'orders' | 'trades' | 'positions' | 'drawdownCurve' | 'metrics';
+
+/** How each part is computed from the pending parts (`result` is the result being read). */
+const computeLazy: { readonly [K in LazyKey]: (p: PendingParts, result: RunResult) => RunResult[K] } = {
+  // The orders end the run as they are read: the run is over, and nothing changes them any more.
+  orders: (p) => p.node.orderManager.orders().map(snapshotOrder),
+  trades: (p) => roundTrips(p.fills, p.node.instruments),
+  positions: (p) => positionChanges(p.fills),
+  drawdownCurve: (p) => ({
+    ts: p.equityCurve.ts,
+    drawdown: p.measurable ? drawdownSeries(p.equityCurve.equity) : new Float64Array(p.equityCurve.equity.length).fill(NaN),
+  }),
+  metrics: (p, result) => {
+    const m = computeMetrics(result, p.metrics);
+    // Without the fills there are no round trips or position log: say "unknown", not zero.
+    return p.node.keepsHistory ? m : { ...m, trades: NaN, exposure: NaN };
+  },
+};
+
+/** The value of `key` on first read, then kept on the result as a plain, read-only value. */
+function settleLazy<K extends LazyKey>(result: RunResult, key: K): RunResult[K] {
+  const value = computeLazy[key]((result as unknown as { [PENDING]: PendingParts })[PENDING], result);
+  Object.defineProperty(result, key, { value, enumerable: true, configurable: false, writable: false });
+  return value;
+}
+
+/**
+ * The getters of the parts made on first read, one function per part shared by every result. Round
+ * trips, the position log, the drawdown curve and the metrics cost about a fifth of a million-bar run
+ * with tens of thousands of fills, so a caller that reads only the summary does not pay for them. The
+ * getters are module functions, not closures made per run: V8 keeps an accessor's functions in the
+ * object's hidden class, so getters made per run gave each result hidden classes of its own, which live
+ * in the old generation and kept the whole run (kernel, ledger, fills) from the young generation's
+ * collections until the next full one: with short runs (a sweep's), most of what a run allocated was
+ * copied twice and promoted before it died.
+ */
+const lazyGetters: { readonly [K in LazyKey]: (this: RunResult) => RunResult[K] } = {
+  orders(this: RunResult) {
+    return settleLazy(this, 'orders');
+  },
+  trades(this: RunResult) {
+    return settleLazy(this, 'trades');
+  },
+  positions(this: RunResult) {
+    return settleLazy(this, 'positions');
+  },
+  drawdownCurve(this: RunResult) {
+    return settleLazy(this, 'drawdownCurve');
+  },
+  metrics(this: RunResult) {
+    return settleLazy(this, 'metrics');
+  },
+};
 
 /**
  * @internal Assembles the result once a run has ended. The orders' snapshots, round trips, the position
  * log, the drawdown curve and the metrics are made when first read (a sweep reads only the metrics).
  */
 export function collectResult(node: TradingKernel, ledger: Ledger, startingCash: Decimal, metrics: MetricsConfig = { periodsPerYear: 252 }): RunResult {
-  const instruments = node.instruments;
   const equityCurve = node.equityCurve();
   const finalEquity = ledger.equity();
   const fills = node.fills.slice();
@@ -108,18 +156,8 @@ export function collectResult(node: TradingKernel, ledger: Ledger, startingCash:
   };
   const anomalies = node.anomalies.slice();
   const result = { fills, equityCurve, summary, anomalies } as Partial<RunResult> as RunResult;
-  // The orders end the run as they are read: the run is over, and nothing changes them any more.
-  lazy(result, 'orders', () => node.orderManager.orders().map(snapshotOrder));
-  lazy(result, 'trades', () => roundTrips(fills, instruments));
-  lazy(result, 'positions', () => positionChanges(fills));
-  lazy(result, 'drawdownCurve', () => ({
-    ts: equityCurve.ts,
-    drawdown: measurable ? drawdownSeries(equityCurve.equity) : new Float64Array(equityCurve.equity.length).fill(NaN),
-  }));
-  lazy(result, 'metrics', () => {
-    const m = computeMetrics(result, metrics);
-    // Without the fills there are no round trips or position log: say "unknown", not zero.
-    return node.keepsHistory ? m : { ...m, trades: NaN, exposure: NaN };
-  });
+  const pending: PendingParts = { node, fills, equityCurve, measurable, metrics };
+  Object.defineProperty(result, PENDING, { value: pending, enumerable: false, configurable: false, writable: false });
+  for (const key of ['orders', 'trades', 'positions', 'drawdownCurve', 'metrics'] as const) Object.defineProperty(result, key, { get: lazyGetters[key], enumerable: true, configurable: true });
   return result;
 }
