@@ -22,11 +22,9 @@
  * ratios (a run with orders, and an order), which resolves differences of a few percent that the
  * medians of separate rows, moved by the machine's drift, do not.
  */
-import { filter, map } from 'rxjs';
-import { pathToFileURL } from 'node:url';
 import { syntheticBars } from './synthetic-bars';
+import { goldenStrategy as strategy, loadBuild as load, type Build } from './builds';
 import type * as CoreModule from '@rxtrade/core';
-import type * as BacktestModule from '@rxtrade/backtest';
 
 const args = process.argv.slice(2).filter((a) => !a.startsWith('--'));
 const N = Number(args[0] ?? 1_000_000);
@@ -36,47 +34,6 @@ const asColumns = process.argv.includes('--columns');
 /** `--reps=N`: rounds of every row (default 5); more resolve smaller differences between builds. */
 const REPS = Number(process.argv.find((a) => a.startsWith('--reps='))?.slice('--reps='.length) ?? 5);
 const GROUP = 3;
-
-interface Build {
-  readonly name: string;
-  readonly core: typeof CoreModule;
-  readonly backtest: typeof BacktestModule;
-}
-
-async function load(root: string | undefined): Promise<Build> {
-  if (root === undefined) return { name: 'this checkout', core: await import('@rxtrade/core'), backtest: await import('@rxtrade/backtest') };
-  const at = (p: string): string => pathToFileURL(`${root}/packages/${p}/dist/index.js`).href;
-  return { name: root, core: (await import(at('core'))) as typeof CoreModule, backtest: (await import(at('backtest'))) as typeof BacktestModule };
-}
-
-/** The golden strategy, written against one build's core; `trade: false` computes the signals and submits nothing. */
-function strategy(core: typeof CoreModule, instrumentId: CoreModule.InstrumentId, trade: boolean): CoreModule.Pipeline {
-  return (ctx) => {
-    const fast = new core.Sma(10);
-    const slow = new core.Sma(30);
-    let lastNonZero: number | undefined;
-    const cross = (f: number | undefined, s: number | undefined): number => {
-      if (f === undefined || s === undefined) return 0;
-      const diff = f - s;
-      const previous = lastNonZero;
-      if (diff !== 0 || previous === undefined) lastNonZero = diff;
-      if (previous === undefined) return 0;
-      if (previous < 0 && diff > 0) return 1;
-      if (previous > 0 && diff < 0) return -1;
-      return 0;
-    };
-    return ctx.market.bars(instrumentId).pipe(
-      map((bar) => cross(fast.update(bar.close), slow.update(bar.close))),
-      filter((signal) => trade && signal !== 0),
-      map((signal): CoreModule.SubmitOrder | undefined => {
-        const delta = new core.Decimal(signal * 100).minus(ctx.ledger.positionQuantity(instrumentId));
-        if (delta.isZero()) return undefined;
-        return ctx.orderFactory.market({ instrumentId, side: delta.gt(0) ? 'BUY' : 'SELL', quantity: delta.abs() });
-      }),
-      filter((order): order is CoreModule.SubmitOrder => order !== undefined),
-    );
-  };
-}
 
 /** The same bars as columns, built through one build's `BarColumnsBuilder`. */
 function columnsOf(core: typeof CoreModule, instrumentId: CoreModule.InstrumentId): CoreModule.BarColumns {
