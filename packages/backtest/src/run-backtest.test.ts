@@ -70,7 +70,11 @@ describe('runBacktest', () => {
     ]);
     expect(orders.every((o) => Object.isFrozen(o) && Object.getPrototypeOf(o) === Object.prototype)).toBe(true);
     expect(result.orders).toBe(orders);
-    expect(Object.getOwnPropertyDescriptor(result, 'orders')).toMatchObject({ value: orders, writable: false, enumerable: true });
+    // Read-only: a getter without a setter, which a result cannot lose.
+    expect(Object.getOwnPropertyDescriptor(result, 'orders')).toMatchObject({ set: undefined, enumerable: true, configurable: false });
+    expect(() => {
+      (result as { orders: unknown }).orders = [];
+    }).toThrow(TypeError);
     expect((JSON.parse(JSON.stringify(result)) as { orders: Array<{ status: string }> }).orders.map((o) => o.status)).toEqual(['FILLED', 'FILLED']);
   });
 
@@ -91,6 +95,10 @@ describe('runBacktest', () => {
     expect(b.summary.fills).toBe(2);
     expect([a.orders.length, b.orders.length, a.positions.length, b.positions.length]).toEqual([1, 2, 1, 2]);
     expect(b.metrics).toBe(b.metrics);
+    // A frozen result still computes what it is asked for.
+    const frozen = Object.freeze(await runBacktest(buyOnFirst(2), { ...base, data: bars(aaa, 4) }));
+    expect(frozen.metrics.trades).toBe(b.metrics.trades);
+    expect(frozen.orders.map((o) => o.status)).toEqual(['FILLED', 'FILLED']);
   });
 
   it('shows a stage the state as of bar N only: clock, marks and positions never run ahead', async () => {

@@ -73,6 +73,8 @@ interface PendingParts {
   readonly equityCurve: { readonly ts: Float64Array; readonly equity: Float64Array };
   readonly measurable: boolean;
   readonly metrics: MetricsConfig;
+  /** Each part once computed (none is undefined): the result itself is never redefined, so a frozen result reads them too. */
+  readonly values: { [K in LazyKey]: RunResult[K] | undefined };
 }
 
 /** The key of a result's {@link PendingParts}: a non-enumerable property, so spreads and JSON leave it out. */
@@ -97,10 +99,14 @@ const computeLazy: { readonly [K in LazyKey]: (p: PendingParts, result: RunResul
   },
 };
 
-/** The value of `key` on first read, then kept on the result as a plain, read-only value. */
+/** The value of `key`: computed on the first read, the same value on every later one. */
 function settleLazy<K extends LazyKey>(result: RunResult, key: K): RunResult[K] {
-  const value = computeLazy[key]((result as unknown as { [PENDING]: PendingParts })[PENDING], result);
-  Object.defineProperty(result, key, { value, enumerable: true, configurable: false, writable: false });
+  const pending = (result as unknown as { [PENDING]: PendingParts })[PENDING];
+  const values = pending.values as { [P in LazyKey]: RunResult[P] | undefined };
+  const kept = values[key];
+  if (kept !== undefined) return kept as RunResult[K];
+  const value = computeLazy[key](pending, result);
+  values[key] = value;
   return value;
 }
 
@@ -156,8 +162,8 @@ export function collectResult(node: TradingKernel, ledger: Ledger, startingCash:
   };
   const anomalies = node.anomalies.slice();
   const result = { fills, equityCurve, summary, anomalies } as Partial<RunResult> as RunResult;
-  const pending: PendingParts = { node, fills, equityCurve, measurable, metrics };
+  const pending: PendingParts = { node, fills, equityCurve, measurable, metrics, values: { orders: undefined, trades: undefined, positions: undefined, drawdownCurve: undefined, metrics: undefined } };
   Object.defineProperty(result, PENDING, { value: pending, enumerable: false, configurable: false, writable: false });
-  for (const key of ['orders', 'trades', 'positions', 'drawdownCurve', 'metrics'] as const) Object.defineProperty(result, key, { get: lazyGetters[key], enumerable: true, configurable: true });
+  for (const key of ['orders', 'trades', 'positions', 'drawdownCurve', 'metrics'] as const) Object.defineProperty(result, key, { get: lazyGetters[key], enumerable: true, configurable: false });
   return result;
 }
