@@ -85,11 +85,14 @@ const product = new DecimalAccumulator();
 /**
  * `commission x q / quantity`, as decimal.js's division gives it (rounded to 34 significant digits).
  * When the exact quotient is a decimal of at most 13 significant digits (half or a tenth of a fill's
- * commission: the common case), it is found from the float estimate and confirmed by an exact
- * multiplication, without the division; otherwise decimal.js divides.
+ * commission: the common case), it is found from the float estimate and confirmed by comparing the
+ * exact products candidate x quantity and commission x q, without the division; otherwise decimal.js
+ * divides.
  */
 function commissionShare(commission: Decimal, q: Decimal, quantity: Decimal): Decimal {
-  if (!commission.isZero()) {
+  // Both products of the check must be exact (at most 34 significant digits, decimal.js's precision),
+  // so that equal products mean the candidate is the exact quotient.
+  if (!commission.isZero() && commission.sd() + q.sd() <= 34 && quantity.sd() <= 21) {
     const estimate = (decimalToNumber(commission) * decimalToNumber(q)) / decimalToNumber(quantity);
     const magnitude = Math.abs(estimate);
     if (magnitude >= 1e-9 && magnitude < 1e12) {
