@@ -53,6 +53,7 @@ import {
   ZERO,
   parseWith,
   roundPrice,
+  ValidationError,
   type Balance,
   type Bar,
   type CancelOrder,
@@ -576,6 +577,8 @@ export class SimulatedVenue implements ExecutionClient, MarketDataSink, MatchEng
         this.slippage === NO_SLIPPAGE
           ? ref
           : this.slippage.price({ instrument, side: order.command.side, quantity: decimalToNumber(qty), price: ref, bar, quote: quote ?? this.quotes.get(instrument.id) });
+      if (!Number.isFinite(slipped))
+        throw new ValidationError([{ path: ['slippageModel', 'price'], message: `must return a finite price, got ${String(slipped)} for ${order.command.side} ${instrument.id} at ${ref}` }]);
       price = roundPrice(instrument, cleanNumber(slipped), order.buy ? 'up' : 'down');
       if (bar !== undefined) {
         const n = decimalToNumber(price);

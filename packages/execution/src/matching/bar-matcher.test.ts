@@ -26,6 +26,15 @@ describe('bar matching: market orders', () => {
     expect(h.fillSummary()).toEqual(['100.48 x 1 TAKER', '100.26 x 1 TAKER']);
   });
 
+  it('refuses a slippage model that returns no finite price, naming it, instead of filling at it', () => {
+    for (const bad of [Number.NaN, Number.POSITIVE_INFINITY, undefined]) {
+      const h = venueHarness({ slippageModel: { price: () => bad as number } });
+      h.venue.submit(h.factory.market({ instrumentId: goog.id, side: 'BUY', quantity: 1 }));
+      expect(() => h.venue.process(bar(goog.id, DAY, 100, 101, 99, 100))).toThrow(/slippageModel\.price: must return a finite price, got (NaN|Infinity|undefined) for BUY GOOG/);
+      expect(h.fillSummary()).toEqual([]);
+    }
+  });
+
   it('keeps a slipped fill inside the bar', () => {
     const h = venueHarness({ slippageModel: bps10 });
     h.venue.submit(h.factory.market({ instrumentId: goog.id, side: 'BUY', quantity: 1 }));
