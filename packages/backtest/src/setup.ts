@@ -102,11 +102,10 @@ const computeLazy: { readonly [K in LazyKey]: (p: PendingParts, result: RunResul
 /** The value of `key`: computed on the first read, the same value on every later one. */
 function settleLazy<K extends LazyKey>(result: RunResult, key: K): RunResult[K] {
   const pending = (result as unknown as { [PENDING]: PendingParts })[PENDING];
-  const values = pending.values as { [P in LazyKey]: RunResult[P] | undefined };
-  const kept = values[key];
+  const kept = pending.values[key];
   if (kept !== undefined) return kept as RunResult[K];
   const value = computeLazy[key](pending, result);
-  values[key] = value;
+  pending.values[key] = value;
   return value;
 }
 
