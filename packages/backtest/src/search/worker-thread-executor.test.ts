@@ -1,8 +1,11 @@
 import { fileURLToPath } from 'node:url';
-import { afterAll, describe, expect, it } from 'vitest';
+import { Worker } from 'node:worker_threads';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import { sweep, type SweepConfig } from './sweep';
 import { TaskFailedError } from './task-failed-error';
+import type { SweepTask, TaskResult } from './types';
 import { WorkerThreadExecutor, startWorker } from './worker-thread-executor';
+import { REPORT_EVERY_MS, shouldReport } from './worker-thread-protocol';
 import { failingStrategy, googRun, hangingStrategy, smallSpace, smaStrategy, wideSpace } from './__fixtures__/goog-run';
 
 const grid: SweepConfig = { strategy: smaStrategy, space: smallSpace, run: googRun, objective: { metric: 'sharpeRatio' }, method: 'grid' };
@@ -139,5 +142,92 @@ describe('WorkerThreadExecutor', () => {
     expect(() => new WorkerThreadExecutor({ workers: 0 })).toThrow(/executor\.workers/);
     expect(() => new WorkerThreadExecutor({ tasksPerMessage: 0 })).toThrow(/executor\.tasksPerMessage/);
     expect(() => new WorkerThreadExecutor({ batch: 4 } as never)).toThrow(/batch/);
+  });
+});
+
+describe('WorkerThreadExecutor with short tasks', () => {
+  const evaluator = { module: fileURLToPath(new URL('./__fixtures__/instant-evaluator.ts', import.meta.url)), export: 'evaluate' };
+  const tasks = (acts: readonly (string | undefined)[]): SweepTask[] =>
+    acts.map((act, id) => ({ id, strategy: { module: 'unused' }, params: act === undefined ? {} : { act }, run: {} }));
+  /** Runs tasks on a started one-thread pool; what came back, the failures, and when each failure was reported. */
+  const runOn = async (executor: WorkerThreadExecutor, list: SweepTask[]): Promise<{ results: TaskResult[]; failures: TaskFailedError[]; at: number[] }> => {
+    const failures: TaskFailedError[] = [];
+    const at: number[] = [];
+    const started = performance.now();
+    const results = await executor.run(list, undefined, (f) => {
+      failures.push(f);
+      at.push(performance.now() - started);
+    });
+    return { results, failures, at };
+  };
+
+  it('reports the replies of tasks that end within a few milliseconds together', async () => {
+    const executor = new WorkerThreadExecutor({ workers: 1, evaluator, tasksPerMessage: 20 });
+    const emit = vi.spyOn(Worker.prototype, 'emit');
+    try {
+      await executor.start();
+      emit.mockClear();
+      const { results } = await runOn(executor, tasks(new Array<undefined>(60).fill(undefined)));
+      expect(results.map((r) => r.id)).toEqual(Array.from({ length: 60 }, (_, i) => i));
+      const replies = emit.mock.calls.filter(([event, message]) => event === 'message' && (message as { type?: string }).type === 'replies');
+      // 60 tasks in 3 messages of 20: at most a few replies per message (the last task of each goes alone).
+      expect(replies.length).toBeLessThanOrEqual(12);
+      expect(replies.reduce((n, [, m]) => n + (m as { replies: unknown[] }).replies.length, 0)).toBe(60);
+    } finally {
+      emit.mockRestore();
+      await executor.close();
+    }
+  });
+
+  it('blames a task that hangs behind replies the thread still holds, on time, and runs the held ones again', async () => {
+    const executor = new WorkerThreadExecutor({ workers: 1, evaluator, tasksPerMessage: 5, taskTimeoutMs: 1000 });
+    try {
+      await executor.start();
+      const { results, failures, at } = await runOn(executor, tasks([undefined, undefined, 'hang', undefined, undefined]));
+      expect(failures.map((f) => [f.taskId, f.reason, f.detail])).toEqual([[2, 'timeout', 'no result after 1000 ms: the worker thread was terminated']]);
+      expect(results.map((r) => r.id)).toEqual([0, 1, 3, 4]);
+      // The held replies do not add a second timeout: reported about REPORT_EVERY_MS after the first.
+      expect(at[0]).toBeGreaterThanOrEqual(1000);
+      expect(at[0]).toBeLessThan(1600);
+    } finally {
+      await executor.close();
+    }
+  });
+
+  it('blames a thread that exits behind replies it still holds on the task that ended it', async () => {
+    const executor = new WorkerThreadExecutor({ workers: 1, evaluator, tasksPerMessage: 4 });
+    try {
+      await executor.start();
+      const { results, failures } = await runOn(executor, tasks([undefined, undefined, 'exit', undefined]));
+      expect(failures.map((f) => [f.taskId, f.reason])).toEqual([[2, 'crash']]);
+      expect(results.map((r) => r.id)).toEqual([0, 1, 3]);
+    } finally {
+      await executor.close();
+    }
+  });
+
+  it('reports a result that cannot be copied to the pool as its task\'s error, and keeps the thread', async () => {
+    const executor = new WorkerThreadExecutor({ workers: 1, evaluator, tasksPerMessage: 3 });
+    try {
+      await executor.start();
+      const { results, failures } = await runOn(executor, tasks([undefined, 'function', undefined]));
+      expect(failures.map((f) => [f.taskId, f.reason])).toEqual([[1, 'error']]);
+      expect(failures[0]!.detail).toMatch(/^its result cannot be sent to the pool: .*could not be cloned/);
+      expect(results.map((r) => r.id)).toEqual([0, 2]);
+      const exits = vi.fn();
+      for (const w of (executor as unknown as { slots: { worker: Worker }[] }).slots) w.worker.on('exit', exits);
+      expect((await runOn(executor, tasks([undefined, undefined]))).results).toHaveLength(2);
+      expect(exits).not.toHaveBeenCalled();
+    } finally {
+      await executor.close();
+    }
+  });
+
+  it('decides when a thread reports: before its last queued task, or once the first held reply is old enough', () => {
+    expect(shouldReport(0, 1, 3, 9)).toBe(false);
+    expect(shouldReport(0, 1, 8, 9)).toBe(true);
+    expect(shouldReport(0, 1, 9, 9)).toBe(true);
+    expect(shouldReport(0, REPORT_EVERY_MS - 0.5, 3, 9)).toBe(false);
+    expect(shouldReport(0, REPORT_EVERY_MS, 3, 9)).toBe(true);
   });
 });

@@ -2,8 +2,11 @@
  * Runs sweep tasks on a pool of `node:worker_threads`, one task per thread at a time, and returns the
  * results in task order whatever order they finish in. Tasks go to a thread several per message (large
  * batches first, single tasks at the end: `tasksPerMessage`), and the next batch is already queued in
- * the thread before its last task ends, so that a thread never waits for the main thread; each result
- * comes back as its task ends. Threads start on `start()` or the first `run` and are reused until
+ * the thread before its last task ends, so that a thread never waits for the main thread. A result
+ * comes back as its task ends, or with the next few when tasks are short (at most `REPORT_EVERY_MS`,
+ * 10 ms, later): a thread then wakes the main thread once per few milliseconds instead of once per
+ * task, and counts the tasks it ended in memory shared with the pool, so that a timeout or a crash
+ * is still put on the task that was running. Threads start on `start()` or the first `run` and are reused until
  * `close`, with their caches (strategy modules, parsed CSV files); a thread that crashes or runs past
  * the per-task timeout is terminated and replaced.
  * Each thread imports the evaluator (by default `evaluateTask`) and the strategy module
@@ -24,7 +27,7 @@ import { BatchSizeSchema, nextBatchSize, type BatchSize } from './batching';
 import { EvaluatorRefSchema, type EvaluatorRef } from './task-evaluator';
 import { TaskFailedError, TaskFailure } from './task-failed-error';
 import { TaskTimeoutSchema } from './task-timeout';
-import type { FromWorker, ToWorker } from './worker-thread-protocol';
+import { REPORT_EVERY_MS, type FromWorker, type ToWorker } from './worker-thread-protocol';
 import type { SweepExecutor, SweepTask, TaskResult } from './types';
 
 /**
@@ -61,6 +64,10 @@ export type WorkerThreadExecutorConfig = z.input<typeof WorkerThreadExecutorConf
 
 interface Slot {
   worker: Worker;
+  /** Tasks the thread has ended since it started (it counts them in shared memory as they end). */
+  ended: Int32Array;
+  /** Replies of the thread's tasks that reached the pool. `ended - answered` tasks ended unreported. */
+  answered: number;
   /** The thread died while idle: it is replaced when the next run starts. */
   dead?: boolean;
   /** Settles when the thread has loaded its evaluator, failed to, or ended. */
@@ -185,16 +192,22 @@ export class WorkerThreadExecutor implements SweepExecutor {
       // The running task's deadline. Wall-clock supervision of a thread, not simulated time (a Clock
       // keeps it testable): taskTimeoutMs from the moment the thread says it has started the task.
       // Until then (a thread still starting: tsx, the evaluator) the deadline is at least a minute.
-      const arm = (slot: Slot, started: boolean): void => {
+      // `held`: the thread ended tasks since the last deadline without reporting them yet, so a later
+      // task of its queue is running, and it started at most REPORT_EVERY_MS after the first of them
+      // (the thread reports held replies as soon as a task ends later than that): it gets that long more.
+      const arm = (slot: Slot, started: boolean, held = false): void => {
         timers.get(slot)?.cancel();
         timers.delete(slot);
         const task = slot.tasks[0];
         if (task === undefined || timeoutMs === Infinity || settled) return;
-        const ms = started ? timeoutMs : Math.max(timeoutMs, START_TIMEOUT_MS);
+        const limit = started || held ? timeoutMs : Math.max(timeoutMs, START_TIMEOUT_MS);
+        const endedBefore = Atomics.load(slot.ended, 0);
         timers.set(
           slot,
-          this.clock.setTimer(this.clock.now() + ms, () => {
-            if (slot.tasks[0] === task) replace(slot, new TaskFailedError(task.id, task.params, TaskFailure.TIMEOUT, `no result after ${ms} ms: the worker thread was terminated`));
+          this.clock.setTimer(this.clock.now() + (held ? REPORT_EVERY_MS : limit), () => {
+            if (slot.tasks[0] !== task) return;
+            if (Atomics.load(slot.ended, 0) !== endedBefore) return arm(slot, true, true);
+            replace(slot, (t) => new TaskFailedError(t.id, t.params, TaskFailure.TIMEOUT, `no result after ${limit} ms: the worker thread was terminated`));
           }),
         );
       };
@@ -220,8 +233,12 @@ export class WorkerThreadExecutor implements SweepExecutor {
         onFailure(failure);
         return true;
       };
-      /** Ends a thread that crashed or hangs: its running task fails, the others go back to the queue, a fresh thread takes over. */
-      const replace = (slot: Slot, failure: TaskFailedError | undefined): void => {
+      /**
+       * Ends a thread that crashed or hangs: its running task fails (`failure` says how), the others go
+       * back to the queue, a fresh thread takes over. The running task is the first one the thread had
+       * not ended: those before it ended with replies the thread still held, and they run again.
+       */
+      const replace = (slot: Slot, failure: ((task: SweepTask) => TaskFailedError) | undefined): void => {
         if (settled) return;
         detachers.get(slot)?.();
         timers.get(slot)?.cancel();
@@ -231,52 +248,52 @@ export class WorkerThreadExecutor implements SweepExecutor {
           slot.dead = true;
           return;
         }
-        const [running, ...queued] = slot.tasks.splice(0);
-        for (const t of queued.reverse()) queue.push(t);
-        slot.worker = this.spawn();
-        slot.ready = readyOf(slot.worker);
+        const unreported = Math.max(0, Atomics.load(slot.ended, 0) - slot.answered);
+        const lost = slot.tasks.splice(0);
+        // A thread that failed after ending all of them (its replies held): the last one fails, so that
+        // no task runs again and again on fresh threads.
+        const running = failure === undefined ? undefined : lost[Math.min(unreported, lost.length - 1)];
+        for (let i = lost.length - 1; i >= 0; i--) if (lost[i] !== running) queue.push(lost[i]!);
+        this.respawn(slot);
         attach(slot);
-        if (failure && running !== undefined) {
-          if (!fail(failure)) return;
+        if (running !== undefined) {
+          if (!fail(failure!(running))) return;
           settle();
-        } else {
-          queue.push(running!);
         }
         if (!settled) feed(slot);
       };
       const attach = (slot: Slot): void => {
         const worker = slot.worker;
         const onMessage = (message: FromWorker): void => {
-          if (message.type === 'ready') return;
-          const task = slot.tasks[0];
-          if (settled || task === undefined || message.taskId !== task.id) return;
+          if (message.type === 'ready' || settled) return;
           if (message.type === 'started') {
-            arm(slot, true);
+            if (slot.tasks[0]?.id === message.taskId) arm(slot, true);
             return;
           }
-          slot.tasks.shift();
-          if (message.type === 'error') {
-            const cause = new Error(message.message);
-            if (message.stack) cause.stack = message.stack;
-            if (!fail(new TaskFailedError(task.id, task.params, TaskFailure.ERROR, message.message, { cause }))) return;
-          } else {
-            results[indexOf.get(task.id)!] = message.result;
-            onResult?.(message.result);
+          for (const reply of message.replies) {
+            const task = slot.tasks[0];
+            if (settled || task === undefined || reply.taskId !== task.id) return;
+            slot.tasks.shift();
+            slot.answered++;
+            if (reply.type === 'error') {
+              const cause = new Error(reply.message);
+              if (reply.stack) cause.stack = reply.stack;
+              if (!fail(new TaskFailedError(task.id, task.params, TaskFailure.ERROR, reply.message, { cause }))) return;
+            } else {
+              results[indexOf.get(task.id)!] = reply.result;
+              onResult?.(reply.result);
+            }
+            settle();
           }
-          // The thread started its next task as it sent this reply, when it had one.
+          if (settled) return;
+          // The thread started its next task as it sent these replies, when it had one.
           const head = slot.tasks[0];
           arm(slot, head !== undefined && head.id === message.next);
-          settle();
-          if (!settled) feed(slot);
+          feed(slot);
         };
-        const onError = (error: Error): void => {
-          const task = slot.tasks[0];
-          replace(slot, task ? new TaskFailedError(task.id, task.params, TaskFailure.CRASH, `worker thread failed: ${error.message}`, { cause: error }) : undefined);
-        };
-        const onExit = (code: number): void => {
-          const task = slot.tasks[0];
-          replace(slot, task ? new TaskFailedError(task.id, task.params, TaskFailure.CRASH, `worker thread exited with code ${code}`) : undefined);
-        };
+        const onError = (error: Error): void =>
+          replace(slot, (t) => new TaskFailedError(t.id, t.params, TaskFailure.CRASH, `worker thread failed: ${error.message}`, { cause: error }));
+        const onExit = (code: number): void => replace(slot, (t) => new TaskFailedError(t.id, t.params, TaskFailure.CRASH, `worker thread exited with code ${code}`));
         worker.on('message', onMessage);
         worker.on('error', onError);
         worker.on('exit', onExit);
@@ -297,19 +314,27 @@ export class WorkerThreadExecutor implements SweepExecutor {
   private revive(): void {
     for (const slot of this.slots)
       if (slot.dead) {
-        slot.worker = this.spawn();
-        slot.ready = readyOf(slot.worker);
+        this.respawn(slot);
         slot.dead = false;
       }
     while (this.slots.length < this.workers) {
-      const worker = this.spawn();
-      this.slots.push({ worker, tasks: [], ready: readyOf(worker) });
+      const ended = new Int32Array(new SharedArrayBuffer(4));
+      const worker = this.spawn(ended);
+      this.slots.push({ worker, ended, answered: 0, tasks: [], ready: readyOf(worker) });
     }
   }
 
-  private spawn(): Worker {
+  /** Gives a slot a fresh thread, with a counter of its own. */
+  private respawn(slot: Slot): void {
+    slot.ended = new Int32Array(new SharedArrayBuffer(4));
+    slot.answered = 0;
+    slot.worker = this.spawn(slot.ended);
+    slot.ready = readyOf(slot.worker);
+  }
+
+  private spawn(ended: Int32Array): Worker {
     const here = currentModuleUrl();
-    const workerData = { evaluator: this.evaluator };
+    const workerData = { evaluator: this.evaluator, progress: ended.buffer };
     const fromSource = here.endsWith('.ts');
     const entry = fromSource ? new URL('./worker-thread-entry.ts', here) : new URL(`./worker-thread-entry${here.endsWith('.cjs') ? '.cjs' : '.js'}`, here);
     // A worker's execArgv cannot load tsx with --import: when this module runs from source, or the
