@@ -3,10 +3,10 @@
  * results in task order whatever order they finish in. Tasks go to a thread several per message (large
  * batches first, single tasks at the end: `tasksPerMessage`), and the next batch is already queued in
  * the thread before its last task ends, so that a thread never waits for the main thread. A result
- * comes back as its task ends, or with the next few when tasks are short (at most `REPORT_EVERY_MS`,
- * 10 ms, later): a thread then wakes the main thread once per few milliseconds instead of once per
- * task, and counts the tasks it ended in memory shared with the pool, so that a timeout or a crash
- * is still put on the task that was running. Threads start on `start()` or the first `run` and are reused until
+ * comes back as its task ends, or with the next ones when tasks are short (see `REPORT_EVERY_MS`, 10
+ * ms): a thread then wakes the main thread once per few milliseconds instead of once per task. It
+ * counts the tasks it ended in memory shared with the pool, so that a timeout or a crash is still put
+ * on the task that was running. Threads start on `start()` or the first `run` and are reused until
  * `close`, with their caches (strategy modules, parsed CSV files); a thread that crashes or runs past
  * the per-task timeout is terminated and replaced.
  * Each thread imports the evaluator (by default `evaluateTask`) and the strategy module

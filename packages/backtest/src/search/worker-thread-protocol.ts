@@ -24,10 +24,11 @@ export type FromWorker =
   | { readonly type: 'replies'; readonly replies: readonly TaskReply[]; readonly next: number | undefined };
 
 /**
- * The longest a thread holds the replies of tasks that ended (ms): it sends them together when its
- * next task is its last queued one (so that the pool refills it in time), when its queue is empty, or
- * once the first of them started this long ago. Short tasks then cost the pool's thread one message
- * per few milliseconds instead of one each; a task that takes longer is reported as it ends.
+ * How long a thread gathers the replies of short tasks (ms): it sends what it holds when a task ends
+ * this long or longer after the first held one started, when its next task is its last queued one (so
+ * that the pool refills it in time), or when its queue is empty. Short tasks then cost the pool's
+ * thread one message per few milliseconds instead of one each; a task that takes longer is reported as
+ * it ends (with the replies held before it, which thus waited for it).
  */
 export const REPORT_EVERY_MS = 10;
 
