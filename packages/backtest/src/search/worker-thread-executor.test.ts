@@ -148,7 +148,7 @@ describe('WorkerThreadExecutor', () => {
 describe('WorkerThreadExecutor with short tasks', () => {
   const evaluator = { module: fileURLToPath(new URL('./__fixtures__/instant-evaluator.ts', import.meta.url)), export: 'evaluate' };
   const tasks = (acts: readonly (string | undefined)[]): SweepTask[] =>
-    acts.map((act, id) => ({ id, strategy: { module: 'unused' }, params: act === undefined ? {} : { act }, run: {} }));
+    acts.map((act, id): SweepTask => ({ id, strategy: { module: 'unused' }, params: act === undefined ? {} : { act }, run: {} }));
   /** Runs tasks on a started one-thread pool; what came back, the failures, and when each failure was reported. */
   const runOn = async (executor: WorkerThreadExecutor, list: SweepTask[]): Promise<{ results: TaskResult[]; failures: TaskFailedError[]; at: number[] }> => {
     const failures: TaskFailedError[] = [];
