@@ -23,12 +23,18 @@ describe('batch sizes', () => {
     expect(batchSizes(12, 2, 'auto')).toEqual([2, 2, 1, 1, 1, 1, 1, 1, 1, 1]);
   });
 
-  it('take half of a worker\'s share with share 2 (BullMQ jobs), still covering every task and ending with single tasks', () => {
+  it('take half of a worker\'s share with share 2, still covering every task and ending with single tasks', () => {
     const sizes = batchSizes(200, 2, 'auto', 2);
     expect(sizes).toEqual([50, 38, 28, 21, 16, 12, 9, 7, 5, 4, 3, 2, 2, 1, 1, 1]);
     expect(sizes.reduce((a, b) => a + b, 0)).toBe(200);
     expect(nextBatchSize(200, 2, 'auto', 2)).toBe(50);
     expect(batchSizes(23, 2, 5, 2)).toEqual([5, 5, 5, 5, 3]);
+  });
+
+  it('take a worker\'s whole share with share 1 (BullMQ jobs), capped, and end with single tasks', () => {
+    const sizes = batchSizes(200, 2, 'auto', 1);
+    expect(sizes).toEqual([64, 64, 36, 18, 9, 5, 2, 1, 1]);
+    expect(batchSizes(200, 8, 'auto', 1)).toEqual([25, 22, 20, 17, 15, 13, 11, 10, 9, 8, 7, 6, 5, 4, 4, 3, 3, 3, 2, 2, 2, 2, 1, 1, 1, 1, 1, 1, 1]);
   });
 
   it('never exceed the cap in auto mode, and a fixed size holds until the last batch', () => {

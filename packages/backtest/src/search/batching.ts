@@ -1,7 +1,7 @@
 /**
  * How executors group tasks into batches (one thread message, one BullMQ job): guided self-scheduling.
- * Each batch takes a quarter of the remaining tasks' fair share per worker (a half for BullMQ jobs,
- * which cost more each), so batches start large
+ * Each batch takes a quarter of the remaining tasks' fair share per worker (the whole share for BullMQ
+ * jobs, which cost more each), so batches start large
  * (few messages or jobs, little overhead per task) and shrink to single tasks towards the end (the
  * last batches are short, so no worker is left with a long tail while the others are idle).
  */

@@ -44,11 +44,13 @@ export const DEFAULT_SWEEP_QUEUE = 'rxtrade-sweep';
 
 /**
  * With `tasksPerJob: 'auto'`, a job takes 1/AUTO_JOB_SHARE of each listening worker's share of the
- * tasks left (a half, where a worker thread pool's messages take a quarter): a job costs several
- * Redis round trips during which its worker's thread waits, so fewer, larger jobs pay (measured on
- * the GOOG grid with 2 workers: 15% less time a sweep than with a quarter; 4% on the S&P 500 grid).
+ * tasks left (the whole share, where a worker thread pool's messages take a quarter): a job costs
+ * Redis round trips, a return value to encode and decode and events to read, so fewer, larger jobs
+ * pay. Measured with 2 workers, alternating in one script: half shares took 15% less time a sweep than
+ * quarter shares on the GOOG grid (4% on the S&P 500 grid), and whole shares 15% less than half
+ * shares on the GOOG grid (medians 110 against 130 ms) and 9-20% less on the S&P 500 grid.
  */
-const AUTO_JOB_SHARE = 2;
+const AUTO_JOB_SHARE = 1;
 
 /**
  * Schema of {@link BullmqExecutorConfig}.
@@ -73,8 +75,8 @@ export const BullmqExecutorConfigSchema = z
     /** Fail a batch when no task of it starts or finishes for this long (ms): no worker is listening. */
     idleTimeoutMs: z.number().int().positive().optional(),
     /**
-     * Tasks per job: `'auto'` (default) puts several consecutive tasks in each job, half of each
-     * listening worker's share of what is left (at most 64), so the jobs shrink to single tasks towards the
+     * Tasks per job: `'auto'` (default) puts several consecutive tasks in each job, each listening
+     * worker's share of what is left (at most 64), so the jobs shrink to single tasks towards the
      * end of a batch; a number fixes it (1: a job per task). A job's tasks run one after another on one
      * worker, which returns their results (and failures) together; a failing task fails alone.
      */
