@@ -149,7 +149,17 @@ describe('WorkerThreadExecutor with short tasks', () => {
   const evaluator = { module: fileURLToPath(new URL('./__fixtures__/instant-evaluator.ts', import.meta.url)), export: 'evaluate' };
   const tasks = (acts: readonly (string | undefined)[]): SweepTask[] =>
     acts.map((act, id): SweepTask => ({ id, strategy: { module: 'unused' }, params: act === undefined ? {} : { act }, run: {} }));
-  /** Runs tasks on a started one-thread pool; what came back, the failures, and when each failure was reported. */
+  /** Runs `body` with a started one-thread pool of the instant evaluator, and closes the pool. */
+  const withPool = async (config: { tasksPerMessage: number; taskTimeoutMs?: number }, body: (executor: WorkerThreadExecutor) => Promise<void>): Promise<void> => {
+    const executor = new WorkerThreadExecutor({ workers: 1, evaluator, ...config });
+    try {
+      await executor.start();
+      await body(executor);
+    } finally {
+      await executor.close();
+    }
+  };
+  /** Runs tasks; what came back, the failures, and when each failure was reported. */
   const runOn = async (executor: WorkerThreadExecutor, list: SweepTask[]): Promise<{ results: TaskResult[]; failures: TaskFailedError[]; at: number[] }> => {
     const failures: TaskFailedError[] = [];
     const at: number[] = [];
@@ -162,54 +172,41 @@ describe('WorkerThreadExecutor with short tasks', () => {
   };
 
   it('reports the replies of tasks that end within a few milliseconds together', async () => {
-    const executor = new WorkerThreadExecutor({ workers: 1, evaluator, tasksPerMessage: 20 });
     const emit = vi.spyOn(Worker.prototype, 'emit');
     try {
-      await executor.start();
-      emit.mockClear();
-      const { results } = await runOn(executor, tasks(new Array<undefined>(60).fill(undefined)));
-      expect(results.map((r) => r.id)).toEqual(Array.from({ length: 60 }, (_, i) => i));
-      const replies = emit.mock.calls.filter(([event, message]) => event === 'message' && (message as { type?: string }).type === 'replies');
-      // 60 tasks in 3 messages of 20: at most a few replies per message (the last task of each goes alone).
-      expect(replies.length).toBeLessThanOrEqual(12);
-      expect(replies.reduce((n, [, m]) => n + (m as { replies: unknown[] }).replies.length, 0)).toBe(60);
+      await withPool({ tasksPerMessage: 20 }, async (executor) => {
+        emit.mockClear();
+        const { results } = await runOn(executor, tasks(new Array<undefined>(60).fill(undefined)));
+        expect(results.map((r) => r.id)).toEqual(Array.from({ length: 60 }, (_, i) => i));
+        const replies = emit.mock.calls.filter(([event, message]) => event === 'message' && (message as { type?: string }).type === 'replies');
+        // 60 tasks in 3 messages of 20: at most a few replies per message (the last task of each goes alone).
+        expect(replies.length).toBeLessThanOrEqual(12);
+        expect(replies.reduce((n, [, m]) => n + (m as { replies: unknown[] }).replies.length, 0)).toBe(60);
+      });
     } finally {
       emit.mockRestore();
-      await executor.close();
     }
   });
 
-  it('blames a task that hangs behind replies the thread still holds, on time, and runs the held ones again', async () => {
-    const executor = new WorkerThreadExecutor({ workers: 1, evaluator, tasksPerMessage: 5, taskTimeoutMs: 1000 });
-    try {
-      await executor.start();
+  it('blames a task that hangs behind replies the thread still holds, on time, and runs the held ones again', () =>
+    withPool({ tasksPerMessage: 5, taskTimeoutMs: 1000 }, async (executor) => {
       const { results, failures, at } = await runOn(executor, tasks([undefined, undefined, 'hang', undefined, undefined]));
       expect(failures.map((f) => [f.taskId, f.reason, f.detail])).toEqual([[2, 'timeout', 'no result after 1000 ms: the worker thread was terminated']]);
       expect(results.map((r) => r.id)).toEqual([0, 1, 3, 4]);
-      // The held replies do not add a second timeout: reported about REPORT_EVERY_MS after the first.
+      // The held replies do not add a second timeout (2,000 ms): reported about REPORT_EVERY_MS after the first.
       expect(at[0]).toBeGreaterThanOrEqual(1000);
-      expect(at[0]).toBeLessThan(1600);
-    } finally {
-      await executor.close();
-    }
-  });
+      expect(at[0]).toBeLessThan(1800);
+    }));
 
-  it('blames a thread that exits behind replies it still holds on the task that ended it', async () => {
-    const executor = new WorkerThreadExecutor({ workers: 1, evaluator, tasksPerMessage: 4 });
-    try {
-      await executor.start();
+  it('blames a thread that exits behind replies it still holds on the task that ended it', () =>
+    withPool({ tasksPerMessage: 4 }, async (executor) => {
       const { results, failures } = await runOn(executor, tasks([undefined, undefined, 'exit', undefined]));
       expect(failures.map((f) => [f.taskId, f.reason])).toEqual([[2, 'crash']]);
       expect(results.map((r) => r.id)).toEqual([0, 1, 3]);
-    } finally {
-      await executor.close();
-    }
-  });
+    }));
 
-  it('reports a result that cannot be copied to the pool as its task\'s error, and keeps the thread', async () => {
-    const executor = new WorkerThreadExecutor({ workers: 1, evaluator, tasksPerMessage: 3 });
-    try {
-      await executor.start();
+  it('reports a result that cannot be copied to the pool as its task\'s error, and keeps the thread', () =>
+    withPool({ tasksPerMessage: 3 }, async (executor) => {
       const { results, failures } = await runOn(executor, tasks([undefined, 'function', undefined]));
       expect(failures.map((f) => [f.taskId, f.reason])).toEqual([[1, 'error']]);
       expect(failures[0]!.detail).toMatch(/^its result cannot be sent to the pool: .*could not be cloned/);
@@ -218,10 +215,7 @@ describe('WorkerThreadExecutor with short tasks', () => {
       for (const w of (executor as unknown as { slots: { worker: Worker }[] }).slots) w.worker.on('exit', exits);
       expect((await runOn(executor, tasks([undefined, undefined]))).results).toHaveLength(2);
       expect(exits).not.toHaveBeenCalled();
-    } finally {
-      await executor.close();
-    }
-  });
+    }));
 
   it('decides when a thread reports: before its last queued task, or once the first held reply is old enough', () => {
     expect(shouldReport(0, 1, 3, 9)).toBe(false);
