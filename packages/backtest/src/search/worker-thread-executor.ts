@@ -238,7 +238,7 @@ export class WorkerThreadExecutor implements SweepExecutor {
        * back to the queue, a fresh thread takes over. The running task is the first one the thread had
        * not ended: those before it ended with replies the thread still held, and they run again.
        */
-      const replace = (slot: Slot, failure: ((task: SweepTask) => TaskFailedError) | undefined): void => {
+      const replace = (slot: Slot, failure: (task: SweepTask) => TaskFailedError): void => {
         if (settled) return;
         detachers.get(slot)?.();
         timers.get(slot)?.cancel();
@@ -252,14 +252,12 @@ export class WorkerThreadExecutor implements SweepExecutor {
         const lost = slot.tasks.splice(0);
         // A thread that failed after ending all of them (its replies held): the last one fails, so that
         // no task runs again and again on fresh threads.
-        const running = failure === undefined ? undefined : lost[Math.min(unreported, lost.length - 1)];
+        const running = lost[Math.min(unreported, lost.length - 1)]!;
         for (let i = lost.length - 1; i >= 0; i--) if (lost[i] !== running) queue.push(lost[i]!);
         this.respawn(slot);
         attach(slot);
-        if (running !== undefined) {
-          if (!fail(failure!(running))) return;
-          settle();
-        }
+        if (!fail(failure(running))) return;
+        settle();
         if (!settled) feed(slot);
       };
       const attach = (slot: Slot): void => {
