@@ -4,7 +4,7 @@
  * `<!-- docs-check: prelude goog -->` use these names as if they had declared them.
  */
 import { filter, map } from 'rxjs';
-import { Decimal, defineInstrument, Sma, type InstrumentId, type Pipeline } from '@rxtrade/core';
+import { defineInstrument, Sma, type InstrumentId, type Pipeline } from '@rxtrade/core';
 import { readBarsCsv } from '@rxtrade/connectors';
 
 export const goog = defineInstrument({ symbol: 'GOOG', venue: 'NASDAQ', assetClass: 'stock', base: 'GOOG', quote: 'USD', tickSize: '0.01', lotSize: '1' });
@@ -27,10 +27,8 @@ export const crossover = (instrumentId: InstrumentId, fastPeriod = 10, slowPerio
       return signal;
     }),
     filter((signal) => signal !== 0),
-    map((signal) => {
-      const delta = new Decimal(signal * size).minus(ctx.ledger.positionQuantity(instrumentId));
-      return ctx.orderFactory.market({ instrumentId, side: delta.gt(0) ? 'BUY' : 'SELL', quantity: delta.abs() });
-    }),
+    map((signal) => ctx.orderFactory.marketToTarget({ instrumentId, target: signal * size, current: ctx.ledger.positionQuantity(instrumentId) })),
+    filter((order) => order !== undefined),
   );
 };
 

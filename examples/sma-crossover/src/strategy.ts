@@ -6,7 +6,7 @@
  * averages, so a bar on which they are exactly equal neither signals nor hides the next cross.
  */
 import { filter, map } from 'rxjs';
-import { Decimal, Sma, type InstrumentId, type Pipeline, type SubmitOrder } from '@rxtrade/core';
+import { Sma, type InstrumentId, type Pipeline, type SubmitOrder } from '@rxtrade/core';
 
 /** Parameters of {@link smaCrossover}. */
 export interface SmaCrossoverOptions {
@@ -51,11 +51,8 @@ export function smaCrossover(options: SmaCrossoverOptions): Pipeline {
     return ctx.market.bars(instrumentId).pipe(
       map((bar) => cross(fast.update(bar.close), slow.update(bar.close))),
       filter((signal) => signal !== 0),
-      map((signal): SubmitOrder | undefined => {
-        const delta = new Decimal(signal * size).minus(ctx.ledger.positionQuantity(instrumentId));
-        if (delta.isZero()) return undefined;
-        return ctx.orderFactory.market({ instrumentId, side: delta.gt(0) ? 'BUY' : 'SELL', quantity: delta.abs() });
-      }),
+      // One market order from the position held to the target (undefined when already there).
+      map((signal) => ctx.orderFactory.marketToTarget({ instrumentId, target: signal * size, current: ctx.ledger.positionQuantity(instrumentId) })),
       filter((order): order is SubmitOrder => order !== undefined),
     );
   };

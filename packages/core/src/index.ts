@@ -132,7 +132,7 @@ export type { Pipeline, PipelineContext, MarketStreams } from './pipeline/pipeli
 export type { LedgerView, OrdersView, InstrumentRegistry } from './pipeline/views';
 export { instrumentRegistry } from './pipeline/instrument-registry';
 export { OrderFactory } from './pipeline/order-factory';
-export type { NewOrderOptions } from './pipeline/order-factory';
+export type { NewOrderOptions, MarketToTargetOptions } from './pipeline/order-factory';
 export { WorkTracker } from './pipeline/work-tracker';
 export { mapAsync, MapAsyncOptionsSchema } from './pipeline/map-async';
 export type { MapAsyncOptions } from './pipeline/map-async';

@@ -48,17 +48,18 @@ const fieldChange = fc.constantFrom(...Object.keys(FIELDS)).chain((key) =>
   ),
 );
 
-/** The orders the quick check is for: plain market, limit and stop-market orders, and the members of a bracket and an OCO. */
+/** The orders the quick check is for: plain market (also to a target), limit and stop-market orders, and the members of a bracket and an OCO. */
 const bases = (): SubmitOrder[] => [
   factory.limit({ instrumentId: inst.id, side: 'BUY', quantity: 2, price: 100 }),
   factory.market({ instrumentId: inst.id, side: 'SELL', quantity: 2 }),
+  factory.marketToTarget({ instrumentId: inst.id, target: 2, current: new Decimal(-1) })!,
   factory.stopMarket({ instrumentId: inst.id, side: 'SELL', quantity: 2, triggerPrice: 95 }),
   ...factory.bracket({ instrumentId: inst.id, side: 'BUY', quantity: 2, takeProfit: 110, stopLoss: 95 }).orders,
   ...factory.oco([factory.limit({ instrumentId: inst.id, side: 'SELL', quantity: 2, price: 110 }), factory.stopMarket({ instrumentId: inst.id, side: 'SELL', quantity: 2, triggerPrice: 95 })]).orders,
 ];
 
 /** A valid order from the factory (see `bases`) with zero to three fields changed, set or removed. */
-const commandArb = fc.record({ base: fc.nat(7), changes: fc.array(fieldChange, { maxLength: 3 }) }).map(({ base: at, changes }) => {
+const commandArb = fc.record({ base: fc.nat(bases().length - 1), changes: fc.array(fieldChange, { maxLength: 3 }) }).map(({ base: at, changes }) => {
   const base = bases()[at]!;
   const c: Record<string, unknown> = { ...base };
   for (const { key, value, drop } of changes) {
@@ -73,8 +74,9 @@ const commandArb = fc.record({ base: fc.nat(7), changes: fc.array(fieldChange, {
 describe('plainSubmitIsValid', () => {
   it('accepts the market and limit orders the factory builds', () => {
     const market = factory.market({ instrumentId: inst.id, side: 'BUY', quantity: 10 });
+    const toTarget = factory.marketToTarget({ instrumentId: inst.id, target: -10, current: new Decimal(10), timeInForce: 'IOC' })!;
     const limit = factory.limit({ instrumentId: inst.id, side: 'SELL', quantity: '3', price: 101.25, postOnly: true, timeInForce: 'DAY' });
-    for (const c of [market, limit]) {
+    for (const c of [market, toTarget, limit]) {
       expect(SubmitOrderSchema.safeParse(c).success).toBe(true);
       expect(plainSubmitIsValid(c)).toBe(true);
     }
