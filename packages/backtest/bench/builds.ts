@@ -26,12 +26,24 @@ export async function loadBuild(root: string | undefined): Promise<Build> {
 
 /**
  * The golden strategy (±100 target on each crossing of SMA(fast) and SMA(slow), market orders),
- * written against one build's core; `trade: false` computes the signals and submits nothing.
+ * written against one build's core; `trade: false` computes the signals and submits nothing;
+ * `decimalSizing` computes each order's side and size in Decimal arithmetic instead of
+ * `marketToTarget` (the same orders).
  */
-export function goldenStrategy(core: typeof CoreModule, instrumentId: CoreModule.InstrumentId, trade: boolean, fastLength = 10, slowLength = 30): CoreModule.Pipeline {
+export function goldenStrategy(
+  core: typeof CoreModule,
+  instrumentId: CoreModule.InstrumentId,
+  trade: boolean,
+  fastLength = 10,
+  slowLength = 30,
+  decimalSizing = false,
+): CoreModule.Pipeline {
   return (ctx) => {
     const fast = new core.Sma(fastLength);
     const slow = new core.Sma(slowLength);
+    // The order to the target as the example writes it; a build from before `marketToTarget` (or
+    // `decimalSizing`) sizes it in Decimal arithmetic in the strategy, as the example did then.
+    const toTarget = !decimalSizing && typeof (ctx.orderFactory as Partial<CoreModule.OrderFactory>).marketToTarget === 'function';
     let lastNonZero: number | undefined;
     const cross = (f: number | undefined, s: number | undefined): number => {
       if (f === undefined || s === undefined) return 0;
@@ -47,6 +59,7 @@ export function goldenStrategy(core: typeof CoreModule, instrumentId: CoreModule
       map((bar) => cross(fast.update(bar.close), slow.update(bar.close))),
       filter((signal) => trade && signal !== 0),
       map((signal): CoreModule.SubmitOrder | undefined => {
+        if (toTarget) return ctx.orderFactory.marketToTarget({ instrumentId, target: signal * 100, current: ctx.ledger.positionQuantity(instrumentId) });
         const delta = new core.Decimal(signal * 100).minus(ctx.ledger.positionQuantity(instrumentId));
         if (delta.isZero()) return undefined;
         return ctx.orderFactory.market({ instrumentId, side: delta.gt(0) ? 'BUY' : 'SELL', quantity: delta.abs() });

@@ -1,9 +1,10 @@
 /**
  * Throughput of the golden pipeline (SMA(10)/SMA(30) crossover, ±100 target, market orders at the next
  * open, 0.2% commission) on 1,000,000 synthetic bars, against a hand-written loop doing the same
- * arithmetic in the same process: the same Sma class and cross detector, Decimal on fills (price from
- * the open rounded to the tick, commission, cash, position), an equity point per bar in float64. No
- * streams, no order manager, no venue, no ledger object.
+ * arithmetic in the same process: the same Sma class and cross detector, the order's size from the
+ * target and the position held in whole units (as `marketToTarget` computes it), Decimal on fills
+ * (price from the open rounded to the tick, commission, cash, position), an equity point per bar in
+ * float64. No streams, no order manager, no venue, no ledger object.
  *
  * A second row runs the same backtest without event validation (the runner's internal switch) and a
  * third times the validator alone over the bars: the cost of checking every event, as a share of the
@@ -79,8 +80,9 @@ function handRun(bars: Bar[]): { ms: number; fills: number; equity: string } {
     }
     const signal = cross(fast.update(bar.close), slow.update(bar.close));
     if (signal !== 0) {
-      const delta = new Decimal(signal * 100).minus(position);
-      if (!delta.isZero()) pending = delta;
+      // The order from the position held to the target in whole units, as the pipeline's marketToTarget computes it.
+      const delta = signal * 100 - posNum;
+      if (delta !== 0) pending = new Decimal(delta);
     }
     curve[i] = cashNum + posNum * bar.close;
   }

@@ -6,7 +6,7 @@
  * medians divided by the orders of a run is the order path's cost; the no-order run, per bar, is the
  * cost of a bar.
  *
- *   npx tsx --conditions=@rxtrade/source packages/backtest/bench/order-path.bench.ts [bars] [ROOT ...] [--columns] [--history] [--reps=N]
+ *   npx tsx --conditions=@rxtrade/source packages/backtest/bench/order-path.bench.ts [bars] [ROOT ...] [--columns] [--history] [--decimal-sizing] [--reps=N]
  *
  * With no ROOT it measures the packages as imported (sources with the condition above, the built
  * `dist` files without it). Each ROOT is another checkout of the repository whose packages were built
@@ -26,6 +26,11 @@
  * spent in pauses. Measured in one process like this, the history costs less than between fresh
  * processes (the package README gives both).
  *
+ * The strategy sizes each order with `ctx.orderFactory.marketToTarget` (a build without it: in Decimal
+ * arithmetic). `--decimal-sizing` adds a row per build whose strategy computes the same orders' side
+ * and size in Decimal arithmetic itself (`new Decimal(target).minus(position)`, as the example did
+ * before `marketToTarget`): the difference to the run with orders, per order, is what that costs.
+ *
  * Each repetition is the mean of 3 back-to-back runs (the collection of earlier runs' garbage lands on
  * one run in three); rows are interleaved in rotating order; figures are medians of 5 (`--reps=N`) after
  * a warm-up. With several ROOTs it also prints, for each against the first, the median of the rounds'
@@ -44,6 +49,8 @@ const roots = args.slice(1);
 const asColumns = process.argv.includes('--columns');
 /** `--history`: also run with orders and `keepHistory: false`. */
 const historyRow = process.argv.includes('--history');
+/** `--decimal-sizing`: also run with the orders sized in Decimal arithmetic in the strategy. */
+const decimalRow = process.argv.includes('--decimal-sizing');
 /** `--reps=N`: rounds of every row (default 5); more resolve smaller differences between builds. */
 const REPS = Number(process.argv.find((a) => a.startsWith('--reps='))?.slice('--reps='.length) ?? 5);
 const GROUP = 3;
@@ -57,8 +64,8 @@ function columnsOf(core: typeof CoreModule, instrumentId: CoreModule.InstrumentI
 
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
-/** A row's runs: with orders and history kept, without orders, or with orders and no history. */
-type Kind = 'orders' | 'none' | 'no-history';
+/** A row's runs: with orders and history kept, without orders, with orders and no history, or with orders sized in Decimal arithmetic. */
+type Kind = 'orders' | 'none' | 'no-history' | 'decimal-sizing';
 
 /** The garbage collector's pauses: start and duration (ms, on `performance.now()`'s clock), and whether a young generation's collection. */
 const pauses: { start: number; ms: number; young: boolean }[] = [];
@@ -90,12 +97,12 @@ async function main(): Promise<void> {
     const bars = asColumns ? columnsOf(b.core, inst.id) : Array.from(syntheticBars(N, inst.id));
     const run = async (kind: Kind): Promise<{ ms: number; fills: number; equity: string }> => {
       const t = performance.now();
-      const r = await b.backtest.runBacktest(strategy(b.core, inst.id, kind !== 'none'), { ...config, data: bars, keepHistory: kind !== 'no-history' });
+      const r = await b.backtest.runBacktest(strategy(b.core, inst.id, kind !== 'none', 10, 30, kind === 'decimal-sizing'), { ...config, data: bars, keepHistory: kind !== 'no-history' });
       const end = performance.now();
       spans.push({ start: t, end, row: rowByKey.get(`${b.name}\u0000${kind}`)! });
       return { ms: end - t, fills: r.summary.fills, equity: r.summary.finalEquity.toString() };
     };
-    const kinds: Kind[] = historyRow ? ['orders', 'none', 'no-history'] : ['orders', 'none'];
+    const kinds: Kind[] = ['orders', 'none', ...(historyRow ? (['no-history'] as const) : []), ...(decimalRow ? (['decimal-sizing'] as const) : [])];
     return kinds.map((kind) => {
       const row = { build: b.name, kind, run, times: [] as number[], gc: 0, young: 0, fills: 0, equity: '' };
       rowByKey.set(`${b.name}\u0000${kind}`, row);
@@ -112,6 +119,7 @@ async function main(): Promise<void> {
     throw new Error(`builds disagree: ${traded.map((r) => `${r.build}: ${r.fills} fills, equity ${r.equity}`).join('; ')}`);
   if (rows.some((r) => r.kind === 'none' && r.fills !== 0)) throw new Error('the no-order variant traded');
   if (rows.some((r) => r.kind === 'no-history' && (r.fills !== traded[0]!.fills || r.equity !== traded[0]!.equity))) throw new Error('the run without history traded otherwise');
+  if (rows.some((r) => r.kind === 'decimal-sizing' && (r.fills !== traded[0]!.fills || r.equity !== traded[0]!.equity))) throw new Error('the run sized in Decimal arithmetic traded otherwise');
   spans.length = 0;
   for (let rep = 0; rep < REPS; rep++) {
     for (let k = 0; k < rows.length; k++) {
@@ -145,6 +153,10 @@ async function main(): Promise<void> {
       const off = rowFor(b, 'no-history');
       console.log(`  no history      median ${median(off.times).toFixed(1)} ms   ${pausesOf(off)}   runs ${off.times.map((x) => x.toFixed(0)).join(' ')}`);
     }
+    if (decimalRow) {
+      const dec = rowFor(b, 'decimal-sizing');
+      console.log(`  Decimal sizing  median ${median(dec.times).toFixed(1)} ms   ${pausesOf(dec)}   runs ${dec.times.map((x) => x.toFixed(0)).join(' ')}`);
+    }
     const inPauses = (row: Row, base: Row): string =>
       `${(((row.gc - base.gc) / fills) * 1e3).toFixed(2)} µs of it in the collector's pauses (young ${(((row.young - base.young) / fills) * 1e3).toFixed(2)})`;
     console.log(`  per order       ${(((w - wo) / fills) * 1e3).toFixed(2)} µs, ${inPauses(withOrders, without)}`);
@@ -152,6 +164,10 @@ async function main(): Promise<void> {
       const off = rowFor(b, 'no-history');
       const kept = ((w - median(off.times)) / fills) * 1e3;
       console.log(`  history kept    ${kept.toFixed(2)} µs an order, ${inPauses(withOrders, off)}`);
+    }
+    if (decimalRow) {
+      const dec = rowFor(b, 'decimal-sizing');
+      console.log(`  Decimal sizing  ${(((median(dec.times) - w) / fills) * 1e3).toFixed(2)} µs an order more, ${inPauses(dec, withOrders)}`);
     }
   }
   // Rounds run every row once, close together in time: ratios within a round cancel most of the
