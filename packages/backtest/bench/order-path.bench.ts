@@ -167,7 +167,9 @@ async function main(): Promise<void> {
     }
     if (decimalRow) {
       const dec = rowFor(b, 'decimal-sizing');
-      console.log(`  Decimal sizing  ${(((median(dec.times) - w) / fills) * 1e3).toFixed(2)} µs an order more, ${inPauses(dec, withOrders)}`);
+      // Also the median of the rounds' differences: the two rows run close together in each round.
+      const paired = median(dec.times.map((t, i) => t - withOrders.times[i]!));
+      console.log(`  Decimal sizing  ${(((median(dec.times) - w) / fills) * 1e3).toFixed(2)} µs an order more (rounds' differences: ${((paired / fills) * 1e3).toFixed(2)} µs), ${inPauses(dec, withOrders)}`);
     }
   }
   // Rounds run every row once, close together in time: ratios within a round cancel most of the

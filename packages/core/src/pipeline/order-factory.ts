@@ -78,8 +78,8 @@ export class OrderFactory {
    * they differ in sign (backtrader's `order_target_size`): a BUY of `target - current` when it is
    * positive, a SELL of `current - target` when negative, rounded down to the lot size; undefined when
    * that rounds to nothing. Exact like Decimal arithmetic; when both are whole numbers of units (below
-   * 2^52) it takes no Decimal arithmetic, about a tenth of the time of computing the difference with
-   * Decimals in the strategy.
+   * 2^52) it takes no Decimal arithmetic and costs about what `market` does, a fifth of computing the
+   * difference with Decimals in the strategy and calling `market` (`bench/order-to-target.bench.ts`).
    *
    * @throws ValidationError naming `target` or `current` when one is not a finite number.
    * @example
