@@ -6,9 +6,9 @@
 import type { Clock } from '../clock/clock';
 import { Decimal, decimalToNumber, toDecimal, type DecimalLike } from '../decimal';
 import type { Instrument } from '../domain/instrument';
-import { ValidationError } from '../errors';
 import { roundPrice, roundQuantity } from '../domain/instrument';
 import type { ClientOrderId, InstrumentId, StrategyId } from '../domain/ids';
+import { ValidationError } from '../errors';
 import {
   type CancelOrder,
   type ContingencyType,
