@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { EMPTY, filter, firstValueFrom, ignoreElements, map, tap, toArray } from 'rxjs';
 import { describe, expect, it } from 'vitest';
-import { BarColumns, defineInstrument, LiveClock, parseBarsCsv, parseBarsCsvColumns, ValidationError, type Bar, type Instrument, type MarketData, type Pipeline } from '@rxtrade/core';
+import { BarColumns, defineInstrument, LiveClock, MarketDataValidator, parseBarsCsv, parseBarsCsvColumns, ValidationError, type Bar, type Instrument, type MarketData, type Pipeline } from '@rxtrade/core';
 import { smaCrossover } from '../../../examples/sma-crossover/src/strategy';
 import { syntheticBars } from '../bench/synthetic-bars';
 import { mergeByTime } from './merge-by-time';
@@ -116,6 +116,61 @@ describe('runBacktest on BarColumns', () => {
     columns.ts[6] = columns.ts[5]!;
     expect((await errorOf(runBacktest(() => EMPTY, { ...config, data: columns }))).message).toMatch(/^data\[6\]\.ts: .* is not after the previous bar of SYN\.SIM/);
     expect((await errorOf(runBacktest(() => EMPTY, { ...config, data: [columns] }))).field).toBe('data[0][6].ts');
+  });
+
+  it('checks the columns before the first bar, with the message and path a check of every row gives', async () => {
+    const syn = stock('SYN');
+    const config = { instruments: [syn], ledger: { startingCash: 1 } };
+    const fields = ['ts', 'open', 'high', 'low', 'close', 'volume'] as const;
+    const odd = [Number.NaN, Infinity, -Infinity, 0, -1, 1e-300];
+    let seed = 7;
+    const next = (): number => {
+      seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+      return seed / 2 ** 32;
+    };
+    const pick = <T>(xs: readonly T[]): T => xs[Math.floor(next() * xs.length)]!;
+    for (let k = 0; k < 300; k++) {
+      const columns = BarColumns.fromBars(Array.from(syntheticBars(12, syn.id, k + 1)));
+      // One to three changes anywhere: odd values, values of another column or row, times out of order.
+      for (let n = 1 + Math.floor(next() * 3); n > 0; n--) {
+        const field = pick(fields);
+        const row = Math.floor(next() * 12);
+        const source = columns[pick(fields)];
+        columns[field][row] = next() < 0.5 ? pick(odd) : field === 'ts' ? columns.ts[Math.floor(next() * 12)]! : source[Math.floor(next() * 12)]!;
+      }
+      // What checking each row as it is delivered finds, the rule the run held to before.
+      const validator = new MarketDataValidator('data');
+      let expected: ValidationError | undefined;
+      try {
+        for (let i = 0; i < columns.length; i++) validator.check(columns.barAt(i), i);
+      } catch (e) {
+        expected = e as ValidationError;
+      }
+      let seen = 0;
+      const counting: Pipeline = (ctx) => ctx.market.bars().pipe(tap(() => seen++), ignoreElements());
+      const run = runBacktest(counting, { ...config, data: columns });
+      if (expected === undefined) {
+        await run;
+        expect(seen).toBe(12);
+        continue;
+      }
+      const e = await errorOf(run);
+      expect(e.message).toBe(expected.message);
+      expect(e.field).toBe(expected.field);
+      expect(seen).toBe(0);
+    }
+  });
+
+  it('checks each row of columns whose arrays were replaced after they were made', async () => {
+    const syn = stock('SYN');
+    const columns = BarColumns.fromBars(Array.from(syntheticBars(10, syn.id)));
+    const open = Array.from(columns.open) as unknown[];
+    open[3] = String(open[3]);
+    (columns as unknown as { open: unknown[] }).open = open;
+    let seen = 0;
+    const e = await errorOf(runBacktest((ctx) => ctx.market.bars().pipe(tap(() => seen++), ignoreElements()), { instruments: [syn], ledger: { startingCash: 1 }, data: columns }));
+    expect(e.field).toBe('data[3].open');
+    expect(seen).toBe(3);
   });
 
   it('refuses two series of the same instrument whose bars share a time', async () => {

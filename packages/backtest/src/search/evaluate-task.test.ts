@@ -2,9 +2,12 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { EMPTY } from 'rxjs';
 import { describe, expect, it } from 'vitest';
-import { ValidationError } from '@rxtrade/core';
-import { evaluateTask } from './evaluate-task';
+import { defineInstrument, parseWith, ValidationError, type Bar } from '@rxtrade/core';
+import { isMarkedValidated, runBacktest } from '../run-backtest';
+import { evaluateTask, prepareRun } from './evaluate-task';
+import { RunConfigSchema } from './run-config';
 import type { SweepTask } from './types';
 
 const googCsv = fileURLToPath(new URL('./__fixtures__/goog.csv', import.meta.url));
@@ -74,6 +77,26 @@ describe('evaluateTask', () => {
     // Warm-up lets the averages exist from the first day of the window, so more crosses are tradable.
     expect(Number(r.summary.fills)).toBeGreaterThan(0);
     expect(r.metrics.periods).toBe(250);
+  });
+
+  it('checks the bars of a CSV once, when read, and vouches for them and their windows in every run', async () => {
+    const { config } = prepareRun(parseWith(RunConfigSchema, run, 'run'));
+    const bars = (config.data as (readonly Bar[])[])[0]!;
+    expect(Object.isFrozen(bars)).toBe(true);
+    expect(isMarkedValidated(bars)).toBe(true);
+    const windowed = prepareRun(parseWith(RunConfigSchema, { ...run, window: { start: '2006-01-03', end: '2007-01-03', warmupBars: 30 } }, 'run')).config;
+    const slice = (windowed.data as (readonly Bar[])[])[0]!;
+    expect(slice.length).toBe(281);
+    expect(Object.isFrozen(slice)).toBe(true);
+    expect(isMarkedValidated(slice)).toBe(true);
+    // A frozen array is not vouched for because it is frozen: a bad bar in one fails every run.
+    const bad = Object.freeze(bars.map((b, i) => Object.freeze(i === 7 ? { ...b, low: b.high + 1 } : b)));
+    const instruments = [defineInstrument(goog)];
+    for (let k = 0; k < 2; k++) {
+      const e = await runBacktest(() => EMPTY, { instruments, ledger: { startingCash: 1 }, data: bad }).catch((x: unknown) => x);
+      expect(e).toBeInstanceOf(ValidationError);
+      expect((e as ValidationError).field).toBe('data[7].low');
+    }
   });
 
   it('names the bad field of a bad run config', async () => {

@@ -6,9 +6,9 @@
  */
 import { readFileSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { defineInstrument, instrumentId, instrumentRegistry, parseBarsCsv, parseWith, ValidationError, type Bar, type Instrument, type Pipeline } from '@rxtrade/core';
+import { defineInstrument, instrumentId, instrumentRegistry, MarketDataValidator, parseBarsCsv, parseWith, ValidationError, type Bar, type Instrument, type Pipeline } from '@rxtrade/core';
 import { simulatedVenueOptions } from '@rxtrade/execution';
-import { runBacktest } from '../run-backtest';
+import { isMarkedValidated, markValidated, runBacktest } from '../run-backtest';
 import type { RunResult } from '../result';
 import { moduleUrl } from './module-specifier';
 import { RunConfigSchema, type ParsedRunConfig } from './run-config';
@@ -74,7 +74,8 @@ export async function loadStrategy(ref: StrategyRef): Promise<StrategyDefinition
 /**
  * Reads a bars CSV once per process (re-read when the file's size or modification time changes). The
  * bars and their array are frozen: no task's strategy can change the data the next task gets, and the
- * backtest checks their order once instead of on every task.
+ * backtest checks them once, here, instead of on every task (a bar the runner's validator refuses is
+ * left to each run to report, as it would be without this).
  */
 function readBars(path: string, id: string): readonly Bar[] {
   const stat = statSync(path);
@@ -85,8 +86,21 @@ function readBars(path: string, id: string): readonly Bar[] {
   const { bars } = parseBarsCsv(readFileSync(path, 'utf8'), { instrumentId: instrumentId(id), source: path });
   for (const bar of bars) Object.freeze(bar);
   const frozen = Object.freeze(bars);
+  if (validates(frozen)) markValidated(frozen);
   csvCache.set(cacheKey, { key, bars: frozen });
   return frozen;
+}
+
+/** Whether a runner's validator passes every bar of `bars`, in order. */
+function validates(bars: readonly Bar[]): boolean {
+  const validator = new MarketDataValidator('data');
+  try {
+    for (let i = 0; i < bars.length; i++) validator.check(bars[i], i);
+  } catch (e) {
+    if (e instanceof ValidationError) return false;
+    throw e;
+  }
+  return true;
 }
 
 /** The bars of one series inside the window [start, end), with `warmupBars` bars before `start`. */
@@ -104,7 +118,11 @@ function windowed(bars: readonly Bar[], window: ParsedRunConfig['window']): read
   };
   const from = window.start === undefined ? 0 : Math.max(0, lowerBound(window.start) - window.warmupBars);
   const to = window.end === undefined ? bars.length : lowerBound(window.end);
-  return from === 0 && to === bars.length ? bars : bars.slice(from, to);
+  if (from === 0 && to === bars.length) return bars;
+  const slice = Object.freeze(bars.slice(from, to));
+  // Consecutive rows of checked bars are valid bars in strictly increasing time too.
+  if (isMarkedValidated(bars)) markValidated(slice);
+  return slice;
 }
 
 /**
