@@ -57,7 +57,7 @@ interface Piece {
 function take(p: Piece, q: Decimal): Decimal {
   // The caller takes either this piece's rest or the other's: the same object skips the comparison,
   // which in decimal.js copies its argument.
-  if (q === p.left || q.eq(p.left)) {
+  if (q === p.left || equal(q, p.left)) {
     // The whole rest: its share is the commission left, and nothing is left after it.
     const share = p.feeLeft;
     p.left = ZERO;
@@ -82,6 +82,9 @@ const scratch = new DecimalAccumulator();
 /** A second scratch, for the check of a quotient. */
 const product = new DecimalAccumulator();
 
+/** 10^k for k in [0, 22], each exact. */
+const POW10 = Array.from({ length: 23 }, (_, k) => Number(`1e${k}`));
+
 /**
  * `commission x q / quantity`, as decimal.js's division gives it (rounded to 34 significant digits).
  * When the exact quotient is a decimal of at most 13 significant digits (half or a tenth of a fill's
@@ -92,17 +95,36 @@ const product = new DecimalAccumulator();
 function commissionShare(commission: Decimal, q: Decimal, quantity: Decimal): Decimal {
   // Both products of the check must be exact (at most 34 significant digits, decimal.js's precision),
   // so that equal products mean the candidate is the exact quotient.
-  if (!commission.isZero() && commission.sd() + q.sd() <= 34 && quantity.sd() <= 21) {
+  if (!commission.isZero() && (short(commission) && short(q) && short(quantity) ? true : commission.sd() + q.sd() <= 34 && quantity.sd() <= 21)) {
     const estimate = (decimalToNumber(commission) * decimalToNumber(q)) / decimalToNumber(quantity);
     const magnitude = Math.abs(estimate);
     if (magnitude >= 1e-9 && magnitude < 1e12) {
       // 13 significant digits: the scaled estimate stays far below 2^53.
       const scale = Math.min(22, Math.max(0, 12 - Math.floor(Math.log10(magnitude))));
-      const candidate = decimalFromScaled(Math.round(estimate * 10 ** scale), scale);
+      const candidate = decimalFromScaled(Math.round(estimate * POW10[scale]!), scale);
       if (!candidate.isZero() && scratch.set(candidate).mul(quantity).sub(product.set(commission).mul(q)).isZero()) return candidate;
     }
   }
   return commission.mul(q).div(quantity);
+}
+
+/** `a == b`, without decimal.js's comparison (which copies its argument into a new Decimal). */
+function equal(a: Decimal, b: Decimal): boolean {
+  return scratch.set(a).sub(b).isZero();
+}
+
+/** `a <= b`, likewise. */
+function atMost(a: Decimal, b: Decimal): boolean {
+  const acc = scratch.set(a).sub(b);
+  return acc.isZero() || acc.isNegative();
+}
+
+/**
+ * Whether `x` has at most 14 significant digits, read from its digit words (two words of seven digits;
+ * decimal.js's `sd()` counts them one by one, at some 50 ns a call).
+ */
+function short(x: Decimal): boolean {
+  return x.d !== null && x.d.length <= 2;
 }
 
 /** `a + b`. */
@@ -147,21 +169,23 @@ function grossPnl(exit: Decimal, entry: Decimal, q: Decimal, multiplier: Decimal
  * ```
  */
 export function roundTrips(fills: readonly Fill[], instruments?: InstrumentRegistry): RoundTrip[] {
-  const open = new Map<InstrumentId, { long: boolean; lots: Piece[] }>();
+  const open = new Map<InstrumentId, { long: boolean; lots: Piece[]; multiplier: Decimal | undefined }>();
   const out: RoundTrip[] = [];
   for (const fill of fills) {
     const buy = fill.side === 'BUY';
-    const found = instruments?.find(fill.instrumentId)?.multiplier;
-    // Comparisons take Decimals, not numbers: `x.gt(0)` would build a Decimal of 0 each time.
-    const multiplier = found === undefined || found.eq(ONE) ? undefined : found;
     const piece: Piece = { ts: fill.ts, price: fill.price, quantity: fill.quantity, commission: fill.commission, left: fill.quantity, feeLeft: fill.commission };
     let book = open.get(fill.instrumentId);
-    if (book === undefined) open.set(fill.instrumentId, (book = { long: buy, lots: [] }));
+    if (book === undefined) {
+      const found = instruments?.find(fill.instrumentId)?.multiplier;
+      // Comparisons take Decimals, not numbers: `x.gt(0)` would build a Decimal of 0 each time.
+      open.set(fill.instrumentId, (book = { long: buy, lots: [], multiplier: found === undefined || found.eq(ONE) ? undefined : found }));
+    }
+    const multiplier = book.multiplier;
     if (book.lots.length === 0) book.long = buy;
     if (book.long !== buy) {
       while (book.lots.length > 0 && !piece.left.isZero()) {
         const lot = book.lots[0]!;
-        const q = lot.left.lte(piece.left) ? lot.left : piece.left;
+        const q = atMost(lot.left, piece.left) ? lot.left : piece.left;
         const fees = sum(take(lot, q), take(piece, q));
         const gross = grossPnl(piece.price, lot.price, q, multiplier, book.long);
         out.push({
