@@ -218,41 +218,20 @@ export function isMarkedValidated(events: readonly MarketData[]): boolean {
 }
 
 /**
- * Checks columns before a run reads them, in one pass over their arrays by the rules the validator
- * applies to each bar (a few nanoseconds a row, against some twenty for the validator on each bar);
- * at a fault the validator itself checks that row (after the row before it, for the time rule), so
- * the run fails with the message and path a check of each row would give, before the first bar.
- * Returns true when the rows must still be checked one by one: columns whose arrays or instrument were
- * replaced after they were made (they are the caller's), which the scan does not vouch for.
+ * Checks columns before a run reads them, in one pass over their arrays (`BarColumns.firstInvalidRow`,
+ * a few nanoseconds a row against some twenty for the validator on each bar); at a fault the validator
+ * itself checks that row (after the row before it, for the time rule), so the run fails with the
+ * message and path a check of each row would give, before the first bar. Returns true when the rows
+ * must still be checked one by one (the validator passed the row the scan refused: never, while the
+ * two agree).
  */
 function checkColumns(columns: BarColumns, validator: MarketDataValidator, source: number): boolean {
-  const { instrumentId, ts, open, high, low, close, volume, length } = columns;
-  if (
-    typeof instrumentId !== 'string' ||
-    instrumentId.length === 0 ||
-    !(ts instanceof Float64Array && open instanceof Float64Array && high instanceof Float64Array && low instanceof Float64Array && close instanceof Float64Array && volume instanceof Float64Array) ||
-    !(length <= ts.length && length <= open.length && length <= high.length && length <= low.length && length <= close.length && length <= volume.length)
-  )
-    return true;
-  let previous = -Infinity;
-  for (let i = 0; i < length; i++) {
-    const o = open[i]!;
-    const h = high[i]!;
-    const l = low[i]!;
-    const c = close[i]!;
-    const v = volume[i]!;
-    const t = ts[i]!;
-    // MarketDataValidator's rules for a bar; a NaN fails a comparison, so only upper bounds test Infinity.
-    if (!(l > 0 && l <= o && l <= c && o <= h && c <= h && h < Infinity && v >= 0 && v < Infinity && t > previous && t < Infinity)) {
-      if (i > 0) validator.check(columns.barAt(i - 1), i - 1, source);
-      validator.check(columns.barAt(i), i, source);
-      // The validator passed a row the scan refused: let it check every row, as before.
-      validator.reset();
-      return true;
-    }
-    previous = t;
-  }
-  return false;
+  const bad = columns.firstInvalidRow();
+  if (bad < 0) return false;
+  if (bad > 0) validator.check(columns.barAt(bad - 1), bad - 1, source);
+  validator.check(columns.barAt(bad), bad, source);
+  validator.reset();
+  return true;
 }
 
 function isSingleSeries(data: BacktestData): boolean {

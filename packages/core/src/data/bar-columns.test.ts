@@ -112,6 +112,45 @@ describe('BarColumns.from', () => {
   });
 });
 
+describe('BarColumns.firstInvalidRow', () => {
+  it('finds the first row changed to a bad bar since the columns were made, by the validator’s rules', () => {
+    const fields = ['ts', 'open', 'high', 'low', 'close', 'volume'] as const;
+    const value = fc.oneof(fc.double({ min: -1, max: 20 }), fc.constantFrom(0, -0, Infinity, -Infinity, NaN, 10, 10.5, 60_000));
+    const change = fc.tuple(fc.constantFrom(...fields), fc.integer({ min: 0, max: 2 }), value);
+    fc.assert(
+      fc.property(fc.array(change, { maxLength: 4 }), fc.boolean(), (changes, plain) => {
+        const columns = BarColumns.from(input());
+        // Arrays replaced by plain ones after the columns were made are read bar by bar.
+        if (plain) for (const f of fields) (columns as unknown as Record<string, number[]>)[f] = Array.from(columns[f]);
+        for (const [field, row, v] of changes) columns[field][row] = v;
+        const v = new MarketDataValidator('columns');
+        let expected = -1;
+        for (let i = 0; i < columns.length && expected < 0; i++) {
+          try {
+            v.check(columns.barAt(i), i);
+          } catch {
+            expected = i;
+          }
+        }
+        expect(columns.firstInvalidRow()).toBe(expected);
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('reads a value of another type, and a lost instrument, as bad', () => {
+    const columns = BarColumns.from(input());
+    expect(columns.firstInvalidRow()).toBe(-1);
+    const open = Array.from(columns.open) as unknown[];
+    open[2] = '11';
+    (columns as unknown as { open: unknown[] }).open = open;
+    expect(columns.firstInvalidRow()).toBe(2);
+    (columns as unknown as { open: Float64Array }).open = Float64Array.of(10, 10.5, 11);
+    (columns as unknown as { instrumentId: string }).instrumentId = '';
+    expect(columns.firstInvalidRow()).toBe(0);
+  });
+});
+
 describe('BarColumns.fromBars', () => {
   it('holds the same bars as the array', () => {
     const bars = [bar(0, 10, 11, 9, 10.5, 100), bar(1, 10.5, 12, 10, 12, 200)];

@@ -129,7 +129,7 @@ export class BarColumns implements Iterable<Bar> {
       if (input[field].length !== n) fail([field], `has ${input[field].length} values but ts has ${n}: every column must have one value per bar`);
     if (input.length !== undefined && input.length !== n) fail(['length'], `is ${show(input.length)} but the columns have ${n} values`);
     const columns = new BarColumns(input);
-    const bad = columns.firstFault();
+    const bad = columns.firstInvalidRow();
     if (bad >= 0) columns.explain(bad, label);
     return columns;
   }
@@ -177,7 +177,7 @@ export class BarColumns implements Iterable<Bar> {
       columns.close[i] = b.close;
       columns.volume[i] = b.volume;
     }
-    const bad = columns.firstFault();
+    const bad = columns.firstInvalidRow();
     if (bad >= 0) {
       const issue = columns.issueAt(bad)!;
       throw new ValidationError([{ path: [label, bad, issue.field], message: issue.message }]);
@@ -226,11 +226,29 @@ export class BarColumns implements Iterable<Bar> {
   }
 
   /**
-   * Row of the first bar that breaks a rule, or -1. Comparisons on numbers only: any NaN fails one, so
-   * no isFinite is needed but on the upper bounds.
+   * Row of the first bar that breaks the rules the columns were checked by when they were made (see
+   * {@link BarColumns.from}), or -1. The arrays are the caller's: a change made to them since is checked
+   * only when this is asked (a backtest asks before its first bar). One pass over the arrays, a few
+   * nanoseconds a row; columns whose arrays were replaced by other kinds of array are read bar by bar.
+   *
+   * @example
+   * ```ts
+   * columns.low[3] = 0;
+   * columns.firstInvalidRow(); // 3
+   * ```
    */
-  private firstFault(): number {
-    const { ts, open, high, low, close, volume, length } = this;
+  firstInvalidRow(): number {
+    const { instrumentId, ts, open, high, low, close, volume, length } = this;
+    if (
+      !(ts instanceof Float64Array && open instanceof Float64Array && high instanceof Float64Array && low instanceof Float64Array && close instanceof Float64Array && volume instanceof Float64Array) ||
+      !(length <= ts.length && length <= open.length && length <= high.length && length <= low.length && length <= close.length && length <= volume.length) ||
+      typeof instrumentId !== 'string' ||
+      instrumentId.length === 0
+    ) {
+      for (let i = 0; i < length; i++) if (this.issueAt(i) !== undefined) return i;
+      return -1;
+    }
+    // Comparisons on numbers only: any NaN fails one, so no isFinite is needed but on the upper bounds.
     let previous = -Infinity;
     for (let i = 0; i < length; i++) {
       const o = open[i]!;
