@@ -10,9 +10,10 @@
  */
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { Decimal, defineInstrument, parseBarsCsv, ZERO, type Fill } from '@rxtrade/core';
+import { defineInstrument, parseBarsCsv, type Fill } from '@rxtrade/core';
 import { smaCrossover } from '../../../examples/sma-crossover/src/strategy';
 import { roundTrips, runBacktest } from '../src/index';
+import { plainRoundTrips } from '../src/metrics/__fixtures__/plain-round-trips';
 
 const goog = defineInstrument({ symbol: 'GOOG', venue: 'NASDAQ', assetClass: 'stock', base: 'GOOG', quote: 'USD', tickSize: '0.01', lotSize: '1' });
 const text = readFileSync(fileURLToPath(new URL('../../../examples/sma-crossover/fixtures/goog.csv', import.meta.url)), 'utf8');
@@ -24,44 +25,6 @@ for (let fast = 5; fast <= 9; fast++)
     const r = await runBacktest(smaCrossover({ instrumentId: goog.id, fast, slow, size: 100 }), { data: bars, instruments: [goog], ledger: { startingCash: 100_000 }, venue: { commission: 0.002 } });
     runs.push(r.fills);
   }
-
-/** FIFO round trips in plain decimal.js arithmetic: the baseline (the exactness test's reference). */
-function plainRoundTrips(fills: readonly Fill[]): { quantity: Decimal; fees: Decimal; grossPnl: Decimal; pnl: Decimal }[] {
-  const out: { quantity: Decimal; fees: Decimal; grossPnl: Decimal; pnl: Decimal }[] = [];
-  let long = true;
-  const lots: { price: Decimal; quantity: Decimal; commission: Decimal; left: Decimal; feeLeft: Decimal }[] = [];
-  const take = (p: (typeof lots)[number], q: Decimal): Decimal => {
-    if (q.eq(p.left)) {
-      const share = p.feeLeft;
-      p.left = ZERO;
-      p.feeLeft = ZERO;
-      return share;
-    }
-    const share = p.commission.mul(q).div(p.quantity);
-    p.left = p.left.minus(q);
-    p.feeLeft = p.feeLeft.minus(share);
-    return share;
-  };
-  for (const f of fills) {
-    const buy = f.side === 'BUY';
-    const piece = { price: f.price, quantity: f.quantity, commission: f.commission, left: f.quantity, feeLeft: f.commission };
-    if (lots.length === 0) long = buy;
-    if (long !== buy) {
-      while (lots.length > 0 && !piece.left.isZero()) {
-        const lot = lots[0]!;
-        const q = lot.left.lte(piece.left) ? lot.left : piece.left;
-        const fees = take(lot, q).plus(take(piece, q));
-        const gross = long ? piece.price.minus(lot.price).mul(q) : piece.price.minus(lot.price).mul(q).neg();
-        out.push({ quantity: q, fees, grossPnl: gross, pnl: gross.minus(fees) });
-        if (lot.left.isZero()) lots.shift();
-      }
-      if (piece.left.isZero()) continue;
-      long = buy;
-    }
-    lots.push(piece);
-  }
-  return out;
-}
 
 const trades = runs.reduce((n, fills) => n + roundTrips(fills).length, 0);
 for (const fills of runs) {

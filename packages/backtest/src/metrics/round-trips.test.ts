@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { Decimal, defineInstrument, instrumentRegistry, ZERO, type DecimalLike, type Fill, type InstrumentId } from '@rxtrade/core';
+import { plainRoundTrips } from './__fixtures__/plain-round-trips';
 import { roundTrips } from './round-trips';
 
 const A = 'A.SIM' as InstrumentId;
@@ -72,42 +73,7 @@ const signed = (d: Decimal): string => `${d.isNeg() ? '-' : '+'}${d.abs().toStri
 
 /** The round trips as plain decimal.js arithmetic computes them: the reference of the exactness test below. */
 function referenceRoundTrips(fills: readonly Fill[], multiplier: Decimal | undefined): string[][] {
-  const out: string[][] = [];
-  let long = true;
-  const lots: { ts: number; price: Decimal; quantity: Decimal; commission: Decimal; left: Decimal; feeLeft: Decimal }[] = [];
-  const take = (p: (typeof lots)[number], q: Decimal): Decimal => {
-    if (q.eq(p.left)) {
-      const share = p.feeLeft;
-      p.left = ZERO;
-      p.feeLeft = ZERO;
-      return share;
-    }
-    const share = p.commission.mul(q).div(p.quantity);
-    p.left = p.left.minus(q);
-    p.feeLeft = p.feeLeft.minus(share);
-    return share;
-  };
-  for (const f of fills) {
-    const buy = f.side === 'BUY';
-    const piece = { ts: f.ts, price: f.price, quantity: f.quantity, commission: f.commission, left: f.quantity, feeLeft: f.commission };
-    if (lots.length === 0) long = buy;
-    if (long !== buy) {
-      while (lots.length > 0 && !piece.left.isZero()) {
-        const lot = lots[0]!;
-        const q = lot.left.lte(piece.left) ? lot.left : piece.left;
-        const fees = take(lot, q).plus(take(piece, q));
-        let gross = piece.price.minus(lot.price).mul(q);
-        if (multiplier !== undefined) gross = gross.mul(multiplier);
-        if (!long) gross = gross.neg();
-        out.push([q, lot.price, f.price, fees, gross, gross.minus(fees)].map(signed));
-        if (lot.left.isZero()) lots.shift();
-      }
-      if (piece.left.isZero()) continue;
-      long = buy;
-    }
-    lots.push(piece);
-  }
-  return out;
+  return plainRoundTrips(fills, multiplier).map((t) => [t.quantity, t.entryPrice, t.exitPrice, t.fees, t.grossPnl, t.pnl].map(signed));
 }
 
 describe('roundTrips exactness', () => {
