@@ -15,11 +15,49 @@ const SAFE_BEFORE_LIMB = Math.floor((MAX - 9_999_999) / 1e7);
 let splitM = 0;
 let splitS = 0;
 
+// The last two Decimals `split` read and what it read: a fill's price, quantity and commission are read
+// several times in a row (the venue's position, the fee, the traded notional, the ledger's cash and
+// position), half the reads of an order. A Decimal never changes, so its identity is its value.
+let memoA: Decimal | undefined;
+let memoAOk = false;
+let memoAM = 0;
+let memoAS = 0;
+let memoB: Decimal | undefined;
+let memoBOk = false;
+let memoBM = 0;
+let memoBS = 0;
+
 /**
  * Reads `d` as `splitM / 10^splitS`, `splitM` a safe integer without trailing zeros (unless `splitS`
  * is 0) and `0 <= splitS <= 22`; false when it does not fit (then nothing is set).
  */
 function split(d: Decimal): boolean {
+  if (d === memoA) {
+    if (!memoAOk) return false;
+    splitM = memoAM;
+    splitS = memoAS;
+    return true;
+  }
+  if (d === memoB) {
+    if (!memoBOk) return false;
+    splitM = memoBM;
+    splitS = memoBS;
+    return true;
+  }
+  const ok = splitDigits(d);
+  memoB = memoA;
+  memoBOk = memoAOk;
+  memoBM = memoAM;
+  memoBS = memoAS;
+  memoA = d;
+  memoAOk = ok;
+  memoAM = splitM;
+  memoAS = splitS;
+  return ok;
+}
+
+/** {@link split} without the memo: reads the digits. */
+function splitDigits(d: Decimal): boolean {
   const w = (d as unknown as { d: number[] | null }).d;
   if (w === null) return false;
   const n = w.length;
