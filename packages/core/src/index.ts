@@ -32,6 +32,7 @@ export { DecimalAccumulator } from './decimal-accumulator';
 // Identifiers
 export { instrumentId, clientOrderId, venueOrderId, tradeId, strategyId, venueId } from './domain/ids';
 export type { Brand, InstrumentId, ClientOrderId, VenueOrderId, TradeId, StrategyId, VenueId } from './domain/ids';
+export { IdSequence } from './domain/id-sequence';
 
 // Instruments
 export { AssetClass, InstrumentConfigSchema, defineInstrument, roundPrice, roundQuantity } from './domain/instrument';

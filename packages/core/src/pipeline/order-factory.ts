@@ -8,6 +8,7 @@ import { Decimal, decimalToNumber, toDecimal, type DecimalLike } from '../decima
 import type { Instrument } from '../domain/instrument';
 import { roundPrice, roundQuantity } from '../domain/instrument';
 import type { ClientOrderId, InstrumentId, StrategyId } from '../domain/ids';
+import { IdSequence } from '../domain/id-sequence';
 import { ValidationError } from '../errors';
 import {
   type CancelOrder,
@@ -54,18 +55,20 @@ export interface MarketToTargetOptions extends Omit<NewOrderOptions, 'side' | 'q
  * ```
  */
 export class OrderFactory {
-  private sequence = 0;
+  private readonly ids: IdSequence;
 
   constructor(
     private readonly clock: Clock,
     private readonly instruments: InstrumentRegistry,
     readonly strategyId: StrategyId,
-    private readonly idPrefix: string = strategyId,
-  ) {}
+    idPrefix: string = strategyId,
+  ) {
+    this.ids = new IdSequence(`${idPrefix}-`);
+  }
 
   /** The next client order id. */
   nextId(): ClientOrderId {
-    return `${this.idPrefix}-${++this.sequence}` as ClientOrderId;
+    return this.ids.next() as ClientOrderId;
   }
 
   /** A market order. */
