@@ -153,23 +153,12 @@ export class IdTable<V> {
    */
   private counterOf(id: string): number {
     if (id === this.memoId) return this.memoN;
-    const end = id.length;
-    let i = end - 1;
-    let n = 0;
-    let scale = 1;
-    while (i >= 0) {
-      const c = id.charCodeAt(i);
-      if (c < 48 || c > 57) break;
-      n += (c - 48) * scale;
-      scale *= 10;
-      i--;
-    }
-    const digits = end - 1 - i;
-    if (digits === 0 || digits > MAX_DIGITS || i < 0 || id.charCodeAt(i) !== 45) return -1;
-    if (digits > 1 && id.charCodeAt(i + 1) === 48) return -1;
+    if (id !== parsedId) parse(id);
+    const n = parsedN;
+    if (n < 0) return -1;
     const prefix = this.prefix;
     if (prefix === undefined) return n;
-    const counter = i === prefix.length && id.startsWith(prefix) ? n : -1;
+    const counter = parsedDash === prefix.length && id.startsWith(prefix) ? n : -1;
     this.memoId = id;
     this.memoN = counter;
     return counter;
@@ -188,6 +177,36 @@ export class IdTable<V> {
     this.denseSize = 0;
     return map;
   }
+}
+
+// The last id `parse` read, shared by every table: an order's id goes through three of them in turn
+// (the order manager's orders and open orders, the venue's), each of which would read its digits again.
+let parsedId: string | undefined;
+/** Its counter, or -1 when it is not of the form `<prefix>-<digits>`. */
+let parsedN = -1;
+/** The index of its `-` (the prefix's length). */
+let parsedDash = -1;
+
+/** Reads `id` as `<prefix>-<digits>` (no leading zero, at most {@link MAX_DIGITS} digits) into the variables above. */
+function parse(id: string): void {
+  parsedId = id;
+  parsedN = -1;
+  const end = id.length;
+  let i = end - 1;
+  let n = 0;
+  let scale = 1;
+  while (i >= 0) {
+    const c = id.charCodeAt(i);
+    if (c < 48 || c > 57) break;
+    n += (c - 48) * scale;
+    scale *= 10;
+    i--;
+  }
+  const digits = end - 1 - i;
+  if (digits === 0 || digits > MAX_DIGITS || i < 0 || id.charCodeAt(i) !== 45) return;
+  if (digits > 1 && id.charCodeAt(i + 1) === 48) return;
+  parsedN = n;
+  parsedDash = i;
 }
 
 /** Number of decimal digits of a non-negative integer. */

@@ -57,6 +57,7 @@ import {
   type Balance,
   type Bar,
   type CancelOrder,
+  IdSequence,
   type ClientOrderId,
   type Clock,
   type FundingPayment,
@@ -255,7 +256,7 @@ export class SimulatedVenue implements ExecutionClient, MarketDataSink, MatchEng
   private readonly dayBoundary: (ts: number) => number;
   private readonly retainClosed: boolean;
   /** Working orders per instrument, in arrival order (closed ones are dropped after each event). */
-  private readonly queues = new Map<InstrumentId, WorkingOrder[]>();
+  private readonly queues = new Map<InstrumentId, OrderQueue>();
   /** Every order the venue accepted, by client order id (closed ones as compact records, or as their one fill: see ClosedOrder). */
   private readonly known = new IdTable<WorkingOrder | ClosedOrder | OrderFilled>();
   private readonly netPositions = new Map<InstrumentId, NetPosition>();
@@ -271,12 +272,15 @@ export class SimulatedVenue implements ExecutionClient, MarketDataSink, MatchEng
   private working = 0;
   /** Counts market events: an order is matched only against events after the one it arrived during. */
   private dataSeq = 0;
-  private orderSeq = 0;
-  private tradeSeq = 0;
+  /** Venue order ids (`<venue>-1`, …) and trade ids (`<venue>-T-1`, …). */
+  private readonly orderIds: IdSequence;
+  private readonly tradeIds: IdSequence;
 
   constructor(config: SimulatedVenueConfig) {
     const c = parseWith(SimulatedVenueConfigSchema, config, 'SimulatedVenueConfig');
     this.id = c.id as VenueId;
+    this.orderIds = new IdSequence(`${c.id}-`);
+    this.tradeIds = new IdSequence(`${c.id}-T-`);
     this.clock = c.clock;
     this.instruments = c.instruments;
     this.feeModel = c.feeModel ?? ZERO_FEE_MODEL;
@@ -386,7 +390,7 @@ export class SimulatedVenue implements ExecutionClient, MarketDataSink, MatchEng
     const n = queue.length;
     let active = 0;
     for (let i = 0; i < n; i++) {
-      const order = queue[i] as WorkingOrder;
+      const order = queue.orders[i] as WorkingOrder;
       if (order.done || order.arrivalSeq >= seq || order.notBefore >= bar.ts) continue;
       beginBar(order, seq, budget);
       active++;
@@ -397,12 +401,12 @@ export class SimulatedVenue implements ExecutionClient, MarketDataSink, MatchEng
       // bar only reaches later.
       for (let step = 0; step < 4; step++)
         for (let i = 0; i < n; i++) {
-          const order = queue[i] as WorkingOrder;
+          const order = queue.orders[i] as WorkingOrder;
           if (order.barSeq !== seq) continue;
           if (order.done || !matchBarStep(this, order, bar, path, step)) order.barSeq = ~seq; // stopped on this bar
         }
       for (let i = 0; i < n; i++) {
-        const order = queue[i] as WorkingOrder;
+        const order = queue.orders[i] as WorkingOrder;
         if (order.barSeq !== seq && order.barSeq !== ~seq) continue;
         order.barSeq = -1;
         this.afterMatch(order, bar.ts);
@@ -422,7 +426,7 @@ export class SimulatedVenue implements ExecutionClient, MarketDataSink, MatchEng
     const liquidity = { bid: quote.bidSize > 0 ? quote.bidSize : Infinity, ask: quote.askSize > 0 ? quote.askSize : Infinity };
     const n = queue.length;
     for (let i = 0; i < n; i++) {
-      const order = queue[i] as WorkingOrder;
+      const order = queue.orders[i] as WorkingOrder;
       if (order.done || order.arrivalSeq >= seq || order.notBefore >= quote.ts) continue;
       matchQuote(this, order, quote, liquidity);
       this.afterMatch(order, quote.ts);
@@ -441,7 +445,7 @@ export class SimulatedVenue implements ExecutionClient, MarketDataSink, MatchEng
     let left = trade.size;
     const n = queue.length;
     for (let i = 0; i < n; i++) {
-      const order = queue[i] as WorkingOrder;
+      const order = queue.orders[i] as WorkingOrder;
       if (order.done || order.arrivalSeq >= seq || order.notBefore >= trade.ts) continue;
       left -= matchTrade(this, order, trade, Math.min(left, cap));
       this.afterMatch(order, trade.ts);
@@ -464,7 +468,7 @@ export class SimulatedVenue implements ExecutionClient, MarketDataSink, MatchEng
     if (queue === undefined || queue.length === 0) return;
     const n = queue.length;
     for (let i = 0; i < n; i++) {
-      const order = queue[i] as WorkingOrder;
+      const order = queue.orders[i] as WorkingOrder;
       if (order.done || order.arrivalSeq >= seq || order.notBefore >= update.ts) continue;
       matchBook(this, order, book, update.ts);
       this.afterMatch(order, update.ts);
@@ -675,13 +679,13 @@ export class SimulatedVenue implements ExecutionClient, MarketDataSink, MatchEng
         return;
       }
     }
-    const order = new WorkingOrder(command, instrument, `${this.id}-${++this.orderSeq}` as VenueOrderId, ts, this.dataSeq);
+    const order = new WorkingOrder(command, instrument, this.orderIds.next() as VenueOrderId, ts, this.dataSeq);
     // With latency the order also waits for data stamped after its arrival; without, the event sequence
     // alone keeps it from the event it was decided on (see the file header).
     if (delayed) order.notBefore = ts;
     this.known.set(command.clientOrderId, order);
     let queue = this.queues.get(command.instrumentId);
-    if (queue === undefined) this.queues.set(command.instrumentId, (queue = []));
+    if (queue === undefined) this.queues.set(command.instrumentId, (queue = new OrderQueue()));
     queue.push(order);
     this.working++;
     const expireAt = command.timeInForce === 'GTD' ? (command.expireTime as number) : command.timeInForce === 'DAY' ? this.dayBoundary(ts) : undefined;
@@ -918,7 +922,7 @@ export class SimulatedVenue implements ExecutionClient, MarketDataSink, MatchEng
     this.updatePosition(instrument, quantity, order.buy, price, ts);
     const event: OrderFilled = {
       type: 'OrderFilled',
-      tradeId: `${this.id}-T-${++this.tradeSeq}` as TradeId,
+      tradeId: this.tradeIds.next() as TradeId,
       clientOrderId: command.clientOrderId,
       venueOrderId: order.venueOrderId,
       instrumentId: command.instrumentId,
@@ -1010,8 +1014,8 @@ export class SimulatedVenue implements ExecutionClient, MarketDataSink, MatchEng
     });
   }
 
-  private lotOf(queue: readonly WorkingOrder[]): number {
-    return (queue[0] as WorkingOrder).instrument.lotSize.toNumber();
+  private lotOf(queue: OrderQueue): number {
+    return (queue.orders[0] as WorkingOrder).instrument.lotSize.toNumber();
   }
 
   /** Remembers the last bar without a Map write while bars of one instrument follow each other. */
@@ -1086,13 +1090,34 @@ export class SimulatedVenue implements ExecutionClient, MarketDataSink, MatchEng
   }
 }
 
-/** Drops closed orders from a queue, keeping arrival order (orders added during the event included). */
-function compact(queue: WorkingOrder[]): void {
-  let j = 0;
-  for (let i = 0; i < queue.length; i++) {
-    const o = queue[i] as WorkingOrder;
-    if (!o.done) queue[j++] = o;
+/**
+ * The working orders of one instrument, in arrival order: `orders[0 .. length)`. The array keeps its
+ * storage when the queue empties (an array cut to length 0 gives its storage up, and the next order's
+ * `push` allocated it again: once an order in a backtest that holds one order at a time).
+ */
+class OrderQueue {
+  readonly orders: (WorkingOrder | undefined)[] = [];
+  length = 0;
+
+  push(order: WorkingOrder): void {
+    if (this.length < this.orders.length) this.orders[this.length++] = order;
+    else {
+      this.orders.push(order);
+      this.length++;
+    }
   }
+}
+
+/** Drops closed orders from a queue, keeping arrival order (orders added during the event included). */
+function compact(queue: OrderQueue): void {
+  const orders = queue.orders;
+  const n = queue.length;
+  let j = 0;
+  for (let i = 0; i < n; i++) {
+    const o = orders[i] as WorkingOrder;
+    if (!o.done) orders[j++] = o;
+  }
+  for (let i = j; i < n; i++) orders[i] = undefined;
   queue.length = j;
 }
 
