@@ -71,6 +71,28 @@ describe('IdTable', () => {
     );
   });
 
+  it('answers as a Map does when several tables take turns on the same ids, each with its own prefix or none yet', () => {
+    // The tables share the parse of the last id read: one table's read must not change another's answer.
+    const tablesArb = fc.array(fc.record({ table: fc.integer({ min: 0, max: 2 }), kind: fc.constantFrom<Op['kind']>('set', 'set', 'delete', 'get'), id: idArb }), { maxLength: 150 });
+    fc.assert(
+      fc.property(tablesArb, (ops) => {
+        const tables = [new IdTable<number>(), new IdTable<number>(), new IdTable<number>()];
+        const maps = [new Map<string, number>(), new Map<string, number>(), new Map<string, number>()];
+        ops.forEach((op, k) => {
+          const table = tables[op.table]!;
+          const map = maps[op.table]!;
+          if (op.kind === 'set') {
+            table.set(op.id, k);
+            map.set(op.id, k);
+          } else if (op.kind === 'delete') expect(table.delete(op.id)).toBe(map.delete(op.id));
+          for (let t = 0; t < 3; t++) expect(tables[t]!.get(op.id)).toBe(maps[t]!.get(op.id));
+        });
+        for (let t = 0; t < 3; t++) expect([...tables[t]!.values()]).toEqual([...maps[t]!.values()]);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
   it('answers as a Map does on long runs of counter ids with gaps, replacements and deletions', () => {
     fc.assert(
       // Uniform draws in [0, 1), at most three an operation: fast-check's doubles are spread over their

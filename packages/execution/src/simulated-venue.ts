@@ -49,6 +49,7 @@ import { z } from 'zod';
 import {
   DecimalAccumulator,
   decimalToNumber,
+  IdSequence,
   Decimal,
   ZERO,
   parseWith,
@@ -57,7 +58,6 @@ import {
   type Balance,
   type Bar,
   type CancelOrder,
-  IdSequence,
   type ClientOrderId,
   type Clock,
   type FundingPayment,
