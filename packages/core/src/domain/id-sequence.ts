@@ -13,9 +13,10 @@ function zeros(k: number): string {
  *
  * The difference is the garbage collector's: V8 keeps every number it converts to a string in a
  * heap-wide cache, which holds each fresh digit string alive through the next young-generation
- * collection and then promotes it to the old generation. A backtest that sends an order every few
- * dozen bars makes three such ids an order (the order's, the venue's, the trade's), and its young
- * collections took about three times as long for it. The ids are the same strings.
+ * collection and then promotes it to the old generation. A backtest makes three such ids an order
+ * (the order's, the venue's, the trade's): in a million-bar run that keeps no history and trades every
+ * 25 bars, a young collection took about 1.1 ms with them and 0.6 ms without. The ids are the same
+ * strings.
  *
  * @example
  * ```ts
