@@ -6,6 +6,11 @@
  * in-process ones.
  *
  *   npx tsx --conditions=@rxtrade/source packages/backtest/bench/sweep-throughput.bench.ts [goog|sp500] [reps] [--unbatched] [--warmup=N]
+ *   npx tsx packages/backtest/bench/sweep-throughput.bench.ts [goog|sp500] [reps]   # the built packages (build first)
+ *
+ * Every executor runs the same code: the TypeScript sources with `--conditions=@rxtrade/source`, the
+ * built packages without it, in this process, its threads and the BullMQ worker processes alike (the
+ * strategy module is TypeScript, loaded through tsx everywhere).
  *
  * goog: GOOG daily, 1,047 bars (light tasks); sp500: S&P 500 daily 2000-2020 from vega-datasets, 5,104
  * bars (about 5x heavier). `--unbatched` adds 2 worker threads with one task per message and 2 BullMQ
@@ -62,6 +67,8 @@ const REPS = Number(args[1] ?? 5);
 const here = dirname(fileURLToPath(import.meta.url));
 const repoRoot = resolve(here, '../../..');
 const require = createRequire(import.meta.url);
+/** Whether `@rxtrade/backtest` resolves to its TypeScript sources here (else to its build). */
+const fromSource = !fileURLToPath(import.meta.resolve('@rxtrade/backtest')).split(/[\\/]/).includes('dist');
 
 const data = sweepData(which);
 const instrument = data.instrument;
@@ -238,10 +245,14 @@ async function startBullmq(): Promise<{ url: string; stop: () => void } | undefi
   children.push(redis);
   try {
     await waitForLine(redis, /Ready to accept connections/);
-    const workerBin = resolve(here, '../src/search/bullmq-worker-bin.ts');
+    // The workers run what the other executors run: the TypeScript sources when this script does
+    // (`--conditions=@rxtrade/source`), the built package otherwise, with this process's loader flags
+    // (tsx) for the TypeScript strategy module either way.
+    const workerBin = fromSource ? resolve(here, '../src/search/bullmq-worker-bin.ts') : resolve(here, '../dist/bullmq-worker-bin.js');
+    const loader = process.execArgv.some((a) => a.includes('tsx')) ? process.execArgv : [...process.execArgv, '--import', 'tsx'];
     await Promise.all(
       [0, 1].map(() => {
-        const c = spawn(process.execPath, ['--conditions=@rxtrade/source', '--import', 'tsx', workerBin, '--redis', url, '--queue', 'bench'], {
+        const c = spawn(process.execPath, [...loader, workerBin, '--redis', url, '--queue', 'bench'], {
           cwd: repoRoot,
           stdio: ['ignore', 'pipe', 'pipe'],
         });
