@@ -32,7 +32,10 @@
  * the main thread, the executor's worker threads (the k busiest other threads of this process, for k
  * workers) and every other thread, which are V8's and libuv's helpers (garbage collection, the
  * optimizing compiler). What the helpers take is CPU that the arithmetic control does not need: with
- * one worker they run on the otherwise idle core, with two they compete with the workers.
+ * one worker they run on the otherwise idle core, with two they compete with the workers. The BullMQ
+ * row adds the CPU of the processes it runs on: redis-server, and the two worker processes' threads
+ * summed as their main threads (the BullMQ connection), their evaluating threads (the busiest other
+ * thread of each) and the rest.
  *
  * `--warmup=N` runs N more sweeps on each executor after its cold one before the rounds (default 0: the
  * cold sweep is the only warm-up). V8 goes on optimizing the code that runs once a task for thousands
@@ -132,21 +135,31 @@ interface Measured {
   readonly cpu: number[];
   /** CPU ms of each warm sweep: main thread, worker threads, other threads (Linux only). */
   readonly byThread: { main: number; workers: number; helpers: number }[];
+  /** Processes besides this one that run the executor's tasks (BullMQ: redis-server and the workers). */
+  readonly processes?: BullmqProcesses;
+  /** CPU ms of each warm sweep in those processes (Linux only): Redis, and the workers' threads summed. */
+  readonly byProcess: { redis: number; main: number; workers: number; helpers: number }[];
 }
 
-/** CPU ms so far of each thread of this process, by thread id (empty where /proc is not there). */
-function threadCpu(): Map<string, number> {
+/** The process ids of the BullMQ row: redis-server and each worker process. */
+interface BullmqProcesses {
+  readonly redis: number;
+  readonly workers: readonly number[];
+}
+
+/** CPU ms so far of each thread of a process (this one by default), by thread id (empty where /proc is not there). */
+function threadCpu(pid: number | 'self' = 'self'): Map<string, number> {
   const out = new Map<string, number>();
   let tids: string[];
   try {
-    tids = readdirSync('/proc/self/task');
+    tids = readdirSync(`/proc/${pid}/task`);
   } catch {
     return out;
   }
   const tick = 1000 / 100; // USER_HZ is 100 on Linux
   for (const tid of tids) {
     try {
-      const stat = readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
+      const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
       const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
       out.set(tid, (Number(fields[11]) + Number(fields[12])) * tick);
     } catch {
@@ -157,8 +170,8 @@ function threadCpu(): Map<string, number> {
 }
 
 /** The CPU between two {@link threadCpu} readings: main thread, the `k` busiest other threads, the rest. */
-function splitCpu(before: Map<string, number>, after: Map<string, number>, k: number): { main: number; workers: number; helpers: number } {
-  const main = String(process.pid);
+function splitCpu(before: Map<string, number>, after: Map<string, number>, k: number, pid = process.pid): { main: number; workers: number; helpers: number } {
+  const main = String(pid);
   const others: number[] = [];
   let mainMs = 0;
   for (const [tid, ms] of after) {
@@ -172,26 +185,37 @@ function splitCpu(before: Map<string, number>, after: Map<string, number>, k: nu
 }
 
 /** A fresh executor's first sweep (cold, start-up included), checked against the in-process ranking. */
-async function open(name: string, executor: SweepExecutor, threads = 0): Promise<Measured> {
+async function open(name: string, executor: SweepExecutor, threads = 0, processes?: BullmqProcesses): Promise<Measured> {
   const t = performance.now();
   const first = await sweep({ ...config, executor });
   const cold = performance.now() - t;
   reference ??= first;
   if (JSON.stringify(first.ranked) !== JSON.stringify(reference.ranked)) throw new Error(`${name}: ranked results differ from in-process`);
   for (let i = 0; i < WARMUP; i++) await sweep({ ...config, executor });
-  return { name, executor, threads, n: first.results.length, cold, times: [], cpu: [], byThread: [] };
+  return { name, executor, threads, n: first.results.length, cold, times: [], cpu: [], byThread: [], ...(processes ? { processes } : {}), byProcess: [] };
 }
 
 /** One warm sweep, timed (wall and this process's CPU), checked against the in-process ranking. */
 async function once(m: Measured): Promise<void> {
   const c0 = process.cpuUsage();
   const t0 = threadCpu();
+  const p = m.processes;
+  const p0 = p ? [p.redis, ...p.workers].map((pid) => threadCpu(pid)) : [];
   const t = performance.now();
   const r = await sweep({ ...config, executor: m.executor });
   m.times.push(performance.now() - t);
   const c = process.cpuUsage(c0);
   const t1 = threadCpu();
   if (t1.size > 0) m.byThread.push(splitCpu(t0, t1, m.threads));
+  if (p && p0[0]!.size > 0) {
+    const p1 = [p.redis, ...p.workers].map((pid) => threadCpu(pid));
+    const redis = splitCpu(p0[0]!, p1[0]!, 0, p.redis);
+    // Each worker process: its main thread (BullMQ's connection), the busiest other thread (the one
+    // that evaluates), and the rest (V8's and libuv's helpers of both isolates).
+    const workers = p.workers.map((pid, i) => splitCpu(p0[i + 1]!, p1[i + 1]!, 1, pid));
+    const sum = (k: 'main' | 'workers' | 'helpers'): number => workers.reduce((a, w) => a + w[k], 0);
+    m.byProcess.push({ redis: redis.main + redis.helpers, main: sum('main'), workers: sum('workers'), helpers: sum('helpers') });
+  }
   m.cpu.push((c.user + c.system) / 1000);
   if (JSON.stringify(r.ranked) !== JSON.stringify(reference!.ranked)) throw new Error(`${m.name}: ranked results differ from in-process`);
 }
@@ -221,7 +245,7 @@ function waitForLine(child: ChildProcess, pattern: RegExp): Promise<void> {
   });
 }
 
-async function startBullmq(): Promise<{ url: string; stop: () => void } | undefined> {
+async function startBullmq(): Promise<{ url: string; stop: () => void; processes: BullmqProcesses } | undefined> {
   const missing: string[] = [];
   if (spawnSync('redis-server', ['--version']).error) missing.push('redis-server not installed');
   for (const pkg of ['bullmq', 'ioredis']) {
@@ -264,7 +288,7 @@ async function startBullmq(): Promise<{ url: string; stop: () => void } | undefi
     stop();
     throw error;
   }
-  return { url, stop };
+  return { url, stop, processes: { redis: redis.pid!, workers: children.slice(1).map((c) => c.pid!) } };
 }
 
 /**
@@ -335,7 +359,7 @@ try {
   all.push(await open('in-process', new InProcessExecutor()));
   all.push(await open('1 worker thread', new WorkerThreadExecutor({ workers: 1 }), 1));
   all.push(await open('2 worker threads', new WorkerThreadExecutor({ workers: 2 }), 2));
-  if (bull) all.push(await open('2 BullMQ worker processes', new BullmqExecutor({ connection: bull.url, queue: 'bench', idleTimeoutMs: 120_000 })));
+  if (bull) all.push(await open('2 BullMQ worker processes', new BullmqExecutor({ connection: bull.url, queue: 'bench', idleTimeoutMs: 120_000 }), 0, bull.processes));
   if (unbatched) {
     all.push(await open('2 threads, 1 task/message', new WorkerThreadExecutor({ workers: 2, tasksPerMessage: 1 }), 2));
     if (bull) all.push(await open('2 BullMQ, 1 task/job', new BullmqExecutor({ connection: bull.url, queue: 'bench', idleTimeoutMs: 120_000, tasksPerJob: 1 })));
@@ -361,6 +385,13 @@ for (const m of all) {
   const part = (k: 'main' | 'workers' | 'helpers'): string => median(m.byThread.map((x) => x[k])).toFixed(0);
   console.log(
     `${m.name.padEnd(26)} CPU of a warm sweep by thread (median): main ${part('main')} ms${m.threads > 0 ? `, ${m.threads} worker thread${m.threads > 1 ? 's' : ''} ${part('workers')} ms` : ''}, other threads (V8 and libuv helpers) ${part('helpers')} ms`,
+  );
+}
+for (const m of all) {
+  if (m.byProcess.length === 0) continue;
+  const part = (k: 'redis' | 'main' | 'workers' | 'helpers'): string => median(m.byProcess.map((x) => x[k])).toFixed(0);
+  console.log(
+    `${m.name.padEnd(26)} CPU of a warm sweep in the other processes (median): redis-server ${part('redis')} ms; the ${m.processes!.workers.length} workers together: main threads ${part('main')} ms, evaluating threads ${part('workers')} ms, other threads ${part('helpers')} ms`,
   );
 }
 const paired = (a: Measured, b: Measured): number => median(a.times.map((t, i) => b.times[i]! / t));
